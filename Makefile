@@ -1,0 +1,42 @@
+# Soku: two commands. `make run` starts the local stack; `make test` runs the suite.
+# Both install what they need on first use (a venv, node_modules, the emulators).
+
+PYTHON ?= python3
+VENV := .venv
+TOOLS := .local/tools
+STAMP := $(VENV)/.installed
+
+.PHONY: run test tools deps clean
+
+run: tools
+	$(VENV)/bin/python -m devstack.run
+
+test: tools
+	$(VENV)/bin/python -m pytest
+
+deps: $(STAMP)
+tools: $(STAMP) node_modules/.installed $(TOOLS)/tasks-emulator/.installed $(TOOLS)/gcs-emulator/.installed
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Each Python emulator gets a venv of its own: gcloud-tasks-emulator pins
+# protobuf < 5, which cannot sit beside the clients in $(VENV).
+$(TOOLS)/tasks-emulator/.installed: devstack/requirements-tasks-emulator.txt
+	$(PYTHON) -m venv $(TOOLS)/tasks-emulator
+	$(TOOLS)/tasks-emulator/bin/pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
+$(TOOLS)/gcs-emulator/.installed: devstack/requirements-gcs-emulator.txt
+	$(PYTHON) -m venv $(TOOLS)/gcs-emulator
+	$(TOOLS)/gcs-emulator/bin/pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
+clean:
+	rm -rf $(VENV) node_modules .local .pytest_cache .deploy-build

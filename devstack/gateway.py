@@ -1,0 +1,123 @@
+"""The local gateway: every function of main.py behind one base URL.
+
+Public routes follow the Hosting rewrites in firebase.json, read at start-up,
+so local routing cannot drift from production. Every function is also served
+at `/{project}/{region}/{function}` (the Functions emulator's URL shape): that
+is where Cloud Tasks and the scheduler reach task and scheduled functions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from shared.errors import NotFoundError
+from shared.web.api import request_id_for
+from shared.web.responses import error_response, finish
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    source: str
+    regex: re.Pattern[str]
+    function_id: str
+
+
+def glob_to_regex(glob: str) -> re.Pattern[str]:
+    """Hosting's glob: `**` spans segments, `*` stays inside one segment."""
+    out = ""
+    i = 0
+    while i < len(glob):
+        if glob.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif glob[i] == "*":
+            out += "[^/]*"
+            i += 1
+        else:
+            out += re.escape(glob[i])
+            i += 1
+    return re.compile(f"^{out}$")
+
+
+def load_rewrites(firebase_json: Path = ROOT / "firebase.json") -> list[Rewrite]:
+    config = json.loads(firebase_json.read_text())
+    rewrites = []
+    for entry in config["hosting"]["rewrites"]:
+        function = entry.get("function")
+        if isinstance(function, dict):
+            function = function["functionId"]
+        if function:
+            rewrites.append(Rewrite(entry["source"], glob_to_regex(entry["source"]), function))
+    return rewrites
+
+
+def discover_functions() -> dict[str, Callable]:
+    """Every Firebase function that main.py exports, keyed by its deployed id."""
+    import main
+
+    found = {}
+    for value in vars(main).values():
+        endpoint = getattr(value, "__firebase_endpoint__", None)
+        if endpoint is not None:
+            found[endpoint.entryPoint] = value
+    return found
+
+
+def build_app(project_id: str, region: str, functions: dict[str, Callable] | None = None,
+              rewrites: list[Rewrite] | None = None) -> flask.Flask:
+    functions = functions if functions is not None else discover_functions()
+    rewrites = rewrites if rewrites is not None else load_rewrites()
+    missing = {r.function_id for r in rewrites} - set(functions)
+    if missing:
+        raise RuntimeError(f"firebase.json rewrites name functions main.py does not export: {missing}")
+    direct_prefix = f"/{project_id}/{region}/"
+    app = flask.Flask("soku-gateway")
+
+    def invoke(function_id: str) -> flask.Response:
+        return flask.make_response(functions[function_id](flask.request))
+
+    @app.route("/", defaults={"path": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+    @app.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+    def route(path: str) -> flask.Response:
+        request_path = flask.request.path
+        for rewrite in rewrites:
+            if rewrite.regex.match(request_path):
+                return invoke(rewrite.function_id)
+        if request_path.startswith(direct_prefix):
+            function_id = request_path[len(direct_prefix):].split("/", 1)[0]
+            if function_id in functions:
+                return invoke(function_id)
+        request_id = request_id_for(flask.request)
+        return finish(error_response(NotFoundError(f"No route for {flask.request.method} {request_path}"), request_id), request_id)
+
+    return app
+
+
+class Gateway:
+    """The gateway served by werkzeug on a background thread."""
+
+    def __init__(self, app: flask.Flask, port: int, host: str = "127.0.0.1") -> None:
+        self.server: BaseWSGIServer = make_server(host, port, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.server.host}:{self.server.port}"
+
+    def start(self) -> "Gateway":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,73 @@
+"""Demo data for the local stack: one subscribed user with the spec's accounts.
+
+The account ids are exactly those used by the examples in the spec (004 and
+002), so its curl examples run verbatim. The counts per platform follow from
+the examples too: bare `"x"`, `"threads"`, `"linkedin"` and `"youtube"` appear,
+so those platforms have one account each; Instagram, Facebook and TikTok are
+always addressed by accountId, and have several (a bare `"tiktok"` therefore
+answers `missing_account`, as the spec's rule says).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from shared import clock
+from shared.adapters.gcp import firestore_client
+from shared.services import api_keys
+
+DEMO_USER_ID = "demo-user"
+DEMO_EMAIL = "demo@soku.local"
+DEMO_CREDITS = 500
+
+DEMO_ACCOUNTS: dict[str, list[tuple[str, str]]] = {
+    "x": [("x_main", "@soku_demo")],
+    "instagram": [
+        ("ig_creator_main", "Creator (main)"),
+        ("ig_creator", "Creator"),
+        ("ig_main", "Main"),
+        ("ig_personal", "Personal"),
+        ("ig_business", "Business"),
+        ("acct-a", "Test plan account A"),
+        ("acct-b", "Test plan account B"),
+    ],
+    "facebook": [("fb_page_42", "Page 42"), ("fb_page_main", "Main Page")],
+    "threads": [("threads_main", "@soku_demo")],
+    "tiktok": [("tt_creator", "Creator"), ("tt_main", "Main"), ("tt_brand", "Brand")],
+    "youtube": [("yt_channel", "Soku Demo Channel")],
+    "linkedin": [("li_member", "Soku Demo")],
+    "snapchat": [("snap_profile", "Soku Demo")],
+}
+
+
+def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
+    db = firestore_client()
+    now = clock.now()
+    user = db.collection("users").document(user_id)
+    user.set({
+        "email": DEMO_EMAIL,
+        "displayName": "Soku Demo",
+        "subscription": {"status": "active", "currentPeriodEnd": now + timedelta(days=365)},
+        "createdAt": now,
+    })
+    user.collection("credits").document("current").set({"balance": DEMO_CREDITS, "updatedAt": now})
+    for platform, accounts in DEMO_ACCOUNTS.items():
+        integration = user.collection("integrations").document(platform)
+        integration.set({"platform": platform, "connectedCount": len(accounts), "updatedAt": now})
+        for account_id, display_name in accounts:
+            integration.collection("accounts").document(account_id).set({
+                "accountId": account_id,
+                "platform": platform,
+                "displayName": display_name,
+                "platformUserId": f"{platform}-{account_id}",
+                "status": "connected",
+                "repostEnabled": True,
+                "repurposeEnabled": True,
+                "connectedAt": now,
+            })
+
+
+def seed_demo(user_id: str = DEMO_USER_ID) -> str:
+    """Seed the demo user and return a fresh plaintext API key for it."""
+    seed_demo_user(user_id)
+    return api_keys.create_key(user_id, "Local demo key")

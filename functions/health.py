@@ -1,0 +1,27 @@
+"""HTTP function `health`: liveness (`GET /health`) and readiness (`GET /health/ready`)."""
+
+from __future__ import annotations
+
+from firebase_functions import https_fn
+
+from shared.services import health as health_service
+from shared.web.api import Api, Auth, RequestContext
+from shared.web.responses import Reply
+
+api = Api("health")
+
+
+@api.route("GET", "/health", auth=Auth.NONE)
+def live(ctx: RequestContext) -> dict:
+    return health_service.liveness()
+
+
+@api.route("GET", "/health/ready", auth=Auth.NONE)
+def ready(ctx: RequestContext) -> Reply:
+    body, is_ready = health_service.readiness()
+    return Reply(body, status=200 if is_ready else 503)
+
+
+@https_fn.on_request()
+def health(request: https_fn.Request) -> https_fn.Response:
+    return api.handle(request)

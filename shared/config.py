@@ -1,0 +1,104 @@
+"""Typed settings, read from the environment once, lazily.
+
+Nothing here runs at import time: deploy discovery imports `main.py` under a
+10 s limit with no secrets present, so settings are only built when a request
+first needs them (DESIGN.md, decision 4).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+
+
+class ConfigurationError(RuntimeError):
+    """A required setting is missing or contradictory. Fails loudly on first use."""
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    project_id: str
+    region: str
+    environment: str  # "production" | "development" | "local" | "test"
+    version: str
+    firestore_emulator_host: str | None
+    storage_emulator_host: str | None
+    tasks_emulator_host: str | None
+    auth_emulator_host: str | None
+    # Where Cloud Tasks and the scheduler reach our task functions:
+    # https://{region}-{project}.cloudfunctions.net in production,
+    # http://127.0.0.1:8080/{project}/{region} behind the local gateway.
+    functions_base_url: str
+    media_bucket: str = ""
+    max_body_bytes: int = 1024 * 1024
+    admin_user_ids: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def debug_errors(self) -> bool:
+        """Stack traces appear in error bodies only in explicit development mode."""
+        return self.environment == "development"
+
+    @property
+    def uses_emulators(self) -> bool:
+        return self.firestore_emulator_host is not None
+
+
+def _build_settings() -> Settings:
+    project_id = (
+        os.environ.get("GCLOUD_PROJECT")
+        or os.environ.get("GOOGLE_CLOUD_PROJECT")
+        or os.environ.get("SOKU_PROJECT_ID")
+    )
+    if not project_id:
+        raise ConfigurationError(
+            "No project id: set GCLOUD_PROJECT (Cloud Functions sets it in production)."
+        )
+    region = os.environ.get("FUNCTION_REGION") or os.environ.get("SOKU_REGION") or "us-central1"
+    firestore_emulator = os.environ.get("FIRESTORE_EMULATOR_HOST") or None
+    auth_emulator = os.environ.get("FIREBASE_AUTH_EMULATOR_HOST") or None
+    if auth_emulator and not firestore_emulator:
+        # The Auth-emulator convention makes firebase-admin accept *unsigned*
+        # ID tokens. Allowing that against real Firestore would let anyone
+        # mint a token for any user, so it is only honoured beside emulators.
+        raise ConfigurationError(
+            "FIREBASE_AUTH_EMULATOR_HOST is set without FIRESTORE_EMULATOR_HOST; "
+            "refusing to accept unsigned ID tokens against production data."
+        )
+    functions_base_url = os.environ.get("SOKU_FUNCTIONS_BASE_URL") or (
+        f"https://{region}-{project_id}.cloudfunctions.net"
+    )
+    admins = frozenset(
+        uid.strip() for uid in os.environ.get("SOKU_ADMIN_USER_IDS", "").split(",") if uid.strip()
+    )
+    return Settings(
+        project_id=project_id,
+        region=region,
+        environment=os.environ.get("SOKU_ENV", "production"),
+        version=os.environ.get("SOKU_VERSION") or os.environ.get("K_REVISION") or "unknown",
+        firestore_emulator_host=firestore_emulator,
+        storage_emulator_host=os.environ.get("STORAGE_EMULATOR_HOST") or None,
+        tasks_emulator_host=os.environ.get("SOKU_TASKS_EMULATOR_HOST") or None,
+        auth_emulator_host=auth_emulator,
+        functions_base_url=functions_base_url.rstrip("/"),
+        media_bucket=os.environ.get("MEDIA_BUCKET") or f"{project_id}.firebasestorage.app",
+        max_body_bytes=int(os.environ.get("SOKU_MAX_BODY_BYTES", 1024 * 1024)),
+        admin_user_ids=admins,
+    )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return _build_settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests and the local stack change the environment)."""
+    get_settings.cache_clear()

@@ -1,0 +1,32 @@
+"""Request and response bodies of the API-key management routes."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CreateApiKeyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(default="Default key", min_length=1, max_length=100)
+
+
+class CreateApiKeyResponse(BaseModel):
+    apiKey: str
+
+
+class ApiKeySummary(BaseModel):
+    id: str
+    name: str | None
+    createdAt: str | None
+    revokedAt: str | None
+    lastUsedAt: str | None
+    tokenPreview: str | None
+
+
+class ListApiKeysResponse(BaseModel):
+    keys: list[ApiKeySummary]
+
+
+class RevokeApiKeyResponse(BaseModel):
+    revoked: bool

@@ -1,0 +1,124 @@
+"""API keys: creation, listing, revocation and lookup for authentication.
+
+A key is `sk_live_` followed by 32 random bytes (base64url, 43 characters).
+Only its SHA-256 hash is stored, as the document id of `apiKeys/{keyHash}`,
+and that hash is also the key's public `id`: it cannot be turned back into the
+key, and it lets authentication be a single document read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from google.cloud import firestore
+
+from shared import clock
+from shared.adapters.gcp import firestore_client
+from shared.errors import NotFoundError, UnauthorizedError
+
+KEY_PREFIX = "sk_live_"
+KEY_RANDOM_BYTES = 32
+COLLECTION = "apiKeys"
+# lastUsedAt is informational; writing it on every request would double the
+# write load of the API, so it is refreshed at most once per this interval.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    key_hash: str
+    user_id: str
+    name: str
+
+
+def generate_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(KEY_RANDOM_BYTES)
+
+
+def hash_key(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+
+
+def preview(raw_key: str) -> str:
+    return f"{KEY_PREFIX}********{raw_key[-4:]}"
+
+
+def create_key(user_id: str, name: str) -> str:
+    """Store a new key for `user_id` and return the plaintext, which is never stored."""
+    raw = generate_key()
+    firestore_client().collection(COLLECTION).document(hash_key(raw)).create(
+        {
+            "userId": user_id,
+            "name": name,
+            "createdAt": clock.now(),
+            "revokedAt": None,
+            "lastUsedAt": None,
+            "tokenPreview": preview(raw),
+        }
+    )
+    return raw
+
+
+def list_keys(user_id: str) -> list[dict]:
+    query = (
+        firestore_client()
+        .collection(COLLECTION)
+        .where(filter=firestore.FieldFilter("userId", "==", user_id))
+        .order_by("createdAt", direction=firestore.Query.DESCENDING)
+    )
+    return [
+        {
+            "id": snap.id,
+            "name": data.get("name"),
+            "createdAt": clock.iso(data.get("createdAt")),
+            "revokedAt": clock.iso(data.get("revokedAt")),
+            "lastUsedAt": clock.iso(data.get("lastUsedAt")),
+            "tokenPreview": data.get("tokenPreview"),
+        }
+        for snap in query.stream()
+        for data in [snap.to_dict() or {}]
+    ]
+
+
+def revoke_key(user_id: str, key_id: str) -> None:
+    """Revoke one of the caller's keys. Revoking twice keeps the first revokedAt."""
+    ref = firestore_client().collection(COLLECTION).document(key_id)
+    snap = ref.get()
+    data = snap.to_dict() if snap.exists else None
+    # Another user's key answers exactly like a missing one: no probing of ids.
+    if data is None or data.get("userId") != user_id:
+        raise NotFoundError(f"API key {key_id} not found")
+    if data.get("revokedAt") is None:
+        ref.update({"revokedAt": clock.now()})
+
+
+def authenticate(raw_key: str | None) -> ApiKeyRecord:
+    """Resolve a presented key, with the spec's 401 messages for each failure."""
+    raw_key = (raw_key or "").strip()
+    if not raw_key:
+        raise UnauthorizedError("Missing or invalid soku-api-key")
+    if not raw_key.startswith(KEY_PREFIX) or len(raw_key) > 256:
+        raise UnauthorizedError("Invalid API key")
+    key_hash = hash_key(raw_key)
+    ref = firestore_client().collection(COLLECTION).document(key_hash)
+    snap = ref.get()
+    if not snap.exists:
+        raise UnauthorizedError("Invalid API key")
+    data = snap.to_dict() or {}
+    if data.get("revokedAt") is not None:
+        raise UnauthorizedError("API key revoked")
+    _touch_last_used(ref, data.get("lastUsedAt"))
+    return ApiKeyRecord(key_hash=key_hash, user_id=data["userId"], name=data.get("name", ""))
+
+
+def _touch_last_used(ref: firestore.DocumentReference, last_used: datetime | None) -> None:
+    now = clock.now()
+    if last_used is not None and now - last_used < LAST_USED_RESOLUTION:
+        return
+    try:
+        ref.update({"lastUsedAt": now})
+    except Exception:  # noqa: BLE001 - bookkeeping must never fail a request
+        pass

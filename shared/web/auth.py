@@ -1,0 +1,49 @@
+"""Who is calling: API-key callers (the public API) and Firebase users (the web app)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Request
+
+from shared.adapters import firebase_auth
+from shared.errors import UnauthorizedError
+from shared.services import api_keys, subscriptions
+
+API_KEY_HEADER = "soku-api-key"
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ApiKeyPrincipal(Principal):
+    key_hash: str
+    subscription_status: str
+
+
+@dataclass(frozen=True)
+class FirebaseUser(Principal):
+    pass
+
+
+def authenticate_api_key(request: Request) -> ApiKeyPrincipal:
+    record = api_keys.authenticate(request.headers.get(API_KEY_HEADER))
+    status = subscriptions.require_active_subscription(record.user_id)
+    return ApiKeyPrincipal(
+        user_id=record.user_id, key_hash=record.key_hash, subscription_status=status
+    )
+
+
+def authenticate_firebase_user(request: Request) -> FirebaseUser:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise UnauthorizedError("Missing Firebase ID token (Authorization: Bearer <token>)")
+    try:
+        uid = firebase_auth.verify_id_token(token.strip())
+    except firebase_auth.InvalidIdToken:
+        raise UnauthorizedError("Invalid or expired Firebase ID token") from None
+    return FirebaseUser(user_id=uid)
