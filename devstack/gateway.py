@@ -73,40 +73,58 @@ def discover_functions() -> dict[str, Callable]:
     return found
 
 
+def _function_app(function_id: str, function: Callable) -> flask.Flask:
+    """A WSGI app that hands every request to one function, as functions-framework does."""
+    app = flask.Flask(f"fn-{function_id}")
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+    @app.route("/", defaults={"path": ""}, methods=methods)
+    @app.route("/<path:path>", methods=methods)
+    def run(path: str) -> flask.Response:
+        return flask.make_response(function(flask.request))
+
+    return app
+
+
+def _not_found(environ, start_response):
+    request = flask.Request(environ)
+    request_id = request_id_for(request)
+    error = NotFoundError(f"No route for {request.method} {request.path}")
+    return finish(error_response(error, request_id), request_id)(environ, start_response)
+
+
 def build_app(project_id: str, region: str, functions: dict[str, Callable] | None = None,
-              rewrites: list[Rewrite] | None = None) -> flask.Flask:
+              rewrites: list[Rewrite] | None = None):
     functions = functions if functions is not None else discover_functions()
     rewrites = rewrites if rewrites is not None else load_rewrites()
     missing = {r.function_id for r in rewrites} - set(functions)
     if missing:
         raise RuntimeError(f"firebase.json rewrites name functions main.py does not export: {missing}")
+    apps = {name: _function_app(name, fn) for name, fn in functions.items()}
     direct_prefix = f"/{project_id}/{region}/"
-    app = flask.Flask("soku-gateway")
 
-    def invoke(function_id: str) -> flask.Response:
-        return flask.make_response(functions[function_id](flask.request))
-
-    @app.route("/", defaults={"path": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
-    @app.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
-    def route(path: str) -> flask.Response:
-        request_path = flask.request.path
+    def gateway(environ, start_response):
+        path = environ.get("PATH_INFO") or "/"
         for rewrite in rewrites:
-            if rewrite.regex.match(request_path):
-                return invoke(rewrite.function_id)
-        if request_path.startswith(direct_prefix):
-            function_id = request_path[len(direct_prefix):].split("/", 1)[0]
-            if function_id in functions:
-                return invoke(function_id)
-        request_id = request_id_for(flask.request)
-        return finish(error_response(NotFoundError(f"No route for {flask.request.method} {request_path}"), request_id), request_id)
+            if rewrite.regex.match(path):
+                # Hosting passes the full path through to the function.
+                return apps[rewrite.function_id](environ, start_response)
+        if path.startswith(direct_prefix):
+            function_id, _, rest = path[len(direct_prefix):].partition("/")
+            if function_id in apps:
+                # A function's own URL: it sees only the path after its name.
+                environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + direct_prefix + function_id
+                environ["PATH_INFO"] = "/" + rest
+                return apps[function_id](environ, start_response)
+        return _not_found(environ, start_response)
 
-    return app
+    return gateway
 
 
 class Gateway:
     """The gateway served by werkzeug on a background thread."""
 
-    def __init__(self, app: flask.Flask, port: int, host: str = "127.0.0.1") -> None:
+    def __init__(self, app, port: int, host: str = "127.0.0.1") -> None:
         self.server: BaseWSGIServer = make_server(host, port, app, threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True)
 

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCAL = ROOT / ".local"
+LOCAL = Path(os.environ.get("SOKU_LOCAL_DIR") or ROOT / ".local")
 PID_FILE = LOCAL / "run.pid"
 DEV_ENV = LOCAL / "dev.env"
 GATEWAY_PORT = int(os.environ.get("SOKU_GATEWAY_PORT", "8080"))
@@ -85,7 +85,7 @@ def main() -> int:
             f"  Demo user:     {DEMO_USER_ID} (active subscription, credits, connected accounts)\n\n"
             f"  source .local/dev.env      # sets SOKU_BASE_URL, SOKU_API_KEY, SOKU_ID_TOKEN\n"
             f"  curl -s -H \"soku-api-key: $SOKU_API_KEY\" $SOKU_BASE_URL/v1/me\n\n"
-            f"Emulator logs: .local/logs/. Press Ctrl-C to stop everything.\n",
+            f"Emulator logs: {LOCAL / 'logs'}. Press Ctrl-C to stop everything.\n",
             flush=True,
         )
         stop = threading.Event()

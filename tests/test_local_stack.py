@@ -1,0 +1,76 @@
+"""`make run`'s process: starts, prints a working key, refuses a twin, stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devstack.emulators import free_port, port_open
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _read_env(path: Path) -> dict[str, str]:
+    found = re.findall(r"^export (\w+)=(.*)$", path.read_text(), re.M)
+    return dict(found)
+
+
+@pytest.fixture
+def local_run(tmp_path):
+    port = free_port()
+    env = os.environ | {"SOKU_GATEWAY_PORT": str(port), "SOKU_LOCAL_DIR": str(tmp_path)}
+    for var in ("FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "SOKU_TASKS_EMULATOR_HOST"):
+        env.pop(var, None)
+    process = subprocess.Popen([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    banner = []
+    deadline = time.monotonic() + 60
+    for line in process.stdout:
+        banner.append(line)
+        if "Press Ctrl-C" in line or time.monotonic() > deadline:
+            break
+    yield process, "".join(banner), tmp_path, env
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def test_local_stack_prints_a_working_key_and_stops_on_ctrl_c(local_run):
+    process, banner, local_dir, env = local_run
+    assert "Soku local stack is up" in banner, banner
+    dev_env = _read_env(local_dir / "dev.env")
+    key = re.search(r"Demo API key:\s+(sk_live_\S+)", banner).group(1)
+    assert dev_env["SOKU_API_KEY"] == key
+
+    # The README's first curl, verbatim in spirit: the printed key authenticates.
+    r = httpx.get(f"{dev_env['SOKU_BASE_URL']}/v1/me", headers={"soku-api-key": key})
+    assert r.status_code == 200, r.text
+    assert r.json()["userId"] == "demo-user"
+    r = httpx.get(f"{dev_env['SOKU_BASE_URL']}/v1/api-keys",
+                  headers={"Authorization": f"Bearer {dev_env['SOKU_ID_TOKEN']}"})
+    assert r.status_code == 200 and len(r.json()["keys"]) == 1
+
+    # A second start while this one runs says so plainly.
+    twin = subprocess.run([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=30)
+    assert twin.returncode == 1
+    assert "already running" in twin.stderr
+
+    emulator_ports = [int(dev_env["FIRESTORE_EMULATOR_HOST"].rsplit(":", 1)[1]),
+                      int(dev_env["STORAGE_EMULATOR_HOST"].rsplit(":", 1)[1]),
+                      int(dev_env["SOKU_TASKS_EMULATOR_HOST"].rsplit(":", 1)[1])]
+    assert all(port_open(p) for p in emulator_ports)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    gateway_port = int(dev_env["SOKU_BASE_URL"].rsplit(":", 1)[1])
+    assert not port_open(gateway_port)
+    assert not any(port_open(p) for p in emulator_ports), "an emulator outlived Ctrl-C"
+    assert not (local_dir / "run.pid").exists()
