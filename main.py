@@ -1,12 +1,31 @@
 """Deployed functions. Firebase imports this file; it only re-exports.
 
 Each name below is one Cloud Function (its id is the Python name). Routing from
-the public base URL to these functions lives in firebase.json's Hosting rewrites.
+the public base URL to the HTTP functions lives in firebase.json's Hosting
+rewrites; task-queue and scheduled functions are private.
 """
 
 from functions.account import account
 from functions.api_keys import api_keys
 from functions.health import health
 from functions.not_found import not_found
+from functions.orchestrator import orchestrate_post
+from functions.posts import posts
+from functions.publishers import (
+    publish_facebook,
+    publish_instagram,
+    publish_linkedin,
+    publish_snapchat,
+    publish_threads,
+    publish_tiktok,
+    publish_x,
+    publish_youtube,
+)
+from functions.scheduler import sweep_scheduled_posts
 
-__all__ = ["account", "api_keys", "health", "not_found"]
+__all__ = [
+    "account", "api_keys", "health", "not_found", "posts",
+    "orchestrate_post", "sweep_scheduled_posts",
+    "publish_facebook", "publish_instagram", "publish_linkedin", "publish_snapchat",
+    "publish_threads", "publish_tiktok", "publish_x", "publish_youtube",
+]

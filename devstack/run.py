@@ -54,7 +54,7 @@ def main() -> int:
 
     base_url = f"http://127.0.0.1:{GATEWAY_PORT}"
     emulators = Emulators(project_id=PROJECT_ID, log_dir=LOCAL / "logs")
-    gateway = None
+    gateway = scheduler = None
     try:
         emulators.start()
         apply_env(emulators.env | {
@@ -65,11 +65,13 @@ def main() -> int:
         from devstack.gateway import Gateway, build_app, discover_functions
         from devstack.id_tokens import emulator_id_token
         from devstack.provision import provision
+        from devstack.scheduler import LocalScheduler, scheduled_function_urls
         from devstack.seed import DEMO_USER_ID, seed_demo
 
         functions = discover_functions()
         provision(functions)
         gateway = Gateway(build_app(PROJECT_ID, REGION, functions), GATEWAY_PORT).start()
+        scheduler = LocalScheduler(scheduled_function_urls(functions, f"{base_url}/{PROJECT_ID}/{REGION}")).start()
         api_key = seed_demo()
         id_token = emulator_id_token(DEMO_USER_ID, PROJECT_ID)
         DEV_ENV.write_text(
@@ -102,6 +104,8 @@ def main() -> int:
         print(f"The local stack could not start: {exc}. Logs are in .local/logs/.", file=sys.stderr)
         return 1
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         if gateway is not None:
             gateway.stop()
         emulators.stop()

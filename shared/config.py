@@ -38,6 +38,7 @@ class Settings:
     # http://127.0.0.1:8080/{project}/{region} behind the local gateway.
     functions_base_url: str
     media_bucket: str = ""
+    tasks_service_account: str | None = None
     max_body_bytes: int = 1024 * 1024
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
 
@@ -88,6 +89,7 @@ def _build_settings() -> Settings:
         tasks_emulator_host=os.environ.get("SOKU_TASKS_EMULATOR_HOST") or None,
         auth_emulator_host=auth_emulator,
         functions_base_url=functions_base_url.rstrip("/"),
+        tasks_service_account=os.environ.get("SOKU_TASKS_SERVICE_ACCOUNT") or None,
         media_bucket=os.environ.get("MEDIA_BUCKET") or f"{project_id}.firebasestorage.app",
         max_body_bytes=int(os.environ.get("SOKU_MAX_BODY_BYTES", 1024 * 1024)),
         admin_user_ids=admins,

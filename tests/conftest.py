@@ -106,3 +106,27 @@ def make_user(stack, db):
 @pytest.fixture
 def user(make_user) -> User:
     return make_user()
+
+
+@pytest.fixture
+def demo(make_user) -> User:
+    """A subscribed user holding every account id of the spec's examples."""
+    from devstack.seed import seed_demo_user
+
+    u = make_user()
+    seed_demo_user(u.uid)
+    return u
+
+
+def wait_for(predicate, timeout: float = 15.0, interval: float = 0.1):
+    """Poll until predicate() returns a truthy value; return it (fail on timeout)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
+        time.sleep(interval)

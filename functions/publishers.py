@@ -1,0 +1,51 @@
+"""One task-queue function per platform: `publish_x`, `publish_instagram`, …
+
+Each platform has its own queue, so each gets its own retry policy and
+dispatch rate (a slow or rate-limited platform never holds up the others).
+"""
+
+from __future__ import annotations
+
+from firebase_functions import tasks_fn
+from firebase_functions.options import RateLimits, RetryConfig
+
+from shared.platforms import Platform
+from shared.services.posts.dispatch import publisher_queue
+from shared.services.publishing.runner import process_run
+from shared.web.internal import cloud_tasks_only
+
+# Dispatch rates per platform (tasks per second), well under each platform's
+# per-app limits; retries back off from 10 s to 10 min.
+_DISPATCH_RATE = {
+    Platform.X: 5, Platform.INSTAGRAM: 5, Platform.FACEBOOK: 5, Platform.THREADS: 5,
+    Platform.TIKTOK: 2, Platform.YOUTUBE: 2, Platform.LINKEDIN: 5, Platform.SNAPCHAT: 2,
+}
+
+
+def _build(platform: Platform):
+    queue = publisher_queue(platform.value)
+
+    def handler(request: tasks_fn.CallableRequest) -> dict:
+        data = request.data or {}
+        return {"outcome": process_run(platform, str(data["postSubmissionId"]), str(data["targetId"]))}
+
+    # The deployed function id is the decorated function's name: name it first.
+    handler.__name__ = handler.__qualname__ = queue
+    decorated = tasks_fn.on_task_dispatched(
+        retry_config=RetryConfig(max_attempts=8, min_backoff_seconds=10, max_backoff_seconds=600),
+        rate_limits=RateLimits(max_concurrent_dispatches=20,
+                               max_dispatches_per_second=_DISPATCH_RATE[platform]),
+        timeout_sec=540,
+        memory=512,
+    )(handler)
+    return cloud_tasks_only(queue, decorated)
+
+
+publish_x = _build(Platform.X)
+publish_instagram = _build(Platform.INSTAGRAM)
+publish_facebook = _build(Platform.FACEBOOK)
+publish_threads = _build(Platform.THREADS)
+publish_tiktok = _build(Platform.TIKTOK)
+publish_youtube = _build(Platform.YOUTUBE)
+publish_linkedin = _build(Platform.LINKEDIN)
+publish_snapchat = _build(Platform.SNAPCHAT)

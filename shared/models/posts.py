@@ -1,0 +1,91 @@
+"""Bodies of the posts routes, as the spec (004) describes them.
+
+`post.content.platform` takes a string, an object `{platform, accountId,
+targetId}`, or an array mixing both. Unknown fields are refused with their
+path, so a typo (`imageUrl` for `imageUrls`) is reported rather than ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    field_validator,
+)
+
+from shared.platforms import ALIASES, Platform
+
+MediaType = Literal["video", "image", "text"]
+TARGET_ID_PATTERN = r"^[A-Za-z0-9_.:@\-]{1,128}$"
+
+
+def _platform(value: str) -> str:
+    if value not in ALIASES:
+        raise ValueError(f"Unknown platform '{value}'; expected one of: {', '.join(ALIASES)}")
+    return value
+
+
+PlatformName = Annotated[str, AfterValidator(_platform)]
+Url = Annotated[HttpUrl, Field(max_length=2048)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlatformTarget(_Strict):
+    platform: PlatformName
+    accountId: str | None = Field(default=None, min_length=1, max_length=128, pattern=r"^[^/]+$")
+    targetId: str | None = Field(default=None, pattern=TARGET_ID_PATTERN)
+
+
+PlatformEntry = Union[PlatformName, PlatformTarget]
+
+
+class PostContent(_Strict):
+    text: str | None = Field(default=None, max_length=70000)
+    platform: PlatformEntry | list[PlatformEntry]
+    mediaType: MediaType | None = None
+    videoUrl: Url | None = None
+    imageUrls: list[Url] | None = Field(default=None, max_length=50)
+    mediaUrls: list[Url] | None = Field(default=None, max_length=50)
+    mediaIds: list[Annotated[str, Field(min_length=1, max_length=128)]] | None = Field(default=None, max_length=50)
+    originalImageUrl: Url | None = None
+    originalVideoUrl: Url | None = None
+    originalImageUrls: list[Url] | None = Field(default=None, max_length=50)
+    originalMediaUrls: list[Url] | None = Field(default=None, max_length=50)
+
+    @field_validator("platform")
+    @classmethod
+    def _not_empty(cls, value):
+        if isinstance(value, list) and not value:
+            raise ValueError("At least one platform is required")
+        return value
+
+
+class Post(_Strict):
+    content: PostContent
+
+
+class CreatePostRequest(_Strict):
+    post: Post
+    # Parsed by the scheduling service, which owns the spec's two messages.
+    scheduledTime: str | None = None
+    enableRepurposing: bool = False
+
+
+class ReschedulePostRequest(_Strict):
+    scheduledTime: str
+
+
+class CreatePostResponse(BaseModel):
+    postSubmissionId: str
+
+
+def canonical_platform(name: str) -> Platform:
+    return ALIASES[name]

@@ -1,0 +1,121 @@
+"""Idempotency keys, scoped per user and endpoint (the spec's Idempotency section).
+
+A request carries an explicit `Idempotency-Key`, or gets one derived from the
+user and a hash of the body, so identical requests deduplicate on their own.
+The first request claims `users/{uid}/idempotency/{keyHash}` with `create()`,
+which only one caller can win, even among concurrent duplicates; the record
+holds the id of the resource it will create, chosen up front, so a retry after
+a crash re-creates the *same* resource rather than a second one. Later calls
+with the same key and body replay the stored response; with another body they
+get 409 `idempotency_conflict`. Records expire after 24 hours (TTL field).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from google.api_core.exceptions import AlreadyExists
+from google.cloud import firestore
+
+from shared import clock
+from shared.adapters.gcp import firestore_client
+from shared.errors import ConflictError, ValidationError
+
+RETENTION = timedelta(hours=24)
+# A claim whose request has not finished after this long is presumed crashed
+# and may be taken over (reusing its resource id, so nothing is duplicated).
+STALE_AFTER = timedelta(seconds=60)
+WAIT_FOR_CONCURRENT_S = 15.0
+_KEY_OK = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+class IdempotencyConflictError(ConflictError):
+    code = "idempotency_conflict"
+    message = "Idempotency key conflict: this key was already used with a different request body"
+
+
+class IdempotencyInProgressError(ConflictError):
+    code = "idempotency_in_progress"
+    message = "A request with this Idempotency-Key is still being processed; retry shortly"
+
+
+@dataclass
+class Claim:
+    key: str  # the value echoed in the Idempotency-Key response header
+    ref: firestore.DocumentReference
+    resource_id: str
+    state: str  # "new" | "completed" | "dispatch_failed"
+    status: int | None = None
+    body: Any = None
+
+
+def body_hash(body: Any) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _validate_key(key: str) -> str:
+    if not _KEY_OK.match(key):
+        raise ValidationError("Invalid Idempotency-Key header", details=[{
+            "field": "headers.Idempotency-Key",
+            "message": "Must be 1-255 printable ASCII characters without spaces",
+            "code": "invalid_string", "received": key[:100],
+        }])
+    return key
+
+
+def begin(user_id: str, endpoint: str, explicit_key: str | None, body: Any) -> Claim:
+    request_hash = body_hash(body)
+    if explicit_key is not None and explicit_key != "":
+        key = _validate_key(explicit_key)
+    else:
+        key = "auto_" + hashlib.sha256(f"{user_id}|{endpoint}|{request_hash}".encode()).hexdigest()[:32]
+    doc_id = hashlib.sha256(f"{endpoint}\n{key}".encode()).hexdigest()
+    ref = firestore_client().collection("users").document(user_id).collection("idempotency").document(doc_id)
+
+    deadline = time.monotonic() + WAIT_FOR_CONCURRENT_S
+    while True:
+        now = clock.now()
+        record = {
+            "endpoint": endpoint, "requestHash": request_hash, "state": "in_progress",
+            "resourceId": str(uuid.uuid4()), "createdAt": now, "updatedAt": now,
+            "expiresAt": now + RETENTION,
+        }
+        try:
+            ref.create(record)
+            return Claim(key, ref, record["resourceId"], "new")
+        except AlreadyExists:
+            pass
+        data = ref.get().to_dict()
+        if data is None:
+            continue  # deleted between our create and get: try again
+        if data["expiresAt"] <= now:
+            ref.delete()  # an expired record is as good as none
+            continue
+        if data["requestHash"] != request_hash:
+            raise IdempotencyConflictError(details={"idempotencyKey": key})
+        if data["state"] in ("completed", "dispatch_failed"):
+            return Claim(key, ref, data["resourceId"], data["state"], data.get("status"), data.get("body"))
+        if now - data["updatedAt"] > STALE_AFTER:
+            ref.update({"updatedAt": now})  # take over a crashed request, same resource id
+            return Claim(key, ref, data["resourceId"], "new")
+        if time.monotonic() > deadline:
+            raise IdempotencyInProgressError(details={"idempotencyKey": key})
+        time.sleep(0.05)  # a concurrent duplicate is running: wait for its result
+
+
+def complete(claim: Claim, status: int, body: Any, state: str = "completed") -> None:
+    claim.ref.update({"state": state, "status": status, "body": body, "updatedAt": clock.now()})
+    claim.state, claim.status, claim.body = state, status, body
+
+
+def abandon(claim: Claim) -> None:
+    """Forget a claim whose request failed, so a corrected retry runs afresh."""
+    claim.ref.delete()

@@ -1,0 +1,1 @@
+"""Post submission, fan-out and management (the heart of the product)."""

@@ -1,0 +1,55 @@
+"""Per-platform content checks that can be known at submission time."""
+
+from __future__ import annotations
+
+from shared.errors import ValidationError
+from shared.platforms import RULES, text_length
+from shared.services.posts.media import MediaPlan
+from shared.services.posts.targets import Target
+
+
+def check_content(text: str | None, plan: MediaPlan, targets: list[Target]) -> None:
+    """Raise one validation_error listing every problem, each tied to its target."""
+    problems: list[dict] = []
+    seen_platforms = set()
+    for target in targets:
+        platform = target.platform
+        if platform in seen_platforms:
+            continue  # the rules are per platform, not per account
+        seen_platforms.add(platform)
+        rules = RULES[platform]
+        name = rules.display_name
+
+        def problem(field: str, message: str, code: str, received=None) -> None:
+            entry = {"field": field, "message": message, "code": code, "platform": platform.value}
+            if received is not None:
+                entry["received"] = received
+            problems.append(entry)
+
+        length = text_length(platform, text or "")
+        if length > rules.max_text:
+            unit = "weighted characters" if rules.weighted_text else "characters"
+            problem("body.post.content.text",
+                    f"{name} allows at most {rules.max_text} {unit}; this text has {length}",
+                    "too_big", length)
+        if plan.media_type == "text":
+            if rules.media_required:
+                needs = "a video" if not rules.accepts_images else "an image or a video"
+                problem("body.post.content", f"{name} needs {needs}; this is a text-only post", "invalid_media")
+            continue
+        if plan.media_type == "video":
+            if not rules.accepts_video:
+                problem("body.post.content.videoUrl", f"{name} does not accept video posts", "invalid_media")
+            if len(plan.videos) > 1:
+                problem("body.post.content", f"{name} takes one video per post; this post has {len(plan.videos)}",
+                        "too_big", len(plan.videos))
+        if plan.media_type == "image":
+            if not rules.accepts_images:
+                problem("body.post.content.imageUrls", f"{name} needs a video; it does not accept image posts",
+                        "invalid_media")
+            elif len(plan.images) > rules.max_images:
+                problem("body.post.content.imageUrls",
+                        f"{name} allows at most {rules.max_images} image{'s' if rules.max_images > 1 else ''} per post; this post has {len(plan.images)}",
+                        "too_big", len(plan.images))
+    if problems:
+        raise ValidationError("Post content is not valid for every target", details=problems)

@@ -1,0 +1,64 @@
+"""Putting submissions and runs onto their Cloud Tasks queues.
+
+Task names are derived from the work (submission id + schedule version for
+the orchestrator; submission id + target id + retry count for a publisher), so
+the same work enqueued twice is one task in production.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shared import clock
+from shared.adapters.gcp import firestore_client
+from shared.adapters.task_queue import EnqueueError, enqueue
+from shared.services.posts.scheduling import TASKS_HORIZON, within_tasks_horizon
+
+__all__ = ["EnqueueError", "ORCHESTRATOR_QUEUE", "dispatch_if_due", "enqueue_at", "enqueue_run",
+           "publisher_queue"]
+
+ORCHESTRATOR_QUEUE = "orchestrate_post"
+SUBMISSIONS = "postSubmissions"
+
+
+def publisher_queue(platform: str) -> str:
+    return f"publish_{platform}"
+
+
+def enqueue_at(scheduled_time: datetime) -> datetime:
+    """When a far-future post becomes enqueueable (inside the Cloud Tasks horizon)."""
+    return scheduled_time - TASKS_HORIZON
+
+
+def dispatch_if_due(submission_id: str, data: dict[str, Any] | None = None) -> bool:
+    """Enqueue the orchestrator for a submission that needs it and is due. True if enqueued."""
+    ref = firestore_client().collection(SUBMISSIONS).document(submission_id)
+    if data is None:
+        snap = ref.get()
+        if not snap.exists:
+            return False
+        data = snap.to_dict()
+    if not data.get("needsDispatch") or data.get("status") != "queued":
+        return False
+    scheduled = data.get("scheduledTime")
+    if not within_tasks_horizon(scheduled):
+        return False  # the minute sweep enqueues it once inside the horizon
+    version = int(data.get("scheduleVersion", 1))
+    task_name = enqueue(
+        ORCHESTRATOR_QUEUE,
+        {"postSubmissionId": submission_id, "scheduleVersion": version},
+        name_parts=("orchestrate", submission_id, str(version)),
+        schedule_time=scheduled,
+    )
+    ref.update({"needsDispatch": False, "orchestratorTask": task_name,
+                "enqueuedAt": clock.now(), "updatedAt": clock.now()})
+    return True
+
+
+def enqueue_run(submission_id: str, target_id: str, platform: str, retry_count: int) -> str:
+    return enqueue(
+        publisher_queue(platform),
+        {"postSubmissionId": submission_id, "targetId": target_id},
+        name_parts=("publish", submission_id, target_id, str(retry_count)),
+    )

@@ -1,0 +1,129 @@
+"""Cancel, reschedule and retry a post (`DELETE`, `PATCH`, `POST …/retry`)."""
+
+from __future__ import annotations
+
+from google.cloud import firestore
+
+from shared import clock
+from shared.adapters.gcp import firestore_client
+from shared.errors import ConflictError
+from shared.services.posts import dispatch
+from shared.services.posts.scheduling import parse_scheduled_time, within_tasks_horizon
+from shared.services.posts.views import load_owned, post_view
+
+
+class NotCancellableError(ConflictError):
+    code = "post_not_cancellable"
+
+
+class NotReschedulableError(ConflictError):
+    code = "post_not_reschedulable"
+
+
+class NothingToRetryError(ConflictError):
+    code = "nothing_to_retry"
+
+
+def _cancel_queued_runs(ref: firestore.DocumentReference) -> int:
+    """Cancel each run that no publisher has claimed yet; return how many."""
+    db = firestore_client()
+    canceled = 0
+    for run in ref.collection("runs").stream():
+
+        @firestore.transactional
+        def cancel(transaction: firestore.Transaction, run_ref=run.reference) -> bool:
+            snap = run_ref.get(transaction=transaction)
+            if not snap.exists or snap.get("status") != "queued":
+                return False
+            now = clock.now()
+            transaction.update(run_ref, {"status": "canceled", "finishedAt": now, "updatedAt": now,
+                                         "result": {"code": "canceled", "message": "Canceled before publishing"}})
+            return True
+
+        canceled += cancel(db.transaction())
+    return canceled
+
+
+def cancel_post(user_id: str, submission_id: str) -> dict:
+    ref, data = load_owned(user_id, submission_id)
+    if data.get("status") == "canceled":
+        return post_view(user_id, submission_id)  # cancelling twice is fine
+    db = firestore_client()
+
+    @firestore.transactional
+    def cancel_submission(transaction: firestore.Transaction) -> bool:
+        snap = ref.get(transaction=transaction)
+        if snap.get("status") != "queued":
+            return False
+        transaction.update(ref, {"status": "canceled", "needsDispatch": False,
+                                 "canceledAt": clock.now(), "updatedAt": clock.now()})
+        return True
+
+    whole = cancel_submission(db.transaction())
+    canceled_runs = _cancel_queued_runs(ref)
+    if not whole and canceled_runs == 0:
+        raise NotCancellableError(
+            "Every run of this post has already started publishing; it can no longer be cancelled",
+            details={"postSubmissionId": submission_id})
+    return post_view(user_id, submission_id)
+
+
+def reschedule_post(user_id: str, submission_id: str, raw_time: str) -> dict:
+    new_time = parse_scheduled_time(raw_time)
+    ref, _ = load_owned(user_id, submission_id)
+    db = firestore_client()
+
+    @firestore.transactional
+    def bump(transaction: firestore.Transaction) -> dict | None:
+        snap = ref.get(transaction=transaction)
+        data = snap.to_dict()
+        if data.get("status") != "queued" or data.get("scheduledTime") is None:
+            return None
+        version = int(data.get("scheduleVersion", 1)) + 1
+        update = {
+            "scheduledTime": new_time, "scheduleVersion": version, "needsDispatch": True,
+            "enqueueAt": clock.now() if within_tasks_horizon(new_time) else dispatch.enqueue_at(new_time),
+            "updatedAt": clock.now(),
+        }
+        transaction.update(ref, update)
+        return data | update
+
+    updated = bump(db.transaction())
+    if updated is None:
+        raise NotReschedulableError(
+            "Only a scheduled post that has not started can be rescheduled",
+            details={"postSubmissionId": submission_id})
+    # The task of the previous version becomes a no-op when it fires (version check).
+    dispatch.dispatch_if_due(submission_id, updated)
+    return post_view(user_id, submission_id)
+
+
+def retry_post(user_id: str, submission_id: str) -> dict:
+    ref, data = load_owned(user_id, submission_id)
+    if data.get("status") != "dispatched":
+        raise NothingToRetryError("Only a dispatched post's failed runs can be retried",
+                                  details={"postSubmissionId": submission_id, "status": data.get("status")})
+    db = firestore_client()
+    requeued = []
+    for run in ref.collection("runs").where(filter=firestore.FieldFilter("status", "==", "failed")).stream():
+
+        @firestore.transactional
+        def requeue(transaction: firestore.Transaction, run_ref=run.reference) -> dict | None:
+            snap = run_ref.get(transaction=transaction)
+            current = snap.to_dict()
+            if current.get("status") != "failed":
+                return None
+            update = {"status": "queued", "retryCount": int(current.get("retryCount", 0)) + 1,
+                      "lastResult": current.get("result"), "result": None,
+                      "finishedAt": None, "updatedAt": clock.now()}
+            transaction.update(run_ref, update)
+            return current | update
+
+        run_data = requeue(db.transaction())
+        if run_data is not None:
+            dispatch.enqueue_run(submission_id, run.id, run_data["platform"], run_data["retryCount"])
+            requeued.append(run.id)
+    if not requeued:
+        raise NothingToRetryError("This post has no failed runs to retry",
+                                  details={"postSubmissionId": submission_id})
+    return post_view(user_id, submission_id) | {"retried": requeued}

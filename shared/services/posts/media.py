@@ -1,0 +1,139 @@
+"""What media a post carries, and what kind of post that makes it.
+
+Media comes from `videoUrl`, `imageUrls`, `mediaUrls` (kind read from the file
+extension) and `mediaIds` (kind read from the stored content type of the
+caller's own uploads). `mediaType` is inferred when omitted: any video makes a
+video post, else any image an image post, else a text post. In a video post,
+images ride along as the cover/thumbnail where a platform supports one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from urllib.parse import urlparse
+
+from shared.adapters.gcp import firestore_client
+from shared.errors import NotFoundError, ValidationError
+from shared.models.posts import PostContent
+
+VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv", ".mpeg", ".mpg"}
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".bmp", ".tif", ".tiff"}
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    url: str
+    kind: str  # "image" | "video"
+    source: str  # the request field it came from
+    mediaId: str | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class MediaPlan:
+    media_type: str
+    items: list[MediaItem]
+
+    @property
+    def videos(self) -> list[MediaItem]:
+        return [m for m in self.items if m.kind == "video"]
+
+    @property
+    def images(self) -> list[MediaItem]:
+        return [m for m in self.items if m.kind == "image"]
+
+
+def kind_from_url(url: str) -> str | None:
+    path = urlparse(url).path.lower()
+    dot = path.rfind(".")
+    ext = path[dot:] if dot != -1 else ""
+    if ext in VIDEO_EXTENSIONS:
+        return "video"
+    if ext in IMAGE_EXTENSIONS:
+        return "image"
+    return None
+
+
+def kind_from_content_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    major = content_type.split("/", 1)[0].lower()
+    return major if major in ("image", "video") else None
+
+
+def _media_documents(user_id: str, media_ids: list[str]) -> list[MediaItem]:
+    db = firestore_client()
+    refs = [db.collection("media").document(mid) for mid in dict.fromkeys(media_ids)]
+    snaps = {snap.id: snap for snap in db.get_all(refs)}
+    items, missing = [], []
+    for index, media_id in enumerate(media_ids):
+        snap = snaps.get(media_id)
+        data = snap.to_dict() if snap is not None and snap.exists else None
+        # Another user's upload answers exactly like a missing one.
+        if data is None or data.get("userId") != user_id:
+            missing.append(media_id)
+            continue
+        kind = kind_from_content_type(data.get("contentType"))
+        if kind is None:
+            raise ValidationError(details=[{
+                "field": f"body.post.content.mediaIds.{index}",
+                "message": f"Media {media_id} is {data.get('contentType') or 'of unknown type'}; only images and videos can be posted",
+                "code": "invalid_media",
+                "received": media_id,
+            }])
+        items.append(MediaItem(url=data["url"], kind=kind, source="mediaIds", mediaId=media_id))
+    if missing:
+        raise NotFoundError(f"Media not found: {', '.join(missing)}", details={"mediaIds": missing})
+    return items
+
+
+def plan_media(user_id: str, content: PostContent) -> MediaPlan:
+    items: list[MediaItem] = []
+    unknown: list[dict] = []
+    if content.videoUrl is not None:
+        items.append(MediaItem(str(content.videoUrl), "video", "videoUrl"))
+    for url in content.imageUrls or []:
+        items.append(MediaItem(str(url), "image", "imageUrls"))
+    for index, url in enumerate(content.mediaUrls or []):
+        kind = kind_from_url(str(url))
+        if kind is None and content.mediaType in ("image", "video"):
+            kind = content.mediaType  # the caller told us what the file is
+        if kind is None:
+            unknown.append({
+                "field": f"body.post.content.mediaUrls.{index}",
+                "message": "Cannot tell whether this URL is an image or a video from its extension; set post.content.mediaType",
+                "code": "invalid_media",
+                "received": str(url),
+            })
+            continue
+        items.append(MediaItem(str(url), kind, "mediaUrls"))
+    if unknown:
+        raise ValidationError(details=unknown)
+    if content.mediaIds:
+        items.extend(_media_documents(user_id, content.mediaIds))
+
+    media_type = content.mediaType
+    if media_type is None:
+        kinds = {m.kind for m in items}
+        media_type = "video" if "video" in kinds else "image" if "image" in kinds else "text"
+    elif media_type == "video" and not any(m.kind == "video" for m in items):
+        raise ValidationError(details=[{
+            "field": "body.post.content.mediaType",
+            "message": "mediaType is video but the post has no video (set videoUrl, or a video in mediaUrls/mediaIds)",
+            "code": "invalid_media", "received": media_type,
+        }])
+    elif media_type == "image" and not any(m.kind == "image" for m in items):
+        raise ValidationError(details=[{
+            "field": "body.post.content.mediaType",
+            "message": "mediaType is image but the post has no image (set imageUrls, or an image in mediaUrls/mediaIds)",
+            "code": "invalid_media", "received": media_type,
+        }])
+    if media_type == "text" and not (content.text or "").strip():
+        raise ValidationError(details=[{
+            "field": "body.post.content.text",
+            "message": "A post needs text or media",
+            "code": "invalid_type",
+        }])
+    return MediaPlan(media_type=media_type, items=items)

@@ -1,0 +1,48 @@
+"""The orchestrator task: `queued -> orchestrating -> dispatched`, one task per run.
+
+Safe to run twice: it only acts on a submission that is still `queued` (or
+`orchestrating`, when an earlier delivery crashed half-way) with the schedule
+version the task was created for; a rescheduled or cancelled post makes older
+tasks no-ops.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from google.cloud import firestore
+
+from shared import clock
+from shared.adapters.gcp import firestore_client
+from shared.services.posts.dispatch import SUBMISSIONS, enqueue_run
+
+log = logging.getLogger("soku.orchestrator")
+
+
+def orchestrate(submission_id: str, schedule_version: int) -> str:
+    db = firestore_client()
+    ref = db.collection(SUBMISSIONS).document(submission_id)
+
+    @firestore.transactional
+    def claim(transaction: firestore.Transaction) -> str:
+        snap = ref.get(transaction=transaction)
+        if not snap.exists:
+            return "missing"
+        data = snap.to_dict()
+        if int(data.get("scheduleVersion", 1)) != schedule_version:
+            return "superseded"  # rescheduled since this task was created
+        if data.get("status") not in ("queued", "orchestrating"):
+            return data.get("status")
+        transaction.update(ref, {"status": "orchestrating", "orchestratingAt": clock.now(),
+                                 "updatedAt": clock.now()})
+        return "claimed"
+
+    outcome = claim(db.transaction())
+    if outcome != "claimed":
+        log.info("orchestrator skipped %s: %s", submission_id, outcome)
+        return outcome
+    for run in ref.collection("runs").where(filter=firestore.FieldFilter("status", "==", "queued")).stream():
+        data = run.to_dict()
+        enqueue_run(submission_id, run.id, data["platform"], int(data.get("retryCount", 0)))
+    ref.update({"status": "dispatched", "dispatchedAt": clock.now(), "updatedAt": clock.now()})
+    return "dispatched"

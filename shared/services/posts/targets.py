@@ -1,0 +1,127 @@
+"""Resolve `post.content.platform` into concrete (platform, account) targets.
+
+Rules from the spec: an omitted accountId resolves when exactly one account
+is connected on that platform; several -> 400 `missing_account`; an unknown
+account or an unconnected platform -> 400 `missing_integrations` listing
+`platform:accountId`. Targets are de-duplicated by targetId, which defaults
+to `platform:accountId`.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from shared.adapters.gcp import firestore_client
+from shared.errors import SokuError, ValidationError
+from shared.models.posts import PlatformTarget, canonical_platform
+from shared.platforms import RULES, Platform
+
+
+@dataclass(frozen=True)
+class Target:
+    target_id: str
+    platform: Platform
+    account_id: str
+    display_name: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "targetId": self.target_id,
+            "platform": self.platform.value,
+            "accountId": self.account_id,
+        }
+
+
+class MissingIntegrationsError(SokuError):
+    status = 400
+    code = "missing_integrations"
+
+
+class MissingAccountError(SokuError):
+    status = 400
+    code = "missing_account"
+
+
+class AccountNeedsReconnectError(SokuError):
+    status = 400
+    code = "account_needs_reconnect"
+
+
+def _entries(platform_field) -> list[PlatformTarget]:
+    raw = platform_field if isinstance(platform_field, list) else [platform_field]
+    return [PlatformTarget(platform=e) if isinstance(e, str) else e for e in raw]
+
+
+def _connected_accounts(user_id: str, platforms: set[Platform]) -> dict[Platform, dict[str, dict]]:
+    user = firestore_client().collection("users").document(user_id)
+
+    def load(platform: Platform) -> tuple[Platform, dict[str, dict]]:
+        accounts = user.collection("integrations").document(platform.value).collection("accounts")
+        return platform, {snap.id: snap.to_dict() or {} for snap in accounts.stream()}
+
+    # One query per platform, in parallel: a 3-platform post costs one round trip of latency.
+    with ThreadPoolExecutor(max_workers=max(1, len(platforms))) as pool:
+        return dict(pool.map(load, sorted(platforms, key=lambda p: p.value)))
+
+
+def resolve_targets(user_id: str, platform_field) -> list[Target]:
+    entries = _entries(platform_field)
+    platforms = {canonical_platform(e.platform) for e in entries}
+    connected = _connected_accounts(user_id, platforms)
+
+    targets: dict[str, Target] = {}
+    missing: list[str] = []
+    ambiguous: list[Platform] = []
+    needs_reconnect: list[str] = []
+    for entry in entries:
+        platform = canonical_platform(entry.platform)
+        accounts = connected.get(platform, {})
+        account_id = entry.accountId
+        if account_id is None:
+            if not accounts:
+                missing.append(platform.value)
+                continue
+            if len(accounts) > 1:
+                if platform not in ambiguous:
+                    ambiguous.append(platform)
+                continue
+            account_id = next(iter(accounts))
+        elif account_id not in accounts:
+            missing.append(f"{platform.value}:{account_id}")
+            continue
+        account = accounts[account_id]
+        if account.get("status") == "needs_reconnect":
+            needs_reconnect.append(f"{platform.value}:{account_id}")
+            continue
+        target_id = entry.targetId or f"{platform.value}:{account_id}"
+        # Duplicates (same targetId) collapse into one run: the first wins.
+        targets.setdefault(target_id, Target(target_id, platform, account_id, account.get("displayName")))
+
+    if missing:
+        missing = list(dict.fromkeys(missing))
+        raise MissingIntegrationsError(
+            f"Missing integrations for platforms: {', '.join(missing)}",
+            details={"missing": missing},
+        )
+    if ambiguous:
+        names = [RULES[p].display_name for p in ambiguous]
+        first = ambiguous[0]
+        message = (
+            f"Multiple {names[0]} accounts connected. Please specify accountId."
+            if len(ambiguous) == 1
+            else f"Multiple accounts connected on {', '.join(names)}. Please specify accountId."
+        )
+        raise MissingAccountError(message, details={
+            "platforms": [p.value for p in ambiguous],
+            "accounts": {p.value: sorted(connected[p]) for p in ambiguous},
+            "example": {"platform": first.value, "accountId": sorted(connected[first])[0]},
+        })
+    if needs_reconnect:
+        raise AccountNeedsReconnectError(
+            f"Reconnect these accounts before posting: {', '.join(needs_reconnect)}",
+            details={"accounts": needs_reconnect},
+        )
+    if not targets:
+        raise ValidationError(details=[{"field": "body.post.content.platform", "message": "No targets", "code": "too_small"}])
+    return list(targets.values())

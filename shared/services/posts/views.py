@@ -1,0 +1,140 @@
+"""What `GET /v1/posts[/{id}]` shows: a submission with its runs, in API shape."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+from typing import Any
+
+from google.cloud import firestore
+
+from shared import clock
+from shared.adapters.gcp import firestore_client
+from shared.errors import NotFoundError, ValidationError
+from shared.services.posts.dispatch import SUBMISSIONS
+
+RUN_STATUSES = ("queued", "processing", "succeeded", "failed", "canceled")
+SUBMISSION_STATUSES = ("queued", "orchestrating", "dispatched", "canceled")
+MAX_PAGE = 100
+
+
+def _run_view(data: dict) -> dict:
+    return {
+        "targetId": data.get("targetId"),
+        "platform": data.get("platform"),
+        "accountId": data.get("accountId"),
+        "status": data.get("status"),
+        "attemptCount": data.get("attemptCount", 0),
+        "createdAt": clock.iso(data.get("createdAt")),
+        "startedAt": clock.iso(data.get("startedAt")),
+        "finishedAt": clock.iso(data.get("finishedAt")),
+        "result": data.get("result"),
+    }
+
+
+def _summary(submission_id: str, data: dict) -> dict:
+    return {
+        "id": submission_id,
+        "postSubmissionId": submission_id,
+        "status": data.get("status"),
+        "createdAt": clock.iso(data.get("createdAt")),
+        "updatedAt": clock.iso(data.get("updatedAt")),
+        "scheduledTime": clock.iso(data.get("scheduledTime")),
+        "enableRepurposing": data.get("enableRepurposing", False),
+        "content": data.get("content"),
+        "targets": data.get("targets", []),
+        "platforms": data.get("platforms", []),
+    }
+
+
+def load_owned(user_id: str, submission_id: str) -> tuple[firestore.DocumentReference, dict]:
+    ref = firestore_client().collection(SUBMISSIONS).document(submission_id)
+    snap = ref.get()
+    data = snap.to_dict() if snap.exists else None
+    if data is None or data.get("userId") != user_id:
+        # Another user's post answers exactly like a missing one.
+        raise NotFoundError(f"Post {submission_id} not found")
+    return ref, data
+
+
+def post_view(user_id: str, submission_id: str) -> dict:
+    ref, data = load_owned(user_id, submission_id)
+    runs = [_run_view(r.to_dict()) for r in ref.collection("runs").stream()]
+    runs.sort(key=lambda r: r["targetId"] or "")
+    counts = {status: 0 for status in RUN_STATUSES}
+    for run in runs:
+        counts[run["status"]] = counts.get(run["status"], 0) + 1
+    return _summary(submission_id, data) | {"runs": runs, "runCounts": counts}
+
+
+def _encode_cursor(created_at: datetime, submission_id: str) -> str:
+    raw = json.dumps({"t": clock.iso(created_at), "id": submission_id}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> datetime:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return datetime.fromisoformat(raw["t"].replace("Z", "+00:00"))
+    except (ValueError, KeyError, TypeError):
+        raise ValidationError("Invalid cursor", details=[{
+            "field": "query.cursor", "message": "Use the nextCursor value of a previous page",
+            "code": "invalid_string", "received": cursor[:100]}]) from None
+
+
+def _parse_time(name: str, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ValidationError(details=[{"field": f"query.{name}", "code": "invalid_date", "received": value,
+                                        "message": "Expected an ISO 8601 date-time with a zone"}])
+    return parsed
+
+
+def list_posts(user_id: str, args: dict[str, Any]) -> dict:
+    """Newest first. Filters: status, platform, createdAfter, createdBefore; cursor paging."""
+    from shared.platforms import ALIASES
+
+    try:
+        limit = int(args.get("limit", 20))
+    except ValueError:
+        limit = -1
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(details=[{"field": "query.limit", "code": "too_big" if limit > MAX_PAGE else "too_small",
+                                        "message": f"limit must be between 1 and {MAX_PAGE}",
+                                        "received": args.get("limit")}])
+    query = firestore_client().collection(SUBMISSIONS).where(
+        filter=firestore.FieldFilter("userId", "==", user_id))
+    status = args.get("status")
+    if status is not None:
+        if status not in SUBMISSION_STATUSES:
+            raise ValidationError(details=[{"field": "query.status", "code": "invalid_enum_value", "received": status,
+                                            "message": f"Expected one of: {', '.join(SUBMISSION_STATUSES)}"}])
+        query = query.where(filter=firestore.FieldFilter("status", "==", status))
+    platform = args.get("platform")
+    if platform is not None:
+        if platform not in ALIASES:
+            raise ValidationError(details=[{"field": "query.platform", "code": "invalid_enum_value",
+                                            "received": platform, "message": "Unknown platform"}])
+        query = query.where(filter=firestore.FieldFilter("platforms", "array_contains", ALIASES[platform].value))
+    after = _parse_time("createdAfter", args.get("createdAfter"))
+    before = _parse_time("createdBefore", args.get("createdBefore"))
+    cursor = args.get("cursor")
+    if cursor:
+        cursor_time = _decode_cursor(cursor)
+        before = min(before, cursor_time) if before else cursor_time
+    if after is not None:
+        query = query.where(filter=firestore.FieldFilter("createdAt", ">", after))
+    if before is not None:
+        query = query.where(filter=firestore.FieldFilter("createdAt", "<", before))
+    query = query.order_by("createdAt", direction=firestore.Query.DESCENDING).limit(limit + 1)
+    snaps = list(query.stream())
+    page, more = snaps[:limit], len(snaps) > limit
+    data = [_summary(s.id, s.to_dict()) for s in page]
+    next_cursor = _encode_cursor(page[-1].get("createdAt"), page[-1].id) if more else None
+    return {"data": data, "hasMore": more, "nextCursor": next_cursor}

@@ -1,0 +1,1 @@
+"""Running one publish run on one platform."""
