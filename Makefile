@@ -6,13 +6,17 @@ VENV := .venv
 TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
-.PHONY: run test tools deps clean
+.PHONY: run test tools deps clean bench-posts
 
 run: tools
 	$(VENV)/bin/python -m devstack.run
 
 test: tools
 	$(VENV)/bin/python -m pytest
+
+# Benchmarks print figures; they are not part of `make test`.
+bench-posts: tools
+	$(VENV)/bin/python -m bench.posts_bench
 
 deps: $(STAMP)
 tools: $(STAMP) node_modules/.installed $(TOOLS)/tasks-emulator/.installed $(TOOLS)/gcs-emulator/.installed

@@ -111,8 +111,13 @@ def begin(user_id: str, endpoint: str, explicit_key: str | None, body: Any) -> C
         time.sleep(0.05)  # a concurrent duplicate is running: wait for its result
 
 
-def complete(claim: Claim, status: int, body: Any, state: str = "completed") -> None:
-    claim.ref.update({"state": state, "status": status, "body": body, "updatedAt": clock.now()})
+def complete(claim: Claim, status: int, body: Any, state: str = "completed",
+             write_batch: firestore.WriteBatch | None = None) -> None:
+    update = {"state": state, "status": status, "body": body, "updatedAt": clock.now()}
+    if write_batch is not None:
+        write_batch.update(claim.ref, update)
+    else:
+        claim.ref.update(update)
     claim.state, claim.status, claim.body = state, status, body
 
 

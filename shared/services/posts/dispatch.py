@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from google.cloud import firestore
+
 from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.adapters.task_queue import EnqueueError, enqueue
@@ -31,8 +33,14 @@ def enqueue_at(scheduled_time: datetime) -> datetime:
     return scheduled_time - TASKS_HORIZON
 
 
-def dispatch_if_due(submission_id: str, data: dict[str, Any] | None = None) -> bool:
-    """Enqueue the orchestrator for a submission that needs it and is due. True if enqueued."""
+def dispatch_if_due(submission_id: str, data: dict[str, Any] | None = None,
+                    write_batch: firestore.WriteBatch | None = None) -> bool:
+    """Enqueue the orchestrator for a submission that needs it and is due. True if enqueued.
+
+    `data` saves a read when the caller already holds the document; with
+    `write_batch` the bookkeeping update joins the caller's batch instead of
+    costing a commit of its own.
+    """
     ref = firestore_client().collection(SUBMISSIONS).document(submission_id)
     if data is None:
         snap = ref.get()
@@ -51,8 +59,12 @@ def dispatch_if_due(submission_id: str, data: dict[str, Any] | None = None) -> b
         name_parts=("orchestrate", submission_id, str(version)),
         schedule_time=scheduled,
     )
-    ref.update({"needsDispatch": False, "orchestratorTask": task_name,
-                "enqueuedAt": clock.now(), "updatedAt": clock.now()})
+    update = {"needsDispatch": False, "orchestratorTask": task_name,
+              "enqueuedAt": clock.now(), "updatedAt": clock.now()}
+    if write_batch is not None:
+        write_batch.update(ref, update)
+    else:
+        ref.update(update)
     return True
 
 

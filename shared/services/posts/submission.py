@@ -125,10 +125,11 @@ def _write(submission_id: str, submission: dict, targets: list[Target]) -> bool:
     return True
 
 
-def _dispatch_or_fail(claim: idempotency.Claim, submission_id: str) -> Reply:
+def _dispatch_or_fail(claim: idempotency.Claim, submission_id: str, submission: dict | None = None) -> Reply:
     created = {"postSubmissionId": submission_id}
+    finish = firestore_client().batch()  # dispatch bookkeeping + idempotency result: one commit
     try:
-        dispatch.dispatch_if_due(submission_id)
+        dispatch.dispatch_if_due(submission_id, submission, write_batch=finish)
     except dispatch.EnqueueError:
         log.exception("dispatch failed for submission %s", submission_id)
         error = DispatchFailedError(
@@ -140,7 +141,8 @@ def _dispatch_or_fail(claim: idempotency.Claim, submission_id: str) -> Reply:
         )
         idempotency.complete(claim, 500, created, state="dispatch_failed")
         raise error
-    idempotency.complete(claim, 201, created)
+    idempotency.complete(claim, 201, created, write_batch=finish)
+    finish.commit()
     return Reply(created, status=201, headers={"Idempotency-Key": claim.key})
 
 
@@ -159,13 +161,15 @@ def create_post(user_id: str, key_hash: str, request: CreatePostRequest, raw_bod
         idempotency.abandon(claim)  # nothing was created: a corrected retry starts afresh
         raise
     submission_id = claim.resource_id
+    document = _submission_document(user_id, key_hash, prepared, claim.key)
     try:
-        _write(submission_id, _submission_document(user_id, key_hash, prepared, claim.key), prepared.targets)
+        written = _write(submission_id, document, prepared.targets)
     except Exception as exc:  # noqa: BLE001 - reported as the spec's post_creation_failed
         log.exception("could not write submission %s", submission_id)
         idempotency.abandon(claim)
         raise PostCreationFailedError() from exc
-    return _dispatch_or_fail(claim, submission_id)
+    # After a crashed earlier attempt the stored document is the truth: re-read it.
+    return _dispatch_or_fail(claim, submission_id, document if written else None)
 
 
 def validate_post(user_id: str, request: CreatePostRequest) -> dict:

@@ -1,0 +1,148 @@
+"""Benchmark of POST /v1/posts: a 3-target immediate post against the local stack.
+
+Prints p50/p95 latency, the Firestore and Cloud Tasks round trips each request
+makes (counted at the gRPC layer, not guessed) and requests/s with 8
+concurrent clients. Run: `make bench-posts` (or `.venv/bin/python -m bench.posts_bench`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import grpc._channel
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from devstack.emulators import Emulators, apply_env, free_port  # noqa: E402
+
+PROJECT, REGION = "bench-soku", "us-central1"
+TARGETS = ["x", "threads", {"platform": "instagram", "accountId": "ig_business"}]
+
+# -- round-trip counting at the gRPC layer --------------------------------------------
+_counts: collections.Counter[str] = collections.Counter()
+_lock = threading.Lock()
+
+
+def _counting(original):
+    def call(self, *args, **kwargs):
+        method = self._method.decode() if isinstance(self._method, bytes) else str(self._method)
+        service = "firestore" if "Firestore" in method else "tasks" if "CloudTasks" in method else "other"
+        with _lock:
+            _counts[service] += 1
+            _counts[method.rsplit("/", 1)[-1]] += 1
+        return original(self, *args, **kwargs)
+
+    return call
+
+
+# Every RPC ends in exactly one of these (api_core's interceptors call
+# with_call on unary-unary methods and __call__ on streaming ones).
+grpc._channel._UnaryUnaryMultiCallable.__call__ = _counting(grpc._channel._UnaryUnaryMultiCallable.__call__)
+grpc._channel._UnaryUnaryMultiCallable.with_call = _counting(grpc._channel._UnaryUnaryMultiCallable.with_call)
+grpc._channel._UnaryStreamMultiCallable.__call__ = _counting(grpc._channel._UnaryStreamMultiCallable.__call__)
+
+
+def _payload(tag: str) -> dict:
+    return {"post": {"content": {"text": f"bench {tag}", "imageUrls": ["https://example.com/a.jpg"],
+                                 "platform": TARGETS}}}
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=200, help="sequential requests for latency")
+    parser.add_argument("--concurrent-requests", type=int, default=400, help="requests in the 8-client phase")
+    args = parser.parse_args()
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no per-request access log
+
+    emulators = Emulators(project_id=PROJECT, log_dir=Path(tempfile.mkdtemp(prefix="soku-bench-")))
+    emulators.start()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    apply_env(emulators.env | {"SOKU_ENV": "test", "SOKU_REGION": REGION,
+                               "SOKU_FUNCTIONS_BASE_URL": f"{base}/{PROJECT}/{REGION}"})
+    from devstack.gateway import Gateway, build_app, discover_functions
+    from devstack.provision import provision, task_queue_names
+    from devstack.seed import seed_demo
+    from shared.adapters.gcp import queue_path, tasks_client
+
+    functions = discover_functions()
+    provision(functions)
+    gateway = Gateway(build_app(PROJECT, REGION, functions), port).start()
+    key = seed_demo()
+    headers = {"soku-api-key": key}
+    try:
+        with httpx.Client(base_url=base, timeout=30) as http:
+            for i in range(10):  # warm-up: clients, connections, caches
+                http.post("/v1/posts", json=_payload(f"warm-{i}"), headers=headers)
+
+            # 1. Round trips of one request, with the queues paused so that the
+            #    orchestrator and publishers (same process) are not counted.
+            for name in task_queue_names(functions):
+                tasks_client().pause_queue(name=queue_path(name))
+            samples = 20
+            _counts.clear()
+            for i in range(samples):
+                assert http.post("/v1/posts", json=_payload(f"count-{i}"), headers=headers).status_code == 201
+            counted = dict(_counts)
+            for name in task_queue_names(functions):
+                tasks_client().resume_queue(name=queue_path(name))
+
+            # 2. Sequential latency, fan-out running as in real use.
+            latencies = []
+            for i in range(args.requests):
+                started = time.perf_counter()
+                r = http.post("/v1/posts", json=_payload(f"seq-{i}-{uuid.uuid4().hex[:6]}"), headers=headers)
+                latencies.append((time.perf_counter() - started) * 1000)
+                assert r.status_code == 201, r.text
+
+        # 3. Throughput with 8 concurrent clients.
+        def worker(n: int) -> int:
+            ok = 0
+            with httpx.Client(base_url=base, timeout=60) as client:
+                for i in range(n):
+                    r = client.post("/v1/posts", json=_payload(f"par-{uuid.uuid4().hex}"), headers=headers)
+                    ok += r.status_code == 201
+            return ok
+
+        per_client = args.concurrent_requests // 8
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            ok = sum(pool.map(worker, [per_client] * 8))
+        elapsed = time.perf_counter() - started
+    finally:
+        gateway.stop()
+        emulators.stop()
+
+    per_request = {k: v / samples for k, v in sorted(counted.items())}
+    print("POST /v1/posts, 3 targets, immediate (local stack, 2-core machine)")
+    print(f"  latency over {len(latencies)} sequential requests: p50 {statistics.median(latencies):.1f} ms, "
+          f"p95 {_percentile(latencies, 95):.1f} ms")
+    print(f"  round trips per request: Firestore {per_request.get('firestore', 0):.1f}, "
+          f"Cloud Tasks {per_request.get('tasks', 0):.1f}")
+    detail = ", ".join(f"{k} {v:.1f}" for k, v in per_request.items() if k not in ("firestore", "tasks", "other"))
+    print(f"    by method: {detail}")
+    print(f"  throughput, 8 concurrent clients: {ok / elapsed:.1f} requests/s "
+          f"({ok}/{per_client * 8} created in {elapsed:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
