@@ -70,6 +70,13 @@ class Route:
     regex: re.Pattern[str]
     handler: Handler
     auth: Auth
+    # Contract metadata (the OpenAPI document is generated from these).
+    summary: str = ""
+    request_model: type | None = None
+    response_model: type | None = None
+    query_model: type | None = None
+    success_status: int = 200
+    tags: tuple[str, ...] = ()
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -94,9 +101,19 @@ class Api:
         self.name = name
         self.routes: list[Route] = []
 
-    def route(self, method: str, pattern: str, *, auth: Auth = Auth.API_KEY):
+    def route(self, method: str, pattern: str, *, auth: Auth = Auth.API_KEY, summary: str = "",
+              request_model: type | None = None, response_model: type | None = None,
+              query_model: type | None = None, success_status: int = 200,
+              tags: tuple[str, ...] = ()):
+        """Register a handler. The keyword metadata describes the route's contract."""
+
         def register(handler: Handler) -> Handler:
-            self.routes.append(Route(method.upper(), pattern, _compile(pattern), handler, auth))
+            self.routes.append(Route(
+                method.upper(), pattern, _compile(pattern), handler, auth,
+                summary=summary or (handler.__doc__ or "").strip().split("\n")[0],
+                request_model=request_model, response_model=response_model,
+                query_model=query_model, success_status=success_status, tags=tags,
+            ))
             return handler
 
         return register
