@@ -37,7 +37,7 @@ def _already_running() -> int | None:
 def main() -> int:
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # keep gRPC's shutdown chatter off the console
     sys.path.insert(0, str(ROOT))
-    from devstack.emulators import Emulators, StackError, apply_env, port_open
+    from devstack.emulators import Emulators, StackError, apply_env, free_port, port_open
 
     other = _already_running()
     if other is not None:
@@ -54,14 +54,21 @@ def main() -> int:
 
     base_url = f"http://127.0.0.1:{GATEWAY_PORT}"
     emulators = Emulators(project_id=PROJECT_ID, log_dir=LOCAL / "logs")
-    gateway = scheduler = None
+    gateway = scheduler = sandboxes = None
     try:
         emulators.start()
+        from devstack.sandboxes.server import Sandboxes
+        from shared.adapters.crypto import generate_key
+
+        sandboxes = Sandboxes(free_port()).start()
         apply_env(emulators.env | {
             "SOKU_ENV": "local",
             "SOKU_REGION": REGION,
             "SOKU_FUNCTIONS_BASE_URL": f"{base_url}/{PROJECT_ID}/{REGION}",
-        })
+            # Platform tokens are sealed with a key made for this run (data is in memory too).
+            "SOKU_TOKEN_KEYS": f"local:{generate_key()}",
+            "SOKU_TOKEN_KEY_ID": "local",
+        } | sandboxes.env)
         from devstack.gateway import Gateway, build_app, discover_functions
         from devstack.id_tokens import emulator_id_token
         from devstack.provision import provision
@@ -108,6 +115,8 @@ def main() -> int:
             scheduler.stop()
         if gateway is not None:
             gateway.stop()
+        if sandboxes is not None:
+            sandboxes.stop()
         emulators.stop()
         PID_FILE.unlink(missing_ok=True)
 

@@ -15,6 +15,8 @@ from datetime import timedelta
 from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.services import api_keys
+from shared.services.publishing.accounts import seal_tokens
+from shared.services.publishing.base import Tokens
 
 DEMO_USER_ID = "demo-user"
 DEMO_EMAIL = "demo@soku.local"
@@ -40,6 +42,15 @@ DEMO_ACCOUNTS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+def sandbox_tokens(platform: str, subject: str, lifetime_s: int = 3600) -> Tokens:
+    from datetime import datetime, timezone
+
+    from devstack.sandboxes.core import mint_tokens
+
+    access, refresh, expiry = mint_tokens(platform, subject, lifetime_s)
+    return Tokens(access, refresh, datetime.fromtimestamp(expiry, timezone.utc))
+
+
 def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
     db = firestore_client()
     now = clock.now()
@@ -55,7 +66,8 @@ def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
         integration = user.collection("integrations").document(platform)
         integration.set({"platform": platform, "connectedCount": len(accounts), "updatedAt": now})
         for account_id, display_name in accounts:
-            integration.collection("accounts").document(account_id).set({
+            ref = integration.collection("accounts").document(account_id)
+            ref.set({
                 "accountId": account_id,
                 "platform": platform,
                 "displayName": display_name,
@@ -64,6 +76,8 @@ def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
                 "repostEnabled": True,
                 "repurposeEnabled": True,
                 "connectedAt": now,
+                # Tokens the platform sandboxes accept, encrypted like real ones.
+                "tokens": seal_tokens(ref, sandbox_tokens(platform, f"{platform}-{account_id}")),
             })
 
 

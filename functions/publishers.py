@@ -6,12 +6,12 @@ dispatch rate (a slow or rate-limited platform never holds up the others).
 
 from __future__ import annotations
 
-from firebase_functions import tasks_fn
+from firebase_functions import https_fn, tasks_fn
 from firebase_functions.options import RateLimits, RetryConfig
 
 from shared.platforms import Platform
 from shared.services.posts.dispatch import publisher_queue
-from shared.services.publishing.runner import process_run
+from shared.services.publishing.runner import Delivery, RetryLater, process_run
 from shared.web.internal import cloud_tasks_only
 
 # Dispatch rates per platform (tasks per second), well under each platform's
@@ -27,7 +27,14 @@ def _build(platform: Platform):
 
     def handler(request: tasks_fn.CallableRequest) -> dict:
         data = request.data or {}
-        return {"outcome": process_run(platform, str(data["postSubmissionId"]), str(data["targetId"]))}
+        retry_count = int(request.raw_request.headers.get("X-CloudTasks-TaskRetryCount") or 0)
+        try:
+            outcome = process_run(platform, str(data["postSubmissionId"]), str(data["targetId"]),
+                                  Delivery(retry_count=retry_count))
+        except RetryLater as later:
+            # Non-2xx: Cloud Tasks retries this task with the queue's backoff.
+            raise https_fn.HttpsError(https_fn.FunctionsErrorCode.UNAVAILABLE, str(later)) from later
+        return {"outcome": outcome}
 
     # The deployed function id is the decorated function's name: name it first.
     handler.__name__ = handler.__qualname__ = queue

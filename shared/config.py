@@ -38,7 +38,25 @@ class Settings:
     # http://127.0.0.1:8080/{project}/{region} behind the local gateway.
     functions_base_url: str
     media_bucket: str = ""
+    # Media (POST /v1/media and delivery). The public base is where `{id}.{ext}`
+    # downloads are served by the `media_files` function.
+    media_public_base: str = ""
+    media_max_bytes: int = 1024 * 1024 * 1024
+    # Remote fetches (shared/adapters/safe_http.py): hosts or CIDRs admitted
+    # although not public (loopback sandboxes of the local stack and tests).
+    fetch_allowlist: tuple[str, ...] = ()
+    fetch_connect_timeout: float = 10.0
+    fetch_read_timeout: float = 30.0
+    fetch_deadline: float = 480.0  # whole download; below the ingest function's 540 s
     tasks_service_account: str | None = None
+    token_keys: str = ""  # "kid:base64key,…" (Secret Manager in production)
+    token_key_id: str = ""
+    # Platform API hosts: configuration, so tests and the local stack use sandboxes.
+    platform_hosts: dict = field(default_factory=dict)
+    linkedin_version: str = "202601"
+    # OAuth client credentials per platform (Secret Manager in production).
+    platform_client_ids: dict = field(default_factory=dict)
+    platform_client_secrets: dict = field(default_factory=dict)
     max_body_bytes: int = 1024 * 1024
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
 
@@ -50,6 +68,37 @@ class Settings:
     @property
     def uses_emulators(self) -> bool:
         return self.firestore_emulator_host is not None
+
+
+# Production API bases per platform; each is overridable with SOKU_<NAME>_BASE.
+PLATFORM_HOST_DEFAULTS = {
+    "x_api": "https://api.x.com",
+    "x_oauth": "https://api.x.com",
+    "x_web": "https://x.com",
+    "linkedin_api": "https://api.linkedin.com",
+    "linkedin_oauth": "https://www.linkedin.com",
+    "threads_api": "https://graph.threads.net",
+    "facebook_graph": "https://graph.facebook.com",
+    "facebook_video": "https://graph-video.facebook.com",
+    "instagram_graph": "https://graph.facebook.com",
+    "tiktok_api": "https://open.tiktokapis.com",
+    "youtube_upload": "https://www.googleapis.com",
+    "google_oauth": "https://oauth2.googleapis.com",
+    "snapchat_api": "https://businessapi.snapchat.com",
+    "snapchat_oauth": "https://accounts.snapchat.com",
+}
+
+
+def _platform_hosts() -> dict[str, str]:
+    return {
+        name: (os.environ.get(f"SOKU_{name.upper()}_BASE") or default).rstrip("/")
+        for name, default in PLATFORM_HOST_DEFAULTS.items()
+    }
+
+
+def _per_platform(suffix: str) -> dict[str, str]:
+    platforms = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat")
+    return {p: os.environ[f"SOKU_{p.upper()}_{suffix}"] for p in platforms if os.environ.get(f"SOKU_{p.upper()}_{suffix}")}
 
 
 def _build_settings() -> Settings:
@@ -90,7 +139,22 @@ def _build_settings() -> Settings:
         auth_emulator_host=auth_emulator,
         functions_base_url=functions_base_url.rstrip("/"),
         tasks_service_account=os.environ.get("SOKU_TASKS_SERVICE_ACCOUNT") or None,
+        token_keys=os.environ.get("SOKU_TOKEN_KEYS", ""),
+        token_key_id=os.environ.get("SOKU_TOKEN_KEY_ID", ""),
+        platform_hosts=_platform_hosts(),
+        linkedin_version=os.environ.get("SOKU_LINKEDIN_VERSION", "202601"),
+        platform_client_ids=_per_platform("CLIENT_ID"),
+        platform_client_secrets=_per_platform("CLIENT_SECRET"),
         media_bucket=os.environ.get("MEDIA_BUCKET") or f"{project_id}.firebasestorage.app",
+        # Default: the delivery function's own URL (Hosting rewrites time out at 60 s).
+        media_public_base=(os.environ.get("MEDIA_PUBLIC_BASE")
+                           or f"{functions_base_url.rstrip('/')}/media_files").rstrip("/"),
+        media_max_bytes=int(os.environ.get("SOKU_MEDIA_MAX_BYTES", 1024 * 1024 * 1024)),
+        fetch_allowlist=tuple(h.strip() for h in os.environ.get("SOKU_FETCH_ALLOWLIST", "").split(",")
+                              if h.strip()),
+        fetch_connect_timeout=float(os.environ.get("SOKU_FETCH_CONNECT_TIMEOUT", 10)),
+        fetch_read_timeout=float(os.environ.get("SOKU_FETCH_READ_TIMEOUT", 30)),
+        fetch_deadline=float(os.environ.get("SOKU_FETCH_DEADLINE", 480)),
         max_body_bytes=int(os.environ.get("SOKU_MAX_BODY_BYTES", 1024 * 1024)),
         admin_user_ids=admins,
     )

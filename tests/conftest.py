@@ -13,6 +13,8 @@ import httpx
 import pytest
 
 from devstack.emulators import Emulators, apply_env, free_port
+from devstack.sandboxes.server import Sandboxes
+from shared.adapters.crypto import generate_key
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ID = "demo-soku-test"
@@ -23,6 +25,7 @@ REGION = "us-central1"
 class Stack:
     base_url: str
     emulators: Emulators
+    sandboxes: Sandboxes
 
 
 @pytest.fixture(scope="session")
@@ -32,11 +35,15 @@ def stack(tmp_path_factory) -> Stack:
     emulators.start()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
+    sandboxes = Sandboxes(free_port()).start()
     apply_env(emulators.env | {
         "SOKU_ENV": "test",
         "SOKU_REGION": REGION,
         "SOKU_FUNCTIONS_BASE_URL": f"{base_url}/{PROJECT_ID}/{REGION}",
-    })
+        # A fresh token-encryption key per session: tokens are sealed like in production.
+        "SOKU_TOKEN_KEYS": f"test:{generate_key()}",
+        "SOKU_TOKEN_KEY_ID": "test",
+    } | sandboxes.env)
     from devstack.gateway import Gateway, build_app, discover_functions
     from devstack.provision import provision
 
@@ -44,9 +51,10 @@ def stack(tmp_path_factory) -> Stack:
     provision(functions)
     gateway = Gateway(build_app(PROJECT_ID, REGION, functions), port).start()
     try:
-        yield Stack(base_url=base_url, emulators=emulators)
+        yield Stack(base_url=base_url, emulators=emulators, sandboxes=sandboxes)
     finally:
         gateway.stop()
+        sandboxes.stop()
         emulators.stop()
 
 

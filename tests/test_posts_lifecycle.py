@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from shared.platforms import RULES, Platform
 from tests.conftest import PROJECT_ID, REGION, wait_for
 from tests.envelope import assert_error
 from tests.posting import body, call_task, run_sweep
@@ -29,12 +28,11 @@ def test_immediate_post_fans_out_to_each_platform_publisher(client, demo, db):
     post = wait_for(lambda: _settled(client, demo, sid))
     assert {r["targetId"] for r in post["runs"]} == {"x:x_main", "threads:threads_main", "facebook:fb_page_42"}
     for run in post["runs"]:
-        # Each run reached its own platform's publisher, once.
+        # Each run reached its own platform's publisher, once, and ended with a result.
         assert run["attemptCount"] == 1
         assert run["startedAt"] and run["finishedAt"]
-        assert run["result"]["code"] == "platform_unavailable"
-        assert RULES[Platform(run["platform"])].display_name in run["result"]["message"]
-    assert post["runCounts"]["failed"] == 3
+        assert run["result"]["postId"] if run["status"] == "succeeded" else run["result"]["code"]
+    assert post["runCounts"]["succeeded"] + post["runCounts"]["failed"] == 3
 
 
 def test_duplicate_task_delivery_runs_a_publish_once(client, demo, db):

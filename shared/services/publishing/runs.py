@@ -7,6 +7,7 @@ delivery of the same task finds the run no longer `queued` and does nothing.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from google.cloud import firestore
@@ -22,8 +23,18 @@ def run_ref(submission_id: str, target_id: str) -> firestore.DocumentReference:
             .collection("runs").document(target_id))
 
 
-def claim_run(submission_id: str, target_id: str, platform: str) -> dict[str, Any] | None:
-    """Move a queued run to processing and count the attempt; None if not ours to run."""
+# How long a claimed run is presumed alive: the publisher functions' timeout plus margin.
+LEASE = timedelta(seconds=600)
+
+
+def claim_run(submission_id: str, target_id: str, platform: str, delivery: int = 0) -> dict[str, Any] | None:
+    """Move a queued run to processing and count the attempt; None if not ours to run.
+
+    `delivery` is Cloud Tasks' retry count for this task. A run already
+    `processing` is taken over only by a *later* delivery (Cloud Tasks retries
+    only after the previous attempt ended: crashed, failed or timed out) or once
+    its lease has run out; a duplicate of the same delivery finds it taken.
+    """
     ref = run_ref(submission_id, target_id)
 
     @firestore.transactional
@@ -32,15 +43,34 @@ def claim_run(submission_id: str, target_id: str, platform: str) -> dict[str, An
         if not snap.exists:
             return None
         data = snap.to_dict()
-        if data.get("status") != "queued" or data.get("platform") != platform:
+        if data.get("platform") != platform:
             return None
         now = clock.now()
+        status = data.get("status")
+        if status == "processing":
+            lease_over = data.get("leaseUntil") is None or data["leaseUntil"] <= now
+            if not (lease_over or delivery > int(data.get("claimedByDelivery", -1))):
+                return None
+        elif status != "queued":
+            return None
         update = {"status": "processing", "attemptCount": int(data.get("attemptCount", 0)) + 1,
-                  "startedAt": now, "updatedAt": now}
+                  "startedAt": now, "updatedAt": now, "leaseUntil": now + LEASE,
+                  "claimedByDelivery": delivery}
         transaction.update(ref, update)
         return data | update
 
     return claim(firestore_client().transaction())
+
+
+def save_checkpoint(submission_id: str, target_id: str, checkpoint: dict[str, Any]) -> None:
+    run_ref(submission_id, target_id).update({"checkpoint": checkpoint, "updatedAt": clock.now()})
+
+
+def release_for_retry(submission_id: str, target_id: str, error: dict[str, Any]) -> None:
+    """Back to `queued` with the reason, for Cloud Tasks' next delivery to claim."""
+    run_ref(submission_id, target_id).update(
+        {"status": "queued", "lastError": error, "leaseUntil": None, "updatedAt": clock.now()}
+    )
 
 
 def finish_run(submission_id: str, target_id: str, status: str, result: dict[str, Any]) -> None:

@@ -1,0 +1,1 @@
+"""Local fakes of the platforms APIs (see core.py)."""

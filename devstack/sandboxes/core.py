@@ -1,0 +1,148 @@
+"""What every platform sandbox shares: tokens, faults on demand, recorded posts.
+
+The sandboxes are real HTTP servers implementing each platform's API as
+reference/platform-apis.md describes, so the publishers' real HTTP code runs
+against them. Tests and the local stack steer them through `/__sandbox/*`:
+inject faults (rate limits, 5xx, expired tokens, duplicates, processing
+failures, a create that hangs after it took effect) and read what was posted.
+
+Tokens are stateless so seeding needs no round trip: an access token is
+`sbx-at.<platform>.<subject>.<expiry epoch>.<nonce>`, a refresh token
+`sbx-rt.<platform>.<subject>.<nonce>`. Refresh tokens rotate: each works once.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import flask
+
+
+def mint_tokens(platform: str, subject: str, lifetime_s: int = 3600) -> tuple[str, str, int]:
+    """(access token, refresh token, expiry epoch) the sandbox will accept."""
+    expiry = int(time.time()) + lifetime_s
+    nonce = secrets.token_hex(6)
+    return (f"sbx-at.{platform}.{subject}.{expiry}.{nonce}",
+            f"sbx-rt.{platform}.{subject}.{secrets.token_hex(6)}", expiry)
+
+
+@dataclass
+class Fault:
+    kind: str  # rate_limit | server_error | expired_token | duplicate | processing_failed | hold | revoked
+    remaining: int = 1
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class SandboxState:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.faults: dict[tuple[str, str], list[Fault]] = {}
+            self.posts: list[dict[str, Any]] = []
+            self.media: dict[str, dict[str, Any]] = {}
+            self.used_refresh: set[str] = set()
+            self.revoked: set[tuple[str, str]] = set()
+            self.calls: list[tuple[str, str]] = []
+            self.counter = 1000
+
+    def next_id(self) -> str:
+        with self.lock:
+            self.counter += 1
+            return f"{int(time.time() * 1000)}{self.counter}"
+
+    def add_fault(self, platform: str, operation: str, fault: Fault) -> None:
+        with self.lock:
+            self.faults.setdefault((platform, operation), []).append(fault)
+
+    def take_fault(self, platform: str, operation: str) -> Fault | None:
+        with self.lock:
+            self.calls.append((platform, operation))
+            for key in ((platform, operation), (platform, "*")):
+                queue = self.faults.get(key) or []
+                while queue and queue[0].remaining <= 0:
+                    queue.pop(0)
+                if queue:
+                    fault = queue[0]
+                    fault.remaining -= 1
+                    return fault
+            return None
+
+    # -- tokens ---------------------------------------------------------------------
+    def subject_of(self, platform: str, header: str | None) -> str | None:
+        """The subject of a valid bearer/OAuth token for this platform, else None."""
+        if not header:
+            return None
+        token = header.split(" ", 1)[-1].strip()
+        parts = token.split(".")
+        if len(parts) != 5 or parts[0] != "sbx-at" or parts[1] != platform:
+            return None
+        if not parts[3].isdigit() or int(parts[3]) <= time.time():
+            return None
+        if (platform, parts[2]) in self.revoked:
+            return None
+        return parts[2]
+
+    def refresh(self, platform: str, refresh_token: str, lifetime_s: int = 7200) -> tuple[str, str, int] | None:
+        parts = refresh_token.split(".")
+        with self.lock:
+            if (len(parts) != 4 or parts[0] != "sbx-rt" or parts[1] != platform
+                    or refresh_token in self.used_refresh or (platform, parts[2]) in self.revoked):
+                return None
+            self.used_refresh.add(refresh_token)  # rotation: each refresh token works once
+        access, new_refresh, expiry = mint_tokens(platform, parts[2], lifetime_s)
+        return access, new_refresh, lifetime_s
+
+    def record_post(self, platform: str, subject: str, **fields: Any) -> dict[str, Any]:
+        with self.lock:
+            post = {"id": self.next_id(), "platform": platform, "subject": subject,
+                    "createdAt": time.time(), **fields}
+            self.posts.append(post)
+            return post
+
+
+def control_blueprint(state: SandboxState) -> flask.Blueprint:
+    bp = flask.Blueprint("sandbox_control", __name__)
+
+    @bp.post("/__sandbox/faults")
+    def add_fault():
+        body = flask.request.get_json(force=True)
+        state.add_fault(body["platform"], body.get("operation", "*"),
+                        Fault(body["kind"], int(body.get("times", 1)), body.get("params") or {}))
+        return {"ok": True}
+
+    @bp.post("/__sandbox/revoke")
+    def revoke():
+        body = flask.request.get_json(force=True)
+        state.revoked.add((body["platform"], body["subject"]))
+        return {"ok": True}
+
+    @bp.get("/__sandbox/posts")
+    def posts():
+        platform = flask.request.args.get("platform")
+        with state.lock:
+            found = [p for p in state.posts if platform in (None, p["platform"])]
+        return {"posts": found}
+
+    @bp.get("/__sandbox/calls")
+    def calls():
+        return {"calls": [list(c) for c in state.calls]}
+
+    @bp.post("/__sandbox/reset")
+    def reset():
+        state.reset()
+        return {"ok": True}
+
+    return bp
+
+
+def hold_if_asked(fault: Fault | None) -> None:
+    """The `hold` fault: the platform did the work but the answer never arrives in time."""
+    if fault is not None and fault.kind == "hold":
+        time.sleep(float(fault.params.get("seconds", 30)))

@@ -1,0 +1,45 @@
+"""All platform sandboxes behind one local HTTP server, each under its own prefix.
+
+`Sandboxes(port).start()` serves them; `.env` is the configuration that points
+the publishers at them (the same variables would point them at the real APIs).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import flask
+from werkzeug.serving import make_server
+
+from devstack.sandboxes import x
+from devstack.sandboxes.core import SandboxState, control_blueprint
+
+
+class Sandboxes:
+    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
+        self.base_url = f"http://{host}:{port}"
+        self.state = SandboxState()
+        app = flask.Flask("soku-sandboxes")
+        app.register_blueprint(control_blueprint(self.state))
+        app.register_blueprint(x.blueprint(self.state, self.base_url))
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        self.server = make_server(host, port, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, name="sandboxes", daemon=True)
+
+    @property
+    def env(self) -> dict[str, str]:
+        base = self.base_url
+        return {
+            "SOKU_X_API_BASE": f"{base}/x",
+            "SOKU_X_OAUTH_BASE": f"{base}/x",
+            "SOKU_X_WEB_BASE": f"{base}/x/web",
+        }
+
+    def start(self) -> "Sandboxes":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,104 @@
+"""The publisher interface, and the context a publisher works in.
+
+A publisher module per platform implements `Publisher`: it uploads media
+(resuming from its checkpoint), then creates the post through
+`ctx.create_once`, which guarantees a create whose outcome is unknown is
+never simply re-run: the next attempt first asks the platform whether the post
+exists (`find_existing`) and only creates when it does not.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable, Protocol
+
+from shared import clock
+from shared.platforms import Platform
+from shared.services.publishing.http import PlatformHttp
+
+
+@dataclass
+class Tokens:
+    access_token: str
+    refresh_token: str | None = None
+    expires_at: datetime | None = None
+
+    def expiring(self, now: datetime, margin: timedelta = timedelta(minutes=2)) -> bool:
+        return self.expires_at is not None and self.expires_at <= now + margin
+
+
+@dataclass
+class Account:
+    platform: Platform
+    account_id: str
+    platform_user_id: str
+    display_name: str | None
+    tokens: Tokens
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PublishedPost:
+    post_id: str
+    url: str | None
+
+
+@dataclass
+class PostContent:
+    text: str
+    media_type: str  # "text" | "image" | "video"
+    media: list[dict[str, Any]]  # items as stored on the submission
+
+    @property
+    def images(self) -> list[dict[str, Any]]:
+        return [m for m in self.media if m.get("kind") == "image"]
+
+    @property
+    def videos(self) -> list[dict[str, Any]]:
+        return [m for m in self.media if m.get("kind") == "video"]
+
+
+class PublishContext:
+    """Everything one publish attempt needs, and its durable checkpoint."""
+
+    def __init__(self, account: Account, content: PostContent, checkpoint: dict[str, Any],
+                 save_checkpoint: Callable[[dict[str, Any]], None], publisher: "Publisher",
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.account = account
+        self.content = content
+        self.checkpoint = checkpoint
+        self._save = save_checkpoint
+        self.publisher = publisher
+        self.sleep = sleep
+
+    def save(self, **changes: Any) -> None:
+        """Persist progress (uploaded media ids, parts, …) so a retry resumes here."""
+        self.checkpoint.update(changes)
+        self._save(self.checkpoint)
+
+    def create_once(self, create: Callable[[], PublishedPost]) -> PublishedPost:
+        armed = self.checkpoint.get("createArmedAt")
+        if armed is not None:
+            # An earlier attempt called "create" and never recorded the outcome.
+            found = self.publisher.find_existing(self, datetime.fromisoformat(armed))
+            if found is not None:
+                return found
+        self.save(createArmedAt=clock.now().isoformat())
+        return create()
+
+
+class Publisher(Protocol):
+    platform: Platform
+
+    def http(self, account: Account) -> PlatformHttp: ...
+
+    def refresh(self, account: Account) -> Tokens:
+        """Exchange the refresh token; raise NeedsReconnectError when it is refused."""
+
+    def publish(self, ctx: PublishContext) -> PublishedPost:
+        """Upload media, wait for processing, and create the post via ctx.create_once."""
+
+    def find_existing(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
+        """The post an interrupted create may have made (created after armed_at), if any."""

@@ -1,0 +1,58 @@
+"""Reading a post's media from Cloud Storage in ranges, never whole.
+
+Every media item a publisher uploads is an object in our bucket (uploads via
+`POST /v1/media`, or remote URLs materialized there before fan-out), so
+uploads can resume at any byte offset and memory stays flat: at most one
+chunk is held at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from google.cloud import storage
+
+from shared.adapters.gcp import firestore_client, storage_client
+from shared.config import get_settings
+from shared.services.publishing.errors import PermanentError
+
+DEFAULT_CHUNK = 4 * 1024 * 1024
+
+
+@dataclass
+class StoredMedia:
+    blob: storage.Blob
+    size: int
+    content_type: str
+    public_url: str  # where platforms that pull by URL can fetch it
+
+    def read(self, start: int, end: int) -> bytes:
+        """Bytes [start, end) of the object: one ranged GET."""
+        if end <= start:
+            return b""
+        return self.blob.download_as_bytes(start=start, end=end - 1, checksum=None)
+
+    def chunks(self, chunk_size: int = DEFAULT_CHUNK, start: int = 0) -> Iterator[tuple[int, bytes]]:
+        offset = start
+        while offset < self.size:
+            end = min(self.size, offset + chunk_size)
+            yield offset, self.read(offset, end)
+            offset = end
+
+
+def open_media(item: dict) -> StoredMedia:
+    media_id = item.get("mediaId")
+    if not media_id:
+        raise PermanentError(f"Media {item.get('url')} was never stored; it cannot be uploaded",
+                             code="media_unavailable")
+    snap = firestore_client().collection("media").document(media_id).get()
+    if not snap.exists:
+        raise PermanentError(f"Media {media_id} was deleted before publishing", code="media_unavailable")
+    doc = snap.to_dict()
+    blob = storage_client().bucket(get_settings().media_bucket).blob(doc["objectPath"])
+    blob.reload()
+    if blob.size is None:
+        raise PermanentError(f"Media {media_id} has no stored object", code="media_unavailable")
+    return StoredMedia(blob, int(blob.size), doc.get("contentType") or blob.content_type or "application/octet-stream",
+                       doc.get("url") or item.get("url"))

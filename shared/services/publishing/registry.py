@@ -1,0 +1,22 @@
+"""Which publisher serves which platform: the one table to extend."""
+
+from __future__ import annotations
+
+import functools
+
+from shared.platforms import Platform
+from shared.services.publishing.base import Publisher
+
+
+@functools.cache
+def publishers() -> dict[Platform, Publisher]:
+    # Imported lazily: nothing platform-specific loads at deploy discovery.
+    from shared.services.publishing.platforms import x
+
+    return {
+        Platform.X: x.XPublisher(),
+    }
+
+
+def publisher_for(platform: Platform) -> Publisher | None:
+    return publishers().get(platform)
