@@ -10,6 +10,7 @@ answers `missing_account`, as the spec's rule says).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from shared import clock
@@ -42,6 +43,11 @@ DEMO_ACCOUNTS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+def platform_user_id(user_id: str, platform: str, account_id: str) -> str:
+    """The account's id on the platform: distinct per user, so users never share sandbox state."""
+    return f"{platform}-{account_id}-{hashlib.sha256(user_id.encode()).hexdigest()[:8]}"
+
+
 def sandbox_tokens(platform: str, subject: str, lifetime_s: int = 3600) -> Tokens:
     from datetime import datetime, timezone
 
@@ -67,17 +73,18 @@ def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
         integration.set({"platform": platform, "connectedCount": len(accounts), "updatedAt": now})
         for account_id, display_name in accounts:
             ref = integration.collection("accounts").document(account_id)
+            subject = platform_user_id(user_id, platform, account_id)
             ref.set({
                 "accountId": account_id,
                 "platform": platform,
                 "displayName": display_name,
-                "platformUserId": f"{platform}-{account_id}",
+                "platformUserId": subject,
                 "status": "connected",
                 "repostEnabled": True,
                 "repurposeEnabled": True,
                 "connectedAt": now,
                 # Tokens the platform sandboxes accept, encrypted like real ones.
-                "tokens": seal_tokens(ref, sandbox_tokens(platform, f"{platform}-{account_id}")),
+                "tokens": seal_tokens(ref, sandbox_tokens(platform, subject)),
             })
 
 

@@ -40,6 +40,9 @@ def stack(tmp_path_factory) -> Stack:
         "SOKU_ENV": "test",
         "SOKU_REGION": REGION,
         "SOKU_FUNCTIONS_BASE_URL": f"{base_url}/{PROJECT_ID}/{REGION}",
+        # Media: returned URLs download through the gateway; loopback origins are admitted.
+        "MEDIA_PUBLIC_BASE": f"{base_url}/media",
+        "SOKU_FETCH_ALLOWLIST": "127.0.0.1",
         # A fresh token-encryption key per session: tokens are sealed like in production.
         "SOKU_TOKEN_KEYS": f"test:{generate_key()}",
         "SOKU_TOKEN_KEY_ID": "test",
@@ -138,3 +141,50 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.1):
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
         time.sleep(interval)
+
+
+@pytest.fixture
+def sandbox(stack):
+    """Steer the platform sandboxes: faults on demand, and what they recorded."""
+
+    class Control:
+        base_url = stack.sandboxes.base_url
+
+        def fault(self, platform: str, operation: str, kind: str, times: int = 1, **params) -> None:
+            httpx.post(f"{self.base_url}/__sandbox/faults", json={
+                "platform": platform, "operation": operation, "kind": kind, "times": times, "params": params,
+            }).raise_for_status()
+
+        def posts(self, platform: str) -> list[dict]:
+            return httpx.get(f"{self.base_url}/__sandbox/posts", params={"platform": platform}).json()["posts"]
+
+        def revoke(self, platform: str, subject: str) -> None:
+            httpx.post(f"{self.base_url}/__sandbox/revoke", json={"platform": platform, "subject": subject})
+
+    yield Control()
+    stack.sandboxes.state.faults.clear()  # faults never leak into the next test
+
+
+@pytest.fixture
+def stored_media(stack, db):
+    """Put real bytes in the storage emulator with a media document, as uploads do."""
+    import uuid as _uuid
+
+    from shared.adapters.gcp import storage_client
+    from shared.config import get_settings
+
+    def _store(user, kind: str = "video", size: int = 1024 * 1024, content_type: str | None = None) -> str:
+        content_type = content_type or ("video/mp4" if kind == "video" else "image/jpeg")
+        ext = "mp4" if kind == "video" else "jpg"
+        media_id = f"m{_uuid.uuid4().hex[:16]}"
+        path = f"media/{media_id}.{ext}"
+        data = (b"\x00\x00\x00\x18ftypmp42" if kind == "video" else b"\xff\xd8\xff\xe0") + bytes(size - 12)
+        bucket = storage_client().bucket(get_settings().media_bucket)
+        bucket.blob(path).upload_from_string(data[:size], content_type=content_type)
+        db.collection("media").document(media_id).set({
+            "id": media_id, "userId": user.uid, "objectPath": path, "contentType": content_type,
+            "url": f"{stack.base_url}/media/{media_id}.{ext}", "ext": ext, "size": size,
+        })
+        return media_id
+
+    return _store

@@ -17,11 +17,12 @@ def future(**delta) -> str:
     return (datetime.now(timezone.utc) + timedelta(**delta)).isoformat().replace("+00:00", "Z")
 
 
-def call_task(client: httpx.Client, function: str, data: dict, queue: str | None = None) -> httpx.Response:
+def call_task(client: httpx.Client, function: str, data: dict, queue: str | None = None,
+              retry_count: int = 0, base_url: str = "") -> httpx.Response:
     """Deliver a task the way Cloud Tasks does (used to replay duplicate deliveries)."""
     headers = {"Content-Type": "application/json", "X-CloudTasks-QueueName": queue or function,
-               "X-CloudTasks-TaskName": "manual"}
-    return client.post(f"/{PROJECT_ID}/{REGION}/{function}", json={"data": data}, headers=headers)
+               "X-CloudTasks-TaskName": "manual", "X-CloudTasks-TaskRetryCount": str(retry_count)}
+    return client.post(f"{base_url}/{PROJECT_ID}/{REGION}/{function}", json={"data": data}, headers=headers)
 
 
 def run_sweep(client: httpx.Client) -> httpx.Response:

@@ -31,3 +31,160 @@ def test_text_post_reaches_the_platform(client, stack, demo):
     page = httpx.get(run["result"]["url"])
     assert page.status_code == 200 and "Hello X sandbox" in page.text
     assert [p["text"] for p in _sandbox_posts(stack) if p["id"] == run["result"]["postId"]] == ["Hello X sandbox"]
+
+
+def _submit(client, user, payload, key=None):
+    headers = user.key_headers | ({"Idempotency-Key": key} if key else {})
+    r = client.post("/v1/posts", json=payload, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()["postSubmissionId"]
+
+
+def _account(db, user, account_id="x_main", platform="x"):
+    return (db.collection("users").document(user.uid).collection("integrations").document(platform)
+            .collection("accounts").document(account_id))
+
+
+def test_image_post_uploads_each_image(client, stack, demo, stored_media, sandbox):
+    ids = [stored_media(demo, "image", 300_000) for _ in range(2)]
+    sid = _submit(client, demo, body(["x"], "two images", mediaIds=ids))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded", run
+    post = next(p for p in sandbox.posts("x") if p["id"] == run["result"]["postId"])
+    assert len(post["media"]) == 2
+
+
+def test_video_post_uploads_in_segments_and_waits_for_processing(client, stack, demo, stored_media, sandbox, db):
+    media_id = stored_media(demo, "video", 9 * 1024 * 1024)  # three 4 MiB segments
+    sid = _submit(client, demo, body(["x"], "a video", mediaIds=[media_id]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded", run
+    calls = [op for platform, op in stack.sandboxes.state.calls if platform == "x"]
+    assert calls.count("append") >= 3 and "status" in calls
+    checkpoint = db.collection("postSubmissions").document(sid).collection("runs").document("x:x_main").get().get("checkpoint")
+    assert checkpoint["uploads"]["0"] == checkpoint["uploads"]["0"] | {"nextSegment": 3, "finalized": True, "ready": True}
+
+
+def test_expired_access_token_is_refreshed_and_stored_sealed(client, demo, db):
+    from datetime import datetime, timedelta, timezone
+
+    from devstack.seed import sandbox_tokens
+    from shared.services.publishing.accounts import load_account, seal_tokens, store_tokens
+    from shared.platforms import Platform
+
+    ref = _account(db, demo)
+    stale = sandbox_tokens("x", ref.get().get("platformUserId"))
+    stale.expires_at = datetime.now(timezone.utc) - timedelta(minutes=5)
+    stale.access_token = stale.access_token.replace(stale.access_token.split(".")[3], "1")  # really expired
+    ref.update({"tokens": seal_tokens(ref, stale)})
+    sid = _submit(client, demo, body(["x"], "after refresh"))
+    assert _final(client, demo, sid)["status"] == "succeeded"
+    _, account = load_account(demo.uid, Platform.X, "x_main")
+    assert account.tokens.access_token != stale.access_token
+    assert account.tokens.refresh_token != stale.refresh_token  # rotated, and stored
+    assert account.tokens.expires_at > datetime.now(timezone.utc)
+    sealed = ref.get().get("tokens")
+    assert account.tokens.access_token not in repr(sealed)
+
+
+def test_platform_401_triggers_one_refresh_then_succeeds(client, demo, sandbox):
+    sandbox.fault("x", "create", "expired_token")
+    sid = _submit(client, demo, body(["x"], "refresh on 401"))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded" and run["attemptCount"] == 1
+
+
+def test_rate_limit_then_success(client, demo, sandbox, db):
+    sandbox.fault("x", "create", "rate_limit")
+    sid = _submit(client, demo, body(["x"], "rate limited once"))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded" and run["attemptCount"] == 2
+    stored = db.collection("postSubmissions").document(sid).collection("runs").document("x:x_main").get().to_dict()
+    assert stored["lastError"]["code"] == "rate_limited"
+    assert stored["lastError"]["retryAfter"] is not None
+    assert len([p for p in sandbox.posts("x") if p["text"] == "rate limited once"]) == 1
+
+
+def test_rate_limits_give_up_after_the_cap(client, demo, sandbox):
+    sandbox.fault("x", "create", "rate_limit", times=50)
+    sid = _submit(client, demo, body(["x"], "always limited"))
+    run = _final(client, demo, sid)
+    assert run["status"] == "failed" and run["attemptCount"] == 5
+    assert run["result"]["code"] == "rate_limited" and "gave up after 5 attempts" in run["result"]["message"]
+
+
+def test_duplicate_content_is_a_permanent_failure(client, demo, sandbox):
+    first = _submit(client, demo, body(["x"], "same words"), key="dup-1")
+    assert _final(client, demo, first)["status"] == "succeeded"
+    second = _submit(client, demo, body(["x"], "same words"), key="dup-2")
+    run = _final(client, demo, second)
+    assert run["status"] == "failed" and run["attemptCount"] == 1
+    assert run["result"] == {"code": "duplicate_content", "retryable": False,
+                             "message": "You are not allowed to create a Tweet with duplicate content."}
+
+
+def test_processing_failure_is_reported(client, demo, stored_media, sandbox):
+    sandbox.fault("x", "finalize", "processing_failed")
+    sid = _submit(client, demo, body(["x"], "bad codec", mediaIds=[stored_media(demo, "video", 100_000)]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "failed"
+    assert run["result"]["code"] == "media_processing_failed"
+    assert "Unsupported video codec" in run["result"]["message"]
+
+
+def test_revoked_authorization_fails_the_run_and_flags_the_account(client, demo, sandbox, db):
+    sandbox.revoke("x", _account(db, demo).get().get("platformUserId"))
+    sid = _submit(client, demo, body(["x"], "revoked"))
+    run = _final(client, demo, sid)
+    assert run["status"] == "failed" and run["result"]["code"] == "token_expired"
+    assert _account(db, demo).get().get("status") == "needs_reconnect"
+    # The next post to that account fails fast, at submission.
+    r = client.post("/v1/posts", json=body(["x"], "after revoke"), headers=demo.key_headers)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "account_needs_reconnect"
+
+
+def test_duplicate_delivery_publishes_once(client, demo, sandbox):
+    sid = _submit(client, demo, {**body(["x"], "delivered twice"), "scheduledTime": "2099-01-01T00:00:00Z"})
+    task = {"postSubmissionId": sid, "targetId": "x:x_main"}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(r.json()["result"]["outcome"] for r in pool.map(lambda _: call_task(client, "publish_x", task), range(2)))
+    assert outcomes == ["skipped", "succeeded"]
+    assert len([p for p in sandbox.posts("x") if p["text"] == "delivered twice"]) == 1
+
+
+def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, sandbox, db, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from devstack.emulators import free_port, port_open
+
+    sid = _submit(client, demo, {**body(["x"], "exactly once"), "scheduledTime": "2099-01-01T00:00:00Z"})
+    port = free_port()
+    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
+                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: port_open(port), timeout=20)
+        sandbox.fault("x", "create", "hold", seconds=60)  # the tweet is made, the answer never comes
+        task = {"postSubmissionId": sid, "targetId": "x:x_main"}
+        with httpx.Client(timeout=1) as other:
+            with pytest.raises(httpx.TimeoutException):
+                call_task(other, "publish_x", task, base_url=f"http://127.0.0.1:{port}")
+        wait_for(lambda: [p for p in sandbox.posts("x") if p["text"] == "exactly once"])
+    finally:
+        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
+        second.wait()
+    run = db.collection("postSubmissions").document(sid).collection("runs").document("x:x_main").get().to_dict()
+    assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
+
+    retry = call_task(client, "publish_x", task, retry_count=1)  # Cloud Tasks' retry
+    assert retry.json()["result"]["outcome"] == "succeeded"
+    posts = [p for p in sandbox.posts("x") if p["text"] == "exactly once"]
+    assert len(posts) == 1
+    final = _run(client, demo, sid)
+    assert final["status"] == "succeeded" and final["result"]["postId"] == posts[0]["id"]
+    assert final["attemptCount"] == 2

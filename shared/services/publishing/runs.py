@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from shared import clock
@@ -34,32 +35,37 @@ def claim_run(submission_id: str, target_id: str, platform: str, delivery: int =
     `processing` is taken over only by a *later* delivery (Cloud Tasks retries
     only after the previous attempt ended: crashed, failed or timed out) or once
     its lease has run out; a duplicate of the same delivery finds it taken.
+
+    The claim itself is the `create()` of `runs/{target}/attempts/{n}`: of two
+    concurrent deliveries that both saw the run claimable, exactly one creates
+    attempt n (a transaction alone would do in production, but create() holds
+    on every backend, including the local emulator).
     """
     ref = run_ref(submission_id, target_id)
-
-    @firestore.transactional
-    def claim(transaction: firestore.Transaction) -> dict[str, Any] | None:
-        snap = ref.get(transaction=transaction)
-        if not snap.exists:
+    snap = ref.get()
+    if not snap.exists:
+        return None
+    data = snap.to_dict()
+    if data.get("platform") != platform:
+        return None
+    now = clock.now()
+    status = data.get("status")
+    if status == "processing":
+        lease_over = data.get("leaseUntil") is None or data["leaseUntil"] <= now
+        if not (lease_over or delivery > int(data.get("claimedByDelivery", -1))):
             return None
-        data = snap.to_dict()
-        if data.get("platform") != platform:
-            return None
-        now = clock.now()
-        status = data.get("status")
-        if status == "processing":
-            lease_over = data.get("leaseUntil") is None or data["leaseUntil"] <= now
-            if not (lease_over or delivery > int(data.get("claimedByDelivery", -1))):
-                return None
-        elif status != "queued":
-            return None
-        update = {"status": "processing", "attemptCount": int(data.get("attemptCount", 0)) + 1,
-                  "startedAt": now, "updatedAt": now, "leaseUntil": now + LEASE,
-                  "claimedByDelivery": delivery}
-        transaction.update(ref, update)
-        return data | update
-
-    return claim(firestore_client().transaction())
+    elif status != "queued":
+        return None
+    attempt = int(data.get("attemptCount", 0)) + 1
+    try:
+        ref.collection("attempts").document(str(attempt)).create(
+            {"delivery": delivery, "claimedAt": now, "previousStatus": status})
+    except AlreadyExists:
+        return None
+    update = {"status": "processing", "attemptCount": attempt, "startedAt": now, "updatedAt": now,
+              "leaseUntil": now + LEASE, "claimedByDelivery": delivery}
+    ref.update(update)
+    return data | update
 
 
 def save_checkpoint(submission_id: str, target_id: str, checkpoint: dict[str, Any]) -> None:
