@@ -65,6 +65,10 @@ def main() -> int:
             "SOKU_ENV": "local",
             "SOKU_REGION": REGION,
             "SOKU_FUNCTIONS_BASE_URL": f"{base_url}/{PROJECT_ID}/{REGION}",
+            # Media URLs download through the gateway; POST /v1/media may fetch
+            # from loopback sandboxes (never admitted in production).
+            "MEDIA_PUBLIC_BASE": f"{base_url}/media",
+            "SOKU_FETCH_ALLOWLIST": os.environ.get("SOKU_FETCH_ALLOWLIST", "127.0.0.1,localhost"),
             # Platform tokens are sealed with a key made for this run (data is in memory too).
             "SOKU_TOKEN_KEYS": f"local:{generate_key()}",
             "SOKU_TOKEN_KEY_ID": "local",
@@ -86,12 +90,14 @@ def main() -> int:
             f"export SOKU_API_KEY={api_key}\n"
             f"# Firebase ID token of the demo user, for /v1/api-keys (web-app routes)\n"
             f"export SOKU_ID_TOKEN={id_token}\n"
+            + f"export SOKU_SANDBOX_URL={sandboxes.base_url}\n"
             + "".join(f"export {k}={v}\n" for k, v in emulators.env.items())
         )
         print(
             f"\nSoku local stack is up at {base_url}\n\n"
             f"  Demo API key:  {api_key}\n"
-            f"  Demo user:     {DEMO_USER_ID} (active subscription, credits, connected accounts)\n\n"
+            f"  Demo user:     {DEMO_USER_ID} (active subscription, credits, connected accounts)\n"
+            f"  Sandboxes:     {sandboxes.base_url} (local fakes of the platforms' APIs)\n\n"
             f"  source .local/dev.env      # sets SOKU_BASE_URL, SOKU_API_KEY, SOKU_ID_TOKEN\n"
             f"  curl -s -H \"soku-api-key: $SOKU_API_KEY\" $SOKU_BASE_URL/v1/me\n\n"
             f"Emulator logs: {LOCAL / 'logs'}. Press Ctrl-C to stop everything.\n",
