@@ -1,0 +1,306 @@
+"""Fetch a remote URL that a caller gave us, without letting it reach our own network.
+
+Every URL a user hands us (`POST /v1/media`, remote `videoUrl`s a publisher
+pulls) is a server-side request forgery risk: it could name the metadata
+server, a private service or loopback. So on every hop, redirects included:
+
+- only http and https, no credentials in the URL;
+- the host is resolved once, here, and *every* address it resolves to must be
+  public (not loopback, private, link-local, metadata, multicast, reserved,
+  nor an IPv6 form that embeds one of those);
+- the connection then goes to the checked address itself (the URL is rewritten
+  to the IP, with the original `Host` header and TLS SNI/certificate name), so
+  a DNS answer that changes between check and connect (rebinding) cannot
+  redirect it;
+- redirects are followed by hand, at most `MAX_REDIRECTS`, each re-checked;
+- connect/read timeouts, an overall deadline and a byte cap enforced while
+  streaming (a declared Content-Length over the cap is refused up front).
+
+Anything refused raises `FetchRefused` with a human-readable `reason`. The
+local stack and tests admit loopback sandboxes through `SOKU_FETCH_ALLOWLIST`
+(hosts or CIDRs), empty in production.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import httpx
+
+from shared.config import get_settings
+
+MAX_REDIRECTS = 5
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+USER_AGENT = "SokuMediaFetcher/1.0"
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Cloud metadata endpoints answer with credentials: named explicitly so the
+# refusal message says what was hit (they are link-local / ULA anyway).
+_METADATA_IPS = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+_METADATA_HOSTS = {"metadata.google.internal", "metadata.goog", "metadata"}
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class FetchRefused(Exception):
+    """A remote fetch we will not do, or that failed; `reason` says why, for humans."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# -- address policy -----------------------------------------------------------------
+
+def non_public_reason(ip: IPAddress) -> str | None:
+    """Why `ip` is not a public unicast address, or None when it is."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv6 spellings of IPv4 addresses reach the IPv4 host: judge that host.
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            return non_public_reason(embedded)
+        if ip.teredo is not None:
+            return "a Teredo tunnel address"
+    if ip in _METADATA_IPS:
+        return "the cloud metadata address"
+    if ip.is_loopback:
+        return "a loopback address"
+    if ip.is_link_local:
+        return "a link-local address"
+    if ip.is_unspecified:
+        return "the unspecified address"
+    if ip.is_multicast:
+        return "a multicast address"
+    if ip.is_private:
+        return "a private network address"
+    if ip.is_reserved or not ip.is_global:
+        return "a reserved, non-public address"
+    return None
+
+
+@dataclass(frozen=True)
+class AllowList:
+    """Hosts and networks admitted even though they are not public (local sandboxes)."""
+
+    hosts: frozenset[str] = frozenset()
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+
+    @classmethod
+    def parse(cls, entries: tuple[str, ...] | list[str] | str) -> "AllowList":
+        if isinstance(entries, str):
+            entries = [e for e in entries.split(",")]
+        hosts, networks = set(), []
+        for entry in (e.strip().lower().strip("[]") for e in entries):
+            if not entry:
+                continue
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                hosts.add(entry.rstrip("."))
+        return cls(frozenset(hosts), tuple(networks))
+
+    def admits(self, host: str, ip: IPAddress) -> bool:
+        return host in self.hosts or any(ip in net for net in self.networks)
+
+
+def _allowlist() -> AllowList:
+    return AllowList.parse(get_settings().fetch_allowlist)
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to. Tests replace this to script DNS answers."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+@dataclass(frozen=True)
+class Target:
+    url: httpx.URL
+    host: str  # ASCII (IDNA) host, lower case, as sent in Host and SNI
+    port: int
+    addresses: tuple[IPAddress, ...]  # checked; the connection goes to these only
+
+
+def check_url(url: str | httpx.URL, allow: AllowList | None = None) -> Target:
+    """Parse, resolve and vet one hop. Raises FetchRefused; never connects."""
+    allow = allow if allow is not None else _allowlist()
+    try:
+        parsed = httpx.URL(url) if isinstance(url, str) else url
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise FetchRefused(f"the URL is malformed ({exc})") from None
+    if parsed.scheme not in ("http", "https"):
+        raise FetchRefused(f"only http and https URLs can be fetched, not '{parsed.scheme or 'none'}'")
+    if parsed.userinfo:
+        raise FetchRefused("URLs with embedded credentials are not accepted")
+    host = parsed.raw_host.decode("ascii").lower().rstrip(".")
+    if not host:
+        raise FetchRefused("the URL has no host")
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    if host in _METADATA_HOSTS and host not in allow.hosts:
+        raise FetchRefused(f"{host} is the cloud metadata server")
+    try:
+        literal: IPAddress | None = ipaddress.ip_address(host)
+    except ValueError:
+        literal = None
+    if literal is not None:
+        candidates = [literal]
+    else:
+        try:
+            candidates = [ipaddress.ip_address(a.split("%", 1)[0]) for a in resolve(host, port)]
+        except (OSError, UnicodeError) as exc:
+            raise FetchRefused(f"could not resolve {host} ({exc})") from None
+        if not candidates:
+            raise FetchRefused(f"could not resolve {host}")
+    for ip in candidates:
+        why = non_public_reason(ip)
+        if why and not allow.admits(host, ip):
+            shown = host if literal is not None else f"{host} resolves to {ip}, which"
+            raise FetchRefused(f"{shown} is {why}; only public addresses can be fetched")
+    # IPv4 first: many serverless egress paths have no IPv6 route.
+    ordered = sorted(candidates, key=lambda a: a.version)
+    return Target(parsed, host, port, tuple(ordered))
+
+
+# -- the fetch ------------------------------------------------------------------------
+
+def _pinned_request(client: httpx.Client, target: Target, ip: IPAddress) -> httpx.Request:
+    """A request whose TCP connection goes to `ip` while Host/SNI/cert name stay `host`."""
+    url = target.url.copy_with(host=str(ip))
+    default_port = 443 if target.url.scheme == "https" else 80
+    host_header = f"[{target.host}]" if ":" in target.host else target.host
+    if target.port != default_port:
+        host_header += f":{target.port}"
+    return client.build_request(
+        "GET", url,
+        headers={"Host": host_header, "User-Agent": USER_AGENT, "Accept": "*/*",
+                 "Accept-Encoding": "identity"},
+        # httpcore verifies the certificate against, and sends SNI for, this name.
+        extensions={"sni_hostname": target.host},
+    )
+
+
+@dataclass
+class RemoteFile:
+    """An open response body, ready to stream."""
+
+    final_url: str
+    content_type: str | None
+    content_length: int | None
+    status_code: int
+    _response: httpx.Response = field(repr=False)
+    _max_bytes: int = field(repr=False, default=0)
+    _deadline: float = field(repr=False, default=0.0)
+    bytes_read: int = 0
+
+    def iter_bytes(self, chunk_size: int = 1024 * 1024) -> Iterator[bytes]:
+        """Yield the body in chunks of `chunk_size` (the last may be shorter).
+
+        Network reads are checked against the byte cap and the deadline as
+        they arrive, not per re-assembled chunk, so a slow drip cannot hold
+        the fetch open past the deadline.
+        """
+        pending = bytearray()
+        try:
+            for piece in self._response.iter_bytes():
+                self.bytes_read += len(piece)
+                if self.bytes_read > self._max_bytes:
+                    raise FetchRefused(f"the file is larger than the {_human(self._max_bytes)} limit")
+                if time.monotonic() > self._deadline:
+                    raise FetchRefused("the download took longer than the time allowed")
+                pending += piece
+                while len(pending) >= chunk_size:
+                    yield bytes(pending[:chunk_size])
+                    del pending[:chunk_size]
+        except httpx.TimeoutException:
+            raise FetchRefused("the remote server stopped sending data (read timed out)") from None
+        except httpx.HTTPError as exc:
+            raise FetchRefused(f"the download was interrupted ({type(exc).__name__})") from None
+        if pending:
+            yield bytes(pending)
+
+
+def _human(n: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:g} {unit}"
+    return f"{n} bytes"
+
+
+def _send_pinned(client: httpx.Client, target: Target) -> httpx.Response:
+    last_error: Exception | None = None
+    for ip in target.addresses:
+        try:
+            return client.send(_pinned_request(client, target, ip), stream=True)
+        except httpx.ConnectTimeout as exc:
+            last_error = exc
+        except httpx.ConnectError as exc:
+            last_error = exc
+        except httpx.TimeoutException:
+            raise FetchRefused(f"{target.host} did not answer in time") from None
+        except httpx.HTTPError as exc:
+            raise FetchRefused(f"request to {target.host} failed ({type(exc).__name__})") from None
+    if isinstance(last_error, httpx.ConnectTimeout):
+        raise FetchRefused(f"connecting to {target.host} timed out")
+    raise FetchRefused(f"could not connect to {target.host}")
+
+
+@contextlib.contextmanager
+def open_remote(url: str, *, max_bytes: int | None = None,
+                timeout: float | None = None) -> Iterator[RemoteFile]:
+    """Open `url` safely and yield a `RemoteFile`; see the module docstring.
+
+    `max_bytes` defaults to the `media_max_bytes` setting; `timeout` (seconds)
+    overrides both the connect and the read timeout settings.
+    """
+    settings = get_settings()
+    cap = settings.media_max_bytes if max_bytes is None else max_bytes
+    connect = timeout if timeout is not None else settings.fetch_connect_timeout
+    read = timeout if timeout is not None else settings.fetch_read_timeout
+    deadline = time.monotonic() + settings.fetch_deadline
+    allow = _allowlist()
+    # trust_env=False: a proxy from the environment would make the connection
+    # (and the DNS lookup) happen elsewhere, beyond our checks.
+    client = httpx.Client(timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=connect),
+                          follow_redirects=False, trust_env=False)
+    response: httpx.Response | None = None
+    try:
+        current: str | httpx.URL = url
+        for hop in range(MAX_REDIRECTS + 1):
+            target = check_url(current, allow)
+            response = _send_pinned(client, target)
+            if response.status_code not in REDIRECT_STATUSES:
+                break
+            location = response.headers.get("Location")
+            response.close()
+            response = None
+            if not location:
+                raise FetchRefused(f"{target.host} sent a redirect without a Location")
+            if hop == MAX_REDIRECTS:
+                raise FetchRefused(f"too many redirects (more than {MAX_REDIRECTS})")
+            try:
+                current = target.url.join(location)
+            except (httpx.InvalidURL, ValueError):
+                raise FetchRefused(f"{target.host} redirected to a malformed URL") from None
+        assert response is not None
+        if not 200 <= response.status_code < 300:
+            raise FetchRefused(f"the remote server answered HTTP {response.status_code}")
+        declared = response.headers.get("Content-Length")
+        length = int(declared) if declared and declared.isdigit() else None
+        if length is not None and length > cap:
+            raise FetchRefused(f"the file is {_human(length)}, over the {_human(cap)} limit")
+        yield RemoteFile(
+            final_url=str(target.url), content_type=response.headers.get("Content-Type"),
+            content_length=length, status_code=response.status_code,
+            _response=response, _max_bytes=cap, _deadline=deadline,
+        )
+    finally:
+        if response is not None:
+            response.close()
+        client.close()
