@@ -1,0 +1,13 @@
+"""Media: safe remote ingest into Cloud Storage (`ingest`), public delivery with
+ranges (`delivery`), the `media/{id}` documents (`library`), content sniffing
+(`sniff`) and Google Drive link conversion (`drive`)."""
+
+from shared.errors import SokuError
+
+
+class UploadFailedError(SokuError):
+    """The spec's `upload_failed`: the remote file could not or may not be stored."""
+
+    status = 400
+    code = "upload_failed"
+    message = "Media upload failed"

@@ -1,0 +1,166 @@
+"""Delivery of stored media at MEDIA_PUBLIC_BASE: headers, HEAD, ranges, caching; read and delete."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+import pytest
+
+from shared.adapters.gcp import storage_client
+from shared.config import get_settings
+from shared.services.media import delivery
+from tests.conftest import PROJECT_ID, REGION
+from tests.envelope import assert_error
+from tests.media_origin import JPEG_1PX, loopback_only, mp4, origin  # noqa: F401
+
+VIDEO_SIZE = 9 * 1024 * 1024 + 333
+
+
+@pytest.fixture(scope="module")
+def video() -> bytes:
+    return mp4(VIDEO_SIZE)
+
+
+@pytest.fixture
+def stored(client, user, origin, video) -> dict:
+    r = client.post("/v1/media", json={"url": origin.add("/v.mp4", body=video)}, headers=user.key_headers)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_get_streams_the_whole_file_with_its_headers(client, stored, video):
+    r = client.get(stored["url"])
+    assert r.status_code == 200
+    assert r.content == video
+    assert r.headers["Content-Type"] == "video/mp4"
+    assert r.headers["Content-Length"] == str(len(video))
+    assert r.headers["ETag"] == f'"{hashlib.md5(video).hexdigest()}"'
+    assert r.headers["Accept-Ranges"] == "bytes"
+    assert r.headers["Cache-Control"] == "public, max-age=3600"
+    assert r.headers["Last-Modified"].endswith("GMT")
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_head_answers_the_same_headers_without_a_body(client, stored, video):
+    r = client.head(stored["url"])
+    assert r.status_code == 200 and r.content == b""
+    assert r.headers["Content-Length"] == str(len(video))
+    assert r.headers["Content-Type"] == "video/mp4"
+    assert r.headers["ETag"] == client.get(stored["url"]).headers["ETag"]
+    ranged = client.head(stored["url"], headers={"Range": "bytes=10-19"})
+    assert ranged.status_code == 206 and ranged.headers["Content-Length"] == "10"
+
+
+@pytest.mark.parametrize("header, first, last", [
+    ("bytes=0-0", 0, 0), ("bytes=0-99", 0, 99), ("bytes=1000-", 1000, VIDEO_SIZE - 1),
+    ("bytes=-500", VIDEO_SIZE - 500, VIDEO_SIZE - 1),
+    ("bytes=4194000-4194999", 4194000, 4194999),  # across a 4 MiB read-chunk boundary
+    ("bytes=100-99999999", 100, VIDEO_SIZE - 1),
+])
+def test_range_requests_return_exact_bytes(client, stored, video, header, first, last):
+    r = client.get(stored["url"], headers={"Range": header})
+    assert r.status_code == 206
+    assert r.content == video[first:last + 1]
+    assert r.headers["Content-Range"] == f"bytes {first}-{last}/{VIDEO_SIZE}"
+    assert r.headers["Content-Length"] == str(last - first + 1)
+    assert r.headers["Content-Type"] == "video/mp4"
+
+
+def test_a_player_pulling_by_ranges_reassembles_the_file(client, stored, video, monkeypatch):
+    monkeypatch.setattr(delivery, "READ_CHUNK", 256 * 1024)  # many reads per response
+    rng = random.Random(7)
+    offset, parts = 0, []
+    while offset < len(video):
+        size = rng.randint(100_000, 3_000_000)
+        r = client.get(stored["url"], headers={"Range": f"bytes={offset}-{offset + size - 1}"})
+        assert r.status_code == 206
+        parts.append(r.content)
+        offset += len(r.content)
+    assert b"".join(parts) == video
+
+
+def test_delivery_is_not_rate_limited_like_the_api(client, stored, video):
+    # One platform, one address, a video pulled by many small ranges.
+    for i in range(60):
+        r = client.get(stored["url"], headers={"Range": f"bytes={i * 1000}-{i * 1000 + 999}"})
+        assert r.status_code == 206, r.text
+        assert r.content == video[i * 1000:i * 1000 + 1000]
+
+
+def test_unsatisfiable_and_ignored_ranges(client, stored, video):
+    r = client.get(stored["url"], headers={"Range": f"bytes={VIDEO_SIZE}-"})
+    assert_error(r, 416, "range_not_satisfiable")
+    assert r.headers["Content-Range"] == f"bytes */{VIDEO_SIZE}"
+    # Several ranges, or a malformed header: the whole file.
+    for header in ("bytes=0-1,5-6", "bytes=oops"):
+        r = client.get(stored["url"], headers={"Range": header})
+        assert r.status_code == 200 and len(r.content) == VIDEO_SIZE
+
+
+def test_conditional_requests(client, stored):
+    first = client.get(stored["url"], headers={"Range": "bytes=0-0"})
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    r = client.get(stored["url"], headers={"If-None-Match": etag})
+    assert r.status_code == 304 and r.content == b"" and r.headers["ETag"] == etag
+    assert client.get(stored["url"], headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+    assert client.get(stored["url"], headers={"If-Modified-Since": modified}).status_code == 304
+    assert client.get(stored["url"], headers={"If-None-Match": '"other"'}).status_code == 200
+    # If-Range: the range only while the file is the one the client has.
+    assert client.get(stored["url"], headers={"Range": "bytes=0-9", "If-Range": etag}).status_code == 206
+    assert client.get(stored["url"], headers={"Range": "bytes=0-9", "If-Range": '"stale"'}).status_code == 200
+
+
+def test_served_at_the_functions_own_url_too(client, stored, video):
+    # The production default MEDIA_PUBLIC_BASE is the function's URL (no /media prefix).
+    name = stored["url"].rsplit("/", 1)[1]
+    r = client.get(f"/{PROJECT_ID}/{REGION}/media_files/{name}", headers={"Range": "bytes=0-15"})
+    assert r.status_code == 206 and r.content == video[:16]
+
+
+@pytest.mark.parametrize("path", ["/media/0000000000deadbeef.jpg", "/media/nothing", "/media/x.exe",
+                                  "/media/..%2F..%2Fetc%2Fpasswd", "/media/a.jpg.jpg", "/media/"])
+def test_unknown_files_are_404(client, path):
+    assert_error(client.get(path), 404, "not_found")
+
+
+def test_only_get_and_head(client, stored):
+    r = client.post(stored["url"], json={})
+    assert_error(r, 405, "method_not_allowed")
+    assert r.headers["Allow"] == "GET, HEAD"
+
+
+def test_wrong_extension_is_404(client, stored):
+    assert_error(client.get(stored["url"].rsplit(".", 1)[0] + ".jpg"), 404, "not_found")
+
+
+def test_get_and_delete_media(client, user, make_user, stored, db):
+    media_id = stored["id"]
+    doc = client.get(f"/v1/media/{media_id}", headers=user.key_headers).json()
+    bucket = storage_client().bucket(get_settings().media_bucket)
+    assert bucket.get_blob(doc["objectPath"]) is not None
+
+    # Someone else cannot see or delete it.
+    other = make_user()
+    assert_error(client.get(f"/v1/media/{media_id}", headers=other.key_headers), 404, "not_found")
+    r = client.delete(f"/v1/media/{media_id}", headers=other.key_headers)
+    assert r.status_code == 200 and r.json() == {"deleted": True}
+    assert client.get(stored["url"], headers={"Range": "bytes=0-0"}).status_code == 206
+
+    r = client.delete(f"/v1/media/{media_id}", headers=user.key_headers)
+    assert r.status_code == 200 and r.json() == {"deleted": True}
+    assert bucket.get_blob(doc["objectPath"]) is None
+    assert not db.collection("media").document(media_id).get().exists
+    assert_error(client.get(stored["url"]), 404, "not_found")
+    assert client.head(stored["url"]).status_code == 404
+    assert_error(client.get(f"/v1/media/{media_id}", headers=user.key_headers), 404, "not_found")
+    # Idempotent: again, and for ids that never existed.
+    for again in (media_id, "never-existed", "..."):
+        r = client.delete(f"/v1/media/{again}", headers=user.key_headers)
+        assert r.status_code == 200 and r.json() == {"deleted": True}
+
+
+def test_media_routes_need_an_api_key(client, stored):
+    assert_error(client.get(f"/v1/media/{stored['id']}"), 401, "unauthorized")
+    assert_error(client.delete(f"/v1/media/{stored['id']}"), 401, "unauthorized")
+    assert_error(client.put("/v1/media", json={}), 405, "method_not_allowed")
