@@ -1,0 +1,340 @@
+"""Threads API sandbox: containers that pull media by URL, status polling, threads_publish.
+
+Implements what the Threads publisher calls, as reference/platform-apis.md §4
+describes: `POST /v1.0/{user}/threads` (TEXT | IMAGE | VIDEO | CAROUSEL, the
+media really fetched from its URL), `GET /v1.0/{id}` (a container's
+`status,error_message`, progressing IN_PROGRESS → FINISHED over a few polls,
+or ERROR / EXPIRED; a published post's `permalink`),
+`POST /v1.0/{user}/threads_publish`, `GET /v1.0/{user}/threads_publishing_limit`,
+`GET /v1.0/{user}/threads` and `GET /refresh_access_token`. Errors use the
+Graph envelope `{error: {message, type, code, error_subcode, fbtrace_id}}`.
+
+Fault operations: `token`, `publishing_limit`, `container`, `status`, `create`
+(threads_publish; `hold` applies here), `permalink`, `lookup`. Besides the
+common kinds: `processing_failed` on `container` (the container ends in ERROR),
+`expired` on `status` (the container is reported EXPIRED from then on) and
+`quota_exhausted` on `publishing_limit` (the profile's quota reads as used up).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import unicodedata
+
+import flask
+import httpx
+from markupsafe import escape
+
+from devstack.sandboxes.core import SandboxState, hold_if_asked, mint_tokens
+
+PLATFORM = "threads"
+MAX_TEXT = 500
+QUOTA_TOTAL = 250
+QUOTA_WINDOW_S = 86400
+CONTAINER_TTL_S = 24 * 3600
+LONG_LIVED_S = 60 * 24 * 3600
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+MAX_VIDEO_BYTES = 1024 * 1024 * 1024
+# Status polls a container answers IN_PROGRESS before it is FINISHED.
+POLLS_IN_PROGRESS = {"TEXT": 0, "IMAGE": 1, "VIDEO": 2, "CAROUSEL": 0}
+# How a published post's media_type reads when listed.
+LISTED_TYPE = {"TEXT": "TEXT_POST", "IMAGE": "IMAGE", "VIDEO": "VIDEO", "CAROUSEL": "CAROUSEL_ALBUM"}
+
+
+def threads_length(text: str) -> int:
+    """The reference's count: characters, except that emojis count as their UTF-8 bytes."""
+    total = 0
+    for char in text:
+        emoji = unicodedata.category(char) == "So" or ord(char) >= 0x1F000
+        total += len(char.encode("utf-8")) if emoji else 1
+    return total
+
+
+def _error(status: int, message: str, code: int, subcode: int | None = None,
+           kind: str = "THApiException", headers: dict | None = None, **extra):
+    error = {"message": message, "type": kind, "code": code, "fbtrace_id": secrets.token_urlsafe(9)}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    error.update(extra)
+    return flask.make_response({"error": error}, status, headers or {})
+
+
+def _invalid_token(token: str | None):
+    parts = (token or "").split(".")
+    if len(parts) == 5 and parts[3].isdigit() and int(parts[3]) <= time.time():
+        when = time.strftime("%A, %d-%b-%y %H:%M:%S UTC", time.gmtime(int(parts[3])))
+        return _error(400, f"Error validating access token: Session has expired on {when}.", 190, 463,
+                      kind="OAuthException")
+    return _error(400, "Error validating access token: The session has been invalidated because the user "
+                       "changed their password or Threads has changed the session for security reasons.",
+                  190, 460, kind="OAuthException")
+
+
+def _timestamp(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(epoch))
+
+
+def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
+    bp = flask.Blueprint("threads", __name__, url_prefix="/threads")
+
+    def fault_response(operation: str):
+        fault = state.take_fault(PLATFORM, operation)
+        if fault is None or fault.kind in ("hold", "processing_failed", "expired", "quota_exhausted"):
+            return fault, None
+        if fault.kind == "rate_limit":
+            usage = '{"call_count":100,"total_cputime":12,"total_time":14}'
+            return fault, _error(400, "Application request limit reached", 4, kind="OAuthException",
+                                 headers={"X-App-Usage": usage}, is_transient=True)
+        if fault.kind == "server_error":
+            return fault, _error(503, "Service temporarily unavailable", 2, kind="OAuthException",
+                                 is_transient=True)
+        if fault.kind == "expired_token":
+            return fault, _invalid_token(f"sbx-at.{PLATFORM}.x.1.0")
+        if fault.kind == "duplicate":
+            return fault, _duplicate()
+        return fault, None
+
+    def _duplicate():
+        return _error(400, "Duplicate post: this profile already published the same text.", 506,
+                      error_user_title="Duplicate post",
+                      error_user_msg="You already posted this. Try sharing something different.")
+
+    def token() -> str | None:
+        return (flask.request.args.get("access_token") or flask.request.form.get("access_token")
+                or flask.request.headers.get("Authorization"))
+
+    def authorized(user_id: str | None = None):
+        """(subject, None) for a valid token acting on its own profile, else (None, error response)."""
+        raw = token()
+        who = state.subject_of(PLATFORM, raw)
+        if who is None:
+            return None, _invalid_token(raw.split(" ", 1)[-1] if raw else None)
+        if user_id is not None and user_id not in (who, "me"):
+            return None, _error(400, f"Unsupported request - object with ID '{user_id}' does not exist, cannot "
+                                     "be loaded due to missing permissions, or does not support this operation",
+                                100, 33)
+        return who, None
+
+    def posts_of(who: str, since: float = 0.0) -> list[dict]:
+        with state.lock:
+            return [p for p in state.posts if p["platform"] == PLATFORM and p["subject"] == who
+                    and p["createdAt"] >= since]
+
+    def permalink(post: dict) -> str:
+        return f"{web_base}/threads/web/@{post['subject']}/post/{post['id']}"
+
+    def fetch(url: str, kind: str) -> tuple[dict | None, str | None]:
+        """GET the media like Threads' crawler does: (what arrived, or why it could not)."""
+        cap = MAX_VIDEO_BYTES if kind == "VIDEO" else MAX_IMAGE_BYTES
+        try:
+            with httpx.stream("GET", url, timeout=30, follow_redirects=True) as response:
+                if response.status_code != 200:
+                    return None, f"HTTP {response.status_code}"
+                content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                received = 0
+                for chunk in response.iter_bytes(1024 * 1024):
+                    received += len(chunk)
+                    if received > cap:
+                        return None, f"larger than {cap} bytes"
+        except httpx.HTTPError as exc:
+            return None, f"{type(exc).__name__}: {exc}"
+        expected = "video/" if kind == "VIDEO" else "image/"
+        if not content_type.startswith(expected):
+            return None, f"content type {content_type or 'missing'} is not {expected}*"
+        declared = response.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) != received:
+            return None, f"received {received} of {declared} bytes"
+        return {"url": url, "bytes": received, "contentType": content_type}, None
+
+    @bp.get("/refresh_access_token")
+    def refresh_token():
+        _, faulted = fault_response("token")
+        if faulted is not None:
+            return faulted
+        if flask.request.args.get("grant_type") != "th_refresh_token":
+            return _error(400, "Invalid parameter: grant_type must be th_refresh_token", 100, kind="OAuthException")
+        who, refused = authorized()
+        if refused is not None:
+            return refused  # an expired (or revoked) token cannot be refreshed: reconnect
+        access, _, _ = mint_tokens(PLATFORM, who, LONG_LIVED_S)
+        return {"access_token": access, "token_type": "bearer", "expires_in": LONG_LIVED_S}
+
+    @bp.get("/v1.0/<user_id>/threads_publishing_limit")
+    def publishing_limit(user_id: str):
+        fault, faulted = fault_response("publishing_limit")
+        if faulted is not None:
+            return faulted
+        who, refused = authorized(user_id)
+        if refused is not None:
+            return refused
+        used = len(posts_of(who, time.time() - QUOTA_WINDOW_S))
+        if fault is not None and fault.kind == "quota_exhausted":
+            used = QUOTA_TOTAL
+        row = {"quota_usage": used, "config": {"quota_total": QUOTA_TOTAL, "quota_duration": QUOTA_WINDOW_S}}
+        fields = flask.request.args.get("fields", "quota_usage,config").split(",")
+        return {"data": [{k: v for k, v in row.items() if k in fields}]}
+
+    @bp.post("/v1.0/<user_id>/threads")
+    def create_container(user_id: str):
+        fault, faulted = fault_response("container")
+        if faulted is not None:
+            return faulted
+        who, refused = authorized(user_id)
+        if refused is not None:
+            return refused
+        args = flask.request.form.to_dict() | flask.request.args.to_dict()
+        media_type = (args.get("media_type") or "").upper()
+        text = args.get("text") or ""
+        carousel_item = (args.get("is_carousel_item") or "false").lower() == "true"
+        if media_type not in POLLS_IN_PROGRESS:
+            return _error(400, "Invalid parameter: media_type must be one of TEXT, IMAGE, VIDEO, CAROUSEL", 100)
+        if threads_length(text) > MAX_TEXT:
+            return _error(400, f"Invalid parameter: text must be at most {MAX_TEXT} characters", 100)
+        if media_type == "TEXT" and (not text.strip() or carousel_item):
+            return _error(400, "Invalid parameter: text is required for a TEXT post, which cannot be a carousel item",
+                          100)
+        if media_type == "CAROUSEL" and carousel_item:
+            return _error(400, "Invalid parameter: a carousel cannot be a carousel item", 100)
+        container = {"platform": PLATFORM, "kind": "container", "owner": who, "mediaType": media_type,
+                     "text": text, "carouselItem": carousel_item, "createdAt": time.time(), "polls": 0,
+                     "status": "IN_PROGRESS", "error": None, "media": [], "children": []}
+        if media_type in ("IMAGE", "VIDEO"):
+            field = "image_url" if media_type == "IMAGE" else "video_url"
+            url = args.get(field)
+            if not url:
+                return _error(400, f"Invalid parameter: {field} is required for {media_type}", 100)
+            fetched, problem = fetch(url, media_type)
+            if fetched is None and media_type == "IMAGE":
+                return _error(400, f"The media could not be fetched from this URI: {url} ({problem})", 9004, 2207052)
+            if fetched is None:
+                container["error"] = "FAILED_DOWNLOADING_VIDEO"  # video downloads fail asynchronously
+            else:
+                container["media"] = [fetched]
+        if media_type == "CAROUSEL":
+            ids = [c for c in (args.get("children") or "").split(",") if c]
+            if not 2 <= len(ids) <= 20:
+                return _error(400, "Invalid parameter: a carousel takes 2 to 20 children", 100)
+            for child_id in ids:
+                child = state.media.get(child_id)
+                if (child is None or child.get("platform") != PLATFORM or child["owner"] != who
+                        or not child["carouselItem"]):
+                    return _error(400, f"Invalid parameter: {child_id} is not a carousel item of this profile", 100)
+                if child["status"] != "FINISHED":
+                    return _error(400, f"The media is not ready for publishing: child {child_id} is "
+                                       f"{child['status']}", 9007, 2207027)
+            container["children"] = ids
+            container["media"] = [m for c in ids for m in state.media[c]["media"]]
+        if fault is not None and fault.kind == "processing_failed":
+            container["error"] = "FAILED_PROCESSING_VIDEO" if media_type == "VIDEO" else "UNKNOWN"
+        container_id = state.next_id()
+        with state.lock:
+            state.media[container_id] = container
+        return {"id": container_id}
+
+    @bp.get("/v1.0/<object_id>")
+    def read_object(object_id: str):
+        container = state.media.get(object_id)
+        operation = "status" if container is not None and container.get("platform") == PLATFORM else "permalink"
+        fault, faulted = fault_response(operation)
+        if faulted is not None:
+            return faulted
+        who, refused = authorized()
+        if refused is not None:
+            return refused
+        fields = flask.request.args.get("fields", "id").split(",")
+        if operation == "status":
+            if container["owner"] != who:
+                return _error(400, f"Unsupported get request. Object with ID '{object_id}' does not exist", 100, 33)
+            with state.lock:
+                if fault is not None and fault.kind == "expired" and container["status"] != "PUBLISHED":
+                    container["status"] = "EXPIRED"
+                elif container["status"] == "IN_PROGRESS":
+                    if time.time() - container["createdAt"] > CONTAINER_TTL_S:
+                        container["status"] = "EXPIRED"
+                    else:
+                        container["polls"] += 1
+                        if container["polls"] > POLLS_IN_PROGRESS[container["mediaType"]]:
+                            container["status"] = "ERROR" if container["error"] else "FINISHED"
+                elif container["status"] == "FINISHED" and time.time() - container["createdAt"] > CONTAINER_TTL_S:
+                    container["status"] = "EXPIRED"
+                row = {"id": object_id, "status": container["status"]}
+                if container["status"] == "ERROR":
+                    row["error_message"] = container["error"]
+            return {k: v for k, v in row.items() if k in fields or k == "id"}
+        post = next((p for p in posts_of(who) if p["id"] == object_id), None)
+        if post is None:
+            return _error(400, f"Unsupported get request. Object with ID '{object_id}' does not exist", 100, 33)
+        row = {"id": post["id"], "permalink": post["url"], "text": post["text"], "media_type": post["mediaType"],
+               "timestamp": _timestamp(post["createdAt"]), "username": post["subject"]}
+        return {k: v for k, v in row.items() if k in fields or k == "id"}
+
+    @bp.post("/v1.0/<user_id>/threads_publish")
+    def publish(user_id: str):
+        fault, faulted = fault_response("create")
+        if faulted is not None:
+            return faulted
+        who, refused = authorized(user_id)
+        if refused is not None:
+            return refused
+        creation_id = flask.request.args.get("creation_id") or flask.request.form.get("creation_id") or ""
+        container = state.media.get(creation_id)
+        if container is None or container.get("platform") != PLATFORM or container["owner"] != who:
+            return _error(400, f"Invalid parameter: creation_id {creation_id!r} is not a container of this profile",
+                          100)
+        with state.lock:
+            if container["carouselItem"]:
+                return _error(400, "Invalid parameter: a carousel item cannot be published on its own", 100)
+            if time.time() - container["createdAt"] > CONTAINER_TTL_S or container["status"] == "EXPIRED":
+                container["status"] = "EXPIRED"
+                return _error(400, "The media container has expired; create a new one", 9007, 2207008)
+            if container["status"] == "PUBLISHED":
+                return _error(400, "The media container has already been published", 9007, 2207027)
+            if container["status"] != "FINISHED":
+                return _error(400, f"The media is not ready for publishing, please wait for a moment "
+                                   f"(status {container['status']})", 9007, 2207027)
+            if len(posts_of(who, time.time() - QUOTA_WINDOW_S)) >= QUOTA_TOTAL:
+                return _error(400, f"The user has reached the publishing limit of {QUOTA_TOTAL} posts in 24 hours",
+                              9, 2207042)
+            text = container["text"]
+            if text.strip() and any(p["text"] == text for p in posts_of(who)):
+                return _duplicate()
+            post = state.record_post(PLATFORM, who, text=text, mediaType=container["mediaType"],
+                                     media=container["media"], children=container["children"],
+                                     containerId=creation_id, url="")
+            post["url"] = permalink(post)
+            container["status"] = "PUBLISHED"
+        hold_if_asked(fault)
+        return {"id": post["id"]}
+
+    @bp.get("/v1.0/<user_id>/threads")
+    def profile_threads(user_id: str):
+        _, faulted = fault_response("lookup")
+        if faulted is not None:
+            return faulted
+        who, refused = authorized(user_id)
+        if refused is not None:
+            return refused
+        since = flask.request.args.get("since", "0")
+        limit = min(int(flask.request.args.get("limit", "25")), 100)
+        fields = flask.request.args.get("fields", "id").split(",")
+        rows = []
+        for post in reversed(posts_of(who, float(since) if since.isdigit() else 0.0)):
+            row = {"id": post["id"], "permalink": post["url"], "timestamp": _timestamp(post["createdAt"]),
+                   "media_type": LISTED_TYPE[post["mediaType"]]}
+            if post["text"]:
+                row["text"] = post["text"]
+            rows.append({k: v for k, v in row.items() if k in fields or k == "id"})
+        return {"data": rows[:limit], "paging": {"cursors": {"before": "", "after": ""}}}
+
+    @bp.get("/web/@<user>/post/<post_id>")
+    def web(user: str, post_id: str):
+        post = next((p for p in state.posts if p["platform"] == PLATFORM and p["id"] == post_id
+                     and p["subject"] == user), None)
+        if post is None:
+            return "Not found", 404
+        media = "".join(f"<li>{escape(m['contentType'])}, {m['bytes']} bytes</li>" for m in post["media"])
+        return (f"<html><body><h1>Threads sandbox post {post_id}</h1><p>@{escape(user)}</p>"
+                f"<p>{escape(post['text'])}</p><ul>{media}</ul></body></html>")
+
+    return bp
