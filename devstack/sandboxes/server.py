@@ -12,7 +12,7 @@ import threading
 import flask
 from werkzeug.serving import make_server
 
-from devstack.sandboxes import x
+from devstack.sandboxes import threads, x
 from devstack.sandboxes.core import SandboxState, control_blueprint
 
 
@@ -23,6 +23,7 @@ class Sandboxes:
         app = flask.Flask("soku-sandboxes")
         app.register_blueprint(control_blueprint(self.state))
         app.register_blueprint(x.blueprint(self.state, self.base_url))
+        app.register_blueprint(threads.blueprint(self.state, self.base_url))
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.server = make_server(host, port, app, threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, name="sandboxes", daemon=True)
@@ -34,6 +35,7 @@ class Sandboxes:
             "SOKU_X_API_BASE": f"{base}/x",
             "SOKU_X_OAUTH_BASE": f"{base}/x",
             "SOKU_X_WEB_BASE": f"{base}/x/web",
+            "SOKU_THREADS_API_BASE": f"{base}/threads",
         }
 
     def start(self) -> "Sandboxes":
