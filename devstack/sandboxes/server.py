@@ -13,6 +13,7 @@ import flask
 from werkzeug.serving import make_server
 
 from devstack.sandboxes import threads, x
+from devstack.sandboxes import linkedin
 from devstack.sandboxes.core import SandboxState, control_blueprint
 
 
@@ -23,6 +24,7 @@ class Sandboxes:
         app = flask.Flask("soku-sandboxes")
         app.register_blueprint(control_blueprint(self.state))
         app.register_blueprint(x.blueprint(self.state, self.base_url))
+        app.register_blueprint(linkedin.blueprint(self.state, self.base_url))
         app.register_blueprint(threads.blueprint(self.state, self.base_url))
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.server = make_server(host, port, app, threaded=True)
@@ -35,6 +37,9 @@ class Sandboxes:
             "SOKU_X_API_BASE": f"{base}/x",
             "SOKU_X_OAUTH_BASE": f"{base}/x",
             "SOKU_X_WEB_BASE": f"{base}/x/web",
+            "SOKU_LINKEDIN_API_BASE": f"{base}/linkedin",
+            "SOKU_LINKEDIN_OAUTH_BASE": f"{base}/linkedin",
+            "SOKU_LINKEDIN_WEB_BASE": f"{base}/linkedin/web",
             "SOKU_THREADS_API_BASE": f"{base}/threads",
         }
 

@@ -1,0 +1,458 @@
+"""LinkedIn sandbox: OAuth refresh, Images and Videos upload, Posts (create and finder).
+
+Follows reference/platform-apis.md §7 and §9: every `/rest` call needs a valid
+`LinkedIn-Version` (a version older than a year, or from the future, answers
+426 NONEXISTENT_VERSION) and `X-Restli-Protocol-Version: 2.0.0`; errors use
+LinkedIn's body (`status`, `serviceErrorCode`, `code`, `message`); upload URLs
+are absolute and point back at this server; a video's part PUT answers an
+`ETag`, and `finalizeUpload` checks the ETag list and its order; media go
+`WAITING_UPLOAD → PROCESSING → AVAILABLE` (or `PROCESSING_FAILED`) over polls;
+posts answer 201 with the URN in `x-restli-id`, or 422 DUPLICATE_POST.
+
+Commentary is read as "little" text, like LinkedIn: `\\x` is a literal `x`,
+`#word` is a hashtag, `@[Name](urn)` a mention, and any other unescaped
+reserved character ends the text there (LinkedIn's reported silent truncation).
+
+Organization authors: a member may post as `urn:li:organization:{id}` only when
+registered as its admin (`POST /linkedin/__sandbox/organizations`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from datetime import datetime, timezone
+
+import flask
+from markupsafe import escape
+
+from devstack.sandboxes.core import SandboxState, hold_if_asked
+
+PLATFORM = "linkedin"
+PART_BYTES = 4 * 1024 * 1024  # LinkedIn's documented part size for multipart video uploads
+MAX_VIDEO_BYTES = 500 * 1024 * 1024
+MAX_COMMENTARY = 3000
+RESERVED = set("\\|{}@[]()<>#*_~")
+_MENTION = re.compile(r"@\[([^\]\\]*)\]\((urn:li:[a-zA-Z]+:[^)\s]+)\)")
+
+
+def _error(status: int, message: str, code: str | None = None, service_code: int | None = None,
+           headers: dict | None = None, **extra):
+    body: dict = {"status": status, "message": message}
+    if code:
+        body["code"] = code
+    if service_code is not None:
+        body["serviceErrorCode"] = service_code
+    body.update(extra)
+    return flask.make_response(body, status, headers or {})
+
+
+def _active_versions(now: datetime | None = None) -> tuple[int, int]:
+    """(oldest, newest) active YYYYMM: LinkedIn keeps a version about a year."""
+    now = now or datetime.now(timezone.utc)
+    newest = now.year * 100 + now.month
+    oldest = (now.year - 1) * 100 + now.month
+    return oldest, newest
+
+
+def render_little(commentary: str) -> str:
+    """What LinkedIn shows for a 'little' text commentary."""
+    out: list[str] = []
+    i = 0
+    while i < len(commentary):
+        ch = commentary[i]
+        if ch == "\\" and i + 1 < len(commentary):
+            out.append(commentary[i + 1])
+            i += 2
+            continue
+        if ch == "#" and i + 1 < len(commentary) and (commentary[i + 1].isalnum()):
+            j = i + 1
+            while j < len(commentary) and commentary[j].isalnum():
+                j += 1
+            out.append(commentary[i:j])
+            i = j
+            continue
+        if ch == "@":
+            mention = _MENTION.match(commentary, i)
+            if mention:
+                out.append(mention.group(1))
+                i = mention.end()
+                continue
+        if ch in RESERVED:
+            break  # an unescaped reserved character: LinkedIn cuts the text here
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
+    bp = flask.Blueprint("linkedin", __name__, url_prefix="/linkedin")
+    web_base = f"{base_url}/linkedin/web"
+    admins: dict[str, set[str]] = {}  # organization id -> member subjects allowed to post as it
+
+    # -- shared checks -----------------------------------------------------------------
+    def fault_response(operation: str):
+        fault = state.take_fault(PLATFORM, operation)
+        if fault is None or fault.kind in ("hold", "processing_failed"):
+            return fault, None
+        if fault.kind == "rate_limit":
+            headers = {}
+            if "retry_after" in fault.params:
+                headers["Retry-After"] = str(fault.params["retry_after"])
+            return fault, _error(429, "Resource level throttle APPLICATION DAY limit for calls to this "
+                                      "resource is reached.", headers=headers)
+        if fault.kind == "server_error":
+            return fault, _error(500, "Internal Server Error")
+        if fault.kind == "expired_token":
+            return fault, _error(401, "The token used in the request has expired", "EXPIRED_ACCESS_TOKEN", 65602)
+        if fault.kind == "revoked":
+            return fault, _error(401, "The token used in the request has been revoked by the user",
+                                 "REVOKED_ACCESS_TOKEN", 65601)
+        if fault.kind == "duplicate":
+            return fault, _duplicate(f"urn:li:share:{state.next_id()}")
+        return fault, None
+
+    def unauthorized():
+        header = flask.request.headers.get("Authorization", "")
+        parts = header.split(" ", 1)[-1].strip().split(".")
+        if len(parts) == 5 and parts[0] == "sbx-at" and parts[1] == PLATFORM:
+            if (PLATFORM, parts[2]) in state.revoked:
+                return _error(401, "The token used in the request has been revoked by the user",
+                              "REVOKED_ACCESS_TOKEN", 65601)
+            if parts[3].isdigit() and int(parts[3]) <= time.time():
+                return _error(401, "The token used in the request has expired", "EXPIRED_ACCESS_TOKEN", 65602)
+        return _error(401, "Invalid access token", "INVALID_ACCESS_TOKEN", 65600)
+
+    def rest_checks(operation: str):
+        """Version and protocol headers, then faults, then the token: (fault, subject, error)."""
+        version = flask.request.headers.get("LinkedIn-Version")
+        if not version:
+            return None, None, _error(400, "A version must be present. Please specify a version by adding "
+                                           "the LinkedIn-Version header.", "VERSION_MISSING")
+        oldest, newest = _active_versions()
+        if not (version.isdigit() and len(version) == 6 and oldest <= int(version) <= newest):
+            return None, None, _error(426, f"Requested version {version} is not active", "NONEXISTENT_VERSION")
+        if flask.request.headers.get("X-Restli-Protocol-Version") != "2.0.0":
+            return None, None, _error(400, "This API requires the header X-Restli-Protocol-Version: 2.0.0",
+                                      "ILLEGAL_ARGUMENT")
+        fault, faulted = fault_response(operation)
+        if faulted is not None:
+            return fault, None, faulted
+        who = state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
+        if who is None:
+            return fault, None, unauthorized()
+        return fault, who, None
+
+    def may_act_as(who: str, urn: str | None) -> bool:
+        if not urn:
+            return False
+        if urn == f"urn:li:person:{who}":
+            return True
+        prefix = "urn:li:organization:"
+        return urn.startswith(prefix) and who in admins.get(urn[len(prefix):], set())
+
+    def forbidden(urn: str | None, action: str):
+        return _error(403, f"Not enough permissions to access: {action} for {urn}", "ACCESS_DENIED", 100)
+
+    def _duplicate(existing: str):
+        return _error(422, f"Content is a duplicate of {existing}",
+                      errorDetailType="com.linkedin.common.error.BadRequest",
+                      errorDetails={"inputErrors": [{"description": "Duplicate post is detected",
+                                                     "input": {}, "code": "DUPLICATE_POST"}]})
+
+    def media_view(media: dict) -> dict:
+        view = {"id": media["urn"], "owner": media["owner"], "status": media["status"]}
+        if media["status"] == "PROCESSING_FAILED":
+            view["processingFailureReason"] = media["failure"]
+        if media["kind"] == "video":
+            view |= {"duration": 0, "aspectRatioWidth": 16, "aspectRatioHeight": 9}
+        return view
+
+    def advance(media: dict) -> None:
+        """One status read: PROCESSING turns AVAILABLE (or PROCESSING_FAILED) after a few polls."""
+        if media["status"] != "PROCESSING":
+            return
+        media["polls"] += 1
+        if media["polls"] >= media["pollsNeeded"]:
+            media["status"] = "PROCESSING_FAILED" if media["failure"] else "AVAILABLE"
+
+    # -- OAuth ---------------------------------------------------------------------------
+    @bp.post("/oauth/v2/accessToken")
+    def access_token():
+        _, faulted = fault_response("token")
+        if faulted is not None:
+            return faulted
+        form = flask.request.form
+        if form.get("grant_type") != "refresh_token":
+            return {"error": "unsupported_grant_type", "error_description": "Unsupported grant_type"}, 400
+        minted = state.refresh(PLATFORM, form.get("refresh_token", ""), lifetime_s=5_184_000)
+        if minted is None:
+            return {"error": "invalid_grant", "error_description": "The provided authorization grant or "
+                    "refresh token is invalid, expired or revoked"}, 400
+        access, refresh, lifetime = minted
+        return {"access_token": access, "expires_in": lifetime, "refresh_token": refresh,
+                "refresh_token_expires_in": 31_536_000, "scope": "openid,profile,w_member_social"}
+
+    # -- Images API ----------------------------------------------------------------------
+    @bp.post("/rest/images")
+    def images_action():
+        if flask.request.args.get("action") != "initializeUpload":
+            return _error(400, "Unsupported action", "ILLEGAL_ARGUMENT")
+        _, who, error = rest_checks("image_initialize")
+        if error is not None:
+            return error
+        request = (flask.request.get_json(force=True, silent=True) or {}).get("initializeUploadRequest") or {}
+        owner = request.get("owner")
+        if not may_act_as(who, owner):
+            return forbidden(owner, "images.initializeUpload")
+        media_id = f"D{state.next_id()}"
+        urn = f"urn:li:image:{media_id}"
+        signature = secrets.token_hex(8)
+        with state.lock:
+            state.media[urn] = {"kind": "image", "urn": urn, "owner": owner, "status": "WAITING_UPLOAD",
+                                "polls": 0, "pollsNeeded": 1, "failure": None, "size": 0, "signature": signature}
+        expires = int((time.time() + 86400) * 1000)
+        return {"value": {"uploadUrlExpiresAt": expires, "image": urn,
+                          "uploadUrl": f"{base_url}/linkedin/dms-uploads/image/{media_id}?sig={signature}"}}
+
+    @bp.put("/dms-uploads/image/<media_id>")
+    def image_upload(media_id: str):
+        fault, faulted = fault_response("image_upload")
+        if faulted is not None:
+            return faulted
+        media = state.media.get(f"urn:li:image:{media_id}")
+        if media is None or flask.request.args.get("sig") != media["signature"]:
+            return _error(404, "Upload URL not found or expired")
+        who = state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
+        if who is None:
+            return unauthorized()  # LinkedIn's image upload URL wants the bearer token too
+        if not may_act_as(who, media["owner"]):
+            return forbidden(media["owner"], "image upload")
+        data = flask.request.get_data()
+        if not data:
+            return _error(400, "Empty upload")
+        with state.lock:
+            media["size"] = len(data)
+            media["status"] = "PROCESSING"
+            media["polls"] = 0
+            if fault is not None and fault.kind == "processing_failed":
+                media["failure"] = "Unsupported image format"
+        return "", 201
+
+    @bp.get("/rest/images/<path:urn>")
+    def image_status(urn: str):
+        _, who, error = rest_checks("image_status")
+        if error is not None:
+            return error
+        media = state.media.get(urn)
+        if media is None or media["kind"] != "image":
+            return _error(404, f"Image {urn} not found", "NOT_FOUND")
+        if not may_act_as(who, media["owner"]):
+            return forbidden(urn, "images.get")
+        with state.lock:
+            advance(media)
+            return media_view(media)
+
+    # -- Videos API ----------------------------------------------------------------------
+    @bp.post("/rest/videos")
+    def videos_action():
+        action = flask.request.args.get("action")
+        if action == "initializeUpload":
+            return video_initialize()
+        if action == "finalizeUpload":
+            return video_finalize()
+        return _error(400, "Unsupported action", "ILLEGAL_ARGUMENT")
+
+    def video_initialize():
+        _, who, error = rest_checks("video_initialize")
+        if error is not None:
+            return error
+        request = (flask.request.get_json(force=True, silent=True) or {}).get("initializeUploadRequest") or {}
+        owner = request.get("owner")
+        if not may_act_as(who, owner):
+            return forbidden(owner, "videos.initializeUpload")
+        size = request.get("fileSizeBytes")
+        if not isinstance(size, int) or size <= 0:
+            return _error(400, "fileSizeBytes is required and must be positive", "ILLEGAL_ARGUMENT")
+        if size > MAX_VIDEO_BYTES:
+            return _error(400, f"Video file size {size} exceeds the maximum of {MAX_VIDEO_BYTES} bytes",
+                          "ILLEGAL_ARGUMENT")
+        media_id = f"D{state.next_id()}"
+        urn = f"urn:li:video:{media_id}"
+        signature = secrets.token_hex(8)
+        parts = []
+        for index, first in enumerate(range(0, size, PART_BYTES)):
+            last = min(size, first + PART_BYTES) - 1
+            parts.append({"uploadUrl": f"{base_url}/linkedin/dms-uploads/video/{media_id}/{index}?sig={signature}",
+                          "firstByte": first, "lastByte": last})
+        token = secrets.token_hex(6) if len(parts) > 1 else ""
+        with state.lock:
+            state.media[urn] = {"kind": "video", "urn": urn, "owner": owner, "status": "WAITING_UPLOAD",
+                                "polls": 0, "pollsNeeded": 2, "failure": None, "size": size,
+                                "signature": signature, "parts": parts, "etags": {}, "uploadToken": token}
+        return {"value": {"uploadUrlsExpireAt": int((time.time() + 86400) * 1000), "video": urn,
+                          "uploadInstructions": parts, "uploadToken": token}}
+
+    @bp.put("/dms-uploads/video/<media_id>/<int:index>")
+    def video_part(media_id: str, index: int):
+        _, faulted = fault_response("video_upload")
+        if faulted is not None:
+            return faulted
+        media = state.media.get(f"urn:li:video:{media_id}")
+        if media is None or flask.request.args.get("sig") != media["signature"] or index >= len(media["parts"]):
+            return _error(404, "Upload URL not found or expired")
+        part = media["parts"][index]
+        data = flask.request.get_data()
+        expected = part["lastByte"] - part["firstByte"] + 1
+        if len(data) != expected:
+            return _error(400, f"Part {index} must be {expected} bytes (bytes {part['firstByte']}-"
+                               f"{part['lastByte']}); received {len(data)}")
+        etag = f'"{hashlib.md5(data).hexdigest()}-{index}"'  # noqa: S324 - an ETag, not security
+        with state.lock:
+            media["etags"][index] = etag
+        return "", 200, {"ETag": etag}
+
+    def video_finalize():
+        fault, who, error = rest_checks("video_finalize")
+        if error is not None:
+            return error
+        request = (flask.request.get_json(force=True, silent=True) or {}).get("finalizeUploadRequest") or {}
+        media = state.media.get(request.get("video") or "")
+        if media is None or media["kind"] != "video":
+            return _error(404, f"Video {request.get('video')} not found", "NOT_FOUND")
+        if not may_act_as(who, media["owner"]):
+            return forbidden(media["urn"], "videos.finalizeUpload")
+        if (request.get("uploadToken") or "") != media["uploadToken"]:
+            return _error(400, "Invalid uploadToken", "ILLEGAL_ARGUMENT")
+        expected = [media["etags"].get(i) for i in range(len(media["parts"]))]
+        if None in expected:
+            missing = [i for i, e in enumerate(expected) if e is None]
+            return _error(400, f"Parts {missing} were never uploaded", "ILLEGAL_ARGUMENT")
+        if request.get("uploadedPartIds") != expected:
+            return _error(400, "uploadedPartIds do not match the uploaded parts (ETags, in upload order)",
+                          "ILLEGAL_ARGUMENT")
+        with state.lock:
+            if media["status"] == "WAITING_UPLOAD":
+                media["status"] = "PROCESSING"
+                media["polls"] = 0
+                if fault is not None and fault.kind == "processing_failed":
+                    media["failure"] = "The video could not be processed: unsupported codec"
+        return "", 200
+
+    @bp.get("/rest/videos/<path:urn>")
+    def video_status(urn: str):
+        _, who, error = rest_checks("video_status")
+        if error is not None:
+            return error
+        media = state.media.get(urn)
+        if media is None or media["kind"] != "video":
+            return _error(404, f"Video {urn} not found", "NOT_FOUND")
+        if not may_act_as(who, media["owner"]):
+            return forbidden(urn, "videos.get")
+        with state.lock:
+            advance(media)
+            return media_view(media)
+
+    # -- Posts API -----------------------------------------------------------------------
+    @bp.post("/rest/posts")
+    def create():
+        fault, who, error = rest_checks("create")
+        if error is not None:
+            return error
+        body = flask.request.get_json(force=True, silent=True) or {}
+        author = body.get("author")
+        if not may_act_as(who, author):
+            return forbidden(author, "partnerApiPostsExternal.CREATE")
+        problems = []
+        if body.get("lifecycleState") != "PUBLISHED":
+            problems.append("lifecycleState must be PUBLISHED")
+        if body.get("visibility") not in ("PUBLIC", "CONNECTIONS", "LOGGED_IN"):
+            problems.append("visibility is required")
+        if (body.get("distribution") or {}).get("feedDistribution") not in ("MAIN_FEED", "NONE"):
+            problems.append("distribution.feedDistribution is required")
+        commentary = body.get("commentary") or ""
+        text = render_little(commentary)
+        if len(text) > MAX_COMMENTARY:
+            problems.append(f"commentary is longer than {MAX_COMMENTARY} characters")
+        content = body.get("content") or {}
+        media_ids: list[str] = []
+        if "media" in content:
+            media_ids = [(content["media"] or {}).get("id")]
+        elif "multiImage" in content:
+            media_ids = [(image or {}).get("id") for image in (content["multiImage"] or {}).get("images") or []]
+            if not 2 <= len(media_ids) <= 20:
+                problems.append(f"multiImage needs 2 to 20 images; got {len(media_ids)}")
+            if any(not (m or "").startswith("urn:li:image:") for m in media_ids):
+                problems.append("multiImage accepts images only")
+        elif not commentary:
+            problems.append("a post needs commentary or content")
+        for media_id in media_ids:
+            media = state.media.get(media_id or "")
+            if media is None or media["owner"] != author:
+                problems.append(f"{media_id} does not exist or is not owned by {author}")
+            elif media["status"] != "AVAILABLE":
+                problems.append(f"{media_id} is not AVAILABLE (status {media['status']})")
+        if problems:
+            return _error(422, "; ".join(problems), "UNPROCESSABLE_ENTITY")
+        with state.lock:
+            original = next((p for p in state.posts if p["platform"] == PLATFORM and p["author"] == author
+                             and p["commentary"] == commentary and p["media"] == media_ids), None)
+            if original is not None:
+                return _duplicate(original["urn"])
+            post = state.record_post(PLATFORM, who, author=author, commentary=commentary, text=text,
+                                     media=media_ids, visibility=body.get("visibility"))
+            post["urn"] = f"urn:li:share:{post['id']}"
+            post["url"] = f"{web_base}/feed/update/{post['urn']}"
+        hold_if_asked(fault)
+        return "", 201, {"x-restli-id": post["urn"], "x-linkedin-id": post["urn"]}
+
+    @bp.get("/rest/posts")
+    def find_by_author():
+        _, who, error = rest_checks("lookup")
+        if error is not None:
+            return error
+        if flask.request.args.get("q") != "author":
+            return _error(400, "Unsupported finder; use q=author", "ILLEGAL_ARGUMENT")
+        author = flask.request.args.get("author")
+        if not may_act_as(who, author):
+            return forbidden(author, "partnerApiPostsExternal.FINDER-author")
+        count = min(100, int(flask.request.args.get("count", 10)))
+        start = int(flask.request.args.get("start", 0))
+        with state.lock:
+            mine = [p for p in reversed(state.posts) if p["platform"] == PLATFORM and p["author"] == author]
+        elements = []
+        for post in mine[start:start + count]:
+            at = int(post["createdAt"] * 1000)
+            element = {"id": post["urn"], "author": author, "commentary": post["commentary"],
+                       "visibility": post["visibility"], "lifecycleState": "PUBLISHED",
+                       "createdAt": at, "publishedAt": at, "lastModifiedAt": at,
+                       "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [],
+                                        "thirdPartyDistributionChannels": []},
+                       "isReshareDisabledByAuthor": False}
+            if len(post["media"]) == 1:
+                element["content"] = {"media": {"id": post["media"][0]}}
+            elif post["media"]:
+                element["content"] = {"multiImage": {"images": [{"id": m} for m in post["media"]]}}
+            elements.append(element)
+        return {"elements": elements, "paging": {"start": start, "count": count, "total": len(mine), "links": []}}
+
+    # -- the post's page -------------------------------------------------------------------
+    @bp.get("/web/feed/update/<path:urn>")
+    def web(urn: str):
+        post = next((p for p in state.posts if p["platform"] == PLATFORM and p.get("urn") == urn), None)
+        if post is None:
+            return "Not found", 404
+        media = "".join(f"<li>{escape(m)}</li>" for m in post["media"])
+        return (f"<html><body><h1>LinkedIn sandbox post {escape(urn)}</h1><p>by {escape(post['author'])}</p>"
+                f"<p>{escape(post['text'])}</p><ul>{media}</ul></body></html>")
+
+    # -- sandbox control ---------------------------------------------------------------------
+    @bp.post("/__sandbox/organizations")
+    def register_organization():
+        body = flask.request.get_json(force=True)
+        admins.setdefault(str(body["organizationId"]), set()).add(str(body["admin"]))
+        return {"ok": True}
+
+    return bp
