@@ -77,6 +77,7 @@ PLATFORM_HOST_DEFAULTS = {
     "x_web": "https://x.com",
     "linkedin_api": "https://api.linkedin.com",
     "linkedin_oauth": "https://www.linkedin.com",
+    "linkedin_web": "https://www.linkedin.com",
     "threads_api": "https://graph.threads.net",
     "facebook_graph": "https://graph.facebook.com",
     "facebook_video": "https://graph-video.facebook.com",

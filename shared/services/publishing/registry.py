@@ -11,10 +11,11 @@ from shared.services.publishing.base import Publisher
 @functools.cache
 def publishers() -> dict[Platform, Publisher]:
     # Imported lazily: nothing platform-specific loads at deploy discovery.
-    from shared.services.publishing.platforms import threads, x
+    from shared.services.publishing.platforms import linkedin, threads, x
 
     return {
         Platform.X: x.XPublisher(),
+        Platform.LINKEDIN: linkedin.LinkedInPublisher(),
         Platform.THREADS: threads.ThreadsPublisher(),
     }
 
