@@ -55,6 +55,7 @@ class Route:
     chunked: bool = False  # no Content-Length: Transfer-Encoding: chunked
     declared_length: int | None = None  # a Content-Length that may differ from the body
     delay_per_chunk: float = 0.0
+    cut: bool = False  # chunked only: drop the connection instead of the final 0-chunk
 
 
 @dataclass
@@ -124,9 +125,9 @@ class Origin:
                 else:
                     handler.wfile.write(piece)
                 handler.wfile.flush()
-            if route.chunked:
+            if route.chunked and not route.cut:
                 handler.wfile.write(b"0\r\n\r\n")
-            if route.declared_length is not None:
+            if route.declared_length is not None or route.cut:
                 handler.close_connection = True  # a lying length: end the connection short
         except (BrokenPipeError, ConnectionResetError):
             handler.close_connection = True  # the client gave up (a refusal mid-stream)

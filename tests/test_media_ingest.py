@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 
 import pytest
@@ -83,6 +84,15 @@ def test_audio_is_accepted_for_transcription(client, user, origin):
     r = upload(client, user, source)
     assert r.status_code == 201, r.text
     assert r.json()["url"].endswith(".mp3")
+
+
+def test_a_compressed_response_is_stored_decoded(client, user, origin):
+    # Content-Length then counts gzip bytes, so the size is treated as unknown.
+    image = png(64, 64)
+    source = origin.add("/gz.png", body=gzip.compress(image), headers={"Content-Encoding": "gzip"})
+    r = upload(client, user, source)
+    assert r.status_code == 201, r.text
+    assert client.get(r.json()["url"]).content == image
 
 
 def test_redirects_are_followed_and_recorded(client, user, db, origin):
@@ -192,11 +202,22 @@ def test_size_cap_is_enforced_and_a_partial_upload_leaves_nothing(client, user, 
 
 
 def test_an_origin_that_dies_mid_file_leaves_nothing(client, user, db, origin, monkeypatch):
-    monkeypatch.setattr(ingest, "UPLOAD_CHUNK", 256 * 1024)
-    sent = _count_resumable_chunks(monkeypatch)
+    # Declared size: the download streams straight into one upload request,
+    # which is cancelled when the origin falls short.
+    cancelled: list[str] = []
+    real_cancel = ingest._cancel
+    monkeypatch.setattr(ingest, "_cancel", lambda session: (cancelled.append(session), real_cancel(session)))
     video = mp4(1024 * 1024)
     _assert_refused(client, user, db, origin.add("/cut.mp4", body=video, declared_length=3 * 1024 * 1024),
                     "the download was interrupted")
+    assert len(cancelled) == 1
+
+    # Unknown size: resumable chunks were sent before the origin dropped the connection.
+    monkeypatch.setattr(ingest, "UPLOAD_CHUNK", 256 * 1024)
+    sent = _count_resumable_chunks(monkeypatch)
+    _assert_refused(client, user, db, origin.add(
+        "/cut-chunked.mp4", body=lambda: (video[i:i + 65536] for i in range(0, len(video), 65536)),
+        chunked=True, cut=True), "the download was interrupted")
     assert len(sent) >= 2
 
 

@@ -191,8 +191,8 @@ class RemoteFile:
     """An open response body, ready to stream."""
 
     final_url: str
-    content_type: str | None
-    content_length: int | None
+    content_type: str | None  # as the server declared it
+    content_length: int | None  # bytes iter_bytes will yield, when the server said so
     status_code: int
     _response: httpx.Response = field(repr=False)
     _max_bytes: int = field(repr=False, default=0)
@@ -295,6 +295,9 @@ def open_remote(url: str, *, max_bytes: int | None = None,
         length = int(declared) if declared and declared.isdigit() else None
         if length is not None and length > cap:
             raise FetchRefused(f"the file is {_human(length)}, over the {_human(cap)} limit")
+        if response.headers.get("Content-Encoding", "identity").lower() not in ("", "identity"):
+            # iter_bytes yields decoded bytes; the declared length counts encoded ones.
+            length = None
         yield RemoteFile(
             final_url=str(target.url), content_type=response.headers.get("Content-Type"),
             content_length=length, status_code=response.status_code,

@@ -1,21 +1,26 @@
 """`POST /v1/media`: stream a remote file into `media/<id>.<ext>` and record it.
 
 The body never sits in memory whole: the download (shared/adapters/safe_http)
-is read in `READ_CHUNK`s and written through a resumable upload in
-`UPLOAD_CHUNK`s, so memory stays at a few chunks whatever the file size. The
-first bytes decide the content type and extension before anything is written.
-A failure at any point leaves nothing behind: an unfinished resumable upload
-is cancelled (no object exists until the last chunk), and an object whose
-document could not be written is deleted again.
+is read in `READ_CHUNK`s and written through a resumable upload session, in
+one streamed PUT when the origin declares the size, else in `UPLOAD_CHUNK`s;
+memory stays at a chunk or two whatever the file size. The first bytes decide
+the content type and extension before anything is written. A failure at any
+point leaves nothing behind: an unfinished resumable upload is cancelled (no
+object exists until its last byte), and an object whose document could not be
+written is deleted again.
 """
 
 from __future__ import annotations
 
+import base64
+import itertools
 import logging
 import secrets
 import uuid
 from typing import Iterator
 
+import google_crc32c
+import httpx
 from google.api_core.exceptions import NotFound
 from google.cloud import storage
 
@@ -59,9 +64,66 @@ def _detect(head: bytes, remote: safe_http.RemoteFile, original_url: str) -> Det
     raise UploadFailedError(f"Media upload failed: {reason}")
 
 
-def _upload(blob: storage.Blob, detected: Detected, head: bytes, rest: Iterator[bytes]) -> int:
-    size = len(head)
+def _upload(blob: storage.Blob, detected: Detected, head: bytes, rest: Iterator[bytes],
+            length: int | None) -> int:
+    if length is not None and length >= len(head):
+        return _upload_in_one_stream(blob, detected, head, rest, length)
+    return _upload_in_chunks(blob, detected, head, rest)
+
+
+def _upload_in_one_stream(blob: storage.Blob, detected: Detected, head: bytes, rest: Iterator[bytes],
+                          length: int) -> int:
+    """Known size: one resumable session, one PUT whose body is the download itself.
+
+    One request instead of one per chunk and no buffer beyond the read chunk.
+    The object exists only once all `length` bytes arrived; a short or failed
+    body leaves the session unfinished and it is cancelled. CRC32C is computed
+    on the way and compared with what Cloud Storage stored.
+    """
     # if_generation_match=0: create only, an id is never written twice.
+    session = blob.create_resumable_upload_session(
+        content_type=detected.content_type, size=length, if_generation_match=0, checksum=None)
+    crc = google_crc32c.Checksum()
+    sent = 0
+
+    def body() -> Iterator[bytes]:
+        nonlocal sent
+        for piece in itertools.chain((head,), rest):
+            crc.update(piece)
+            sent += len(piece)
+            yield piece
+
+    try:
+        # The session URI is its own credential: no auth header is needed.
+        with httpx.Client(timeout=httpx.Timeout(120.0, connect=10.0)) as http:
+            response = http.put(session, content=body(), headers={
+                "Content-Length": str(length), "Content-Type": detected.content_type})
+    except httpx.LocalProtocolError:
+        _cancel(session)
+        raise safe_http.FetchRefused(f"the file ended after {sent} of its declared {length} bytes") from None
+    except BaseException:
+        _cancel(session)
+        raise
+    if response.status_code not in (200, 201):
+        _cancel(session)
+        raise RuntimeError(f"Cloud Storage refused the upload: HTTP {response.status_code} {response.text[:200]}")
+    stored_crc = response.json().get("crc32c")
+    if stored_crc and stored_crc != base64.b64encode(crc.digest()).decode():
+        raise RuntimeError(f"CRC32C mismatch after uploading {blob.name}")  # caller deletes the object
+    return sent
+
+
+def _cancel(session: str) -> None:
+    try:
+        httpx.delete(session, timeout=10.0)  # answers 499: the session is gone
+    except httpx.HTTPError:
+        pass  # an unfinished session expires by itself and never becomes an object
+
+
+def _upload_in_chunks(blob: storage.Blob, detected: Detected, head: bytes, rest: Iterator[bytes]) -> int:
+    """Unknown size (chunked transfer): the resumable protocol in UPLOAD_CHUNK pieces;
+    the writer cancels the session if anything fails before the last chunk."""
+    size = len(head)
     with blob.open("wb", chunk_size=UPLOAD_CHUNK, ignore_flush=True,
                    content_type=detected.content_type, if_generation_match=0) as writer:
         writer.write(head)
@@ -103,7 +165,7 @@ def ingest_remote(user_id: str, key_hash: str | None, url: str) -> dict:
             # The Firebase download token lets Firebase SDKs fetch the object
             # while it stays private (storage.rules deny direct reads).
             blob.metadata = {TOKEN_METADATA_KEY: token}
-            size = _upload(blob, detected, head, chunks)
+            size = _upload(blob, detected, head, chunks, remote.content_length)
             final_url = remote.final_url
         doc = {
             "id": media_id,
