@@ -10,11 +10,24 @@ import logging
 import threading
 
 import flask
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from devstack.sandboxes import threads, x
 from devstack.sandboxes import linkedin
+from devstack.sandboxes import facebook
 from devstack.sandboxes.core import SandboxState, control_blueprint
+
+
+class _KeepUnderscoreHeaders(WSGIRequestHandler):
+    """werkzeug drops request headers whose names contain `_`; Meta's upload APIs
+    use exactly such headers (`file_offset`, `file_size`), so keep them."""
+
+    def make_environ(self):
+        environ = super().make_environ()
+        for key, value in self.headers.items():
+            if "_" in key:
+                environ.setdefault("HTTP_" + key.upper().replace("-", "_"), value)
+        return environ
 
 
 class Sandboxes:
@@ -26,8 +39,9 @@ class Sandboxes:
         app.register_blueprint(x.blueprint(self.state, self.base_url))
         app.register_blueprint(linkedin.blueprint(self.state, self.base_url))
         app.register_blueprint(threads.blueprint(self.state, self.base_url))
+        app.register_blueprint(facebook.blueprint(self.state, self.base_url))
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        self.server = make_server(host, port, app, threaded=True)
+        self.server = make_server(host, port, app, threaded=True, request_handler=_KeepUnderscoreHeaders)
         self.thread = threading.Thread(target=self.server.serve_forever, name="sandboxes", daemon=True)
 
     @property
@@ -41,6 +55,11 @@ class Sandboxes:
             "SOKU_LINKEDIN_OAUTH_BASE": f"{base}/linkedin",
             "SOKU_LINKEDIN_WEB_BASE": f"{base}/linkedin/web",
             "SOKU_THREADS_API_BASE": f"{base}/threads",
+            "SOKU_FACEBOOK_GRAPH_BASE": f"{base}/facebook",
+            "SOKU_FACEBOOK_VIDEO_BASE": f"{base}/facebook/video",
+            "SOKU_FACEBOOK_WEB_BASE": f"{base}/facebook/web",
+            "SOKU_FACEBOOK_CLIENT_ID": facebook.APP_ID,
+            "SOKU_FACEBOOK_CLIENT_SECRET": facebook.APP_SECRET,
         }
 
     def start(self) -> "Sandboxes":
