@@ -81,6 +81,7 @@ PLATFORM_HOST_DEFAULTS = {
     "threads_api": "https://graph.threads.net",
     "facebook_graph": "https://graph.facebook.com",
     "facebook_video": "https://graph-video.facebook.com",
+    "facebook_web": "https://www.facebook.com",
     "instagram_graph": "https://graph.facebook.com",
     "tiktok_api": "https://open.tiktokapis.com",
     "youtube_upload": "https://www.googleapis.com",

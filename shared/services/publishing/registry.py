@@ -12,11 +12,13 @@ from shared.services.publishing.base import Publisher
 def publishers() -> dict[Platform, Publisher]:
     # Imported lazily: nothing platform-specific loads at deploy discovery.
     from shared.services.publishing.platforms import linkedin, threads, x
+    from shared.services.publishing.platforms import facebook
 
     return {
         Platform.X: x.XPublisher(),
         Platform.LINKEDIN: linkedin.LinkedInPublisher(),
         Platform.THREADS: threads.ThreadsPublisher(),
+        Platform.FACEBOOK: facebook.FacebookPublisher(),
     }
 
 
