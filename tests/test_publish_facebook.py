@@ -1,0 +1,288 @@
+"""Facebook Pages publisher against the Facebook sandbox, through the real API and Cloud Tasks
+emulator: text/link, photo, multi-photo, video (resumable), reels, and every failure mode."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.conftest import wait_for
+from tests.posting import body, call_task
+
+PAGE = "fb_page_42"
+TARGET = f"facebook:{PAGE}"
+FB = [{"platform": "facebook", "accountId": PAGE}]
+
+
+def _run(client, user, sid, target=TARGET):
+    post = client.get(f"/v1/posts/{sid}", headers=user.key_headers).json()
+    return next(r for r in post["runs"] if r["targetId"] == target)
+
+
+def _final(client, user, sid, target=TARGET):
+    return wait_for(lambda: (r := _run(client, user, sid, target))["status"] in ("succeeded", "failed") and r,
+                    timeout=30)
+
+
+def _submit(client, user, payload, key=None):
+    headers = user.key_headers | ({"Idempotency-Key": key} if key else {})
+    r = client.post("/v1/posts", json=payload, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()["postSubmissionId"]
+
+
+def _account(db, user, account_id=PAGE):
+    return (db.collection("users").document(user.uid).collection("integrations").document("facebook")
+            .collection("accounts").document(account_id))
+
+
+def _page_id(db, user):
+    return _account(db, user).get().get("platformUserId")
+
+
+def _stored_run(db, sid, target=TARGET):
+    return db.collection("postSubmissions").document(sid).collection("runs").document(target).get().to_dict()
+
+
+def _posted(sandbox, run):
+    return next(p for p in sandbox.posts("facebook") if p["id"] == run["result"]["postId"])
+
+
+def _fb_calls(stack):
+    return [op for platform, op in stack.sandboxes.state.calls if platform == "facebook"]
+
+
+def _session(stack, page_id):
+    with stack.sandboxes.state.lock:
+        return next(s for k, s in stack.sandboxes.state.media.items()
+                    if k.startswith("fb:session:") and s["owner"] == page_id)
+
+
+def test_text_post_with_a_link_reaches_the_page(client, demo, sandbox, db):
+    text = "Hello Facebook sandbox https://example.com/launch"
+    sid = _submit(client, demo, body(FB, text))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded", run
+    post = _posted(sandbox, run)
+    assert post["subject"] == _page_id(db, demo)
+    assert post["message"] == text and post["link"] == "https://example.com/launch" and post["kind"] == "text"
+    assert run["result"]["postId"].startswith(f"{post['subject']}_")
+    page = httpx.get(run["result"]["url"])  # the permalink_url Facebook returned
+    assert page.status_code == 200 and "Hello Facebook sandbox" in page.text
+
+
+def test_single_photo_is_pulled_by_facebook_from_our_media_url(client, stack, demo, stored_media, sandbox):
+    media_id = stored_media(demo, "image", 300_000)
+    sid = _submit(client, demo, body(FB, "one photo", mediaIds=[media_id]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded", run
+    post = _posted(sandbox, run)
+    assert post["kind"] == "photo" and post["message"] == "one photo" and len(post["media"]) == 1
+    with stack.sandboxes.state.lock:
+        photo = stack.sandboxes.state.media[f"fb:photo:{post['media'][0]}"]
+    assert photo["url"].endswith(f"/media/{media_id}.jpg")  # Facebook fetched our delivery URL itself
+    assert photo["bytes"] == len(httpx.get(photo["url"]).content) > 0
+    assert "one photo" in httpx.get(run["result"]["url"]).text
+
+
+def test_multi_photo_post_uploads_unpublished_photos_then_attaches_them(client, stack, demo, stored_media,
+                                                                       sandbox, db):
+    ids = [stored_media(demo, "image", 200_000 + i) for i in range(3)]
+    sid = _submit(client, demo, body(FB, "three photos", mediaIds=ids))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded", run
+    post = _posted(sandbox, run)
+    assert post["kind"] == "photos" and post["message"] == "three photos"
+    checkpoint = _stored_run(db, sid)["checkpoint"]
+    assert post["media"] == [checkpoint["photos"][str(i)] for i in range(3)]
+    with stack.sandboxes.state.lock:
+        sizes = [stack.sandboxes.state.media[f"fb:photo:{p}"]["bytes"] for p in post["media"]]
+    assert sizes == sorted(sizes) and len(set(sizes)) == 3  # each photo fetched from its own URL
+    assert "3 photo(s)" in httpx.get(run["result"]["url"]).text
+
+
+def test_photo_facebook_cannot_fetch_fails_with_the_platforms_message(client, demo, stored_media, db):
+    media_id = stored_media(demo, "image", 50_000)
+    doc = db.collection("media").document(media_id)
+    doc.update({"url": doc.get().get("url").replace(media_id, "m0000000000000000")})  # our URL now answers 404
+    sid = _submit(client, demo, body(FB, "unreachable photo", mediaIds=[media_id]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "failed" and run["attemptCount"] == 1
+    assert run["result"]["code"] == "media_processing_failed"
+    assert "(#324) Missing or invalid image file" in run["result"]["message"]
+
+
+def test_video_uploads_resumably_and_waits_for_processing(client, stack, demo, stored_media, sandbox, db):
+    size = 9 * 1024 * 1024
+    sid = _submit(client, demo, body(FB, "a video", mediaIds=[stored_media(demo, "video", size)]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded", run
+    post = _posted(sandbox, run)
+    assert post["kind"] == "video" and post["video_kind"] == "video" and post["message"] == "a video"
+    assert post["size"] == size and post["state"] == "published"
+    session = _session(stack, _page_id(db, demo))
+    assert session["requests"] == [{"offset": 0, "bytes": size}] and session["handle"]
+    calls = _fb_calls(stack)
+    assert calls.count("status") >= 3  # processing → processing → ready
+    assert "/videos/" in run["result"]["url"] and "a video" in httpx.get(run["result"]["url"]).text
+
+
+def test_video_resumes_from_facebooks_file_offset_after_a_failed_upload(client, stack, demo, stored_media,
+                                                                        sandbox, db):
+    size = 6 * 1024 * 1024
+    kept = 2 * 1024 * 1024 + 17
+    sandbox.fault("facebook", "upload", "server_error", after_bytes=kept)  # the connection breaks mid-way
+    sid = _submit(client, demo, body(FB, "resumed video", mediaIds=[stored_media(demo, "video", size)]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded" and run["attemptCount"] == 2, run
+    session = _session(stack, _page_id(db, demo))
+    # The second attempt asked Facebook where it stopped and sent only the rest.
+    assert session["requests"] == [{"offset": 0, "bytes": kept}, {"offset": kept, "bytes": size - kept}]
+    assert "upload_status" in _fb_calls(stack)
+    assert _stored_run(db, sid)["lastError"]["code"] == "platform_unavailable"
+    assert _posted(sandbox, run)["size"] == size
+
+
+def test_reel_when_the_page_prefers_reels_and_the_text_has_no_link(client, stack, demo, stored_media,
+                                                                  sandbox, db):
+    _account(db, demo).update({"preferReels": True})
+    size = 3 * 1024 * 1024
+    sandbox.fault("facebook", "reel_upload", "server_error", after_bytes=1000)
+    sid = _submit(client, demo, body(FB, "a reel", mediaIds=[stored_media(demo, "video", size)]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded" and run["attemptCount"] == 2, run
+    post = _posted(sandbox, run)
+    assert post["video_kind"] == "reel" and post["size"] == size and post["message"] == "a reel"
+    with stack.sandboxes.state.lock:
+        reel = stack.sandboxes.state.media[f"fb:video:{post['id']}"]
+    assert reel["requests"] == [{"offset": 0, "bytes": 1000}, {"offset": 1000, "bytes": size - 1000}]
+    assert "/reel/" in run["result"]["url"] and httpx.get(run["result"]["url"]).status_code == 200
+
+    # With a link in the text the same Page gets a regular video (a reel cannot carry a link).
+    sid = _submit(client, demo, body(FB, "see https://example.com", mediaIds=[stored_media(demo, "video", 100_000)]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded" and _posted(sandbox, run)["video_kind"] == "video"
+
+
+def test_expired_page_token_is_renewed_and_stored_sealed(client, demo, db):
+    from datetime import datetime, timedelta, timezone
+
+    from devstack.seed import sandbox_tokens
+    from shared.platforms import Platform
+    from shared.services.publishing.accounts import load_account, seal_tokens
+
+    ref = _account(db, demo)
+    stale = sandbox_tokens("facebook", _page_id(db, demo))
+    stale.expires_at = datetime.now(timezone.utc) - timedelta(minutes=5)
+    stale.access_token = stale.access_token.replace(stale.access_token.split(".")[3], "1")  # really expired
+    ref.update({"tokens": seal_tokens(ref, stale)})
+    sid = _submit(client, demo, body(FB, "after renewal"))
+    assert _final(client, demo, sid)["status"] == "succeeded"
+    _, account = load_account(demo.uid, Platform.FACEBOOK, PAGE)
+    assert account.tokens.access_token != stale.access_token
+    assert account.tokens.refresh_token != stale.refresh_token  # a fresh long-lived user token
+    assert account.tokens.expires_at is None  # Page tokens do not expire
+    sealed = ref.get().get("tokens")
+    assert account.tokens.access_token not in repr(sealed)
+
+
+def test_graph_190_triggers_one_renewal_then_succeeds(client, demo, sandbox):
+    sandbox.fault("facebook", "create", "expired_token")
+    sid = _submit(client, demo, body(FB, "renew on 190"))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded" and run["attemptCount"] == 1
+    assert len([p for p in sandbox.posts("facebook") if p["message"] == "renew on 190"]) == 1
+
+
+def test_rate_limit_then_success(client, demo, sandbox, db):
+    sandbox.fault("facebook", "create", "rate_limit", regain_in_minutes=2)
+    sid = _submit(client, demo, body(FB, "rate limited once"))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded" and run["attemptCount"] == 2
+    stored = _stored_run(db, sid)
+    assert stored["lastError"]["code"] == "rate_limited"
+    assert stored["lastError"]["retryAfter"] == 120  # X-Business-Use-Case-Usage: 2 minutes
+    assert "(#32) Page request limit reached" in stored["lastError"]["message"]
+    assert len([p for p in sandbox.posts("facebook") if p["message"] == "rate limited once"]) == 1
+
+
+def test_duplicate_content_is_a_permanent_failure(client, demo, sandbox):
+    first = _submit(client, demo, body(FB, "same words"), key="fb-dup-1")
+    assert _final(client, demo, first)["status"] == "succeeded"
+    second = _submit(client, demo, body(FB, "same words"), key="fb-dup-2")
+    run = _final(client, demo, second)
+    assert run["status"] == "failed" and run["attemptCount"] == 1
+    from devstack.sandboxes.facebook import DUPLICATE_MESSAGE
+
+    assert run["result"] == {"code": "duplicate_content", "retryable": False, "message": DUPLICATE_MESSAGE}
+    assert len([p for p in sandbox.posts("facebook") if p["message"] == "same words"]) == 1
+
+
+def test_video_processing_failure_is_reported(client, demo, stored_media, sandbox):
+    sandbox.fault("facebook", "create", "processing_failed")
+    sid = _submit(client, demo, body(FB, "bad codec", mediaIds=[stored_media(demo, "video", 100_000)]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "failed" and run["result"]["code"] == "media_processing_failed"
+    assert "Video Format Is Not Supported" in run["result"]["message"]
+    assert [p["state"] for p in sandbox.posts("facebook") if p["message"] == "bad codec"] == ["error"]
+
+
+def test_revoked_authorization_fails_the_run_and_flags_the_account(client, demo, sandbox, db):
+    sandbox.revoke("facebook", _page_id(db, demo))
+    sid = _submit(client, demo, body(FB, "revoked"))
+    run = _final(client, demo, sid)
+    assert run["status"] == "failed" and run["result"]["code"] == "token_expired"
+    assert "invalidated" in run["result"]["message"]
+    assert _account(db, demo).get().get("status") == "needs_reconnect"
+    assert _account(db, demo, "fb_page_main").get().get("status") == "connected"  # the other Page is fine
+    r = client.post("/v1/posts", json=body(FB, "after revoke"), headers=demo.key_headers)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "account_needs_reconnect"
+
+
+def test_duplicate_delivery_publishes_once(client, demo, sandbox):
+    sid = _submit(client, demo, {**body(FB, "delivered twice"), "scheduledTime": "2099-01-01T00:00:00Z"})
+    task = {"postSubmissionId": sid, "targetId": TARGET}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(r.json()["result"]["outcome"]
+                          for r in pool.map(lambda _: call_task(client, "publish_facebook", task), range(2)))
+    assert outcomes == ["skipped", "succeeded"]
+    assert len([p for p in sandbox.posts("facebook") if p["message"] == "delivered twice"]) == 1
+
+
+def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, sandbox, db):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from devstack.emulators import free_port, port_open
+
+    sid = _submit(client, demo, {**body(FB, "exactly once on Facebook"), "scheduledTime": "2099-01-01T00:00:00Z"})
+    port = free_port()
+    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
+                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    task = {"postSubmissionId": sid, "targetId": TARGET}
+    try:
+        wait_for(lambda: port_open(port), timeout=20)
+        sandbox.fault("facebook", "create", "hold", seconds=60)  # the post is made, the answer never comes
+        with httpx.Client(timeout=1) as other:
+            with pytest.raises(httpx.TimeoutException):
+                call_task(other, "publish_facebook", task, base_url=f"http://127.0.0.1:{port}")
+        wait_for(lambda: [p for p in sandbox.posts("facebook") if p["message"] == "exactly once on Facebook"])
+    finally:
+        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
+        second.wait()
+    run = _stored_run(db, sid)
+    assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
+
+    retry = call_task(client, "publish_facebook", task, retry_count=1)  # Cloud Tasks' retry
+    assert retry.json()["result"]["outcome"] == "succeeded"
+    posts = [p for p in sandbox.posts("facebook") if p["message"] == "exactly once on Facebook"]
+    assert len(posts) == 1
+    final = _run(client, demo, sid)
+    assert final["status"] == "succeeded" and final["result"]["postId"] == posts[0]["id"]
+    assert final["result"]["url"] == posts[0]["url"]
+    assert final["attemptCount"] == 2
+    assert "lookup" in _fb_calls(stack)
