@@ -9,10 +9,11 @@ images ride along as the cover/thumbnail where a platform supports one.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlparse
 
 from shared.adapters.gcp import firestore_client
+from shared.config import get_settings
 from shared.errors import NotFoundError, ValidationError
 from shared.models.posts import PostContent
 
@@ -89,6 +90,26 @@ def _media_documents(user_id: str, media_ids: list[str]) -> list[MediaItem]:
     return items
 
 
+def _own_media_id(url: str) -> str | None:
+    """The media id of a URL that points at our own delivery (`{MEDIA_PUBLIC_BASE}/{id}.{ext}`)."""
+    base = get_settings().media_public_base
+    if not base or not url.startswith(base.rstrip("/") + "/"):
+        return None
+    name = url[len(base.rstrip("/")) + 1:].split("?", 1)[0]
+    return name.rsplit(".", 1)[0] if "/" not in name and name else None
+
+
+def _adopt_own_urls(user_id: str, items: list[MediaItem]) -> list[MediaItem]:
+    """Our own media URLs (the spec's "upload, then post" flow) become their media ids."""
+    own = {index: _own_media_id(item.url) for index, item in enumerate(items)}
+    wanted = [media_id for media_id in own.values() if media_id]
+    if not wanted:
+        return items
+    stored = {m.mediaId: m for m in _media_documents(user_id, wanted)}
+    return [replace(stored[own[index]], source=item.source) if own[index] else item
+            for index, item in enumerate(items)]
+
+
 def plan_media(user_id: str, content: PostContent) -> MediaPlan:
     items: list[MediaItem] = []
     unknown: list[dict] = []
@@ -111,6 +132,7 @@ def plan_media(user_id: str, content: PostContent) -> MediaPlan:
         items.append(MediaItem(str(url), kind, "mediaUrls"))
     if unknown:
         raise ValidationError(details=unknown)
+    items = _adopt_own_urls(user_id, items)
     if content.mediaIds:
         items.extend(_media_documents(user_id, content.mediaIds))
 

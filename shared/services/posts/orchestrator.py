@@ -15,6 +15,7 @@ from google.cloud import firestore
 from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.services.posts.dispatch import SUBMISSIONS, enqueue_run
+from shared.services.posts.materialize import MediaUnavailable, materialize_media
 
 log = logging.getLogger("soku.orchestrator")
 
@@ -41,8 +42,23 @@ def orchestrate(submission_id: str, schedule_version: int) -> str:
     if outcome != "claimed":
         log.info("orchestrator skipped %s: %s", submission_id, outcome)
         return outcome
-    for run in ref.collection("runs").where(filter=firestore.FieldFilter("status", "==", "queued")).stream():
+    queued = list(ref.collection("runs").where(filter=firestore.FieldFilter("status", "==", "queued")).stream())
+    try:
+        materialize_media(ref, ref.get().to_dict())
+    except MediaUnavailable as unavailable:
+        _fail_runs(queued, {"code": "media_unavailable", "message": unavailable.message, "retryable": False})
+        ref.update({"status": "dispatched", "dispatchedAt": clock.now(), "updatedAt": clock.now()})
+        return "media_unavailable"
+    for run in queued:
         data = run.to_dict()
         enqueue_run(submission_id, run.id, data["platform"], int(data.get("retryCount", 0)))
     ref.update({"status": "dispatched", "dispatchedAt": clock.now(), "updatedAt": clock.now()})
     return "dispatched"
+
+
+def _fail_runs(runs: list, result: dict) -> None:
+    now = clock.now()
+    batch = firestore_client().batch()
+    for run in runs:
+        batch.update(run.reference, {"status": "failed", "result": result, "finishedAt": now, "updatedAt": now})
+    batch.commit()
