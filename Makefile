@@ -6,7 +6,7 @@ VENV := .venv
 TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
-.PHONY: run test tools deps clean bench-posts bench-media
+.PHONY: run test tools deps clean bench-posts bench-media bench-publish
 
 run: tools
 	$(VENV)/bin/python -m devstack.run
@@ -17,6 +17,9 @@ test: tools
 # Benchmarks print figures; they are not part of `make test`.
 bench-posts: tools
 	$(VENV)/bin/python -m bench.posts_bench
+
+bench-publish: tools
+	$(VENV)/bin/python -m bench.publish_bench
 
 bench-media: tools
 	$(VENV)/bin/python -m bench.media_bench
