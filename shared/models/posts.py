@@ -7,7 +7,7 @@ path, so a typo (`imageUrl` for `imageUrls`) is reported rather than ignored.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
 )
 
+from shared.models.options import PlatformOptions
 from shared.platforms import ALIASES, Platform
 
 MediaType = Literal["video", "image", "text"]
@@ -42,6 +43,8 @@ class PlatformTarget(_Strict):
     platform: PlatformName
     accountId: str | None = Field(default=None, min_length=1, max_length=128, pattern=r"^[^/]+$")
     targetId: str | None = Field(default=None, pattern=TARGET_ID_PATTERN)
+    # This account's options; validated against its platform's option model.
+    options: dict[str, Any] | None = None
 
 
 PlatformEntry = Union[PlatformName, PlatformTarget]
@@ -59,6 +62,7 @@ class PostContent(_Strict):
     originalVideoUrl: Url | None = None
     originalImageUrls: list[Url] | None = Field(default=None, max_length=50)
     originalMediaUrls: list[Url] | None = Field(default=None, max_length=50)
+    options: PlatformOptions | None = None
 
     @field_validator("platform")
     @classmethod

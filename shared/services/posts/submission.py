@@ -56,7 +56,7 @@ def prepare(user_id: str, request: CreatePostRequest) -> PreparedPost:
     scheduled = parse_scheduled_time(request.scheduledTime)
     content = request.post.content
     plan = plan_media(user_id, content)
-    targets = resolve_targets(user_id, content.platform)
+    targets = resolve_targets(user_id, content.platform, content.options)
     check_content(content.text, plan, targets)
     return PreparedPost(request, scheduled, plan, targets)
 

@@ -10,11 +10,15 @@ to `platform:accountId`.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import pydantic
 
 from shared.adapters.gcp import firestore_client
 from shared.errors import SokuError, ValidationError
+from shared.models.options import OPTION_MODELS, PlatformOptions
 from shared.models.posts import PlatformTarget, canonical_platform
+from shared.web.validation import details_from_pydantic
 from shared.platforms import RULES, Platform
 
 
@@ -24,12 +28,14 @@ class Target:
     platform: Platform
     account_id: str
     display_name: str | None = None
+    options: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
             "targetId": self.target_id,
             "platform": self.platform.value,
             "accountId": self.account_id,
+            "options": self.options,
         }
 
 
@@ -65,7 +71,21 @@ def _connected_accounts(user_id: str, platforms: set[Platform]) -> dict[Platform
         return dict(pool.map(load, sorted(platforms, key=lambda p: p.value)))
 
 
-def resolve_targets(user_id: str, platform_field) -> list[Target]:
+def _options_for(platform: Platform, shared: PlatformOptions | None, entry: PlatformTarget,
+                 field_path: str) -> dict:
+    """The platform-wide options overlaid with this target's own, validated together."""
+    merged: dict = {}
+    common = getattr(shared, platform.value, None) if shared is not None else None
+    if common is not None:
+        merged.update(common.model_dump(exclude_unset=True))
+    merged.update(entry.options or {})
+    try:
+        return OPTION_MODELS[platform].model_validate(merged).model_dump(exclude_none=True)
+    except pydantic.ValidationError as exc:
+        raise ValidationError(details=details_from_pydantic(exc, field_path)) from None
+
+
+def resolve_targets(user_id: str, platform_field, options: PlatformOptions | None = None) -> list[Target]:
     entries = _entries(platform_field)
     platforms = {canonical_platform(e.platform) for e in entries}
     connected = _connected_accounts(user_id, platforms)
@@ -74,8 +94,11 @@ def resolve_targets(user_id: str, platform_field) -> list[Target]:
     missing: list[str] = []
     ambiguous: list[Platform] = []
     needs_reconnect: list[str] = []
-    for entry in entries:
+    single = not isinstance(platform_field, list)
+    for index, entry in enumerate(entries):
         platform = canonical_platform(entry.platform)
+        path = "body.post.content.platform" + ("" if single else f".{index}")
+        target_options = _options_for(platform, options, entry, f"{path}.options")
         accounts = connected.get(platform, {})
         account_id = entry.accountId
         if account_id is None:
@@ -96,7 +119,8 @@ def resolve_targets(user_id: str, platform_field) -> list[Target]:
             continue
         target_id = entry.targetId or f"{platform.value}:{account_id}"
         # Duplicates (same targetId) collapse into one run: the first wins.
-        targets.setdefault(target_id, Target(target_id, platform, account_id, account.get("displayName")))
+        targets.setdefault(target_id, Target(target_id, platform, account_id, account.get("displayName"),
+                                             target_options))
 
     if missing:
         missing = list(dict.fromkeys(missing))

@@ -50,6 +50,7 @@ class PostContent:
     text: str
     media_type: str  # "text" | "image" | "video"
     media: list[dict[str, Any]]  # items as stored on the submission
+    options: dict[str, Any] = field(default_factory=dict)  # this target's validated platform options
 
     @property
     def images(self) -> list[dict[str, Any]]:

@@ -97,7 +97,8 @@ def process_run(platform: Platform, submission_id: str, target_id: str,
 
     submission = firestore_client().collection(SUBMISSIONS).document(submission_id).get().to_dict()
     stored = submission.get("content", {})
-    content = PostContent(stored.get("text") or "", stored.get("mediaType", "text"), stored.get("media", []))
+    content = PostContent(stored.get("text") or "", stored.get("mediaType", "text"), stored.get("media", []),
+                          run.get("options") or {})
     account_ref = None
     try:
         account_ref, account = accounts.load_account(submission["userId"], platform, run["accountId"])
