@@ -8,6 +8,7 @@ can assert what reached the origin (and, for refusals, that nothing did).
 from __future__ import annotations
 
 import os
+import ssl
 import struct
 import threading
 import time
@@ -65,7 +66,7 @@ class Seen:
 
 
 class Origin:
-    def __init__(self) -> None:
+    def __init__(self, tls: "ssl.SSLContext | None" = None) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Seen] = []
         origin = self
@@ -88,11 +89,14 @@ class Origin:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.scheme = "https" if tls is not None else "http"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def add(self, path: str, **route) -> str:
         self.routes[path] = Route(**route)

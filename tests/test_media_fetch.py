@@ -8,11 +8,19 @@ loopback is the thing being refused.
 
 from __future__ import annotations
 
+import datetime
+import ssl
+
+import certifi
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from shared.adapters import safe_http
 from shared.adapters.safe_http import FetchRefused, open_remote
-from tests.media_origin import JPEG_1PX, loopback_only, origin, settings_env  # noqa: F401
+from tests.media_origin import JPEG_1PX, Origin, loopback_only, origin, settings_env  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("stack")
 
@@ -172,3 +180,49 @@ def test_timeouts_and_broken_origins(origin, settings_env):
     closed_port = origin.port
     origin.stop()
     assert refused(f"http://127.0.0.1:{closed_port}/gone") == "could not connect to 127.0.0.1"
+
+
+def _certificate(name: str, issuer_key=None, issuer_name=None, ca: bool = False):
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer_name or subject)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now - datetime.timedelta(minutes=5))
+               .not_valid_after(now + datetime.timedelta(hours=1))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if not ca:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+    return key, builder.sign(issuer_key or key, hashes.SHA256())
+
+
+@pytest.fixture
+def tls_origin(tmp_path, monkeypatch):
+    """An https origin on loopback whose certificate names media.test, issued by a test CA
+    that the fetcher trusts (certifi's bundle is swapped for it)."""
+    ca_key, ca_cert = _certificate("Soku test CA", ca=True)
+    key, cert = _certificate("media.test", ca_key, ca_cert.subject)
+    (tmp_path / "ca.pem").write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "leaf.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "leaf.key").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "leaf.pem", tmp_path / "leaf.key")
+    monkeypatch.setattr(certifi, "where", lambda: str(tmp_path / "ca.pem"))
+    server = Origin(tls=context).start()
+    yield server
+    server.stop()
+
+
+def test_https_is_pinned_to_the_checked_address_with_the_real_name(tls_origin, monkeypatch, settings_env):
+    # media.test resolves to loopback (admitted by name); the TLS handshake must
+    # still present and verify the name media.test, not the IP we connect to.
+    settings_env(SOKU_FETCH_ALLOWLIST="media.test,wrong.test")
+    monkeypatch.setattr(safe_http, "resolve", lambda host, port: ["127.0.0.1"])
+    tls_origin.add("/pic.jpg", body=JPEG_1PX)
+    remote, body = fetch(f"https://media.test:{tls_origin.port}/pic.jpg")
+    assert body == JPEG_1PX and remote.final_url == f"https://media.test:{tls_origin.port}/pic.jpg"
+    assert tls_origin.requests[-1].headers["Host"] == f"media.test:{tls_origin.port}"
+    # Same server, another name: the certificate does not match, so it is refused.
+    assert refused(f"https://wrong.test:{tls_origin.port}/pic.jpg") == \
+        "the TLS certificate of wrong.test is not valid for it"

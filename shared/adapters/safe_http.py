@@ -248,6 +248,8 @@ def _send_pinned(client: httpx.Client, target: Target) -> httpx.Response:
             raise FetchRefused(f"request to {target.host} failed ({type(exc).__name__})") from None
     if isinstance(last_error, httpx.ConnectTimeout):
         raise FetchRefused(f"connecting to {target.host} timed out")
+    if "CERTIFICATE_VERIFY_FAILED" in str(last_error):
+        raise FetchRefused(f"the TLS certificate of {target.host} is not valid for it")
     raise FetchRefused(f"could not connect to {target.host}")
 
 
