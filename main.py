@@ -10,6 +10,7 @@ from functions.api_keys import api_keys
 from functions.health import health
 from functions.media import media, media_files
 from functions.not_found import not_found
+from functions.openapi import openapi
 from functions.orchestrator import orchestrate_post
 from functions.posts import posts
 from functions.publishers import (
@@ -26,7 +27,7 @@ from functions.scheduler import sweep_scheduled_posts
 
 __all__ = [
     "account", "api_keys", "health", "not_found", "posts",
-    "media", "media_files",
+    "media", "media_files", "openapi",
     "orchestrate_post", "sweep_scheduled_posts",
     "publish_facebook", "publish_instagram", "publish_linkedin", "publish_snapchat",
     "publish_threads", "publish_tiktok", "publish_x", "publish_youtube",

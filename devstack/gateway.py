@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 import flask
+from werkzeug.exceptions import NotFound
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from shared.errors import NotFoundError
@@ -46,7 +47,7 @@ def glob_to_regex(glob: str) -> re.Pattern[str]:
         else:
             out += re.escape(glob[i])
             i += 1
-    return re.compile(f"^{out}$")
+    return re.compile(f"^{out}$", re.S)  # a path may hold any character, newlines included
 
 
 def load_rewrites(firebase_json: Path = ROOT / "firebase.json") -> list[Rewrite]:
@@ -83,6 +84,10 @@ def _function_app(function_id: str, function: Callable) -> flask.Flask:
     def run(path: str) -> flask.Response:
         return flask.make_response(function(flask.request))
 
+    # As in production (functions/not_found.py registers it with functions-framework).
+    from functions.not_found import unroutable
+
+    app.register_error_handler(NotFound, unroutable)
     return app
 
 

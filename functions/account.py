@@ -1,28 +1,51 @@
-"""HTTP function `account`: who the API key belongs to (`GET /v1/me`).
+"""HTTP function `account`: who the API key belongs to and what it can post to.
 
-Zapier and SDKs call this as their connection test: it exercises the whole
-authentication path (key hash lookup, revocation, subscription) and nothing else.
+`GET /v1/me` is Zapier's (and the SDKs') connection test: it exercises the
+whole authentication path (key hash lookup, revocation, subscription) and
+shows the key, tier and AI credits. `GET /v1/accounts` lists the connected
+accounts per platform with the `accountId` a post targets: the dropdown of a
+Zapier "Create post" action.
 """
 
 from __future__ import annotations
 
 from firebase_functions import https_fn
 
+from shared.models.account import AccountsQuery, AccountsResponse, MeResponse
+from shared.services import accounts, rate_limits
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 
 api = Api("account")
 
 
-@api.route("GET", "/v1/me")
+@api.route("GET", "/v1/me", summary="Who this API key belongs to: key, tier, subscription, credits",
+           response_model=MeResponse, tags=("account",))
 def me(ctx: RequestContext) -> dict:
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
+    info = accounts.profile(principal.user_id)
+    tier = ctx.rate_limit.tier if ctx.rate_limit is not None else rate_limits.tier_for(
+        principal.user_id, True, rate_limits.client_ip(ctx.request.remote_addr,
+                                                      ctx.request.headers.get("X-Forwarded-For")))
     return {
         "userId": principal.user_id,
         "keyId": principal.key_hash,
+        "key": {"id": principal.key_hash, "name": principal.key_name},
+        "email": info["email"],
+        "displayName": info["displayName"],
+        "tier": tier.name,
+        "rateLimit": {"tier": tier.name, "limit": tier.limit, "burst": tier.burst},
         "subscription": {"status": principal.subscription_status},
+        "credits": {"balance": info["creditsBalance"]},
     }
+
+
+@api.route("GET", "/v1/accounts", summary="Connected accounts per platform (accountId, name, status)",
+           query_model=AccountsQuery, response_model=AccountsResponse, tags=("account",))
+def list_accounts(ctx: RequestContext) -> dict:
+    query: AccountsQuery = ctx.query
+    return {"accounts": accounts.connected_accounts(ctx.user_id, query.platform)}
 
 
 @https_fn.on_request()

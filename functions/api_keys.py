@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from firebase_functions import https_fn
 
-from shared.models.api_keys import CreateApiKeyRequest
+from shared.models.api_keys import (
+    CreateApiKeyRequest,
+    CreateApiKeyResponse,
+    ListApiKeysResponse,
+    RevokeApiKeyResponse,
+)
 from shared.services import api_keys as keys
 from shared.web.api import Api, Auth, RequestContext
 from shared.web.responses import Reply
@@ -13,18 +18,22 @@ from shared.web.validation import parse_body
 api = Api("api_keys")
 
 
-@api.route("POST", "/v1/api-keys", auth=Auth.FIREBASE)
+@api.route("POST", "/v1/api-keys", auth=Auth.FIREBASE, summary="Create an API key (shown once)",
+           request_model=CreateApiKeyRequest, response_model=CreateApiKeyResponse, success_status=201,
+           tags=("api-keys",))
 def create_key(ctx: RequestContext) -> Reply:
     body = parse_body(CreateApiKeyRequest, ctx.body if ctx.body is not None else {})
     return Reply({"apiKey": keys.create_key(ctx.user_id, body.name)}, status=201)
 
 
-@api.route("GET", "/v1/api-keys", auth=Auth.FIREBASE)
+@api.route("GET", "/v1/api-keys", auth=Auth.FIREBASE, summary="List your API keys",
+           response_model=ListApiKeysResponse, tags=("api-keys",))
 def list_keys(ctx: RequestContext) -> dict:
     return {"keys": keys.list_keys(ctx.user_id)}
 
 
-@api.route("DELETE", "/v1/api-keys/{key_id}", auth=Auth.FIREBASE)
+@api.route("DELETE", "/v1/api-keys/{key_id}", auth=Auth.FIREBASE, summary="Revoke an API key",
+           response_model=RevokeApiKeyResponse, tags=("api-keys",))
 def revoke_key(ctx: RequestContext) -> dict:
     keys.revoke_key(ctx.user_id, ctx.path_params["key_id"])
     return {"revoked": True}

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from firebase_functions import https_fn
 
-from shared.models.posts import CreatePostRequest, ReschedulePostRequest
+from shared.models.post_views import (
+    ListPostsQuery,
+    PostListResponse,
+    PostView,
+    RetryPostResponse,
+    ValidatePostResponse,
+)
+from shared.models.posts import CreatePostRequest, CreatePostResponse, ReschedulePostRequest
 from shared.services.posts import manage, submission, views
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
@@ -13,7 +20,9 @@ from shared.web.validation import parse_body
 api = Api("posts")
 
 
-@api.route("POST", "/v1/posts")
+@api.route("POST", "/v1/posts", summary="Create a post and publish it to one or more platforms",
+           request_model=CreatePostRequest, response_model=CreatePostResponse, success_status=201,
+           tags=("posts",))
 def create(ctx: RequestContext):
     request = parse_body(CreatePostRequest, ctx.body)
     principal = ctx.principal
@@ -22,33 +31,39 @@ def create(ctx: RequestContext):
                                   ctx.request.headers.get("Idempotency-Key"))
 
 
-@api.route("POST", "/v1/posts/validate")
+@api.route("POST", "/v1/posts/validate", summary="Check a post without creating it",
+           request_model=CreatePostRequest, response_model=ValidatePostResponse, tags=("posts",))
 def validate(ctx: RequestContext) -> dict:
     return submission.validate_post(ctx.user_id, parse_body(CreatePostRequest, ctx.body))
 
 
-@api.route("GET", "/v1/posts")
+@api.route("GET", "/v1/posts", summary="List your posts, newest first",
+           query_model=ListPostsQuery, response_model=PostListResponse, tags=("posts",))
 def list_posts(ctx: RequestContext) -> dict:
     return views.list_posts(ctx.user_id, ctx.request.args.to_dict())
 
 
-@api.route("GET", "/v1/posts/{post_id}")
+@api.route("GET", "/v1/posts/{post_id}", summary="A post with every run",
+           response_model=PostView, tags=("posts",))
 def get_post(ctx: RequestContext) -> dict:
     return views.post_view(ctx.user_id, ctx.path_params["post_id"])
 
 
-@api.route("DELETE", "/v1/posts/{post_id}")
+@api.route("DELETE", "/v1/posts/{post_id}", summary="Cancel a post before it starts publishing",
+           response_model=PostView, tags=("posts",))
 def cancel(ctx: RequestContext) -> dict:
     return manage.cancel_post(ctx.user_id, ctx.path_params["post_id"])
 
 
-@api.route("PATCH", "/v1/posts/{post_id}")
+@api.route("PATCH", "/v1/posts/{post_id}", summary="Reschedule a scheduled post",
+           request_model=ReschedulePostRequest, response_model=PostView, tags=("posts",))
 def reschedule(ctx: RequestContext) -> dict:
     body = parse_body(ReschedulePostRequest, ctx.body)
     return manage.reschedule_post(ctx.user_id, ctx.path_params["post_id"], body.scheduledTime)
 
 
-@api.route("POST", "/v1/posts/{post_id}/retry")
+@api.route("POST", "/v1/posts/{post_id}/retry", summary="Queue a post's failed runs again",
+           response_model=RetryPostResponse, tags=("posts",))
 def retry(ctx: RequestContext) -> dict:
     return manage.retry_post(ctx.user_id, ctx.path_params["post_id"])
 

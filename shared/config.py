@@ -59,6 +59,12 @@ class Settings:
     platform_client_secrets: dict = field(default_factory=dict)
     max_body_bytes: int = 1024 * 1024
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
+    # Rate limits and request logs (shared/services/rate_limits.py, request_logs.py).
+    admin_ips: tuple[str, ...] = ()  # addresses or CIDRs of the admin tier
+    trusted_proxy_hops: int = 1  # proxies appending to X-Forwarded-For in front of us
+    rate_limit_overrides: str = ""  # JSON: {"premium": [100, 100], "POST /v1/posts": 30}
+    request_log_mode: str = "background"  # background | inline | off
+    request_log_retention_days: int = 30
 
     @property
     def debug_errors(self) -> bool:
@@ -159,6 +165,11 @@ def _build_settings() -> Settings:
         fetch_deadline=float(os.environ.get("SOKU_FETCH_DEADLINE", 480)),
         max_body_bytes=int(os.environ.get("SOKU_MAX_BODY_BYTES", 1024 * 1024)),
         admin_user_ids=admins,
+        admin_ips=tuple(a.strip() for a in os.environ.get("SOKU_ADMIN_IPS", "").split(",") if a.strip()),
+        trusted_proxy_hops=int(os.environ.get("SOKU_TRUSTED_PROXY_HOPS", 1)),
+        rate_limit_overrides=os.environ.get("SOKU_RATE_LIMITS", ""),
+        request_log_mode=os.environ.get("SOKU_REQUEST_LOG_MODE", "background"),
+        request_log_retention_days=int(os.environ.get("SOKU_REQUEST_LOG_RETENTION_DAYS", 30)),
     )
 
 

@@ -6,6 +6,12 @@ request ids, security headers, JSON-only bodies capped at 1 MB, one error
 envelope, 404 for unknown routes and 405 for known routes with the wrong method.
 Hosting rewrites pass the full path (`/v1/api-keys/abc`) to the function, so
 routes are matched on the full path here as well.
+
+Order of work: match the route, authenticate, count the request against its
+caller's rate limits (shared/services/rate_limits.py; also for requests that
+fail to match or to authenticate, by client address), read the body, validate
+the query, run the handler. Every response carries the rate-limit headers, and
+a request log is written after the response is sent (request_logs.py).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from enum import Enum
@@ -30,12 +37,17 @@ from shared.errors import (
     UnsupportedMediaTypeError,
     ValidationError,
 )
+from shared.services import rate_limits, request_logs
 from shared.web import auth
 from shared.web.responses import Reply, error_response, finish, json_response
+from shared.web.validation import parse_query, validate_response
 
 log = logging.getLogger("soku.api")
 
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+# A path parameter names a stored resource: one that no Firestore document id can
+# be (".", "..", "__reserved__", control characters, over 256 characters) is 404.
+_PATH_PARAM_OK = re.compile(r"^(?!\.{1,2}$)(?!__.*__$)[^\x00-\x1f\x7f]{1,256}$", re.S)
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -53,6 +65,8 @@ class RequestContext:
     body: Any = None
     principal: auth.Principal | None = None
     extra_headers: dict[str, str] = field(default_factory=dict)
+    query: Any = None  # the route's query_model, validated, when it declares one
+    rate_limit: Any = None  # the rate_limits.Decision that admitted this request
 
     @property
     def user_id(self) -> str:
@@ -77,6 +91,23 @@ class Route:
     query_model: type | None = None
     success_status: int = 200
     tags: tuple[str, ...] = ()
+    # Other non-error statuses the handler returns, with their body model (e.g. 503 readiness).
+    responses: dict[int, type | None] = field(default_factory=dict)
+
+    @property
+    def endpoint(self) -> str:
+        """`METHOD /pattern`: the key of endpoint rate limits and of the request logs."""
+        return f"{self.method} {self.pattern}"
+
+
+@dataclass
+class Call:
+    """What the pipeline learned about one call: for headers and the request log."""
+
+    route: Route | None = None
+    principal: auth.Principal | None = None
+    limit: rate_limits.Decision | None = None
+    error: SokuError | None = None
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -104,7 +135,7 @@ class Api:
     def route(self, method: str, pattern: str, *, auth: Auth = Auth.API_KEY, summary: str = "",
               request_model: type | None = None, response_model: type | None = None,
               query_model: type | None = None, success_status: int = 200,
-              tags: tuple[str, ...] = ()):
+              tags: tuple[str, ...] = (), responses: dict[int, type | None] | None = None):
         """Register a handler. The keyword metadata describes the route's contract."""
 
         def register(handler: Handler) -> Handler:
@@ -113,6 +144,7 @@ class Api:
                 summary=summary or (handler.__doc__ or "").strip().split("\n")[0],
                 request_model=request_model, response_model=response_model,
                 query_model=query_model, success_status=success_status, tags=tags,
+                responses=dict(responses or {}),
             ))
             return handler
 
@@ -121,17 +153,26 @@ class Api:
     # -- pipeline ---------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        started = time.perf_counter()
         request_id = request_id_for(request)
+        call = Call()
         try:
-            response = self._dispatch(request, request_id)
+            response = self._dispatch(request, request_id, call)
         except SokuError as error:
+            call.error = error
             response = error_response(error, request_id, debug=_debug())
         except Exception as exc:  # noqa: BLE001 - the one place that turns crashes into 500s
             log.exception("unhandled error in %s (request %s)", self.name, request_id)
             error = InternalError()
             error.__cause__ = exc
+            call.error = error
             response = error_response(error, request_id, debug=_debug())
-        return finish(response, request_id)
+        if call.limit is not None:
+            for name, value in call.limit.headers().items():
+                response.headers[name] = value
+        response = finish(response, request_id)
+        self._log(request, response, request_id, call, (time.perf_counter() - started) * 1000)
+        return response
 
     def _match(self, request: Request) -> tuple[Route, dict[str, str]]:
         path = request.path
@@ -152,14 +193,33 @@ class Api:
             )
         raise NotFoundError(f"No route for {request.method} {path}")
 
-    def _dispatch(self, request: Request, request_id: str) -> Response:
-        route, params = self._match(request)
+    def _dispatch(self, request: Request, request_id: str, call: Call) -> Response:
+        try:
+            route, params = self._match(request)
+        except SokuError:
+            self._limit(request, call)  # unknown routes count against the caller's address
+            raise
+        call.route = route
         ctx = RequestContext(request=request, request_id=request_id, path_params=params)
+        try:
+            if route.auth is Auth.API_KEY:
+                ctx.principal = auth.authenticate_api_key(request)
+            elif route.auth is Auth.FIREBASE:
+                ctx.principal = auth.authenticate_firebase_user(request)
+        except SokuError as error:
+            # A key without a subscription (403) still names its user; a bad key (401) does not.
+            call.principal = getattr(error, "principal", None)
+            self._limit(request, call)
+            raise
+        call.principal = ctx.principal
+        self._limit(request, call)
+        ctx.rate_limit = call.limit
+        for name, value in params.items():
+            if not _PATH_PARAM_OK.match(value):
+                raise NotFoundError(f"No resource with this {name}", details={"field": f"path.{name}"})
         ctx.body = read_json_body(request)
-        if route.auth is Auth.API_KEY:
-            ctx.principal = auth.authenticate_api_key(request)
-        elif route.auth is Auth.FIREBASE:
-            ctx.principal = auth.authenticate_firebase_user(request)
+        if route.query_model is not None:
+            ctx.query = parse_query(route.query_model, request.args)
         result = route.handler(ctx)
         if isinstance(result, Response):
             response = result
@@ -169,13 +229,64 @@ class Api:
             response = json_response(result)
         for name, value in ctx.extra_headers.items():
             response.headers.setdefault(name, value)
+        if route.response_model is not None and response.status_code < 400 and _check_contract():
+            documented = {route.success_status: route.response_model} | route.responses
+            if response.status_code not in documented:
+                raise InternalError(f"{route.endpoint} answered {response.status_code}, which its "
+                                    f"contract does not document", code="response_contract_violation")
+            validate_response(documented[response.status_code], response, route.endpoint)
         return response
+
+    def _limit(self, request: Request, call: Call) -> None:
+        """Count the request against its caller's limits; raise 429 when over."""
+        principal = call.principal
+        try:
+            decision = rate_limits.enforce(
+                user_id=principal.user_id if principal is not None else None,
+                subscribed=bool(getattr(principal, "subscription_status", None)),
+                remote_addr=request.remote_addr,
+                forwarded_for=request.headers.get("X-Forwarded-For"),
+                endpoint=call.route.endpoint if call.route is not None else None,
+            )
+        except Exception:  # noqa: BLE001 - fail open: the limiter never takes the API down
+            log.warning("rate limiter failed in %s; request served unlimited", self.name, exc_info=True)
+            return
+        call.limit = decision
+        if not decision.allowed:
+            raise decision.error()
+
+    def _log(self, request: Request, response: Response, request_id: str, call: Call,
+             latency_ms: float) -> None:
+        try:
+            principal = call.principal
+            entry = request_logs.build(
+                function=self.name, method=request.method, path=request.path,
+                route=call.route.pattern if call.route is not None else None,
+                status=response.status_code, latency_ms=latency_ms, request_id=request_id,
+                user_id=principal.user_id if principal is not None else None,
+                key_id=getattr(principal, "key_hash", None),
+                auth=call.route.auth.value if call.route is not None and principal is not None else None,
+                tier=call.limit.tier.name if call.limit is not None else None,
+                error_code=call.error.code if call.error is not None else None,
+                exception=(call.error.__cause__ or call.error) if call.error is not None else None,
+            )
+            request_logs.record(response, entry)
+        except Exception:  # noqa: BLE001 - logging never fails a request
+            log.warning("could not record the request log of %s", request_id, exc_info=True)
 
 
 def _debug() -> bool:
     try:
         return get_settings().debug_errors
     except Exception:  # noqa: BLE001 - a broken config must not hide the original error
+        return False
+
+
+def _check_contract() -> bool:
+    """Outside production, every 2xx body is checked against its route's documented model."""
+    try:
+        return get_settings().environment in ("test", "development", "local")
+    except Exception:  # noqa: BLE001
         return False
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import Request
 
 from shared.adapters import firebase_auth
-from shared.errors import UnauthorizedError
+from shared.errors import ForbiddenError, UnauthorizedError
 from shared.services import api_keys, subscriptions
 
 API_KEY_HEADER = "soku-api-key"
@@ -21,7 +21,8 @@ class Principal:
 @dataclass(frozen=True)
 class ApiKeyPrincipal(Principal):
     key_hash: str
-    subscription_status: str
+    subscription_status: str | None  # None: the key is valid but the subscription is not
+    key_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,19 @@ class FirebaseUser(Principal):
 
 def authenticate_api_key(request: Request) -> ApiKeyPrincipal:
     record = api_keys.authenticate(request.headers.get(API_KEY_HEADER))
-    status = subscriptions.require_active_subscription(record.user_id)
+    try:
+        status = subscriptions.require_active_subscription(record.user_id)
+    except ForbiddenError as error:
+        # A valid key without a subscription still identifies its user: the
+        # pipeline counts that user's requests (authenticated tier) and logs them.
+        error.principal = ApiKeyPrincipal(  # type: ignore[attr-defined]
+            user_id=record.user_id, key_hash=record.key_hash, subscription_status=None,
+            key_name=record.name,
+        )
+        raise
     return ApiKeyPrincipal(
-        user_id=record.user_id, key_hash=record.key_hash, subscription_status=status
+        user_id=record.user_id, key_hash=record.key_hash, subscription_status=status,
+        key_name=record.name,
     )
 
 

@@ -109,3 +109,33 @@ def parse_body(model: type[Model], payload: Any, prefix: str = "body") -> Model:
         return model.model_validate(payload)
     except pydantic.ValidationError as exc:
         raise ValidationError(details=details_from_pydantic(exc, prefix)) from None
+
+
+def parse_query(model: type[Model], args: Any) -> Model:
+    """Validate the query string against a route's query model (first value of each name)."""
+    data = {name: args.get(name) for name in args.keys()}
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise ValidationError(details=details_from_pydantic(exc, "query")) from None
+
+
+def validate_response(model: type[pydantic.BaseModel] | None, response: Any, endpoint: str) -> None:
+    """Check a JSON body against the model the route documents (outside production only).
+
+    The OpenAPI document is generated from these models; checking every
+    response against them in the test suite, the local stack and the fuzz run
+    keeps the document and the handlers from drifting apart.
+    """
+    if model is None or response.mimetype != "application/json":
+        return
+    try:
+        model.model_validate_json(response.get_data())
+    except pydantic.ValidationError as exc:
+        from shared.errors import InternalError
+
+        problems = details_from_pydantic(exc, "response")
+        raise InternalError(
+            f"{endpoint} answered a body that does not match its documented {model.__name__}",
+            code="response_contract_violation", details=problems,
+        ) from exc

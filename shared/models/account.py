@@ -1,0 +1,61 @@
+"""Bodies of `GET /v1/me` and `GET /v1/accounts` (integrations: Zapier, SDKs)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shared.platforms import Platform
+
+PlatformValue = Literal[tuple(p.value for p in Platform)]  # type: ignore[valid-type]
+
+
+class KeyInfo(BaseModel):
+    id: str = Field(description="The key's id (SHA-256 of the key; the key itself is never stored)")
+    name: str
+
+
+class SubscriptionInfo(BaseModel):
+    status: str = Field(description="`active` or `trialing`")
+
+
+class CreditsInfo(BaseModel):
+    balance: float = Field(description="AI credits left (`users/{uid}/credits/current.balance`)")
+
+
+class RateLimitInfo(BaseModel):
+    tier: Literal["default", "authenticated", "premium", "admin"]
+    limit: int = Field(description="Requests per minute")
+    burst: int = Field(description="Extra requests allowed beyond the limit, per 10 minutes")
+
+
+class MeResponse(BaseModel):
+    """Who the API key belongs to: Zapier's connection test."""
+
+    userId: str
+    keyId: str = Field(description="Same as `key.id`")
+    key: KeyInfo
+    email: str | None = None
+    displayName: str | None = None
+    tier: Literal["default", "authenticated", "premium", "admin"]
+    rateLimit: RateLimitInfo
+    subscription: SubscriptionInfo
+    credits: CreditsInfo
+
+
+class AccountsQuery(BaseModel):
+    platform: Literal[tuple([*(p.value for p in Platform), "facebook_pages"])] | None = Field(  # type: ignore[valid-type]
+        default=None, description="Only this platform's accounts (`facebook_pages` means `facebook`)")
+
+
+class ConnectedAccount(BaseModel):
+    accountId: str = Field(description="Use as `accountId` in `post.content.platform`")
+    platform: PlatformValue
+    displayName: str | None
+    status: str = Field(description="`connected`, or `needs_reconnect` when the platform token must be renewed")
+    connectedAt: str | None = Field(default=None, json_schema_extra={"format": "date-time"})
+
+
+class AccountsResponse(BaseModel):
+    accounts: list[ConnectedAccount]

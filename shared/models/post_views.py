@@ -1,0 +1,80 @@
+"""Response bodies and query of the posts routes, as the posts services build them.
+
+The services return plain dicts; these models document them (the OpenAPI
+document is generated from them) and, outside production, the pipeline checks
+every response against them, so the two cannot drift apart silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from shared.platforms import ALIASES
+
+SubmissionStatus = Literal["queued", "orchestrating", "dispatched", "canceled"]
+PlatformAlias = Literal[tuple(ALIASES)]  # type: ignore[valid-type]
+_DateTime = Field(default=None, json_schema_extra={"format": "date-time"})
+
+
+class RunView(BaseModel):
+    """One target of a post: `postSubmissions/{id}/runs/{targetId}`."""
+
+    targetId: str | None
+    platform: str | None
+    accountId: str | None
+    status: str | None = Field(description="`queued`, `processing`, `succeeded`, `failed` or `canceled`")
+    attemptCount: int
+    createdAt: str | None = _DateTime
+    startedAt: str | None = _DateTime
+    finishedAt: str | None = _DateTime
+    result: dict[str, Any] | None = Field(
+        description="The platform post id and URL, or an error `code` and `message`")
+
+
+class PostSummary(BaseModel):
+    id: str
+    postSubmissionId: str
+    status: str | None = Field(description="`queued`, `orchestrating`, `dispatched` or `canceled`")
+    createdAt: str | None = _DateTime
+    updatedAt: str | None = _DateTime
+    scheduledTime: str | None = _DateTime
+    enableRepurposing: bool
+    content: dict[str, Any] | None
+    targets: list[dict[str, Any]]
+    platforms: list[str]
+
+
+class PostView(PostSummary):
+    runs: list[RunView]
+    runCounts: dict[str, int]
+
+
+class RetryPostResponse(PostView):
+    retried: list[str] = Field(description="Target ids of the runs queued again")
+
+
+class PostListResponse(BaseModel):
+    data: list[PostSummary]
+    hasMore: bool
+    nextCursor: str | None = Field(description="Pass as `cursor` to get the next page")
+
+
+class ValidatePostResponse(BaseModel):
+    valid: bool
+    mediaType: str | None
+    media: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+    scheduledTime: str | None = _DateTime
+
+
+class ListPostsQuery(BaseModel):
+    """Newest first; a Zapier polling trigger pages with `cursor`."""
+
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=512, description="`nextCursor` of the previous page")
+    status: SubmissionStatus | None = None
+    platform: PlatformAlias | None = None
+    createdAfter: AwareDatetime | None = None
+    createdBefore: AwareDatetime | None = None

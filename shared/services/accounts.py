@@ -1,0 +1,66 @@
+"""What the integrations (Zapier, SDKs) ask about a key's user: profile and connected accounts.
+
+Connected accounts live at `users/{uid}/integrations/{platform}/accounts/{accountId}`
+and carry encrypted platform tokens. Only an allow-list of fields ever leaves
+this module, so a token (under `tokens` or any other key added later) cannot
+reach a response by accident.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from shared import clock
+from shared.adapters.gcp import firestore_client
+from shared.platforms import ALIASES, Platform
+
+SAFE_ACCOUNT_FIELDS = ("accountId", "platform", "displayName", "status", "connectedAt")
+
+
+def profile(user_id: str) -> dict[str, Any]:
+    """The user's email, display name and AI credit balance: one round trip."""
+    db = firestore_client()
+    user_ref = db.collection("users").document(user_id)
+    credits_ref = user_ref.collection("credits").document("current")
+    found = {snap.reference.path: snap for snap in db.get_all([user_ref, credits_ref])}
+    user = found.get(user_ref.path)
+    credits = found.get(credits_ref.path)
+    user_data = (user.to_dict() if user is not None and user.exists else None) or {}
+    credit_data = (credits.to_dict() if credits is not None and credits.exists else None) or {}
+    balance = credit_data.get("balance", 0)
+    return {
+        "email": user_data.get("email") if isinstance(user_data.get("email"), str) else None,
+        "displayName": user_data.get("displayName") if isinstance(user_data.get("displayName"), str) else None,
+        "creditsBalance": balance if isinstance(balance, (int, float)) and not isinstance(balance, bool) else 0,
+    }
+
+
+def _safe_view(platform: Platform, account_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    connected_at = data.get("connectedAt")
+    display_name = data.get("displayName")
+    status = data.get("status")
+    return {
+        "accountId": account_id,
+        "platform": platform.value,
+        "displayName": display_name if isinstance(display_name, str) else None,
+        "status": status if isinstance(status, str) and status else "connected",
+        "connectedAt": clock.iso(connected_at) if isinstance(connected_at, datetime) else None,
+    }
+
+
+def connected_accounts(user_id: str, platform: str | None = None) -> list[dict[str, Any]]:
+    """Every connected account, in platform order then by id; optionally one platform's."""
+    platforms = [ALIASES[platform]] if platform else list(Platform)
+    user = firestore_client().collection("users").document(user_id)
+
+    def load(p: Platform) -> list[dict[str, Any]]:
+        query = user.collection("integrations").document(p.value).collection("accounts") \
+            .select(list(SAFE_ACCOUNT_FIELDS))  # production never even sends the tokens
+        return sorted((_safe_view(p, snap.id, snap.to_dict() or {}) for snap in query.stream()),
+                      key=lambda a: a["accountId"])
+
+    # One query per platform, in parallel: one round trip of latency for all eight.
+    with ThreadPoolExecutor(max_workers=len(platforms)) as pool:
+        return [account for accounts in pool.map(load, platforms) for account in accounts]

@@ -1,0 +1,429 @@
+"""The OpenAPI 3.1 document of the public API, generated from the code.
+
+Sources, all of them the code that serves requests:
+  * every HTTP function main.py exports (found like the local gateway finds
+    them) and the `Api` objects of its module (matched by name: `Api("posts")`
+    serves the function `posts`);
+  * the routes' contract metadata (`Api.route(..., request_model=...,
+    response_model=..., query_model=..., success_status=..., responses=...)`)
+    and their pydantic models (`model_json_schema`);
+  * firebase.json's Hosting rewrites: a route is public when the rewrite that
+    matches its path sends it to its own function;
+  * the pipeline's shared behaviour: the error envelope, the rate-limit,
+    request-id and idempotency headers, the endpoint limits.
+
+A new route appears in the document as soon as it is registered. The
+document is checked in at `openapi.json` (`make openapi` regenerates it), the
+`openapi` function serves that file, and a test fails when the file and the
+code disagree. Run: `python -m shared.services.openapi [--check] [PATH]`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from shared.models.common import ErrorEnvelope
+from shared.services.rate_limits import DEFAULT_ENDPOINT_LIMITS, DEFAULT_TIERS
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DOCUMENT_PATH = ROOT / "openapi.json"
+_REF = "#/components/schemas/{model}"
+_METHOD_ORDER = ("get", "post", "put", "patch", "delete")
+_BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Routes that honour the Idempotency-Key header (and echo it).
+IDEMPOTENT_ENDPOINTS = {"POST /v1/posts", "POST /v1/ai/transcribe"}
+
+DESCRIPTION = """\
+One API call, every social platform: publish to X, Instagram, Facebook, Threads, TikTok,
+YouTube, LinkedIn and Snapchat.
+
+**Authentication.** Public routes take an API key in the `soku-api-key` header and need an
+active (`active` or `trialing`) subscription. Key management routes take a Firebase ID token
+(`Authorization: Bearer …`).
+
+**Errors.** Every error has one envelope, `{"error": {type, code, message, timestamp,
+requestId, details?}}` (schema `ErrorEnvelope`).
+
+**Rate limits.** Global, per caller: default (no valid key) 25/min + 10 burst, authenticated
+60 + 30, premium (active subscription) 100 + 100, admin 200 + 500. The burst is a pool of
+extra requests beyond the per-minute limit that refills every 10 minutes. Endpoint limits
+come on top (`x-soku-rate-limit`). Every response carries `X-RateLimit-Limit`,
+`X-RateLimit-Remaining`, `X-RateLimit-Reset` (ISO 8601, end of the current one-minute
+window) and `X-RateLimit-Tier`; a refused request gets `429 rate_limit_exceeded` with
+`Retry-After` (seconds).
+"""
+
+# -- shared components ---------------------------------------------------------------
+
+HEADERS: dict[str, dict] = {
+    "X-Request-ID": {"description": "Your X-Request-ID (up to 128 of `A-Za-z0-9._:-`) or a generated UUID",
+                     "required": True, "schema": {"type": "string"}},
+    "X-RateLimit-Limit": {"description": "Requests allowed in the current window by the limit closest to "
+                                         "refusing this request (the tier's per-minute limit, or the "
+                                         "endpoint's)", "required": True,
+                          "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+    "X-RateLimit-Remaining": {"description": "Requests left in the current window (0 while drawing on burst)",
+                              "required": True, "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+    "X-RateLimit-Reset": {"description": "When the current window ends (ISO 8601)", "required": True,
+                          "schema": {"type": "string", "format": "date-time"}},
+    "X-RateLimit-Tier": {"description": "Your rate-limit tier", "required": True,
+                         "schema": {"type": "string", "enum": list(DEFAULT_TIERS)}},
+    "X-RateLimit-Burst-Remaining": {"description": "Burst requests left in the 10-minute pool; sent when "
+                                                   "this request used the burst",
+                                    "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+    "Retry-After": {"description": "Seconds to wait before retrying (on 429)", "required": True,
+                    "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+    "Idempotency-Key": {"description": "The idempotency key used (yours, or derived from the body)",
+                        "schema": {"type": "string"}},
+    "Allow": {"description": "Methods the path accepts (on 405)", "schema": {"type": "string"}},
+}
+_COMMON_HEADERS = ("X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+                   "X-RateLimit-Tier", "X-RateLimit-Burst-Remaining")
+
+
+def _headers(*extra: str) -> dict:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in (*_COMMON_HEADERS, *extra)}
+
+
+def _error_example(status: int, code: str, message: str, details: Any = None) -> dict:
+    error_type = ("authentication_error" if status in (401, 403)
+                  else "api_error" if status >= 500 else "invalid_request_error")
+    body: dict[str, Any] = {"type": error_type, "code": code, "message": message,
+                            "timestamp": "2026-11-25T00:02:14.654Z",
+                            "requestId": "abb6930d-2b57-4d44-9d63-19d5a9c8d077"}
+    if details is not None:
+        body["details"] = details
+    return {"error": body}
+
+
+# status -> (component name, description, example, extra headers)
+ERRORS: dict[int, tuple[str, str, dict, tuple[str, ...]]] = {
+    400: ("BadRequest", "Invalid request (`validation_error` and other 400 codes)", _error_example(
+        400, "validation_error", "Request validation failed",
+        [{"field": "body.post.content.platform", "message": "Required", "code": "invalid_type"}]), ()),
+    401: ("Unauthorized", "Missing, invalid or revoked credentials", _error_example(
+        401, "unauthorized", "Missing or invalid soku-api-key"), ()),
+    403: ("Forbidden", "Subscription required, inactive or expired", _error_example(
+        403, "forbidden", "Subscription required"), ()),
+    404: ("NotFound", "No such resource (or not yours)", _error_example(
+        404, "not_found", "Resource not found"), ()),
+    405: ("MethodNotAllowed", "The path exists but not with this method", _error_example(
+        405, "method_not_allowed", "Method PUT is not allowed on /v1/api-keys; allowed: GET, POST"), ("Allow",)),
+    409: ("Conflict", "Conflicts with the resource's state or an earlier request", _error_example(
+        409, "idempotency_conflict", "Idempotency key conflict: this key was already used with a "
+                                     "different request body"), ()),
+    413: ("PayloadTooLarge", "Body over 1 MB", _error_example(
+        413, "payload_too_large", "Request body exceeds the limit of 1048576 bytes",
+        {"limit": 1048576}), ()),
+    415: ("UnsupportedMediaType", "Body is not application/json", _error_example(
+        415, "unsupported_media_type", "Content-Type must be application/json, got text/plain"), ()),
+    429: ("RateLimited", "Rate limit exceeded: wait `Retry-After` seconds", _error_example(
+        429, "rate_limit_exceeded", "Rate limit exceeded. Try again in 30 seconds.",
+        {"scope": "global", "tier": "premium", "limit": 100, "burst": 100, "retryAfter": 30,
+         "resetAt": "2026-11-25T00:03:00.000Z"}), ("Retry-After",)),
+    500: ("InternalError", "Unexpected server error", _error_example(
+        500, "internal_error", "An unexpected error occurred"), ()),
+}
+
+
+def _error_response(status: int) -> dict:
+    _, description, example, extra = ERRORS[status]
+    return {"description": description, "headers": _headers(*extra),
+            "content": {"application/json": {"schema": {"$ref": _REF.format(model="ErrorEnvelope")},
+                                             "example": example}}}
+
+
+# -- examples (the spec's own, so the fuzz run's example phase replays them) ----------
+
+REQUEST_EXAMPLES: dict[str, dict[str, dict]] = {
+    "POST /v1/posts": {
+        "text": {"summary": "Text post to X and Threads", "value": {
+            "post": {"content": {"text": "Hello from the API!", "platform": ["x", "threads"]}}}},
+        "image": {"summary": "Image post to Instagram", "value": {
+            "post": {"content": {"text": "Check out this photo!", "imageUrls": ["https://example.com/photo.jpg"],
+                                 "platform": [{"platform": "instagram", "accountId": "ig_creator_main"}]}}}},
+        "multiAccount": {"summary": "Multi-account posting", "value": {
+            "post": {"content": {"text": "Exciting announcement!",
+                                 "imageUrls": ["https://example.com/image.jpg"],
+                                 "platform": [{"platform": "instagram", "accountId": "ig_personal"},
+                                              {"platform": "instagram", "accountId": "ig_business"},
+                                              {"platform": "facebook", "accountId": "fb_page_main"}]}}}},
+        "scheduled": {"summary": "Scheduled post", "value": {
+            "post": {"content": {"text": "Good morning!", "platform": ["x", "threads"]}},
+            "scheduledTime": "2099-09-01T08:00:00Z"}},
+    },
+    "POST /v1/posts/validate": {
+        "video": {"summary": "Video post to TikTok and YouTube", "value": {
+            "post": {"content": {"text": "New video is live!", "videoUrl": "https://example.com/video.mp4",
+                                 "platform": [{"platform": "tiktok", "accountId": "tt_creator"},
+                                              {"platform": "youtube", "accountId": "yt_channel"}]}}}},
+    },
+    "PATCH /v1/posts/{post_id}": {
+        "reschedule": {"summary": "Move a scheduled post", "value": {"scheduledTime": "2099-12-24T09:00:00Z"}},
+    },
+    "POST /v1/api-keys": {"named": {"summary": "A named key", "value": {"name": "My Production Key"}}},
+    "POST /v1/media": {"remote": {"summary": "Fetch a remote file", "value": {"url": "https://example.com/my-image.jpg"}}},
+}
+RESPONSE_EXAMPLES: dict[str, Any] = {
+    "POST /v1/posts": {"postSubmissionId": "550e8400-e29b-41d4-a716-446655440000"},
+    "POST /v1/api-keys": {"apiKey": "sk_live_2b7f…"},
+    "DELETE /v1/api-keys/{key_id}": {"revoked": True},
+    "GET /health": {"status": "ok", "version": "1.4.2", "timestamp": "2026-11-25T00:02:14.654Z"},
+    "GET /v1/accounts": {"accounts": [
+        {"accountId": "x_main", "platform": "x", "displayName": "@soku_demo", "status": "connected",
+         "connectedAt": "2026-11-01T10:00:00.000Z"},
+        {"accountId": "ig_business", "platform": "instagram", "displayName": "Business",
+         "status": "connected", "connectedAt": "2026-11-01T10:00:00.000Z"}]},
+    "POST /v1/media": {"id": "abc123def", "url": "https://storage.mysoku.io/abc123def.jpg"},
+}
+
+
+# -- discovery -----------------------------------------------------------------------
+
+
+def http_functions() -> dict[str, Callable]:
+    """Every HTTP function main.py exports, by deployed id (as devstack.gateway finds them)."""
+    import main
+
+    found = {}
+    for value in vars(main).values():
+        endpoint = getattr(value, "__firebase_endpoint__", None)
+        if endpoint is not None and endpoint.httpsTrigger is not None:
+            found[endpoint.entryPoint] = value
+    return found
+
+
+def apis_of(function_id: str, function: Callable) -> list[Any]:
+    """The `Api` objects serving `function`: those of its module named like it, or the
+    module's only Api when the module defines only this HTTP function."""
+    from shared.web.api import Api
+
+    module = inspect.getmodule(inspect.unwrap(function)) or sys.modules.get(function.__module__)
+    if module is None:
+        return []
+    apis = [value for value in vars(module).values() if isinstance(value, Api)]
+    named = [api for api in apis if api.name == function_id]
+    if named:
+        return named
+    http_here = [v for v in vars(module).values()
+                 if getattr(getattr(v, "__firebase_endpoint__", None), "httpsTrigger", None) is not None]
+    return apis if len(apis) == 1 and len(http_here) == 1 else []
+
+
+def _sample_path(pattern: str) -> str:
+    return re.sub(r"\{[a-zA-Z_]+\}", "sample", pattern)
+
+
+def public_routes(functions: dict[str, Callable] | None = None, rewrites: list | None = None) -> list[tuple[str, Any]]:
+    """(function id, Route) of every route the Hosting rewrites send to its own function."""
+    if rewrites is None:
+        from devstack.gateway import load_rewrites
+
+        rewrites = load_rewrites(ROOT / "firebase.json")
+    functions = functions if functions is not None else http_functions()
+    out = []
+    for function_id, function in sorted(functions.items()):
+        for api in apis_of(function_id, function):
+            for route in api.routes:
+                first = next((r for r in rewrites if r.regex.match(_sample_path(route.pattern))), None)
+                if first is not None and first.function_id == function_id:
+                    out.append((function_id, route))
+    return out
+
+
+# -- the document --------------------------------------------------------------------
+
+
+def _strip_null(schema: dict) -> dict:
+    """A query parameter is absent or a string: drop pydantic's `null` alternative."""
+    variants = schema.get("anyOf")
+    if variants and any(v.get("type") == "null" for v in variants):
+        rest = [v for v in variants if v.get("type") != "null"]
+        base = {k: v for k, v in schema.items() if k != "anyOf"}
+        if len(rest) == 1:
+            return {**rest[0], **{k: v for k, v in base.items() if k != "default" or v is not None}}
+        return {**base, "anyOf": rest}
+    return schema
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    schema = model.model_json_schema(ref_template=_REF)
+    required = set(schema.get("required", []))
+    params = []
+    for name, prop in schema.get("properties", {}).items():
+        prop = _strip_null(dict(prop))
+        prop.pop("title", None)
+        description = prop.pop("description", None)
+        param = {"name": name, "in": "query", "required": name in required, "schema": prop}
+        if description:
+            param["description"] = description
+        params.append(param)
+    return params
+
+
+def _path_parameters(pattern: str) -> list[dict]:
+    # Ids are 1-256 characters without "/" or control characters (others are 404).
+    return [{"name": name, "in": "path", "required": True,
+             "schema": {"type": "string", "minLength": 1, "maxLength": 256, "pattern": r"^[^/\x00-\x1f\x7f]+$"}}
+            for name in re.findall(r"\{([a-zA-Z_]+)\}", pattern)]
+
+
+def _body_required(model: type[BaseModel]) -> bool:
+    return any(field.is_required() for field in model.model_fields.values())
+
+
+def _operation(function_id: str, route: Any, refs: dict) -> dict:
+    from shared.web.api import Auth
+
+    endpoint = route.endpoint
+    op: dict[str, Any] = {
+        "operationId": f"{function_id}_{route.handler.__name__}",
+        "summary": route.summary or endpoint,
+        "tags": list(route.tags) or [function_id],
+    }
+    endpoint_limit = DEFAULT_ENDPOINT_LIMITS.get(endpoint)
+    if endpoint_limit is not None:
+        op["description"] = f"Rate limit: {endpoint_limit} requests per minute (endpoint-specific)."
+        op["x-soku-rate-limit"] = {"perMinute": endpoint_limit}
+    if route.auth is Auth.API_KEY:
+        op["security"] = [{"ApiKey": []}]
+    elif route.auth is Auth.FIREBASE:
+        op["security"] = [{"FirebaseIdToken": []}]
+    else:
+        op["security"] = []
+
+    params = _path_parameters(route.pattern)
+    if route.query_model is not None:
+        params += _query_parameters(route.query_model)
+    params.append({"$ref": "#/components/parameters/XRequestId"})
+    if endpoint in IDEMPOTENT_ENDPOINTS:
+        params.append({"$ref": "#/components/parameters/IdempotencyKey"})
+    op["parameters"] = params
+
+    if route.request_model is not None:
+        required = _body_required(route.request_model)
+        schema = refs[(route.request_model, "validation")]
+        # An optional body may be left out, empty, or JSON null.
+        content: dict[str, Any] = {"schema": schema if required else {"anyOf": [schema, {"type": "null"}]}}
+        if endpoint in REQUEST_EXAMPLES:
+            content["examples"] = REQUEST_EXAMPLES[endpoint]
+        op["requestBody"] = {"required": required, "content": {"application/json": content}}
+
+    extra_headers = ("Idempotency-Key",) if endpoint in IDEMPOTENT_ENDPOINTS else ()
+    responses: dict[str, Any] = {}
+    documented = {route.success_status: route.response_model} | dict(route.responses)
+    for status, model in sorted(documented.items()):
+        schema = refs[(model, "serialization")] if model is not None else {"type": "object"}
+        media: dict[str, Any] = {"schema": schema}
+        if status == route.success_status and endpoint in RESPONSE_EXAMPLES:
+            media["example"] = RESPONSE_EXAMPLES[endpoint]
+        responses[str(status)] = {"description": "Success" if status < 400 else "See the body",
+                                  "headers": _headers(*extra_headers),
+                                  "content": {"application/json": media}}
+    errors = {429, 500}
+    if route.auth is not Auth.NONE:
+        errors.add(401)
+    if route.auth is Auth.API_KEY:
+        errors.add(403)
+    if route.method in _BODY_METHODS:
+        errors |= {400, 413, 415}
+    if route.query_model is not None or route.request_model is not None or extra_headers:
+        errors.add(400)
+    if "{" in route.pattern:
+        errors.add(404)
+    if extra_headers:
+        errors.add(409)
+    for status in sorted(errors - set(documented)):
+        responses[str(status)] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
+    responses["default"] = {"$ref": "#/components/responses/Error"}
+    op["responses"] = responses
+    return op
+
+
+def build_document(routes: Iterable[tuple[str, Any]] | None = None) -> dict:
+    routes = list(routes if routes is not None else public_routes())
+    models: list[tuple[type[BaseModel], str]] = [(ErrorEnvelope, "serialization")]
+    for _, route in routes:
+        for model, mode in ((route.request_model, "validation"), (route.response_model, "serialization"),
+                            *((m, "serialization") for m in route.responses.values())):
+            if model is not None and (model, mode) not in models:
+                models.append((model, mode))
+    refs, defs = models_json_schema(models, ref_template=_REF)
+    schemas = dict(sorted(defs.get("$defs", {}).items()))
+
+    paths: dict[str, dict] = {}
+    for function_id, route in routes:
+        paths.setdefault(route.pattern, {})[route.method.lower()] = _operation(function_id, route, refs)
+    paths = {path: dict(sorted(ops.items(), key=lambda kv: _METHOD_ORDER.index(kv[0])))
+             for path, ops in sorted(paths.items())}
+
+    responses = {name: _error_response(status) for status, (name, *_rest) in ERRORS.items()}
+    responses["Error"] = {"description": "Any other error, in the same envelope", "headers": _headers(),
+                          "content": {"application/json": {"schema": {"$ref": _REF.format(model="ErrorEnvelope")}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Soku Public API", "version": "1.0.0", "description": DESCRIPTION},
+        "servers": [
+            {"url": "https://{host}", "description": "Your deployment (Firebase Hosting)",
+             "variables": {"host": {"default": "your-project.web.app"}}},
+            {"url": "http://127.0.0.1:8080", "description": "Local stack (`make run`)"},
+        ],
+        "tags": [{"name": tag} for tag in sorted({t for _, r in routes for t in (r.tags or ())})],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "responses": responses,
+            "headers": HEADERS,
+            "parameters": {
+                "XRequestId": {"name": "X-Request-ID", "in": "header", "required": False,
+                               "description": "Your own request id, echoed back when it is 1-128 of "
+                                              "`A-Za-z0-9._:-` (anything else is replaced by a UUID)",
+                               "schema": {"type": "string"}},
+                "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": False,
+                                   "description": "Makes retries safe: the same key and body return the "
+                                                  "original response for 24 hours; another body is 409. "
+                                                  "Empty or absent: a key is derived from the body",
+                                   "schema": {"type": "string", "maxLength": 255,
+                                              "pattern": r"^[\x21-\x7e]*$"}},
+            },
+            "securitySchemes": {
+                "ApiKey": {"type": "apiKey", "in": "header", "name": "soku-api-key",
+                           "description": "`sk_live_…`, created in the web app (shown once)"},
+                "FirebaseIdToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                                    "description": "Firebase ID token of the signed-in web-app user"},
+            },
+        },
+    }
+
+
+def render(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    paths = [a for a in argv if not a.startswith("--")]
+    target = Path(paths[0]) if paths else DOCUMENT_PATH
+    text = render(build_document())
+    if check:
+        if not target.exists() or target.read_text() != text:
+            print(f"{target} is out of date: run `make openapi`", file=sys.stderr)
+            return 1
+        print(f"{target} is up to date")
+        return 0
+    target.write_text(text)
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main(sys.argv[1:]))
