@@ -10,6 +10,7 @@ from shared.errors import ConflictError
 from shared.services.posts import dispatch
 from shared.services.posts.scheduling import parse_scheduled_time, within_tasks_horizon
 from shared.services.posts.views import load_owned, post_view
+from shared.services.webhooks import post_events
 
 
 class NotCancellableError(ConflictError):
@@ -65,7 +66,9 @@ def cancel_post(user_id: str, submission_id: str) -> dict:
         raise NotCancellableError(
             "Every run of this post has already started publishing; it can no longer be cancelled",
             details={"postSubmissionId": submission_id})
-    return post_view(user_id, submission_id)
+    view = post_view(user_id, submission_id)
+    post_events.post_completed(user_id, submission_id, view)  # when nothing is left running
+    return view
 
 
 def reschedule_post(user_id: str, submission_id: str, raw_time: str) -> dict:

@@ -29,6 +29,7 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.registry import publisher_for
+from shared.services.webhooks import post_events
 from shared.services.publishing.runs import (
     SUBMISSIONS,
     claim_run,
@@ -57,9 +58,15 @@ class Delivery:
     retry_count: int = 0
 
 
+def _finish(submission_id: str, target_id: str, status: str, result: dict) -> None:
+    """Record a run's final outcome, then tell the owner's webhooks."""
+    finish_run(submission_id, target_id, status, result)
+    post_events.run_finished(submission_id, target_id)
+
+
 def _unavailable(platform: Platform, submission_id: str, target_id: str) -> str:
     name = RULES[platform].display_name
-    finish_run(submission_id, target_id, "failed", {
+    _finish(submission_id, target_id, "failed", {
         "code": "platform_unavailable",
         "message": f"Publishing to {name} is not enabled in this deployment yet. "
                    f"Retry the post with POST /v1/posts/{submission_id}/retry once it is.",
@@ -99,7 +106,7 @@ def process_run(platform: Platform, submission_id: str, target_id: str,
     stored = submission.get("content", {})
     content = PostContent(stored.get("text") or "", stored.get("mediaType", "text"), stored.get("media", []),
                           run.get("options") or {})
-    account_ref = None
+    account_ref = account = None
     try:
         account_ref, account = accounts.load_account(submission["userId"], platform, run["accountId"])
         ctx = PublishContext(account, content, dict(run.get("checkpoint") or {}),
@@ -109,7 +116,7 @@ def process_run(platform: Platform, submission_id: str, target_id: str,
         details = {"code": error.code, "message": error.message, "retryable": True,
                    "retryAfter": error.retry_after, "attempt": run["attemptCount"]}
         if run["attemptCount"] >= MAX_ATTEMPTS:
-            finish_run(submission_id, target_id, "failed", details | {
+            _finish(submission_id, target_id, "failed", details | {
                 "message": f"{error.message} (gave up after {run['attemptCount']} attempts)"})
             return "failed"
         release_for_retry(submission_id, target_id, details)
@@ -117,28 +124,31 @@ def process_run(platform: Platform, submission_id: str, target_id: str,
     except NeedsReconnectError as error:
         if account_ref is not None:
             accounts.flag_needs_reconnect(account_ref, error.message)
-        finish_run(submission_id, target_id, "failed",
+            post_events.account_needs_reconnect(account_ref.path, {
+                "displayName": account.display_name if account is not None else None,
+                "statusReason": error.message, "statusChangedAt": clock.now().isoformat()})
+        _finish(submission_id, target_id, "failed",
                    {"code": "token_expired", "message": error.message, "retryable": False})
         return "failed"
     except PermanentError as error:
-        finish_run(submission_id, target_id, "failed",
+        _finish(submission_id, target_id, "failed",
                    {"code": error.code, "message": error.message, "retryable": False})
         if account_ref is not None:
             accounts.record_publish(account_ref, {"status": "failed", "code": error.code})
         return "failed"
     except PublishError as error:  # an unclassified platform failure: treat as permanent
-        finish_run(submission_id, target_id, "failed", {"code": error.code, "message": error.message})
+        _finish(submission_id, target_id, "failed", {"code": error.code, "message": error.message})
         return "failed"
     except Exception as exc:  # noqa: BLE001 - our own fault or infrastructure: retry, then give up visibly
         log.exception("unexpected error publishing %s/%s", submission_id, target_id)
         details = {"code": "internal_error", "message": "Soku hit an internal error while publishing",
                    "retryable": True, "attempt": run["attemptCount"]}
         if run["attemptCount"] >= MAX_ATTEMPTS:
-            finish_run(submission_id, target_id, "failed", details)
+            _finish(submission_id, target_id, "failed", details)
             return "failed"
         release_for_retry(submission_id, target_id, details)
         raise RetryLater(str(exc), None) from exc
     result = {"postId": post.post_id, "url": post.url, "platform": platform.value}
-    finish_run(submission_id, target_id, "succeeded", result)
+    _finish(submission_id, target_id, "succeeded", result)
     accounts.record_publish(account_ref, {"status": "succeeded", "postId": post.post_id})
     return "succeeded"

@@ -1,0 +1,71 @@
+"""HTTP function `webhooks` (endpoint management) and task function `deliver_webhook`."""
+
+from __future__ import annotations
+
+from firebase_functions import https_fn, tasks_fn
+from firebase_functions.options import RateLimits, RetryConfig
+
+from shared.models.webhooks import (
+    CreatedWebhook,
+    CreateWebhookRequest,
+    DeletedWebhook,
+    DeliveryList,
+    WebhookList,
+)
+from shared.services.webhooks import delivery, endpoints
+from shared.services.webhooks.events import DELIVERY_QUEUE
+from shared.web.api import Api, RequestContext
+from shared.web.internal import cloud_tasks_only
+from shared.web.responses import Reply
+from shared.web.validation import parse_body
+
+api = Api("webhooks")
+
+
+@api.route("POST", "/v1/webhooks", request_model=CreateWebhookRequest, response_model=CreatedWebhook,
+           success_status=201, tags=("webhooks",), summary="Register a webhook endpoint (secret shown once)")
+def create(ctx: RequestContext) -> Reply:
+    body = parse_body(CreateWebhookRequest, ctx.body)
+    return Reply(endpoints.create(ctx.user_id, body), status=201)
+
+
+@api.route("GET", "/v1/webhooks", response_model=WebhookList, tags=("webhooks",),
+           summary="List webhook endpoints")
+def list_endpoints(ctx: RequestContext) -> dict:
+    return {"data": endpoints.list_endpoints(ctx.user_id)}
+
+
+@api.route("GET", "/v1/webhooks/{webhook_id}/deliveries", response_model=DeliveryList, tags=("webhooks",),
+           summary="Recent deliveries of one endpoint, newest first")
+def deliveries(ctx: RequestContext) -> dict:
+    return {"data": delivery.list_deliveries(ctx.user_id, ctx.path_params["webhook_id"])}
+
+
+@api.route("DELETE", "/v1/webhooks/{webhook_id}", response_model=DeletedWebhook, tags=("webhooks",),
+           summary="Delete a webhook endpoint")
+def delete(ctx: RequestContext) -> dict:
+    endpoints.delete(ctx.user_id, ctx.path_params["webhook_id"])
+    return {"deleted": True}
+
+
+@https_fn.on_request()
+def webhooks(request: https_fn.Request) -> https_fn.Response:
+    return api.handle(request)
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=RetryConfig(max_attempts=delivery.MAX_ATTEMPTS, min_backoff_seconds=30,
+                             max_backoff_seconds=3600),
+    rate_limits=RateLimits(max_concurrent_dispatches=50, max_dispatches_per_second=50),
+)
+def deliver_webhook(request: tasks_fn.CallableRequest) -> dict:
+    data = request.data or {}
+    try:
+        outcome = delivery.deliver(str(data["userId"]), str(data["endpointId"]), str(data["deliveryId"]))
+    except delivery.RetryDelivery as failed:
+        # Non-2xx: Cloud Tasks retries with the queue's backoff.
+        raise https_fn.HttpsError(https_fn.FunctionsErrorCode.UNAVAILABLE, str(failed)) from failed
+    return {"outcome": outcome}
+
+
+deliver_webhook = cloud_tasks_only(DELIVERY_QUEUE, deliver_webhook)

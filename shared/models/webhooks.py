@@ -1,0 +1,59 @@
+"""Bodies of the webhook routes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+EventType = Literal["post.published", "post.failed", "post.completed", "account.needs_reconnect"]
+ALL_EVENTS: tuple[str, ...] = ("post.published", "post.failed", "post.completed", "account.needs_reconnect")
+
+
+class CreateWebhookRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl = Field(max_length=2048)
+    events: list[EventType] | None = Field(default=None, min_length=1,
+                                           description="Defaults to every event type")
+    description: str | None = Field(default=None, max_length=200)
+
+
+class Webhook(BaseModel):
+    id: str
+    url: str
+    events: list[str]
+    description: str | None = None
+    status: Literal["active", "disabled"]
+    disabledReason: str | None = None
+    createdAt: str
+    failingSince: str | None = None
+    lastDeliveryAt: str | None = None
+
+
+class CreatedWebhook(Webhook):
+    secret: str = Field(description="Signing secret: shown only in this response")
+
+
+class WebhookList(BaseModel):
+    data: list[Webhook]
+
+
+class Delivery(BaseModel):
+    id: str
+    eventId: str
+    eventType: str
+    status: Literal["pending", "succeeded", "failed"]
+    attempts: int
+    lastStatusCode: int | None = None
+    lastError: str | None = None
+    createdAt: str
+    updatedAt: str
+
+
+class DeliveryList(BaseModel):
+    data: list[Delivery]
+
+
+class DeletedWebhook(BaseModel):
+    deleted: bool

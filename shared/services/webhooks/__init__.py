@@ -1,0 +1,1 @@
+"""Outbound webhooks: endpoints, signed events, deliveries through Cloud Tasks."""

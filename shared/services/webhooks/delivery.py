@@ -1,0 +1,120 @@
+"""Delivering one event to one endpoint: signed POST, every attempt recorded.
+
+A non-2xx answer, a timeout or a refused address is a failed attempt: the
+task ends non-2xx so Cloud Tasks retries with backoff, until MAX_ATTEMPTS,
+after which the delivery is `failed`. An endpoint whose failures have lasted
+longer than DISABLE_AFTER is disabled, with the reason shown to its owner.
+The destination is re-checked against the SSRF rules at every attempt (DNS
+may have changed) and the connection is pinned to the checked address.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+import httpx
+from google.api_core.exceptions import AlreadyExists
+
+from shared import clock
+from shared.adapters import safe_http
+from shared.services.webhooks.endpoints import owned, secret_of
+from shared.services.webhooks.signing import HEADER, sign
+from shared.errors import NotFoundError
+
+log = logging.getLogger("soku.webhooks")
+MAX_ATTEMPTS = 6
+TIMEOUT_S = 10.0
+DISABLE_AFTER = timedelta(days=3)
+
+
+class RetryDelivery(Exception):
+    pass
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    target = safe_http.check_url(url)
+    ip = target.addresses[0]
+    default_port = 443 if target.url.scheme == "https" else 80
+    host_header = target.host + (f":{target.port}" if target.port != default_port else "")
+    with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False, trust_env=False) as client:
+        request = client.build_request(
+            "POST", target.url.copy_with(host=str(ip)), content=body,
+            headers=headers | {"Host": host_header, "Content-Type": "application/json",
+                               "User-Agent": "Soku-Webhooks/1"},
+            extensions={"sni_hostname": target.host})
+        return client.send(request)
+
+
+def deliver(user_id: str, endpoint_id: str, delivery_id: str) -> str:
+    try:
+        endpoint_ref, endpoint = owned(user_id, endpoint_id)
+    except NotFoundError:
+        return "endpoint_deleted"
+    ref = endpoint_ref.collection("deliveries").document(delivery_id)
+    snap = ref.get()
+    if not snap.exists or snap.get("status") != "pending":
+        return "already_done"  # a duplicate task for a finished delivery
+    delivery = snap.to_dict()
+    if endpoint.get("status") != "active":
+        ref.update({"status": "failed", "lastError": "endpoint disabled", "updatedAt": clock.now()})
+        return "endpoint_disabled"
+    attempt = int(delivery.get("attempts", 0)) + 1
+    attempt_ref = ref.collection("attempts").document(str(attempt))
+    try:
+        attempt_ref.create({"startedAt": clock.now()})
+    except AlreadyExists:
+        return "skipped"  # a concurrent duplicate of this task owns this attempt
+
+    body = delivery["body"].encode()
+    headers = {HEADER: sign(secret_of(endpoint_ref, endpoint), body),
+               "Soku-Event-Id": delivery["eventId"], "Soku-Event-Type": delivery["eventType"],
+               "Soku-Delivery-Attempt": str(attempt)}
+    started = time.perf_counter()
+    status_code, error = None, None
+    try:
+        response = _post(endpoint["url"], body, headers)
+        status_code = response.status_code
+        if not 200 <= status_code < 300:
+            error = f"HTTP {status_code}: {response.text[:200]}"
+    except safe_http.FetchRefused as refused:
+        error = f"refused: {refused.reason}"
+    except httpx.TimeoutException:
+        error = f"timed out after {TIMEOUT_S:g} s"
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    now = clock.now()
+    attempt_ref.update({"statusCode": status_code, "error": error,
+                        "durationMs": round((time.perf_counter() - started) * 1000, 1), "finishedAt": now})
+    update = {"attempts": attempt, "lastStatusCode": status_code, "lastError": error, "updatedAt": now}
+    if error is None:
+        ref.update(update | {"status": "succeeded", "deliveredAt": now})
+        endpoint_ref.update({"lastDeliveryAt": now, "failingSince": None})
+        return "succeeded"
+    failing_since = endpoint.get("failingSince") or now
+    endpoint_update = {"failingSince": failing_since}
+    if now - failing_since > DISABLE_AFTER:
+        endpoint_update |= {"status": "disabled", "disabledAt": now,
+                            "disabledReason": f"Every delivery has failed since {clock.iso(failing_since)}; "
+                                              f"last error: {error}"}
+    endpoint_ref.update(endpoint_update)
+    if attempt >= MAX_ATTEMPTS or "status" in endpoint_update:
+        ref.update(update | {"status": "failed"})
+        return "failed"
+    ref.update(update)
+    raise RetryDelivery(error)
+
+
+def list_deliveries(user_id: str, endpoint_id: str, limit: int = 50) -> list[dict]:
+    from google.cloud import firestore
+
+    endpoint_ref, _ = owned(user_id, endpoint_id)
+    snaps = (endpoint_ref.collection("deliveries")
+             .order_by("createdAt", direction=firestore.Query.DESCENDING).limit(limit).stream())
+    return [{
+        "id": s.id, "eventId": d["eventId"], "eventType": d["eventType"], "status": d["status"],
+        "attempts": d.get("attempts", 0), "lastStatusCode": d.get("lastStatusCode"),
+        "lastError": d.get("lastError"), "createdAt": clock.iso(d["createdAt"]),
+        "updatedAt": clock.iso(d["updatedAt"]),
+    } for s in snaps for d in [s.to_dict()]]

@@ -1,0 +1,48 @@
+"""What publishing tells webhooks: run outcomes, post completion, accounts to reconnect."""
+
+from __future__ import annotations
+
+from shared.adapters.gcp import firestore_client
+from shared.services.posts.views import post_view
+from shared.services.webhooks.events import emit
+
+TERMINAL = ("succeeded", "failed", "canceled")
+
+
+def run_finished(submission_id: str, target_id: str) -> None:
+    """Emit post.published / post.failed for this run, and post.completed when it was the last."""
+    submission = firestore_client().collection("postSubmissions").document(submission_id).get().to_dict()
+    user_id = submission["userId"]
+    post = post_view(user_id, submission_id)
+    run = next((r for r in post["runs"] if r["targetId"] == target_id), None)
+    if run is None or run["status"] not in ("succeeded", "failed"):
+        return
+    generation = _generation(submission_id, target_id)
+    event = "post.published" if run["status"] == "succeeded" else "post.failed"
+    emit(user_id, event, (submission_id, target_id, run["status"], generation), {"post": post, "run": run})
+    post_completed(user_id, submission_id, post)
+
+
+def post_completed(user_id: str, submission_id: str, post: dict | None = None) -> None:
+    post = post or post_view(user_id, submission_id)
+    if not post["runs"] or any(r["status"] not in TERMINAL for r in post["runs"]):
+        return
+    # A retried post can complete again: the occurrence includes every run's state.
+    state = tuple(sorted((r["targetId"], r["status"], r["attemptCount"]) for r in post["runs"]))
+    emit(user_id, "post.completed", (submission_id, state), {"post": post})
+
+
+def account_needs_reconnect(account_path: str, account: dict) -> None:
+    # users/{uid}/integrations/{platform}/accounts/{accountId}
+    parts = account_path.split("/")
+    user_id, platform, account_id = parts[1], parts[3], parts[5]
+    emit(user_id, "account.needs_reconnect", (platform, account_id, account.get("statusChangedAt")), {
+        "account": {"platform": platform, "accountId": account_id, "displayName": account.get("displayName"),
+                    "status": "needs_reconnect", "statusReason": account.get("statusReason")},
+    })
+
+
+def _generation(submission_id: str, target_id: str) -> int:
+    run = (firestore_client().collection("postSubmissions").document(submission_id)
+           .collection("runs").document(target_id).get().to_dict() or {})
+    return int(run.get("retryCount", 0))
