@@ -1,0 +1,80 @@
+"""GET /v1/me and GET /v1/accounts: what Zapier and SDKs ask about a key."""
+
+from __future__ import annotations
+
+import json
+
+from shared import clock
+from shared.services.api_keys import hash_key
+from tests.envelope import assert_error
+
+SAFE_FIELDS = {"accountId", "platform", "displayName", "status", "connectedAt"}
+
+
+def test_me_is_the_connection_test(client, demo):
+    r = client.get("/v1/me", headers=demo.key_headers)
+    assert r.status_code == 200, r.text
+    me = r.json()
+    assert me["userId"] == demo.uid and me["keyId"] == hash_key(demo.api_key)
+    assert me["key"] == {"id": hash_key(demo.api_key), "name": "test key"}
+    assert me["tier"] == "premium" and me["rateLimit"] == {"tier": "premium", "limit": 100, "burst": 100}
+    assert me["subscription"] == {"status": "active"}
+    assert me["credits"] == {"balance": 500}
+    assert me["email"] == "demo@soku.local" and me["displayName"] == "Soku Demo"
+
+
+def test_me_without_credits_or_profile(client, user, db):
+    me = client.get("/v1/me", headers=user.key_headers).json()
+    assert me["credits"] == {"balance": 0} and me["displayName"] is None
+    db.collection("users").document(user.uid).collection("credits").document("current").set({"balance": 12.5})
+    assert client.get("/v1/me", headers=user.key_headers).json()["credits"] == {"balance": 12.5}
+
+
+def test_accounts_lists_every_connected_account(client, demo):
+    from devstack.seed import DEMO_ACCOUNTS
+
+    r = client.get("/v1/accounts", headers=demo.key_headers)
+    assert r.status_code == 200, r.text
+    accounts = r.json()["accounts"]
+    expected = {(platform, account_id, name) for platform, entries in DEMO_ACCOUNTS.items()
+                for account_id, name in entries}
+    assert {(a["platform"], a["accountId"], a["displayName"]) for a in accounts} == expected
+    assert all(set(a) == SAFE_FIELDS and a["status"] == "connected" for a in accounts)
+    assert [a["platform"] for a in accounts][:2] == ["x", "instagram"]  # the platforms' order
+    assert all(a["connectedAt"].endswith("Z") for a in accounts)
+
+
+def test_accounts_never_return_tokens(client, demo, db):
+    ref = (db.collection("users").document(demo.uid).collection("integrations").document("x")
+           .collection("accounts").document("x_main"))
+    ref.update({"tokens": {"access": "ACCESS-SECRET-1"}, "accessToken": "ACCESS-SECRET-2",
+                "refreshToken": "REFRESH-SECRET", "platformUserId": "x-123", "status": "needs_reconnect"})
+    text = client.get("/v1/accounts", params={"platform": "x"}, headers=demo.key_headers).text
+    for secret in ("SECRET", "tokens", "Token", "platformUserId"):
+        assert secret not in text
+    assert json.loads(text) == {"accounts": [{
+        "accountId": "x_main", "platform": "x", "displayName": "@soku_demo", "status": "needs_reconnect",
+        "connectedAt": json.loads(text)["accounts"][0]["connectedAt"]}]}
+
+
+def test_platform_filter(client, demo):
+    instagram = client.get("/v1/accounts", params={"platform": "instagram"}, headers=demo.key_headers).json()
+    assert len(instagram["accounts"]) == 7 and {a["platform"] for a in instagram["accounts"]} == {"instagram"}
+    pages = client.get("/v1/accounts", params={"platform": "facebook_pages"}, headers=demo.key_headers).json()
+    assert [a["accountId"] for a in pages["accounts"]] == ["fb_page_42", "fb_page_main"]
+    error = assert_error(client.get("/v1/accounts", params={"platform": "myspace"}, headers=demo.key_headers),
+                         400, "validation_error")
+    assert error["details"][0]["field"] == "query.platform"
+
+
+def test_no_accounts_and_no_key(client, user):
+    assert client.get("/v1/accounts", headers=user.key_headers).json() == {"accounts": []}
+    assert_error(client.get("/v1/accounts"), 401, "unauthorized")
+
+
+def test_an_account_without_optional_fields(client, user, db):
+    (db.collection("users").document(user.uid).collection("integrations").document("tiktok")
+     .collection("accounts").document("tt_bare").set({"connectedAt": clock.now()}))
+    assert client.get("/v1/accounts", headers=user.key_headers).json()["accounts"] == [{
+        "accountId": "tt_bare", "platform": "tiktok", "displayName": None, "status": "connected",
+        "connectedAt": client.get("/v1/accounts", headers=user.key_headers).json()["accounts"][0]["connectedAt"]}]

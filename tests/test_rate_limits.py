@@ -1,0 +1,379 @@
+"""Rate limits: the spec's tiers and endpoint limits, with their real numbers, against
+the real stack (Firestore counters through the gateway), plus the pure arithmetic."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from shared import clock
+from shared.config import reset_settings
+from shared.services import rate_limits
+from tests.envelope import assert_error
+from tests.posting import body, future
+
+HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-RateLimit-Tier")
+
+
+@pytest.fixture
+def frozen(stack):
+    """Freeze the (shared, in-process) clock 5 s into a minute, so a test stays in one window."""
+    now = datetime.now(timezone.utc)
+    start = now.replace(second=5, microsecond=0)
+    state = {"now": start}
+    clock.set_clock(lambda: state["now"])
+
+    class Clock:
+        at = start
+        reset = start.replace(second=0) + timedelta(minutes=1)
+
+        def advance(self, **delta) -> None:
+            state["now"] = state["now"] + timedelta(**delta)
+
+    yield Clock()
+    clock.set_clock(None)
+
+
+@pytest.fixture
+def settings_env(monkeypatch):
+    """Change settings for the in-process gateway; restored afterwards."""
+
+    def _set(**env: str) -> None:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        reset_settings()
+
+    yield _set
+    monkeypatch.undo()
+    reset_settings()
+
+
+def _hammer(client, n: int, path: str = "/health", **kwargs) -> list:
+    return [client.get(path, **kwargs) for _ in range(n)]
+
+
+def _int(response, name: str) -> int:
+    return int(response.headers[name])
+
+
+# -- the four tiers, with the spec's numbers -------------------------------------------
+
+def test_default_tier_is_25_a_minute_plus_10_burst_per_client_address(client, frozen):
+    responses = _hammer(client, 36)
+    assert all(r.headers["X-RateLimit-Tier"] == "default" for r in responses)
+    assert all(r.status_code == 200 for r in responses[:35])
+    assert [_int(r, "X-RateLimit-Remaining") for r in responses[:25]] == list(range(24, -1, -1))
+    assert {_int(r, "X-RateLimit-Limit") for r in responses} == {25}
+    # Requests 26-35 are served from the burst pool, which the headers count down.
+    assert [_int(r, "X-RateLimit-Burst-Remaining") for r in responses[25:35]] == list(range(9, -1, -1))
+    assert "X-RateLimit-Burst-Remaining" not in responses[0].headers
+    error = assert_error(responses[35], 429, "rate_limit_exceeded", "Rate limit exceeded. Try again in 55 seconds.")
+    assert responses[35].headers["Retry-After"] == "55"
+    assert error["details"] == {"scope": "global", "tier": "default", "limit": 25, "burst": 10,
+                                "retryAfter": 55, "resetAt": clock.iso(frozen.reset)}
+    # Another address has its own budget.
+    assert client.get("/health", headers={"X-Forwarded-For": "203.0.113.99"}).status_code == 200
+
+
+def test_authenticated_tier_is_60_plus_30_for_a_key_without_subscription(client, make_user, frozen):
+    unsubscribed = make_user(status=None)
+    responses = _hammer(client, 91, "/v1/me", headers=unsubscribed.key_headers)
+    for r in responses[:90]:
+        assert_error(r, 403, "forbidden")  # the key is known, the subscription is not there
+        assert r.headers["X-RateLimit-Tier"] == "authenticated"
+    assert _int(responses[59], "X-RateLimit-Remaining") == 0 and _int(responses[59], "X-RateLimit-Limit") == 60
+    assert _int(responses[89], "X-RateLimit-Burst-Remaining") == 0
+    assert_error(responses[90], 429, "rate_limit_exceeded")
+
+
+def test_premium_tier_is_100_plus_100_burst_and_the_burst_does_not_refill_each_minute(client, user, frozen):
+    responses = _hammer(client, 201, "/v1/me", headers=user.key_headers)
+    assert all(r.status_code == 200 for r in responses[:200]), [r.status_code for r in responses]
+    assert {r.headers["X-RateLimit-Tier"] for r in responses} == {"premium"}
+    assert [_int(r, "X-RateLimit-Remaining") for r in (responses[0], responses[98], responses[99])] == [99, 1, 0]
+    assert _int(responses[199], "X-RateLimit-Burst-Remaining") == 0
+    assert_error(responses[200], 429, "rate_limit_exceeded")
+    assert responses[200].headers["Retry-After"] == "55"
+
+    # The next minute brings the next 100, but the burst pool refills only every 10 minutes:
+    # the sustained rate stays 100/min.
+    frozen.advance(minutes=1)
+    more = _hammer(client, 101, "/v1/me", headers=user.key_headers)
+    assert all(r.status_code == 200 for r in more[:100])
+    assert more[100].status_code == 429
+
+
+def test_admin_tier_is_200_plus_500_for_allow_listed_addresses(client, frozen, settings_env):
+    settings_env(SOKU_ADMIN_IPS="198.51.100.0/24, 2001:db8::1")
+    admin = {"X-Forwarded-For": "198.51.100.7"}
+    responses = _hammer(client, 701, headers=admin)
+    assert {r.headers["X-RateLimit-Tier"] for r in responses} == {"admin"}
+    assert all(r.status_code == 200 for r in responses[:700])
+    assert _int(responses[199], "X-RateLimit-Remaining") == 0 and _int(responses[199], "X-RateLimit-Limit") == 200
+    assert _int(responses[699], "X-RateLimit-Burst-Remaining") == 0
+    assert_error(responses[700], 429, "rate_limit_exceeded")
+
+
+def test_admin_tier_for_allow_listed_users(client, user, settings_env):
+    settings_env(SOKU_ADMIN_USER_IDS=user.uid)
+    r = client.get("/v1/me", headers=user.key_headers)
+    assert r.status_code == 200 and r.headers["X-RateLimit-Tier"] == "admin"
+    assert r.json()["tier"] == "admin" and r.json()["rateLimit"] == {"tier": "admin", "limit": 200, "burst": 500}
+
+
+def test_limits_are_per_user_not_per_key(client, user, frozen, settings_env):
+    from shared.services import api_keys
+
+    settings_env(SOKU_RATE_LIMITS=json.dumps({"premium": [2, 0]}))
+    second_key = {"soku-api-key": api_keys.create_key(user.uid, "second")}
+    assert client.get("/v1/me", headers=user.key_headers).status_code == 200
+    assert client.get("/v1/me", headers=second_key).status_code == 200
+    assert_error(client.get("/v1/me", headers=second_key), 429, "rate_limit_exceeded")
+
+
+# -- endpoint limits -------------------------------------------------------------------
+
+def test_the_31st_post_in_a_minute_is_429(client, demo, frozen):
+    later = future(days=45)  # stored for the sweep: nothing is enqueued, the test stays fast
+    responses = [client.post("/v1/posts", json={**body(["x"], f"post {i}"), "scheduledTime": later},
+                             headers=demo.key_headers) for i in range(31)]
+    assert [r.status_code for r in responses[:30]] == [201] * 30, responses[-2].text
+    # The endpoint limit is the closer one, so the headers describe it.
+    assert [_int(r, "X-RateLimit-Remaining") for r in responses[:30]] == list(range(29, -1, -1))
+    assert {_int(r, "X-RateLimit-Limit") for r in responses[:30]} == {30}
+    assert responses[0].headers["X-RateLimit-Tier"] == "premium"
+    error = assert_error(responses[30], 429, "rate_limit_exceeded")
+    assert error["details"]["scope"] == "endpoint" and error["details"]["endpoint"] == "POST /v1/posts"
+    assert responses[30].headers["Retry-After"] == "55"
+    # Other routes of the same user are still within the global limit.
+    r = client.get("/v1/posts", params={"limit": 1}, headers=demo.key_headers)
+    assert r.status_code == 200 and _int(r, "X-RateLimit-Remaining") == 100 - 32 and _int(r, "X-RateLimit-Limit") == 100
+    # A new minute, a new allowance.
+    frozen.advance(minutes=1)
+    r = client.post("/v1/posts", json={**body(["x"], "next minute"), "scheduledTime": later}, headers=demo.key_headers)
+    assert r.status_code == 201, r.text
+
+
+@pytest.mark.parametrize("endpoint,limit", sorted(rate_limits.DEFAULT_ENDPOINT_LIMITS.items()))
+def test_every_endpoint_limit_of_the_spec(stack, endpoint, limit):
+    import uuid
+
+    premium = rate_limits.limits().tiers["premium"]
+    now = datetime(2026, 11, 25, 12, 0, 1, tzinfo=timezone.utc)
+    identity = f"user:endpoint-{uuid.uuid4().hex}"
+    decisions = [rate_limits.check(identity, premium, endpoint, now) for _ in range(limit + 1)]
+    assert all(d.allowed for d in decisions[:limit])
+    assert not decisions[limit].allowed and decisions[limit].scope == "endpoint"
+    assert decisions[limit].retry_after == 59
+    assert {d.limit for d in decisions} == {limit}
+
+
+def test_spec_table_of_tiers_and_endpoint_limits():
+    assert rate_limits.DEFAULT_TIERS == {"default": (25, 10), "authenticated": (60, 30),
+                                         "premium": (100, 100), "admin": (200, 500)}
+    assert rate_limits.DEFAULT_ENDPOINT_LIMITS == {
+        "POST /v1/posts": 30, "POST /v1/media": 30, "POST /v1/ai/transcribe": 10,
+        "POST /v1/templates": 20, "POST /v1/media/render-og": 20}
+
+
+# -- burst semantics (lowered numbers) -------------------------------------------------
+
+def test_burst_pool_refills_every_ten_minutes(client, user, frozen, settings_env):
+    settings_env(SOKU_RATE_LIMITS=json.dumps({"premium": [3, 2]}))
+    frozen.advance(seconds=-frozen.at.minute % 10 * 60)  # to the start of a 10-minute period
+
+    def minute() -> list[int]:
+        return [client.get("/v1/me", headers=user.key_headers).status_code for _ in range(6)]
+
+    assert minute() == [200, 200, 200, 200, 200, 429]  # 3 + 2 burst
+    frozen.advance(minutes=1)
+    assert minute() == [200, 200, 200, 429, 429, 429]  # the pool is spent for this period
+    frozen.advance(minutes=10)
+    assert minute() == [200, 200, 200, 200, 200, 429]
+
+
+# -- headers on every response -----------------------------------------------------------
+
+@pytest.mark.parametrize("method,path,auth,tier", [
+    ("GET", "/health", None, "default"), ("GET", "/v1/me", "key", "premium"), ("GET", "/v1/me", None, "default"),
+    ("GET", "/v1/unknown", None, "default"), ("GET", "/v1/api-keys", "bearer", "authenticated"),
+    # A wrong method never reaches authentication: counted by address.
+    ("PUT", "/v1/api-keys", "bearer", "default"),
+    ("GET", "/v1/openapi.json", None, "default"), ("GET", "/v1/accounts", "key", "premium"),
+])
+def test_rate_limit_headers_on_every_response(client, user, frozen, method, path, auth, tier):
+    headers = user.key_headers if auth == "key" else user.bearer if auth == "bearer" else {}
+    r = client.request(method, path, headers=headers)
+    for name in HEADERS:
+        assert name in r.headers, (name, r.status_code)
+    assert r.headers["X-RateLimit-Reset"] == clock.iso(frozen.reset)  # ISO 8601, end of the window
+    datetime.fromisoformat(r.headers["X-RateLimit-Reset"].replace("Z", "+00:00"))
+    assert r.headers["X-RateLimit-Tier"] == tier
+
+
+def test_bad_keys_are_limited_by_address(client, frozen, settings_env):
+    settings_env(SOKU_RATE_LIMITS=json.dumps({"default": [2, 0]}))
+    bad = {"soku-api-key": "sk_live_" + "x" * 43}
+    assert_error(client.get("/v1/me", headers=bad), 401, "unauthorized")
+    assert_error(client.get("/v1/me", headers=bad), 401, "unauthorized")
+    r = client.get("/v1/me", headers=bad)  # guessing keys costs the address its budget
+    assert_error(r, 429, "rate_limit_exceeded")
+    assert r.headers["X-RateLimit-Tier"] == "default"
+
+
+# -- shared across instances -------------------------------------------------------------
+
+def test_two_gateway_processes_share_the_limits(client, demo, second_gateway):
+    import time
+
+    import httpx
+
+    # Both processes use the real clock: start early in a minute so the test fits in one window.
+    seconds = datetime.now(timezone.utc).second
+    if seconds > 45:
+        time.sleep(60.5 - seconds)
+    other = httpx.Client(base_url=second_gateway, timeout=30, headers=client.headers)
+    try:
+        remaining = []
+        for i in range(6):
+            http = client if i % 2 == 0 else other
+            r = http.get("/v1/me", headers=demo.key_headers)
+            assert r.status_code == 200, r.text
+            remaining.append(_int(r, "X-RateLimit-Remaining"))
+        assert remaining == [99, 98, 97, 96, 95, 94]  # one counter, whichever process answers
+
+        later = future(days=45)
+        codes = []
+        for i in range(31):
+            http = client if i < 15 else other
+            codes.append(http.post("/v1/posts", json={**body(["x"], f"shared {i}"), "scheduledTime": later},
+                                   headers=demo.key_headers))
+        assert [r.status_code for r in codes[:30]] == [201] * 30
+        assert_error(codes[30], 429, "rate_limit_exceeded")  # 15 here + 15 there = the 30 of the minute
+    finally:
+        other.close()
+
+
+@pytest.fixture
+def second_gateway(stack, tmp_path):
+    """Another process serving main.py's functions against the same emulators."""
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    from devstack.emulators import free_port
+    from tests.conftest import ROOT
+
+    port = free_port()
+    script = ("import os, sys\n"
+              "from devstack.gateway import Gateway, build_app\n"
+              "gateway = Gateway(build_app(os.environ['GCLOUD_PROJECT'], 'us-central1'), int(sys.argv[1]))\n"
+              "gateway.server.serve_forever()\n")
+    log = open(tmp_path / "gateway.log", "wb")
+    process = subprocess.Popen([sys.executable, "-c", script, str(port)], cwd=ROOT, env=dict(os.environ),
+                               stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        from tests.conftest import wait_for
+
+        def up() -> bool:
+            try:
+                return httpx.get(f"{base}/health", timeout=1).status_code == 200
+            except httpx.HTTPError:
+                return process.poll() is not None  # died: stop waiting, fail below
+
+        wait_for(up, timeout=30)
+        assert process.poll() is None, (tmp_path / "gateway.log").read_text()
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+# -- fail open ---------------------------------------------------------------------------
+
+def test_a_limiter_outage_fails_open_and_is_logged(client, user, monkeypatch, caplog):
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import firestore
+
+    from devstack.emulators import free_port
+    from shared.config import get_settings
+
+    # A real client pointed at a port where no Firestore listens: every call fails.
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", f"127.0.0.1:{free_port()}")
+    dead = firestore.Client(project=get_settings().project_id, credentials=AnonymousCredentials())
+    monkeypatch.undo()
+    monkeypatch.setattr(rate_limits, "firestore_client", lambda: dead)
+    with caplog.at_level("WARNING", logger="soku.rate_limits"):
+        r = client.get("/v1/me", headers=user.key_headers)
+    assert r.status_code == 200, r.text
+    assert r.headers["X-RateLimit-Tier"] == "premium"
+    assert r.headers["X-RateLimit-Remaining"] == r.headers["X-RateLimit-Limit"] == "100"
+    assert any("fail open" in rec.getMessage() for rec in caplog.records)
+
+
+# -- pure arithmetic -------------------------------------------------------------------
+
+def test_client_address_is_the_entry_the_trusted_proxy_added(settings_env):
+    settings_env(SOKU_TRUSTED_PROXY_HOPS="1")
+    assert rate_limits.client_ip("10.0.0.1", None) == "10.0.0.1"
+    assert rate_limits.client_ip("10.0.0.1", "6.6.6.6, 203.0.113.5") == "203.0.113.5"  # spoofed prefix ignored
+    assert rate_limits.client_ip("10.0.0.1", "not-an-ip") == "10.0.0.1"
+    assert rate_limits.client_ip("10.0.0.1", "2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+    settings_env(SOKU_TRUSTED_PROXY_HOPS="2")
+    assert rate_limits.client_ip("10.0.0.1", "6.6.6.6, 203.0.113.5, 130.211.0.1") == "203.0.113.5"
+    settings_env(SOKU_TRUSTED_PROXY_HOPS="0")
+    assert rate_limits.client_ip("10.0.0.1", "203.0.113.5") == "10.0.0.1"
+
+
+def test_tiers_and_admin_allow_lists(settings_env):
+    settings_env(SOKU_ADMIN_USER_IDS="boss", SOKU_ADMIN_IPS="198.51.100.0/24,2001:db8::/32")
+    tier = rate_limits.tier_for
+    assert tier(None, False, "203.0.113.1").name == "default"
+    assert tier("u", False, "203.0.113.1").name == "authenticated"
+    assert tier("u", True, "203.0.113.1").name == "premium"
+    assert tier("boss", False, "203.0.113.1").name == "admin"
+    assert tier(None, False, "198.51.100.200").name == "admin"
+    assert tier(None, False, "2001:db8:5::/64").name == "admin"
+
+
+def test_overrides_and_their_mistakes(settings_env, caplog):
+    settings_env(SOKU_RATE_LIMITS=json.dumps({"premium": [5, 1], "POST /v1/posts": 3}))
+    assert rate_limits.limits().tiers["premium"] == rate_limits.Tier("premium", 5, 1)
+    assert rate_limits.limits().endpoints["POST /v1/posts"] == 3
+    settings_env(SOKU_RATE_LIMITS="{not json")
+    with caplog.at_level("ERROR", logger="soku.rate_limits"):
+        assert rate_limits.limits().tiers["premium"] == rate_limits.Tier("premium", 100, 100)
+    assert any("ignoring invalid SOKU_RATE_LIMITS" in r.getMessage() for r in caplog.records)
+
+
+def test_decision_headers_and_window_arithmetic():
+    tier = rate_limits.Tier("premium", 100, 100)
+    now = datetime(2026, 11, 25, 0, 2, 30, 250000, tzinfo=timezone.utc)
+    start, end = rate_limits._window(now, 60)
+    assert end == datetime(2026, 11, 25, 0, 3, tzinfo=timezone.utc) and start == end.timestamp() - 60
+    refused = rate_limits.Decision(False, tier, "global", 100, 0, end, math.ceil(29.75))
+    assert refused.headers() == {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0",
+                                 "X-RateLimit-Reset": "2026-11-25T00:03:00.000Z", "X-RateLimit-Tier": "premium",
+                                 "Retry-After": "30"}
+    assert refused.error().message == "Rate limit exceeded. Try again in 30 seconds."
+
+
+def test_production_commit_results_are_used_without_a_read_back():
+    class Value:
+        integer_value = 7
+
+    class Result:
+        transform_results = [Value()]
+
+    class Empty:
+        transform_results = []
+
+    assert rate_limits._transform_count(Result()) == 7
+    assert rate_limits._transform_count(Empty()) is None
