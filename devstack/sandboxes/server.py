@@ -15,6 +15,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from devstack.sandboxes import threads, x
 from devstack.sandboxes import linkedin
 from devstack.sandboxes import facebook
+from devstack.sandboxes import snapchat
 from devstack.sandboxes.core import SandboxState, control_blueprint
 
 
@@ -40,6 +41,7 @@ class Sandboxes:
         app.register_blueprint(linkedin.blueprint(self.state, self.base_url))
         app.register_blueprint(threads.blueprint(self.state, self.base_url))
         app.register_blueprint(facebook.blueprint(self.state, self.base_url))
+        app.register_blueprint(snapchat.blueprint(self.state, self.base_url))
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.server = make_server(host, port, app, threaded=True, request_handler=_KeepUnderscoreHeaders)
         self.thread = threading.Thread(target=self.server.serve_forever, name="sandboxes", daemon=True)
@@ -60,6 +62,11 @@ class Sandboxes:
             "SOKU_FACEBOOK_WEB_BASE": f"{base}/facebook/web",
             "SOKU_FACEBOOK_CLIENT_ID": facebook.APP_ID,
             "SOKU_FACEBOOK_CLIENT_SECRET": facebook.APP_SECRET,
+            "SOKU_SNAPCHAT_API_BASE": f"{base}/snapchat",
+            "SOKU_SNAPCHAT_OAUTH_BASE": f"{base}/snapchat",
+            "SOKU_SNAPCHAT_WEB_BASE": f"{base}/snapchat/web",
+            "SOKU_SNAPCHAT_CLIENT_ID": snapchat.CLIENT_ID,
+            "SOKU_SNAPCHAT_CLIENT_SECRET": snapchat.CLIENT_SECRET,
         }
 
     def start(self) -> "Sandboxes":
