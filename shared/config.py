@@ -94,6 +94,7 @@ PLATFORM_HOST_DEFAULTS = {
     "google_oauth": "https://oauth2.googleapis.com",
     "snapchat_api": "https://businessapi.snapchat.com",
     "snapchat_oauth": "https://accounts.snapchat.com",
+    "snapchat_web": "https://www.snapchat.com",
 }
 
 

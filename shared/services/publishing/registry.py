@@ -13,12 +13,14 @@ def publishers() -> dict[Platform, Publisher]:
     # Imported lazily: nothing platform-specific loads at deploy discovery.
     from shared.services.publishing.platforms import linkedin, threads, x
     from shared.services.publishing.platforms import facebook
+    from shared.services.publishing.platforms import snapchat
 
     return {
         Platform.X: x.XPublisher(),
         Platform.LINKEDIN: linkedin.LinkedInPublisher(),
         Platform.THREADS: threads.ThreadsPublisher(),
         Platform.FACEBOOK: facebook.FacebookPublisher(),
+        Platform.SNAPCHAT: snapchat.SnapchatPublisher(),
     }
 
 
