@@ -15,6 +15,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from devstack.sandboxes import threads, x
 from devstack.sandboxes import linkedin
 from devstack.sandboxes import facebook
+from devstack.sandboxes import youtube
 from devstack.sandboxes import snapchat
 from devstack.sandboxes.core import SandboxState, control_blueprint
 
@@ -41,6 +42,7 @@ class Sandboxes:
         app.register_blueprint(linkedin.blueprint(self.state, self.base_url))
         app.register_blueprint(threads.blueprint(self.state, self.base_url))
         app.register_blueprint(facebook.blueprint(self.state, self.base_url))
+        app.register_blueprint(youtube.blueprint(self.state, self.base_url))
         app.register_blueprint(snapchat.blueprint(self.state, self.base_url))
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.server = make_server(host, port, app, threaded=True, request_handler=_KeepUnderscoreHeaders)
@@ -62,6 +64,11 @@ class Sandboxes:
             "SOKU_FACEBOOK_WEB_BASE": f"{base}/facebook/web",
             "SOKU_FACEBOOK_CLIENT_ID": facebook.APP_ID,
             "SOKU_FACEBOOK_CLIENT_SECRET": facebook.APP_SECRET,
+            "SOKU_YOUTUBE_UPLOAD_BASE": f"{base}/youtube",
+            "SOKU_GOOGLE_OAUTH_BASE": f"{base}/youtube/oauth",
+            "SOKU_YOUTUBE_WEB_BASE": f"{base}/youtube/web",
+            "SOKU_YOUTUBE_CLIENT_ID": youtube.CLIENT_ID,
+            "SOKU_YOUTUBE_CLIENT_SECRET": youtube.CLIENT_SECRET,
             "SOKU_SNAPCHAT_API_BASE": f"{base}/snapchat",
             "SOKU_SNAPCHAT_OAUTH_BASE": f"{base}/snapchat",
             "SOKU_SNAPCHAT_WEB_BASE": f"{base}/snapchat/web",

@@ -1,0 +1,506 @@
+"""YouTube Data API v3 sandbox: Google OAuth refresh, resumable videos.insert,
+videos.list processing progression, thumbnails.set, the uploads playlist.
+
+Served under `/youtube`, which stands for www.googleapis.com: uploads are
+`/youtube/upload/youtube/v3/…`, the data API `/youtube/youtube/v3/…`, Google's
+token endpoint `/youtube/oauth/token`, and watch pages `/youtube/web/watch?v=`.
+
+The resumable protocol as reference/platform-apis.md §6 describes it:
+`POST /upload/youtube/v3/videos?uploadType=resumable&part=snippet,status`
+needs `X-Upload-Content-Length` and a video `X-Upload-Content-Type`, validates
+the video resource (invalidTitle, invalidDescription, invalidTags,
+invalidCategoryId) and answers 200 with the session URI in `Location`, an
+absolute URL back to this sandbox. `PUT <session>` takes `Content-Range: bytes
+a-b/total` chunks that must continue exactly where the received bytes end and,
+except the last, be multiples of 256 KiB; it answers `308` with `Range:
+bytes=0-N`, and `200` with the video resource once the last byte lands (the
+video exists from then on). An empty `PUT` with `bytes */total` is the probe:
+`308` (+ `Range` once bytes arrived) or `200` with the video. An expired
+session answers `404`.
+
+Processing: `videos.list?part=status,processingDetails` reports `uploaded` /
+`processing` for the first poll, then `processed` / `succeeded`; or `failed`
+(`failureReason`: `codec` on a `processing_failed` fault, `invalidFile` when the
+bytes are not a video container) or `rejected` with `rejectionReason:
+duplicate` when the channel already has a video with the same bytes (or on a
+`duplicate` fault). Errors use Google's envelope `{"error": {code, message,
+errors: [{message, domain, reason}], status}}`. Access tokens are the
+sandbox's `sbx-at.youtube.…`; refresh tokens are *not* rotated (Google keeps
+them), and a revoked or malformed one answers `invalid_grant`. Session PUTs are
+authorized by the session URI itself.
+
+Fault operations (`state.take_fault("youtube", op)`): `token`, `initiate`,
+`upload` (a chunk that does not complete the file), `create` (the chunk that
+completes it: `hold`, `processing_failed` and `duplicate` apply here), `probe`,
+`status`, `thumbnail`, `lookup` (channels.list and playlistItems.list). Kinds
+besides the common ones: `rate_limit` takes `params.reason` (default
+`rateLimitExceeded`; also `userRateLimitExceeded`, `quotaExceeded`,
+`uploadLimitExceeded`), `quota_exceeded` is `rate_limit` with `quotaExceeded`,
+`server_error` on `upload`/`create` keeps `params.after_bytes` of the chunk
+before failing (a connection that broke mid-way), `session_expired` on
+`upload`/`create`/`probe` expires the session (404 from then on), `forbidden`
+answers 403 `forbidden`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from typing import Any
+
+import flask
+from markupsafe import escape
+
+from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked, mint_tokens
+
+PLATFORM = "youtube"
+CLIENT_ID = "sbx-youtube-client.apps.googleusercontent.com"
+CLIENT_SECRET = "sbx-youtube-client-secret"
+GRANULARITY = 256 * 1024
+MAX_TITLE = 100
+MAX_DESCRIPTION_BYTES = 5000
+MAX_TAGS_CHARS = 500
+MAX_THUMBNAIL_BYTES = 2 * 1024 * 1024
+ACCESS_LIFETIME = 3599
+# Assignable video categories (US region, videoCategories.list).
+CATEGORIES = {"1", "2", "10", "15", "17", "19", "20", "22", "23", "24", "25", "26", "27", "28", "29"}
+DEFAULT_CATEGORY = "22"
+SCOPES = "https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube.readonly"
+_RANGE = re.compile(r"^bytes (?:(\d+)-(\d+)|\*)/(\d+)$")
+_STATUS_TEXT = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+                429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
+_LIMITS = {
+    "quotaExceeded": ("youtube.quota", "The request cannot be completed because you have exceeded your "
+                                       "<a href=\"/youtube/v3/getting-started#quota\">quota</a>."),
+    "uploadLimitExceeded": ("youtube.video", "The user has exceeded the number of videos they may upload."),
+    "rateLimitExceeded": ("usageLimits", "Rate Limit Exceeded"),
+    "userRateLimitExceeded": ("usageLimits", "User Rate Limit Exceeded"),
+}
+AUTH_MESSAGE = ("Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or "
+                "other valid authentication credential. See "
+                "https://developers.google.com/identity/sign-in/web/devconsole-project.")
+THUMBNAIL_FORBIDDEN = "The authenticated user doesnt have permissions to upload and set custom video thumbnails."
+
+
+def google_error(status: int, reason: str, message: str, *, domain: str = "global",
+                 location: str | None = None, headers: dict | None = None) -> flask.Response:
+    detail: dict[str, Any] = {"message": message, "domain": domain, "reason": reason}
+    if location:
+        detail.update(location=location, locationType="parameter" if location != "Authorization" else "header")
+    body = {"error": {"code": status, "message": message, "errors": [detail],
+                      "status": _STATUS_TEXT.get(status, "UNKNOWN")}}
+    return flask.make_response(body, status, headers or {})
+
+
+def _rfc3339(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def channel_id(subject: str) -> str:
+    return "UC" + hashlib.sha1(subject.encode()).hexdigest()[:22]
+
+
+def uploads_playlist(subject: str) -> str:
+    return "UU" + channel_id(subject)[2:]
+
+
+def _is_video(head: bytes) -> bool:
+    return head[4:8] == b"ftyp" or head[:4] in (b"\x1a\x45\xdf\xa3", b"RIFF") or head[:3] == b"FLV"
+
+
+def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
+    bp = flask.Blueprint("youtube", __name__, url_prefix="/youtube")
+    root = f"{base_url}/youtube"
+    web = f"{root}/web"
+
+    # -- helpers ----------------------------------------------------------------------
+    def fault_response(operation: str) -> tuple[Fault | None, flask.Response | None]:
+        fault = state.take_fault(PLATFORM, operation)
+        if fault is None or fault.kind in ("hold", "processing_failed", "duplicate", "session_expired"):
+            return fault, None
+        if fault.kind in ("rate_limit", "quota_exceeded"):
+            reason = "quotaExceeded" if fault.kind == "quota_exceeded" else str(
+                fault.params.get("reason", "rateLimitExceeded"))
+            domain, message = _LIMITS.get(reason, _LIMITS["rateLimitExceeded"])
+            return fault, google_error(int(fault.params.get("status", 403)), reason, message, domain=domain)
+        if fault.kind == "server_error":
+            if "after_bytes" in fault.params and operation in ("upload", "create"):
+                return fault, None  # the chunk route keeps part of the body first
+            return fault, backend_error()
+        if fault.kind in ("expired_token", "revoked"):
+            return fault, auth_error()
+        if fault.kind == "forbidden":
+            message = THUMBNAIL_FORBIDDEN if operation == "thumbnail" else "Forbidden"
+            return fault, google_error(403, "forbidden", message, domain="youtube.thumbnail"
+                                       if operation == "thumbnail" else "global")
+        return fault, None
+
+    def backend_error() -> flask.Response:
+        return google_error(503, "backendError", "Backend Error")
+
+    def auth_error() -> flask.Response:
+        return google_error(401, "authError", AUTH_MESSAGE, location="Authorization",
+                            headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", '
+                                                         'error="invalid_token"'})
+
+    def subject() -> str | None:
+        return state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
+
+    def video_resource(video: dict[str, Any], parts: set[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": "youtube#video", "etag": video["etag"], "id": video["id"]}
+        if "snippet" in parts:
+            out["snippet"] = {
+                "publishedAt": _rfc3339(video["createdAt"]), "channelId": channel_id(video["owner"]),
+                "title": video["title"], "description": video["description"],
+                "thumbnails": {"default": {"url": f"{root}/vi/{video['id']}/default.jpg", "width": 120, "height": 90}},
+                "channelTitle": "Soku Sandbox Channel", "categoryId": video["categoryId"],
+                "liveBroadcastContent": "none",
+                "localized": {"title": video["title"], "description": video["description"]}}
+            if video["tags"]:
+                out["snippet"]["tags"] = video["tags"]
+        if "status" in parts:
+            status = {"uploadStatus": video["uploadStatus"], "privacyStatus": video["privacyStatus"],
+                      "license": "youtube", "embeddable": True, "publicStatsViewable": True,
+                      "madeForKids": video["madeForKids"], "selfDeclaredMadeForKids": video["madeForKids"]}
+            if video["uploadStatus"] == "failed":
+                status["failureReason"] = video["reason"]
+            if video["uploadStatus"] == "rejected":
+                status["rejectionReason"] = video["reason"]
+            out["status"] = status
+        if "processingDetails" in parts:
+            details: dict[str, Any] = {"processingStatus": video["processingStatus"]}
+            if video["processingStatus"] == "processing":
+                details["processingProgress"] = {"partsTotal": 1000, "partsProcessed": 500, "timeLeftMs": 1000}
+            if video["processingStatus"] == "failed":
+                details["processingFailureReason"] = "transcodeFailed"
+            out["processingDetails"] = details
+        return out
+
+    def advance(video: dict[str, Any]) -> None:
+        """One more videos.list poll: processing for the first, the outcome after."""
+        video["polls"] += 1
+        if video["polls"] < 2 or video["uploadStatus"] != "uploaded":
+            return
+        outcome = video["outcome"]
+        if outcome == "processed":
+            video.update(uploadStatus="processed", processingStatus="succeeded")
+        elif outcome == "failed":
+            video.update(uploadStatus="failed", processingStatus="failed")
+        else:
+            video.update(uploadStatus="rejected", processingStatus="terminated")
+        post = find_post(video["id"])
+        if post is not None:
+            post["uploadStatus"] = video["uploadStatus"]
+
+    def find_post(video_id: str) -> dict[str, Any] | None:
+        return next((p for p in state.posts if p["platform"] == PLATFORM and p["id"] == video_id), None)
+
+    # -- Google OAuth --------------------------------------------------------------------
+    @bp.post("/oauth/token")
+    def token():
+        fault = state.take_fault(PLATFORM, "token")
+        if fault is not None and fault.kind == "server_error":
+            return {"error": "internal_failure", "error_description": "Backend Error"}, 503
+        if fault is not None and fault.kind in ("expired_token", "revoked"):
+            return {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}, 400
+        form = flask.request.form
+        if not form.get("client_id"):
+            return {"error": "invalid_request", "error_description": "Could not determine client ID from request."}, 400
+        if form.get("client_id") != CLIENT_ID:
+            return {"error": "invalid_client", "error_description": "The OAuth client was not found."}, 401
+        if form.get("client_secret") != CLIENT_SECRET:
+            return {"error": "invalid_client", "error_description": "Unauthorized"}, 401
+        if form.get("grant_type") != "refresh_token":
+            return {"error": "unsupported_grant_type", "error_description": "Invalid grant_type: "
+                    + str(form.get("grant_type"))}, 400
+        parts = (form.get("refresh_token") or "").split(".")
+        if (len(parts) != 4 or parts[0] != "sbx-rt" or parts[1] != PLATFORM
+                or (PLATFORM, parts[2]) in state.revoked):
+            return {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}, 400
+        access, _, _ = mint_tokens(PLATFORM, parts[2], ACCESS_LIFETIME)
+        # Google does not rotate refresh tokens: no refresh_token in the answer.
+        return {"access_token": access, "expires_in": ACCESS_LIFETIME, "scope": SCOPES, "token_type": "Bearer"}
+
+    # -- videos.insert (resumable) -----------------------------------------------------
+    @bp.post("/upload/youtube/v3/videos")
+    def initiate():
+        _, faulted = fault_response("initiate")
+        if faulted is not None:
+            return faulted
+        who = subject()
+        if who is None:
+            return auth_error()
+        args = flask.request.args
+        if args.get("uploadType") != "resumable":
+            return google_error(400, "invalidParameter", "The sandbox implements only uploadType=resumable",
+                                location="uploadType")
+        parts = {p.strip() for p in (args.get("part") or "").split(",") if p.strip()}
+        if "snippet" not in parts:
+            return google_error(400, "required", "Required parameter: part (snippet)", location="part")
+        length = flask.request.headers.get("X-Upload-Content-Length", "")
+        if not length.isdigit() or int(length) <= 0:
+            return google_error(400, "uploadContentLengthRequired",
+                                "The X-Upload-Content-Length header is required for resumable uploads.")
+        media_type = flask.request.headers.get("X-Upload-Content-Type", "application/octet-stream")
+        if not (media_type.startswith("video/") or media_type == "application/octet-stream"):
+            return google_error(400, "badContent", f"Media type '{media_type}' is not supported.")
+        body = flask.request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return google_error(400, "parseError", "Parse Error")
+        snippet = body.get("snippet") or {}
+        status = body.get("status") or {}
+        title = str(snippet.get("title") or "")
+        description = str(snippet.get("description") or "")
+        tags = [str(t) for t in snippet.get("tags") or []]
+        category = str(snippet.get("categoryId") or DEFAULT_CATEGORY)
+        if not title.strip() or len(title) > MAX_TITLE or "<" in title or ">" in title:
+            return google_error(400, "invalidTitle", "The request metadata specifies an invalid or empty video title.",
+                                domain="youtube.video", location="body.snippet.title")
+        if len(description.encode()) > MAX_DESCRIPTION_BYTES or "<" in description or ">" in description:
+            return google_error(400, "invalidDescription", "The request metadata specifies an invalid video "
+                                "description.", domain="youtube.video", location="body.snippet.description")
+        tag_chars = sum(len(t) + (2 if " " in t else 0) for t in tags) + max(0, len(tags) - 1)
+        if tag_chars > MAX_TAGS_CHARS or any("<" in t or ">" in t for t in tags):
+            return google_error(400, "invalidTags", "The request metadata specifies invalid video keywords.",
+                                domain="youtube.video", location="body.snippet.tags")
+        if category not in CATEGORIES:
+            return google_error(400, "invalidCategoryId", "The <code>snippet.categoryId</code> property specifies "
+                                "an invalid category ID.", domain="youtube.video", location="body.snippet.categoryId")
+        privacy = status.get("privacyStatus", "public")
+        if privacy not in ("public", "private", "unlisted"):
+            return google_error(400, "invalidVideoMetadata", "The request metadata is invalid.",
+                                domain="youtube.video", location="body.status.privacyStatus")
+        upload_id = secrets.token_urlsafe(24)
+        with state.lock:
+            state.media[f"yt:session:{upload_id}"] = {
+                "id": upload_id, "owner": who, "total": int(length), "type": media_type, "received": 0,
+                "sha": hashlib.sha256(), "head": b"", "requests": [], "probes": [], "expired": False,
+                "video": None, "createdAt": time.time(),
+                "metadata": {"title": title, "description": description, "tags": tags, "categoryId": category,
+                             "privacyStatus": privacy,
+                             "madeForKids": bool(status.get("selfDeclaredMadeForKids", False)),
+                             "parts": sorted(parts)}}
+        location = f"{root}/upload/youtube/v3/videos?uploadType=resumable&upload_id={upload_id}"
+        response = flask.make_response("", 200)
+        response.headers["Location"] = location
+        response.headers["X-GUploader-UploadID"] = upload_id
+        return response
+
+    @bp.put("/upload/youtube/v3/videos")
+    def upload():
+        data = flask.request.get_data()  # always drain the body, even to refuse it
+        match = _RANGE.match(flask.request.headers.get("Content-Range", "").strip())
+        with state.lock:
+            session = state.media.get(f"yt:session:{flask.request.args.get('upload_id', '')}")
+        probing = match is not None and match.group(1) is None
+        completes = (match is not None and not probing and session is not None
+                     and int(match.group(2)) + 1 == session["total"])
+        operation = "probe" if probing else "create" if completes else "upload"
+        fault, faulted = fault_response(operation)
+        if faulted is not None:
+            return faulted
+        if session is None or session["expired"]:
+            return not_found()
+        if fault is not None and fault.kind == "session_expired":
+            session["expired"] = True
+            return not_found()
+        if match is None:
+            return google_error(400, "badRequest", "Content-Range must be 'bytes a-b/total' or 'bytes */total'")
+        if int(match.group(3)) != session["total"]:
+            return google_error(400, "badRequest", f"Content-Range total {match.group(3)} does not match the "
+                                f"X-Upload-Content-Length {session['total']} of this session")
+        if probing or session["video"] is not None:
+            if probing:
+                session["probes"].append(session["received"])
+            return progress(session)
+        start, end = int(match.group(1)), int(match.group(2))
+        if start != session["received"]:
+            return google_error(400, "badRequest", f"Content-Range starts at byte {start}, but {session['received']} "
+                                "bytes were received; probe the session (bytes */total) and resume from there")
+        if end < start or len(data) != end - start + 1:
+            return google_error(400, "badRequest", f"Content-Range {start}-{end} does not match the "
+                                f"{len(data)}-byte body")
+        if end + 1 < session["total"] and len(data) % GRANULARITY:
+            return google_error(400, "badRequest", f"Chunks must be a multiple of {GRANULARITY} bytes (256 KiB), "
+                                "except the final chunk")
+        if fault is not None and fault.kind == "server_error":  # the connection broke mid-chunk
+            accept(session, data[: int(fault.params["after_bytes"])], start)
+            return backend_error()
+        accept(session, data, start)
+        if session["received"] < session["total"]:
+            return progress(session)
+        video = complete(session, fault)
+        hold_if_asked(fault)
+        return video
+
+    def not_found() -> flask.Response:
+        return google_error(404, "notFound", "The upload session was not found or has expired; start a new one.")
+
+    def accept(session: dict[str, Any], data: bytes, start: int) -> None:
+        with state.lock:
+            if start == 0 and data:
+                session["head"] = data[:16]
+            session["sha"].update(data)
+            session["received"] += len(data)
+            session["requests"].append({"start": start, "bytes": len(data)})
+
+    def progress(session: dict[str, Any]) -> flask.Response:
+        if session["video"] is not None:
+            video = state.media[f"yt:video:{session['video']}"]
+            return flask.make_response(video_resource(video, set(session["metadata"]["parts"])), 200)
+        response = flask.make_response("", 308)
+        if session["received"]:
+            response.headers["Range"] = f"bytes=0-{session['received'] - 1}"
+        return response
+
+    def complete(session: dict[str, Any], fault: Fault | None) -> flask.Response:
+        owner, meta = session["owner"], session["metadata"]
+        digest = session["sha"].hexdigest()
+        with state.lock:
+            duplicate = (fault is not None and fault.kind == "duplicate") or any(
+                v.get("sha256") == digest and v["owner"] == owner and v["outcome"] == "processed"
+                for k, v in state.media.items() if k.startswith("yt:video:"))
+            if fault is not None and fault.kind == "processing_failed":
+                outcome, reason = "failed", "codec"
+            elif not _is_video(session["head"]):
+                outcome, reason = "failed", "invalidFile"
+            elif duplicate:
+                outcome, reason = "rejected", "duplicate"
+            else:
+                outcome, reason = "processed", None
+            video_id = secrets.token_urlsafe(8)[:11]
+            video = {"id": video_id, "etag": secrets.token_urlsafe(12), "owner": owner, "createdAt": time.time(),
+                     "uploadStatus": "uploaded", "processingStatus": "processing", "outcome": outcome,
+                     "reason": reason, "polls": 0, "sha256": digest, "size": session["received"],
+                     "session": session["id"], "thumbnail": None,
+                     **{k: meta[k] for k in ("title", "description", "tags", "categoryId", "privacyStatus",
+                                             "madeForKids")}}
+            state.media[f"yt:video:{video_id}"] = video
+            session["video"] = video_id
+            state.record_post(PLATFORM, owner, id=video_id, url=f"{web}/watch?v={video_id}",
+                              title=meta["title"], description=meta["description"], tags=meta["tags"],
+                              categoryId=meta["categoryId"], privacyStatus=meta["privacyStatus"],
+                              madeForKids=meta["madeForKids"], size=session["received"], sha256=digest,
+                              uploadStatus="uploaded", session=session["id"], thumbnail=None)
+        return flask.make_response(video_resource(video, set(meta["parts"])), 200)
+
+    # -- videos.list -------------------------------------------------------------------
+    @bp.get("/youtube/v3/videos")
+    def videos_list():
+        _, faulted = fault_response("status")
+        if faulted is not None:
+            return faulted
+        who = subject()
+        if who is None:
+            return auth_error()
+        parts = {p.strip() for p in (flask.request.args.get("part") or "").split(",") if p.strip()}
+        if not parts:
+            return google_error(400, "required", "Required parameter: part", location="part")
+        ids = [i for i in (flask.request.args.get("id") or "").split(",") if i]
+        items = []
+        with state.lock:
+            for video_id in ids:
+                video = state.media.get(f"yt:video:{video_id}")
+                if video is None or video["owner"] != who:
+                    continue  # processingDetails are visible to the owner only; others see nothing here
+                advance(video)
+                items.append(video_resource(video, parts))
+        return {"kind": "youtube#videoListResponse", "etag": secrets.token_urlsafe(12), "items": items,
+                "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)}}
+
+    # -- thumbnails.set ----------------------------------------------------------------
+    @bp.post("/upload/youtube/v3/thumbnails/set")
+    def thumbnail():
+        data = flask.request.get_data()
+        _, faulted = fault_response("thumbnail")
+        if faulted is not None:
+            return faulted
+        who = subject()
+        if who is None:
+            return auth_error()
+        video = state.media.get(f"yt:video:{flask.request.args.get('videoId', '')}")
+        if video is None or video["owner"] != who:
+            return google_error(404, "videoNotFound", "The video that you are trying to update cannot be found.",
+                                domain="youtube.thumbnail", location="videoId")
+        content_type = (flask.request.content_type or "").split(";")[0].strip().lower()
+        if not data:
+            return google_error(400, "mediaBodyRequired", "The request does not include the image content.",
+                                domain="youtube.thumbnail")
+        is_image = data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n"
+        if (content_type not in ("image/jpeg", "image/png", "application/octet-stream") or not is_image
+                or len(data) > MAX_THUMBNAIL_BYTES):
+            return google_error(400, "invalidImage", "The provided image content is invalid.",
+                                domain="youtube.thumbnail")
+        thumb = {"bytes": len(data), "type": content_type, "sha256": hashlib.sha256(data).hexdigest()}
+        with state.lock:
+            video["thumbnail"] = thumb
+            post = find_post(video["id"])
+            if post is not None:
+                post["thumbnail"] = thumb
+        url = f"{root}/vi/{video['id']}/maxresdefault.jpg"
+        return {"kind": "youtube#thumbnailSetResponse", "etag": secrets.token_urlsafe(12),
+                "items": [{"default": {"url": url, "width": 120, "height": 90},
+                           "medium": {"url": url, "width": 320, "height": 180},
+                           "high": {"url": url, "width": 480, "height": 360}}]}
+
+    # -- the channel's uploads (reconciliation) ----------------------------------------
+    @bp.get("/youtube/v3/channels")
+    def channels():
+        _, faulted = fault_response("lookup")
+        if faulted is not None:
+            return faulted
+        who = subject()
+        if who is None:
+            return auth_error()
+        if flask.request.args.get("mine") != "true":
+            return google_error(400, "missingRequiredParameter", "No filter selected. Expected one of: mine, id, "
+                                "forHandle, forUsername, managedByMe", domain="youtube.parameter")
+        return {"kind": "youtube#channelListResponse", "etag": secrets.token_urlsafe(12),
+                "pageInfo": {"totalResults": 1, "resultsPerPage": 5},
+                "items": [{"kind": "youtube#channel", "etag": secrets.token_urlsafe(12), "id": channel_id(who),
+                           "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": uploads_playlist(who)}}}]}
+
+    @bp.get("/youtube/v3/playlistItems")
+    def playlist_items():
+        _, faulted = fault_response("lookup")
+        if faulted is not None:
+            return faulted
+        who = subject()
+        if who is None:
+            return auth_error()
+        if flask.request.args.get("playlistId") != uploads_playlist(who):
+            return google_error(404, "playlistNotFound", "The playlist identified with the request's "
+                                "<code>playlistId</code> parameter cannot be found.", domain="youtube.playlistItem",
+                                location="playlistId")
+        limit = max(0, min(50, int(flask.request.args.get("maxResults") or 5)))
+        with state.lock:
+            videos = sorted((v for k, v in state.media.items() if k.startswith("yt:video:") and v["owner"] == who),
+                            key=lambda v: v["createdAt"], reverse=True)
+        items = [{"kind": "youtube#playlistItem", "etag": v["etag"], "id": secrets.token_urlsafe(16),
+                  "snippet": {"publishedAt": _rfc3339(v["createdAt"]), "channelId": channel_id(who),
+                              "title": v["title"], "description": v["description"],
+                              "playlistId": uploads_playlist(who), "position": position,
+                              "resourceId": {"kind": "youtube#video", "videoId": v["id"]}}}
+                 for position, v in enumerate(videos[:limit])]
+        return {"kind": "youtube#playlistItemListResponse", "etag": secrets.token_urlsafe(12), "items": items,
+                "pageInfo": {"totalResults": len(videos), "resultsPerPage": limit}}
+
+    # -- the watch page ----------------------------------------------------------------
+    @bp.get("/web/watch")
+    def watch():
+        video = state.media.get(f"yt:video:{flask.request.args.get('v', '')}")
+        if video is None:
+            return "Not found", 404
+        thumb = video["thumbnail"]
+        thumb_text = f"custom thumbnail ({thumb['bytes']} bytes)" if thumb else "automatic thumbnail"
+        tags = ", ".join(video["tags"])
+        return (f"<html><body><h1>{escape(video['title'])}</h1>"
+                f"<p>YouTube sandbox video {escape(video['id'])} ({video['size']} bytes, "
+                f"{escape(video['uploadStatus'])}, {escape(video['privacyStatus'])}"
+                f"{', made for kids' if video['madeForKids'] else ''})</p>"
+                f"<p>{escape(video['description'])}</p><p>Tags: {escape(tags)}</p>"
+                f"<p>Category {escape(video['categoryId'])}; {escape(thumb_text)}</p></body></html>")
+
+    return bp
