@@ -92,6 +92,7 @@ PLATFORM_HOST_DEFAULTS = {
     "tiktok_api": "https://open.tiktokapis.com",
     "youtube_upload": "https://www.googleapis.com",
     "google_oauth": "https://oauth2.googleapis.com",
+    "youtube_web": "https://www.youtube.com",
     "snapchat_api": "https://businessapi.snapchat.com",
     "snapchat_oauth": "https://accounts.snapchat.com",
     "snapchat_web": "https://www.snapchat.com",

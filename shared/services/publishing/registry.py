@@ -13,6 +13,7 @@ def publishers() -> dict[Platform, Publisher]:
     # Imported lazily: nothing platform-specific loads at deploy discovery.
     from shared.services.publishing.platforms import linkedin, threads, x
     from shared.services.publishing.platforms import facebook
+    from shared.services.publishing.platforms import youtube
     from shared.services.publishing.platforms import snapchat
 
     return {
@@ -20,6 +21,7 @@ def publishers() -> dict[Platform, Publisher]:
         Platform.LINKEDIN: linkedin.LinkedInPublisher(),
         Platform.THREADS: threads.ThreadsPublisher(),
         Platform.FACEBOOK: facebook.FacebookPublisher(),
+        Platform.YOUTUBE: youtube.YouTubePublisher(),
         Platform.SNAPCHAT: snapchat.SnapchatPublisher(),
     }
 
