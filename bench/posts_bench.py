@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from devstack.emulators import Emulators, apply_env, free_port  # noqa: E402
+from shared.adapters.crypto import generate_key  # noqa: E402
 
 PROJECT, REGION = "bench-soku", "us-central1"
 TARGETS = ["x", "threads", {"platform": "instagram", "accountId": "ig_business"}]
@@ -78,7 +79,13 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     apply_env(emulators.env | {"SOKU_ENV": "test", "SOKU_REGION": REGION,
-                               "SOKU_FUNCTIONS_BASE_URL": f"{base}/{PROJECT}/{REGION}"})
+                               "SOKU_FUNCTIONS_BASE_URL": f"{base}/{PROJECT}/{REGION}",
+                               # One user sends ~600 posts a minute here: the limiter still
+                               # counts every request (its round trips are measured), its caps
+                               # are just out of reach.
+                               "SOKU_RATE_LIMITS": '{"premium": [1000000, 0], "POST /v1/posts": 1000000}',
+                               # The demo accounts' platform tokens are sealed (as in devstack.run).
+                               "SOKU_TOKEN_KEYS": f"bench:{generate_key()}", "SOKU_TOKEN_KEY_ID": "bench"})
     from devstack.gateway import Gateway, build_app, discover_functions
     from devstack.provision import provision, task_queue_names
     from devstack.seed import seed_demo
