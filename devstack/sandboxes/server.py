@@ -16,6 +16,7 @@ from devstack.sandboxes import threads, x
 from devstack.sandboxes import linkedin
 from devstack.sandboxes import facebook
 from devstack.sandboxes import youtube
+from devstack.sandboxes import instagram
 from devstack.sandboxes import snapchat
 from devstack.sandboxes.core import SandboxState, control_blueprint
 
@@ -43,6 +44,7 @@ class Sandboxes:
         app.register_blueprint(threads.blueprint(self.state, self.base_url))
         app.register_blueprint(facebook.blueprint(self.state, self.base_url))
         app.register_blueprint(youtube.blueprint(self.state, self.base_url))
+        app.register_blueprint(instagram.blueprint(self.state, self.base_url))
         app.register_blueprint(snapchat.blueprint(self.state, self.base_url))
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.server = make_server(host, port, app, threaded=True, request_handler=_KeepUnderscoreHeaders)
@@ -69,6 +71,9 @@ class Sandboxes:
             "SOKU_YOUTUBE_WEB_BASE": f"{base}/youtube/web",
             "SOKU_YOUTUBE_CLIENT_ID": youtube.CLIENT_ID,
             "SOKU_YOUTUBE_CLIENT_SECRET": youtube.CLIENT_SECRET,
+            "SOKU_INSTAGRAM_GRAPH_BASE": f"{base}/instagram",
+            "SOKU_INSTAGRAM_CLIENT_ID": instagram.APP_ID,
+            "SOKU_INSTAGRAM_CLIENT_SECRET": instagram.APP_SECRET,
             "SOKU_SNAPCHAT_API_BASE": f"{base}/snapchat",
             "SOKU_SNAPCHAT_OAUTH_BASE": f"{base}/snapchat",
             "SOKU_SNAPCHAT_WEB_BASE": f"{base}/snapchat/web",
