@@ -8,9 +8,17 @@ from shared.models.options._base import Options
 
 
 class InstagramOptions(Options):
-    # feed: image or carousel post (a video in the feed is published as a reel);
-    # reel: video as a reel; story: one image or video as a story.
-    kind: Literal["feed", "reel", "story"] | None = None
-    shareToFeed: bool | None = Field(default=None, description="Reels: also show in the feed")
-    firstComment: str | None = Field(default=None, max_length=2200)
-    thumbOffsetMs: int | None = Field(default=None, ge=0, description="Reels: cover frame offset")
+    kind: Literal["feed", "reel", "story"] | None = Field(
+        default=None,
+        description="What to publish. `feed`: an image, or a carousel of 2-10 images/videos (a single video in "
+                    "the feed is published as a reel shared to the feed); `reel`: the video as a reel; "
+                    "`story`: one image or video as a story (stories carry no caption). "
+                    "Default: images → feed, a video → reel")
+    shareToFeed: bool | None = Field(
+        default=None, description="Reels: also show the reel in the profile's feed (Instagram's default: yes)")
+    firstComment: str | None = Field(
+        default=None, max_length=2200,
+        description="Posted as the first comment once the post is published; if it fails, the post still "
+                    "counts as published")
+    thumbOffsetMs: int | None = Field(
+        default=None, ge=0, description="Reels: the cover frame, in milliseconds from the video's start")

@@ -14,6 +14,7 @@ def publishers() -> dict[Platform, Publisher]:
     from shared.services.publishing.platforms import linkedin, threads, x
     from shared.services.publishing.platforms import facebook
     from shared.services.publishing.platforms import youtube
+    from shared.services.publishing.platforms import instagram
     from shared.services.publishing.platforms import snapchat
 
     return {
@@ -22,6 +23,7 @@ def publishers() -> dict[Platform, Publisher]:
         Platform.THREADS: threads.ThreadsPublisher(),
         Platform.FACEBOOK: facebook.FacebookPublisher(),
         Platform.YOUTUBE: youtube.YouTubePublisher(),
+        Platform.INSTAGRAM: instagram.InstagramPublisher(),
         Platform.SNAPCHAT: snapchat.SnapchatPublisher(),
     }
 
