@@ -18,6 +18,7 @@ from devstack.sandboxes import facebook
 from devstack.sandboxes import youtube
 from devstack.sandboxes import instagram
 from devstack.sandboxes import snapchat
+from devstack.sandboxes import tiktok
 from devstack.sandboxes.core import SandboxState, control_blueprint
 
 
@@ -46,6 +47,7 @@ class Sandboxes:
         app.register_blueprint(youtube.blueprint(self.state, self.base_url))
         app.register_blueprint(instagram.blueprint(self.state, self.base_url))
         app.register_blueprint(snapchat.blueprint(self.state, self.base_url))
+        app.register_blueprint(tiktok.blueprint(self.state, self.base_url))
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.server = make_server(host, port, app, threaded=True, request_handler=_KeepUnderscoreHeaders)
         self.thread = threading.Thread(target=self.server.serve_forever, name="sandboxes", daemon=True)
@@ -79,6 +81,10 @@ class Sandboxes:
             "SOKU_SNAPCHAT_WEB_BASE": f"{base}/snapchat/web",
             "SOKU_SNAPCHAT_CLIENT_ID": snapchat.CLIENT_ID,
             "SOKU_SNAPCHAT_CLIENT_SECRET": snapchat.CLIENT_SECRET,
+            "SOKU_TIKTOK_API_BASE": f"{base}/tiktok",
+            "SOKU_TIKTOK_WEB_BASE": f"{base}/tiktok/web",
+            "SOKU_TIKTOK_CLIENT_ID": tiktok.CLIENT_KEY,
+            "SOKU_TIKTOK_CLIENT_SECRET": tiktok.CLIENT_SECRET,
         }
 
     def start(self) -> "Sandboxes":
