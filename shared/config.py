@@ -90,6 +90,7 @@ PLATFORM_HOST_DEFAULTS = {
     "facebook_web": "https://www.facebook.com",
     "instagram_graph": "https://graph.facebook.com",
     "tiktok_api": "https://open.tiktokapis.com",
+    "tiktok_web": "https://www.tiktok.com",
     "youtube_upload": "https://www.googleapis.com",
     "google_oauth": "https://oauth2.googleapis.com",
     "youtube_web": "https://www.youtube.com",

@@ -16,6 +16,7 @@ def publishers() -> dict[Platform, Publisher]:
     from shared.services.publishing.platforms import youtube
     from shared.services.publishing.platforms import instagram
     from shared.services.publishing.platforms import snapchat
+    from shared.services.publishing.platforms import tiktok
 
     return {
         Platform.X: x.XPublisher(),
@@ -25,6 +26,7 @@ def publishers() -> dict[Platform, Publisher]:
         Platform.YOUTUBE: youtube.YouTubePublisher(),
         Platform.INSTAGRAM: instagram.InstagramPublisher(),
         Platform.SNAPCHAT: snapchat.SnapchatPublisher(),
+        Platform.TIKTOK: tiktok.TikTokPublisher(),
     }
 
 
