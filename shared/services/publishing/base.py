@@ -66,8 +66,11 @@ class PublishContext:
 
     def __init__(self, account: Account, content: PostContent, checkpoint: dict[str, Any],
                  save_checkpoint: Callable[[dict[str, Any]], None], publisher: "Publisher",
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, run_path: str = "") -> None:
         self.account = account
+        # The run document's path: lets a publisher bind secrets it keeps in the
+        # checkpoint (e.g. an upload's encryption key) to this run.
+        self.run_path = run_path
         self.content = content
         self.checkpoint = checkpoint
         self._save = save_checkpoint

@@ -110,7 +110,8 @@ def process_run(platform: Platform, submission_id: str, target_id: str,
     try:
         account_ref, account = accounts.load_account(submission["userId"], platform, run["accountId"])
         ctx = PublishContext(account, content, dict(run.get("checkpoint") or {}),
-                             lambda cp: save_checkpoint(submission_id, target_id, cp), publisher, sleep)
+                             lambda cp: save_checkpoint(submission_id, target_id, cp), publisher, sleep,
+                             run_path=f"{SUBMISSIONS}/{submission_id}/runs/{target_id}")
         post = _with_reauth(publisher, account_ref, ctx, lambda: publisher.publish(ctx))
     except RetryableError as error:
         details = {"code": error.code, "message": error.message, "retryable": True,

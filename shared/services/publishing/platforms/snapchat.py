@@ -409,23 +409,11 @@ def _entity_id(body: Any, kind: str) -> str | None:
 def _binding(ctx: PublishContext) -> str:
     """The run document's path, bound into the sealed key (AES-GCM associated data).
 
-    Framework gap: PublishContext does not expose which run it belongs to. The
-    runner's checkpoint saver is a closure over `submission_id` and `target_id`,
-    so they are read from it; should that ever change, the binding falls back to
-    the account plus a random id kept in the checkpoint (still never in clear).
+    Without a run path (a context built outside the runner), the binding falls
+    back to the account plus a random id kept in the checkpoint (still never in clear).
     """
-    save = getattr(ctx, "_save", None)
-    names = getattr(getattr(save, "__code__", None), "co_freevars", ())
-    cells = getattr(save, "__closure__", None) or ()
-    scope = {}
-    for name, cell in zip(names, cells):
-        try:
-            scope[name] = cell.cell_contents
-        except ValueError:
-            continue
-    submission_id, target_id = scope.get("submission_id"), scope.get("target_id")
-    if isinstance(submission_id, str) and isinstance(target_id, str):
-        return f"postSubmissions/{submission_id}/runs/{target_id}"
+    if ctx.run_path:
+        return ctx.run_path
     binding = ctx.checkpoint.get("snapBinding")
     if not binding:
         binding = secrets.token_hex(12)
