@@ -215,8 +215,8 @@ def test_first_comment_is_posted_after_publishing(client, stack, demo, stored_me
     post = _post(sandbox, run)
     assert [c["text"] for c in post["comments"]] == ["#more #tags here"]
     assert calls().index("comment") > calls().index("create")
-    recorded = _stored_run(db, sid)["checkpoint"]["firstComment"]
-    assert recorded == {"status": "posted", "commentId": post["comments"][0]["id"]}
+    # The outcome is part of the run's result, as GET /v1/posts/{id} shows it.
+    assert run["result"]["firstComment"] == {"status": "posted", "commentId": post["comments"][0]["id"]}
     assert "#more #tags here" in httpx.get(run["result"]["url"]).text
 
 
@@ -228,7 +228,7 @@ def test_a_failed_first_comment_does_not_fail_the_run(client, demo, stored_media
     run = _final(client, demo, sid)
     assert run["status"] == "succeeded" and run["attemptCount"] == 1
     assert _post(sandbox, run)["comments"] == []
-    recorded = _stored_run(db, sid)["checkpoint"]["firstComment"]
+    recorded = run["result"]["firstComment"]
     assert recorded["status"] == "failed" and recorded["code"] == "rate_limited"
     assert "(#17) User request limit reached" in recorded["message"]
     assert len(_posts_with(sandbox, "comment refused")) == 1

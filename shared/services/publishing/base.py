@@ -82,6 +82,13 @@ class PublishContext:
         self.checkpoint.update(changes)
         self._save(self.checkpoint)
 
+    def report(self, **fields: Any) -> None:
+        """Add details to the run's final `result` (e.g. a first comment's outcome).
+
+        Kept in the checkpoint, so what an earlier attempt reported survives a retry.
+        """
+        self.save(report=(self.checkpoint.get("report") or {}) | fields)
+
     def create_once(self, create: Callable[[], PublishedPost]) -> PublishedPost:
         armed = self.checkpoint.get("createArmedAt")
         if armed is not None:

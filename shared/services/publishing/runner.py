@@ -149,7 +149,8 @@ def process_run(platform: Platform, submission_id: str, target_id: str,
             return "failed"
         release_for_retry(submission_id, target_id, details)
         raise RetryLater(str(exc), None) from exc
-    result = {"postId": post.post_id, "url": post.url, "platform": platform.value}
+    result = (ctx.checkpoint.get("report") or {}) | {"postId": post.post_id, "url": post.url,
+                                                      "platform": platform.value}
     _finish(submission_id, target_id, "succeeded", result)
     accounts.record_publish(account_ref, {"status": "succeeded", "postId": post.post_id})
     return "succeeded"

@@ -508,7 +508,7 @@ class InstagramPublisher:
         return PublishedPost(media_id, response.json().get("permalink"))
 
     def _first_comment(self, ctx: PublishContext, http: PlatformHttp, post: PublishedPost) -> None:
-        """Post `firstComment` once; its outcome is recorded in the checkpoint, never raised."""
+        """Post `firstComment` once; its outcome goes into the run's result, never raised."""
         text = (ctx.content.options or {}).get("firstComment")
         if not text or (ctx.checkpoint.get("firstComment") or {}).get("status") in ("posted", "failed"):
             return
@@ -521,6 +521,7 @@ class InstagramPublisher:
                 found = next((c for c in existing.get("data") or [] if c.get("text") == text), None)
                 if found is not None:
                     ctx.save(firstComment={"status": "posted", "commentId": str(found["id"])})
+                    ctx.report(firstComment=ctx.checkpoint["firstComment"])
                     return
             ctx.save(firstComment={"armedAt": clock.now().isoformat()})
             response = http.request("POST", self._graph(f"{post.post_id}/comments"), data={"message": text})
@@ -528,6 +529,7 @@ class InstagramPublisher:
         except PublishError as error:
             # The post is published; a missing first comment must not fail (or repeat) it.
             ctx.save(firstComment={"status": "failed", "code": error.code, "message": error.message})
+        ctx.report(firstComment=ctx.checkpoint["firstComment"])  # shown in the run's result
 
     def _find_on_account(self, http: PlatformHttp, ctx: PublishContext, armed_at: datetime,
                          story: bool) -> PublishedPost | None:
