@@ -31,7 +31,7 @@ API (`/youtube/v3/…`) are www.googleapis.com, configured as `youtube_upload`.
 - **Thumbnail.** When the post carries an image next to the video, it is set
   with `POST /upload/youtube/v3/thumbnails/set?videoId=`. A thumbnail that
   fails never fails the run: the outcome is recorded in the run's checkpoint
-  (`thumbnail`) and logged.
+  (`thumbnail`), shown in the run's result, and logged.
 
 Errors come as `{"error": {code, message, errors: [{reason, domain}]}}`:
 `quotaExceeded` / `uploadLimitExceeded` are retryable with `retry_after` = the
@@ -449,6 +449,7 @@ class YouTubePublisher:
         if record["status"] == "failed":
             log.warning("YouTube video %s published without its thumbnail: %s", video_id, record["message"])
         ctx.save(thumbnail=record)
+        ctx.report(thumbnail=record)  # shown in the run's result
 
     # -- reconciliation --------------------------------------------------------------------
     def find_existing(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
