@@ -34,7 +34,6 @@ message, error_user_msg, is_transient}}`, sorted by `classify` below.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -53,6 +52,10 @@ from shared.services.publishing.errors import (
     PublishError,
     RetryableError,
 )
+from shared.services.publishing.platforms.graph import graph_error as _graph_error
+from shared.services.publishing.platforms.graph import graph_message
+from shared.services.publishing.platforms.graph import parse_timestamp as _parse_time
+from shared.services.publishing.platforms.graph import regain_seconds as _regain_seconds
 from shared.services.publishing.http import PlatformHttp
 from shared.services.publishing.media import StoredMedia, open_media
 
@@ -88,34 +91,8 @@ def _graph_version() -> str:
     return os.environ.get("SOKU_FACEBOOK_GRAPH_VERSION") or DEFAULT_GRAPH_VERSION
 
 
-def _graph_error(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    error = body.get("error") if isinstance(body, dict) else None
-    return error if isinstance(error, dict) else None
-
-
 def _message(error: dict[str, Any]) -> str:
-    """The platform's own words: the user-facing message when Facebook gives one."""
-    return str(error.get("error_user_msg") or error.get("message") or "Unknown Facebook error")
-
-
-def _regain_seconds(response: httpx.Response) -> float | None:
-    """`estimated_time_to_regain_access` (minutes) from the Business Use Case usage header."""
-    raw = response.headers.get("X-Business-Use-Case-Usage")
-    if not raw:
-        return None
-    try:
-        usage = json.loads(raw)
-    except ValueError:
-        return None
-    minutes = [entry.get("estimated_time_to_regain_access")
-               for entries in (usage.values() if isinstance(usage, dict) else [])
-               for entry in (entries if isinstance(entries, list) else []) if isinstance(entry, dict)]
-    minutes = [float(m) for m in minutes if isinstance(m, (int, float))]
-    return max(minutes) * 60 if minutes else None
+    return graph_message(error, "Facebook")
 
 
 def classify(response: httpx.Response) -> PublishError | None:
@@ -433,12 +410,3 @@ def _status_error(status: dict[str, Any]) -> str:
         if errors and isinstance(errors[0], dict):
             return str(errors[0].get("message") or errors[0])
     return "the video failed processing"
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        return None

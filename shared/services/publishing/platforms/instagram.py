@@ -39,7 +39,6 @@ Refused → the user must reconnect.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -58,6 +57,11 @@ from shared.services.publishing.errors import (
     PublishError,
     RetryableError,
 )
+from shared.services.publishing.platforms.graph import as_int as _int
+from shared.services.publishing.platforms.graph import graph_error as _graph_error
+from shared.services.publishing.platforms.graph import graph_message
+from shared.services.publishing.platforms.graph import parse_timestamp as _parse_timestamp
+from shared.services.publishing.platforms.graph import regain_seconds as _regain_seconds
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import open_media
 
@@ -114,41 +118,8 @@ def _graph_version() -> str:
     return os.environ.get("SOKU_INSTAGRAM_GRAPH_VERSION") or DEFAULT_GRAPH_VERSION
 
 
-def _graph_error(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    error = body.get("error") if isinstance(body, dict) else None
-    return error if isinstance(error, dict) else None
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _message(error: dict[str, Any]) -> str:
-    """The platform's own words: the user-facing message when Instagram gives one."""
-    return str(error.get("error_user_msg") or error.get("message") or "Unknown Instagram error")
-
-
-def _regain_seconds(response: httpx.Response) -> float | None:
-    """`estimated_time_to_regain_access` (minutes) from the Business Use Case usage header."""
-    raw = response.headers.get("X-Business-Use-Case-Usage")
-    if not raw:
-        return None
-    try:
-        usage = json.loads(raw)
-    except ValueError:
-        return None
-    minutes = [entry.get("estimated_time_to_regain_access")
-               for entries in (usage.values() if isinstance(usage, dict) else [])
-               for entry in (entries if isinstance(entries, list) else []) if isinstance(entry, dict)]
-    minutes = [float(m) for m in minutes if isinstance(m, (int, float))]
-    return max(minutes) * 60 if minutes else None
+    return graph_message(error, "Instagram")
 
 
 class MediaNotReady(RetryableError):
@@ -212,17 +183,6 @@ def _refresh_classify(response: httpx.Response) -> PublishError | None:
 def _status_subcode(status: str | None) -> int | None:
     match = _ERROR_SUBCODE_IN_STATUS.search(status or "")
     return int(match.group(1)) if match else None
-
-
-def _parse_timestamp(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
-        try:
-            return datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-    return None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ from shared.services.publishing.errors import (
     PublishError,
     RetryableError,
 )
+from shared.services.publishing.platforms.graph import as_int as _int
+from shared.services.publishing.platforms.graph import parse_timestamp as _parse_timestamp
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import open_media
 
@@ -85,13 +87,6 @@ def _graph_error(response: httpx.Response) -> dict[str, Any]:
     if isinstance(body, dict):
         return {"message": str(body.get("error_message") or body.get("message") or body)[:300]}
     return {"message": response.text[:300]}
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def classify(response: httpx.Response) -> PublishError | None:
@@ -160,20 +155,6 @@ class ThreadsHttp(PlatformHttp):
         params = dict(kwargs.pop("params", None) or {})
         params["access_token"] = self.account.tokens.access_token
         return super().request(method, url, params=params, **kwargs)
-
-
-def _parse_timestamp(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
-        try:
-            return datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 class ThreadsPublisher:

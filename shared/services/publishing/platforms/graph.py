@@ -1,0 +1,67 @@
+"""What Meta's Graph APIs (Facebook, Instagram, Threads) share on the wire.
+
+The error envelope `{"error": {message, type, code, error_subcode,
+error_user_msg, fbtrace_id}}`, the Business Use Case usage header that says
+when a throttled app regains access, and Graph's timestamp format.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+
+def graph_error(response: httpx.Response) -> dict[str, Any] | None:
+    """The `error` object of a Graph response, if it has one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else None
+
+
+def as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def graph_message(error: dict[str, Any], platform_name: str) -> str:
+    """The platform's own words: the user-facing message when it gives one."""
+    return str(error.get("error_user_msg") or error.get("message") or f"Unknown {platform_name} error")
+
+
+def regain_seconds(response: httpx.Response) -> float | None:
+    """`estimated_time_to_regain_access` (minutes) from `X-Business-Use-Case-Usage`, in seconds."""
+    raw = response.headers.get("X-Business-Use-Case-Usage")
+    if not raw:
+        return None
+    try:
+        usage = json.loads(raw)
+    except ValueError:
+        return None
+    minutes = [entry.get("estimated_time_to_regain_access")
+               for entries in (usage.values() if isinstance(usage, dict) else [])
+               for entry in (entries if isinstance(entries, list) else []) if isinstance(entry, dict)]
+    minutes = [float(m) for m in minutes if isinstance(m, (int, float))]
+    return max(minutes) * 60 if minutes else None
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    """Graph's `2026-11-25T01:02:03+0000` (with or without fractions), or ISO 8601."""
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
