@@ -221,3 +221,13 @@ def test_sweep_recovers_a_failed_enqueue_without_a_client_retry(client, demo, db
     monkeypatch.undo()
     assert run_sweep(client).status_code == 200
     wait_for(lambda: _get(client, demo, sid).json()["status"] == "dispatched")
+
+
+def test_crafted_cursors_are_400_not_500(client, demo):
+    import base64
+    import json
+
+    for payload in ({"t": 1}, {"t": "2026-01-01T00:00:00"}, ["t"], "x"):
+        cursor = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+        r = client.get("/v1/posts", params={"cursor": cursor}, headers=demo.key_headers)
+        assert_error(r, 400, "validation_error", "Invalid cursor")

@@ -49,3 +49,14 @@ def test_options_for_an_unknown_platform_are_refused(client, demo):
     r = client.post("/v1/posts", json=body(["x"], "hi", options={"myspace": {}}), headers=demo.key_headers)
     error = assert_error(r, 400, "validation_error")
     assert error["details"][0]["field"] == "body.post.content.options.myspace"
+
+
+def test_booleans_are_not_guessed_from_numbers_or_strings(client, demo):
+    r = client.post("/v1/posts", json={**body(["x"], "strict"), "enableRepurposing": 0}, headers=demo.key_headers)
+    error = assert_error(r, 400, "validation_error")
+    assert error["details"][0]["field"] == "body.enableRepurposing"
+    r = client.post("/v1/posts", json=body([{"platform": "youtube", "accountId": "yt_channel"}], "strict",
+                                           videoUrl="https://example.com/v.mp4",
+                                           options={"youtube": {"madeForKids": "yes"}}), headers=demo.key_headers)
+    error = assert_error(r, 400, "validation_error")
+    assert error["details"][0]["field"] == "body.post.content.options.youtube.madeForKids"

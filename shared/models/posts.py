@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    StrictBool,
     AfterValidator,
     BaseModel,
     ConfigDict,
@@ -80,7 +81,8 @@ class CreatePostRequest(_Strict):
     post: Post
     # Parsed by the scheduling service, which owns the spec's two messages.
     scheduledTime: str | None = None
-    enableRepurposing: bool = False
+    # Strict: 0, 1 or "true" are refused rather than silently read as booleans.
+    enableRepurposing: StrictBool = False
 
 
 class ReschedulePostRequest(_Strict):

@@ -4,4 +4,5 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict types: `"disableDuet": 0` or `"madeForKids": "yes"` is an error, not a guess.
+    model_config = ConfigDict(extra="forbid", strict=True)

@@ -76,8 +76,11 @@ def _encode_cursor(created_at: datetime, submission_id: str) -> str:
 def _decode_cursor(cursor: str) -> datetime:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(raw["t"].replace("Z", "+00:00"))
-    except (ValueError, KeyError, TypeError):
+        when = datetime.fromisoformat(raw["t"].replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            raise ValueError("cursor time has no zone")
+        return when
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise ValidationError("Invalid cursor", details=[{
             "field": "query.cursor", "message": "Use the nextCursor value of a previous page",
             "code": "invalid_string", "received": cursor[:100]}]) from None
