@@ -188,3 +188,13 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     final = _run(client, demo, sid)
     assert final["status"] == "succeeded" and final["result"]["postId"] == posts[0]["id"]
     assert final["attemptCount"] == 2
+
+
+def test_a_refused_create_is_retried_without_reconciling(client, stack, demo, sandbox):
+    # A 429 on create proves no tweet was made: the retry creates straight away,
+    # whereas a create that timed out would be reconciled (looked up) first.
+    lookups_before = [op for p, op in stack.sandboxes.state.calls if p == "x"].count("lookup")
+    sandbox.fault("x", "create", "rate_limit")
+    sid = _submit(client, demo, body(["x"], "refused then created"))
+    assert _final(client, demo, sid)["status"] == "succeeded"
+    assert [op for p, op in stack.sandboxes.state.calls if p == "x"].count("lookup") == lookups_before

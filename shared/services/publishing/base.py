@@ -16,6 +16,12 @@ from typing import Any, Callable, Protocol
 
 from shared import clock
 from shared.platforms import Platform
+from shared.services.publishing.errors import (
+    NeedsReconnectError,
+    PermanentError,
+    PublishError,
+    RetryableError,
+)
 from shared.services.publishing.http import PlatformHttp
 
 
@@ -97,7 +103,25 @@ class PublishContext:
             if found is not None:
                 return found
         self.save(createArmedAt=clock.now().isoformat())
-        return create()
+        try:
+            return create()
+        except PublishError as error:
+            if _refused_before_creating(error):
+                # The platform answered with a refusal: no post exists, so the next
+                # attempt may create without reconciling first.
+                self.save(createArmedAt=None)
+            raise
+
+
+def _refused_before_creating(error: PublishError) -> bool:
+    """True when the platform's answer proves nothing was created.
+
+    4xx refusals and rate limits are answers given before any work; timeouts,
+    dropped connections and 5xx leave the outcome unknown.
+    """
+    if isinstance(error, (PermanentError, NeedsReconnectError)):
+        return True
+    return isinstance(error, RetryableError) and error.code == "rate_limited"
 
 
 class Publisher(Protocol):
