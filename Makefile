@@ -7,6 +7,7 @@ TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz
+.PHONY: samples
 
 run: tools
 	$(VENV)/bin/python -m devstack.run
@@ -23,6 +24,10 @@ bench-publish: tools
 
 bench-media: tools
 	$(VENV)/bin/python -m bench.media_bench
+
+# Renders every template at every size into samples/templates/ (git-ignored) to look at.
+samples: deps
+	$(VENV)/bin/python -m devstack.template_samples
 
 # The checked-in OpenAPI document, regenerated from the routes and models (a test
 # fails while it is out of date).

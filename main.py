@@ -24,11 +24,12 @@ from functions.publishers import (
     publish_youtube,
 )
 from functions.scheduler import sweep_scheduled_posts
+from functions.templates import templates
 from functions.webhooks import deliver_webhook, webhooks
 
 __all__ = [
     "account", "api_keys", "health", "not_found", "posts",
-    "media", "media_files", "openapi",
+    "media", "media_files", "openapi", "templates",
     "orchestrate_post", "sweep_scheduled_posts", "webhooks", "deliver_webhook",
     "publish_facebook", "publish_instagram", "publish_linkedin", "publish_snapchat",
     "publish_threads", "publish_tiktok", "publish_x", "publish_youtube",

@@ -48,6 +48,9 @@ class Settings:
     fetch_connect_timeout: float = 10.0
     fetch_read_timeout: float = 30.0
     fetch_deadline: float = 480.0  # whole download; below the ingest function's 540 s
+    # Templates (POST /v1/templates): when set, the web app at this base URL renders
+    # them (GET {base}/og/{slug}?config=<base64>) instead of this bundle's renderer.
+    og_render_base: str = ""
     tasks_service_account: str | None = None
     token_keys: str = ""  # "kid:base64key,…" (Secret Manager in production)
     token_key_id: str = ""
@@ -166,6 +169,7 @@ def _build_settings() -> Settings:
         fetch_connect_timeout=float(os.environ.get("SOKU_FETCH_CONNECT_TIMEOUT", 10)),
         fetch_read_timeout=float(os.environ.get("SOKU_FETCH_READ_TIMEOUT", 30)),
         fetch_deadline=float(os.environ.get("SOKU_FETCH_DEADLINE", 480)),
+        og_render_base=(os.environ.get("SOKU_OG_RENDER_BASE") or "").rstrip("/"),
         max_body_bytes=int(os.environ.get("SOKU_MAX_BODY_BYTES", 1024 * 1024)),
         admin_user_ids=admins,
         admin_ips=tuple(a.strip() for a in os.environ.get("SOKU_ADMIN_IPS", "").split(",") if a.strip()),

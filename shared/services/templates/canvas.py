@@ -1,0 +1,221 @@
+"""Drawing helpers shared by the templates: canvas sizes, colours, gradients,
+anti-aliased shapes, shadows and cover-fitted images.
+
+Pillow draws shapes without anti-aliasing, so every curved edge (rounded card,
+avatar circle, play button) is drawn into a mask at 4x and scaled down. Blurs
+run on a quarter-size copy and are scaled back up: a 60 px shadow blur on a
+1080x1920 canvas is then a few milliseconds instead of a few hundred.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+RGB = tuple[int, int, int]
+
+OG_SIZE = (1200, 630)
+SIZES: dict[str | None, tuple[int, int]] = {
+    None: OG_SIZE,  # Open Graph / link preview: what X, LinkedIn, Facebook show
+    "1:1": (1080, 1080),
+    "4:5": (1080, 1350),  # Instagram portrait
+    "9:16": (1080, 1920),  # stories, reels, shorts
+}
+SUPERSAMPLE = 4
+
+
+def size_for(ratio: str | None) -> tuple[int, int]:
+    return SIZES[ratio]
+
+
+def rgb(value: str) -> RGB:
+    value = value.lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def mix(a: RGB, b: RGB, t: float) -> RGB:
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
+
+
+def luminance(c: RGB) -> float:
+    def channel(v: int) -> float:
+        v = v / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(v) for v in c)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def readable_on(background: RGB) -> RGB:
+    """Near-black or white, whichever reads better on `background`."""
+    return (17, 24, 39) if luminance(background) > 0.45 else (255, 255, 255)
+
+
+def new_canvas(size: tuple[int, int], colour: RGB) -> Image.Image:
+    return Image.new("RGBA", size, colour + (255,))
+
+
+@functools.lru_cache(maxsize=8)
+def _diagonal_ramp(size: tuple[int, int]) -> Image.Image:
+    # 0 at the top-left corner, 255 at the bottom-right, computed small and scaled.
+    w, h = max(2, size[0] // 8), max(2, size[1] // 8)
+    ramp = Image.linear_gradient("L").resize((w + h, 1))
+    small = Image.new("L", (w, h))
+    small.putdata([ramp.getpixel((x + y, 0)) for y in range(h) for x in range(w)])
+    return small.resize(size, Image.BILINEAR)
+
+
+def gradient(size: tuple[int, int], start: RGB, end: RGB) -> Image.Image:
+    """A diagonal gradient, top-left `start` to bottom-right `end`."""
+    a = Image.new("RGBA", size, start + (255,))
+    b = Image.new("RGBA", size, end + (255,))
+    return Image.composite(b, a, _diagonal_ramp(size))
+
+
+@functools.lru_cache(maxsize=16)
+def _radial(diameter: int) -> Image.Image:
+    # Image.radial_gradient is 0 in the middle and reaches 255 only in the corners
+    # (181 at the edge midpoints): rescale so the glow fades to 0 at the circle.
+    ring = Image.radial_gradient("L").point(lambda v: max(0, 255 - v * 255 // 181))
+    return ring.resize((diameter, diameter), Image.BILINEAR)
+
+
+def glow(canvas: Image.Image, centre: tuple[float, float], radius: int, colour: RGB, strength: float) -> None:
+    """A soft round light, e.g. the accent colour bleeding into a dark background."""
+    mask = _radial(radius * 2).point(lambda v: int(v * v / 255 * strength))
+    blob = Image.new("RGBA", mask.size, colour + (0,))
+    blob.putalpha(mask)
+    paste_layer(canvas, blob, int(centre[0] - radius), int(centre[1] - radius))
+
+
+def vertical_fade(size: tuple[int, int], colour: RGB, top_alpha: int, bottom_alpha: int) -> Image.Image:
+    ramp = Image.linear_gradient("L").resize((1, 256)).point(
+        lambda v: int(top_alpha + (bottom_alpha - top_alpha) * v / 255))
+    layer = Image.new("RGBA", size, colour + (0,))
+    layer.putalpha(ramp.resize(size, Image.BILINEAR))
+    return layer
+
+
+def paste_layer(canvas: Image.Image, layer: Image.Image, left: int, top: int) -> None:
+    """alpha_composite clipped to the canvas (a layer may reach past the edges)."""
+    sx, sy = max(0, -left), max(0, -top)
+    right = min(layer.width, canvas.width - left)
+    bottom = min(layer.height, canvas.height - top)
+    if right > sx and bottom > sy:
+        canvas.alpha_composite(layer, (left + sx, top + sy), (sx, sy, right, bottom))
+
+
+def rounded_mask(size: tuple[int, int], radius: int) -> Image.Image:
+    """A filled rounded rectangle; only the four corners are drawn supersampled."""
+    w, h = size
+    radius = max(0, min(radius, w // 2, h // 2))
+    mask = Image.new("L", size, 255)
+    if radius:
+        disc = circle_mask(2 * radius)
+        mask.paste(disc.crop((0, 0, radius, radius)), (0, 0))
+        mask.paste(disc.crop((radius, 0, 2 * radius, radius)), (w - radius, 0))
+        mask.paste(disc.crop((0, radius, radius, 2 * radius)), (0, h - radius))
+        mask.paste(disc.crop((radius, radius, 2 * radius, 2 * radius)), (w - radius, h - radius))
+    return mask
+
+
+@functools.lru_cache(maxsize=32)
+def circle_mask(diameter: int) -> Image.Image:
+    s = SUPERSAMPLE
+    big = Image.new("L", (diameter * s, diameter * s), 0)
+    ImageDraw.Draw(big).ellipse((0, 0, big.width - 1, big.height - 1), fill=255)
+    return big.resize((diameter, diameter), Image.LANCZOS)
+
+
+def fill_shape(canvas: Image.Image, mask: Image.Image, left: int, top: int, colour: RGB, alpha: int = 255) -> None:
+    layer = Image.new("RGBA", mask.size, colour + (0,))
+    layer.putalpha(mask if alpha == 255 else mask.point(lambda v: v * alpha // 255))
+    paste_layer(canvas, layer, left, top)
+
+
+def drop_shadow(canvas: Image.Image, box: tuple[int, int, int, int], radius: int, blur: int,
+                alpha: int, offset: tuple[int, int] = (0, 0)) -> None:
+    """A soft shadow under the rounded rectangle `box`."""
+    left, top, right, bottom = box
+    margin = blur * 3
+    w, h = right - left + 2 * margin, bottom - top + 2 * margin
+    q = 4
+    small = Image.new("L", (max(1, w // q), max(1, h // q)), 0)
+    ImageDraw.Draw(small).rounded_rectangle(
+        (margin // q, margin // q, (w - margin) // q, (h - margin) // q), radius=max(1, radius // q), fill=alpha)
+    small = small.filter(ImageFilter.GaussianBlur(max(1, blur / q)))
+    layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    layer.putalpha(small.resize((w, h), Image.BILINEAR))
+    paste_layer(canvas, layer, left - margin + offset[0], top - margin + offset[1])
+
+
+def cover(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """Scale and centre-crop `image` to exactly `size` (CSS object-fit: cover)."""
+    return ImageOps.fit(image.convert("RGBA"), size, method=Image.LANCZOS, centering=(0.5, 0.4))
+
+
+def paste_rounded(canvas: Image.Image, image: Image.Image, box: tuple[int, int, int, int], radius: int) -> None:
+    left, top, right, bottom = box
+    fitted = cover(image, (right - left, bottom - top))
+    mask = rounded_mask(fitted.size, radius) if radius else None
+    if mask is not None:
+        alpha = fitted.getchannel("A")
+        fitted.putalpha(Image.composite(alpha, Image.new("L", alpha.size, 0), mask))
+    paste_layer(canvas, fitted, left, top)
+
+
+def paste_circle(canvas: Image.Image, image: Image.Image, left: int, top: int, diameter: int) -> None:
+    fitted = cover(image, (diameter, diameter))
+    mask = circle_mask(diameter)
+    alpha = fitted.getchannel("A")
+    fitted.putalpha(Image.composite(alpha, Image.new("L", alpha.size, 0), mask))
+    paste_layer(canvas, fitted, left, top)
+
+
+def play_button(canvas: Image.Image, centre: tuple[int, int], diameter: int, disc: RGB, glyph: RGB) -> None:
+    s = SUPERSAMPLE
+    d = diameter * s
+    big = Image.new("RGBA", (d, d), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(big)
+    draw.ellipse((0, 0, d - 1, d - 1), fill=disc + (235,))
+    # The triangle sits slightly right of centre so it looks centred.
+    r = d * 0.22
+    cx, cy = d * 0.53, d / 2
+    draw.polygon([(cx - r * 0.8, cy - r), (cx - r * 0.8, cy + r), (cx + r * 1.05, cy)], fill=glyph + (255,))
+    small = big.resize((diameter, diameter), Image.LANCZOS)
+    paste_layer(canvas, small, centre[0] - diameter // 2, centre[1] - diameter // 2)
+
+
+def pill(canvas: Image.Image, box: tuple[int, int, int, int], colour: RGB, alpha: int = 255) -> None:
+    left, top, right, bottom = box
+    mask = rounded_mask((right - left, bottom - top), (bottom - top) // 2)
+    fill_shape(canvas, mask, left, top, colour, alpha)
+
+
+# -- palettes -------------------------------------------------------------------------------
+
+class Palette:
+    """The colours of one card: a theme (dark or light) around one accent colour."""
+
+    def __init__(self, theme: str, accent: RGB) -> None:
+        self.theme = theme
+        self.accent = accent
+        self.on_accent = readable_on(accent)
+        if theme == "light":
+            self.background = (248, 247, 244)
+            self.surface = (255, 255, 255)
+            self.text = (17, 24, 39)
+            self.muted = (100, 108, 122)
+            self.line = (226, 228, 233)
+        else:
+            self.background = (11, 15, 26)
+            self.surface = (21, 27, 41)
+            self.text = (245, 247, 250)
+            self.muted = (148, 158, 176)
+            self.line = (44, 52, 70)
+
+    @classmethod
+    def of(cls, config, default_accent: str) -> "Palette":
+        return cls(config.theme, rgb(config.accentColor or default_accent))

@@ -1,0 +1,206 @@
+"""The Pillow renderer: every template at every size, text fitting, scripts and emoji.
+
+Each rendered PNG is decoded and checked: its size, that the text's ink lies
+inside the canvas (from the layout report, and from the pixels themselves),
+that a long title shrinks rather than overflowing, and that emoji and
+non-Latin scripts come out as glyphs, not the font's .notdef box.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageChops
+
+from devstack.template_samples import SAMPLES, images_for, local_config
+from shared.errors import NotFoundError, ValidationError
+from shared.services.templates import canvas, fonts, registry, text, typeset
+from shared.services.templates.renderer import render
+
+RATIOS = [None, "1:1", "4:5", "9:16"]
+EXPECTED = {None: (1200, 630), "1:1": (1080, 1080), "4:5": (1080, 1350), "9:16": (1080, 1920)}
+
+
+def decode(png: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    image.load()
+    return image.convert("RGB")
+
+
+def rendered(slug: str, config: dict, ratio: str | None = None):
+    template = registry.get(slug)
+    result = render(template, template.validate(local_config(config)), ratio, images_for(config))
+    return result, decode(result.png)
+
+
+@pytest.mark.parametrize("ratio", RATIOS, ids=lambda r: r or "og")
+@pytest.mark.parametrize("slug", list(SAMPLES))
+def test_every_template_renders_at_every_size_with_its_text_inside(slug, ratio):
+    result, image = rendered(slug, SAMPLES[slug], ratio)
+    assert image.size == EXPECTED[ratio] == (result.width, result.height)
+    assert len(result.png) > 10_000  # a designed card, not a blank canvas
+    assert result.drawn, "the template drew no text"
+    for name, drawn in result.drawn.items():
+        left, top, right, bottom = drawn.box
+        assert 0 <= left < right <= image.width and 0 <= top < bottom <= image.height, (name, drawn.box)
+        assert not drawn.truncated, f"{name} was cut although the sample text is short"
+        # The ink really is there: the area differs from a flat fill of its first pixel.
+        region = image.crop(drawn.box)
+        assert region.getextrema() != tuple((c, c) for c in region.getpixel((0, 0))), name
+
+
+def test_text_pixels_stay_inside_the_canvas_and_away_from_its_edges():
+    """The pixels that change when only the title changes are all well inside."""
+    base = {"title": "New Video!", "backgroundUrl": "sample:photo", "showPlayButton": False}
+    long = dict(base, title="An extraordinarily long video title that would run far past the edge of any "
+                            "thumbnail if it were not wrapped and shrunk to fit")
+    for ratio in (None, "9:16"):
+        _, short_image = rendered("videoThumbnail", base, ratio)
+        result, long_image = rendered("videoThumbnail", long, ratio)
+        changed = ImageChops.difference(short_image, long_image).convert("L").point(lambda v: 255 if v > 24 else 0)
+        left, top, right, bottom = changed.getbbox()
+        margin = 40 * image_unit(long_image)
+        assert left >= margin and right <= long_image.width - margin, (ratio, changed.getbbox())
+        assert top >= margin and bottom <= long_image.height - margin * 0.5, (ratio, changed.getbbox())
+        assert result.drawn["title"].lines >= 2
+
+
+def image_unit(image: Image.Image) -> float:
+    return image.width / 1080
+
+
+def test_a_long_headline_shrinks_instead_of_overflowing():
+    short = {"headline": "Launch day", "cta": "Read more", "date": "Nov 25"}
+    long = dict(short, headline="We rebuilt the whole publishing pipeline from scratch so that every post reaches "
+                                "every platform exactly once, on time, with its media, and told you when it did")
+    for ratio in (None, "1:1", "9:16"):
+        a, _ = rendered("announcement", short, ratio)
+        b, image = rendered("announcement", long, ratio)
+        assert b.drawn["headline"].size < a.drawn["headline"].size, ratio
+        assert not b.drawn["headline"].truncated
+        headline, cta = b.drawn["headline"].box, b.drawn["cta"].box
+        assert headline[3] < cta[1], "the headline ran into the button"
+        assert headline[2] <= image.width - 40 * image_unit(image)
+
+
+def test_text_too_long_for_the_smallest_size_ends_with_an_ellipsis():
+    block = text.fit("word " * 400, text.Style("sans", 400, 1.3), 600, 200, 60, 20)
+    assert block.truncated and block.size == 20
+    assert block.lines[-1].endswith(text.ELLIPSIS)
+    assert len(block.lines) * block.line_px <= 200 + 0.5
+    assert all(w <= 600 for w in block.widths)
+
+
+def test_a_word_wider_than_the_box_is_broken_only_at_the_smallest_size():
+    url = "https://example.com/" + "a" * 120
+    block = text.fit(url, text.Style("sans", 400), 400, 400, 48, 16)
+    assert block.size == 16 and len(block.lines) > 1
+    assert "".join(block.lines) == url
+    assert all(w <= 400 for w in block.widths)
+
+
+# -- scripts and emoji --------------------------------------------------------------------
+
+def _ink(snippet: str, size: int = 64) -> Image.Image:
+    style = text.Style("sans", 400)
+    block = text.fit(snippet, style, 1000, 200, size, size, max_lines=1)
+    layer, _ = typeset.render_block(block, 1000, "left", (0, 0, 0, 255))
+    white = Image.new("RGBA", layer.size, (255, 255, 255, 255))
+    white.alpha_composite(layer)
+    return white.convert("RGB")
+
+
+TOFU = "\u0378"  # an unassigned code point: no font has it, so it is drawn as .notdef
+
+
+def test_the_tofu_reference_really_is_the_notdef_box():
+    assert not any(fonts.covers(face, ord(TOFU)) for face in fonts.FACES)
+    assert _ink(TOFU).getbbox() is not None  # .notdef is drawn, which is what we compare against
+
+
+@pytest.mark.parametrize("snippet, face", [
+    ("مرحبا", "arabic"), ("नमस्ते", "devanagari"), ("Привет", "inter"), ("Γειά σου", "inter"),
+    ("\U0001F680", "emoji"), ("\U0001F469\U0001F3FD\u200D\U0001F4BB", "emoji"), ("\U0001F1EF\U0001F1F5", "emoji"),
+])
+def test_scripts_and_emoji_are_drawn_as_glyphs_not_tofu(snippet, face):
+    runs = text.segment(snippet, fonts.CHAINS["sans"])
+    assert [r.face for r in runs] == [face], runs
+    drawn = _ink(snippet)
+    tofu = _ink(TOFU * len(runs[0].text))
+    assert ImageChops.difference(drawn, tofu).getbbox() is not None
+    # Each glyph is drawn once, not as one .notdef box per character: compare single characters too.
+    one_tofu = _ink(TOFU).crop(_ink(TOFU).getbbox())
+    ink = drawn.crop(drawn.convert("L").point(lambda v: 255 if v < 250 else 0).getbbox())
+    assert ink.size != one_tofu.size or ImageChops.difference(ink, one_tofu).getbbox() is not None
+
+
+def test_emoji_are_in_colour():
+    data = _ink("\U0001F680\U0001F389").tobytes()
+    saturated = sum(1 for i in range(0, len(data), 3) if max(data[i:i + 3]) - min(data[i:i + 3]) > 80)
+    assert saturated > 500
+
+
+def test_a_zwj_sequence_is_one_emoji_not_its_parts():
+    family = "\U0001F469\U0001F3FD\u200D\U0001F4BB"  # woman technologist, medium skin tone
+    assert text._emoji_count(family) == 1
+    one, parts = _ink(family), _ink("\U0001F469\U0001F3FD\U0001F4BB")
+    width = lambda im: im.convert("L").point(lambda v: 255 if v < 250 else 0).getbbox()[2]  # noqa: E731
+    assert width(one) < width(parts) * 0.7
+
+
+def test_mixed_line_segments_into_runs_per_font():
+    runs = text.segment("Hi 👋🏽 مرحبا بالعالم and नमस्ते!", fonts.CHAINS["sans"])
+    faces = [r.face for r in runs]
+    assert faces[:5] == ["inter", "emoji", "inter", "arabic", "inter"] and "devanagari" in faces, runs
+    assert runs[3].text == "مرحبا بالعالم"  # one run: raqm orders the phrase right to left
+
+
+def test_the_cmap_reader_knows_what_each_font_holds():
+    assert fonts.covers("inter", ord("A")) and fonts.covers("inter", ord("Ж"))
+    assert not fonts.covers("inter", 0x0627) and fonts.covers("arabic", 0x0627)
+    assert fonts.covers("devanagari", 0x0915) and fonts.covers("emoji", 0x1F680)
+    assert not fonts.covers("emoji", ord("A"))
+
+
+# -- configs ---------------------------------------------------------------------------------
+
+def test_unknown_slug_lists_the_available_ones():
+    with pytest.raises(NotFoundError) as caught:
+        registry.get("nope")
+    assert caught.value.details["available"] == ["tweetImage", "videoThumbnail", "quoteCard", "announcement"]
+
+
+@pytest.mark.parametrize("config, field, code", [
+    ({"content": "hi", "titel": "typo"}, "body.config.titel", "unrecognized_keys"),
+    ({"content": "hi", "accentColor": "blue"}, "body.config.accentColor", "invalid_string"),
+    ({"content": "hi", "avatarUrl": "not a url"}, "body.config.avatarUrl", "invalid_string"),
+    ({"content": "x" * 1001}, "body.config.content", "too_big"),
+    ({"content": "hi", "theme": "sepia"}, "body.config.theme", "invalid_enum_value"),
+])
+def test_config_errors_name_the_field(config, field, code):
+    with pytest.raises(ValidationError) as caught:
+        registry.get("tweetImage").validate(config)
+    assert {(d["field"], d["code"]) for d in caught.value.details} == {(field, code)}
+
+
+def test_an_image_given_two_ways_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        registry.get("tweetImage").validate({"content": "hi", "avatarUrl": "https://a.example/x.png",
+                                              "avatarMediaId": "m1"})
+    assert "not both" in caught.value.details[0]["message"]
+
+
+def test_listing_describes_fields_for_forms():
+    infos = {info.slug: info for info in registry.describe()}
+    fields = {f.key: f for f in infos["videoThumbnail"].fields}
+    assert fields["title"].required and fields["title"].maxLength == 200
+    assert fields["accentColor"].type == "color" and fields["backgroundMediaId"].type == "mediaId"
+    assert fields["theme"].choices == ["dark", "light"] and fields["theme"].default == "dark"
+    assert [s.aspectRatio for s in infos["tweetImage"].sizes] == [None, "1:1", "4:5", "9:16"]
+
+
+def test_palette_picks_readable_text_on_the_accent():
+    assert canvas.readable_on((255, 230, 0)) == (17, 24, 39)
+    assert canvas.readable_on((30, 30, 120)) == (255, 255, 255)
