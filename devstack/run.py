@@ -72,7 +72,7 @@ def main() -> int:
             # Platform tokens are sealed with a key made for this run (data is in memory too).
             "SOKU_TOKEN_KEYS": f"local:{generate_key()}",
             "SOKU_TOKEN_KEY_ID": "local",
-        } | sandboxes.env)
+        } | sandboxes.env_for_local_run(dict(os.environ)))
         from devstack.gateway import Gateway, build_app, discover_functions
         from devstack.id_tokens import emulator_id_token
         from devstack.provision import provision

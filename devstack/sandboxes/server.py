@@ -19,6 +19,7 @@ from devstack.sandboxes import youtube
 from devstack.sandboxes import instagram
 from devstack.sandboxes import snapchat
 from devstack.sandboxes import tiktok
+from devstack.sandboxes import openai_audio
 from devstack.sandboxes.core import SandboxState, control_blueprint
 
 
@@ -40,6 +41,7 @@ class Sandboxes:
         self.state = SandboxState()
         app = flask.Flask("soku-sandboxes")
         app.register_blueprint(control_blueprint(self.state))
+        app.register_blueprint(openai_audio.blueprint(self.state))
         app.register_blueprint(x.blueprint(self.state, self.base_url))
         app.register_blueprint(linkedin.blueprint(self.state, self.base_url))
         app.register_blueprint(threads.blueprint(self.state, self.base_url))
@@ -55,7 +57,7 @@ class Sandboxes:
     @property
     def env(self) -> dict[str, str]:
         base = self.base_url
-        return {
+        return self.openai_env | {
             "SOKU_X_API_BASE": f"{base}/x",
             "SOKU_X_OAUTH_BASE": f"{base}/x",
             "SOKU_X_WEB_BASE": f"{base}/x/web",
@@ -86,6 +88,18 @@ class Sandboxes:
             "SOKU_TIKTOK_CLIENT_ID": tiktok.CLIENT_KEY,
             "SOKU_TIKTOK_CLIENT_SECRET": tiktok.CLIENT_SECRET,
         }
+
+    @property
+    def openai_env(self) -> dict[str, str]:
+        """The transcription client's settings, pointed at the OpenAI audio sandbox."""
+        return {"SOKU_OPENAI_BASE_URL": f"{self.base_url}/openai/v1", "OPENAI_API_KEY": openai_audio.API_KEY}
+
+    def env_for_local_run(self, environ: dict[str, str]) -> dict[str, str]:
+        """`make run`: like `env`, except that a real OPENAI_API_KEY in the environment keeps
+        transcription on OpenAI itself (tests always use the sandbox)."""
+        if environ.get("OPENAI_API_KEY"):
+            return {name: value for name, value in self.env.items() if name not in self.openai_env}
+        return self.env
 
     def start(self) -> "Sandboxes":
         self.thread.start()
