@@ -7,6 +7,7 @@ rewrites; task-queue and scheduled functions are private.
 
 from functions.account import account
 from functions.api_keys import api_keys
+from functions.credits import credits
 from functions.health import health
 from functions.media import media, media_files
 from functions.not_found import not_found
@@ -24,6 +25,7 @@ from functions.publishers import (
     publish_youtube,
 )
 from functions.scheduler import sweep_scheduled_posts
+from functions.transcribe import transcribe
 from functions.templates import templates
 from functions.webhooks import deliver_webhook, webhooks
 
@@ -31,6 +33,7 @@ __all__ = [
     "account", "api_keys", "health", "not_found", "posts",
     "media", "media_files", "openapi", "templates",
     "orchestrate_post", "sweep_scheduled_posts", "webhooks", "deliver_webhook",
+    "transcribe", "credits",
     "publish_facebook", "publish_instagram", "publish_linkedin", "publish_snapchat",
     "publish_threads", "publish_tiktok", "publish_x", "publish_youtube",
 ]

@@ -57,6 +57,15 @@ class Settings:
     # Platform API hosts: configuration, so tests and the local stack use sandboxes.
     platform_hosts: dict = field(default_factory=dict)
     linkedin_version: str = "202601"
+    # AI transcription (shared/services/transcription): the OpenAI base URL and key are
+    # configuration, so the local stack and tests use the OpenAI-compatible sandbox.
+    openai_api_key: str = ""  # OPENAI_API_KEY (Secret Manager in production)
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_timeout: float = 600.0  # per upload; a 20-minute part can take minutes upstream
+    openai_max_retries: int = 2  # the client's own retries (429, 5xx, connection) before 502
+    # Parts sent upstream stay under OpenAI's 25 MB upload limit (lowered in tests).
+    transcribe_max_upload_bytes: int = 24_000_000
+    transcribe_max_part_seconds: float = 1200.0
     # OAuth client credentials per platform (Secret Manager in production).
     platform_client_ids: dict = field(default_factory=dict)
     platform_client_secrets: dict = field(default_factory=dict)
@@ -157,6 +166,13 @@ def _build_settings() -> Settings:
         token_key_id=os.environ.get("SOKU_TOKEN_KEY_ID", ""),
         platform_hosts=_platform_hosts(),
         linkedin_version=os.environ.get("SOKU_LINKEDIN_VERSION", "202601"),
+        openai_api_key=os.environ.get("OPENAI_API_KEY", ""),
+        openai_base_url=(os.environ.get("SOKU_OPENAI_BASE_URL") or os.environ.get("OPENAI_BASE_URL")
+                         or "https://api.openai.com/v1").rstrip("/"),
+        openai_timeout=float(os.environ.get("SOKU_OPENAI_TIMEOUT", 600)),
+        openai_max_retries=int(os.environ.get("SOKU_OPENAI_MAX_RETRIES", 2)),
+        transcribe_max_upload_bytes=int(os.environ.get("SOKU_TRANSCRIBE_MAX_UPLOAD_BYTES", 24_000_000)),
+        transcribe_max_part_seconds=float(os.environ.get("SOKU_TRANSCRIBE_MAX_PART_SECONDS", 1200)),
         platform_client_ids=_per_platform("CLIENT_ID"),
         platform_client_secrets=_per_platform("CLIENT_SECRET"),
         media_bucket=os.environ.get("MEDIA_BUCKET") or f"{project_id}.firebasestorage.app",
