@@ -22,6 +22,10 @@ bench-posts: tools
 bench-publish: tools
 	$(VENV)/bin/python -m bench.publish_bench
 
+.PHONY: bench-transcribe
+bench-transcribe: tools
+	$(VENV)/bin/python -m bench.transcribe_bench
+
 bench-media: tools
 	$(VENV)/bin/python -m bench.media_bench
 
