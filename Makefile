@@ -7,7 +7,7 @@ TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz
-.PHONY: samples
+.PHONY: samples bench-templates
 
 run: tools
 	$(VENV)/bin/python -m devstack.run
@@ -32,6 +32,15 @@ bench-media: tools
 # Renders every template at every size into samples/templates/ (git-ignored) to look at.
 samples: deps
 	$(VENV)/bin/python -m devstack.template_samples
+
+# Render times per template and size, next to satori + resvg (the npm packages behind
+# the spec's /og routes), installed only here, from bench/og's own lockfile.
+bench-templates: deps bench/og/node_modules/.installed
+	$(VENV)/bin/python -m bench.templates_bench
+
+bench/og/node_modules/.installed: bench/og/package.json bench/og/package-lock.json
+	cd bench/og && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # The checked-in OpenAPI document, regenerated from the routes and models (a test
 # fails while it is out of date).
