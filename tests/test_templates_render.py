@@ -85,6 +85,33 @@ def test_a_long_headline_shrinks_instead_of_overflowing():
         assert headline[2] <= image.width - 40 * image_unit(image)
 
 
+def _largest_size_by_brute_force(snippet: str, style: text.Style, width: int, height: int, top: int, bottom: int):
+    paragraphs = text._paragraph_words(snippet)
+    for size in range(top, bottom - 1, -1):
+        exact = lambda w, size=size: text.text_width(w, style, size)  # noqa: E731
+        lines = text._wrap(paragraphs, exact, exact(" "), width)
+        if lines and len(lines) * size * style.line_height <= height + 0.5:
+            return size
+    return bottom
+
+
+@pytest.mark.parametrize("snippet", [
+    "We just launched our new product and it is the best thing we ever made",
+    "أطلقنا منتجنا الجديد اليوم 🚀",
+    "नमस्ते दुनिया, यह हमारा नया उत्पाद है",
+    "Hi 👋🏽 مرحبا بالعالم and नमस्ते — Привет!",
+])
+def test_fit_finds_the_largest_size_that_fits(snippet):
+    """The estimate-then-verify search lands where measuring every size exactly would."""
+    style = text.Style("sans", 800, 1.1)
+    for width, height in ((1056, 141), (700, 400), (400, 600)):
+        block = text.fit(snippet, style, width, height, 120, 20)
+        best = _largest_size_by_brute_force(snippet, style, width, height, 120, 20)
+        assert best - 2 <= block.size <= best + 1, (width, height, block.size, best)
+        assert all(w <= width + 0.5 for w in block.widths)
+        assert block.height <= height + 0.5 and not block.truncated
+
+
 def test_text_too_long_for_the_smallest_size_ends_with_an_ellipsis():
     block = text.fit("word " * 400, text.Style("sans", 400, 1.3), 600, 200, 60, 20)
     assert block.truncated and block.size == 20

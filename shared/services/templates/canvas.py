@@ -54,7 +54,9 @@ def readable_on(background: RGB) -> RGB:
 
 
 def new_canvas(size: tuple[int, int], colour: RGB) -> Image.Image:
-    return Image.new("RGBA", size, colour + (255,))
+    # Opaque RGB: compositing a layer onto an opaque canvas is a masked paste,
+    # ~2x cheaper than alpha_composite on RGBA, and the PNG needs no alpha anyway.
+    return Image.new("RGB", size, colour)
 
 
 @functools.lru_cache(maxsize=8)
@@ -69,8 +71,8 @@ def _diagonal_ramp(size: tuple[int, int]) -> Image.Image:
 
 def gradient(size: tuple[int, int], start: RGB, end: RGB) -> Image.Image:
     """A diagonal gradient, top-left `start` to bottom-right `end`."""
-    a = Image.new("RGBA", size, start + (255,))
-    b = Image.new("RGBA", size, end + (255,))
+    a = Image.new("RGB", size, start)
+    b = Image.new("RGB", size, end)
     return Image.composite(b, a, _diagonal_ramp(size))
 
 
@@ -85,26 +87,50 @@ def _radial(diameter: int) -> Image.Image:
 def glow(canvas: Image.Image, centre: tuple[float, float], radius: int, colour: RGB, strength: float) -> None:
     """A soft round light, e.g. the accent colour bleeding into a dark background."""
     mask = _radial(radius * 2).point(lambda v: int(v * v / 255 * strength))
-    blob = Image.new("RGBA", mask.size, colour + (0,))
-    blob.putalpha(mask)
-    paste_layer(canvas, blob, int(centre[0] - radius), int(centre[1] - radius))
+    paste_colour(canvas, colour, mask, int(centre[0] - radius), int(centre[1] - radius))
 
 
-def vertical_fade(size: tuple[int, int], colour: RGB, top_alpha: int, bottom_alpha: int) -> Image.Image:
-    ramp = Image.linear_gradient("L").resize((1, 256)).point(
-        lambda v: int(top_alpha + (bottom_alpha - top_alpha) * v / 255))
-    layer = Image.new("RGBA", size, colour + (0,))
-    layer.putalpha(ramp.resize(size, Image.BILINEAR))
-    return layer
+def vertical_fade(canvas: Image.Image, colour: RGB, top_alpha: int, bottom_alpha: int) -> None:
+    """Lay `colour` over the canvas, from `top_alpha` at the top to `bottom_alpha` at the bottom."""
+    ramp = Image.linear_gradient("L").point(lambda v: int(top_alpha + (bottom_alpha - top_alpha) * v / 255))
+    paste_colour(canvas, colour, ramp.resize(canvas.size, Image.BILINEAR), 0, 0)
+
+
+def _clip(canvas: Image.Image, size: tuple[int, int], left: int, top: int):
+    """The part of a `size` layer at (left, top) that lies on the canvas: (source box, destination)."""
+    sx, sy = max(0, -left), max(0, -top)
+    right, bottom = min(size[0], canvas.width - left), min(size[1], canvas.height - top)
+    if right <= sx or bottom <= sy:
+        return None
+    return (sx, sy, right, bottom), (left + sx, top + sy)
 
 
 def paste_layer(canvas: Image.Image, layer: Image.Image, left: int, top: int) -> None:
-    """alpha_composite clipped to the canvas (a layer may reach past the edges)."""
-    sx, sy = max(0, -left), max(0, -top)
-    right = min(layer.width, canvas.width - left)
-    bottom = min(layer.height, canvas.height - top)
-    if right > sx and bottom > sy:
-        canvas.alpha_composite(layer, (left + sx, top + sy), (sx, sy, right, bottom))
+    """Composite an RGBA layer over the canvas, clipped to it (a layer may reach past the edges)."""
+    clipped = _clip(canvas, layer.size, left, top)
+    if clipped is None:
+        return
+    box, dest = clipped
+    if canvas.mode == "RGBA":
+        canvas.alpha_composite(layer, dest, box)
+    else:  # opaque canvas: "over" is a paste through the layer's alpha
+        part = layer.crop(box) if box != (0, 0, *layer.size) else layer
+        canvas.paste(part.convert("RGB"), dest, part.getchannel("A"))
+
+
+def paste_colour(canvas: Image.Image, colour: RGB, mask: Image.Image, left: int, top: int) -> None:
+    """Paint `colour` through an L mask (coverage) onto the canvas, clipped."""
+    clipped = _clip(canvas, mask.size, left, top)
+    if clipped is None:
+        return
+    (sx, sy, right, bottom), (dx, dy) = clipped
+    part = mask.crop((sx, sy, right, bottom)) if (sx, sy, right, bottom) != (0, 0, *mask.size) else mask
+    if canvas.mode == "RGBA":
+        layer = Image.new("RGBA", part.size, colour + (0,))
+        layer.putalpha(part)
+        canvas.alpha_composite(layer, (dx, dy))
+    else:
+        canvas.paste(colour, (dx, dy, dx + part.width, dy + part.height), part)
 
 
 def rounded_mask(size: tuple[int, int], radius: int) -> Image.Image:
@@ -130,9 +156,7 @@ def circle_mask(diameter: int) -> Image.Image:
 
 
 def fill_shape(canvas: Image.Image, mask: Image.Image, left: int, top: int, colour: RGB, alpha: int = 255) -> None:
-    layer = Image.new("RGBA", mask.size, colour + (0,))
-    layer.putalpha(mask if alpha == 255 else mask.point(lambda v: v * alpha // 255))
-    paste_layer(canvas, layer, left, top)
+    paste_colour(canvas, colour, mask if alpha == 255 else mask.point(lambda v: v * alpha // 255), left, top)
 
 
 def drop_shadow(canvas: Image.Image, box: tuple[int, int, int, int], radius: int, blur: int,
@@ -146,9 +170,8 @@ def drop_shadow(canvas: Image.Image, box: tuple[int, int, int, int], radius: int
     ImageDraw.Draw(small).rounded_rectangle(
         (margin // q, margin // q, (w - margin) // q, (h - margin) // q), radius=max(1, radius // q), fill=alpha)
     small = small.filter(ImageFilter.GaussianBlur(max(1, blur / q)))
-    layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
-    layer.putalpha(small.resize((w, h), Image.BILINEAR))
-    paste_layer(canvas, layer, left - margin + offset[0], top - margin + offset[1])
+    paste_colour(canvas, (0, 0, 0), small.resize((w, h), Image.BILINEAR), left - margin + offset[0],
+                 top - margin + offset[1])
 
 
 def cover(image: Image.Image, size: tuple[int, int]) -> Image.Image:

@@ -45,6 +45,6 @@ def render(template: Template, config, ratio: str | None, images: dict[str, Imag
         scene = Scene(image=cv.new_canvas(size, (0, 0, 0)), config=config, images=images or {})
         template.draw(scene)
         out = io.BytesIO()
-        scene.image.convert("RGB").save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+        scene.image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
     return RenderResult(png=out.getvalue(), width=size[0], height=size[1], drawn=scene.drawn,
                         seconds=time.perf_counter() - started)

@@ -301,7 +301,7 @@ def fit(text: str, style: Style, max_width: float, max_height: float, max_size: 
         return lines if len(lines) * size * style.line_height <= max_height + 0.5 else None
 
     verified: Block | None = None
-    for _ in range(3):
+    for _ in range(4):
         lo, hi, best = min_size, max_size, None
         while lo <= hi:
             mid = (lo + hi) // 2
@@ -314,16 +314,18 @@ def fit(text: str, style: Style, max_width: float, max_height: float, max_size: 
             break
         size, lines = best
         widths = [text_width(line, style, size) for line in lines]
-        if max((w / max_width for w in widths), default=0.0) <= 1.0 + 0.5 / max_width:
-            if verified is None or size > verified.size:
-                verified = _block(lines, widths, size, style)
-        # How far the estimates were off on these lines; search again with that known.
+        overflow = max((w / max_width for w in widths), default=0.0)
+        if overflow > 1.0 + 0.5 / max_width:
+            correction *= overflow * 1.002  # estimates ran short: search again, stricter
+            continue
+        if verified is None or size > verified.size:
+            verified = _block(lines, widths, size, style)
+        # Estimates that ran long may have cost size: search again with them corrected.
         k = size / REF * correction
-        ratios = [w / (estimate_ref(line, style) * k) for line, w in zip(lines, widths) if line]
-        ratio = max(ratios, default=1.0)
-        if 0.99 <= ratio <= 1.0 or (verified is not None and ratio > 1.0):
+        ratio = max((w / (estimate_ref(line, style) * k) for line, w in zip(lines, widths) if line), default=1.0)
+        if ratio >= 0.99:
             break
-        correction *= ratio * (1.002 if ratio > 1 else 1.0)
+        correction *= ratio
     if verified is not None:
         return verified
     return _truncated(paragraphs, style, max_width, max_height, min_size, max_lines)

@@ -71,11 +71,11 @@ def draw(scene: Scene) -> None:
     if config.title:
         share = 0.45 if config.content else 1.0
         title = scene.fit(config.title, Style("sans", 800, 1.12), inner_w, text_h * share,
-                          (92 if tall else 74 if scene.portrait else 62) * u, 26 * u, max_lines=3 if config.content else None)
+                          (92 if tall else 80 if h >= w else 62) * u, 26 * u, max_lines=3 if config.content else None)
     if config.content:
         left = text_h - (title.height + block_gap if title else 0)
         content = scene.fit(config.content, Style("sans", 400, 1.32), inner_w, left,
-                            (60 if tall else 50 if scene.portrait else 42) * u, 20 * u)
+                            (60 if tall else 52 if h >= w else 42) * u, 20 * u)
     used = (title.height if title else 0) + (content.height if content else 0) + (block_gap if title and content else 0)
     card_h = round(2 * pad + avatar + header_gap + used + footer_h)
     top = (h - card_h) // 2

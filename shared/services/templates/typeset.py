@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageDraw, ImageFilter
 
 from shared.services.templates import fonts
-from shared.services.templates.canvas import paste_layer
+from shared.services.templates.canvas import paste_colour, paste_layer
 from shared.services.templates.text import EMOJI_SCALE, Block, run_width, segment
 
 
@@ -90,9 +90,8 @@ def draw_block(canvas: Image.Image, block: Block, x: float, y: float, width: flo
     alpha = layer.getchannel("A")
     if shadow is not None:
         soft = alpha.filter(ImageFilter.GaussianBlur(shadow_blur)) if shadow_blur else alpha
-        shade = Image.new("RGBA", layer.size, shadow[:3] + (0,))
-        shade.putalpha(soft.point(lambda v: v * shadow[3] // 255))
-        paste_layer(canvas, shade, left + shadow_offset[0], top + shadow_offset[1])
+        paste_colour(canvas, shadow[:3], soft.point(lambda v: v * shadow[3] // 255),
+                     left + shadow_offset[0], top + shadow_offset[1])
     paste_layer(canvas, layer, left, top)
     ink = alpha.getbbox() or (pad, pad, pad, pad)
     return Drawn(box=(left + ink[0], top + ink[1], left + ink[2], top + ink[3]), size=block.size,

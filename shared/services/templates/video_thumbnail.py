@@ -21,13 +21,13 @@ def _background(scene: Scene, pal: cv.Palette) -> None:
     photo = scene.images.get("background")
     if photo is not None:
         scene.image.paste(cv.cover(photo, (w, h)))
-        cv.paste_layer(scene.image, cv.vertical_fade((w, h), (0, 0, 0), 40, 235), 0, 0)
+        cv.vertical_fade(scene.image, (0, 0, 0), 40, 235)
         return
     dark = (10, 10, 18) if pal.theme == "dark" else cv.mix(pal.accent, (255, 255, 255), 0.15)
     scene.image.paste(cv.gradient((w, h), cv.mix(pal.accent, dark, 0.25), dark))
     cv.glow(scene.image, (w * 0.85, h * 0.2), int(max(w, h) * 0.55), cv.mix(pal.accent, (255, 200, 120), 0.35), 0.7)
     cv.glow(scene.image, (w * 0.1, h * 0.1), int(max(w, h) * 0.35), pal.accent, 0.5)
-    cv.paste_layer(scene.image, cv.vertical_fade((w, h), (0, 0, 0), 0, 170), 0, 0)
+    cv.vertical_fade(scene.image, (0, 0, 0), 0, 170)
 
 
 def draw(scene: Scene) -> None:
