@@ -231,3 +231,13 @@ def test_listing_describes_fields_for_forms():
 def test_palette_picks_readable_text_on_the_accent():
     assert canvas.readable_on((255, 230, 0)) == (17, 24, 39)
     assert canvas.readable_on((30, 30, 120)) == (255, 255, 255)
+
+
+@pytest.mark.parametrize("snippet", ["\u200d\u200d\u200d", "\U000E0001", "\u200b", "\ufe0f", "a\u0000b", "x" * 1000,
+                                     "\u202e reversed", "\u0301\u0301 marks"])
+def test_odd_text_renders_instead_of_crashing(snippet):
+    """Invisible-only, control and unbroken text: a card (a 500 before zero widths were guarded)."""
+    result, image = rendered("tweetImage", {"title": snippet[:200], "content": snippet})
+    assert image.size == (1200, 630)
+    for drawn in result.drawn.values():
+        assert 0 <= drawn.box[0] <= drawn.box[2] <= image.width and 0 <= drawn.box[1] <= drawn.box[3] <= image.height

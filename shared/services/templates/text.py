@@ -1,4 +1,4 @@
-"""Text: split into font runs, wrap, shrink to fit a box, and draw.
+"""Text: split into font runs, wrap, and shrink to fit a box.
 
 - **Runs.** Each character is set in the first face of its style's chain that
   holds it (fonts.py); emoji sequences (ZWJ sequences, flags, keycaps, skin
@@ -8,9 +8,10 @@
 - **Fit.** `fit()` wraps at spaces (a word wider than the box is broken by
   characters) and finds the largest size in [min, max] at which the text fits
   the box and the line limit. Widths scale almost linearly with size, so it
-  measures every word once, binary-searches on scaled widths, then verifies
-  with real measurements at the chosen size. If nothing fits at the minimum
-  size the last line ends with an ellipsis (`truncated`).
+  estimates every word once, binary-searches on scaled estimates, then
+  verifies the pick with shaped widths, correcting the estimate and searching
+  again when it was off. If nothing fits at the minimum size the last line
+  ends with an ellipsis (`truncated`).
 
 Drawing a fitted block is typeset.py.
 """
@@ -314,7 +315,7 @@ def fit(text: str, style: Style, max_width: float, max_height: float, max_size: 
             break
         size, lines = best
         widths = [text_width(line, style, size) for line in lines]
-        overflow = max((w / max_width for w in widths), default=0.0)
+        overflow = max((w / max_width for w in widths), default=0.0) if max_width > 0 else 0.0
         if overflow > 1.0 + 0.5 / max_width:
             correction *= overflow * 1.002  # estimates ran short: search again, stricter
             continue
@@ -322,7 +323,8 @@ def fit(text: str, style: Style, max_width: float, max_height: float, max_size: 
             verified = _block(lines, widths, size, style)
         # Estimates that ran long may have cost size: search again with them corrected.
         k = size / REF * correction
-        ratio = max((w / (estimate_ref(line, style) * k) for line, w in zip(lines, widths) if line), default=1.0)
+        estimates = [(w, estimate_ref(line, style) * k) for line, w in zip(lines, widths)]
+        ratio = max((w / e for w, e in estimates if e > 0), default=1.0)
         if ratio >= 0.99:
             break
         correction *= ratio
