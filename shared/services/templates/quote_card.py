@@ -43,9 +43,9 @@ def draw(scene: Scene) -> None:
     quote_top = mark_top + mark_size * 0.62
     room = h - margin - footer_h - (48 * u if footer_h else 0) - quote_top
     quote = scene.fit(config.quote, Style("serif", 400, 1.18), inner_w, room,
-                      (104 if scene.portrait else 76) * u, 30 * u)
+                      (104 if scene.portrait else 96 if h == w else 76) * u, 30 * u)
     # Short quotes sit in the middle of the room rather than under the mark.
-    quote_y = quote_top + max(0.0, (room - quote.height) * (0.45 if scene.portrait else 0.3))
+    quote_y = quote_top + max(0.0, (room - quote.height) * (0.45 if h >= w else 0.3))
     scene.draw("quote", quote, margin, quote_y, inner_w, fill=pal.text)
 
     if footer_h:
