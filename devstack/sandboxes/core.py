@@ -51,6 +51,9 @@ class SandboxState:
             self.revoked: set[tuple[str, str]] = set()
             self.calls: list[tuple[str, str]] = []
             self.counter = 1000
+            # The connect flow (devstack/sandboxes/oauth.py): authorization codes, revocations, and
+            # the Pages / Instagram accounts each sandbox Meta user manages.
+            self.oauth: dict[str, Any] = {"codes": {}, "revocations": [], "pages": {}}
 
     def next_id(self) -> str:
         with self.lock:
@@ -129,6 +132,11 @@ def control_blueprint(state: SandboxState) -> flask.Blueprint:
         with state.lock:
             found = [p for p in state.posts if platform in (None, p["platform"])]
         return {"posts": found}
+
+    @bp.get("/__sandbox/oauth/revocations")
+    def revocations():
+        with state.lock:
+            return {"revocations": list(state.oauth["revocations"])}
 
     @bp.get("/__sandbox/calls")
     def calls():

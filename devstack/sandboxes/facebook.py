@@ -11,6 +11,14 @@ the long-lived *user* token it derives from is `sbx-rt.facebook.<page>…`
 (the sandbox's user manages exactly one Page, its subject). Errors use the
 Graph envelope `{"error": {message, type, code, error_subcode, fbtrace_id}}`.
 
+The connect flow (Facebook Login): the dialog at `/facebook/web/{version}/dialog/oauth`
+(devstack/sandboxes/oauth.py), the code exchange on `/{version}/oauth/access_token`
+(a user token), `GET /me`, `GET /me/accounts` (the Pages that user manages,
+`sandbox_pages` of them, default 2, ids `<user>-page<n>`, each with its Page
+token) and `DELETE /me/permissions` (revokes the user and their Pages). A user
+token may read the token of any Page it manages; without a connect flow the
+user manages exactly one Page, its subject.
+
 Faults (`state.take_fault("facebook", op)`), op per call: `token` (exchange and
 Page-token read), `upload_session`, `upload` (a `server_error` with
 `params.after_bytes` keeps that many bytes, like a dropped connection),
@@ -31,6 +39,7 @@ import flask
 import httpx
 from markupsafe import escape
 
+from devstack.sandboxes import oauth
 from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked, mint_tokens
 
 PLATFORM = "facebook"
@@ -204,6 +213,65 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
                                  permalink=path if relative else f"{web}{path}", **extra)
 
     # -- authorization -----------------------------------------------------------------
+    def managed_pages(user: str | None) -> list[dict[str, Any]]:
+        with state.lock:
+            return list(state.oauth["pages"].get((PLATFORM, user), []))
+
+    @bp.get("/web/<version>/dialog/oauth")
+    def dialog(version: str):
+        return oauth.consent(state, PLATFORM, APP_ID)
+
+    def exchange_code(args) -> flask.Response | dict:
+        if args.get("client_id") != APP_ID:
+            return graph_error(400, 101, "Error validating application. Invalid application ID.")
+        if args.get("client_secret") != APP_SECRET:
+            return graph_error(400, 1, "Error validating client secret.")
+        grant, why = oauth.redeem(state, PLATFORM, args.get("code"), client_id=args.get("client_id"),
+                                  redirect_uri=args.get("redirect_uri"))
+        if grant is None:
+            return graph_error(400, 100, f"Error validating verification code. {why}", subcode=36007)
+        user = grant["subject"]
+        count = int(grant["options"].get("sandbox_pages") or 2)
+        pages = [{"id": f"{user}-page{n}", "name": f"Sandbox Page {n} of {user}"} for n in range(1, count + 1)]
+        with state.lock:
+            state.oauth["pages"][(PLATFORM, user)] = pages
+            for page in pages:
+                state.revoked.discard((PLATFORM, page["id"]))
+        return {"access_token": f"sbx-rt.{PLATFORM}.{user}.{secrets.token_hex(6)}", "token_type": "bearer",
+                "expires_in": 3600}
+
+    @bp.get("/<version>/me")
+    def me(version: str):
+        who = user_subject()
+        if who is None:
+            return auth_error(raw_token())
+        return {"id": who, "name": f"Sandbox user {who}"}
+
+    @bp.get("/<version>/me/accounts")
+    def me_accounts(version: str):
+        _, faulted = fault_response("token")
+        if faulted is not None:
+            return faulted
+        who = user_subject()
+        if who is None:
+            return auth_error(raw_token())
+        rows = []
+        for page in managed_pages(who) or [{"id": who, "name": f"Page {who}"}]:
+            page_token, _, _ = mint_tokens(PLATFORM, page["id"], PAGE_TOKEN_LIFETIME)
+            rows.append({"id": page["id"], "name": page["name"], "access_token": page_token,
+                         "tasks": ["MANAGE", "CREATE_CONTENT"]})
+        wanted = fields() or {"id", "name", "access_token"}
+        return {"data": [{k: v for k, v in row.items() if k in wanted | {"id"}} for row in rows],
+                "paging": {"cursors": {"before": "MAZDZD", "after": "MAZDZD"}}}
+
+    @bp.delete("/<version>/me/permissions")
+    def revoke_permissions(version: str):
+        who = user_subject()
+        if who is None:
+            return auth_error(raw_token())
+        oauth.revoke(state, PLATFORM, who, also=tuple(p["id"] for p in managed_pages(who)))
+        return {"success": True}
+
     @bp.get("/<version>/oauth/access_token")
     def exchange(version: str):
         if (bad := bad_version(version)) is not None:
@@ -212,6 +280,8 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if faulted is not None:
             return faulted
         args = flask.request.args
+        if args.get("code") and not args.get("grant_type"):
+            return exchange_code(args)
         if args.get("grant_type") != "fb_exchange_token":
             return graph_error(400, 100, "Invalid grant_type", kind="OAuthException")
         if args.get("client_id") != APP_ID:
@@ -246,7 +316,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             who = user_subject()
             if who is None:
                 return auth_error(raw_token())
-            if who != node:
+            if who != node and node not in {p["id"] for p in managed_pages(who)}:
                 return unknown_object(node)
             page_token, _, _ = mint_tokens(PLATFORM, node, PAGE_TOKEN_LIFETIME)
             return {"id": node, "access_token": page_token}

@@ -19,7 +19,12 @@ describes, under `/instagram` (the Graph host) with a version in every path
 - `POST|GET /{media}/comments`;
 - `GET /oauth/access_token?grant_type=fb_exchange_token` and `GET /me/accounts`
   (the Page linked to the Instagram account, with its Page token);
-- post pages under `/instagram/web` (the permalinks).
+- post pages under `/instagram/web` (the permalinks);
+- the connect flow (Facebook Login): the dialog at `/instagram/web/{version}/dialog/oauth`
+  (devstack/sandboxes/oauth.py), the code exchange on `/oauth/access_token` (a
+  user token), `GET /me`, `/me/accounts` listing the user's Pages (`sandbox_pages`
+  with an Instagram business account each, default 2, ids `<user>-ig<n>`, plus
+  one Page without) and `DELETE /me/permissions`.
 
 Tokens: the Page token is the sandbox access token `sbx-at.instagram.<ig-user>…`;
 the long-lived *user* token it derives from is `sbx-rt.instagram.<ig-user>…`
@@ -55,6 +60,7 @@ import flask
 import httpx
 from markupsafe import escape
 
+from devstack.sandboxes import oauth
 from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked, mint_tokens
 
 PLATFORM = "instagram"
@@ -287,6 +293,57 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         return {k: v for k, v in row.items() if k in wanted}
 
     # -- authorization -----------------------------------------------------------------
+    def managed_pages(user: str | None) -> list[dict[str, Any]]:
+        with state.lock:
+            return list(state.oauth["pages"].get((PLATFORM, user), []))
+
+    def top_fields(default: str) -> set[str]:
+        """Field names, with Graph's nested selections (`a{b,c}`) reduced to `a`."""
+        raw = str(params().get("fields") or default)
+        return {f.strip() for f in re.sub(r"\{[^{}]*\}", "", raw).split(",") if f.strip()} | {"id"}
+
+    @bp.get("/web/<version>/dialog/oauth")
+    def dialog(version: str):
+        return oauth.consent(state, PLATFORM, APP_ID)
+
+    def exchange_code(args) -> flask.Response | dict:
+        if args.get("client_id") != APP_ID:
+            return graph_error(400, 101, "Error validating application. Invalid application ID.")
+        if args.get("client_secret") != APP_SECRET:
+            return graph_error(400, 1, "Error validating client secret.")
+        grant, why = oauth.redeem(state, PLATFORM, args.get("code"), client_id=args.get("client_id"),
+                                  redirect_uri=args.get("redirect_uri"))
+        if grant is None:
+            return graph_error(400, 100, f"Error validating verification code. {why}", subcode=36007)
+        user = grant["subject"]
+        count = int(grant["options"].get("sandbox_pages") or 2)
+        pages = [{"id": f"{user}-page{n}", "name": f"Sandbox Page {n} of {user}",
+                  "ig": {"id": f"{user}-ig{n}", "username": f"{user}_ig{n}", "name": f"IG {n} of {user}"}}
+                 for n in range(1, count + 1)]
+        pages.append({"id": f"{user}-page{count + 1}", "name": f"Sandbox Page without Instagram of {user}"})
+        with state.lock:
+            state.oauth["pages"][(PLATFORM, user)] = pages
+            for page in pages:
+                if page.get("ig"):
+                    state.revoked.discard((PLATFORM, page["ig"]["id"]))
+        return {"access_token": f"sbx-rt.{PLATFORM}.{user}.{secrets.token_hex(6)}", "token_type": "bearer",
+                "expires_in": 3600}
+
+    @bp.get("/<version>/me")
+    def me(version: str):
+        who = user_subject()
+        if who is None:
+            return auth_error(raw_token())
+        return {"id": who, "name": f"Sandbox user {who}"}
+
+    @bp.delete("/<version>/me/permissions")
+    def revoke_permissions(version: str):
+        who = user_subject()
+        if who is None:
+            return auth_error(raw_token())
+        oauth.revoke(state, PLATFORM, who, also=tuple(p["ig"]["id"] for p in managed_pages(who) if p.get("ig")))
+        return {"success": True}
+
     @bp.get("/<version>/oauth/access_token")
     def exchange(version: str):
         if (bad := bad_version(version)) is not None:
@@ -295,6 +352,8 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if faulted is not None:
             return faulted
         args = flask.request.args
+        if args.get("code") and not args.get("grant_type"):
+            return exchange_code(args)
         if args.get("grant_type") != "fb_exchange_token":
             return graph_error(400, 100, "Invalid grant_type")
         if args.get("client_id") != APP_ID:
@@ -319,6 +378,18 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         who = user_subject()
         if who is None:
             return auth_error(raw_token())
+        if managed_pages(who):  # a user who went through the connect flow
+            rows = []
+            for page in managed_pages(who):
+                ig = page.get("ig")
+                page_token, _, _ = mint_tokens(PLATFORM, ig["id"] if ig else page["id"], PAGE_TOKEN_LIFETIME)
+                row = {"id": page["id"], "name": page["name"], "access_token": page_token}
+                if ig:
+                    row["instagram_business_account"] = dict(ig)
+                rows.append(row)
+            wanted = top_fields("id,name,access_token")
+            return {"data": [{k: v for k, v in row.items() if k in wanted} for row in rows],
+                    "paging": {"cursors": {"before": "MAZDZD", "after": "MAZDZD"}}}
         page_token, _, _ = mint_tokens(PLATFORM, who, PAGE_TOKEN_LIFETIME)
         page = {"id": f"page-{who}", "name": f"Page of {who}", "access_token": page_token,
                 "instagram_business_account": {"id": who}}

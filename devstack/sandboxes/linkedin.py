@@ -14,7 +14,13 @@ Commentary is read as "little" text, like LinkedIn: `\\x` is a literal `x`,
 reserved character ends the text there (LinkedIn's reported silent truncation).
 
 Organization authors: a member may post as `urn:li:organization:{id}` only when
-registered as its admin (`POST /linkedin/__sandbox/organizations`).
+registered as its admin (`POST /linkedin/__sandbox/organizations`, optionally
+with a `name`).
+
+The connect flow: `GET /oauth/v2/authorization` (devstack/sandboxes/oauth.py),
+the authorization-code grant on `/oauth/v2/accessToken`, `GET /v2/userinfo`,
+`GET /rest/organizationAcls?q=roleAssignee` (the organizations the member
+administers), `GET /rest/organizations/{id}` and `POST /oauth/v2/revoke`.
 """
 
 from __future__ import annotations
@@ -28,9 +34,12 @@ from datetime import datetime, timezone
 import flask
 from markupsafe import escape
 
-from devstack.sandboxes.core import SandboxState, hold_if_asked
+from devstack.sandboxes import oauth
+from devstack.sandboxes.core import SandboxState, hold_if_asked, mint_tokens
 
 PLATFORM = "linkedin"
+CLIENT_ID = "sbx-linkedin-client-id"
+CLIENT_SECRET = "sbx-linkedin-client-secret"
 PART_BYTES = 4 * 1024 * 1024  # LinkedIn's documented part size for multipart video uploads
 MAX_VIDEO_BYTES = 500 * 1024 * 1024
 MAX_COMMENTARY = 3000
@@ -91,6 +100,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     bp = flask.Blueprint("linkedin", __name__, url_prefix="/linkedin")
     web_base = f"{base_url}/linkedin/web"
     admins: dict[str, set[str]] = {}  # organization id -> member subjects allowed to post as it
+    org_names: dict[str, str] = {}
 
     # -- shared checks -----------------------------------------------------------------
     def fault_response(operation: str):
@@ -185,6 +195,16 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if faulted is not None:
             return faulted
         form = flask.request.form
+        if form.get("grant_type") == "authorization_code":
+            if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
+                return {"error": "invalid_client", "error_description": "Client authentication failed"}, 401
+            grant, why = oauth.redeem(state, PLATFORM, form.get("code"), client_id=form.get("client_id"),
+                                      redirect_uri=form.get("redirect_uri"))
+            if grant is None:
+                return {"error": "invalid_grant", "error_description": why}, 400
+            access, refresh, _ = mint_tokens(PLATFORM, grant["subject"], 5_184_000)
+            return {"access_token": access, "expires_in": 5_184_000, "refresh_token": refresh,
+                    "refresh_token_expires_in": 31_536_000, "scope": ",".join(grant["scope"].split())}
         if form.get("grant_type") != "refresh_token":
             return {"error": "unsupported_grant_type", "error_description": "Unsupported grant_type"}, 400
         minted = state.refresh(PLATFORM, form.get("refresh_token", ""), lifetime_s=5_184_000)
@@ -194,6 +214,54 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         access, refresh, lifetime = minted
         return {"access_token": access, "expires_in": lifetime, "refresh_token": refresh,
                 "refresh_token_expires_in": 31_536_000, "scope": "openid,profile,w_member_social"}
+
+    @bp.get("/oauth/v2/authorization")
+    def oauth_consent():
+        return oauth.consent(state, PLATFORM, CLIENT_ID)
+
+    @bp.post("/oauth/v2/revoke")
+    def revoke():
+        form = flask.request.form
+        if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
+            return {"error": "invalid_client", "error_description": "Client authentication failed"}, 401
+        who = oauth.subject_of_token(PLATFORM, form.get("token"))
+        if who is not None:
+            oauth.revoke(state, PLATFORM, who)
+        return "", 200
+
+    @bp.get("/v2/userinfo")
+    def userinfo():
+        who = state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
+        if who is None:
+            return unauthorized()
+        return {"sub": who, "name": f"Sandbox Member {who}", "given_name": "Sandbox", "family_name": who,
+                "locale": {"country": "US", "language": "en"}}
+
+    @bp.get("/rest/organizationAcls")
+    def organization_acls():
+        _, who, refused = rest_checks("organizations")
+        if refused is not None:
+            return refused
+        args = flask.request.args
+        if args.get("q") != "roleAssignee":
+            return _error(400, "Unsupported finder", "ILLEGAL_ARGUMENT")
+        wanted_role, wanted_state = args.get("role", "ADMINISTRATOR"), args.get("state", "APPROVED")
+        elements = [{"organization": f"urn:li:organization:{org}", "role": "ADMINISTRATOR", "state": "APPROVED",
+                     "roleAssignee": f"urn:li:person:{who}"}
+                    for org, members in sorted(admins.items()) if who in members
+                    and wanted_role == "ADMINISTRATOR" and wanted_state == "APPROVED"]
+        return {"elements": elements, "paging": {"start": 0, "count": len(elements), "total": len(elements)}}
+
+    @bp.get("/rest/organizations/<org_id>")
+    def organization(org_id: str):
+        _, who, refused = rest_checks("organizations")
+        if refused is not None:
+            return refused
+        if org_id not in admins:
+            return _error(404, f"Organization {org_id} not found", "NOT_FOUND")
+        return {"id": int(org_id) if org_id.isdigit() else org_id,
+                "localizedName": org_names.get(org_id, f"Organization {org_id}"),
+                "vanityName": f"org-{org_id}"}
 
     # -- Images API ----------------------------------------------------------------------
     @bp.post("/rest/images")
@@ -453,6 +521,8 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     def register_organization():
         body = flask.request.get_json(force=True)
         admins.setdefault(str(body["organizationId"]), set()).add(str(body["admin"]))
+        if body.get("name"):
+            org_names[str(body["organizationId"])] = str(body["name"])
         return {"ok": True}
 
     return bp

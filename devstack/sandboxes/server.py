@@ -87,6 +87,17 @@ class Sandboxes:
             "SOKU_TIKTOK_WEB_BASE": f"{base}/tiktok/web",
             "SOKU_TIKTOK_CLIENT_ID": tiktok.CLIENT_KEY,
             "SOKU_TIKTOK_CLIENT_SECRET": tiktok.CLIENT_SECRET,
+            # Connecting accounts: the consent pages and the remaining OAuth clients.
+            "SOKU_X_CLIENT_ID": x.CLIENT_ID,
+            "SOKU_X_CLIENT_SECRET": x.CLIENT_SECRET,
+            "SOKU_THREADS_WEB_BASE": f"{base}/threads/web",
+            "SOKU_THREADS_CLIENT_ID": threads.CLIENT_ID,
+            "SOKU_THREADS_CLIENT_SECRET": threads.CLIENT_SECRET,
+            "SOKU_LINKEDIN_CLIENT_ID": linkedin.CLIENT_ID,
+            "SOKU_LINKEDIN_CLIENT_SECRET": linkedin.CLIENT_SECRET,
+            "SOKU_FACEBOOK_DIALOG_BASE": f"{base}/facebook/web",
+            "SOKU_INSTAGRAM_DIALOG_BASE": f"{base}/instagram/web",
+            "SOKU_GOOGLE_ACCOUNTS_BASE": f"{base}/youtube/accounts",
         }
 
     @property

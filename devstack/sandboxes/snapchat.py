@@ -22,6 +22,9 @@ describes (most of it unverified against Snap, see the README):
   media content posted twice to a profile's stories (or spotlights) is a duplicate.
 - `GET /v1/public_profiles/{profile}/stories|spotlights`: the profile's posts.
 - `GET /web/{story|spotlight}/{id}`: a page showing the post.
+- The connect flow: `GET /accounts/oauth2/auth` (devstack/sandboxes/oauth.py), the
+  authorization-code grant on `/login/oauth2/access_token`, and
+  `GET /v1/me/public_profiles` (the token's subject is the profile) [unverified path].
 
 Errors use the Marketing API envelope `{request_status: "ERROR", request_id,
 debug_message, display_message, error_code}`; rate limits are `429` with
@@ -53,7 +56,8 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from markupsafe import escape
 
-from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked
+from devstack.sandboxes import oauth
+from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked, mint_tokens
 
 PLATFORM = "snapchat"
 CLIENT_ID = "sbx-snapchat-client-id"
@@ -149,6 +153,14 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         form = flask.request.form
         if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
             return {"error": "invalid_client", "error_description": "Client authentication failed"}, 401
+        if form.get("grant_type") == "authorization_code":
+            grant, why = oauth.redeem(state, PLATFORM, form.get("code"), client_id=form.get("client_id"),
+                                      redirect_uri=form.get("redirect_uri"))
+            if grant is None:
+                return {"error": "invalid_grant", "error_description": why}, 400
+            access, refresh, _ = mint_tokens(PLATFORM, grant["subject"], TOKEN_LIFETIME)
+            return {"access_token": access, "refresh_token": refresh, "expires_in": TOKEN_LIFETIME,
+                    "token_type": "Bearer", "scope": grant["scope"]}
         if form.get("grant_type") != "refresh_token":
             return {"error": "unsupported_grant_type", "error_description": "Unsupported grant_type"}, 400
         minted = state.refresh(PLATFORM, form.get("refresh_token", ""), TOKEN_LIFETIME)
@@ -157,6 +169,18 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         access, refresh, lifetime = minted
         return {"access_token": access, "refresh_token": refresh, "expires_in": lifetime,
                 "token_type": "Bearer", "scope": "snapchat-profile-api"}
+
+    @bp.get("/accounts/oauth2/auth")
+    def oauth_consent():
+        return oauth.consent(state, PLATFORM, CLIENT_ID)
+
+    @bp.get("/v1/me/public_profiles")
+    def my_public_profiles():
+        who = state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
+        if who is None:
+            return snap_error(401, "E3001", "Unauthorized: the access token is invalid, expired or revoked")
+        return _ok(public_profiles=[{"sub_request_status": "SUCCESS", "public_profile": {
+            "id": who, "display_name": f"Sandbox profile {who}", "username": who}}])
 
     # -- media ---------------------------------------------------------------------------
     @bp.post("/v1/public_profiles/<profile_id>/media")

@@ -6,7 +6,10 @@ media really fetched from its URL), `GET /v1.0/{id}` (a container's
 `status,error_message`, progressing IN_PROGRESS → FINISHED over a few polls,
 or ERROR / EXPIRED; a published post's `permalink`),
 `POST /v1.0/{user}/threads_publish`, `GET /v1.0/{user}/threads_publishing_limit`,
-`GET /v1.0/{user}/threads` and `GET /refresh_access_token`. Errors use the
+`GET /v1.0/{user}/threads` and `GET /refresh_access_token`. The connect flow:
+`GET /web/oauth/authorize` (threads.net; devstack/sandboxes/oauth.py),
+`POST /oauth/access_token` (code → 1-hour token), `GET /access_token`
+(`th_exchange_token` → 60 days) and `GET /v1.0/me`. Errors use the
 Graph envelope `{error: {message, type, code, error_subcode, fbtrace_id}}`.
 
 Fault operations: `token`, `publishing_limit`, `container`, `status`, `create`
@@ -26,9 +29,13 @@ import flask
 import httpx
 from markupsafe import escape
 
+from devstack.sandboxes import oauth
 from devstack.sandboxes.core import SandboxState, hold_if_asked, mint_tokens
 
 PLATFORM = "threads"
+CLIENT_ID = "1000000000000003"
+CLIENT_SECRET = "sbx-threads-app-secret"
+SHORT_LIVED_S = 3600
 MAX_TEXT = 500
 QUOTA_TOTAL = 250
 QUOTA_WINDOW_S = 86400
@@ -146,6 +153,51 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         if declared is not None and declared.isdigit() and int(declared) != received:
             return None, f"received {received} of {declared} bytes"
         return {"url": url, "bytes": received, "contentType": content_type}, None
+
+    @bp.get("/web/oauth/authorize")
+    def oauth_consent():
+        return oauth.consent(state, PLATFORM, CLIENT_ID)
+
+    @bp.post("/oauth/access_token")
+    def exchange_code():
+        _, faulted = fault_response("token")
+        if faulted is not None:
+            return faulted
+        form = flask.request.form
+        if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
+            return _error(400, "Error validating client secret.", 1, kind="OAuthException")
+        if form.get("grant_type") != "authorization_code":
+            return _error(400, "Invalid parameter: grant_type must be authorization_code", 100, kind="OAuthException")
+        grant, why = oauth.redeem(state, PLATFORM, form.get("code"), client_id=form.get("client_id"),
+                                  redirect_uri=form.get("redirect_uri"))
+        if grant is None:
+            return _error(400, f"Error validating verification code. {why}", 100, 36007, kind="OAuthException")
+        access, _, _ = mint_tokens(PLATFORM, grant["subject"], SHORT_LIVED_S)
+        return {"access_token": access, "user_id": grant["subject"]}
+
+    @bp.get("/access_token")
+    def long_lived():
+        _, faulted = fault_response("token")
+        if faulted is not None:
+            return faulted
+        if flask.request.args.get("grant_type") != "th_exchange_token":
+            return _error(400, "Invalid parameter: grant_type must be th_exchange_token", 100, kind="OAuthException")
+        if flask.request.args.get("client_secret") != CLIENT_SECRET:
+            return _error(400, "Error validating client secret.", 1, kind="OAuthException")
+        who, refused = authorized()
+        if refused is not None:
+            return refused
+        access, _, _ = mint_tokens(PLATFORM, who, LONG_LIVED_S)
+        return {"access_token": access, "token_type": "bearer", "expires_in": LONG_LIVED_S}
+
+    @bp.get("/v1.0/me")
+    def me():
+        who, refused = authorized()
+        if refused is not None:
+            return refused
+        row = {"id": who, "username": who, "name": f"Sandbox user {who}"}
+        fields = set(flask.request.args.get("fields", "id").split(",")) | {"id"}
+        return {k: v for k, v in row.items() if k in fields}
 
     @bp.get("/refresh_access_token")
     def refresh_token():

@@ -25,12 +25,15 @@ log_id}}` wrapper:
   `publicaly_available_post_id` one poll later, "after moderation") or FAILED
   with `fail_reason`; `uploaded_bytes` / `downloaded_bytes` as received.
 - `GET /web/@<username>/video/<id>`: the post's page.
+- The connect flow: `GET /web/v2/auth/authorize/` (devstack/sandboxes/oauth.py), the
+  authorization-code grant on `/v2/oauth/token/`, `GET /v2/user/info/` and
+  `POST /v2/oauth/revoke/`.
 
 Per-token rate limits as documented (creator_info 20/min, inits 6/min, status
 30/min) answer 429 `rate_limit_exceeded`; a creator's 16th post in 24 h answers
 403 `spam_risk_too_many_posts` [unverified cap].
 
-Fault operations: `token`, `creator_info`, `create` (both inits; `hold` applies
+Fault operations: `token`, `revoke`, `creator_info`, `create` (both inits; `hold` applies
 here, after the init took effect), `upload` (params `chunk`: only that chunk
 index), `status`. Kinds besides the common ones: `too_many_posts` (create),
 `unaudited` (create: `unaudited_client_can_only_post_to_private_accounts` for a
@@ -53,7 +56,8 @@ import flask
 import httpx
 from markupsafe import escape
 
-from devstack.sandboxes.core import SandboxState, hold_if_asked
+from devstack.sandboxes import oauth
+from devstack.sandboxes.core import SandboxState, hold_if_asked, mint_tokens
 
 PLATFORM = "tiktok"
 CLIENT_KEY = "sbx-tiktok-client-key"
@@ -309,6 +313,15 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         if form.get("client_key") != CLIENT_KEY or form.get("client_secret") != CLIENT_SECRET:
             return {"error": "invalid_client", "error_description": "Client key or secret is incorrect.",
                     "log_id": _log_id()}, 401
+        if form.get("grant_type") == "authorization_code":
+            grant, why = oauth.redeem(state, PLATFORM, form.get("code"), client_id=form.get("client_key"),
+                                      redirect_uri=form.get("redirect_uri"))
+            if grant is None:
+                return {"error": "invalid_grant", "error_description": why, "log_id": _log_id()}, 400
+            access, refresh, _ = mint_tokens(PLATFORM, grant["subject"], ACCESS_LIFETIME_S)
+            return {"access_token": access, "expires_in": ACCESS_LIFETIME_S, "open_id": grant["subject"],
+                    "refresh_token": refresh, "refresh_expires_in": REFRESH_LIFETIME_S,
+                    "scope": grant["scope"], "token_type": "Bearer"}
         if form.get("grant_type") != "refresh_token":
             return {"error": "unsupported_grant_type", "error_description": "Unsupported grant_type.",
                     "log_id": _log_id()}, 400
@@ -320,6 +333,35 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         return {"access_token": access, "expires_in": lifetime, "open_id": access.split(".")[2],
                 "refresh_token": refresh, "refresh_expires_in": REFRESH_LIFETIME_S,
                 "scope": "user.info.basic,video.publish,video.upload", "token_type": "Bearer"}
+
+    @bp.get("/web/v2/auth/authorize/")
+    def oauth_consent():
+        return oauth.consent(state, PLATFORM, CLIENT_KEY, client_param="client_key")
+
+    @bp.post("/v2/oauth/revoke/")
+    def revoke():
+        _, faulted = fault_response("revoke")
+        if faulted is not None:
+            return faulted
+        form = flask.request.form
+        if form.get("client_key") != CLIENT_KEY or form.get("client_secret") != CLIENT_SECRET:
+            return {"error": "invalid_client", "error_description": "Client key or secret is incorrect.",
+                    "log_id": _log_id()}, 401
+        who = oauth.subject_of_token(PLATFORM, form.get("token"))
+        if who is not None:
+            oauth.revoke(state, PLATFORM, who)
+        return {}
+
+    @bp.get("/v2/user/info/")
+    def user_info():
+        who = state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
+        if who is None:
+            return _invalid_token()
+        info = profile(who)
+        user = {"open_id": who, "union_id": f"union-{who}", "avatar_url": info["creator_avatar_url"],
+                "display_name": info["creator_nickname"], "username": info["creator_username"]}
+        wanted = set((flask.request.args.get("fields") or "open_id").split(","))
+        return _ok({"user": {k: v for k, v in user.items() if k in wanted}})
 
     # -- creator info ------------------------------------------------------------------
     @bp.post("/v2/post/publish/creator_info/query/")

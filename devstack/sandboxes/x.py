@@ -1,4 +1,5 @@
-"""X API v2 sandbox: OAuth2 refresh, chunked media upload with STATUS, tweets."""
+"""X API v2 sandbox: OAuth 2.0 (authorize with PKCE, code and refresh grants, users/me, revoke),
+chunked media upload with STATUS, tweets."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ import time
 import flask
 from markupsafe import escape
 
-from devstack.sandboxes.core import SandboxState, hold_if_asked
+from devstack.sandboxes import oauth
+from devstack.sandboxes.core import SandboxState, hold_if_asked, mint_tokens
 
 PLATFORM = "x"
+CLIENT_ID = "sbx-x-client-id"
+CLIENT_SECRET = "sbx-x-client-secret"
+ACCESS_LIFETIME_S = 7200
 MAX_SEGMENT = 8 * 1024 * 1024
 
 
@@ -40,12 +45,53 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
     def subject():
         return state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
 
+    def client_refused():
+        """Confidential clients authenticate with HTTP Basic; a public client names itself."""
+        basic = flask.request.authorization
+        if basic is not None:
+            if (basic.username, basic.password) != (CLIENT_ID, CLIENT_SECRET):
+                return {"error": "unauthorized_client", "error_description": "Invalid client credentials"}, 401
+            return None
+        if flask.request.form.get("client_id") != CLIENT_ID:
+            return {"error": "invalid_client", "error_description": "Missing valid authorization header"}, 401
+        return None
+
+    @bp.get("/web/i/oauth2/authorize")
+    def oauth_consent():
+        return oauth.consent(state, PLATFORM, CLIENT_ID, pkce=True)
+
+    @bp.post("/2/oauth2/revoke")
+    def revoke():
+        if (refused := client_refused()) is not None:
+            return refused
+        who = oauth.subject_of_token(PLATFORM, flask.request.form.get("token"))
+        if who is not None:
+            oauth.revoke(state, PLATFORM, who)
+        return {"revoked": True}
+
+    @bp.get("/2/users/me")
+    def me():
+        who = subject()
+        if who is None:
+            return _problem(401, "Unauthorized", "Unauthorized")
+        return {"data": {"id": who, "name": f"Sandbox user {who}", "username": who}}
+
     @bp.post("/2/oauth2/token")
     def token():
         _, faulted = fault_response("token")
         if faulted is not None:
             return faulted
         form = flask.request.form
+        if form.get("grant_type") == "authorization_code":
+            if (refused := client_refused()) is not None:
+                return refused
+            grant, why = oauth.redeem(state, PLATFORM, form.get("code"), client_id=CLIENT_ID,
+                                      redirect_uri=form.get("redirect_uri"), code_verifier=form.get("code_verifier"))
+            if grant is None:
+                return {"error": "invalid_request", "error_description": why}, 400
+            access, refresh, _ = mint_tokens(PLATFORM, grant["subject"], ACCESS_LIFETIME_S)
+            return {"token_type": "bearer", "access_token": access, "refresh_token": refresh,
+                    "expires_in": ACCESS_LIFETIME_S, "scope": grant["scope"]}
         if form.get("grant_type") != "refresh_token":
             return {"error": "invalid_request", "error_description": "Unsupported grant_type"}, 400
         minted = state.refresh(PLATFORM, form.get("refresh_token", ""))

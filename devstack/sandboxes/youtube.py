@@ -40,6 +40,11 @@ besides the common ones: `rate_limit` takes `params.reason` (default
 before failing (a connection that broke mid-way), `session_expired` on
 `upload`/`create`/`probe` expires the session (404 from then on), `forbidden`
 answers 403 `forbidden`.
+
+The connect flow: Google's consent page at `/youtube/accounts/o/oauth2/v2/auth`
+(devstack/sandboxes/oauth.py), the authorization-code grant on
+`/youtube/oauth/token` (a refresh token comes with it), `POST /youtube/oauth/revoke`
+and the channel's `snippet` in `channels.list?mine=true`.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ from typing import Any
 import flask
 from markupsafe import escape
 
+from devstack.sandboxes import oauth
 from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked, mint_tokens
 
 PLATFORM = "youtube"
@@ -212,6 +218,14 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             return {"error": "invalid_client", "error_description": "The OAuth client was not found."}, 401
         if form.get("client_secret") != CLIENT_SECRET:
             return {"error": "invalid_client", "error_description": "Unauthorized"}, 401
+        if form.get("grant_type") == "authorization_code":
+            grant, why = oauth.redeem(state, PLATFORM, form.get("code"), client_id=form.get("client_id"),
+                                      redirect_uri=form.get("redirect_uri"))
+            if grant is None:
+                return {"error": "invalid_grant", "error_description": why}, 400
+            access, refresh, _ = mint_tokens(PLATFORM, grant["subject"], ACCESS_LIFETIME)
+            return {"access_token": access, "expires_in": ACCESS_LIFETIME, "refresh_token": refresh,
+                    "scope": grant["scope"] or SCOPES, "token_type": "Bearer"}
         if form.get("grant_type") != "refresh_token":
             return {"error": "unsupported_grant_type", "error_description": "Invalid grant_type: "
                     + str(form.get("grant_type"))}, 400
@@ -222,6 +236,18 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         access, _, _ = mint_tokens(PLATFORM, parts[2], ACCESS_LIFETIME)
         # Google does not rotate refresh tokens: no refresh_token in the answer.
         return {"access_token": access, "expires_in": ACCESS_LIFETIME, "scope": SCOPES, "token_type": "Bearer"}
+
+    @bp.get("/accounts/o/oauth2/v2/auth")
+    def oauth_consent():
+        return oauth.consent(state, PLATFORM, CLIENT_ID)
+
+    @bp.post("/oauth/revoke")
+    def revoke():
+        who = oauth.subject_of_token(PLATFORM, flask.request.form.get("token") or flask.request.args.get("token"))
+        if who is None:
+            return {"error": "invalid_token", "error_description": "Token expired or revoked"}, 400
+        oauth.revoke(state, PLATFORM, who)
+        return {}
 
     # -- videos.insert (resumable) -----------------------------------------------------
     @bp.post("/upload/youtube/v3/videos")
@@ -460,6 +486,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         return {"kind": "youtube#channelListResponse", "etag": secrets.token_urlsafe(12),
                 "pageInfo": {"totalResults": 1, "resultsPerPage": 5},
                 "items": [{"kind": "youtube#channel", "etag": secrets.token_urlsafe(12), "id": channel_id(who),
+                           "snippet": {"title": f"Sandbox channel {who}", "customUrl": f"@{who}"},
                            "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": uploads_playlist(who)}}}]}
 
     @bp.get("/youtube/v3/playlistItems")
