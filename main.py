@@ -7,6 +7,7 @@ rewrites; task-queue and scheduled functions are private.
 
 from functions.account import account
 from functions.api_keys import api_keys
+from functions.connections import connections, oauth_callback
 from functions.credits import credits
 from functions.health import health
 from functions.media import media, media_files
@@ -31,6 +32,7 @@ from functions.webhooks import deliver_webhook, webhooks
 
 __all__ = [
     "account", "api_keys", "health", "not_found", "posts",
+    "connections", "oauth_callback",
     "media", "media_files", "openapi", "templates",
     "orchestrate_post", "sweep_scheduled_posts", "webhooks", "deliver_webhook",
     "transcribe", "credits",

@@ -4,7 +4,8 @@
 whole authentication path (key hash lookup, revocation, subscription) and
 shows the key, tier and AI credits. `GET /v1/accounts` lists the connected
 accounts per platform with the `accountId` a post targets: the dropdown of a
-Zapier "Create post" action.
+Zapier "Create post" action. `GET /v1/accounts/{id}` adds the account's health
+and `DELETE /v1/accounts/{id}` disconnects it (shared/services/connections).
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 from firebase_functions import https_fn
 
 from shared.models.account import AccountsQuery, AccountsResponse, MeResponse
+from shared.models.connections import AccountDetail, AccountQuery, DisconnectResponse
 from shared.services import accounts, rate_limits
+from shared.services.connections import store as connections
+from shared.services.connections.flow import parse_platform
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 
@@ -46,6 +50,28 @@ def me(ctx: RequestContext) -> dict:
 def list_accounts(ctx: RequestContext) -> dict:
     query: AccountsQuery = ctx.query
     return {"accounts": accounts.connected_accounts(ctx.user_id, query.platform)}
+
+
+def _one(ctx: RequestContext):
+    query: AccountQuery = ctx.query
+    platform = parse_platform(query.platform) if query.platform else None
+    return connections.find(ctx.user_id, ctx.path_params["account_id"], platform)
+
+
+@api.route("GET", "/v1/accounts/{account_id}", summary="One connected account and its health "
+           "(token expiry, last publish, needs_reconnect)", query_model=AccountQuery,
+           response_model=AccountDetail, tags=("account",))
+def get_account(ctx: RequestContext) -> dict:
+    platform, snap = _one(ctx)
+    return connections.detail(platform, snap)
+
+
+@api.route("DELETE", "/v1/accounts/{account_id}", summary="Disconnect an account (revoked at the platform "
+           "where it offers that)", query_model=AccountQuery, response_model=DisconnectResponse,
+           tags=("account",))
+def disconnect_account(ctx: RequestContext) -> dict:
+    platform, snap = _one(ctx)
+    return connections.disconnect(ctx.user_id, platform, snap)
 
 
 @https_fn.on_request()

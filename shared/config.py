@@ -69,6 +69,16 @@ class Settings:
     # OAuth client credentials per platform (Secret Manager in production).
     platform_client_ids: dict = field(default_factory=dict)
     platform_client_secrets: dict = field(default_factory=dict)
+    # Connecting accounts (shared/services/connections). The state secret signs the OAuth
+    # `state` (Secret Manager in production; derived from the token key when empty); the
+    # redirect base is the public origin of /oauth/{platform}/callback, registered with each
+    # platform (empty: the origin of the start request); the return URL is the web-app page
+    # the callback sends the user back to (empty: the callback answers a small HTML page).
+    oauth_state_secret: str = ""
+    oauth_redirect_base: str = ""
+    oauth_return_url: str = ""
+    oauth_state_ttl_s: int = 600
+    platform_scopes: dict = field(default_factory=dict)  # SOKU_<PLATFORM>_SCOPES overrides
     max_body_bytes: int = 1024 * 1024
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
     # Rate limits and request logs (shared/services/rate_limits.py, request_logs.py).
@@ -109,6 +119,11 @@ PLATFORM_HOST_DEFAULTS = {
     "snapchat_api": "https://businessapi.snapchat.com",
     "snapchat_oauth": "https://accounts.snapchat.com",
     "snapchat_web": "https://www.snapchat.com",
+    # OAuth consent pages (connecting accounts); the other OAuth hosts are above.
+    "facebook_dialog": "https://www.facebook.com",
+    "instagram_dialog": "https://www.facebook.com",
+    "threads_web": "https://threads.net",
+    "google_accounts": "https://accounts.google.com",
 }
 
 
@@ -175,6 +190,11 @@ def _build_settings() -> Settings:
         transcribe_max_part_seconds=float(os.environ.get("SOKU_TRANSCRIBE_MAX_PART_SECONDS", 1200)),
         platform_client_ids=_per_platform("CLIENT_ID"),
         platform_client_secrets=_per_platform("CLIENT_SECRET"),
+        oauth_state_secret=os.environ.get("SOKU_OAUTH_STATE_SECRET", ""),
+        oauth_redirect_base=(os.environ.get("SOKU_OAUTH_REDIRECT_BASE") or "").rstrip("/"),
+        oauth_return_url=os.environ.get("SOKU_OAUTH_RETURN_URL", ""),
+        oauth_state_ttl_s=int(os.environ.get("SOKU_OAUTH_STATE_TTL", 600)),
+        platform_scopes=_per_platform("SCOPES"),
         media_bucket=os.environ.get("MEDIA_BUCKET") or f"{project_id}.firebasestorage.app",
         # Default: the delivery function's own URL (Hosting rewrites time out at 60 s).
         media_public_base=(os.environ.get("MEDIA_PUBLIC_BASE")

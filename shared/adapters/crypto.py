@@ -10,6 +10,8 @@ account's document does not decrypt.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 from typing import Any
@@ -51,6 +53,26 @@ def decrypt_json(sealed: dict, associated: str) -> Any:
     plaintext = AESGCM(key).decrypt(base64.b64decode(sealed["nonce"]),
                                     base64.b64decode(sealed["ciphertext"]), associated.encode())
     return json.loads(plaintext)
+
+
+def current_key_id() -> str:
+    """The kid new encryptions use (SOKU_TOKEN_KEY_ID)."""
+    return _keys()[0]
+
+
+def reseal(sealed: dict, associated: str) -> dict | None:
+    """Key rotation: the same secret encrypted with the current key, or None when it
+    already is. Once nothing is sealed with an old kid, that key can leave SOKU_TOKEN_KEYS."""
+    if sealed.get("kid") == current_key_id():
+        return None
+    return encrypt_json(decrypt_json(sealed, associated), associated)
+
+
+def derive_secret(label: str) -> bytes:
+    """A 32-byte secret for another purpose (signing), derived from the current key with
+    HMAC-SHA256 and a label of its own, for deployments that configure no separate secret."""
+    kid, keys = _keys()
+    return hmac.new(keys[kid], label.encode(), hashlib.sha256).digest()
 
 
 def generate_key() -> str:

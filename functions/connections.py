@@ -1,0 +1,59 @@
+"""HTTP functions `connections` (start connecting an account) and `oauth_callback`
+(where the platforms send the user back; public, browser-facing).
+
+Two functions because they face different callers: the start route is an API
+call (API key or the web app's Firebase ID token), the callback is a browser
+redirect that carries no Soku credential at all (the signed state says whose
+flow it is). The callback answers HTML or a redirect, so it stays out of the
+JSON API's OpenAPI document, as the media downloads do.
+"""
+
+from __future__ import annotations
+
+from firebase_functions import https_fn
+
+from shared.adapters import log_redaction
+from shared.errors import UnauthorizedError
+from shared.models.common import ErrorEnvelope
+from shared.models.connections import ConnectStartResponse
+from shared.services.connections import callback, flow
+from shared.web import auth
+from shared.web.api import Api, Auth, RequestContext
+
+# Platform calls put secrets in URLs (Meta, Threads); keep them out of every log line.
+log_redaction.install()
+
+api = Api("connections")
+
+
+def _caller(ctx: RequestContext) -> str:
+    """API key (integrations) or Firebase ID token (the web app): either identifies the user."""
+    request = ctx.request
+    if request.headers.get(auth.API_KEY_HEADER):
+        ctx.principal = auth.authenticate_api_key(request)
+    elif request.headers.get("Authorization"):
+        ctx.principal = auth.authenticate_firebase_user(request)
+    else:
+        raise UnauthorizedError("Missing credentials: send soku-api-key, or Authorization: Bearer "
+                                "<Firebase ID token>")
+    return ctx.principal.user_id
+
+
+@api.route("POST", "/v1/connections/{platform}/start", auth=Auth.NONE,
+           summary="Start connecting an account (API key or Firebase ID token): the platform's authorize URL",
+           response_model=ConnectStartResponse, tags=("account",),
+           responses={401: ErrorEnvelope, 403: ErrorEnvelope, 503: ErrorEnvelope})
+def start(ctx: RequestContext) -> dict:
+    user_id = _caller(ctx)
+    platform = flow.parse_platform(ctx.path_params["platform"])
+    return flow.start(user_id, platform, ctx.request.host_url.rstrip("/"))
+
+
+@https_fn.on_request()
+def connections(request: https_fn.Request) -> https_fn.Response:
+    return api.handle(request)
+
+
+@https_fn.on_request()
+def oauth_callback(request: https_fn.Request) -> https_fn.Response:
+    return callback.handle(request)

@@ -1,0 +1,47 @@
+"""Keep OAuth secrets out of log lines.
+
+Some platform calls must carry a secret in the URL (Meta's and Threads' token
+exchanges take `client_secret`, `code`, `fb_exchange_token` or `access_token` as
+query parameters), and httpx logs every request's full URL at INFO. This filter,
+installed on the HTTP clients' loggers, replaces the values of such parameters
+with `[redacted]` before any handler formats the record. Our own code never logs
+a token; this guards the libraries underneath.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# Query / form parameter names whose values are credentials.
+SECRET_PARAMS = ("access_token", "refresh_token", "client_secret", "code", "code_verifier", "token",
+                 "fb_exchange_token", "input_token", "id_token", "assertion")
+_PATTERN = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(SECRET_PARAMS) + r")=([^&\s\"'#]+)")
+LOGGERS = ("httpx", "httpcore", "urllib3.connectionpool", "werkzeug")
+
+
+def redact(text: str) -> str:
+    return _PATTERN.sub(r"\1=[redacted]", text)
+
+
+class SecretParamsFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a record that cannot format is left to its handler
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+_FILTER = SecretParamsFilter()
+
+
+def install() -> None:
+    """Idempotent; cheap enough to run at import time (no I/O)."""
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

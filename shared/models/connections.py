@@ -1,0 +1,69 @@
+"""Bodies of the connection routes: start a connect flow, one account's health, disconnect."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shared.models.account import PlatformValue
+
+_DATE = {"format": "date-time"}
+
+
+class ConnectStartResponse(BaseModel):
+    platform: PlatformValue
+    authorizeUrl: str = Field(description="Send the user's browser here; the platform sends them back to "
+                                          "`redirectUri`, which stores the account(s)")
+    state: str = Field(description="Signed, single-use; part of `authorizeUrl`")
+    redirectUri: str = Field(description="The callback registered with the platform")
+    expiresAt: str = Field(description="The flow must finish before this time", json_schema_extra=_DATE)
+
+
+class LastPublish(BaseModel):
+    status: str = Field(description="`succeeded` or `failed`")
+    at: str | None = Field(default=None, json_schema_extra=_DATE)
+    postId: str | None = None
+    code: str | None = Field(default=None, description="Why the last publish failed")
+
+
+class AccountHealth(BaseModel):
+    tokensReadable: bool = Field(description="False when the stored tokens cannot be decrypted: reconnect")
+    tokenExpiresAt: str | None = Field(description="When the access token expires (null: it does not)",
+                                       json_schema_extra=_DATE)
+    tokenExpired: bool
+    refreshable: bool = Field(description="Whether Soku can renew the access token without the user")
+    tokensRefreshedAt: str | None = Field(default=None, json_schema_extra=_DATE)
+    lastPublish: LastPublish | None
+
+
+class AccountDetail(BaseModel):
+    accountId: str
+    platform: PlatformValue
+    displayName: str | None
+    status: str = Field(description="`connected`, or `needs_reconnect`: posts to it are refused until the "
+                                    "user connects it again")
+    statusReason: str | None = None
+    statusChangedAt: str | None = Field(default=None, json_schema_extra=_DATE)
+    connectedAt: str | None = Field(default=None, json_schema_extra=_DATE)
+    platformUserId: str | None = None
+    username: str | None = None
+    authorType: str | None = Field(default=None, description="LinkedIn: `person` or `organization`")
+    repostEnabled: bool
+    repurposeEnabled: bool
+    health: AccountHealth
+
+
+class DisconnectResponse(BaseModel):
+    accountId: str
+    platform: PlatformValue
+    disconnected: Literal[True]
+    revocation: Literal["revoked", "not_supported", "kept_for_other_accounts", "failed", "no_tokens"] = Field(
+        description="What happened at the platform: `not_supported` where it offers no revocation, "
+                    "`kept_for_other_accounts` when another connected account uses the same login")
+    revocationError: str | None = None
+
+
+class AccountQuery(BaseModel):
+    platform: Literal[tuple([*(p for p in PlatformValue.__args__), "facebook_pages"])] | None = Field(  # type: ignore[valid-type]
+        default=None, description="The account's platform, when the same id exists on several")

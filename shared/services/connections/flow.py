@@ -1,0 +1,105 @@
+"""The connect flow: start (authorize URL with a signed state) and complete (the callback)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from shared import clock
+from shared.config import get_settings
+from shared.errors import SokuError, ValidationError
+from shared.platforms import ALIASES, RULES, Platform
+from shared.services.connections import state as states
+from shared.services.connections import store
+from shared.services.connections.base import account_id_for, client_id, client_secret, scopes_for
+from shared.services.connections.errors import ConnectError
+from shared.services.connections.registry import provider_for
+
+log = logging.getLogger("soku.connections")
+
+# What platforms answer in `error` when the user says no (OAuth's access_denied, and LinkedIn's words).
+DENIED = {"access_denied", "user_cancelled_login", "user_cancelled_authorize", "user_denied"}
+
+
+class PlatformNotConfiguredError(SokuError):
+    status = 503
+    code = "platform_not_configured"
+    message = "Connecting accounts of this platform is not enabled in this deployment"
+
+
+@dataclass
+class Connected:
+    user_id: str
+    platform: Platform
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def parse_platform(value: str) -> Platform:
+    platform = ALIASES.get((value or "").lower())
+    if platform is None:
+        raise ValidationError(details=[{
+            "field": "path.platform", "code": "invalid_enum_value", "received": value,
+            "message": f"Unsupported platform; expected one of: {', '.join(p.value for p in Platform)}"}])
+    return platform
+
+
+def _configured(platform: Platform) -> bool:
+    own_id = client_id(platform.value) or (platform is Platform.INSTAGRAM and client_id("facebook"))
+    own_secret = client_secret(platform.value) or (platform is Platform.INSTAGRAM and client_secret("facebook"))
+    # X allows public clients (PKCE without a secret); every other platform needs the secret.
+    return bool(own_id) and (bool(own_secret) or platform is Platform.X)
+
+
+def start(user_id: str, platform: Platform, request_origin: str) -> dict[str, Any]:
+    settings = get_settings()
+    name = RULES[platform].display_name
+    if not _configured(platform):
+        raise PlatformNotConfiguredError(f"Connecting {name} accounts is not enabled in this deployment "
+                                         "(no OAuth client configured)")
+    # The redirect URI must be registered with the platform, so production names it;
+    # elsewhere the origin the caller reached us at works (the local gateway, tests).
+    base = settings.oauth_redirect_base or ("" if settings.environment == "production" else request_origin)
+    if not base:
+        raise PlatformNotConfiguredError("Connecting accounts is not enabled in this deployment "
+                                         "(SOKU_OAUTH_REDIRECT_BASE is not set)")
+    redirect_uri = f"{base.rstrip('/')}/oauth/{platform.value}/callback"
+    token, state = states.issue(user_id, platform.value, redirect_uri)
+    provider = provider_for(platform)
+    return {"platform": platform.value,
+            "authorizeUrl": provider.authorize_url(state, token, scopes_for(provider)),
+            "state": token, "redirectUri": redirect_uri, "expiresAt": clock.iso(state.expires_at)}
+
+
+def complete(platform_value: str, args: Mapping[str, str]) -> Connected:
+    """Handle the platform's redirect back; raises ConnectError with the reason."""
+    platform = ALIASES.get(platform_value)
+    if platform is None or platform.value != platform_value:
+        raise ConnectError("invalid_state", "This is not a connection link Soku made.")
+    name = RULES[platform].display_name
+    state = states.verify(args.get("state"), platform.value)  # forged or expired: refused before any I/O
+    states.claim(state)  # single use, also when the answer is a refusal
+    error = args.get("error")
+    if error:
+        if error in DENIED or args.get("error_reason") == "user_denied":
+            raise ConnectError("access_denied", f"You did not allow Soku to post to your {name} account, "
+                               "so nothing was connected.", platform=platform.value)
+        detail = (args.get("error_description") or "")[:200]
+        raise ConnectError("authorization_failed", f"{name} did not authorize the connection: "
+                           f"{error}{' - ' + detail if detail else ''}", platform=platform.value)
+    code = args.get("code")
+    if not code:
+        raise ConnectError("missing_code", f"{name} sent no authorization code back.", platform=platform.value)
+    provider = provider_for(platform)
+    grant = provider.exchange(code, state)
+    found = provider.accounts(grant)
+    if not found:
+        what = {Platform.FACEBOOK: "Facebook Pages", Platform.INSTAGRAM: "Instagram business accounts linked "
+                "to a Facebook Page", Platform.SNAPCHAT: "Snapchat Public Profiles"}.get(platform, f"{name} accounts")
+        raise ConnectError("no_accounts", f"This login gives access to no {what}, so nothing was connected.",
+                           platform=platform.value)
+    for account in found:
+        account.account_id = account.account_id or account_id_for(platform, account.platform_user_id)
+    stored = store.upsert(state.user_id, platform, found, grant.scopes)
+    log.info("connected %d %s account(s) for user %s", len(stored), platform.value, state.user_id)
+    return Connected(state.user_id, platform, stored)

@@ -1,0 +1,67 @@
+"""YouTube through Google OAuth: `accounts.google.com/o/oauth2/v2/auth` with
+`access_type=offline` and `prompt=consent` (so a refresh token comes back on a
+reconnect too), `POST oauth2.googleapis.com/token`, the channel from
+`GET youtube/v3/channels?part=snippet&mine=true`, revocation at
+`POST oauth2.googleapis.com/revoke` (reference/platform-apis.md §6).
+Google does not rotate refresh tokens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.platforms import Platform
+from shared.services.connections.base import (
+    Grant,
+    NewAccount,
+    call,
+    client_id,
+    client_secret,
+    expiry,
+    host,
+    scopes_of,
+    with_query,
+)
+from shared.services.connections.errors import ConnectError
+from shared.services.connections.state import OAuthState
+from shared.services.publishing.base import Tokens
+
+
+class YouTubeProvider:
+    platform = Platform.YOUTUBE
+    default_scopes = ("https://www.googleapis.com/auth/youtube.upload",
+                      "https://www.googleapis.com/auth/youtube.readonly")
+    scope_separator = " "
+
+    def authorize_url(self, state: OAuthState, state_token: str, scopes: list[str]) -> str:
+        return with_query(f"{host('google_accounts')}/o/oauth2/v2/auth", {
+            "client_id": client_id("youtube"), "redirect_uri": state.redirect_uri, "response_type": "code",
+            "scope": " ".join(scopes), "access_type": "offline", "prompt": "consent",
+            "include_granted_scopes": "true", "state": state_token})
+
+    def exchange(self, code: str, state: OAuthState) -> Grant:
+        body = call(self.platform, "POST", f"{host('google_oauth')}/token", failure="token_exchange_failed", data={
+            "code": code, "client_id": client_id("youtube"), "client_secret": client_secret("youtube"),
+            "redirect_uri": state.redirect_uri, "grant_type": "authorization_code"})
+        tokens = Tokens(body["access_token"], body.get("refresh_token"), expiry(body.get("expires_in"), 3599))
+        return Grant(tokens, scopes_of(body.get("scope")))
+
+    def accounts(self, grant: Grant) -> list[NewAccount]:
+        body = call(self.platform, "GET", f"{host('youtube_upload')}/youtube/v3/channels", failure="identity_failed",
+                    params={"part": "snippet", "mine": "true"},
+                    headers={"Authorization": f"Bearer {grant.tokens.access_token}"})
+        items = body.get("items") or []
+        if not items:
+            raise ConnectError("no_accounts", "This Google account has no YouTube channel. Create one, then "
+                               "connect again.", platform=self.platform.value)
+        channel = items[0]
+        snippet = channel.get("snippet") or {}
+        return [NewAccount(str(channel["id"]), snippet.get("title"), grant.tokens,
+                           grant_id=f"youtube:{client_id('youtube')}:{channel['id']}",
+                           extra={"channelTitle": snippet.get("title"), "customUrl": snippet.get("customUrl")})]
+
+    def revoke(self, tokens: Tokens, data: dict[str, Any]) -> bool:
+        # The token goes in the form body, never in the URL (URLs end up in logs).
+        call(self.platform, "POST", f"{host('google_oauth')}/revoke", failure="revocation_failed",
+             data={"token": tokens.refresh_token or tokens.access_token})
+        return True
