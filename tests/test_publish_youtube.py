@@ -86,6 +86,7 @@ def test_text_and_image_posts_are_refused_at_submission(client, demo, stored_med
 
 def test_video_is_uploaded_resumably_and_waits_for_processing(client, stack, demo, stored_media, sandbox, db):
     text = "Launch day at Soku\nEverything we shipped this week, in four minutes."
+    before = len(_calls(stack))  # other tests (connecting YouTube accounts) call the sandbox too
     sid = _submit(client, demo, _video_post(stored_media, demo, text, size=3 * MIB + 5))
     run = _final(client, demo, sid)
     assert run["status"] == "succeeded", run
@@ -100,7 +101,7 @@ def test_video_is_uploaded_resumably_and_waits_for_processing(client, stack, dem
     assert page.status_code == 200 and "Launch day at Soku" in page.text and "processed" in page.text
     session = _session(stack, video["session"])
     assert session["requests"] == [{"start": 0, "bytes": 3 * MIB + 5}]  # one chunk: the file is under 8 MiB
-    calls = _calls(stack)
+    calls = _calls(stack)[before:]
     assert calls.count("initiate") == 1 and calls.count("create") == 1 and calls.count("status") >= 2
     assert _stored_run(db, sid)["checkpoint"]["video"] == {"id": video["id"], "processed": True}
 
