@@ -136,3 +136,30 @@ def test_connect_publish_disconnect_for_every_platform(platform, client, user, d
         assert "-secret" not in text, text[:500]
         for token in tokens:
             assert token not in text
+
+
+def test_linkedin_without_organization_scopes_connects_the_member_only(client, user, stack, monkeypatch):
+    from shared.config import reset_settings
+
+    subject = new_subject()
+    httpx.post(f"{stack.sandboxes.base_url}/linkedin/__sandbox/organizations",
+               json={"organizationId": "777", "admin": subject}).raise_for_status()
+    monkeypatch.setenv("SOKU_LINKEDIN_SCOPES", "openid,profile,w_member_social")
+    reset_settings()
+    try:
+        flow = connect(client, user, "linkedin", subject)
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+    assert "w_organization_social" not in flow.start.json()["authorizeUrl"]
+    assert flow.callback.status_code == 200
+    listed = client.get("/v1/accounts", params={"platform": "linkedin"}, headers=user.key_headers).json()
+    assert [a["accountId"] for a in listed["accounts"]] == [f"linkedin_{subject}"]
+
+
+def test_a_facebook_user_without_pages_connects_nothing(client, user):
+    flow = connect(client, user, "facebook", new_subject(), pages=0)
+    assert flow.callback.status_code == 422 and "<code>no_accounts</code>" in flow.callback.text
+    assert "Facebook Pages" in flow.callback.text
+    assert client.get("/v1/accounts", params={"platform": "facebook"}, headers=user.key_headers).json() == {
+        "accounts": []}

@@ -256,7 +256,9 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if who is None:
             return auth_error(raw_token())
         rows = []
-        for page in managed_pages(who) or [{"id": who, "name": f"Page {who}"}]:
+        with state.lock:  # a user who went through the connect flow manages the Pages it chose (maybe none)
+            connected = (PLATFORM, who) in state.oauth["pages"]
+        for page in managed_pages(who) if connected else [{"id": who, "name": f"Page {who}"}]:
             page_token, _, _ = mint_tokens(PLATFORM, page["id"], PAGE_TOKEN_LIFETIME)
             rows.append({"id": page["id"], "name": page["name"], "access_token": page_token,
                          "tasks": ["MANAGE", "CREATE_CONTENT"]})
