@@ -19,6 +19,10 @@ test: tools
 bench-posts: tools
 	$(VENV)/bin/python -m bench.posts_bench
 
+# The spec's complete workflow against a running `make run`: upload, transcribe, render, publish.
+workflow: deps
+	$(VENV)/bin/python -m devstack.workflow
+
 bench-publish: tools
 	$(VENV)/bin/python -m bench.publish_bench
 
