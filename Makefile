@@ -6,7 +6,7 @@ VENV := .venv
 TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
-.PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz
+.PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz workflow
 .PHONY: samples bench-templates
 
 run: tools
