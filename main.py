@@ -25,6 +25,7 @@ from functions.publishers import (
     publish_x,
     publish_youtube,
 )
+from functions.repurpose import repurpose, repurpose_post
 from functions.scheduler import sweep_scheduled_posts
 from functions.transcribe import transcribe
 from functions.templates import templates
@@ -36,6 +37,7 @@ __all__ = [
     "media", "media_files", "openapi", "templates",
     "orchestrate_post", "sweep_scheduled_posts", "webhooks", "deliver_webhook",
     "transcribe", "credits",
+    "repurpose", "repurpose_post",
     "publish_facebook", "publish_instagram", "publish_linkedin", "publish_snapchat",
     "publish_threads", "publish_tiktok", "publish_x", "publish_youtube",
 ]

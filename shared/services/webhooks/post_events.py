@@ -1,9 +1,10 @@
-"""What publishing tells webhooks: run outcomes, post completion, accounts to reconnect."""
+"""What publishing tells webhooks (and, for succeeded runs, the repurpose automation)."""
 
 from __future__ import annotations
 
 from shared.adapters.gcp import firestore_client
 from shared.services.posts.views import post_view
+from shared.services.repurpose import hook as repurpose_hook
 from shared.services.webhooks.events import emit
 
 TERMINAL = ("succeeded", "failed", "canceled")
@@ -20,6 +21,8 @@ def run_finished(submission_id: str, target_id: str) -> None:
     generation = _generation(submission_id, target_id)
     event = "post.published" if run["status"] == "succeeded" else "post.failed"
     emit(user_id, event, (submission_id, target_id, run["status"], generation), {"post": post, "run": run})
+    if run["status"] == "succeeded":
+        repurpose_hook.run_succeeded(submission_id, target_id, submission)  # links (enableRepurposing)
     post_completed(user_id, submission_id, post)
 
 

@@ -1,0 +1,1 @@
+"""Repurpose links: derived posts made from published posts, through a template."""
