@@ -112,6 +112,8 @@ def test_text_post_becomes_a_scheduled_image_post_after_the_delay(client, demo, 
     assert [m["mediaId"] for m in content["media"]] == [trigger["cardMediaId"]]
     card = _image(client, content["media"][0]["url"])
     assert card.format == "JPEG" and card.size == (1080, 1080)
+    media = client.get(f"/v1/media/{trigger['cardMediaId']}", headers=demo.key_headers)
+    assert media.status_code == 200 and media.json()["contentType"] == "image/jpeg"  # media like an upload
     png_id = trigger["cardMediaId"].removesuffix("_jpg")
     rendered = db.collection("rendered_media").document(png_id).get().to_dict()
     assert rendered["templateSlug"] == "tweetImage" and rendered["config"]["content"] == text
