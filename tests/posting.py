@@ -28,3 +28,37 @@ def call_task(client: httpx.Client, function: str, data: dict, queue: str | None
 def run_sweep(client: httpx.Client) -> httpx.Response:
     return client.post(f"/{PROJECT_ID}/{REGION}/sweep_scheduled_posts",
                        headers={"X-CloudScheduler-JobName": "test", "X-CloudScheduler": "true"})
+
+
+# -- waiting on runs (shared by the publisher tests) -------------------------------------
+
+def submit(client: httpx.Client, user, payload: dict, key: str | None = None) -> str:
+    """POST /v1/posts (optionally with an Idempotency-Key); the new postSubmissionId."""
+    headers = user.key_headers | ({"Idempotency-Key": key} if key else {})
+    r = client.post("/v1/posts", json=payload, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()["postSubmissionId"]
+
+
+def run_of(client: httpx.Client, user, sid: str, target: str) -> dict:
+    """One run as GET /v1/posts/{id} shows it."""
+    post = client.get(f"/v1/posts/{sid}", headers=user.key_headers).json()
+    return next(r for r in post["runs"] if r["targetId"] == target)
+
+
+def final_run(client: httpx.Client, user, sid: str, target: str, timeout: float = 30) -> dict:
+    """The run once it has succeeded or failed."""
+    from tests.conftest import wait_for
+
+    return wait_for(lambda: (r := run_of(client, user, sid, target))["status"] in ("succeeded", "failed") and r,
+                    timeout=timeout)
+
+
+def account_ref(db, user, platform: str, account_id: str):
+    return (db.collection("users").document(user.uid).collection("integrations").document(platform)
+            .collection("accounts").document(account_id))
+
+
+def stored_run(db, sid: str, target: str) -> dict:
+    """The run document itself (checkpoint, lastError: what the API does not show)."""
+    return db.collection("postSubmissions").document(sid).collection("runs").document(target).get().to_dict()

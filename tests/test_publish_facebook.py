@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import body, call_task
+from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit
 
 PAGE = "fb_page_42"
 TARGET = f"facebook:{PAGE}"
@@ -15,25 +15,19 @@ FB = [{"platform": "facebook", "accountId": PAGE}]
 
 
 def _run(client, user, sid, target=TARGET):
-    post = client.get(f"/v1/posts/{sid}", headers=user.key_headers).json()
-    return next(r for r in post["runs"] if r["targetId"] == target)
+    return run_of(client, user, sid, target)
 
 
 def _final(client, user, sid, target=TARGET):
-    return wait_for(lambda: (r := _run(client, user, sid, target))["status"] in ("succeeded", "failed") and r,
-                    timeout=30)
+    return final_run(client, user, sid, target, 30)
 
 
 def _submit(client, user, payload, key=None):
-    headers = user.key_headers | ({"Idempotency-Key": key} if key else {})
-    r = client.post("/v1/posts", json=payload, headers=headers)
-    assert r.status_code == 201, r.text
-    return r.json()["postSubmissionId"]
+    return submit(client, user, payload, key)
 
 
 def _account(db, user, account_id=PAGE):
-    return (db.collection("users").document(user.uid).collection("integrations").document("facebook")
-            .collection("accounts").document(account_id))
+    return account_ref(db, user, "facebook", account_id)
 
 
 def _page_id(db, user):
@@ -41,7 +35,7 @@ def _page_id(db, user):
 
 
 def _stored_run(db, sid, target=TARGET):
-    return db.collection("postSubmissions").document(sid).collection("runs").document(target).get().to_dict()
+    return stored_run(db, sid, target)
 
 
 def _posted(sandbox, run):

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import body, call_task
+from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit
 
 ACCOUNT = "ig_business"
 TARGET = f"instagram:{ACCOUNT}"
@@ -26,25 +26,19 @@ def _ig(**options):
 
 
 def _run(client, user, sid, target=TARGET):
-    post = client.get(f"/v1/posts/{sid}", headers=user.key_headers).json()
-    return next(r for r in post["runs"] if r["targetId"] == target)
+    return run_of(client, user, sid, target)
 
 
 def _final(client, user, sid, target=TARGET, timeout=30):
-    return wait_for(lambda: (r := _run(client, user, sid, target))["status"] in ("succeeded", "failed") and r,
-                    timeout=timeout)
+    return final_run(client, user, sid, target, timeout)
 
 
 def _submit(client, user, payload, key=None):
-    headers = user.key_headers | ({"Idempotency-Key": key} if key else {})
-    r = client.post("/v1/posts", json=payload, headers=headers)
-    assert r.status_code == 201, r.text
-    return r.json()["postSubmissionId"]
+    return submit(client, user, payload, key)
 
 
 def _account(db, user):
-    return (db.collection("users").document(user.uid).collection("integrations").document("instagram")
-            .collection("accounts").document(ACCOUNT))
+    return account_ref(db, user, "instagram", ACCOUNT)
 
 
 def _ig_user(db, user):
@@ -52,7 +46,7 @@ def _ig_user(db, user):
 
 
 def _stored_run(db, sid):
-    return db.collection("postSubmissions").document(sid).collection("runs").document(TARGET).get().to_dict()
+    return stored_run(db, sid, TARGET)
 
 
 def _object_size(db, media_id):

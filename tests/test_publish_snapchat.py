@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import body, call_task
+from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit
 
 PROFILE = "snap_profile"
 TARGET = f"snapchat:{PROFILE}"
@@ -19,20 +19,15 @@ MiB = 1024 * 1024
 
 
 def _run(client, user, sid, target=TARGET):
-    post = client.get(f"/v1/posts/{sid}", headers=user.key_headers).json()
-    return next(r for r in post["runs"] if r["targetId"] == target)
+    return run_of(client, user, sid, target)
 
 
 def _final(client, user, sid, target=TARGET, timeout=30):
-    return wait_for(lambda: (r := _run(client, user, sid, target))["status"] in ("succeeded", "failed") and r,
-                    timeout=timeout)
+    return final_run(client, user, sid, target, timeout)
 
 
 def _submit(client, user, payload, key=None):
-    headers = user.key_headers | ({"Idempotency-Key": key} if key else {})
-    r = client.post("/v1/posts", json=payload, headers=headers)
-    assert r.status_code == 201, r.text
-    return r.json()["postSubmissionId"]
+    return submit(client, user, payload, key)
 
 
 def _snap(text, media_ids, **options):
@@ -43,8 +38,7 @@ def _snap(text, media_ids, **options):
 
 
 def _account(db, user):
-    return (db.collection("users").document(user.uid).collection("integrations").document("snapchat")
-            .collection("accounts").document(PROFILE))
+    return account_ref(db, user, "snapchat", PROFILE)
 
 
 def _profile_id(db, user):
@@ -52,7 +46,7 @@ def _profile_id(db, user):
 
 
 def _stored_run(db, sid, target=TARGET):
-    return db.collection("postSubmissions").document(sid).collection("runs").document(target).get().to_dict()
+    return stored_run(db, sid, target)
 
 
 def _posted(sandbox, run):

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import body, call_task
+from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit
 
 ACCOUNT = "tt_creator"
 TARGET = f"tiktok:{ACCOUNT}"
@@ -16,20 +16,15 @@ MB = 1024 * 1024
 
 
 def _run(client, user, sid, target=TARGET):
-    post = client.get(f"/v1/posts/{sid}", headers=user.key_headers).json()
-    return next(r for r in post["runs"] if r["targetId"] == target)
+    return run_of(client, user, sid, target)
 
 
 def _final(client, user, sid, target=TARGET):
-    return wait_for(lambda: (r := _run(client, user, sid, target))["status"] in ("succeeded", "failed") and r,
-                    timeout=45)
+    return final_run(client, user, sid, target, 45)
 
 
 def _submit(client, user, payload, key=None):
-    headers = user.key_headers | ({"Idempotency-Key": key} if key else {})
-    r = client.post("/v1/posts", json=payload, headers=headers)
-    assert r.status_code == 201, r.text
-    return r.json()["postSubmissionId"]
+    return submit(client, user, payload, key)
 
 
 def _tiktok(text, options=None, **content):
@@ -40,8 +35,7 @@ def _tiktok(text, options=None, **content):
 
 
 def _account(db, user, account_id=ACCOUNT):
-    return (db.collection("users").document(user.uid).collection("integrations").document("tiktok")
-            .collection("accounts").document(account_id))
+    return account_ref(db, user, "tiktok", account_id)
 
 
 def _open_id(db, user):
@@ -49,7 +43,7 @@ def _open_id(db, user):
 
 
 def _stored_run(db, sid, target=TARGET):
-    return db.collection("postSubmissions").document(sid).collection("runs").document(target).get().to_dict()
+    return stored_run(db, sid, target)
 
 
 def _posts_of(sandbox, open_id):

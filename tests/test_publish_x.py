@@ -6,17 +6,15 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import body, call_task
+from tests.posting import account_ref, body, call_task, final_run, run_of, submit
 
 
 def _run(client, user, sid, target="x:x_main"):
-    post = client.get(f"/v1/posts/{sid}", headers=user.key_headers).json()
-    return next(r for r in post["runs"] if r["targetId"] == target)
+    return run_of(client, user, sid, target)
 
 
 def _final(client, user, sid, target="x:x_main"):
-    return wait_for(lambda: (r := _run(client, user, sid, target))["status"] in ("succeeded", "failed") and r,
-                    timeout=20)
+    return final_run(client, user, sid, target, 20)
 
 
 def _sandbox_posts(stack, platform="x"):
@@ -34,15 +32,11 @@ def test_text_post_reaches_the_platform(client, stack, demo):
 
 
 def _submit(client, user, payload, key=None):
-    headers = user.key_headers | ({"Idempotency-Key": key} if key else {})
-    r = client.post("/v1/posts", json=payload, headers=headers)
-    assert r.status_code == 201, r.text
-    return r.json()["postSubmissionId"]
+    return submit(client, user, payload, key)
 
 
 def _account(db, user, account_id="x_main", platform="x"):
-    return (db.collection("users").document(user.uid).collection("integrations").document(platform)
-            .collection("accounts").document(account_id))
+    return account_ref(db, user, platform, account_id)
 
 
 def test_image_post_uploads_each_image(client, stack, demo, stored_media, sandbox):
@@ -69,7 +63,7 @@ def test_expired_access_token_is_refreshed_and_stored_sealed(client, demo, db):
     from datetime import datetime, timedelta, timezone
 
     from devstack.seed import sandbox_tokens
-    from shared.services.publishing.accounts import load_account, seal_tokens, store_tokens
+    from shared.services.publishing.accounts import load_account, seal_tokens
     from shared.platforms import Platform
 
     ref = _account(db, demo)
@@ -159,7 +153,6 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     import signal
     import subprocess
     import sys
-    import time
 
     from devstack.emulators import free_port, port_open
 

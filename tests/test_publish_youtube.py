@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import body, call_task
+from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit
 
 ACCOUNT = "yt_channel"
 TARGET = f"youtube:{ACCOUNT}"
@@ -17,25 +17,19 @@ MIB = 1024 * 1024
 
 
 def _run(client, user, sid, target=TARGET):
-    post = client.get(f"/v1/posts/{sid}", headers=user.key_headers).json()
-    return next(r for r in post["runs"] if r["targetId"] == target)
+    return run_of(client, user, sid, target)
 
 
 def _final(client, user, sid, target=TARGET):
-    return wait_for(lambda: (r := _run(client, user, sid, target))["status"] in ("succeeded", "failed") and r,
-                    timeout=45)
+    return final_run(client, user, sid, target, 45)
 
 
 def _submit(client, user, payload, key=None):
-    headers = user.key_headers | ({"Idempotency-Key": key} if key else {})
-    r = client.post("/v1/posts", json=payload, headers=headers)
-    assert r.status_code == 201, r.text
-    return r.json()["postSubmissionId"]
+    return submit(client, user, payload, key)
 
 
 def _account(db, user):
-    return (db.collection("users").document(user.uid).collection("integrations").document("youtube")
-            .collection("accounts").document(ACCOUNT))
+    return account_ref(db, user, "youtube", ACCOUNT)
 
 
 def _channel(db, user):
@@ -43,7 +37,7 @@ def _channel(db, user):
 
 
 def _stored_run(db, sid):
-    return db.collection("postSubmissions").document(sid).collection("runs").document(TARGET).get().to_dict()
+    return stored_run(db, sid, TARGET)
 
 
 def _videos(sandbox, db, user):
