@@ -16,7 +16,7 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.services.posts.dispatch import SUBMISSIONS, enqueue_run
 from shared.services.posts.materialize import MediaUnavailable, materialize_media
-from shared.services.webhooks import post_events
+from shared.services.publishing import outcomes
 
 log = logging.getLogger("soku.orchestrator")
 
@@ -50,7 +50,7 @@ def orchestrate(submission_id: str, schedule_version: int) -> str:
         _fail_runs(queued, {"code": "media_unavailable", "message": unavailable.message, "retryable": False})
         ref.update({"status": "dispatched", "dispatchedAt": clock.now(), "updatedAt": clock.now()})
         for run in queued:
-            post_events.run_finished(submission_id, run.id)
+            outcomes.run_finished(submission_id, run.id)
         return "media_unavailable"
     for run in queued:
         data = run.to_dict()

@@ -29,6 +29,7 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.registry import publisher_for
+from shared.services.publishing import outcomes
 from shared.services.webhooks import post_events
 from shared.services.publishing.runs import (
     SUBMISSIONS,
@@ -59,9 +60,9 @@ class Delivery:
 
 
 def _finish(submission_id: str, target_id: str, status: str, result: dict) -> None:
-    """Record a run's final outcome, then tell the owner's webhooks."""
+    """Record a run's final outcome, then everything that follows it (webhooks, repurposing)."""
     finish_run(submission_id, target_id, status, result)
-    post_events.run_finished(submission_id, target_id)
+    outcomes.run_finished(submission_id, target_id)
 
 
 def _unavailable(platform: Platform, submission_id: str, target_id: str) -> str:

@@ -1,6 +1,6 @@
 """Where publishing hands a succeeded run to the repurpose automation.
 
-Called for every run that ends `succeeded` (shared/services/webhooks/post_events.py,
+Called for every run that ends `succeeded` (shared/services/publishing/outcomes.py,
 the one place every finished run passes). Posts without `enableRepurposing`, and
 derived posts, cost nothing here. The work itself (rendering, creating derived
 posts) runs in the `repurpose_post` task, with retries of its own, so a slow render

@@ -1,18 +1,16 @@
-"""What publishing tells webhooks (and, for succeeded runs, the repurpose automation)."""
+"""What publishing tells webhooks: run outcomes, post completion, accounts to reconnect."""
 
 from __future__ import annotations
 
 from shared.adapters.gcp import firestore_client
 from shared.services.posts.views import post_view
-from shared.services.repurpose import hook as repurpose_hook
 from shared.services.webhooks.events import emit
 
 TERMINAL = ("succeeded", "failed", "canceled")
 
 
-def run_finished(submission_id: str, target_id: str) -> None:
+def run_finished(submission_id: str, target_id: str, submission: dict) -> None:
     """Emit post.published / post.failed for this run, and post.completed when it was the last."""
-    submission = firestore_client().collection("postSubmissions").document(submission_id).get().to_dict()
     user_id = submission["userId"]
     post = post_view(user_id, submission_id)
     run = next((r for r in post["runs"] if r["targetId"] == target_id), None)
@@ -21,8 +19,6 @@ def run_finished(submission_id: str, target_id: str) -> None:
     generation = _generation(submission_id, target_id)
     event = "post.published" if run["status"] == "succeeded" else "post.failed"
     emit(user_id, event, (submission_id, target_id, run["status"], generation), {"post": post, "run": run})
-    if run["status"] == "succeeded":
-        repurpose_hook.run_succeeded(submission_id, target_id, submission)  # links (enableRepurposing)
     post_completed(user_id, submission_id, post)
 
 

@@ -1,0 +1,22 @@
+"""What follows a run's final outcome: the one place every finished run passes.
+
+The runner (and the orchestrator, when media cannot be fetched) call
+`run_finished` right after recording a run as succeeded or failed. From here
+the owner's webhooks hear about it, and a succeeded run of a post submitted
+with `enableRepurposing` is handed to the repurpose automation.
+"""
+
+from __future__ import annotations
+
+from shared.adapters.gcp import firestore_client
+from shared.services.repurpose import hook as repurpose_hook
+from shared.services.webhooks import post_events
+
+
+def run_finished(submission_id: str, target_id: str) -> None:
+    submission = firestore_client().collection("postSubmissions").document(submission_id).get().to_dict()
+    post_events.run_finished(submission_id, target_id, submission)
+    run = (firestore_client().collection("postSubmissions").document(submission_id)
+           .collection("runs").document(target_id).get().to_dict() or {})
+    if run.get("status") == "succeeded" and repurpose_hook.wants_repurposing(submission):
+        repurpose_hook.run_succeeded(submission_id, target_id, submission)
