@@ -27,8 +27,8 @@ from functions.publishers import (
 )
 from functions.repurpose import repurpose, repurpose_post
 from functions.scheduler import sweep_scheduled_posts
-from functions.transcribe import transcribe
 from functions.templates import templates
+from functions.transcribe import transcribe
 from functions.webhooks import deliver_webhook, webhooks
 
 __all__ = [
