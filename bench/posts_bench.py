@@ -102,13 +102,19 @@ def main() -> None:
     headers = {"soku-api-key": key}
     try:
         with httpx.Client(base_url=base, timeout=30) as http:
-            for i in range(10):  # warm-up: clients, connections, caches
-                http.post("/v1/posts", json=_payload(f"warm-{i}"), headers=headers)
+            warm = [http.post("/v1/posts", json=_payload(f"warm-{i}"), headers=headers).json()["postSubmissionId"]
+                    for i in range(10)]  # warm-up: clients, connections, caches
 
-            # 1. Round trips of one request, with the queues paused so that the
-            #    orchestrator and publishers (same process) are not counted.
+            # 1. Round trips of one request. The warm-up's fan-out must be over
+            #    first, and the queues paused, so that no orchestrator, publisher
+            #    or webhook work (same process) lands in the count.
+            for sid in warm:
+                while any(r["status"] not in ("succeeded", "failed")
+                          for r in http.get(f"/v1/posts/{sid}", headers=headers).json()["runs"]):
+                    time.sleep(0.05)
             for name in task_queue_names(functions):
                 tasks_client().pause_queue(name=queue_path(name))
+            time.sleep(0.5)  # request logs of the last calls are written after their responses
             samples = 20
             _counts.clear()
             for i in range(samples):
