@@ -41,6 +41,8 @@ from markupsafe import escape
 
 from devstack.sandboxes import oauth
 from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked, mint_tokens
+from devstack.sandboxes.graph import graph_error
+from devstack.sandboxes.graph import graph_time as _fb_time
 
 PLATFORM = "facebook"
 APP_ID = "1000000000000001"
@@ -62,24 +64,6 @@ _RATE_MESSAGES = {
 DUPLICATE_TITLE = "Duplicate Status Update"
 DUPLICATE_MESSAGE = ("This status update is identical to the last one you posted. "
                      "Try posting something different, or delete your previous update.")
-
-
-def graph_error(status: int, code: int, message: str, *, subcode: int | None = None,
-                kind: str = "OAuthException", transient: bool = False, user_title: str | None = None,
-                user_msg: str | None = None, headers: dict | None = None) -> flask.Response:
-    error: dict[str, Any] = {"message": message, "type": kind, "code": code, "is_transient": transient,
-                             "fbtrace_id": secrets.token_urlsafe(8)}
-    if subcode is not None:
-        error["error_subcode"] = subcode
-    if user_title:
-        error["error_user_title"] = user_title
-    if user_msg:
-        error["error_user_msg"] = user_msg
-    return flask.make_response({"error": error}, status, headers or {})
-
-
-def _fb_time(epoch: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(epoch))
 
 
 def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:

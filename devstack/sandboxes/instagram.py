@@ -62,6 +62,8 @@ from markupsafe import escape
 
 from devstack.sandboxes import oauth
 from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked, mint_tokens
+from devstack.sandboxes.graph import graph_error
+from devstack.sandboxes.graph import graph_time as _ig_time
 
 PLATFORM = "instagram"
 APP_ID = "1000000000000002"
@@ -98,24 +100,6 @@ _CONTAINER_ERRORS = {
 DUPLICATE_MESSAGE = "This post is identical to one this account already shared. Try sharing something different."
 QUOTA_MESSAGE = "You reached maximum number of posts that is allowed to be published by Content Publishing API."
 NOT_READY_MESSAGE = "The media is not ready for publishing, please wait for a moment"
-
-
-def graph_error(status: int, code: int, message: str, *, subcode: int | None = None,
-                kind: str = "OAuthException", transient: bool = False, user_title: str | None = None,
-                user_msg: str | None = None, headers: dict | None = None) -> flask.Response:
-    error: dict[str, Any] = {"message": message, "type": kind, "code": code, "is_transient": transient,
-                             "fbtrace_id": secrets.token_urlsafe(8)}
-    if subcode is not None:
-        error["error_subcode"] = subcode
-    if user_title:
-        error["error_user_title"] = user_title
-    if user_msg:
-        error["error_user_msg"] = user_msg
-    return flask.make_response({"error": error}, status, headers or {})
-
-
-def _ig_time(epoch: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(epoch))
 
 
 def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
