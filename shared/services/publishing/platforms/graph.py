@@ -8,10 +8,13 @@ when a throttled app regains access, and Graph's timestamp format.
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Callable
 
 import httpx
+
+from shared import clock
+from shared.services.publishing.errors import RetryableError
 
 
 def graph_error(response: httpx.Response) -> dict[str, Any] | None:
@@ -65,3 +68,49 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
+
+
+def await_containers(ctx, makers: dict[str, Callable[[], dict]], *,
+                     create: Callable[[str, dict], None],
+                     status: Callable[[str], tuple[str, str | None]],
+                     on_error: Callable[[str, str | None], None],
+                     limits, platform_name: str) -> dict[str, str]:
+    """Ensure a media container per key exists and is FINISHED; return their ids.
+
+    Instagram and Threads publish through containers that the platform fills by
+    pulling our media: each is created once (its id kept in the checkpoint, so a
+    retry re-checks it rather than making another), polled with backoff until
+    FINISHED, recreated when EXPIRED (unpublished for 24 h), and handed to
+    `on_error` (which raises) on ERROR. Past `limits.processing_timeout_s` the
+    attempt ends retryable, to check again later.
+    """
+    containers: dict[str, Any] = ctx.checkpoint["containers"]
+    for key, make in makers.items():
+        if key not in containers:
+            create(key, make())
+    pending = list(makers)
+    delay = limits.first_poll_interval_s
+    deadline = clock.now() + timedelta(seconds=limits.processing_timeout_s)
+    while True:
+        changed = False
+        for key in list(pending):
+            entry = containers[key]
+            state, detail = status(entry["id"])
+            if state != entry.get("status"):
+                entry["status"] = state
+                changed = True
+            if state in ("FINISHED", "PUBLISHED"):
+                pending.remove(key)
+            elif state == "ERROR":
+                on_error(key, detail)
+            elif state == "EXPIRED":
+                create(key, makers[key]())  # the platform dropped it: make a fresh one and wait
+        if changed:
+            ctx.save(containers=containers)
+        if not pending:
+            return {key: containers[key]["id"] for key in makers}
+        if clock.now() > deadline:
+            raise RetryableError(f"{platform_name} is still processing the media; will check again",
+                                 code="media_processing")
+        ctx.sleep(delay)
+        delay = min(delay * 2, limits.max_poll_interval_s)

@@ -58,6 +58,7 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.platforms.graph import as_int as _int
+from shared.services.publishing.platforms.graph import await_containers
 from shared.services.publishing.platforms.graph import graph_error as _graph_error
 from shared.services.publishing.platforms.graph import graph_message
 from shared.services.publishing.platforms.graph import parse_timestamp as _parse_timestamp
@@ -390,37 +391,10 @@ class InstagramPublisher:
     def _ready(self, ctx: PublishContext, http: PlatformHttp, makers: dict[str, Callable[[], dict]],
                extra: dict | None = None) -> dict[str, str]:
         """Ensure a container per key exists and is FINISHED (polling with backoff); their ids."""
-        containers: dict[str, Any] = ctx.checkpoint["containers"]
-        for key, make in makers.items():
-            if key not in containers:
-                self._create_container(ctx, http, key, make(), extra)
-        pending = list(makers)
-        delay = LIMITS.first_poll_interval_s
-        deadline = clock.now() + timedelta(seconds=LIMITS.processing_timeout_s)
-        while True:
-            changed = False
-            for key in list(pending):
-                entry = containers[key]
-                status, detail = self._status(http, entry["id"])
-                if status != entry.get("status"):
-                    entry["status"] = status
-                    changed = True
-                if status in ("FINISHED", "PUBLISHED"):
-                    pending.remove(key)
-                elif status == "ERROR":
-                    self._container_failed(ctx, key, detail)
-                elif status == "EXPIRED":
-                    # Unpublished for 24 h: Instagram dropped it. Make a fresh one and wait for it.
-                    self._create_container(ctx, http, key, makers[key](), extra)
-            if changed:
-                ctx.save(containers=containers)
-            if not pending:
-                return {key: containers[key]["id"] for key in makers}
-            if clock.now() > deadline:
-                raise RetryableError("Instagram is still processing the media; will check again",
-                                     code="media_processing")
-            ctx.sleep(delay)
-            delay = min(delay * 2, LIMITS.max_poll_interval_s)
+        return await_containers(
+            ctx, makers, create=lambda key, params: self._create_container(ctx, http, key, params, extra),
+            status=lambda container_id: self._status(http, container_id),
+            on_error=lambda key, detail: self._container_failed(ctx, key, detail), limits=LIMITS, platform_name="Instagram")
 
     def _container_failed(self, ctx: PublishContext, key: str, detail: str | None) -> None:
         containers = ctx.checkpoint["containers"]

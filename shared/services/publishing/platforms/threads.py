@@ -29,7 +29,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 
@@ -44,6 +44,7 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.platforms.graph import as_int as _int
+from shared.services.publishing.platforms.graph import await_containers
 from shared.services.publishing.platforms.graph import parse_timestamp as _parse_timestamp
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import open_media
@@ -285,42 +286,18 @@ class ThreadsPublisher:
                            "status": "IN_PROGRESS"} | (extra or {})
         ctx.save(containers=containers)  # a retry re-checks this container instead of making another
 
-    def _ready(self, ctx: PublishContext, http: PlatformHttp, makers: dict[str, Any],
+    def _ready(self, ctx: PublishContext, http: PlatformHttp, makers: dict[str, Callable[[], dict]],
                extra: dict | None = None) -> dict[str, str]:
         """Ensure a container per key exists and is FINISHED (polling with backoff); their ids."""
-        containers: dict[str, Any] = ctx.checkpoint["containers"]
-        for key, make in makers.items():
-            if key not in containers:
-                self._create_container(ctx, http, key, make(), extra)
-        pending = list(makers)
-        delay = LIMITS.first_poll_interval_s
-        deadline = clock.now() + timedelta(seconds=LIMITS.processing_timeout_s)
-        while True:
-            changed = False
-            for key in list(pending):
-                entry = containers[key]
-                status, message = self._status(http, entry["id"])
-                if status != entry.get("status"):
-                    entry["status"] = status
-                    changed = True
-                if status in ("FINISHED", "PUBLISHED"):
-                    pending.remove(key)
-                elif status == "ERROR":
-                    ctx.save(containers=containers)
-                    raise PermanentError(f"Threads could not process the media: {message or 'ERROR'}",
-                                         code="media_processing_failed")
-                elif status == "EXPIRED":
-                    # Unpublished for 24 h: Threads dropped it. Make a fresh one and wait for it.
-                    self._create_container(ctx, http, key, makers[key](), extra)
-            if changed:
-                ctx.save(containers=containers)
-            if not pending:
-                return {key: containers[key]["id"] for key in makers}
-            if clock.now() > deadline:
-                raise RetryableError("Threads is still processing the media; will check again",
-                                     code="media_processing")
-            ctx.sleep(delay)
-            delay = min(delay * 2, LIMITS.max_poll_interval_s)
+        return await_containers(
+            ctx, makers, create=lambda key, params: self._create_container(ctx, http, key, params, extra),
+            status=lambda container_id: self._status(http, container_id),
+            on_error=lambda key, detail: self._container_failed(ctx, key, detail), limits=LIMITS, platform_name="Threads")
+
+    def _container_failed(self, ctx: PublishContext, key: str, message: str | None) -> None:
+        ctx.save(containers=ctx.checkpoint["containers"])
+        raise PermanentError(f"Threads could not process the media: {message or 'ERROR'}",
+                             code="media_processing_failed")
 
     def _status(self, http: PlatformHttp, container_id: str) -> tuple[str, str | None]:
         response = http.request("GET", f"{self._api()}/{container_id}", params={"fields": "status,error_message"})
