@@ -26,8 +26,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devstack.emulators import Emulators, apply_env, free_port  # noqa: E402
-from shared.adapters.crypto import generate_key  # noqa: E402
+from devstack.stack import LocalStack  # noqa: E402
 
 PROJECT, REGION = "bench-soku", "us-central1"
 # Three platforms that take text posts: the fan-out after the response publishes
@@ -75,29 +74,17 @@ def main() -> None:
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no per-request access log
 
-    emulators = Emulators(project_id=PROJECT, log_dir=Path(tempfile.mkdtemp(prefix="soku-bench-")))
-    emulators.start()
-    from devstack.sandboxes.server import Sandboxes
-
-    sandboxes = Sandboxes(free_port()).start()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    apply_env(emulators.env | sandboxes.env | {"SOKU_ENV": "test", "SOKU_REGION": REGION,
-                               "SOKU_FUNCTIONS_BASE_URL": f"{base}/{PROJECT}/{REGION}",
-                               # One user sends ~600 posts a minute here: the limiter still
-                               # counts every request (its round trips are measured), its caps
-                               # are just out of reach.
-                               "SOKU_RATE_LIMITS": '{"premium": [1000000, 0], "POST /v1/posts": 1000000}',
-                               # The demo accounts' platform tokens are sealed (as in devstack.run).
-                               "SOKU_TOKEN_KEYS": f"bench:{generate_key()}", "SOKU_TOKEN_KEY_ID": "bench"})
-    from devstack.gateway import Gateway, build_app, discover_functions
-    from devstack.provision import provision, task_queue_names
+    stack = LocalStack(project_id=PROJECT, region=REGION, environment="test",
+                       log_dir=Path(tempfile.mkdtemp(prefix="soku-bench-")), extra_env={
+                           # One user sends ~600 posts a minute here: the limiter still counts
+                           # every request (its round trips are measured), its caps are out of reach.
+                           "SOKU_RATE_LIMITS": '{"premium": [1000000, 0], "POST /v1/posts": 1000000}'})
+    stack.start()
+    base, functions = stack.base_url, stack.functions
+    from devstack.provision import task_queue_names
     from devstack.seed import seed_demo
     from shared.adapters.gcp import queue_path, tasks_client
 
-    functions = discover_functions()
-    provision(functions)
-    gateway = Gateway(build_app(PROJECT, REGION, functions), port).start()
     key = seed_demo()
     headers = {"soku-api-key": key}
     try:
@@ -146,9 +133,7 @@ def main() -> None:
             ok = sum(pool.map(worker, [per_client] * 8))
         elapsed = time.perf_counter() - started
     finally:
-        gateway.stop()
-        sandboxes.stop()
-        emulators.stop()
+        stack.stop()
 
     per_request = {k: v / samples for k, v in sorted(counted.items())}
     print("POST /v1/posts, 3 targets, immediate (local stack, 2-core machine)")

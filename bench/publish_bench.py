@@ -26,7 +26,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devstack.emulators import Emulators, apply_env, free_port, port_open  # noqa: E402
+from devstack.emulators import free_port, port_open  # noqa: E402
+from devstack.stack import LocalStack  # noqa: E402
 
 PROJECT, REGION = "bench-soku", "us-central1"
 TARGETS = {
@@ -77,26 +78,12 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
 
-    from devstack.sandboxes.server import Sandboxes
-    from shared.adapters.crypto import generate_key
-
     work = Path(tempfile.mkdtemp(prefix="soku-publish-bench-"))
-    emulators = Emulators(project_id=PROJECT, log_dir=work).start()
-    sandboxes = Sandboxes(free_port()).start()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = emulators.env | sandboxes.env | {
-        "SOKU_ENV": "local", "SOKU_REGION": REGION,
-        "SOKU_FUNCTIONS_BASE_URL": f"{base}/{PROJECT}/{REGION}",
-        "SOKU_TOKEN_KEYS": f"bench:{generate_key()}", "SOKU_TOKEN_KEY_ID": "bench",
-        "MEDIA_PUBLIC_BASE": f"{base}/media", "SOKU_FETCH_ALLOWLIST": "127.0.0.1,localhost",
-    }
-    apply_env(env)
-    from devstack.gateway import discover_functions
-    from devstack.provision import provision
+    # The functions run in a separate process (their memory is what is measured).
+    stack = LocalStack(project_id=PROJECT, region=REGION, log_dir=work, serve_gateway=False).start()
+    port, base = stack.port, stack.base_url
     from devstack.seed import seed_demo
 
-    provision(discover_functions())
     api_key = seed_demo()
     video = work / "video.mp4"
     _make_video(video, args.mb * 1024 * 1024)
@@ -133,8 +120,7 @@ def main() -> None:
         functions.send_signal(signal.SIGTERM)
         functions.wait()
         origin.shutdown()
-        sandboxes.stop()
-        emulators.stop()
+        stack.stop()
     print(f"One post, {args.mb} MB video, to {', '.join(platforms)} (local stack, 2-core machine)")
     for run in post["runs"]:
         detail = run["result"].get("url") if run["status"] == "succeeded" else run["result"]

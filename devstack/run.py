@@ -37,7 +37,8 @@ def _already_running() -> int | None:
 def main() -> int:
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # keep gRPC's shutdown chatter off the console
     sys.path.insert(0, str(ROOT))
-    from devstack.emulators import Emulators, StackError, apply_env, free_port, port_open
+    from devstack.emulators import StackError, port_open
+    from devstack.stack import LocalStack
 
     other = _already_running()
     if other is not None:
@@ -53,36 +54,17 @@ def main() -> int:
     PID_FILE.write_text(str(os.getpid()))
 
     base_url = f"http://127.0.0.1:{GATEWAY_PORT}"
-    emulators = Emulators(project_id=PROJECT_ID, log_dir=LOCAL / "logs")
-    gateway = scheduler = sandboxes = None
+    stack = LocalStack(project_id=PROJECT_ID, region=REGION, environment="local", log_dir=LOCAL / "logs",
+                       gateway_port=GATEWAY_PORT, honour_real_openai_key=True)
+    scheduler = None
     try:
-        emulators.start()
-        from devstack.sandboxes.server import Sandboxes
-        from shared.adapters.crypto import generate_key
-
-        sandboxes = Sandboxes(free_port()).start()
-        apply_env(emulators.env | {
-            "SOKU_ENV": "local",
-            "SOKU_REGION": REGION,
-            "SOKU_FUNCTIONS_BASE_URL": f"{base_url}/{PROJECT_ID}/{REGION}",
-            # Media URLs download through the gateway; POST /v1/media may fetch
-            # from loopback sandboxes (never admitted in production).
-            "MEDIA_PUBLIC_BASE": f"{base_url}/media",
-            "SOKU_FETCH_ALLOWLIST": os.environ.get("SOKU_FETCH_ALLOWLIST", "127.0.0.1,localhost"),
-            # Platform tokens are sealed with a key made for this run (data is in memory too).
-            "SOKU_TOKEN_KEYS": f"local:{generate_key()}",
-            "SOKU_TOKEN_KEY_ID": "local",
-        } | sandboxes.env_for_local_run(dict(os.environ)))
-        from devstack.gateway import Gateway, build_app, discover_functions
+        stack.start()
         from devstack.id_tokens import emulator_id_token
-        from devstack.provision import provision
         from devstack.scheduler import LocalScheduler, scheduled_function_urls
         from devstack.seed import DEMO_USER_ID, seed_demo
 
-        functions = discover_functions()
-        provision(functions)
-        gateway = Gateway(build_app(PROJECT_ID, REGION, functions), GATEWAY_PORT).start()
-        scheduler = LocalScheduler(scheduled_function_urls(functions, f"{base_url}/{PROJECT_ID}/{REGION}")).start()
+        emulators, sandboxes, functions = stack.emulators, stack.sandboxes, stack.functions
+        scheduler = LocalScheduler(scheduled_function_urls(functions, stack.functions_base_url)).start()
         api_key = seed_demo()
         id_token = emulator_id_token(DEMO_USER_ID, PROJECT_ID)
         DEV_ENV.write_text(
@@ -119,11 +101,7 @@ def main() -> int:
     finally:
         if scheduler is not None:
             scheduler.stop()
-        if gateway is not None:
-            gateway.stop()
-        if sandboxes is not None:
-            sandboxes.stop()
-        emulators.stop()
+        stack.stop()
         PID_FILE.unlink(missing_ok=True)
 
 

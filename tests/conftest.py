@@ -3,7 +3,6 @@ clients, and the gateway serving main.py's functions over real HTTP."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,53 +11,25 @@ from pathlib import Path
 import httpx
 import pytest
 
-from devstack.emulators import Emulators, apply_env, free_port
-from devstack.sandboxes.server import Sandboxes
-from shared.adapters.crypto import generate_key
+from devstack.stack import LocalStack
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ID = "demo-soku-test"
 REGION = "us-central1"
 
 
-@dataclass
-class Stack:
-    base_url: str
-    emulators: Emulators
-    sandboxes: Sandboxes
-
-
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Stack:
-    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
-    emulators = Emulators(project_id=PROJECT_ID, log_dir=tmp_path_factory.mktemp("emulator-logs"))
-    emulators.start()
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    sandboxes = Sandboxes(free_port()).start()
-    apply_env(emulators.env | {
-        "SOKU_ENV": "test",
-        "SOKU_REGION": REGION,
-        "SOKU_FUNCTIONS_BASE_URL": f"{base_url}/{PROJECT_ID}/{REGION}",
-        # Media: returned URLs download through the gateway; loopback origins are admitted.
-        "MEDIA_PUBLIC_BASE": f"{base_url}/media",
-        "SOKU_FETCH_ALLOWLIST": "127.0.0.1",
-        # A fresh token-encryption key per session: tokens are sealed like in production.
-        "SOKU_TOKEN_KEYS": f"test:{generate_key()}",
-        "SOKU_TOKEN_KEY_ID": "test",
-    } | sandboxes.env)
-    from devstack.gateway import Gateway, build_app, discover_functions
-    from devstack.provision import provision
-
-    functions = discover_functions()
-    provision(functions)
-    gateway = Gateway(build_app(PROJECT_ID, REGION, functions), port).start()
+def stack(tmp_path_factory) -> LocalStack:
+    """The whole local stack (devstack/stack.py) on free ports, for the session."""
+    local = LocalStack(project_id=PROJECT_ID, region=REGION, environment="test",
+                       log_dir=tmp_path_factory.mktemp("emulator-logs"),
+                       # Only the literal loopback address: tests also check `localhost` is vetted.
+                       extra_env={"SOKU_FETCH_ALLOWLIST": "127.0.0.1"})
+    local.start()
     try:
-        yield Stack(base_url=base_url, emulators=emulators, sandboxes=sandboxes)
+        yield local
     finally:
-        gateway.stop()
-        sandboxes.stop()
-        emulators.stop()
+        local.stop()
 
 
 @pytest.fixture

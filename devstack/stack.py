@@ -1,0 +1,91 @@
+"""The local stack, assembled in one place.
+
+`make run`, the test session and the benchmarks all need the same thing: the
+emulators, the platform sandboxes, the settings that point this process's
+clients at them, the bucket and queues, and the gateway serving main.py's
+functions. Only the gateway's port, the environment's name and a few settings
+differ, so they are parameters here rather than copies that drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from devstack.emulators import Emulators, apply_env, free_port
+
+
+@dataclass
+class LocalStack:
+    project_id: str
+    log_dir: Path
+    environment: str = "local"  # SOKU_ENV: "local" for make run, "test" for the suite
+    region: str = "us-central1"
+    gateway_port: int | None = None  # None: a free port
+    serve_gateway: bool = True  # False: the caller serves main.py elsewhere (another process)
+    # make run keeps a real OPENAI_API_KEY on OpenAI; tests always use the sandbox.
+    honour_real_openai_key: bool = False
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.port = self.gateway_port or free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.emulators = Emulators(project_id=self.project_id, log_dir=self.log_dir)
+        self.sandboxes = None
+        self.gateway = None
+        self.functions: dict = {}
+        self.env: dict[str, str] = {}
+
+    @property
+    def functions_base_url(self) -> str:
+        """Where Cloud Tasks and the scheduler reach functions (the emulator's URL shape)."""
+        return f"{self.base_url}/{self.project_id}/{self.region}"
+
+    def start(self) -> "LocalStack":
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+        from devstack.sandboxes.server import Sandboxes
+        from shared.adapters.crypto import generate_key
+
+        self.emulators.start()
+        self.sandboxes = Sandboxes(free_port()).start()
+        sandbox_env = (self.sandboxes.env_for_local_run(dict(os.environ)) if self.honour_real_openai_key
+                       else self.sandboxes.env)
+        self.env = self.emulators.env | {
+            "SOKU_ENV": self.environment,
+            "SOKU_REGION": self.region,
+            "SOKU_FUNCTIONS_BASE_URL": self.functions_base_url,
+            # Media URLs download through the gateway; loopback origins and
+            # sandboxes may be fetched (never admitted in production).
+            "MEDIA_PUBLIC_BASE": f"{self.base_url}/media",
+            "SOKU_FETCH_ALLOWLIST": os.environ.get("SOKU_FETCH_ALLOWLIST", "127.0.0.1,localhost"),
+            # Platform tokens are sealed with a key made for this stack, like production's.
+            "SOKU_TOKEN_KEYS": f"{self.environment}:{generate_key()}",
+            "SOKU_TOKEN_KEY_ID": self.environment,
+        } | sandbox_env | self.extra_env
+        apply_env(self.env)
+
+        from devstack.gateway import Gateway, build_app, discover_functions
+        from devstack.provision import provision
+
+        self.functions = discover_functions()
+        provision(self.functions)
+        if self.serve_gateway:
+            self.gateway = Gateway(build_app(self.project_id, self.region, self.functions), self.port).start()
+
+    def stop(self) -> None:
+        if self.gateway is not None:
+            self.gateway.stop()
+            self.gateway = None
+        if self.sandboxes is not None:
+            self.sandboxes.stop()
+            self.sandboxes = None
+        self.emulators.stop()
