@@ -62,3 +62,14 @@ def account_ref(db, user, platform: str, account_id: str):
 def stored_run(db, sid: str, target: str) -> dict:
     """The run document itself (checkpoint, lastError: what the API does not show)."""
     return db.collection("postSubmissions").document(sid).collection("runs").document(target).get().to_dict()
+
+
+def object_size(db, media_id: str) -> int:
+    """What is really in the bucket for this media (what a platform must receive)."""
+    from shared.adapters.gcp import storage_client
+    from shared.config import get_settings
+
+    path = db.collection("media").document(media_id).get().get("objectPath")
+    blob = storage_client().bucket(get_settings().media_bucket).blob(path)
+    blob.reload()
+    return blob.size

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit
+from tests.posting import account_ref, body, call_task, final_run, object_size, run_of, stored_run, submit
 
 TARGET = "linkedin:li_member"
 
@@ -47,14 +47,7 @@ def _calls(stack):
 
 
 def _object_size(db, media_id):
-    """The stored object's real size (the `stored_media` fixture writes 8 bytes less than asked for images)."""
-    from shared.adapters.gcp import storage_client
-    from shared.config import get_settings
-
-    path = db.collection("media").document(media_id).get().get("objectPath")
-    blob = storage_client().bucket(get_settings().media_bucket).blob(path)
-    blob.reload()
-    return blob.size
+    return object_size(db, media_id)
 
 
 def _person(db, user, account_id="li_member"):
