@@ -2,7 +2,10 @@
 # Both install what they need on first use (a venv, node_modules, the emulators).
 
 PYTHON ?= python3
-VENV := .venv
+# `venv/` (not .venv): the Firebase CLI runs a Python codebase from `venv/` inside the
+# functions source folder, for discovery and for its Functions emulator.
+VENV := venv
+NODE := devstack/node
 TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
@@ -57,15 +60,17 @@ fuzz: tools
 	$(VENV)/bin/python -m devstack.fuzz $(FUZZ_ARGS)
 
 deps: $(STAMP)
-tools: $(STAMP) node_modules/.installed $(TOOLS)/tasks-emulator/.installed $(TOOLS)/gcs-emulator/.installed
+tools: $(STAMP) $(NODE)/node_modules/.installed $(TOOLS)/tasks-emulator/.installed $(TOOLS)/gcs-emulator/.installed
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# The Firebase CLI (pinned) and the Firestore emulator, under devstack/ so the functions
+# source folder (the repo root) holds no package.json.
+$(NODE)/node_modules/.installed: $(NODE)/package.json $(NODE)/package-lock.json
+	cd $(NODE) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Each Python emulator gets a venv of its own: gcloud-tasks-emulator pins
@@ -81,4 +86,4 @@ $(TOOLS)/gcs-emulator/.installed: devstack/requirements-gcs-emulator.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules .local .pytest_cache .deploy-build
+	rm -rf $(VENV) $(NODE)/node_modules .local .pytest_cache .deploy-build

@@ -1,43 +1,45 @@
 """Deployed functions. Firebase imports this file; it only re-exports.
 
-Each name below is one Cloud Function (its id is the Python name). Routing from
+Each name below is one Cloud Function (its id is the Python name). Ids are camelCase:
+each task-queue function gets a Cloud Tasks queue named after its id, and queue ids
+allow only letters, digits and hyphens, so one convention serves every function. Routing from
 the public base URL to the HTTP functions lives in firebase.json's Hosting
 rewrites; task-queue and scheduled functions are private.
 """
 
 from functions.account import account
-from functions.api_keys import api_keys
-from functions.connections import connections, oauth_callback
+from functions.api_keys import apiKeys
+from functions.connections import connections, oauthCallback
 from functions.credits import credits
 from functions.health import health
-from functions.media import media, media_files
-from functions.not_found import not_found
+from functions.media import media, mediaFiles
+from functions.not_found import notFound
 from functions.openapi import openapi
-from functions.orchestrator import orchestrate_post
+from functions.orchestrator import orchestratePost
 from functions.posts import posts
 from functions.publishers import (
-    publish_facebook,
-    publish_instagram,
-    publish_linkedin,
-    publish_snapchat,
-    publish_threads,
-    publish_tiktok,
-    publish_x,
-    publish_youtube,
+    publishFacebook,
+    publishInstagram,
+    publishLinkedin,
+    publishSnapchat,
+    publishThreads,
+    publishTiktok,
+    publishX,
+    publishYoutube,
 )
-from functions.repurpose import repurpose, repurpose_post
-from functions.scheduler import sweep_scheduled_posts
+from functions.repurpose import repurpose, repurposePost
+from functions.scheduler import sweepScheduledPosts
 from functions.templates import templates
 from functions.transcribe import transcribe
-from functions.webhooks import deliver_webhook, webhooks
+from functions.webhooks import deliverWebhook, webhooks
 
 __all__ = [
-    "account", "api_keys", "health", "not_found", "posts",
-    "connections", "oauth_callback",
-    "media", "media_files", "openapi", "templates",
-    "orchestrate_post", "sweep_scheduled_posts", "webhooks", "deliver_webhook",
+    "account", "apiKeys", "health", "notFound", "posts",
+    "connections", "oauthCallback",
+    "media", "mediaFiles", "openapi", "templates",
+    "orchestratePost", "sweepScheduledPosts", "webhooks", "deliverWebhook",
     "transcribe", "credits",
-    "repurpose", "repurpose_post",
-    "publish_facebook", "publish_instagram", "publish_linkedin", "publish_snapchat",
-    "publish_threads", "publish_tiktok", "publish_x", "publish_youtube",
+    "repurpose", "repurposePost",
+    "publishFacebook", "publishInstagram", "publishLinkedin", "publishSnapchat",
+    "publishThreads", "publishTiktok", "publishX", "publishYoutube",
 ]

@@ -111,13 +111,13 @@ class Emulators:
         return self
 
     def _start_all(self) -> None:
-        node_module = ROOT / "node_modules" / "@firestore-emulator" / "server"
+        node_module = ROOT / "devstack" / "node" / "node_modules" / "@firestore-emulator" / "server"
         if not node_module.exists():
             raise StackError("node_modules is missing the Firestore emulator; run `make tools`")
         if not TASKS_PYTHON.exists():
             raise StackError("the Cloud Tasks emulator is not installed; run `make tools`")
         firestore = self._spawn(
-            "firestore", ["node", str(ROOT / "devstack" / "firestore_emulator.js"), str(self.firestore_port)]
+            "firestore", ["node", str(ROOT / "devstack" / "node" / "firestore_emulator.js"), str(self.firestore_port)]
         )
         storage = self._spawn("storage", [
             str(_gcs_binary()), "-scheme", "http", "-backend", "memory",

@@ -1,4 +1,4 @@
-"""HTTP function `api_keys`: key management for the web app (Firebase ID token)."""
+"""HTTP function `apiKeys`: key management for the web app (Firebase ID token)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from shared.web.api import Api, Auth, RequestContext
 from shared.web.responses import Reply
 from shared.web.validation import parse_body
 
-api = Api("api_keys")
+api = Api("apiKeys")
 
 
 @api.route("POST", "/v1/api-keys", auth=Auth.FIREBASE, summary="Create an API key (shown once)",
@@ -40,5 +40,5 @@ def revoke_key(ctx: RequestContext) -> dict:
 
 
 @https_fn.on_request()
-def api_keys(request: https_fn.Request) -> https_fn.Response:
+def apiKeys(request: https_fn.Request) -> https_fn.Response:
     return api.handle(request)

@@ -1,4 +1,4 @@
-"""HTTP functions `connections` (start connecting an account) and `oauth_callback`
+"""HTTP functions `connections` (start connecting an account) and `oauthCallback`
 (where the platforms send the user back; public, browser-facing).
 
 Two functions because they face different callers: the start route is an API
@@ -55,5 +55,5 @@ def connections(request: https_fn.Request) -> https_fn.Response:
 
 
 @https_fn.on_request()
-def oauth_callback(request: https_fn.Request) -> https_fn.Response:
+def oauthCallback(request: https_fn.Request) -> https_fn.Response:
     return callback.handle(request)

@@ -1,4 +1,4 @@
-"""HTTP functions `media` (the JSON API) and `media_files` (public delivery).
+"""HTTP functions `media` (the JSON API) and `mediaFiles` (public delivery).
 
 Two functions because they need different things: ingest holds a request
 open for as long as a big download takes (long timeout, few at a time),
@@ -50,6 +50,6 @@ def media(request: https_fn.Request) -> https_fn.Response:
 
 
 @https_fn.on_request(timeout_sec=300, memory=options.MemoryOption.MB_512, cpu=1, concurrency=40)
-def media_files(request: https_fn.Request) -> https_fn.Response:
+def mediaFiles(request: https_fn.Request) -> https_fn.Response:
     # Public, no API key; not through Api.handle (see delivery.handle for why).
     return delivery.handle(request)

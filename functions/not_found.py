@@ -1,4 +1,4 @@
-"""HTTP function `not_found`: the catch-all for `/v1/**` paths no other function owns.
+"""HTTP function `notFound`: the catch-all for `/v1/**` paths no other function owns.
 
 Without it Firebase Hosting would answer unknown API paths with an HTML page;
 callers get the spec's JSON `not_found` envelope instead.
@@ -14,7 +14,7 @@ from werkzeug.exceptions import NotFound
 
 from shared.web.api import Api
 
-api = Api("not_found")  # no routes: every request becomes 404 not_found
+api = Api("notFound")  # no routes: every request becomes 404 not_found
 
 
 def unroutable(error: NotFound) -> flask.Response:
@@ -29,5 +29,5 @@ functions_framework.errorhandler(NotFound)(unroutable)
 
 
 @https_fn.on_request()
-def not_found(request: https_fn.Request) -> https_fn.Response:
+def notFound(request: https_fn.Request) -> https_fn.Response:
     return api.handle(request)

@@ -1,4 +1,4 @@
-"""Task-queue function `orchestrate_post`: fans a submission out to its runs."""
+"""Task-queue function `orchestratePost`: fans a submission out to its runs."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from shared.web.internal import cloud_tasks_only
     retry_config=RetryConfig(max_attempts=10, min_backoff_seconds=5, max_backoff_seconds=300),
     rate_limits=RateLimits(max_concurrent_dispatches=50, max_dispatches_per_second=50),
 )
-def orchestrate_post(request: tasks_fn.CallableRequest) -> dict:
+def orchestratePost(request: tasks_fn.CallableRequest) -> dict:
     data = request.data or {}
     outcome = orchestrate(str(data["postSubmissionId"]), int(data.get("scheduleVersion", 1)))
     return {"outcome": outcome}
 
 
-orchestrate_post = cloud_tasks_only(ORCHESTRATOR_QUEUE, orchestrate_post)
+orchestratePost = cloud_tasks_only(ORCHESTRATOR_QUEUE, orchestratePost)

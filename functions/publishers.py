@@ -1,4 +1,4 @@
-"""One task-queue function per platform: `publish_x`, `publish_instagram`, …
+"""One task-queue function per platform: `publishX`, `publishInstagram`, …
 
 Each platform has its own queue, so each gets its own retry policy and
 dispatch rate (a slow or rate-limited platform never holds up the others).
@@ -48,11 +48,11 @@ def _build(platform: Platform):
     return cloud_tasks_only(queue, decorated)
 
 
-publish_x = _build(Platform.X)
-publish_instagram = _build(Platform.INSTAGRAM)
-publish_facebook = _build(Platform.FACEBOOK)
-publish_threads = _build(Platform.THREADS)
-publish_tiktok = _build(Platform.TIKTOK)
-publish_youtube = _build(Platform.YOUTUBE)
-publish_linkedin = _build(Platform.LINKEDIN)
-publish_snapchat = _build(Platform.SNAPCHAT)
+publishX = _build(Platform.X)
+publishInstagram = _build(Platform.INSTAGRAM)
+publishFacebook = _build(Platform.FACEBOOK)
+publishThreads = _build(Platform.THREADS)
+publishTiktok = _build(Platform.TIKTOK)
+publishYoutube = _build(Platform.YOUTUBE)
+publishLinkedin = _build(Platform.LINKEDIN)
+publishSnapchat = _build(Platform.SNAPCHAT)

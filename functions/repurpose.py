@@ -1,5 +1,5 @@
 """HTTP function `repurpose` (links, saved templates, trigger history) and task function
-`repurpose_post` (the automation, run when a post with `enableRepurposing` publishes).
+`repurposePost` (the automation, run when a post with `enableRepurposing` publishes).
 
 `/v1/templates/saved` is served here, not by the `templates` function: saved templates
 exist for links. Its Hosting rewrites sit before the templates function's `/v1/templates/**`.
@@ -92,7 +92,7 @@ def repurpose(request: https_fn.Request) -> https_fn.Response:
     rate_limits=RateLimits(max_concurrent_dispatches=20, max_dispatches_per_second=20),
     memory=options.MemoryOption.GB_1, timeout_sec=300,
 )
-def repurpose_post(request: tasks_fn.CallableRequest) -> dict:
+def repurposePost(request: tasks_fn.CallableRequest) -> dict:
     from shared.services.repurpose import automation
 
     data = request.data or {}
@@ -103,4 +103,4 @@ def repurpose_post(request: tasks_fn.CallableRequest) -> dict:
         raise https_fn.HttpsError(https_fn.FunctionsErrorCode.UNAVAILABLE, str(later)) from later
 
 
-repurpose_post = cloud_tasks_only(QUEUE, repurpose_post)
+repurposePost = cloud_tasks_only(QUEUE, repurposePost)

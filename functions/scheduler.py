@@ -1,4 +1,4 @@
-"""Scheduled function `sweep_scheduled_posts`, every minute (see the sweep service)."""
+"""Scheduled function `sweepScheduledPosts`, every minute (see the sweep service)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from shared.web.internal import cloud_scheduler_only
 
 
 @scheduler_fn.on_schedule(schedule="every 1 minutes", timezone=scheduler_fn.Timezone("UTC"))
-def sweep_scheduled_posts(event: scheduler_fn.ScheduledEvent) -> None:
+def sweepScheduledPosts(event: scheduler_fn.ScheduledEvent) -> None:
     result = sweep()
     if result["failed"]:
         # A non-2xx tells Cloud Scheduler (and its alerting) that work is stuck.
         raise RuntimeError(f"sweep could not enqueue {result['failed']} submission(s)")
 
 
-sweep_scheduled_posts = cloud_scheduler_only(sweep_scheduled_posts)
+sweepScheduledPosts = cloud_scheduler_only(sweepScheduledPosts)

@@ -1,4 +1,4 @@
-"""HTTP function `webhooks` (endpoint management) and task function `deliver_webhook`."""
+"""HTTP function `webhooks` (endpoint management) and task function `deliverWebhook`."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def webhooks(request: https_fn.Request) -> https_fn.Response:
                              max_backoff_seconds=3600),
     rate_limits=RateLimits(max_concurrent_dispatches=50, max_dispatches_per_second=50),
 )
-def deliver_webhook(request: tasks_fn.CallableRequest) -> dict:
+def deliverWebhook(request: tasks_fn.CallableRequest) -> dict:
     data = request.data or {}
     try:
         outcome = delivery.deliver(str(data["userId"]), str(data["endpointId"]), str(data["deliveryId"]))
@@ -68,4 +68,4 @@ def deliver_webhook(request: tasks_fn.CallableRequest) -> dict:
     return {"outcome": outcome}
 
 
-deliver_webhook = cloud_tasks_only(DELIVERY_QUEUE, deliver_webhook)
+deliverWebhook = cloud_tasks_only(DELIVERY_QUEUE, deliverWebhook)

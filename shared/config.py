@@ -39,7 +39,7 @@ class Settings:
     functions_base_url: str
     media_bucket: str = ""
     # Media (POST /v1/media and delivery). The public base is where `{id}.{ext}`
-    # downloads are served by the `media_files` function.
+    # downloads are served by the `mediaFiles` function.
     media_public_base: str = ""
     media_max_bytes: int = 1024 * 1024 * 1024
     # Remote fetches (shared/adapters/safe_http.py): hosts or CIDRs admitted
@@ -198,7 +198,7 @@ def _build_settings() -> Settings:
         media_bucket=os.environ.get("MEDIA_BUCKET") or f"{project_id}.firebasestorage.app",
         # Default: the delivery function's own URL (Hosting rewrites time out at 60 s).
         media_public_base=(os.environ.get("MEDIA_PUBLIC_BASE")
-                           or f"{functions_base_url.rstrip('/')}/media_files").rstrip("/"),
+                           or f"{functions_base_url.rstrip('/')}/mediaFiles").rstrip("/"),
         media_max_bytes=int(os.environ.get("SOKU_MEDIA_MAX_BYTES", 1024 * 1024 * 1024)),
         fetch_allowlist=tuple(h.strip() for h in os.environ.get("SOKU_FETCH_ALLOWLIST", "").split(",")
                               if h.strip()),

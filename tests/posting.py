@@ -26,7 +26,7 @@ def call_task(client: httpx.Client, function: str, data: dict, queue: str | None
 
 
 def run_sweep(client: httpx.Client) -> httpx.Response:
-    return client.post(f"/{PROJECT_ID}/{REGION}/sweep_scheduled_posts",
+    return client.post(f"/{PROJECT_ID}/{REGION}/sweepScheduledPosts",
                        headers={"X-CloudScheduler-JobName": "test", "X-CloudScheduler": "true"})
 
 

@@ -21,10 +21,10 @@ def test_globs():
 def test_rewrites_route_each_path_to_its_function():
     assert _target("/health") == "health"
     assert _target("/health/ready") == "health"
-    assert _target("/v1/api-keys") == "api_keys"
-    assert _target("/v1/api-keys/123") == "api_keys"
+    assert _target("/v1/api-keys") == "apiKeys"
+    assert _target("/v1/api-keys/123") == "apiKeys"
     assert _target("/v1/me") == "account"
-    assert _target("/v1/something-new") == "not_found"
+    assert _target("/v1/something-new") == "notFound"
     assert _target("/elsewhere") is None
 
 

@@ -114,7 +114,7 @@ def test_conditional_requests(client, stored):
 def test_served_at_the_functions_own_url_too(client, stored, video):
     # The production default MEDIA_PUBLIC_BASE is the function's URL (no /media prefix).
     name = stored["url"].rsplit("/", 1)[1]
-    r = client.get(f"/{PROJECT_ID}/{REGION}/media_files/{name}", headers={"Range": "bytes=0-15"})
+    r = client.get(f"/{PROJECT_ID}/{REGION}/mediaFiles/{name}", headers={"Range": "bytes=0-15"})
     assert r.status_code == 206 and r.content == video[:16]
 
 

@@ -41,8 +41,8 @@ def test_duplicate_task_delivery_runs_a_publish_once(client, demo, db):
                     headers=demo.key_headers)
     sid = r.json()["postSubmissionId"]
     task = {"postSubmissionId": sid, "targetId": "x:x_main"}
-    first = call_task(client, "publish_x", task)
-    second = call_task(client, "publish_x", task)
+    first = call_task(client, "publishX", task)
+    second = call_task(client, "publishX", task)
     assert first.json()["result"]["outcome"] == "succeeded"
     assert second.json()["result"]["outcome"] == "skipped"
     run = db.collection("postSubmissions").document(sid).collection("runs").document("x:x_main").get()
@@ -53,7 +53,7 @@ def test_a_run_is_only_taken_by_its_own_platform_queue(client, demo, db):
     r = client.post("/v1/posts", json={**body(["x"]), "scheduledTime": "2099-01-01T00:00:00Z"},
                     headers=demo.key_headers)
     sid = r.json()["postSubmissionId"]
-    out = call_task(client, "publish_threads", {"postSubmissionId": sid, "targetId": "x:x_main"})
+    out = call_task(client, "publishThreads", {"postSubmissionId": sid, "targetId": "x:x_main"})
     assert out.json()["result"]["outcome"] == "skipped"
     run = db.collection("postSubmissions").document(sid).collection("runs").document("x:x_main").get()
     assert run.get("status") == "queued"
@@ -63,13 +63,13 @@ def test_duplicate_orchestrator_delivery_is_harmless(client, demo, db):
     r = client.post("/v1/posts", json=body(["linkedin"]), headers=demo.key_headers)
     sid = r.json()["postSubmissionId"]
     wait_for(lambda: _settled(client, demo, sid))
-    again = call_task(client, "orchestrate_post", {"postSubmissionId": sid, "scheduleVersion": 1})
+    again = call_task(client, "orchestratePost", {"postSubmissionId": sid, "scheduleVersion": 1})
     assert again.json()["result"]["outcome"] == "dispatched"  # already dispatched: nothing re-enqueued
     post = _post(client, demo, sid)
     assert [r["attemptCount"] for r in post["runs"]] == [1]
 
 
-@pytest.mark.parametrize("function", ["orchestrate_post", "publish_x"])
+@pytest.mark.parametrize("function", ["orchestratePost", "publishX"])
 def test_task_functions_refuse_callers_that_are_not_cloud_tasks(client, function):
     r = client.post(f"/{PROJECT_ID}/{REGION}/{function}", json={"data": {"postSubmissionId": "x", "targetId": "y"}})
     assert_error(r, 403, "forbidden")
@@ -78,10 +78,10 @@ def test_task_functions_refuse_callers_that_are_not_cloud_tasks(client, function
 
 
 def test_scheduler_function_refuses_other_callers(client):
-    r = client.post(f"/{PROJECT_ID}/{REGION}/sweep_scheduled_posts")
+    r = client.post(f"/{PROJECT_ID}/{REGION}/sweepScheduledPosts")
     assert_error(r, 403, "forbidden")
     assert run_sweep(client).status_code == 200
 
 
 def test_task_functions_are_not_routed_publicly(client):
-    assert client.post("/v1/orchestrate_post", json={"data": {}}).status_code == 404
+    assert client.post("/v1/orchestratePost", json={"data": {}}).status_code == 404

@@ -83,7 +83,7 @@ def test_cancel_a_scheduled_post_before_it_starts(client, demo):
     assert post["status"] == "canceled"
     assert {run["status"] for run in post["runs"]} == {"canceled"}
     # When the orchestrator task fires later, it does nothing.
-    out = call_task(client, "orchestrate_post", {"postSubmissionId": sid, "scheduleVersion": 1})
+    out = call_task(client, "orchestratePost", {"postSubmissionId": sid, "scheduleVersion": 1})
     assert out.json()["result"]["outcome"] == "canceled"
     assert client.delete(f"/v1/posts/{sid}", headers=demo.key_headers).status_code == 200  # idempotent
 
@@ -105,7 +105,7 @@ def test_reschedule_supersedes_the_earlier_task(client, demo, db):
     assert r.json()["scheduledTime"][:19] == new_time[:19]
     doc = db.collection("postSubmissions").document(sid).get().to_dict()
     assert doc["scheduleVersion"] == 2 and doc["needsDispatch"] is False
-    stale = call_task(client, "orchestrate_post", {"postSubmissionId": sid, "scheduleVersion": 1})
+    stale = call_task(client, "orchestratePost", {"postSubmissionId": sid, "scheduleVersion": 1})
     assert stale.json()["result"]["outcome"] == "superseded"
     assert _get(client, demo, sid).json()["status"] == "queued"
 

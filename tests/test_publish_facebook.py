@@ -240,7 +240,7 @@ def test_duplicate_delivery_publishes_once(client, demo, sandbox):
 
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(r.json()["result"]["outcome"]
-                          for r in pool.map(lambda _: call_task(client, "publish_facebook", task), range(2)))
+                          for r in pool.map(lambda _: call_task(client, "publishFacebook", task), range(2)))
     assert outcomes == ["skipped", "succeeded"]
     assert len([p for p in sandbox.posts("facebook") if p["message"] == "delivered twice"]) == 1
 
@@ -263,7 +263,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
         sandbox.fault("facebook", "create", "hold", seconds=60)  # the post is made, the answer never comes
         with httpx.Client(timeout=1) as other:
             with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publish_facebook", task, base_url=f"http://127.0.0.1:{port}")
+                call_task(other, "publishFacebook", task, base_url=f"http://127.0.0.1:{port}")
         wait_for(lambda: [p for p in sandbox.posts("facebook") if p["message"] == "exactly once on Facebook"])
     finally:
         second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
@@ -271,7 +271,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     run = _stored_run(db, sid)
     assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
 
-    retry = call_task(client, "publish_facebook", task, retry_count=1)  # Cloud Tasks' retry
+    retry = call_task(client, "publishFacebook", task, retry_count=1)  # Cloud Tasks' retry
     assert retry.json()["result"]["outcome"] == "succeeded"
     posts = [p for p in sandbox.posts("facebook") if p["message"] == "exactly once on Facebook"]
     assert len(posts) == 1

@@ -259,11 +259,11 @@ def test_expired_container_is_recreated_on_retry(client, stack, demo, stored_med
     sid = _submit(client, demo, payload)
     task = {"postSubmissionId": sid, "targetId": TARGET}
     sandbox.fault("instagram", "create", "server_error")
-    first = call_task(client, "publish_instagram", task)
+    first = call_task(client, "publishInstagram", task)
     assert first.status_code >= 400  # retry later
     old = _stored_run(db, sid)["checkpoint"]["containers"]["post"]["id"]
     sandbox.fault("instagram", "status", "expired")  # a day later: Instagram dropped the container
-    retry = call_task(client, "publish_instagram", task, retry_count=1)
+    retry = call_task(client, "publishInstagram", task, retry_count=1)
     assert retry.json()["result"]["outcome"] == "succeeded"
     new = _stored_run(db, sid)["checkpoint"]["containers"]["post"]["id"]
     assert new != old and calls().count("container") == 2
@@ -438,7 +438,7 @@ def test_duplicate_delivery_publishes_once(client, demo, stored_media, sandbox):
     task = {"postSubmissionId": sid, "targetId": TARGET}
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(r.json()["result"]["outcome"]
-                          for r in pool.map(lambda _: call_task(client, "publish_instagram", task), range(2)))
+                          for r in pool.map(lambda _: call_task(client, "publishInstagram", task), range(2)))
     assert outcomes == ["skipped", "succeeded"]
     assert len(_posts_with(sandbox, "delivered twice")) == 1
 
@@ -466,7 +466,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
         task = {"postSubmissionId": sid, "targetId": TARGET}
         with httpx.Client(timeout=2) as other:
             with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publish_instagram", task, base_url=f"http://127.0.0.1:{port}")
+                call_task(other, "publishInstagram", task, base_url=f"http://127.0.0.1:{port}")
         wait_for(lambda: _posts_with(sandbox, "exactly once"))
     finally:
         second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
@@ -475,7 +475,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
     assert "publishedId" not in run["checkpoint"]
 
-    retry = call_task(client, "publish_instagram", task, retry_count=1)  # Cloud Tasks' retry
+    retry = call_task(client, "publishInstagram", task, retry_count=1)  # Cloud Tasks' retry
     assert retry.json()["result"]["outcome"] == "succeeded"
     posts = _posts_with(sandbox, "exactly once")
     assert len(posts) == 1

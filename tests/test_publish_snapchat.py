@@ -293,7 +293,7 @@ def test_duplicate_delivery_publishes_once(client, stack, demo, stored_media, sa
 
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(r.json()["result"]["outcome"]
-                          for r in pool.map(lambda _: call_task(client, "publish_snapchat", task), range(2)))
+                          for r in pool.map(lambda _: call_task(client, "publishSnapchat", task), range(2)))
     assert outcomes == ["skipped", "succeeded"]
     profile = _profile_id(db, demo)
     assert len([p for p in sandbox.posts("snapchat") if p["subject"] == profile]) == 1
@@ -321,7 +321,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
         sandbox.fault("snapchat", "create", "hold", seconds=60)  # the spotlight is made, the answer never comes
         with httpx.Client(timeout=2) as other:
             with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publish_snapchat", task, base_url=f"http://127.0.0.1:{port}")
+                call_task(other, "publishSnapchat", task, base_url=f"http://127.0.0.1:{port}")
         wait_for(lambda: [p for p in sandbox.posts("snapchat") if p["subject"] == profile])
     finally:
         second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
@@ -331,7 +331,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     assert run["checkpoint"]["snap"]["finalized"] is True
 
     calls_before = len(_snap_calls(stack))
-    retry = call_task(client, "publish_snapchat", task, retry_count=1)  # Cloud Tasks' retry
+    retry = call_task(client, "publishSnapchat", task, retry_count=1)  # Cloud Tasks' retry
     assert retry.json()["result"]["outcome"] == "succeeded"
     posts = [p for p in sandbox.posts("snapchat") if p["subject"] == profile]
     assert len(posts) == 1

@@ -186,11 +186,11 @@ def test_expired_container_is_recreated_on_retry(client, stack, demo, sandbox, d
     sid = _submit(client, demo, {**body(["threads"], "container expired"), "scheduledTime": "2099-01-01T00:00:00Z"})
     task = {"postSubmissionId": sid, "targetId": TARGET}
     sandbox.fault("threads", "create", "server_error")
-    first = call_task(client, "publish_threads", task)
+    first = call_task(client, "publishThreads", task)
     assert first.status_code >= 400  # retry later
     old = _stored_run(db, sid)["checkpoint"]["containers"]["post"]["id"]
     sandbox.fault("threads", "status", "expired")  # a day later: Threads dropped the container
-    retry = call_task(client, "publish_threads", task, retry_count=1)
+    retry = call_task(client, "publishThreads", task, retry_count=1)
     assert retry.json()["result"]["outcome"] == "succeeded"
     new = _stored_run(db, sid)["checkpoint"]["containers"]["post"]["id"]
     assert new != old and calls().count("container") == 2
@@ -254,7 +254,7 @@ def test_duplicate_delivery_publishes_once(client, demo, sandbox):
     task = {"postSubmissionId": sid, "targetId": TARGET}
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(r.json()["result"]["outcome"]
-                          for r in pool.map(lambda _: call_task(client, "publish_threads", task), range(2)))
+                          for r in pool.map(lambda _: call_task(client, "publishThreads", task), range(2)))
     assert outcomes == ["skipped", "succeeded"]
     assert len([p for p in sandbox.posts("threads") if p["text"] == "delivered twice"]) == 1
 
@@ -278,7 +278,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
         task = {"postSubmissionId": sid, "targetId": TARGET}
         with httpx.Client(timeout=2) as other:
             with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publish_threads", task, base_url=f"http://127.0.0.1:{port}")
+                call_task(other, "publishThreads", task, base_url=f"http://127.0.0.1:{port}")
         wait_for(lambda: [p for p in sandbox.posts("threads") if p["text"] == "exactly once"])
     finally:
         second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
@@ -287,7 +287,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
     assert "publishedId" not in run["checkpoint"]
 
-    retry = call_task(client, "publish_threads", task, retry_count=1)  # Cloud Tasks' retry
+    retry = call_task(client, "publishThreads", task, retry_count=1)  # Cloud Tasks' retry
     assert retry.json()["result"]["outcome"] == "succeeded"
     posts = [p for p in sandbox.posts("threads") if p["text"] == "exactly once"]
     assert len(posts) == 1

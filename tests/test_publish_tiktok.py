@@ -406,7 +406,7 @@ def test_duplicate_delivery_publishes_once(client, demo, stored_media, sandbox, 
 
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(r.json()["result"]["outcome"]
-                          for r in pool.map(lambda _: call_task(client, "publish_tiktok", task), range(2)))
+                          for r in pool.map(lambda _: call_task(client, "publishTiktok", task), range(2)))
     assert outcomes == ["skipped", "succeeded"]
     assert len(_posts_of(sandbox, _open_id(db, demo))) == 1
 
@@ -431,7 +431,7 @@ def _killed_during(client, sandbox, operation, sid, until, **fault):
         sandbox.fault("tiktok", operation, "hold", seconds=60, **fault)  # it took effect; the answer never comes
         with httpx.Client(timeout=1) as other:
             with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publish_tiktok", {"postSubmissionId": sid, "targetId": TARGET},
+                call_task(other, "publishTiktok", {"postSubmissionId": sid, "targetId": TARGET},
                           base_url=f"http://127.0.0.1:{port}")
         wait_for(until, timeout=20)
     finally:
@@ -451,7 +451,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
     assert not run["checkpoint"].get("publishId") and _posts_of(sandbox, open_id) == []
 
-    retry = call_task(client, "publish_tiktok", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
+    retry = call_task(client, "publishTiktok", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
     assert retry.json()["result"]["outcome"] == "succeeded"
     posts = _posts_of(sandbox, open_id)
     assert len(posts) == 1
@@ -473,7 +473,7 @@ def test_killed_after_the_init_answered_reconciles_from_the_publish_id(client, s
     assert len(_posts_of(sandbox, open_id)) == 1
     inits = len(_calls(stack, "create"))
 
-    retry = call_task(client, "publish_tiktok", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
+    retry = call_task(client, "publishTiktok", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
     assert retry.json()["result"]["outcome"] == "succeeded"
     assert len(_calls(stack, "create")) == inits  # no second init
     [post] = _posts_of(sandbox, open_id)
@@ -490,7 +490,7 @@ def test_a_lost_answer_to_a_pull_init_is_not_sent_again(client, stack, demo, sto
     open_id = _open_id(db, demo)
     _killed_during(client, sandbox, "create", sid, lambda: _posts_of(sandbox, open_id))
 
-    retry = call_task(client, "publish_tiktok", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
+    retry = call_task(client, "publishTiktok", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
     assert retry.json()["result"]["outcome"] == "failed"
     final = _run(client, demo, sid)
     assert final["result"]["code"] == "publish_outcome_unknown" and "Check the TikTok profile" in final["result"]["message"]

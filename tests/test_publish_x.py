@@ -143,7 +143,7 @@ def test_duplicate_delivery_publishes_once(client, demo, sandbox):
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(2) as pool:
-        outcomes = sorted(r.json()["result"]["outcome"] for r in pool.map(lambda _: call_task(client, "publish_x", task), range(2)))
+        outcomes = sorted(r.json()["result"]["outcome"] for r in pool.map(lambda _: call_task(client, "publishX", task), range(2)))
     assert outcomes == ["skipped", "succeeded"]
     assert len([p for p in sandbox.posts("x") if p["text"] == "delivered twice"]) == 1
 
@@ -166,7 +166,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
         task = {"postSubmissionId": sid, "targetId": "x:x_main"}
         with httpx.Client(timeout=1) as other:
             with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publish_x", task, base_url=f"http://127.0.0.1:{port}")
+                call_task(other, "publishX", task, base_url=f"http://127.0.0.1:{port}")
         wait_for(lambda: [p for p in sandbox.posts("x") if p["text"] == "exactly once"])
     finally:
         second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
@@ -174,7 +174,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     run = db.collection("postSubmissions").document(sid).collection("runs").document("x:x_main").get().to_dict()
     assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
 
-    retry = call_task(client, "publish_x", task, retry_count=1)  # Cloud Tasks' retry
+    retry = call_task(client, "publishX", task, retry_count=1)  # Cloud Tasks' retry
     assert retry.json()["result"]["outcome"] == "succeeded"
     posts = [p for p in sandbox.posts("x") if p["text"] == "exactly once"]
     assert len(posts) == 1

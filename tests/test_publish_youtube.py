@@ -304,7 +304,7 @@ def test_duplicate_delivery_publishes_once(client, demo, stored_media, sandbox, 
 
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(r.json()["result"]["outcome"]
-                          for r in pool.map(lambda _: call_task(client, "publish_youtube", task), range(2)))
+                          for r in pool.map(lambda _: call_task(client, "publishYoutube", task), range(2)))
     assert outcomes == ["skipped", "succeeded"]
     assert len(_videos(sandbox, db, demo)) == 1
 
@@ -329,7 +329,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_uploading_twice(
         sandbox.fault("youtube", "create", "hold", seconds=60)  # the video exists, the answer never comes
         with httpx.Client(timeout=1) as other:
             with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publish_youtube", task, base_url=f"http://127.0.0.1:{port}")
+                call_task(other, "publishYoutube", task, base_url=f"http://127.0.0.1:{port}")
         wait_for(lambda: _videos(sandbox, db, demo))
     finally:
         second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
@@ -338,7 +338,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_uploading_twice(
     assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
     assert "video" not in run["checkpoint"] and run["checkpoint"]["upload"]["session"]
 
-    retry = call_task(client, "publish_youtube", task, retry_count=1)  # Cloud Tasks' retry
+    retry = call_task(client, "publishYoutube", task, retry_count=1)  # Cloud Tasks' retry
     assert retry.json()["result"]["outcome"] == "succeeded"
     videos = _videos(sandbox, db, demo)
     assert len(videos) == 1

@@ -1,5 +1,5 @@
 """The repurpose automation end to end: a post sent with `enableRepurposing: true` really
-publishes (Cloud Tasks emulator, publisher, platform sandbox), the `repurpose_post` task
+publishes (Cloud Tasks emulator, publisher, platform sandbox), the `repurposePost` task
 runs, and each matching link makes a scheduled derived post through its template, which
 then really publishes too when its time comes (the orchestrator task is delivered by hand,
 as Cloud Tasks would at the scheduled time)."""
@@ -71,7 +71,7 @@ def _settled(client, user, link_id, sid, timeout=30) -> dict:
 
 def _publish_now(client, user, sid) -> dict:
     """Deliver the derived post's orchestrator task now, as Cloud Tasks does at its time."""
-    out = call_task(client, "orchestrate_post", {"postSubmissionId": sid, "scheduleVersion": 1})
+    out = call_task(client, "orchestratePost", {"postSubmissionId": sid, "scheduleVersion": 1})
     assert out.status_code == 200 and out.json()["result"]["outcome"] == "dispatched", out.text
     runs = _finished_runs(client, user, sid, timeout=60)
     assert len(runs) == 1
@@ -154,7 +154,7 @@ def test_derived_post_publishes_and_never_triggers_links_again(client, demo, san
     assert published["media"][0]["url"].endswith(f"/{trigger['cardMediaId']}.jpg")
 
     # The derived post published; nothing came of it: no loop, even with a matching link.
-    again = call_task(client, "repurpose_post", {"postSubmissionId": derived_id, "targetId": "instagram:acct-a"})
+    again = call_task(client, "repurposePost", {"postSubmissionId": derived_id, "targetId": "instagram:acct-a"})
     assert again.json()["result"] == {"outcome": "not_enabled"}
     assert _triggers(client, demo, image_link) == []
     assert [t["sourcePostSubmissionId"] for t in _triggers(client, demo, text_link)] == [sid]
@@ -170,7 +170,7 @@ def test_posts_without_the_flag_trigger_nothing(client, demo):
     assert _finished_runs(client, demo, flagged)[0]["status"] == "succeeded"
     _settled(client, demo, link_id, flagged)  # the flagged one did trigger, after the plain one
 
-    replay = call_task(client, "repurpose_post", {"postSubmissionId": plain, "targetId": "x:x_main"})
+    replay = call_task(client, "repurposePost", {"postSubmissionId": plain, "targetId": "x:x_main"})
     assert replay.json()["result"] == {"outcome": "not_enabled"}
     assert [t["sourcePostSubmissionId"] for t in _triggers(client, demo, link_id)] == [flagged]
     posts = client.get("/v1/posts", headers=demo.key_headers).json()["data"]
@@ -219,7 +219,7 @@ def test_once_per_post_and_link_whatever_runs_and_deliveries(client, demo):
     first = _settled(client, demo, link_id, sid)
     # Both runs' tasks, delivered again (Cloud Tasks is at-least-once): no second derived post.
     for target in ("x:x_main", "threads:threads_main", "x:x_main"):
-        out = call_task(client, "repurpose_post", {"postSubmissionId": sid, "targetId": target})
+        out = call_task(client, "repurposePost", {"postSubmissionId": sid, "targetId": target})
         assert out.json()["result"] == {"outcome": "processed", "links": {link_id: "already_triggered"}}
     assert [t["id"] for t in _triggers(client, demo, link_id)] == [first["id"]]
     posts = client.get("/v1/posts", headers=demo.key_headers).json()["data"]
@@ -231,7 +231,7 @@ def test_a_failed_run_triggers_nothing(client, demo, sandbox):
     sandbox.fault("x", "create", "duplicate")
     sid = _submit(client, demo, body(["x"], _text("Refused")) | {"enableRepurposing": True})
     assert _finished_runs(client, demo, sid)[0]["status"] == "failed"
-    out = call_task(client, "repurpose_post", {"postSubmissionId": sid, "targetId": "x:x_main"})
+    out = call_task(client, "repurposePost", {"postSubmissionId": sid, "targetId": "x:x_main"})
     assert out.json()["result"] == {"outcome": "run_not_succeeded"}
     assert _triggers(client, demo, link_id) == []
 

@@ -113,10 +113,10 @@ def test_duplicate_task_deliveries_never_duplicate_events(client, demo, receiver
     sid = _publish(client, demo, "duplicated tasks")
     wait_for(lambda: receiver.events("post.published"), timeout=20)
     # The publisher's task delivered again: the run is finished, nothing is re-emitted.
-    call_task(client, "publish_x", {"postSubmissionId": sid, "targetId": "x:x_main"})
+    call_task(client, "publishX", {"postSubmissionId": sid, "targetId": "x:x_main"})
     # The webhook's own task delivered again: the delivery is done, nothing is re-sent.
     delivery_id = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=demo.key_headers).json()["data"][0]["id"]
-    call_task(client, "deliver_webhook", {"userId": demo.uid, "endpointId": hook["id"], "deliveryId": delivery_id})
+    call_task(client, "deliverWebhook", {"userId": demo.uid, "endpointId": hook["id"], "deliveryId": delivery_id})
     assert len(receiver.events("post.published")) == 1
 
 

@@ -20,12 +20,12 @@ from shared.services.posts.scheduling import TASKS_HORIZON, within_tasks_horizon
 __all__ = ["EnqueueError", "ORCHESTRATOR_QUEUE", "dispatch_if_due", "enqueue_at", "enqueue_run",
            "publisher_queue"]
 
-ORCHESTRATOR_QUEUE = "orchestrate_post"
+ORCHESTRATOR_QUEUE = "orchestratePost"
 SUBMISSIONS = "postSubmissions"
 
 
 def publisher_queue(platform: str) -> str:
-    return f"publish_{platform}"
+    return f"publish{platform.capitalize()}"
 
 
 def enqueue_at(scheduled_time: datetime) -> datetime:

@@ -1,7 +1,7 @@
 """The automation: a published post meets the user's repurpose links.
 
 When a run of a post sent with `enableRepurposing: true` succeeds, the
-`repurpose_post` task runs this for (post, run). Each of the user's links whose
+`repurposePost` task runs this for (post, run). Each of the user's links whose
 `type` is the post's media type makes one derived post: a real scheduled
 submission created through the posts service (so it is listed, cancellable and
 tracked like any other), `delayHours` after the run succeeded, for the link's

@@ -3,7 +3,7 @@
 Called for every run that ends `succeeded` (shared/services/publishing/outcomes.py,
 the one place every finished run passes). Posts without `enableRepurposing`, and
 derived posts, cost nothing here. The work itself (rendering, creating derived
-posts) runs in the `repurpose_post` task, with retries of its own, so a slow render
+posts) runs in the `repurposePost` task, with retries of its own, so a slow render
 never delays a publisher and a transient failure is retried rather than lost.
 """
 
@@ -15,7 +15,7 @@ from shared.adapters.task_queue import EnqueueError, enqueue
 
 log = logging.getLogger("soku.repurpose")
 
-QUEUE = "repurpose_post"
+QUEUE = "repurposePost"
 
 
 def wants_repurposing(submission: dict) -> bool:

@@ -2,7 +2,7 @@
 
 A render is stored exactly like uploaded media, so everything that works with
 media works with it: the object `media/{id}.png` in MEDIA_BUCKET (served by the
-`media_files` delivery function at `{MEDIA_PUBLIC_BASE}/{id}.png`, which only
+`mediaFiles` delivery function at `{MEDIA_PUBLIC_BASE}/{id}.png`, which only
 needs the object), a `media/{id}` document (so `GET/DELETE /v1/media/{id}` and
 `mediaIds` in posts work), and the spec's `rendered_media/{id}` document with
 the template, config and size.

@@ -22,7 +22,7 @@ from shared.adapters.task_queue import EnqueueError, enqueue
 from shared.services.webhooks.endpoints import collection
 
 log = logging.getLogger("soku.webhooks")
-DELIVERY_QUEUE = "deliver_webhook"
+DELIVERY_QUEUE = "deliverWebhook"
 
 
 def event_id(user_id: str, event_type: str, *occurrence: Any) -> str:
