@@ -285,7 +285,9 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
 
     endpoint = route.endpoint
     op: dict[str, Any] = {
-        "operationId": f"{function_id}_{route.handler.__name__}",
+        # From the handler's module, not the deployed function id, so that renaming a
+        # function (ids are camelCase for Cloud Tasks) never renames an SDK's methods.
+        "operationId": f"{route.handler.__module__.rsplit('.', 1)[-1]}_{route.handler.__name__}",
         "summary": route.summary or endpoint,
         "tags": list(route.tags) or [function_id],
     }
