@@ -53,10 +53,13 @@ def dispatch_if_due(submission_id: str, data: dict[str, Any] | None = None,
     if not within_tasks_horizon(scheduled):
         return False  # the minute sweep enqueues it once inside the horizon
     version = int(data.get("scheduleVersion", 1))
+    # An orchestrator task that arrived early (see orchestrator.py) left its name
+    # taken; each hand-back gets the next one.
+    deferrals = int(data.get("dispatchDeferrals", 0))
     task_name = enqueue(
         ORCHESTRATOR_QUEUE,
         {"postSubmissionId": submission_id, "scheduleVersion": version},
-        name_parts=("orchestrate", submission_id, str(version)),
+        name_parts=("orchestrate", submission_id, str(version)) + ((str(deferrals),) if deferrals else ()),
         schedule_time=scheduled,
     )
     update = {"needsDispatch": False, "orchestratorTask": task_name,

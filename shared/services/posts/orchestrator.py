@@ -4,11 +4,18 @@ Safe to run twice: it only acts on a submission that is still `queued` (or
 `orchestrating`, when an earlier delivery crashed half-way) with the schedule
 version the task was created for; a rescheduled or cancelled post makes older
 tasks no-ops.
+
+It never publishes before `scheduledTime`. Cloud Tasks honours a task's
+schedule time, but a task may still arrive early: run by hand, or by the
+Firebase CLI's Tasks emulator, which ignores schedule times and dispatches at
+once. An early task hands the post back to the minute sweep (`needsDispatch`,
+`enqueueAt` = the scheduled time), which enqueues it again when it is due.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from google.cloud import firestore
 
@@ -19,6 +26,10 @@ from shared.services.posts.materialize import MediaUnavailable, materialize_medi
 from shared.services.publishing import outcomes
 
 log = logging.getLogger("soku.orchestrator")
+
+# Clocks differ a little between Cloud Tasks and this instance; a task this close
+# to its time is due.
+EARLY_TOLERANCE = timedelta(seconds=5)
 
 
 def orchestrate(submission_id: str, schedule_version: int) -> str:
@@ -35,6 +46,13 @@ def orchestrate(submission_id: str, schedule_version: int) -> str:
             return "superseded"  # rescheduled since this task was created
         if data.get("status") not in ("queued", "orchestrating"):
             return data.get("status")
+        scheduled = data.get("scheduledTime")
+        if data.get("status") == "queued" and scheduled is not None and scheduled > clock.now() + EARLY_TOLERANCE:
+            transaction.update(ref, {"needsDispatch": True, "enqueueAt": scheduled,
+                                     # a fresh task name: the early task's own stays taken
+                                     "dispatchDeferrals": int(data.get("dispatchDeferrals", 0)) + 1,
+                                     "updatedAt": clock.now()})
+            return "not_due"
         transaction.update(ref, {"status": "orchestrating", "orchestratingAt": clock.now(),
                                  "updatedAt": clock.now()})
         return "claimed"
