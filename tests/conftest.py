@@ -24,7 +24,9 @@ def stack(tmp_path_factory) -> LocalStack:
     local = LocalStack(project_id=PROJECT_ID, region=REGION, environment="test",
                        log_dir=tmp_path_factory.mktemp("emulator-logs"),
                        # Only the literal loopback address: tests also check `localhost` is vetted.
-                       extra_env={"SOKU_FETCH_ALLOWLIST": "127.0.0.1"})
+                       extra_env={"SOKU_FETCH_ALLOWLIST": "127.0.0.1"},
+                       # Retries as declared, but without minutes of backoff between them.
+                       max_task_backoff_s=0.5)
     local.start()
     try:
         yield local

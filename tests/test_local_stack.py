@@ -27,12 +27,13 @@ def _read_env(path: Path) -> dict[str, str]:
 def local_run(tmp_path):
     port = free_port()
     env = os.environ | {"SOKU_GATEWAY_PORT": str(port), "SOKU_LOCAL_DIR": str(tmp_path)}
-    for var in ("FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "SOKU_TASKS_EMULATOR_HOST"):
+    for var in ("FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "CLOUD_TASKS_EMULATOR_HOST",
+                "FIREBASE_AUTH_EMULATOR_HOST"):
         env.pop(var, None)
     process = subprocess.Popen([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     banner = []
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 150
     for line in process.stdout:
         banner.append(line)
         if "Press Ctrl-C" in line or time.monotonic() > deadline:
@@ -54,9 +55,23 @@ def test_local_stack_prints_a_working_key_and_stops_on_ctrl_c(local_run):
     r = httpx.get(f"{dev_env['SOKU_BASE_URL']}/v1/me", headers={"soku-api-key": key})
     assert r.status_code == 200, r.text
     assert r.json()["userId"] == "demo-user"
+    # The ID token comes from the Auth emulator, where the demo user signed in.
     r = httpx.get(f"{dev_env['SOKU_BASE_URL']}/v1/api-keys",
                   headers={"Authorization": f"Bearer {dev_env['SOKU_ID_TOKEN']}"})
     assert r.status_code == 200 and len(r.json()["keys"]) == 1
+
+    # The README's publishing curl: Hosting, then the CLI's Tasks emulator and functions.
+    headers = {"soku-api-key": key}
+    r = httpx.post(f"{dev_env['SOKU_BASE_URL']}/v1/posts", headers=headers, timeout=60,
+                   json={"post": {"content": {"text": "Hello from make run", "platform": ["x"]}}})
+    assert r.status_code == 201, r.text
+    post_url = f"{dev_env['SOKU_BASE_URL']}/v1/posts/{r.json()['postSubmissionId']}"
+    deadline = time.monotonic() + 60
+    while (run := httpx.get(post_url, headers=headers, timeout=30).json()["runs"][0])["status"] in ("queued",
+                                                                                                    "processing"):
+        assert time.monotonic() < deadline, run
+        time.sleep(0.5)
+    assert run["status"] == "succeeded", run
 
     # A second start while this one runs says so plainly.
     twin = subprocess.run([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env,
@@ -66,10 +81,12 @@ def test_local_stack_prints_a_working_key_and_stops_on_ctrl_c(local_run):
 
     emulator_ports = [int(dev_env["FIRESTORE_EMULATOR_HOST"].rsplit(":", 1)[1]),
                       int(dev_env["STORAGE_EMULATOR_HOST"].rsplit(":", 1)[1]),
-                      int(dev_env["SOKU_TASKS_EMULATOR_HOST"].rsplit(":", 1)[1])]
+                      int(dev_env["CLOUD_TASKS_EMULATOR_HOST"].rsplit(":", 1)[1]),
+                      int(dev_env["FIREBASE_AUTH_EMULATOR_HOST"].rsplit(":", 1)[1]),
+                      int(dev_env["SOKU_FUNCTIONS_URL"].split(":")[2].split("/")[0])]
     assert all(port_open(p) for p in emulator_ports)
     process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=20) == 0
+    assert process.wait(timeout=40) == 0
     gateway_port = int(dev_env["SOKU_BASE_URL"].rsplit(":", 1)[1])
     assert not port_open(gateway_port)
     assert not any(port_open(p) for p in emulator_ports), "an emulator outlived Ctrl-C"

@@ -37,13 +37,8 @@ def storage_client() -> storage.Client:
 
 @functools.cache
 def tasks_client() -> tasks_v2.CloudTasksClient:
-    settings = get_settings()
-    if settings.tasks_emulator_host:
-        import grpc
-        from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
-
-        channel = grpc.insecure_channel(settings.tasks_emulator_host)
-        return tasks_v2.CloudTasksClient(transport=CloudTasksGrpcTransport(channel=channel))
+    """Cloud Tasks' admin API (readiness only; tasks are enqueued through firebase-admin,
+    see task_queue.py). The Firebase CLI's Tasks emulator does not serve this API."""
     return tasks_v2.CloudTasksClient()
 
 
@@ -54,5 +49,7 @@ def queue_path(queue: str) -> str:
 
 def reset_clients() -> None:
     """Drop cached clients (tests that point the process at other emulators)."""
-    for getter in (firestore_client, storage_client, tasks_client):
+    from shared.adapters.firebase_app import firebase_app
+
+    for getter in (firestore_client, storage_client, tasks_client, firebase_app):
         getter.cache_clear()

@@ -1,24 +1,43 @@
-"""Enqueue work for our task-queue functions through the Cloud Tasks client.
+"""Enqueue work for our task-queue functions, the way Firebase task-queue functions expect.
 
-Each task-queue function has a queue of the same name (Firebase's convention)
-and is reached at `{functions_base_url}/{function}`. Task names are derived
-from the work itself, so enqueueing the same work twice is refused by Cloud
-Tasks (AlreadyExists) instead of running it twice. The local emulator does not
-enforce names, which is why every consumer also claims its work in Firestore.
+Each `on_task_dispatched` function has a Cloud Tasks queue named after its id
+(firebase-tools creates it on deploy), and tasks go through firebase-admin's
+`functions.task_queue(id).enqueue(...)`. Why firebase-admin rather than
+google-cloud-tasks:
+
+- it addresses the function the way Firebase deploys it: the task URL is
+  `https://{region}-{project}.cloudfunctions.net/{id}` and the task carries an
+  OIDC token of the runtime's own service account, with no setting to forget
+  (the functions are private; a task without a token is refused at the door);
+- with CLOUD_TASKS_EMULATOR_HOST set it speaks the REST protocol of the Firebase
+  CLI's Tasks emulator, leaving the URL to the queue's default (the function's
+  emulator URL). google-cloud-tasks cannot talk to that emulator (gRPC, or REST
+  under /v2), so with it the code under test would not be the code deployed.
+
+The cost: its HTTP client's own timeout (120 s) and retries on 5xx, which we
+accept; Cloud Tasks answers in milliseconds or refuses.
+
+Task ids are derived from the work itself, so enqueueing the same work twice is
+one task: Cloud Tasks (and the emulator) answer 409 for a repeated name, which
+is success here. Consumers still claim their work in Firestore, because a name
+only stays reserved for a while after its task ran.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from datetime import datetime
+from datetime import datetime, timezone
 
-from google.api_core.exceptions import AlreadyExists
-from google.cloud import tasks_v2
-from google.protobuf import timestamp_pb2
+from firebase_admin import exceptions as admin_errors
+from firebase_admin import functions
 
-from shared.adapters.gcp import queue_path, tasks_client
+from shared.adapters.firebase_app import firebase_app
 from shared.config import get_settings
+
+# Longer than the longest task function's timeout (540 s), so Cloud Tasks never
+# gives up on a delivery that is still running and starts a second one. The
+# emulator's default is 60 s, which would re-deliver a slow publish mid-way.
+DISPATCH_DEADLINE_S = 600
 
 
 class EnqueueError(RuntimeError):
@@ -31,31 +50,24 @@ def task_id(*parts: str) -> str:
 
 def enqueue(queue: str, payload: dict, *, name_parts: tuple[str, ...],
             schedule_time: datetime | None = None) -> str:
-    """Create the task (or find it already created); return its full name."""
-    settings = get_settings()
-    parent = queue_path(queue)
-    url = f"{settings.functions_base_url}/{queue}"
-    http_request = tasks_v2.HttpRequest(
-        http_method=tasks_v2.HttpMethod.POST,
-        url=url,
-        headers={"Content-Type": "application/json"},
-        body=json.dumps({"data": payload}).encode(),
-    )
-    if settings.tasks_service_account:
-        # In production the functions are private; Cloud Tasks proves itself
-        # with an OIDC token for this service account.
-        http_request.oidc_token = tasks_v2.OidcToken(
-            service_account_email=settings.tasks_service_account, audience=url
-        )
-    task = tasks_v2.Task(name=f"{parent}/tasks/{task_id(*name_parts)}", http_request=http_request)
+    """Create the task (or find it already created); return its id within the queue."""
+    name = task_id(*name_parts)
+    options = functions.TaskOptions(task_id=name, dispatch_deadline_seconds=DISPATCH_DEADLINE_S)
     if schedule_time is not None:
-        stamp = timestamp_pb2.Timestamp()
-        stamp.FromDatetime(schedule_time)
-        task.schedule_time = stamp
+        # firebase-admin formats the datetime as given, with a literal "Z": hand it UTC.
+        options.schedule_time = schedule_time.astimezone(timezone.utc).replace(tzinfo=None)
     try:
-        tasks_client().create_task(parent=parent, task=task, timeout=10)
-    except AlreadyExists:
+        # The Python SDK sends the body as given; task-queue functions read `data` from it.
+        functions.task_queue(queue, app=firebase_app()).enqueue({"data": payload}, options)
+    except (admin_errors.AlreadyExistsError, admin_errors.ConflictError):
         pass  # the same work is already queued: nothing more to do
+    except ValueError as exc:
+        # firebase-admin 7.7.0 reads the emulator's answer as if every task name in it
+        # began with "/" and drops the first character (functions.py, enqueue); the
+        # CLI's emulator adds that "/" only to names it generates, not to a task_id
+        # we chose. The task was accepted: only the echo of its name fails to parse.
+        if not (get_settings().tasks_emulator_host and str(exc) == "Invalid resource name format."):
+            raise EnqueueError(f"could not enqueue to {queue}: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - callers decide how to recover
         raise EnqueueError(f"could not enqueue to {queue}: {exc}") from exc
-    return task.name
+    return name

@@ -40,9 +40,10 @@ def _keep_endpoint(wrapper: Callable, wrapped: Callable) -> Callable:
 def cloud_tasks_only(queue: str, handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
     @functools.wraps(handler)
     def guarded(request: Request) -> Response:
-        # Cloud Tasks sends the queue's short name; emulators may send the full path.
+        # Cloud Tasks sends the queue's short name; the Firebase CLI's emulator sends
+        # `queue:{project}-{region}-{name}`.
         sent = request.headers.get("X-CloudTasks-QueueName", "").rsplit("/", 1)[-1]
-        if sent != queue:
+        if sent != queue and not (sent.startswith("queue:") and sent.endswith(f"-{queue}")):
             return _refuse(request, f"Only Cloud Tasks (queue {queue}) may call this function")
         return handler(request)
 

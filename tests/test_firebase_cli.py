@@ -1,0 +1,107 @@
+"""The CLI contract: the official Firebase CLI accepts and runs this bundle.
+
+A clean copy of the tree (what git tracks, nothing generated, the venv linked
+in as `venv/` where the CLI looks for it) is handed to
+`firebase emulators:start --only functions,hosting,auth,tasks`, beside the
+session's Firestore and Storage emulators and platform sandboxes. Then:
+discovery loads every function main.py exports with its trigger, with no
+runtime or queue error; each task-queue function gets its queue; Hosting's
+rewrites reach a function; and a post submitted through Hosting is published
+by the publisher function the CLI runs, dispatched by the CLI's Tasks emulator.
+The in-process gateway the rest of the suite uses cannot show any of this.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import httpx
+import pytest
+import yaml
+
+from devstack.firebase_cli import FirebaseEmulators
+from tests.conftest import PROJECT_ID, REGION, ROOT, wait_for
+from tests.posting import body
+
+FAILURES = ("Unexpected runtime", "Failed to load function", "Error adding Task Queue",
+            "Queue ID can contain only", "Traceback")
+
+
+def _clean_copy(dest):
+    """The files a fresh clone would have (tracked, or new and not ignored), and the venv."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    for rel in filter(None, listed):
+        source = ROOT / rel
+        if source.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / rel)
+    (dest / "venv").symlink_to(ROOT / "venv")
+    return dest
+
+
+@pytest.fixture(scope="module")
+def cli(stack, tmp_path_factory):
+    tree = _clean_copy(tmp_path_factory.mktemp("tree"))
+    emulators = FirebaseEmulators(project_dir=tree, project_id=PROJECT_ID, region=REGION,
+                                  log_path=tmp_path_factory.mktemp("cli") / "firebase.log")
+    # The session's Firestore, Storage and sandboxes; the CLI's own Tasks and Auth.
+    emulators.env = stack.env | emulators.emulator_env | {
+        "SOKU_FUNCTIONS_BASE_URL": emulators.functions_base_url,
+        "MEDIA_PUBLIC_BASE": f"{emulators.hosting_url}/media",
+    }
+    try:
+        emulators.start()
+    except Exception:
+        print(emulators.log()[-4000:])
+        raise
+    yield emulators
+    emulators.stop()
+
+
+def _manifest(functions) -> dict:
+    from firebase_functions.private import serving
+
+    return yaml.safe_load(serving.functions_as_yaml(functions))["endpoints"]
+
+
+def test_the_cli_loads_every_exported_function_with_its_trigger(stack, cli):
+    exported = _manifest(stack.functions)
+    loaded = cli.loaded_functions()
+    assert sorted(loaded) == sorted(exported), (loaded, sorted(exported))
+    log = cli.log()
+    assert not [f for f in FAILURES if f in log], log[-4000:]
+    for name, endpoint in exported.items():
+        if "httpsTrigger" in endpoint or "taskQueueTrigger" in endpoint:
+            assert f"http function initialized (http://127.0.0.1:{cli.functions_port}/{PROJECT_ID}/{REGION}/{name})" \
+                in log, name
+        if "taskQueueTrigger" in endpoint:
+            assert f"Created queue with key: queue:{PROJECT_ID}-{REGION}-{name}" in log, name
+        if "scheduleTrigger" in endpoint:
+            # Offline, the CLI skips scheduled functions (they need the Pub/Sub emulator).
+            assert f"functions[{REGION}-{name}]: function ignored because the pubsub emulator" in log, name
+
+
+def test_hosting_rewrites_reach_the_functions(cli):
+    r = httpx.get(f"{cli.hosting_url}/health", timeout=30)
+    assert r.status_code == 200 and r.json()["status"] == "ok"
+    r = httpx.get(f"{cli.hosting_url}/v1/no-such-route", timeout=30)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
+def test_a_post_through_hosting_is_published_by_the_cli_run_functions(cli, demo, sandbox):
+    with httpx.Client(base_url=cli.hosting_url, timeout=60, headers=demo.key_headers) as http:
+        r = http.post("/v1/posts", json=body(["x"], "Published by the Firebase CLI's functions"))
+        assert r.status_code == 201, r.text
+        sid = r.json()["postSubmissionId"]
+        run = wait_for(lambda: (p := http.get(f"/v1/posts/{sid}").json())["runs"][0]["status"]
+                       in ("succeeded", "failed") and p["runs"][0], timeout=90, interval=0.5)
+    assert run["status"] == "succeeded", run
+    assert run["attemptCount"] == 1
+    # The orchestrator and the publisher ran in the CLI's function processes, fed by its Tasks emulator.
+    log = cli.log()
+    for function in ("posts", "orchestratePost", "publishX"):
+        assert f'Finished "{REGION}-{function}"' in log, function
+    tweets = [p for p in sandbox.posts("x") if p["id"] == run["result"]["postId"]]
+    assert [t["text"] for t in tweets] == ["Published by the Firebase CLI's functions"]
