@@ -12,16 +12,12 @@ from __future__ import annotations
 
 from firebase_functions import https_fn
 
-from shared.adapters import log_redaction
 from shared.errors import UnauthorizedError
 from shared.models.common import ErrorEnvelope
 from shared.models.connections import ConnectStartResponse
 from shared.services.connections import callback, flow
 from shared.web import auth
 from shared.web.api import Api, Auth, RequestContext
-
-# Platform calls put secrets in URLs (Meta, Threads); keep them out of every log line.
-log_redaction.install()
 
 api = Api("connections")
 

@@ -3,9 +3,11 @@
 Some platform calls must carry a secret in the URL (Meta's and Threads' token
 exchanges take `client_secret`, `code`, `fb_exchange_token` or `access_token` as
 query parameters), and httpx logs every request's full URL at INFO. This filter,
-installed on the HTTP clients' loggers, replaces the values of such parameters
-with `[redacted]` before any handler formats the record. Our own code never logs
-a token; this guards the libraries underneath.
+installed on the HTTP clients' loggers and on the root handler
+(structured_logs.configure), replaces the values of such parameters with
+`[redacted]` in the message and in the traceback before any handler formats the
+record. Our own code never logs a token on purpose; this guards the libraries
+underneath and URLs that callers hand us.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import re
 # Query / form parameter names whose values are credentials.
 SECRET_PARAMS = ("access_token", "refresh_token", "client_secret", "code", "code_verifier", "token",
                  "fb_exchange_token", "input_token", "id_token", "assertion")
-_PATTERN = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(SECRET_PARAMS) + r")=([^&\s\"'#]+)")
+# A value already redacted is left alone (redacting twice changes nothing).
+_PATTERN = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(SECRET_PARAMS) + r")="
+                      r"(?!\[redacted\](?:[&\s\"'#\\]|$))([^&\s\"'#]+)")
 LOGGERS = ("httpx", "httpcore", "urllib3.connectionpool", "werkzeug")
 
 
@@ -33,15 +37,23 @@ class SecretParamsFilter(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
+        # An exception's text may quote a URL too (httpx errors do): format it once, redacted.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _FORMATTER.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
-_FILTER = SecretParamsFilter()
+_FORMATTER = logging.Formatter()
+FILTER = SecretParamsFilter()
 
 
 def install() -> None:
     """Idempotent; cheap enough to run at import time (no I/O)."""
     for name in LOGGERS:
         logger = logging.getLogger(name)
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
+        if FILTER not in logger.filters:
+            logger.addFilter(FILTER)

@@ -11,7 +11,9 @@ Order of work: match the route, authenticate, count the request against its
 caller's rate limits (shared/services/rate_limits.py; also for requests that
 fail to match or to authenticate, by client address), read the body, validate
 the query, run the handler. Every response carries the rate-limit headers, and
-a request log is written after the response is sent (request_logs.py).
+a request log is written after the response is sent (request_logs.py). Every
+line logged while a request is handled carries its request id and trace
+(request_context.bind), and each call ends with one INFO line.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import json
 import logging
 import re
 import time
-import uuid
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable
@@ -39,12 +40,12 @@ from shared.errors import (
 )
 from shared.services import rate_limits, request_logs
 from shared.web import auth
+from shared.web.request_context import bind, request_id_for
 from shared.web.responses import Reply, error_response, finish, json_response
 from shared.web.validation import parse_query, validate_response
 
 log = logging.getLogger("soku.api")
 
-_REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 # A path parameter names a stored resource: one that no Firestore document id can
 # be (".", "..", "__reserved__", control characters, over 256 characters) is 404.
 _PATH_PARAM_OK = re.compile(r"^(?!\.{1,2}$)(?!__.*__$)[^\x00-\x1f\x7f]{1,256}$", re.S)
@@ -122,11 +123,6 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(f"^{out}/?$")
 
 
-def request_id_for(request: Request) -> str:
-    supplied = request.headers.get("X-Request-ID", "")
-    return supplied if _REQUEST_ID_OK.match(supplied) else str(uuid.uuid4())
-
-
 class Api:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -153,8 +149,12 @@ class Api:
     # -- pipeline ---------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
-        started = time.perf_counter()
         request_id = request_id_for(request)
+        with bind(request, request_id):  # every line logged from here on names this request
+            return self._handle(request, request_id)
+
+    def _handle(self, request: Request, request_id: str) -> Response:
+        started = time.perf_counter()
         call = Call()
         try:
             response = self._dispatch(request, request_id, call)
@@ -171,7 +171,14 @@ class Api:
             for name, value in call.limit.headers().items():
                 response.headers[name] = value
         response = finish(response, request_id)
-        self._log(request, response, request_id, call, (time.perf_counter() - started) * 1000)
+        latency_ms = (time.perf_counter() - started) * 1000
+        self._log(request, response, request_id, call, latency_ms)
+        # One line per call (werkzeug's access log is kept quiet): path only, never the query.
+        code = call.error.code if call.error is not None else None
+        log.info("%s %s -> %d%s in %.0f ms", request.method, request.path, response.status_code,
+                 f" {code}" if code else "", latency_ms, extra={"json_fields": {
+                     "function": self.name, "route": call.route.pattern if call.route is not None else None,
+                     "status": response.status_code, "errorCode": code, "latencyMs": round(latency_ms, 1)}})
         return response
 
     def _match(self, request: Request) -> tuple[Route, dict[str, str]]:

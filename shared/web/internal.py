@@ -18,6 +18,7 @@ from flask import Request, Response
 
 from shared.errors import ForbiddenError
 from shared.web.api import request_id_for
+from shared.web.request_context import bound
 from shared.web.responses import error_response, finish
 
 log = logging.getLogger("soku.internal")
@@ -34,7 +35,7 @@ def _keep_endpoint(wrapper: Callable, wrapped: Callable) -> Callable:
     for attr in ("__firebase_endpoint__", "__required_apis"):
         if hasattr(wrapped, attr):
             setattr(wrapper, attr, getattr(wrapped, attr))
-    return wrapper
+    return bound(wrapper)  # log lines of the whole call name its request and trace
 
 
 def cloud_tasks_only(queue: str, handler: Callable[[Request], Response]) -> Callable[[Request], Response]:

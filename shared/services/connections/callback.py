@@ -22,7 +22,7 @@ from shared.platforms import ALIASES, RULES
 from shared.services.connections import flow
 from shared.services.connections.base import with_query
 from shared.services.connections.errors import ConnectError
-from shared.web.api import request_id_for
+from shared.web.request_context import bind, request_id_for
 from shared.web.responses import error_response, finish
 
 log = logging.getLogger("soku.connections")
@@ -38,6 +38,11 @@ padding:0 1rem;color:#222}}h1{{font-size:1.4rem}}code{{background:#f3f3f3;paddin
 
 def handle(request: Request) -> Response:
     request_id = request_id_for(request)
+    with bind(request, request_id):
+        return _handle(request, request_id)
+
+
+def _handle(request: Request, request_id: str) -> Response:
     try:
         match = PATH.match(request.path)
         if match is None or ALIASES.get(match["platform"]) is None:

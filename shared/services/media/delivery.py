@@ -25,7 +25,7 @@ from shared.adapters.gcp import storage_client
 from shared.config import get_settings
 from shared.errors import InternalError, MethodNotAllowedError, NotFoundError, SokuError
 from shared.services.media.sniff import EXTENSIONS
-from shared.web.api import request_id_for
+from shared.web.request_context import bind, carry, request_id_for
 from shared.web.responses import error_response, finish
 
 log = logging.getLogger("soku.media")
@@ -133,6 +133,11 @@ def handle(request: Request) -> Response:
     limit, nor cost a Firestore write per range.
     """
     request_id = request_id_for(request)
+    with bind(request, request_id):
+        return finish(_respond(request, request_id), request_id)
+
+
+def _respond(request: Request, request_id: str) -> Response:
     try:
         if request.method not in ("GET", "HEAD"):
             raise MethodNotAllowedError(f"Method {request.method} is not allowed on {request.path}; "
@@ -148,7 +153,7 @@ def handle(request: Request) -> Response:
         error = InternalError()
         error.__cause__ = exc
         response = error_response(error, request_id)
-    return finish(response, request_id)
+    return response
 
 
 def serve(request: Request, file_name: str) -> Response:
@@ -181,7 +186,8 @@ def serve(request: Request, file_name: str) -> Response:
         status = 206
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     headers["Content-Length"] = str(end - start + 1)
-    body = [] if request.method == "HEAD" or size == 0 else _stream(blob, start, end)
+    # The body streams after handle() returned: carry the request's log context into it.
+    body = [] if request.method == "HEAD" or size == 0 else carry(_stream(blob, start, end))
     response = Response(body, status=status, headers=headers, content_type=content_type,
                         direct_passthrough=True)
     # Response() computed a length for the empty HEAD body; the real one is the object's.
