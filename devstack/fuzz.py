@@ -46,11 +46,12 @@ def _start_stack(local_dir: Path) -> tuple[subprocess.Popen, dict[str, str]]:
 
     env = os.environ | {"SOKU_GATEWAY_PORT": str(free_port()), "SOKU_LOCAL_DIR": str(local_dir),
                         "SOKU_RATE_LIMITS": json.dumps(RAISED_LIMITS), "GRPC_VERBOSITY": "ERROR"}
-    for name in ("FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "SOKU_TASKS_EMULATOR_HOST"):
+    for name in ("FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "CLOUD_TASKS_EMULATOR_HOST",
+                 "FIREBASE_AUTH_EMULATOR_HOST"):
         env.pop(name, None)
     process = subprocess.Popen([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 150
     assert process.stdout is not None
     for line in process.stdout:
         if "Press Ctrl-C" in line:
@@ -72,12 +73,12 @@ def _pause_queues(stack_env: dict[str, str]) -> None:
     os.environ.update({k: v for k, v in stack_env.items() if k.isupper()})
     from devstack.emulators import apply_env
     from devstack.gateway import discover_functions
-    from devstack.provision import task_queue_names
-    from shared.adapters.gcp import queue_path, tasks_client
+    from devstack.provision import create_queues
 
     apply_env({})
-    for name in task_queue_names(discover_functions()):
-        tasks_client().pause_queue(name=queue_path(name))
+    # The CLI's Tasks emulator has no pause: its queues are replaced by ones that accept
+    # tasks and never dispatch them.
+    create_queues(discover_functions(), stack_env["SOKU_FUNCTIONS_URL"], paused=True)
 
 
 def main() -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from firebase_functions import https_fn
 
+from shared import secrets
 from shared.models.account import AccountsQuery, AccountsResponse, MeResponse
 from shared.models.connections import AccountDetail, AccountQuery, DisconnectResponse
 from shared.services import accounts, rate_limits
@@ -74,6 +75,7 @@ def disconnect_account(ctx: RequestContext) -> dict:
     return connections.disconnect(ctx.user_id, platform, snap)
 
 
-@https_fn.on_request()
+@secrets.checked
+@https_fn.on_request(secrets=secrets.ACCOUNT)
 def account(request: https_fn.Request) -> https_fn.Response:
     return api.handle(request)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from firebase_functions import https_fn
 
+from shared import secrets
 from shared.errors import UnauthorizedError
 from shared.models.common import ErrorEnvelope
 from shared.models.connections import ConnectStartResponse
@@ -45,11 +46,13 @@ def start(ctx: RequestContext) -> dict:
     return flow.start(user_id, platform, ctx.request.host_url.rstrip("/"))
 
 
-@https_fn.on_request()
+@secrets.checked
+@https_fn.on_request(secrets=secrets.CONNECT_START)
 def connections(request: https_fn.Request) -> https_fn.Response:
     return api.handle(request)
 
 
-@https_fn.on_request()
+@secrets.checked
+@https_fn.on_request(secrets=secrets.OAUTH_CALLBACK)
 def oauthCallback(request: https_fn.Request) -> https_fn.Response:
     return callback.handle(request)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from firebase_functions import https_fn, tasks_fn
 from firebase_functions.options import RateLimits, RetryConfig
 
+from shared import secrets
 from shared.platforms import Platform
 from shared.services.posts.dispatch import publisher_queue
 from shared.services.publishing.runner import Delivery, RetryLater, process_run
@@ -44,8 +45,9 @@ def _build(platform: Platform):
                                max_dispatches_per_second=_DISPATCH_RATE[platform]),
         timeout_sec=540,
         memory=512,
+        secrets=secrets.THREADS_PUBLISHER if platform is Platform.THREADS else secrets.PUBLISHER,
     )(handler)
-    return cloud_tasks_only(queue, decorated)
+    return secrets.checked(cloud_tasks_only(queue, decorated))
 
 
 publishX = _build(Platform.X)

@@ -3,13 +3,14 @@
 A function of its own because a job holds its request open while it copies,
 decodes and uploads media: it gets a long timeout, 2 GiB (Cloud Functions'
 /tmp is memory, and the media is copied there) and few requests per instance.
-The OpenAI key is the Secret Manager secret OPENAI_API_KEY.
+The OpenAI key is the Secret Manager secret OPENAI_API_KEY (shared/secrets.py).
 """
 
 from __future__ import annotations
 
 from firebase_functions import https_fn, options
 
+from shared import secrets
 from shared.models.common import ErrorEnvelope
 from shared.models.transcription import TranscribeRequest, TranscribeResponse
 from shared.services.transcription import service
@@ -33,7 +34,8 @@ def create(ctx: RequestContext) -> Reply:
                               ctx.request.headers.get("Idempotency-Key"))
 
 
+@secrets.checked
 @https_fn.on_request(timeout_sec=3600, memory=options.MemoryOption.GB_2, cpu=2, concurrency=2,
-                     secrets=["OPENAI_API_KEY"])
+                     secrets=secrets.TRANSCRIBE)
 def transcribe(request: https_fn.Request) -> https_fn.Response:
     return api.handle(request)

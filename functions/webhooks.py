@@ -5,6 +5,7 @@ from __future__ import annotations
 from firebase_functions import https_fn, tasks_fn
 from firebase_functions.options import RateLimits, RetryConfig
 
+from shared import secrets
 from shared.models.webhooks import (
     CreatedWebhook,
     CreateWebhookRequest,
@@ -48,7 +49,8 @@ def delete(ctx: RequestContext) -> dict:
     return {"deleted": True}
 
 
-@https_fn.on_request()
+@secrets.checked
+@https_fn.on_request(secrets=secrets.WEBHOOKS)
 def webhooks(request: https_fn.Request) -> https_fn.Response:
     return api.handle(request)
 
@@ -57,6 +59,7 @@ def webhooks(request: https_fn.Request) -> https_fn.Response:
     retry_config=RetryConfig(max_attempts=delivery.MAX_ATTEMPTS, min_backoff_seconds=30,
                              max_backoff_seconds=3600),
     rate_limits=RateLimits(max_concurrent_dispatches=50, max_dispatches_per_second=50),
+    secrets=secrets.WEBHOOKS,
 )
 def deliverWebhook(request: tasks_fn.CallableRequest) -> dict:
     data = request.data or {}
@@ -68,4 +71,4 @@ def deliverWebhook(request: tasks_fn.CallableRequest) -> dict:
     return {"outcome": outcome}
 
 
-deliverWebhook = cloud_tasks_only(DELIVERY_QUEUE, deliverWebhook)
+deliverWebhook = secrets.checked(cloud_tasks_only(DELIVERY_QUEUE, deliverWebhook))

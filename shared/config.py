@@ -3,24 +3,35 @@
 Nothing here runs at import time: deploy discovery imports `main.py` under a
 10 s limit with no secrets present, so settings are only built when a request
 first needs them (DESIGN.md, decision 4).
+
+The environment is parsed by one pydantic-settings model, `_Environment`, whose
+field names *are* the environment variable names, so a malformed value fails
+with a `ConfigurationError` naming its variable (`SOKU_FETCH_READ_TIMEOUT: …`).
+The model is then folded into the frozen `Settings` the code reads. Secrets
+(SOKU_TOKEN_KEYS, OPENAI_API_KEY, SOKU_OAUTH_STATE_SECRET,
+SOKU_OAUTH_CLIENT_SECRETS) are Secret Manager secrets in production, declared in
+shared/secrets.py; they arrive here as environment variables like the rest, and
+their values never appear in an error message.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
+import ipaddress
+import json
 import os
 from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+from urllib.parse import urlsplit
+
+import pydantic
+from pydantic import Field, field_validator
 
 
 class ConfigurationError(RuntimeError):
-    """A required setting is missing or contradictory. Fails loudly on first use."""
-
-
-def _flag(name: str, default: bool = False) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    """A required setting is missing, malformed or contradictory. Fails loudly on first use."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,10 @@ class Settings:
     # Parts sent upstream stay under OpenAI's 25 MB upload limit (lowered in tests).
     transcribe_max_upload_bytes: int = 24_000_000
     transcribe_max_part_seconds: float = 1200.0
-    # OAuth client credentials per platform (Secret Manager in production).
+    # OAuth client credentials per platform. Client ids are plain settings
+    # (SOKU_<PLATFORM>_CLIENT_ID); the secrets come from the Secret Manager secret
+    # SOKU_OAUTH_CLIENT_SECRETS (a JSON object {"x": "…", …}) in production, and
+    # SOKU_<PLATFORM>_CLIENT_SECRET (which wins) in the local stack and tests.
     platform_client_ids: dict = field(default_factory=dict)
     platform_client_secrets: dict = field(default_factory=dict)
     # Connecting accounts (shared/services/connections). The state secret signs the OAuth
@@ -126,94 +140,285 @@ PLATFORM_HOST_DEFAULTS = {
     "google_accounts": "https://accounts.google.com",
 }
 
+PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat")
 
-def _platform_hosts() -> dict[str, str]:
-    return {
-        name: (os.environ.get(f"SOKU_{name.upper()}_BASE") or default).rstrip("/")
-        for name, default in PLATFORM_HOST_DEFAULTS.items()
-    }
+# Variables whose values are secrets: their values never appear in an error message.
+SECRET_VARIABLES = frozenset({"SOKU_TOKEN_KEYS", "OPENAI_API_KEY", "SOKU_OAUTH_STATE_SECRET",
+                              "SOKU_OAUTH_CLIENT_SECRETS",
+                              *(f"SOKU_{p.upper()}_CLIENT_SECRET" for p in PLATFORMS)})
 
 
-def _per_platform(suffix: str) -> dict[str, str]:
-    platforms = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat")
-    return {p: os.environ[f"SOKU_{p.upper()}_{suffix}"] for p in platforms if os.environ.get(f"SOKU_{p.upper()}_{suffix}")}
+# -- the environment, parsed ---------------------------------------------------------
 
+def _url(value: str | None) -> str | None:
+    """An absolute http(s) base URL, without its trailing slash."""
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("expected an absolute http(s) URL")
+    return value.rstrip("/")
+
+
+def _client_secrets_json(value: str) -> dict[str, str]:
+    try:
+        raw = json.loads(value)
+    except ValueError:
+        raise ValueError('expected a JSON object such as {"x": "<client secret>", "linkedin": "…"}') from None
+    if not isinstance(raw, dict):
+        raise ValueError('expected a JSON object such as {"x": "<client secret>", "linkedin": "…"}')
+    unknown = sorted(str(k) for k in raw if k not in PLATFORMS)
+    if unknown:
+        raise ValueError(f"unknown platform(s) {', '.join(unknown)}; expected some of {', '.join(PLATFORMS)}")
+    if not all(isinstance(v, str) for v in raw.values()):
+        raise ValueError("every value must be a string (the platform's client secret)")
+    return {k: v for k, v in raw.items() if v}
+
+
+def _generated_fields() -> dict[str, Any]:
+    """The families of plain string variables: SOKU_<HOST>_BASE and SOKU_<PLATFORM>_CLIENT_ID / _SECRET / _SCOPES."""
+    names = [f"SOKU_{name.upper()}_BASE" for name in PLATFORM_HOST_DEFAULTS]
+    names += [f"SOKU_{p.upper()}_{suffix}" for p in PLATFORMS for suffix in ("CLIENT_ID", "CLIENT_SECRET", "SCOPES")]
+    return {name: (str | None, None) for name in names}
+
+
+@functools.cache
+def _environment_model() -> type:
+    """The pydantic-settings model of the environment, built on first use (pydantic-settings
+    and building the model take a few tenths of a second that deploy discovery need not pay)."""
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    class _Scalars(BaseSettings):
+        """Every setting, named by its environment variable (exactly, case included)."""
+
+        model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", env_ignore_empty=True,
+                                          frozen=True)
+
+        # Project and runtime. Cloud Functions sets GCLOUD_PROJECT, K_SERVICE and K_REVISION;
+        # the Firebase CLI's Functions emulator also sets FUNCTIONS_EMULATOR=true.
+        GCLOUD_PROJECT: str | None = None
+        GOOGLE_CLOUD_PROJECT: str | None = None
+        SOKU_PROJECT_ID: str | None = None
+        FUNCTION_REGION: str | None = None
+        SOKU_REGION: str | None = None
+        SOKU_ENV: Literal["production", "development", "local", "test"] | None = None
+        SOKU_VERSION: str | None = None
+        K_REVISION: str | None = None
+        K_SERVICE: str | None = None
+        FUNCTIONS_EMULATOR: str | None = None
+        # Emulators. CLOUD_TASKS_EMULATOR_HOST is the Firebase CLI's (and firebase-admin's) name.
+        FIRESTORE_EMULATOR_HOST: str | None = None
+        STORAGE_EMULATOR_HOST: str | None = None
+        CLOUD_TASKS_EMULATOR_HOST: str | None = None
+        FIREBASE_AUTH_EMULATOR_HOST: str | None = None
+        SOKU_FUNCTIONS_BASE_URL: str | None = None
+        SOKU_TASKS_SERVICE_ACCOUNT: str | None = None
+        # Secrets (shared/secrets.py) and the key id new encryptions use.
+        SOKU_TOKEN_KEYS: str = ""
+        SOKU_TOKEN_KEY_ID: str = ""
+        OPENAI_API_KEY: str = ""
+        SOKU_OAUTH_STATE_SECRET: str = ""
+        SOKU_OAUTH_CLIENT_SECRETS: str = ""
+        # Media and remote fetches.
+        MEDIA_BUCKET: str | None = None
+        MEDIA_PUBLIC_BASE: str | None = None
+        SOKU_MEDIA_MAX_BYTES: int = Field(1024 * 1024 * 1024, gt=0)
+        SOKU_FETCH_ALLOWLIST: str = ""
+        SOKU_FETCH_CONNECT_TIMEOUT: float = Field(10.0, gt=0)
+        SOKU_FETCH_READ_TIMEOUT: float = Field(30.0, gt=0)
+        SOKU_FETCH_DEADLINE: float = Field(480.0, gt=0)
+        SOKU_OG_RENDER_BASE: str | None = None
+        # Platforms and AI.
+        SOKU_LINKEDIN_VERSION: str = "202601"
+        SOKU_OPENAI_BASE_URL: str | None = None
+        OPENAI_BASE_URL: str | None = None
+        SOKU_OPENAI_TIMEOUT: float = Field(600.0, gt=0)
+        SOKU_OPENAI_MAX_RETRIES: int = Field(2, ge=0)
+        SOKU_TRANSCRIBE_MAX_UPLOAD_BYTES: int = Field(24_000_000, gt=0)
+        SOKU_TRANSCRIBE_MAX_PART_SECONDS: float = Field(1200.0, gt=0)
+        # Connecting accounts.
+        SOKU_OAUTH_REDIRECT_BASE: str | None = None
+        SOKU_OAUTH_RETURN_URL: str = ""
+        SOKU_OAUTH_STATE_TTL: int = Field(600, gt=0)
+        # The API edge.
+        SOKU_MAX_BODY_BYTES: int = Field(1024 * 1024, gt=0)
+        SOKU_ADMIN_USER_IDS: str = ""
+        SOKU_ADMIN_IPS: str = ""
+        SOKU_TRUSTED_PROXY_HOPS: int = Field(1, ge=0)
+        # Deliberately a plain string: a typo in an override is logged and the spec's limits
+        # kept (shared/services/rate_limits.py), rather than taking the API down.
+        SOKU_RATE_LIMITS: str = ""
+        SOKU_REQUEST_LOG_MODE: Literal["background", "inline", "off"] = "background"
+        SOKU_REQUEST_LOG_RETENTION_DAYS: int = Field(30, ge=0)
+
+        check_urls = field_validator("SOKU_FUNCTIONS_BASE_URL", "MEDIA_PUBLIC_BASE", "SOKU_OG_RENDER_BASE",
+                                     "SOKU_OPENAI_BASE_URL", "OPENAI_BASE_URL", "SOKU_OAUTH_REDIRECT_BASE")(_url)
+
+        @field_validator("SOKU_TOKEN_KEYS")
+        @classmethod
+        def check_token_keys(cls, value: str) -> str:
+            # Messages only: pydantic's own would quote the key material.
+            for position, entry in enumerate((e.strip() for e in value.split(",")), start=1):
+                if not entry:
+                    continue
+                kid, sep, material = entry.partition(":")
+                try:
+                    key = base64.b64decode(material, validate=True) if sep and kid else b""
+                except (binascii.Error, ValueError):
+                    key = b""
+                if len(key) != 32:
+                    raise ValueError(f"entry {position} is not kid:<base64 of 32 bytes> (AES-256)")
+            return value
+
+        @field_validator("SOKU_OAUTH_CLIENT_SECRETS")
+        @classmethod
+        def check_client_secrets(cls, value: str) -> str:
+            if value:
+                _client_secrets_json(value)
+            return value
+
+        @field_validator("SOKU_ADMIN_IPS")
+        @classmethod
+        def check_admin_ips(cls, value: str) -> str:
+            for entry in _csv(value):
+                ipaddress.ip_network(entry, strict=False)  # ValueError names the entry
+            return value
+
+    return pydantic.create_model(
+        "_Environment", __base__=_Scalars,
+        __validators__={"check_bases": field_validator(*(f"SOKU_{n.upper()}_BASE"
+                                                          for n in PLATFORM_HOST_DEFAULTS))(_url)},
+        **_generated_fields(),
+    )
+
+
+def _csv(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _read_environment() -> Any:
+    try:
+        return _environment_model()()
+    except pydantic.ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            variable = ".".join(str(part) for part in error["loc"]) or "environment"
+            message = error["msg"].removeprefix("Value error, ")
+            if variable not in SECRET_VARIABLES and isinstance(error.get("input"), str):
+                message += f" (got {error['input']!r})"
+            problems.append(f"{variable}: {message}")
+        raise ConfigurationError("Invalid configuration: " + "; ".join(problems)) from None
+
+
+# -- production markers --------------------------------------------------------------
+
+def emulated(environ: Mapping[str, str] | None = None) -> bool:
+    """Running against emulators: the Firebase CLI's Functions emulator, or the local stack
+    and tests (which point Firestore at its emulator)."""
+    env = os.environ if environ is None else environ
+    return env.get("FUNCTIONS_EMULATOR") == "true" or bool(env.get("FIRESTORE_EMULATOR_HOST"))
+
+
+def production_markers(environ: Mapping[str, str] | None = None) -> list[str]:
+    """What says this process serves production: SOKU_ENV=production set explicitly, or
+    K_SERVICE (set by Cloud Run / Cloud Functions) outside the Firebase CLI's Functions
+    emulator, which sets K_SERVICE too but also FUNCTIONS_EMULATOR=true."""
+    env = os.environ if environ is None else environ
+    markers = []
+    if env.get("SOKU_ENV") == "production":
+        markers.append("SOKU_ENV=production")
+    if env.get("K_SERVICE") and env.get("FUNCTIONS_EMULATOR") != "true":
+        markers.append("K_SERVICE")
+    return markers
+
+
+# -- Settings --------------------------------------------------------------------------
 
 def _build_settings() -> Settings:
-    project_id = (
-        os.environ.get("GCLOUD_PROJECT")
-        or os.environ.get("GOOGLE_CLOUD_PROJECT")
-        or os.environ.get("SOKU_PROJECT_ID")
-    )
+    env = _read_environment()
+    project_id = env.GCLOUD_PROJECT or env.GOOGLE_CLOUD_PROJECT or env.SOKU_PROJECT_ID
     if not project_id:
         raise ConfigurationError(
             "No project id: set GCLOUD_PROJECT (Cloud Functions sets it in production)."
         )
-    region = os.environ.get("FUNCTION_REGION") or os.environ.get("SOKU_REGION") or "us-central1"
-    firestore_emulator = os.environ.get("FIRESTORE_EMULATOR_HOST") or None
-    auth_emulator = os.environ.get("FIREBASE_AUTH_EMULATOR_HOST") or None
-    if auth_emulator and not firestore_emulator:
+    region = env.FUNCTION_REGION or env.SOKU_REGION or "us-central1"
+    firestore_emulator = env.FIRESTORE_EMULATOR_HOST
+    auth_emulator = env.FIREBASE_AUTH_EMULATOR_HOST
+    if auth_emulator:
         # The Auth-emulator convention makes firebase-admin accept *unsigned*
-        # ID tokens. Allowing that against real Firestore would let anyone
-        # mint a token for any user, so it is only honoured beside emulators.
+        # ID tokens. Allowing that against real Firestore, or in anything that says
+        # it is production, would let anyone mint a token for any user, so it is
+        # only honoured beside emulators and away from production markers.
+        if not firestore_emulator:
+            raise ConfigurationError(
+                "FIREBASE_AUTH_EMULATOR_HOST is set without FIRESTORE_EMULATOR_HOST; "
+                "refusing to accept unsigned ID tokens against production data."
+            )
+        markers = production_markers()
+        if markers:
+            raise ConfigurationError(
+                f"FIREBASE_AUTH_EMULATOR_HOST is set in production ({', '.join(markers)}); "
+                "refusing to accept unsigned ID tokens."
+            )
+    keys = [entry.partition(":")[0].strip() for entry in _csv(env.SOKU_TOKEN_KEYS)]
+    if keys and env.SOKU_TOKEN_KEY_ID not in keys:
         raise ConfigurationError(
-            "FIREBASE_AUTH_EMULATOR_HOST is set without FIRESTORE_EMULATOR_HOST; "
-            "refusing to accept unsigned ID tokens against production data."
+            f"SOKU_TOKEN_KEY_ID: must name one of the keys in SOKU_TOKEN_KEYS ({', '.join(keys)}); "
+            f"got {env.SOKU_TOKEN_KEY_ID!r}"
         )
-    functions_base_url = os.environ.get("SOKU_FUNCTIONS_BASE_URL") or (
-        f"https://{region}-{project_id}.cloudfunctions.net"
-    )
-    admins = frozenset(
-        uid.strip() for uid in os.environ.get("SOKU_ADMIN_USER_IDS", "").split(",") if uid.strip()
-    )
+    functions_base_url = env.SOKU_FUNCTIONS_BASE_URL or f"https://{region}-{project_id}.cloudfunctions.net"
+    fields = env.model_dump()
+
+    def per_platform(suffix: str) -> dict[str, str]:
+        return {p: fields[f"SOKU_{p.upper()}_{suffix}"] for p in PLATFORMS if fields[f"SOKU_{p.upper()}_{suffix}"]}
+
+    client_secrets = (_client_secrets_json(env.SOKU_OAUTH_CLIENT_SECRETS) if env.SOKU_OAUTH_CLIENT_SECRETS
+                      else {}) | per_platform("CLIENT_SECRET")
     return Settings(
         project_id=project_id,
         region=region,
-        environment=os.environ.get("SOKU_ENV", "production"),
-        version=os.environ.get("SOKU_VERSION") or os.environ.get("K_REVISION") or "unknown",
+        environment=env.SOKU_ENV or "production",
+        version=env.SOKU_VERSION or env.K_REVISION or "unknown",
         firestore_emulator_host=firestore_emulator,
-        storage_emulator_host=os.environ.get("STORAGE_EMULATOR_HOST") or None,
-        # The variable firebase-admin and the Firebase CLI's Functions emulator use.
-        tasks_emulator_host=os.environ.get("CLOUD_TASKS_EMULATOR_HOST") or None,
+        storage_emulator_host=env.STORAGE_EMULATOR_HOST,
+        tasks_emulator_host=env.CLOUD_TASKS_EMULATOR_HOST,
         auth_emulator_host=auth_emulator,
-        functions_base_url=functions_base_url.rstrip("/"),
-        tasks_service_account=os.environ.get("SOKU_TASKS_SERVICE_ACCOUNT") or None,
-        token_keys=os.environ.get("SOKU_TOKEN_KEYS", ""),
-        token_key_id=os.environ.get("SOKU_TOKEN_KEY_ID", ""),
-        platform_hosts=_platform_hosts(),
-        linkedin_version=os.environ.get("SOKU_LINKEDIN_VERSION", "202601"),
-        openai_api_key=os.environ.get("OPENAI_API_KEY", ""),
-        openai_base_url=(os.environ.get("SOKU_OPENAI_BASE_URL") or os.environ.get("OPENAI_BASE_URL")
-                         or "https://api.openai.com/v1").rstrip("/"),
-        openai_timeout=float(os.environ.get("SOKU_OPENAI_TIMEOUT", 600)),
-        openai_max_retries=int(os.environ.get("SOKU_OPENAI_MAX_RETRIES", 2)),
-        transcribe_max_upload_bytes=int(os.environ.get("SOKU_TRANSCRIBE_MAX_UPLOAD_BYTES", 24_000_000)),
-        transcribe_max_part_seconds=float(os.environ.get("SOKU_TRANSCRIBE_MAX_PART_SECONDS", 1200)),
-        platform_client_ids=_per_platform("CLIENT_ID"),
-        platform_client_secrets=_per_platform("CLIENT_SECRET"),
-        oauth_state_secret=os.environ.get("SOKU_OAUTH_STATE_SECRET", ""),
-        oauth_redirect_base=(os.environ.get("SOKU_OAUTH_REDIRECT_BASE") or "").rstrip("/"),
-        oauth_return_url=os.environ.get("SOKU_OAUTH_RETURN_URL", ""),
-        oauth_state_ttl_s=int(os.environ.get("SOKU_OAUTH_STATE_TTL", 600)),
-        platform_scopes=_per_platform("SCOPES"),
-        media_bucket=os.environ.get("MEDIA_BUCKET") or f"{project_id}.firebasestorage.app",
+        functions_base_url=functions_base_url,
+        tasks_service_account=env.SOKU_TASKS_SERVICE_ACCOUNT,
+        token_keys=env.SOKU_TOKEN_KEYS,
+        token_key_id=env.SOKU_TOKEN_KEY_ID,
+        platform_hosts={name: fields[f"SOKU_{name.upper()}_BASE"] or default
+                        for name, default in PLATFORM_HOST_DEFAULTS.items()},
+        linkedin_version=env.SOKU_LINKEDIN_VERSION,
+        openai_api_key=env.OPENAI_API_KEY,
+        openai_base_url=env.SOKU_OPENAI_BASE_URL or env.OPENAI_BASE_URL or "https://api.openai.com/v1",
+        openai_timeout=env.SOKU_OPENAI_TIMEOUT,
+        openai_max_retries=env.SOKU_OPENAI_MAX_RETRIES,
+        transcribe_max_upload_bytes=env.SOKU_TRANSCRIBE_MAX_UPLOAD_BYTES,
+        transcribe_max_part_seconds=env.SOKU_TRANSCRIBE_MAX_PART_SECONDS,
+        platform_client_ids=per_platform("CLIENT_ID"),
+        platform_client_secrets=client_secrets,
+        oauth_state_secret=env.SOKU_OAUTH_STATE_SECRET,
+        oauth_redirect_base=env.SOKU_OAUTH_REDIRECT_BASE or "",
+        oauth_return_url=env.SOKU_OAUTH_RETURN_URL,
+        oauth_state_ttl_s=env.SOKU_OAUTH_STATE_TTL,
+        platform_scopes=per_platform("SCOPES"),
+        media_bucket=env.MEDIA_BUCKET or f"{project_id}.firebasestorage.app",
         # Default: the delivery function's own URL (Hosting rewrites time out at 60 s).
-        media_public_base=(os.environ.get("MEDIA_PUBLIC_BASE")
-                           or f"{functions_base_url.rstrip('/')}/mediaFiles").rstrip("/"),
-        media_max_bytes=int(os.environ.get("SOKU_MEDIA_MAX_BYTES", 1024 * 1024 * 1024)),
-        fetch_allowlist=tuple(h.strip() for h in os.environ.get("SOKU_FETCH_ALLOWLIST", "").split(",")
-                              if h.strip()),
-        fetch_connect_timeout=float(os.environ.get("SOKU_FETCH_CONNECT_TIMEOUT", 10)),
-        fetch_read_timeout=float(os.environ.get("SOKU_FETCH_READ_TIMEOUT", 30)),
-        fetch_deadline=float(os.environ.get("SOKU_FETCH_DEADLINE", 480)),
-        og_render_base=(os.environ.get("SOKU_OG_RENDER_BASE") or "").rstrip("/"),
-        max_body_bytes=int(os.environ.get("SOKU_MAX_BODY_BYTES", 1024 * 1024)),
-        admin_user_ids=admins,
-        admin_ips=tuple(a.strip() for a in os.environ.get("SOKU_ADMIN_IPS", "").split(",") if a.strip()),
-        trusted_proxy_hops=int(os.environ.get("SOKU_TRUSTED_PROXY_HOPS", 1)),
-        rate_limit_overrides=os.environ.get("SOKU_RATE_LIMITS", ""),
-        request_log_mode=os.environ.get("SOKU_REQUEST_LOG_MODE", "background"),
-        request_log_retention_days=int(os.environ.get("SOKU_REQUEST_LOG_RETENTION_DAYS", 30)),
+        media_public_base=env.MEDIA_PUBLIC_BASE or f"{functions_base_url}/mediaFiles",
+        media_max_bytes=env.SOKU_MEDIA_MAX_BYTES,
+        fetch_allowlist=tuple(_csv(env.SOKU_FETCH_ALLOWLIST)),
+        fetch_connect_timeout=env.SOKU_FETCH_CONNECT_TIMEOUT,
+        fetch_read_timeout=env.SOKU_FETCH_READ_TIMEOUT,
+        fetch_deadline=env.SOKU_FETCH_DEADLINE,
+        og_render_base=env.SOKU_OG_RENDER_BASE or "",
+        max_body_bytes=env.SOKU_MAX_BODY_BYTES,
+        admin_user_ids=frozenset(_csv(env.SOKU_ADMIN_USER_IDS)),
+        admin_ips=tuple(_csv(env.SOKU_ADMIN_IPS)),
+        trusted_proxy_hops=env.SOKU_TRUSTED_PROXY_HOPS,
+        rate_limit_overrides=env.SOKU_RATE_LIMITS,
+        request_log_mode=env.SOKU_REQUEST_LOG_MODE,
+        request_log_retention_days=env.SOKU_REQUEST_LOG_RETENTION_DAYS,
     )
 
 

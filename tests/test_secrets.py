@@ -1,0 +1,142 @@
+"""Secret Manager secrets: who declares what, and a production instance without them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from firebase_functions import https_fn
+
+from devstack.emulators import free_port, port_open
+from shared import secrets
+from shared.adapters.crypto import generate_key
+from shared.config import ConfigurationError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TOKENS, STATE, CLIENTS, OPENAI = ("SOKU_TOKEN_KEYS", "SOKU_OAUTH_STATE_SECRET", "SOKU_OAUTH_CLIENT_SECRETS",
+                                  "OPENAI_API_KEY")
+
+# Exactly the secrets each function's code reads (functions without any are absent).
+EXPECTED = {
+    "account": {TOKENS, CLIENTS},  # token health; revocation at the platform
+    "connections": {STATE, CLIENTS},  # signs the state; is the platform configured
+    "oauthCallback": {TOKENS, STATE, CLIENTS},  # verifies the state, exchanges the code, seals tokens
+    "webhooks": {TOKENS},  # seals endpoint secrets
+    "deliverWebhook": {TOKENS},  # unseals them to sign deliveries
+    "transcribe": {OPENAI},
+    **{f"publish{p}": {TOKENS, CLIENTS} for p in ("X", "Instagram", "Facebook", "Tiktok", "Youtube",
+                                                  "Linkedin", "Snapchat")},
+    "publishThreads": {TOKENS},  # Threads tokens refresh without the client secret
+}
+
+
+def test_the_manifest_declares_the_secrets_and_gives_each_function_exactly_its_own():
+    from firebase_functions.private import serving
+
+    manifest = yaml.safe_load(serving.functions_as_yaml(serving.get_functions()))
+    params = {p["name"]: p["type"] for p in manifest.get("params", [])}
+    assert {name: params.get(name) for name in (TOKENS, STATE, CLIENTS, OPENAI)} == dict.fromkeys(
+        (TOKENS, STATE, CLIENTS, OPENAI), "secret")
+    declared = {fid: {s["key"] for s in e.get("secretEnvironmentVariables") or []}
+                for fid, e in manifest["endpoints"].items()}
+    assert {fid: keys for fid, keys in declared.items() if keys} == EXPECTED
+
+
+@pytest.fixture
+def production(monkeypatch):
+    for var in ("FIRESTORE_EMULATOR_HOST", "FUNCTIONS_EMULATOR", "FIREBASE_AUTH_EMULATOR_HOST",
+                "SOKU_ENV", TOKENS, "SOKU_TOKEN_KEY_ID", STATE, CLIENTS, OPENAI):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("GCLOUD_PROJECT", "soku-prod")
+    from shared.config import reset_settings
+
+    reset_settings()
+    yield monkeypatch
+    monkeypatch.undo()
+    reset_settings()
+
+
+def test_required_secrets_are_checked_only_without_emulators(production):
+    with pytest.raises(ConfigurationError, match=OPENAI):
+        secrets.check([OPENAI])
+    secrets.check([CLIENTS])  # optional: a platform without a client secret is just not offered
+    production.setenv("FUNCTIONS_EMULATOR", "true")
+    secrets.check([OPENAI])
+
+
+def test_a_function_missing_its_secret_answers_503_naming_it_until_configured(production):
+    from flask import Flask
+
+    served = []
+    function = secrets.checked(https_fn.on_request(secrets=secrets.TRANSCRIBE)(
+        lambda request: served.append(request.path) or https_fn.Response("ok")))
+    app = Flask(__name__)
+    with app.test_request_context("/v1/ai/transcribe", method="POST"):
+        from flask import request
+
+        refused = function(request)
+        assert refused.status_code == 503 and not served
+        assert refused.json["error"]["code"] == "service_misconfigured"
+        assert OPENAI in refused.json["error"]["message"]
+        production.setenv(OPENAI, "sk-configured")
+        assert function(request).status_code == 200 and served == ["/v1/ai/transcribe"]
+
+
+# -- a real functions-framework instance in production mode -------------------------------
+
+def _serve(target: str, extra_env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    # Production: no emulator variables, no credentials; K_SERVICE as Cloud Run sets it.
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(ROOT), "GCLOUD_PROJECT": "soku-prod",
+           "K_SERVICE": target.lower(), "PYTHONUNBUFFERED": "1", **extra_env}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "functions-framework"), "--target", target, "--source", "main.py",
+         "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while not port_open(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"functions-framework did not start:\n{process.communicate()[0]}")
+        time.sleep(0.2)
+    return process, port
+
+
+def _stop(process: subprocess.Popen) -> str:
+    process.terminate()
+    try:
+        return process.communicate(timeout=10)[0]
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.communicate()[0]
+
+
+def test_a_production_publisher_without_its_token_keys_refuses_and_names_the_secret():
+    process, port = _serve("publishX", {})
+    try:
+        response = httpx.post(f"http://127.0.0.1:{port}/", json={"data": {}}, timeout=30)
+    finally:
+        output = _stop(process)
+    assert response.status_code == 503, response.text
+    error = response.json()["error"]
+    assert error["code"] == "service_misconfigured" and TOKENS in error["message"]
+    assert f"refusing to serve publishX: Missing secret {TOKENS}" in output
+
+
+def test_a_production_publisher_with_its_token_keys_serves():
+    process, port = _serve("publishX", {TOKENS: f"k1:{generate_key()}", "SOKU_TOKEN_KEY_ID": "k1"})
+    try:
+        response = httpx.post(f"http://127.0.0.1:{port}/", json={"data": {}}, timeout=30)
+    finally:
+        output = _stop(process)
+    # Past the check: the function itself answers, refusing a caller that is not Cloud Tasks.
+    assert response.status_code == 403, response.text
+    assert "Only Cloud Tasks" in response.json()["error"]["message"]
+    assert "refusing to serve" not in output
