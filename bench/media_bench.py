@@ -142,7 +142,7 @@ def main() -> None:
         from shared.config import get_settings
 
         functions = discover_functions()
-        provision(functions)
+        provision(functions, f"{base}/{PROJECT}/{REGION}")
         gateway = Gateway(build_app(PROJECT, REGION, functions), port).start()
         # A subscribed user with a key (the demo seed also needs token keys; media does not).
         firestore_client().collection("users").document("bench-user").set(

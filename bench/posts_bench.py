@@ -81,9 +81,8 @@ def main() -> None:
                            "SOKU_RATE_LIMITS": '{"premium": [1000000, 0], "POST /v1/posts": 1000000}'})
     stack.start()
     base, functions = stack.base_url, stack.functions
-    from devstack.provision import task_queue_names
+    from devstack.provision import create_queues
     from devstack.seed import seed_demo
-    from shared.adapters.gcp import queue_path, tasks_client
 
     key = seed_demo()
     headers = {"soku-api-key": key}
@@ -99,16 +98,16 @@ def main() -> None:
                 while any(r["status"] not in ("succeeded", "failed")
                           for r in http.get(f"/v1/posts/{sid}", headers=headers).json()["runs"]):
                     time.sleep(0.05)
-            for name in task_queue_names(functions):
-                tasks_client().pause_queue(name=queue_path(name))
+            # The CLI's Tasks emulator has no pause: queues that accept tasks and never dispatch.
+            create_queues(functions, stack.functions_base_url, paused=True)
             time.sleep(0.5)  # request logs of the last calls are written after their responses
             samples = 20
             _counts.clear()
             for i in range(samples):
                 assert http.post("/v1/posts", json=_payload(f"count-{i}"), headers=headers).status_code == 201
             counted = dict(_counts)
-            for name in task_queue_names(functions):
-                tasks_client().resume_queue(name=queue_path(name))
+            # Fresh queues dispatch again (the 20 paused tasks are dropped with the old ones).
+            create_queues(functions, stack.functions_base_url)
 
             # 2. Sequential latency, fan-out running as in real use.
             latencies = []

@@ -135,7 +135,7 @@ def main() -> None:
         from shared.services import api_keys
 
         functions = discover_functions()
-        provision(functions)
+        provision(functions, f"{base}/{PROJECT}/{REGION}")
         gateway = Gateway(build_app(PROJECT, REGION, functions), port).start()
         words = _make_video(video, args.minutes, work, args.video_kbps)
         size = video.stat().st_size
