@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import httpx
 from PIL import Image
 
+from shared import clock
 from tests.conftest import wait_for
 from tests.envelope import assert_error
 from tests.posting import body, call_task
@@ -70,7 +71,12 @@ def _settled(client, user, link_id, sid, timeout=30) -> dict:
 
 
 def _publish_now(client, user, sid) -> dict:
-    """Deliver the derived post's orchestrator task now, as Cloud Tasks does at its time."""
+    """Deliver the derived post's orchestrator task as Cloud Tasks does at its time: the
+    time has come (its stored time moves back), then the task arrives."""
+    from shared.adapters.gcp import firestore_client
+
+    firestore_client().collection("postSubmissions").document(sid).update(
+        {"scheduledTime": clock.now() - timedelta(seconds=1)})
     out = call_task(client, "orchestratePost", {"postSubmissionId": sid, "scheduleVersion": 1})
     assert out.status_code == 200 and out.json()["result"]["outcome"] == "dispatched", out.text
     runs = _finished_runs(client, user, sid, timeout=60)
