@@ -10,13 +10,22 @@ TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz workflow
-.PHONY: samples bench-templates id-token
+.PHONY: samples bench-templates id-token firebase deploy
 
 run: tools
 	$(VENV)/bin/python -m devstack.run
 
 test: tools
 	$(VENV)/bin/python -m pytest
+
+# The pinned Firebase CLI: `make firebase ARGS="login"`, `make deploy PROJECT=my-project`.
+FIREBASE := $(NODE)/node_modules/.bin/firebase
+firebase: tools
+	$(FIREBASE) $(ARGS)
+
+deploy: tools
+	@test -n "$(PROJECT)" || { echo "usage: make deploy PROJECT=<your Firebase project id>"; exit 2; }
+	$(FIREBASE) deploy --only functions,hosting,firestore,storage --project $(PROJECT)
 
 # A fresh Firebase ID token for the demo user of a running `make run` (they last an hour).
 id-token: deps
