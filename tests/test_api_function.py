@@ -1,5 +1,8 @@
 """The `api` function: the spec's base URL (`https://<region>-<project>.cloudfunctions.net/api`)
-serves every public route exactly as the Hosting domain does. First, the table it routes with."""
+serves every public route exactly as the Hosting domain does.
+
+Through the test stack's gateway the function's own URL is `/{project}/{region}/api/...`
+and, as on cloudfunctions.net, the function sees only the path after its name."""
 
 from __future__ import annotations
 
@@ -9,8 +12,13 @@ from pathlib import Path
 import pytest
 
 from shared.web import routes
+from tests.conftest import PROJECT_ID, REGION
+from tests.envelope import assert_error
+from tests.posting import body
 
 ROOT = Path(__file__).resolve().parent.parent
+API = f"/{PROJECT_ID}/{REGION}/api"
+RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Tier")
 
 
 # -- one routing table ------------------------------------------------------------------
@@ -22,6 +30,93 @@ def test_firebase_json_rewrites_are_the_routing_table():
     assert rewrites == routes.hosting_rewrites(), (
         "firebase.json hosting.rewrites differ from shared/web/routes.py REWRITES; they must be:\n"
         + json.dumps(routes.hosting_rewrites(), indent=2))
+
+
+def test_every_public_function_is_routed_and_served_by_api():
+    import main
+    from functions.api import ROUTED
+
+    http = {value.__firebase_endpoint__.entryPoint for value in vars(main).values()
+            if getattr(getattr(value, "__firebase_endpoint__", None), "httpsTrigger", None) is not None}
+    assert "api" in http
+    assert set(routes.function_ids()) == http - {"api"}
+    assert set(ROUTED) == set(routes.function_ids())
+
+
+def test_api_fits_the_most_demanding_function_it_serves():
+    """Longest timeout, most memory and CPU, fewest concurrent requests, every secret."""
+    import main
+
+    endpoints = [getattr(main, function_id).__firebase_endpoint__ for function_id in routes.function_ids()]
+    own = main.api.__firebase_endpoint__
+
+    def declared(attr):
+        return [v for e in endpoints if isinstance(v := getattr(e, attr), int)]
+
+    assert own.timeoutSeconds == max(declared("timeoutSeconds")) >= 540
+    assert own.availableMemoryMb == max(declared("availableMemoryMb")) >= 1024
+    assert own.cpu == max(declared("cpu"))
+    assert own.concurrency == min(declared("concurrency"))
+    secrets = {s["key"] for e in endpoints if isinstance(e.secretEnvironmentVariables, list)
+               for s in e.secretEnvironmentVariables}
+    assert "OPENAI_API_KEY" in secrets
+    assert {s["key"] for s in own.secretEnvironmentVariables} == secrets
+
+
+# -- same behaviour through both doors --------------------------------------------------
+
+def _same(hosting, through_api, status: int) -> None:
+    assert hosting.status_code == through_api.status_code == status, (hosting.text, through_api.text)
+    assert hosting.headers["content-type"] == through_api.headers["content-type"]
+    assert hosting.json().keys() == through_api.json().keys()
+
+
+def test_me_health_and_errors_answer_alike(client, user):
+    hosting = client.get("/v1/me", headers=user.key_headers)
+    through_api = client.get(f"{API}/v1/me", headers=user.key_headers)
+    _same(hosting, through_api, 200)
+    assert through_api.json() == hosting.json()
+    for name in RATE_HEADERS:  # the same limiter, the same caller
+        assert through_api.headers[name] == hosting.headers[name]
+
+    _same(client.get("/health"), client.get(f"{API}/health"), 200)
+    assert client.get(f"{API}/health").json()["status"] == "ok"
+    _same(client.get("/health/ready"), client.get(f"{API}/health/ready"), 200)
+
+    # Unknown /v1 paths: the notFound function's envelope.
+    _same(client.get("/v1/nope", headers=user.key_headers), client.get(f"{API}/v1/nope", headers=user.key_headers), 404)
+    assert_error(client.get(f"{API}/v1/nope"), 404, "not_found")
+    # Outside every rewrite (Hosting would serve a static page): still the JSON envelope.
+    assert_error(client.get(f"{API}/nope"), 404, "not_found")
+    assert_error(client.get(f"{API}/"), 404, "not_found")
+    # Auth and method errors come from the routed function's pipeline.
+    _same(client.get("/v1/me"), client.get(f"{API}/v1/me"), 401)
+    error = assert_error(client.delete(f"{API}/v1/me", headers=user.key_headers), 405, "method_not_allowed")
+    assert error["requestId"]
+
+
+def test_request_ids_are_kept(client):
+    r = client.get(f"{API}/health", headers={"X-Request-ID": "req-through-api-1"})
+    assert r.headers["X-Request-ID"] == "req-through-api-1"
+
+
+def test_public_routes_outside_v1(client, user):
+    assert client.get(f"{API}/v1/openapi.json").json()["openapi"].startswith("3.")
+    assert client.get(f"{API}/v1/templates").status_code == 200
+    # /media/** reaches mediaFiles, /oauth/** the callback (both with their own errors).
+    assert_error(client.get(f"{API}/media/nothing-here.png"), 404, "not_found")
+    r = client.get(f"{API}/oauth/x/callback")
+    assert r.status_code == client.get("/oauth/x/callback").status_code
+
+
+def test_a_post_created_through_api(client, demo):
+    r = client.post(f"{API}/v1/posts", headers=demo.key_headers,
+                    json=body([{"platform": "x", "accountId": "x_main"}], "Through the api function"))
+    assert r.status_code == 201, r.text
+    sid = r.json()["postSubmissionId"]
+    # Readable through both doors.
+    assert client.get(f"{API}/v1/posts/{sid}", headers=demo.key_headers).json()["id"] == sid
+    assert client.get(f"/v1/posts/{sid}", headers=demo.key_headers).json()["id"] == sid
 
 
 @pytest.mark.parametrize("path", ["/v1/me", "/v1/posts", "/v1/media/render-og", "/v1/templates/saved/x",
