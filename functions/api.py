@@ -25,6 +25,7 @@ imports every function module for every instance anyway.
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Iterable
 
 from firebase_functions import https_fn, options
@@ -42,6 +43,7 @@ from functions.repurpose import repurpose
 from functions.templates import templates
 from functions.transcribe import transcribe
 from functions.webhooks import webhooks
+from shared.config import get_settings
 from shared.web import routes
 
 FUNCTION_ID = "api"
@@ -81,6 +83,20 @@ def combined_options(functions: Iterable[Callable]) -> dict[str, Any]:
     return out
 
 
+def public_root(request: https_fn.Request) -> str:
+    """This function's own URL as the caller reached it: the root of every public route."""
+    if request.root_path:
+        # Mounted by a WSGI gateway that says where (devstack/gateway.py: /{project}/{region}/api).
+        return request.url_root
+    if request.host.endswith(".cloudfunctions.net"):
+        return f"{request.host_url}{FUNCTION_ID}"  # Cloud Functions strip /api before calling us
+    if os.environ.get("FUNCTIONS_EMULATOR") == "true":
+        settings = get_settings()  # the Firebase CLI's emulator strips /{project}/{region}/api
+        return f"{request.host_url}{settings.project_id}/{settings.region}/{FUNCTION_ID}"
+    return request.host_url  # the function's run.app URL serves the routes at its root
+
+
 @https_fn.on_request(**combined_options(ROUTED.values()))
 def api(request: https_fn.Request) -> https_fn.Response:
+    request.environ[routes.PUBLIC_ROOT_KEY] = public_root(request)
     return ROUTED[routes.function_for(request.path) or "notFound"](request)

@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import flask
 import pytest
+from werkzeug.test import EnvironBuilder
 
 from shared.web import routes
 from tests.conftest import PROJECT_ID, REGION
+from tests.connecting import consent, new_subject
 from tests.envelope import assert_error
 from tests.posting import body
 
@@ -61,6 +64,29 @@ def test_api_fits_the_most_demanding_function_it_serves():
                for s in e.secretEnvironmentVariables}
     assert "OPENAI_API_KEY" in secrets
     assert {s["key"] for s in own.secretEnvironmentVariables} == secrets
+
+
+# -- where the function is mounted ------------------------------------------------------
+
+def _request(url: str, **environ) -> flask.Request:
+    base, _, path = url.partition("/v1")
+    return flask.Request(EnvironBuilder(path="/v1" + path, base_url=base, environ_overrides=environ).get_environ())
+
+
+def test_public_root_on_cloudfunctions_net_emulator_and_gateway(monkeypatch, stack):
+    from functions.api import public_root
+
+    monkeypatch.delenv("FUNCTIONS_EMULATOR", raising=False)
+    # cloudfunctions.net strips /api: the function gets /v1/me and no script root.
+    assert public_root(_request("https://us-central1-p.cloudfunctions.net/v1/me")) == \
+        "https://us-central1-p.cloudfunctions.net/api"
+    # The function's run.app URL serves the routes at its root.
+    assert public_root(_request("https://api-abc-uc.a.run.app/v1/me")) == "https://api-abc-uc.a.run.app/"
+    # The local gateway mounts it and says where (SCRIPT_NAME).
+    assert public_root(_request(f"http://127.0.0.1:8080{API}/v1/me")).rstrip("/") == f"http://127.0.0.1:8080{API}"
+    # The Firebase CLI's emulator strips /{project}/{region}/api and says nothing.
+    monkeypatch.setenv("FUNCTIONS_EMULATOR", "true")
+    assert public_root(_request("http://127.0.0.1:5001/v1/me")) == f"http://127.0.0.1:5001/{PROJECT_ID}/{REGION}/api"
 
 
 # -- same behaviour through both doors --------------------------------------------------
@@ -117,6 +143,24 @@ def test_a_post_created_through_api(client, demo):
     # Readable through both doors.
     assert client.get(f"{API}/v1/posts/{sid}", headers=demo.key_headers).json()["id"] == sid
     assert client.get(f"/v1/posts/{sid}", headers=demo.key_headers).json()["id"] == sid
+
+
+def test_oauth_started_through_api_returns_through_api(client, user, stack):
+    """The redirect URI points at the api function's own callback route, and it works."""
+    subject = new_subject()
+    start = client.post(f"{API}/v1/connections/x/start", headers=user.key_headers)
+    assert start.status_code == 200, start.text
+    assert start.json()["redirectUri"] == f"{stack.base_url}{API}/oauth/x/callback"
+    # Through Hosting the callback stays at the origin's root.
+    hosting = client.post("/v1/connections/x/start", headers=user.key_headers)
+    assert hosting.json()["redirectUri"] == f"{stack.base_url}/oauth/x/callback"
+
+    answer = consent(start.json()["authorizeUrl"], user=subject)
+    assert answer.status_code in (302, 303), answer.text
+    assert answer.headers["location"].startswith(f"{stack.base_url}{API}/oauth/x/callback?")
+    callback = client.get(answer.headers["location"], follow_redirects=False)
+    assert callback.status_code == 200, callback.text
+    assert f"x_{subject}" in callback.text
 
 
 @pytest.mark.parametrize("path", ["/v1/me", "/v1/posts", "/v1/media/render-og", "/v1/templates/saved/x",

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from flask import Request
+
 # The region every rewrite names (Hosting needs it; the functions deploy there).
 REGION = "us-central1"
 
@@ -93,3 +95,13 @@ def hosting_rewrites() -> list[dict]:
     return [{"source": source, "function": {"functionId": function_id, "region": REGION}}
             for source, function_id in REWRITES]
 
+
+# Set by the `api` function on requests it dispatches (functions/api.py).
+PUBLIC_ROOT_KEY = "soku.public_root"
+
+
+def public_root(request: Request) -> str:
+    """The URL under which every public route is reachable for the caller of `request`,
+    without a trailing slash: the `api` function's own URL (`…/api`) for requests that
+    came through it, else the origin (Hosting serves the routes at its root)."""
+    return (request.environ.get(PUBLIC_ROOT_KEY) or request.host_url).rstrip("/")
