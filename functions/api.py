@@ -15,8 +15,10 @@ routes (media ingest, transcription) are only fully usable here.
 Resources: one function carrying every route must fit the most demanding one,
 so its options are derived from the functions it routes to: the longest
 timeout, the most memory and CPU, the fewest concurrent requests per instance,
-and the union of their secrets (today: transcribe's 3600 s, 2 GiB, 2 CPUs,
-concurrency 2, OPENAI_API_KEY). The price: light routes (GET /v1/me) through
+and the union of their secrets (today: transcribe's 3600 s, 2 GiB, 2 CPUs and
+concurrency 2; all four secrets of shared/secrets.py). Each routed function
+keeps its own first-request secrets check (secrets.checked), so a missing
+OPENAI_API_KEY still fails only transcription here, as it does behind Hosting. The price: light routes (GET /v1/me) through
 this URL run on instances sized for transcription, at most 2 at a time per
 instance, so more instances start under load; Hosting's per-function routing
 stays the cheaper door for short calls. Importing costs nothing extra: main.py
