@@ -381,8 +381,6 @@ def build_document(routes: Iterable[tuple[str, Any]] | None = None) -> dict:
                             "use it for media ingest and transcription)",
              "variables": {"region": {"default": "us-central1"}, "project": {"default": "your-project"}}},
             {"url": "http://127.0.0.1:8080", "description": "Local stack (`make run`)"},
-            {"url": "http://127.0.0.1:8080/demo-soku/us-central1/api",
-             "description": "Local stack (`make run`), the `api` function"},
         ],
         "tags": [{"name": tag} for tag in sorted({t for _, r in routes for t in (r.tags or ())})],
         "paths": paths,
