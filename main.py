@@ -3,11 +3,13 @@
 Each name below is one Cloud Function (its id is the Python name). Ids are camelCase:
 each task-queue function gets a Cloud Tasks queue named after its id, and queue ids
 allow only letters, digits and hyphens, so one convention serves every function. Routing from
-the public base URL to the HTTP functions lives in firebase.json's Hosting
-rewrites; task-queue and scheduled functions are private.
+the public base URLs to the HTTP functions lives in shared/web/routes.py: firebase.json's
+Hosting rewrites repeat it (a test keeps them equal) and the `api` function routes with it
+in-process; task-queue and scheduled functions are private.
 """
 
 from functions.account import account
+from functions.api import api
 from functions.api_keys import apiKeys
 from functions.connections import connections, oauthCallback
 from functions.credits import credits
@@ -34,6 +36,7 @@ from functions.transcribe import transcribe
 from functions.webhooks import deliverWebhook, webhooks
 
 __all__ = [
+    "api",
     "account", "apiKeys", "health", "notFound", "posts",
     "connections", "oauthCallback",
     "media", "mediaFiles", "openapi", "templates",

@@ -1,9 +1,12 @@
 """The local gateway: every function of main.py behind one base URL.
 
 Public routes follow the Hosting rewrites in firebase.json, read at start-up,
-so local routing cannot drift from production. Every function is also served
-at `/{project}/{region}/{function}` (the Functions emulator's URL shape): that
-is where Cloud Tasks and the scheduler reach task and scheduled functions.
+so local routing cannot drift from production (a test keeps them equal to
+shared/web/routes.py, the table the `api` function routes with). Every function
+is also served at `/{project}/{region}/{function}` (the Functions emulator's URL
+shape): that is where Cloud Tasks and the scheduler reach task and scheduled
+functions, and where the `api` function serves every public route
+(`/{project}/{region}/api/v1/me`), as on cloudfunctions.net.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from shared.errors import NotFoundError
 from shared.web.api import request_id_for
 from shared.web.responses import error_response, finish
+from shared.web.routes import glob_to_regex
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,23 +35,6 @@ class Rewrite:
     source: str
     regex: re.Pattern[str]
     function_id: str
-
-
-def glob_to_regex(glob: str) -> re.Pattern[str]:
-    """Hosting's glob: `**` spans segments, `*` stays inside one segment."""
-    out = ""
-    i = 0
-    while i < len(glob):
-        if glob.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif glob[i] == "*":
-            out += "[^/]*"
-            i += 1
-        else:
-            out += re.escape(glob[i])
-            i += 1
-    return re.compile(f"^{out}$", re.S)  # a path may hold any character, newlines included
 
 
 def load_rewrites(firebase_json: Path = ROOT / "firebase.json") -> list[Rewrite]:

@@ -85,6 +85,8 @@ def main() -> int:
             f"export SOKU_API_KEY={api_key}\n"
             f"# Each function by id (task-queue functions are private in production)\n"
             f"export SOKU_FUNCTIONS_URL={cli.functions_base_url}\n"
+            f"# The api function: every public route, as at https://<region>-<project>.cloudfunctions.net/api\n"
+            f"export SOKU_API_URL={cli.functions_base_url}/api\n"
             f"# Firebase ID token of the demo user ({DEMO_EMAIL}), from the Auth emulator, for\n"
             f"# /v1/api-keys (web-app routes); it lasts an hour: `make id-token` prints a fresh one\n"
             f"export SOKU_ID_TOKEN={id_token}\n"
@@ -96,7 +98,8 @@ def main() -> int:
             f"  Demo API key:  {api_key}\n"
             f"  Demo user:     {DEMO_USER_ID} (active subscription, credits, connected accounts)\n"
             f"  Sandboxes:     {sandboxes.base_url} (local fakes of the platforms' APIs)\n"
-            f"  Functions:     {cli.functions_base_url}/<functionId> (Firebase CLI emulators)\n\n"
+            f"  Functions:     {cli.functions_base_url}/<functionId> (Firebase CLI emulators)\n"
+            f"  api function:  {cli.functions_base_url}/api (every public route, no 60 s cut)\n\n"
             f"  source .local/dev.env      # sets SOKU_BASE_URL, SOKU_API_KEY, SOKU_ID_TOKEN\n"
             f"  curl -s -H \"soku-api-key: $SOKU_API_KEY\" $SOKU_BASE_URL/v1/me\n\n"
             f"Emulator logs: {LOCAL / 'logs'}. Press Ctrl-C to stop everything.\n",

@@ -17,7 +17,7 @@ from shared.errors import UnauthorizedError
 from shared.models.common import ErrorEnvelope
 from shared.models.connections import ConnectStartResponse
 from shared.services.connections import callback, flow
-from shared.web import auth
+from shared.web import auth, routes
 from shared.web.api import Api, Auth, RequestContext
 
 api = Api("connections")
@@ -43,7 +43,8 @@ def _caller(ctx: RequestContext) -> str:
 def start(ctx: RequestContext) -> dict:
     user_id = _caller(ctx)
     platform = flow.parse_platform(ctx.path_params["platform"])
-    return flow.start(user_id, platform, ctx.request.host_url.rstrip("/"))
+    # Where this caller reaches the callback: the origin (Hosting), or `…/api` through the api function.
+    return flow.start(user_id, platform, routes.public_root(ctx.request))
 
 
 @secrets.checked

@@ -105,3 +105,21 @@ def test_a_post_through_hosting_is_published_by_the_cli_run_functions(cli, demo,
         assert f'Finished "{REGION}-{function}"' in log, function
     tweets = [p for p in sandbox.posts("x") if p["id"] == run["result"]["postId"]]
     assert [t["text"] for t in tweets] == ["Published by the Firebase CLI's functions"]
+
+
+def test_the_api_function_serves_the_public_routes_under_the_cli(cli, demo):
+    """The reference's base URL, `…/api`, as the CLI's Functions emulator serves it: it strips
+    /{project}/{region}/api, and the function still answers as Hosting does and builds
+    its OAuth redirect URI under its own URL."""
+    api = f"{cli.functions_base_url}/api"
+    with httpx.Client(timeout=60) as http:
+        r = http.get(f"{api}/health")
+        assert r.status_code == 200 and r.json()["status"] == "ok"
+        r = http.get(f"{api}/v1/no-such-route")
+        assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+        me = http.get(f"{api}/v1/me", headers=demo.key_headers)
+        assert me.status_code == 200, me.text
+        assert me.json() == http.get(f"{cli.hosting_url}/v1/me", headers=demo.key_headers).json()
+        start = http.post(f"{api}/v1/connections/x/start", headers=demo.key_headers)
+        assert start.status_code == 200, start.text
+        assert start.json()["redirectUri"] == f"{api}/oauth/x/callback"

@@ -59,6 +59,10 @@ def test_local_stack_prints_a_working_key_and_stops_on_ctrl_c(local_run):
     r = httpx.get(f"{dev_env['SOKU_BASE_URL']}/v1/api-keys",
                   headers={"Authorization": f"Bearer {dev_env['SOKU_ID_TOKEN']}"})
     assert r.status_code == 200 and len(r.json()["keys"]) == 1
+    # The README's other base URL: the api function, on the CLI's Functions emulator.
+    assert dev_env["SOKU_API_URL"] in banner
+    r = httpx.get(f"{dev_env['SOKU_API_URL']}/v1/me", headers={"soku-api-key": key}, timeout=60)
+    assert r.status_code == 200 and r.json()["userId"] == "demo-user", r.text
 
     # The README's publishing curl: Hosting, then the CLI's Tasks emulator and functions.
     headers = {"soku-api-key": key}

@@ -34,6 +34,8 @@ EXPECTED = {
     **{f"publish{p}": {TOKENS, CLIENTS} for p in ("X", "Instagram", "Facebook", "Tiktok", "Youtube",
                                                   "Linkedin", "Snapchat")},
     "publishThreads": {TOKENS},  # Threads tokens refresh without the client secret
+    # Serves every public route in-process: the union of the HTTP functions' secrets.
+    "api": {TOKENS, STATE, CLIENTS, OPENAI},
 }
 
 

@@ -376,6 +376,10 @@ def build_document(routes: Iterable[tuple[str, Any]] | None = None) -> dict:
         "servers": [
             {"url": "https://{host}", "description": "Your deployment (Firebase Hosting)",
              "variables": {"host": {"default": "your-project.web.app"}}},
+            {"url": "https://{region}-{project}.cloudfunctions.net/api",
+             "description": "Your deployment, the `api` function (the reference's base URL; no 60 s cut: "
+                            "use it for media ingest and transcription)",
+             "variables": {"region": {"default": "us-central1"}, "project": {"default": "your-project"}}},
             {"url": "http://127.0.0.1:8080", "description": "Local stack (`make run`)"},
         ],
         "tags": [{"name": tag} for tag in sorted({t for _, r in routes for t in (r.tags or ())})],

@@ -1,0 +1,107 @@
+"""The public routing table: which HTTP function serves which public path.
+
+One table, two front doors:
+- Firebase Hosting, whose rewrites in firebase.json must list exactly these
+  entries in this order (tests/test_api_function.py compares them; firebase.json
+  is not deployed with the functions, so the code cannot read it in production);
+- the `api` function (functions/api.py), reached at
+  `https://<region>-<project>.cloudfunctions.net/api`, which routes with this table
+  in-process.
+
+First match wins, as in Hosting. Globs follow Hosting: `**` spans segments,
+`*` stays inside one segment.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from flask import Request
+
+# The region every rewrite names (Hosting needs it; the functions deploy there).
+REGION = "us-central1"
+
+# (source glob, function id), in Hosting's order: specific before general,
+# `/v1/**` → notFound last.
+REWRITES: tuple[tuple[str, str], ...] = (
+    ("/health", "health"),
+    ("/health/**", "health"),
+    ("/v1/api-keys", "apiKeys"),
+    ("/v1/api-keys/**", "apiKeys"),
+    ("/v1/me", "account"),
+    ("/v1/accounts", "account"),
+    ("/v1/accounts/**", "account"),
+    ("/v1/connections/**", "connections"),
+    ("/oauth/**", "oauthCallback"),
+    ("/v1/openapi.json", "openapi"),
+    ("/v1/posts", "posts"),
+    ("/v1/posts/**", "posts"),
+    ("/v1/repurposeLinks", "repurpose"),
+    ("/v1/repurposeLinks/**", "repurpose"),
+    ("/v1/templates/saved", "repurpose"),
+    ("/v1/templates/saved/**", "repurpose"),
+    ("/v1/templates", "templates"),
+    ("/v1/templates/**", "templates"),
+    ("/v1/media/render-og", "templates"),  # before the media function's /v1/media/**
+    ("/v1/media", "media"),
+    ("/v1/media/**", "media"),
+    ("/media/**", "mediaFiles"),
+    ("/v1/webhooks", "webhooks"),
+    ("/v1/webhooks/**", "webhooks"),
+    ("/v1/ai/**", "transcribe"),
+    ("/v1/credits/**", "credits"),
+    ("/v1/**", "notFound"),
+)
+
+
+def glob_to_regex(glob: str) -> re.Pattern[str]:
+    """Hosting's glob: `**` spans segments, `*` stays inside one segment."""
+    out = ""
+    i = 0
+    while i < len(glob):
+        if glob.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif glob[i] == "*":
+            out += "[^/]*"
+            i += 1
+        else:
+            out += re.escape(glob[i])
+            i += 1
+    return re.compile(f"^{out}$", re.S)  # a path may hold any character, newlines included
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((glob_to_regex(source), function_id) for source, function_id in REWRITES)
+
+
+def function_for(path: str) -> str | None:
+    """The id of the function Hosting would send `path` to, or None (no rewrite matches)."""
+    for regex, function_id in _compiled():
+        if regex.match(path):
+            return function_id
+    return None
+
+
+def function_ids() -> list[str]:
+    """Every function the table routes to, once each, in first-appearance order."""
+    return list(dict.fromkeys(function_id for _, function_id in REWRITES))
+
+
+def hosting_rewrites() -> list[dict]:
+    """The table as firebase.json's `hosting.rewrites` spells it."""
+    return [{"source": source, "function": {"functionId": function_id, "region": REGION}}
+            for source, function_id in REWRITES]
+
+
+# Set by the `api` function on requests it dispatches (functions/api.py).
+PUBLIC_ROOT_KEY = "soku.public_root"
+
+
+def public_root(request: Request) -> str:
+    """The URL under which every public route is reachable for the caller of `request`,
+    without a trailing slash: the `api` function's own URL (`…/api`) for requests that
+    came through it, else the origin (Hosting serves the routes at its root)."""
+    return (request.environ.get(PUBLIC_ROOT_KEY) or request.host_url).rstrip("/")
