@@ -47,7 +47,8 @@ def _build(platform: Platform):
         memory=512,
         secrets=secrets.THREADS_PUBLISHER if platform is Platform.THREADS else secrets.PUBLISHER,
     )(handler)
-    return secrets.checked(cloud_tasks_only(queue, decorated))
+    # The caller is checked first: only Cloud Tasks learns that a secret is missing.
+    return cloud_tasks_only(queue, secrets.checked(decorated))
 
 
 publishX = _build(Platform.X)

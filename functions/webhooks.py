@@ -71,4 +71,5 @@ def deliverWebhook(request: tasks_fn.CallableRequest) -> dict:
     return {"outcome": outcome}
 
 
-deliverWebhook = secrets.checked(cloud_tasks_only(DELIVERY_QUEUE, deliverWebhook))
+# The caller is checked first: only Cloud Tasks learns that a secret is missing.
+deliverWebhook = cloud_tasks_only(DELIVERY_QUEUE, secrets.checked(deliverWebhook))

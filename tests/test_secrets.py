@@ -120,25 +120,36 @@ def _stop(process: subprocess.Popen) -> str:
         return process.communicate()[0]
 
 
-def test_a_production_publisher_without_its_token_keys_refuses_and_names_the_secret():
-    process, port = _serve("publishX", {})
+def test_a_production_function_without_its_token_keys_refuses_and_names_the_secret():
+    process, port = _serve("account", {})
     try:
-        response = httpx.post(f"http://127.0.0.1:{port}/", json={"data": {}}, timeout=30)
+        response = httpx.get(f"http://127.0.0.1:{port}/v1/me", timeout=30)
     finally:
         output = _stop(process)
     assert response.status_code == 503, response.text
     error = response.json()["error"]
     assert error["code"] == "service_misconfigured" and TOKENS in error["message"]
-    assert f"refusing to serve publishX: Missing secret {TOKENS}" in output
+    assert f"refusing to serve account: Missing secret {TOKENS}" in output
 
 
-def test_a_production_publisher_with_its_token_keys_serves():
-    process, port = _serve("publishX", {TOKENS: f"k1:{generate_key()}", "SOKU_TOKEN_KEY_ID": "k1"})
+def test_a_production_function_with_its_token_keys_serves():
+    process, port = _serve("account", {TOKENS: f"k1:{generate_key()}", "SOKU_TOKEN_KEY_ID": "k1"})
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/v1/me", timeout=30)
+    finally:
+        output = _stop(process)
+    # Past the check: the function itself answers, asking for an API key.
+    assert response.status_code == 401, response.text
+    assert response.json()["error"]["code"] == "unauthorized"
+    assert "refusing to serve" not in output
+
+
+def test_a_production_task_function_checks_its_caller_before_its_secrets():
+    """Only a verified Cloud Tasks call may learn that a secret is missing."""
+    process, port = _serve("publishX", {})
     try:
         response = httpx.post(f"http://127.0.0.1:{port}/", json={"data": {}}, timeout=30)
     finally:
         output = _stop(process)
-    # Past the check: the function itself answers, refusing a caller that is not Cloud Tasks.
-    assert response.status_code == 403, response.text
-    assert "Only Cloud Tasks" in response.json()["error"]["message"]
-    assert "refusing to serve" not in output
+    assert response.status_code == 401, response.text
+    assert TOKENS not in response.text and "refusing to serve" not in output

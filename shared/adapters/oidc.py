@@ -15,7 +15,6 @@ built on first use and kept for the life of the instance.
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from typing import Any, Iterable
 
@@ -26,7 +25,6 @@ import requests
 from google.auth.transport.requests import Request as AuthRequest
 from google.oauth2 import id_token
 
-from shared.config import get_settings
 
 # Google's signing certificates for ID tokens, as {kid: PEM certificate}.
 # Module-level so tests can point it at a local server serving their own cert.
@@ -42,15 +40,6 @@ class InvalidToken(Exception):
 
 class WrongCaller(Exception):
     """The token is valid but was issued to another account (403)."""
-
-
-def emulator_mode() -> bool:
-    """True under the local stack / tests (emulators) or the Firebase CLI's Functions emulator.
-
-    There no OIDC token exists (neither Tasks emulator sends one). K_SERVICE is no
-    production marker: the CLI's Functions emulator sets it too.
-    """
-    return get_settings().uses_emulators or os.environ.get("FUNCTIONS_EMULATOR", "").lower() == "true"
 
 
 @functools.cache

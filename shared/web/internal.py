@@ -32,7 +32,7 @@ from typing import Callable
 from flask import Request, Response
 
 from shared.adapters import oidc
-from shared.config import get_settings
+from shared.config import emulated, get_settings
 from shared.errors import ForbiddenError, ServiceUnavailableError, SokuError, UnauthorizedError
 from shared.web.api import request_id_for
 from shared.web.request_context import bound
@@ -49,8 +49,12 @@ def _refuse(request: Request, error: SokuError, why: str) -> Response:
 
 def _check_token(request: Request, audiences: list[str], account: Callable[[], str]) -> Response | None:
     """None when the request's OIDC token is good; else the refusal."""
+    header = request.headers.get("Authorization") or ""
     try:
-        oidc.verify(request.headers.get("Authorization"), audiences=audiences, account=account())
+        if not header.lower().startswith("bearer "):
+            # Refused before anything is looked up: a stray caller costs nothing.
+            raise oidc.InvalidToken("no bearer token")
+        oidc.verify(header, audiences=audiences, account=account())
     except oidc.InvalidToken as exc:
         return _refuse(request, UnauthorizedError(
             "A valid OIDC token for this function is required", code="unauthorized",
@@ -114,7 +118,7 @@ def cloud_tasks_only(queue: str, handler: Callable[[Request], Response]) -> Call
 
     @functools.wraps(handler)
     def guarded(request: Request) -> Response:
-        if not oidc.emulator_mode():
+        if not emulated():
             refused = _check_token(request, [_function_url(queue)], _tasks_account)
             if refused is not None:
                 return refused
@@ -162,7 +166,7 @@ def cloud_scheduler_only(handler: Callable[[Request], Response],
 
     @functools.wraps(handler)
     def guarded(request: Request) -> Response:
-        if not oidc.emulator_mode():
+        if not emulated():
             refused = _check_token(request, _scheduler_audiences(request, function_id),
                                    oidc.runtime_service_account)
             if refused is not None:
