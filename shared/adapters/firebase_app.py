@@ -35,7 +35,7 @@ def firebase_app() -> firebase_admin.App:
             return firebase_admin.get_app(name)
         except ValueError:
             pass
-        options = {"projectId": settings.project_id, "locationId": settings.region}
+        options = {"projectId": settings.project_id}
         if settings.auth_emulator_host or settings.tasks_emulator_host:
             return firebase_admin.initialize_app(_AnonymousAdminCredential(), options, name=name)
         return firebase_admin.initialize_app(options=options, name=name)

@@ -58,7 +58,9 @@ def enqueue(queue: str, payload: dict, *, name_parts: tuple[str, ...],
         options.schedule_time = schedule_time.astimezone(timezone.utc).replace(tzinfo=None)
     try:
         # The Python SDK sends the body as given; task-queue functions read `data` from it.
-        functions.task_queue(queue, app=firebase_app()).enqueue({"data": payload}, options)
+        # With its region: a bare id would mean us-central1 whatever SOKU_REGION says.
+        target = f"locations/{get_settings().region}/functions/{queue}"
+        functions.task_queue(target, app=firebase_app()).enqueue({"data": payload}, options)
     except (admin_errors.AlreadyExistsError, admin_errors.ConflictError):
         pass  # the same work is already queued: nothing more to do
     except ValueError as exc:
