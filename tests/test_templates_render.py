@@ -241,3 +241,43 @@ def test_odd_text_renders_instead_of_crashing(snippet):
     assert image.size == (1200, 630)
     for drawn in result.drawn.values():
         assert 0 <= drawn.box[0] <= drawn.box[2] <= image.width and 0 <= drawn.box[1] <= drawn.box[3] <= image.height
+
+
+# -- template images: reduced before they are turned upright ----------------------------
+
+def _sideways(fmt: str, size: tuple[int, int]) -> bytes:
+    """A landscape image stored sideways: left half red, right half blue, with EXIF
+    orientation 6 (turn 90° clockwise to show it). Shown upright it is portrait,
+    red on top and blue below."""
+    w, h = size
+    image = Image.new("RGB", size, (255, 0, 0))
+    image.paste((0, 0, 255), (w // 2, 0, w, h))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    image.save(out, fmt, exif=exif.tobytes())
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_a_large_exif_rotated_image_is_reduced_first_and_comes_out_upright(fmt, monkeypatch):
+    from PIL import ImageOps
+
+    from shared.services.templates import images
+
+    seen: list[tuple[int, int]] = []
+    transpose = ImageOps.exif_transpose
+
+    def spy(image, **kwargs):
+        seen.append(image.size)
+        return transpose(image, **kwargs)
+
+    monkeypatch.setattr(ImageOps, "exif_transpose", spy)
+    # 6000x1500 is over the working size: a PNG has no draft mode, so only a thumbnail
+    # taken before the transpose keeps the transpose from copying all 9 Mpx.
+    out = images.decode(_sideways(fmt, (6000, 1500)), "background", "url")
+    assert seen and all(max(size) <= images.WORKING_SIZE for size in seen), seen
+    assert out.size == (images.WORKING_SIZE // 4, images.WORKING_SIZE)  # portrait, as shown
+    top, bottom = out.getpixel((out.width // 2, 10)), out.getpixel((out.width // 2, out.height - 10))
+    assert top[0] > 200 and top[2] < 60, top  # red on top
+    assert bottom[2] > 200 and bottom[0] < 60, bottom  # blue below

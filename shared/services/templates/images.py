@@ -5,7 +5,8 @@ URLs go through shared/adapters/safe_http (the media rules: public addresses
 only, pinned connections, redirects re-checked, a byte cap and timeouts);
 media ids are read from the bucket, and only the caller's own. Decoding is
 guarded against decompression bombs by a pixel cap checked before the pixels
-are decoded.
+are decoded, and images are reduced to the working size (JPEG: decoded at a
+reduced scale) before EXIF orientation is applied, so no full-size copy is made.
 """
 
 from __future__ import annotations
@@ -71,9 +72,12 @@ def decode(data: bytes, role: str, kind: str) -> Image.Image:
             raise _refuse(role, kind, f"{image.format or 'this'} images are not supported (PNG, JPEG, WebP, GIF)")
         if image.width * image.height > MAX_PIXELS:
             raise _refuse(role, kind, f"the image is {image.width}x{image.height}, over {MAX_PIXELS:,} pixels")
+        # Reduce first, then turn upright: the transpose copies the pixels it is given,
+        # so it must only ever see the working-size image, never the full-size one.
+        # The bound is square, so reducing before a 90° turn gives the same size after.
         image.draft("RGB", (WORKING_SIZE, WORKING_SIZE))  # JPEG: decode at a reduced scale, much faster
+        image.thumbnail((WORKING_SIZE, WORKING_SIZE))  # in place; keeps the EXIF orientation
         image = ImageOps.exif_transpose(image)
-        image.thumbnail((WORKING_SIZE, WORKING_SIZE))
         return image.convert("RGBA")
     except ImageUnavailableError:
         raise
