@@ -84,6 +84,61 @@ def test_json_that_is_not_an_object_is_400(client, user):
                                    "code": "invalid_type", "received": "array"}
 
 
+def _nested(depth: int, kind: str = "object") -> bytes:
+    if kind == "object":
+        return b'{"a":' * depth + b"1" + b"}" * depth
+    return b"[" * depth + b"]" * depth
+
+
+@pytest.mark.parametrize("raw", [
+    b"[" * 100_000,  # unclosed, and far deeper than the JSON decoder's recursion limit
+    _nested(10_000),
+    _nested(10_000, "array"),
+    b'{"name": ' + _nested(900) + b"}",  # parses within the recursion limit, still too deep
+], ids=["unclosed-arrays", "objects-10k", "arrays-10k", "objects-900"])
+def test_deeply_nested_json_is_400_not_500(client, user, raw):
+    r = client.post("/v1/api-keys", content=raw, headers=user.bearer | {"Content-Type": "application/json"})
+    error = assert_error(r, 400, "validation_error", "JSON body is nested too deeply")
+    assert error["details"] == [{"field": "body", "code": "too_deep",
+                                 "message": "Objects and arrays may be nested at most 20 levels deep"}]
+
+
+def test_nesting_is_judged_on_the_whole_body_wherever_it_is(client, user):
+    from shared.web.api import MAX_JSON_DEPTH
+
+    # A post whose platform options hide a deep value: refused before any handler runs.
+    post = b'{"post": {"content": {"text": "hi", "platform": ["x"], "options": {"x": ' + _nested(60) + b"}}}}"
+    r = client.post("/v1/posts", content=post, headers=user.key_headers | {"Content-Type": "application/json"})
+    assert assert_error(r, 400, "validation_error")["details"][0]["code"] == "too_deep"
+    # At the limit exactly: read, then judged by the route's model as usual.
+    at_limit = b'{"name": ' + _nested(MAX_JSON_DEPTH - 1) + b"}"
+    r = client.post("/v1/api-keys", content=at_limit, headers=user.bearer | {"Content-Type": "application/json"})
+    error = assert_error(r, 400, "validation_error")
+    assert error["details"][0]["field"] == "body.name" and error["details"][0]["code"] == "invalid_type"
+
+
+def test_pydantic_depth_errors_are_short_validation_errors():
+    """A model that recurses (none of the API's do today) must not answer a 255-part field path."""
+    from typing import Optional
+
+    import pydantic
+
+    from shared.errors import ValidationError
+    from shared.web.validation import parse_body
+
+    class Node(pydantic.BaseModel):
+        child: Optional["Node"] = None
+
+    payload: dict = {}
+    for _ in range(300):
+        payload = {"child": payload}
+    with pytest.raises(ValidationError) as caught:
+        parse_body(Node, payload)
+    [detail] = caught.value.details
+    assert detail["code"] == "too_deep" and detail["message"] == "Nested too deeply"
+    assert len(detail["field"]) <= 200, detail["field"]
+
+
 @pytest.mark.parametrize("path", ["/v1/unknown", "/v1/posts/nope/extra", "/v1/api-keys/a/b"])
 def test_unknown_routes_are_404(client, path):
     assert_error(client.get(path), 404, "not_found")

@@ -2,7 +2,8 @@
 
 Each HTTP function builds one `Api`, registers its routes and hands every
 request to `Api.handle`. The pipeline gives all of them the same behaviour:
-request ids, security headers, JSON-only bodies capped at 1 MB, one error
+request ids, security headers, JSON-only bodies capped at 1 MB and at
+`MAX_JSON_DEPTH` levels of nesting, one error
 envelope, 404 for unknown routes and 405 for known routes with the wrong method.
 Hosting rewrites pass the full path (`/v1/api-keys/abc`) to the function, so
 routes are matched on the full path here as well.
@@ -50,6 +51,11 @@ log = logging.getLogger("soku.api")
 # be (".", "..", "__reserved__", control characters, over 256 characters) is 404.
 _PATH_PARAM_OK = re.compile(r"^(?!\.{1,2}$)(?!__.*__$)[^\x00-\x1f\x7f]{1,256}$", re.S)
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Objects and arrays nest at most this deep in a body: no request needs more, and it is
+# Firestore's own bound on stored values. Deeper bodies are refused before any handler,
+# model or hash walks them recursively (json.loads itself gives up near 1,000 levels with
+# a RecursionError, which must be a 400 as well, not a crash).
+MAX_JSON_DEPTH = 20
 
 
 class Auth(Enum):
@@ -322,7 +328,9 @@ def read_json_body(request: Request) -> Any:
             details={"received": request.content_type},
         )
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
+    except RecursionError:
+        raise _too_deep() from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise ValidationError(
@@ -331,3 +339,26 @@ def read_json_body(request: Request) -> Any:
                 {"field": "body", "message": f"Invalid JSON{where}", "code": "invalid_json"}
             ],
         ) from None
+    if _nested_deeper_than(body, MAX_JSON_DEPTH):
+        raise _too_deep()
+    return body
+
+
+def _too_deep() -> ValidationError:
+    return ValidationError("JSON body is nested too deeply", details=[{
+        "field": "body", "code": "too_deep",
+        "message": f"Objects and arrays may be nested at most {MAX_JSON_DEPTH} levels deep"}])
+
+
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether objects/arrays in `value` nest more than `limit` deep (iterative: no recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False

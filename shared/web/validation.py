@@ -48,7 +48,13 @@ _CODE_MAP: dict[str, tuple[str, str | None]] = {
     "extra_forbidden": ("unrecognized_keys", "Unrecognized field"),
     "union_tag_invalid": ("invalid_union_discriminator", None),
     "union_tag_not_found": ("invalid_union_discriminator", None),
+    # pydantic-core stops at 255 levels of (recursive) models; its `loc` then has 255 parts.
+    "recursion_depth_exceeded": ("too_deep", "Nested too deeply"),
+    "recursion_loop": ("too_deep", "Nested too deeply"),
 }
+
+# A field path names at most this many levels (deeper paths end with "…").
+_MAX_PATH_PARTS = 24
 
 
 def _field_path(prefix: str, loc: tuple[Any, ...]) -> str:
@@ -60,6 +66,8 @@ def _field_path(prefix: str, loc: tuple[Any, ...]) -> str:
             parts.append(str(part))
         elif isinstance(part, str) and not (part.startswith("function-") or "[" in part):
             parts.append(part)
+    if len(parts) > _MAX_PATH_PARTS:
+        parts = parts[:_MAX_PATH_PARTS] + ["…"]
     return ".".join(parts)
 
 
@@ -109,6 +117,9 @@ def parse_body(model: type[Model], payload: Any, prefix: str = "body") -> Model:
         return model.model_validate(payload)
     except pydantic.ValidationError as exc:
         raise ValidationError(details=details_from_pydantic(exc, prefix)) from None
+    except RecursionError:  # a validator of ours recursing on a deep value: still the caller's input
+        raise ValidationError(details=[{"field": prefix, "message": "Nested too deeply",
+                                        "code": "too_deep"}]) from None
 
 
 def parse_query(model: type[Model], args: Any) -> Model:
