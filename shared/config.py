@@ -56,6 +56,9 @@ class Settings:
     # Remote fetches (shared/adapters/safe_http.py): hosts or CIDRs admitted
     # although not public (loopback sandboxes of the local stack and tests).
     fetch_allowlist: tuple[str, ...] = ()
+    # Ports a remote fetch may use besides 80 and 443 (SOKU_FETCH_PORTS). Allow-listed
+    # hosts keep any port: the local stack and tests serve from loopback on random ports.
+    fetch_ports: tuple[int, ...] = ()
     fetch_connect_timeout: float = 10.0
     fetch_read_timeout: float = 30.0
     fetch_deadline: float = 480.0  # whole download; below the ingest function's 540 s
@@ -224,6 +227,7 @@ def _environment_model() -> type:
         MEDIA_PUBLIC_BASE: str | None = None
         SOKU_MEDIA_MAX_BYTES: int = Field(1024 * 1024 * 1024, gt=0)
         SOKU_FETCH_ALLOWLIST: str = ""
+        SOKU_FETCH_PORTS: str = ""
         SOKU_FETCH_CONNECT_TIMEOUT: float = Field(10.0, gt=0)
         SOKU_FETCH_READ_TIMEOUT: float = Field(30.0, gt=0)
         SOKU_FETCH_DEADLINE: float = Field(480.0, gt=0)
@@ -275,6 +279,14 @@ def _environment_model() -> type:
         def check_client_secrets(cls, value: str) -> str:
             if value:
                 _client_secrets_json(value)
+            return value
+
+        @field_validator("SOKU_FETCH_PORTS")
+        @classmethod
+        def check_fetch_ports(cls, value: str) -> str:
+            for entry in _csv(value):
+                if not entry.isdigit() or not 1 <= int(entry) <= 65535:
+                    raise ValueError(f"{entry!r} is not a port number (1-65535)")
             return value
 
         @field_validator("SOKU_ADMIN_IPS")
@@ -408,6 +420,7 @@ def _build_settings() -> Settings:
         media_public_base=env.MEDIA_PUBLIC_BASE or f"{functions_base_url}/mediaFiles",
         media_max_bytes=env.SOKU_MEDIA_MAX_BYTES,
         fetch_allowlist=tuple(_csv(env.SOKU_FETCH_ALLOWLIST)),
+        fetch_ports=tuple(sorted({int(p) for p in _csv(env.SOKU_FETCH_PORTS)})),
         fetch_connect_timeout=env.SOKU_FETCH_CONNECT_TIMEOUT,
         fetch_read_timeout=env.SOKU_FETCH_READ_TIMEOUT,
         fetch_deadline=env.SOKU_FETCH_DEADLINE,

@@ -56,6 +56,8 @@ def bare_env(monkeypatch):
     ("SOKU_X_API_BASE", "api.x.com"),
     ("SOKU_FUNCTIONS_BASE_URL", "https://"),
     ("SOKU_ADMIN_IPS", "10.0.0.0/8,not-an-address"),
+    ("SOKU_FETCH_PORTS", "8080,http"),
+    ("SOKU_FETCH_PORTS", "70000"),
     ("SOKU_OAUTH_CLIENT_SECRETS", '{"x": "s1"'),
     ("SOKU_OAUTH_CLIENT_SECRETS", '{"myspace": "s1"}'),
     ("SOKU_OAUTH_CLIENT_SECRETS", '["s1"]'),
@@ -95,7 +97,9 @@ def test_values_are_typed_and_empty_means_unset(bare_env):
     bare_env.setenv("SOKU_MAX_BODY_BYTES", "")
     bare_env.setenv("SOKU_X_API_BASE", "http://127.0.0.1:9/")
     bare_env.setenv("SOKU_ADMIN_USER_IDS", "u1, u2,")
+    bare_env.setenv("SOKU_FETCH_PORTS", "8443, 8080,8443")
     settings = _build_settings()
+    assert settings.fetch_ports == (8080, 8443)
     assert settings.fetch_read_timeout == 12.5 and settings.trusted_proxy_hops == 2
     assert settings.max_body_bytes == 1024 * 1024
     assert settings.platform_hosts["x_api"] == "http://127.0.0.1:9"

@@ -12,6 +12,7 @@ import datetime
 import ssl
 
 import certifi
+import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -76,7 +77,7 @@ def test_follows_up_to_five_redirects_and_no_more(origin):
     ("http://[::ffff:169.254.169.254]/", "::ffff:169.254.169.254 is the cloud metadata address"),
     ("http://0.0.0.0/a.jpg", "0.0.0.0 is the unspecified address"),
     ("http://127.0.0.1/a.jpg", "127.0.0.1 is a loopback address"),
-    ("http://2130706433/a.jpg", "2130706433 resolves to 127.0.0.1, which is a loopback address"),
+    ("http://2130706433/a.jpg", "2130706433 resolves to a non-public address"),
     ("http://localhost/a.jpg", "resolves to"),
     ("http://metadata.google.internal/computeMetadata/v1/", "metadata.google.internal is the cloud metadata server"),
 ])
@@ -97,16 +98,48 @@ def test_other_schemes_and_credentials_are_refused(url, why, loopback_only):
     assert loopback_only == []
 
 
-def test_hostnames_are_judged_by_every_address_they_resolve_to(monkeypatch, empty_allowlist, loopback_only):
+def test_hostnames_are_judged_by_every_address_they_resolve_to(monkeypatch, empty_allowlist, loopback_only,
+                                                               caplog):
     answers = {"internal.example": ["10.1.2.3"], "mixed.example": ["8.8.8.8", "192.168.1.5"],
                "v6.example": ["fd12:3456::1"], "meta.example": ["169.254.169.254"]}
     monkeypatch.setattr(safe_http, "resolve", lambda host, port: answers[host])
-    assert "internal.example resolves to 10.1.2.3, which is a private network address" in refused(
-        "https://internal.example/a.jpg")
-    assert "resolves to 192.168.1.5" in refused("http://mixed.example/a.jpg")
-    assert "resolves to fd12:3456::1" in refused("http://v6.example/a.jpg")
-    assert "is the cloud metadata address" in refused("http://meta.example/")
+    # The refusal goes back to the caller: it must not reveal our internal DNS answers
+    # (neither the address nor what kind of internal address it is). The log has them.
+    for name, internal in [("internal.example", "10.1.2.3"), ("mixed.example", "192.168.1.5"),
+                           ("v6.example", "fd12:3456::1"), ("meta.example", "169.254.169.254")]:
+        reason = refused(f"https://{name}/a.jpg")
+        assert reason == f"{name} resolves to a non-public address; only public addresses can be fetched"
+        assert internal in caplog.text and name in caplog.text
     assert loopback_only == []
+
+
+@pytest.mark.parametrize("url", ["http://public.example:8080/a.jpg", "https://public.example:8443/a.jpg",
+                                 "http://public.example:22/", "https://[2606:4700::1111]:6379/"])
+def test_only_ports_80_and_443_unless_configured(url, monkeypatch, empty_allowlist, loopback_only, settings_env):
+    looked_up: list[str] = []
+    monkeypatch.setattr(safe_http, "resolve", lambda host, port: looked_up.append(host) or ["93.184.216.34"])
+    port = httpx.URL(url).port
+    assert refused(url) == f"only ports 80 and 443 can be fetched, not {port}"
+    assert looked_up == [] and loopback_only == [], "refused before any DNS lookup or connection"
+    # The standard ports stay open on either scheme; SOKU_FETCH_PORTS adds more.
+    assert safe_http.check_url("http://public.example/a.jpg").port == 80
+    assert safe_http.check_url("http://public.example:443/a.jpg").port == 443
+    settings_env(SOKU_FETCH_PORTS=f"{port}")
+    assert safe_http.check_url(url).port == port
+    first, second, third = sorted({80, 443, port})
+    assert refused("http://public.example:9001/") == f"only ports {first}, {second} and {third} can be fetched, not 9001"
+
+
+def test_allowlisted_hosts_keep_any_port(monkeypatch, settings_env, loopback_only):
+    # The local stack and tests fetch from loopback servers on random ports.
+    settings_env(SOKU_FETCH_ALLOWLIST="cdn.example,127.0.0.0/8")
+    monkeypatch.setattr(safe_http, "resolve", lambda host, port: ["127.0.0.1"])
+    assert safe_http.check_url("http://cdn.example:12345/a.jpg").port == 12345
+    assert safe_http.check_url("http://127.0.0.2:23456/a.jpg").port == 23456
+    assert safe_http.check_url("http://localhost:34567/a.jpg").port == 34567  # resolves into the network
+    monkeypatch.setattr(safe_http, "resolve", lambda host, port: ["127.0.0.1", "93.184.216.34"])
+    # Not every address is allow-listed: the public one gets the public rules, ports included.
+    assert refused("http://mixed.example:34567/a.jpg") == "only ports 80 and 443 can be fetched, not 34567"
 
 
 def test_dns_rebinding_cannot_swap_the_checked_address(monkeypatch, origin, settings_env, loopback_only):
@@ -226,3 +259,19 @@ def test_https_is_pinned_to_the_checked_address_with_the_real_name(tls_origin, m
     # Same server, another name: the certificate does not match, so it is refused.
     assert refused(f"https://wrong.test:{tls_origin.port}/pic.jpg") == \
         "the TLS certificate of wrong.test is not valid for it"
+
+
+def test_https_never_redirects_to_http(tls_origin, origin, monkeypatch, settings_env):
+    settings_env(SOKU_FETCH_ALLOWLIST="media.test,127.0.0.1")
+    monkeypatch.setattr(safe_http, "resolve", lambda host, port: ["127.0.0.1"])
+    plain = origin.add("/pic.jpg", body=JPEG_1PX)
+    tls_origin.redirect("/start.jpg", plain)
+    assert refused(f"https://media.test:{tls_origin.port}/start.jpg") == \
+        "media.test redirected from https to http; an https URL is never downgraded"
+    assert origin.requests == [], "the http URL was never requested"
+    # https -> https and http -> https are followed as before.
+    tls_origin.add("/final.jpg", body=JPEG_1PX)
+    tls_origin.redirect("/hop.jpg", "/final.jpg")
+    assert fetch(f"https://media.test:{tls_origin.port}/hop.jpg")[1] == JPEG_1PX
+    origin.redirect("/up.jpg", f"https://media.test:{tls_origin.port}/final.jpg")
+    assert fetch(origin.url("/up.jpg"))[1] == JPEG_1PX

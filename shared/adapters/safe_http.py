@@ -5,6 +5,8 @@ pulls) is a server-side request forgery risk: it could name the metadata
 server, a private service or loopback. So on every hop, redirects included:
 
 - only http and https, no credentials in the URL;
+- only ports 80 and 443, plus those of `SOKU_FETCH_PORTS` (refused before any
+  DNS lookup); an https URL never redirects to http;
 - the host is resolved once, here, and *every* address it resolves to must be
   public (not loopback, private, link-local, metadata, multicast, reserved,
   nor an IPv6 form that embeds one of those);
@@ -16,15 +18,19 @@ server, a private service or loopback. So on every hop, redirects included:
 - connect/read timeouts, an overall deadline and a byte cap enforced while
   streaming (a declared Content-Length over the cap is refused up front).
 
-Anything refused raises `FetchRefused` with a human-readable `reason`. The
-local stack and tests admit loopback sandboxes through `SOKU_FETCH_ALLOWLIST`
-(hosts or CIDRs), empty in production.
+Anything refused raises `FetchRefused` with a human-readable `reason`, which
+goes back to the caller: it never says what a name resolved to (that would
+let anyone map our internal DNS); the log line does. The local stack and tests
+admit loopback sandboxes through `SOKU_FETCH_ALLOWLIST` (hosts or CIDRs), empty
+in production; allow-listed destinations keep any port, as those sandboxes
+listen on random ones.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ipaddress
+import logging
 import socket
 import time
 from dataclasses import dataclass, field
@@ -34,7 +40,10 @@ import httpx
 
 from shared.config import get_settings
 
+log = logging.getLogger("soku.safe_http")
+
 MAX_REDIRECTS = 5
+STANDARD_PORTS = (80, 443)
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 USER_AGENT = "SokuMediaFetcher/1.0"
 
@@ -114,6 +123,16 @@ def _allowlist() -> AllowList:
     return AllowList.parse(get_settings().fetch_allowlist)
 
 
+def _ports() -> tuple[int, ...]:
+    return tuple(sorted(set(STANDARD_PORTS) | set(get_settings().fetch_ports)))
+
+
+def _port_refused(port: int, ports: tuple[int, ...]) -> FetchRefused:
+    names = [str(p) for p in ports]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return FetchRefused(f"only ports {listed} can be fetched, not {port}")
+
+
 def resolve(host: str, port: int) -> list[str]:
     """Every address `host` resolves to. Tests replace this to script DNS answers."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -128,9 +147,11 @@ class Target:
     addresses: tuple[IPAddress, ...]  # checked; the connection goes to these only
 
 
-def check_url(url: str | httpx.URL, allow: AllowList | None = None) -> Target:
+def check_url(url: str | httpx.URL, allow: AllowList | None = None,
+              ports: tuple[int, ...] | None = None) -> Target:
     """Parse, resolve and vet one hop. Raises FetchRefused; never connects."""
     allow = allow if allow is not None else _allowlist()
+    ports = ports if ports is not None else _ports()
     try:
         parsed = httpx.URL(url) if isinstance(url, str) else url
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
@@ -149,20 +170,31 @@ def check_url(url: str | httpx.URL, allow: AllowList | None = None) -> Target:
         literal: IPAddress | None = ipaddress.ip_address(host)
     except ValueError:
         literal = None
+    # Any port for allow-listed destinations (loopback sandboxes on random ports): a host
+    # named in the list here, addresses inside a listed network once they are known.
+    port_open = port in ports or host in allow.hosts
     if literal is not None:
+        why = non_public_reason(literal)
+        if why and not allow.admits(host, literal):  # the caller wrote the address: say why
+            raise FetchRefused(f"{host} is {why}; only public addresses can be fetched")
         candidates = [literal]
     else:
+        if not port_open and not allow.networks:
+            raise _port_refused(port, ports)  # before any DNS lookup
         try:
             candidates = [ipaddress.ip_address(a.split("%", 1)[0]) for a in resolve(host, port)]
         except (OSError, UnicodeError) as exc:
             raise FetchRefused(f"could not resolve {host} ({exc})") from None
         if not candidates:
             raise FetchRefused(f"could not resolve {host}")
-    for ip in candidates:
-        why = non_public_reason(ip)
-        if why and not allow.admits(host, ip):
-            shown = host if literal is not None else f"{host} resolves to {ip}, which"
-            raise FetchRefused(f"{shown} is {why}; only public addresses can be fetched")
+        for ip in candidates:
+            why = non_public_reason(ip)
+            if why and not allow.admits(host, ip):
+                # The caller learns that the name is refused, not what our DNS answered.
+                log.warning("fetch refused: %s resolves to %s, %s", host, ip, why)
+                raise FetchRefused(f"{host} resolves to a non-public address; only public addresses can be fetched")
+    if not port_open and not all(allow.admits(host, ip) for ip in candidates):
+        raise _port_refused(port, ports)
     # IPv4 first: many serverless egress paths have no IPv6 route.
     ordered = sorted(candidates, key=lambda a: a.version)
     return Target(parsed, host, port, tuple(ordered))
@@ -267,6 +299,7 @@ def open_remote(url: str, *, max_bytes: int | None = None,
     read = timeout if timeout is not None else settings.fetch_read_timeout
     deadline = time.monotonic() + settings.fetch_deadline
     allow = _allowlist()
+    ports = _ports()
     # trust_env=False: a proxy from the environment would make the connection
     # (and the DNS lookup) happen elsewhere, beyond our checks.
     client = httpx.Client(timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=connect),
@@ -275,7 +308,7 @@ def open_remote(url: str, *, max_bytes: int | None = None,
     try:
         current: str | httpx.URL = url
         for hop in range(MAX_REDIRECTS + 1):
-            target = check_url(current, allow)
+            target = check_url(current, allow, ports)
             response = _send_pinned(client, target)
             if response.status_code not in REDIRECT_STATUSES:
                 break
@@ -290,6 +323,9 @@ def open_remote(url: str, *, max_bytes: int | None = None,
                 current = target.url.join(location)
             except (httpx.InvalidURL, ValueError):
                 raise FetchRefused(f"{target.host} redirected to a malformed URL") from None
+            if target.url.scheme == "https" and current.scheme == "http":
+                raise FetchRefused(f"{target.host} redirected from https to http; "
+                                   "an https URL is never downgraded")
         assert response is not None
         if not 200 <= response.status_code < 300:
             raise FetchRefused(f"the remote server answered HTTP {response.status_code}")
