@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -14,7 +16,9 @@ class HealthResponse(BaseModel):
 class ServiceCheck(BaseModel):
     ok: bool
     latencyMs: float
-    error: str | None = None
+    error: Literal["timeout", "unavailable", "not_found", "error"] | None = Field(
+        default=None, description="When not ok, the kind of failure: `timeout`, `unavailable`, `not_found` "
+                                  "or `error` (the details are logged, never returned)")
 
 
 class ReadinessResponse(HealthResponse):

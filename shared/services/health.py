@@ -1,18 +1,33 @@
-"""Liveness and readiness of the API and the services behind it."""
+"""Liveness and readiness of the API and the services behind it.
+
+`/health/ready` answers anyone, without a key: each service's entry says only
+whether it is ok, how long the check took and, when it failed, a generic kind
+(`timeout`, `unavailable`, `not_found`, `error`). What actually failed
+(exception, addresses, bucket names) is logged, never returned.
+"""
 
 from __future__ import annotations
 
+import logging
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 import httpx
+from google.api_core import exceptions as google_errors
 
 from shared import clock
 from shared.adapters.gcp import firestore_client, queue_path, storage_client, tasks_client
 from shared.config import get_settings
 
+log = logging.getLogger("soku.health")
+
 READINESS_TIMEOUT_S = 3.0
+
+
+class Missing(RuntimeError):
+    """A resource the service needs (a bucket) does not exist."""
 
 
 def liveness() -> dict:
@@ -30,7 +45,7 @@ def _check_firestore() -> None:
 def _check_storage() -> None:
     bucket = storage_client().bucket(get_settings().media_bucket)
     if not bucket.exists(timeout=READINESS_TIMEOUT_S):
-        raise RuntimeError(f"bucket {bucket.name} does not exist")
+        raise Missing(f"bucket {bucket.name} does not exist")
 
 
 def _check_tasks() -> None:
@@ -52,22 +67,33 @@ CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
-def _timed(check: Callable[[], None]) -> dict:
+def error_kind(exc: BaseException) -> str:
+    """What kind of failure `exc` is, in words that reveal nothing about our infrastructure."""
+    if isinstance(exc, (Missing, google_errors.NotFound)):
+        return "not_found"
+    if isinstance(exc, (TimeoutError, socket.timeout, httpx.TimeoutException, google_errors.DeadlineExceeded)):
+        return "timeout"
+    if isinstance(exc, (ConnectionError, httpx.TransportError, google_errors.ServiceUnavailable,
+                        google_errors.RetryError)):
+        return "unavailable"
+    return "error"
+
+
+def _timed(name: str, check: Callable[[], None]) -> dict:
     started = time.perf_counter()
     try:
         check()
     except Exception as exc:  # noqa: BLE001 - readiness reports failures, it does not raise
-        return {
-            "ok": False,
-            "latencyMs": round((time.perf_counter() - started) * 1000, 1),
-            "error": f"{type(exc).__name__}: {str(exc)[:200]}",
-        }
+        latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        kind = error_kind(exc)
+        log.warning("readiness: %s check failed (%s) after %.0f ms", name, kind, latency_ms, exc_info=exc)
+        return {"ok": False, "latencyMs": latency_ms, "error": kind}
     return {"ok": True, "latencyMs": round((time.perf_counter() - started) * 1000, 1)}
 
 
 def readiness() -> tuple[dict, bool]:
     with ThreadPoolExecutor(max_workers=len(CHECKS)) as pool:
-        results = dict(zip(CHECKS, pool.map(_timed, CHECKS.values())))
+        results = dict(zip(CHECKS, pool.map(_timed, CHECKS, CHECKS.values())))
     ready = all(r["ok"] for r in results.values())
     body = liveness() | {"status": "ok" if ready else "degraded", "services": results}
     return body, ready
