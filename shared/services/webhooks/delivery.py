@@ -1,5 +1,8 @@
 """Delivering one event to one endpoint: signed POST, every attempt recorded.
 
+Each attempt is signed afresh (signing.py: Standard Webhooks headers and
+`Soku-Signature`), with every secret in use: two during a rotation's overlap.
+
 A non-2xx answer, a timeout or a refused address is a failed attempt: the
 task ends non-2xx so Cloud Tasks retries with backoff, until MAX_ATTEMPTS,
 after which the delivery is `failed`. An endpoint whose failures have lasted
@@ -21,8 +24,8 @@ from google.api_core.exceptions import AlreadyExists
 
 from shared import clock
 from shared.adapters import safe_http
-from shared.services.webhooks.endpoints import owned, secret_of
-from shared.services.webhooks.signing import HEADER, sign
+from shared.services.webhooks.endpoints import owned, secrets_in_use
+from shared.services.webhooks.signing import signed_headers
 from shared.errors import NotFoundError
 
 log = logging.getLogger("soku.webhooks")
@@ -58,10 +61,10 @@ def deliver(user_id: str, endpoint_id: str, delivery_id: str) -> str:
         return "skipped"  # a concurrent duplicate of this task owns this attempt
 
     body = delivery["body"].encode()
-    headers = {HEADER: sign(secret_of(endpoint_ref, endpoint), body),
-               "Soku-Event-Id": delivery["eventId"], "Soku-Event-Type": delivery["eventType"],
-               "Soku-Delivery-Attempt": str(attempt), "Content-Type": "application/json",
-               "User-Agent": USER_AGENT}
+    # webhook-id is the event id: the same on every attempt and every endpoint.
+    headers = signed_headers(secrets_in_use(endpoint_ref, endpoint), delivery["eventId"], body) | {
+        "Soku-Event-Id": delivery["eventId"], "Soku-Event-Type": delivery["eventType"],
+        "Soku-Delivery-Attempt": str(attempt), "Content-Type": "application/json", "User-Agent": USER_AGENT}
     started = time.perf_counter()
     status_code, error, answer = None, None, None
     try:
