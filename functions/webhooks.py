@@ -11,6 +11,7 @@ from shared.models.webhooks import (
     CreateWebhookRequest,
     DeletedWebhook,
     DeliveryList,
+    RotatedWebhook,
     WebhookList,
 )
 from shared.services.webhooks import delivery, endpoints
@@ -40,6 +41,13 @@ def list_endpoints(ctx: RequestContext) -> dict:
            summary="Recent deliveries of one endpoint, newest first")
 def deliveries(ctx: RequestContext) -> dict:
     return {"data": delivery.list_deliveries(ctx.user_id, ctx.path_params["webhook_id"])}
+
+
+@api.route("POST", "/v1/webhooks/{webhook_id}/rotate-secret", response_model=RotatedWebhook,
+           tags=("webhooks",), summary="Issue a new signing secret (shown once); the previous one "
+                                       f"keeps signing for {endpoints.ROTATION_OVERLAP.total_seconds() / 3600:g} hours")
+def rotate_secret(ctx: RequestContext) -> dict:
+    return endpoints.rotate_secret(ctx.user_id, ctx.path_params["webhook_id"])
 
 
 @api.route("DELETE", "/v1/webhooks/{webhook_id}", response_model=DeletedWebhook, tags=("webhooks",),

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -13,56 +11,10 @@ from shared import clock
 from shared.services.webhooks.signing import sign, verify
 from tests.conftest import wait_for
 from tests.envelope import assert_error
-from tests.posting import body, call_task
-
-
-class Receiver:
-    """A webhook receiver on 127.0.0.1 that answers with scripted statuses."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict] = []
-        self.statuses: list[int] = []  # consumed one per request; then 200
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.requests.append({"headers": dict(self.headers), "raw": raw, "json": json.loads(raw)})
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def events(self, event_type: str | None = None) -> list[dict]:
-        return [r["json"] for r in self.requests if event_type in (None, r["json"]["type"])]
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.server.shutdown()
-
-
-def _register(client, user, url, events=None) -> dict:
-    payload = {"url": url} | ({"events": events} if events else {})
-    r = client.post("/v1/webhooks", json=payload, headers=user.key_headers)
-    assert r.status_code == 201, r.text
-    return r.json()
-
-
-def _publish(client, user, text, platform="x"):
-    r = client.post("/v1/posts", json=body([platform], text), headers=user.key_headers)
-    assert r.status_code == 201, r.text
-    return r.json()["postSubmissionId"]
+from tests.posting import call_task
+from tests.webhook_receiver import publish as _publish
+from tests.webhook_receiver import receiver  # noqa: F401 - the fixture
+from tests.webhook_receiver import register as _register
 
 
 def test_register_shows_the_secret_once(client, demo, receiver):

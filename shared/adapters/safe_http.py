@@ -18,6 +18,11 @@ server, a private service or loopback. So on every hop, redirects included:
 - connect/read timeouts, an overall deadline and a byte cap enforced while
   streaming (a declared Content-Length over the cap is refused up front).
 
+`send` makes one request (a webhook delivery) under the same rules, without
+following redirects, and reads its answer only up to a small cap: the socket is
+read in pieces of at most 64 KiB (httpcore's read size), so no more than the
+cap plus one such piece is ever taken in before the connection is closed.
+
 Anything refused raises `FetchRefused` with a human-readable `reason`, which
 goes back to the caller: it never says what a name resolved to (that would
 let anyone map our internal DNS); the log line does. The local stack and tests
@@ -202,17 +207,21 @@ def check_url(url: str | httpx.URL, allow: AllowList | None = None,
 
 # -- the fetch ------------------------------------------------------------------------
 
-def _pinned_request(client: httpx.Client, target: Target, ip: IPAddress) -> httpx.Request:
+def host_header(target: Target) -> str:
+    """The `Host` of a pinned request: the URL's host (IPv6 literals bracketed), port if not default."""
+    default_port = 443 if target.url.scheme == "https" else 80
+    value = f"[{target.host}]" if ":" in target.host else target.host
+    return value + (f":{target.port}" if target.port != default_port else "")
+
+
+def _pinned_request(client: httpx.Client, target: Target, ip: IPAddress, method: str = "GET",
+                    content: bytes | None = None, headers: dict[str, str] | None = None) -> httpx.Request:
     """A request whose TCP connection goes to `ip` while Host/SNI/cert name stay `host`."""
     url = target.url.copy_with(host=str(ip))
-    default_port = 443 if target.url.scheme == "https" else 80
-    host_header = f"[{target.host}]" if ":" in target.host else target.host
-    if target.port != default_port:
-        host_header += f":{target.port}"
     return client.build_request(
-        "GET", url,
-        headers={"Host": host_header, "User-Agent": USER_AGENT, "Accept": "*/*",
-                 "Accept-Encoding": "identity"},
+        method, url, content=content,
+        headers={"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "identity"}
+        | (headers or {}) | {"Host": host_header(target)},
         # httpcore verifies the certificate against, and sends SNI for, this name.
         extensions={"sni_hostname": target.host},
     )
@@ -265,11 +274,11 @@ def _human(n: int) -> str:
     return f"{n} bytes"
 
 
-def _send_pinned(client: httpx.Client, target: Target) -> httpx.Response:
+def _send_pinned(client: httpx.Client, target: Target, **request: object) -> httpx.Response:
     last_error: Exception | None = None
-    for ip in target.addresses:
+    for ip in target.addresses:  # only a refused/unanswered connect moves on: nothing was sent
         try:
-            return client.send(_pinned_request(client, target, ip), stream=True)
+            return client.send(_pinned_request(client, target, ip, **request), stream=True)
         except httpx.ConnectTimeout as exc:
             last_error = exc
         except httpx.ConnectError as exc:
@@ -344,4 +353,43 @@ def open_remote(url: str, *, max_bytes: int | None = None,
     finally:
         if response is not None:
             response.close()
+        client.close()
+
+
+# -- a request whose answer matters only by its status (webhook deliveries) -----------
+
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    excerpt: bytes  # the first bytes of the body, at most the cap asked for
+    truncated: bool  # the body went on past the excerpt (it was not read further)
+
+
+def send(method: str, url: str, *, content: bytes, headers: dict[str, str], timeout: float,
+         max_answer_bytes: int = 4096, transport: httpx.BaseTransport | None = None) -> Answer:
+    """One request to a caller-supplied URL under the same rules as `open_remote`.
+
+    Checked and pinned like a fetch, redirects not followed (a 3xx is the answer),
+    and the answer's body streamed only until `max_answer_bytes` (or `timeout`
+    has passed since the headers came): a receiver cannot make us download, or
+    wait for, more than that. Refusals and connection failures raise FetchRefused.
+    """
+    target = check_url(url)
+    client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, transport=transport)
+    try:
+        response = _send_pinned(client, target, method=method, content=content, headers=headers)
+        excerpt, truncated = bytearray(), False
+        deadline = time.monotonic() + timeout
+        try:
+            for piece in response.iter_raw():
+                excerpt += piece
+                if len(excerpt) > max_answer_bytes or time.monotonic() > deadline:
+                    truncated = True
+                    break
+        except httpx.HTTPError:
+            truncated = True  # the status is what counts; a broken body stays an excerpt
+        finally:
+            response.close()
+        return Answer(response.status_code, bytes(excerpt[:max_answer_bytes]), truncated)
+    finally:
         client.close()

@@ -29,10 +29,19 @@ class Webhook(BaseModel):
     createdAt: str
     failingSince: str | None = None
     lastDeliveryAt: str | None = None
+    previousSecretExpiresAt: str | None = Field(
+        default=None, description="After a secret rotation: until when the previous secret also signs "
+                                  "deliveries (null once it no longer does)")
 
 
 class CreatedWebhook(Webhook):
     secret: str = Field(description="Signing secret: shown only in this response")
+
+
+class RotatedWebhook(Webhook):
+    secret: str = Field(description="The new signing secret: shown only in this response. The previous "
+                                    "secret keeps signing deliveries, next to this one, until "
+                                    "previousSecretExpiresAt")
 
 
 class WebhookList(BaseModel):

@@ -1,11 +1,17 @@
 """Delivering one event to one endpoint: signed POST, every attempt recorded.
 
+Each attempt is signed afresh (signing.py: Standard Webhooks headers and
+`Soku-Signature`), with every secret in use: two during a rotation's overlap.
+
 A non-2xx answer, a timeout or a refused address is a failed attempt: the
 task ends non-2xx so Cloud Tasks retries with backoff, until MAX_ATTEMPTS,
 after which the delivery is `failed`. An endpoint whose failures have lasted
 longer than DISABLE_AFTER is disabled, with the reason shown to its owner.
-The destination is re-checked against the SSRF rules at every attempt (DNS
-may have changed) and the connection is pinned to the checked address.
+The request goes through `safe_http.send`: the destination is re-checked
+against the SSRF rules at every attempt (DNS may have changed), the connection
+is pinned to the checked address, and reading the answer stops once
+MAX_ANSWER_BYTES have arrived: its status is what counts, and that excerpt,
+kept on the attempt, helps its owner debug.
 """
 
 from __future__ import annotations
@@ -14,37 +20,24 @@ import logging
 import time
 from datetime import timedelta
 
-import httpx
 from google.api_core.exceptions import AlreadyExists
 
 from shared import clock
 from shared.adapters import safe_http
-from shared.services.webhooks.endpoints import owned, secret_of
-from shared.services.webhooks.signing import HEADER, sign
+from shared.services.webhooks.endpoints import owned, secrets_in_use
+from shared.services.webhooks.signing import signed_headers
 from shared.errors import NotFoundError
 
 log = logging.getLogger("soku.webhooks")
 MAX_ATTEMPTS = 6
 TIMEOUT_S = 10.0
+MAX_ANSWER_BYTES = 4096
+USER_AGENT = "Soku-Webhooks/1"
 DISABLE_AFTER = timedelta(days=3)
 
 
 class RetryDelivery(Exception):
     pass
-
-
-def _post(url: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
-    target = safe_http.check_url(url)
-    ip = target.addresses[0]
-    default_port = 443 if target.url.scheme == "https" else 80
-    host_header = target.host + (f":{target.port}" if target.port != default_port else "")
-    with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False, trust_env=False) as client:
-        request = client.build_request(
-            "POST", target.url.copy_with(host=str(ip)), content=body,
-            headers=headers | {"Host": host_header, "Content-Type": "application/json",
-                               "User-Agent": "Soku-Webhooks/1"},
-            extensions={"sni_hostname": target.host})
-        return client.send(request)
 
 
 def deliver(user_id: str, endpoint_id: str, delivery_id: str) -> str:
@@ -68,24 +61,24 @@ def deliver(user_id: str, endpoint_id: str, delivery_id: str) -> str:
         return "skipped"  # a concurrent duplicate of this task owns this attempt
 
     body = delivery["body"].encode()
-    headers = {HEADER: sign(secret_of(endpoint_ref, endpoint), body),
-               "Soku-Event-Id": delivery["eventId"], "Soku-Event-Type": delivery["eventType"],
-               "Soku-Delivery-Attempt": str(attempt)}
+    # webhook-id is the event id: the same on every attempt and every endpoint.
+    headers = signed_headers(secrets_in_use(endpoint_ref, endpoint), delivery["eventId"], body) | {
+        "Soku-Event-Id": delivery["eventId"], "Soku-Event-Type": delivery["eventType"],
+        "Soku-Delivery-Attempt": str(attempt), "Content-Type": "application/json", "User-Agent": USER_AGENT}
     started = time.perf_counter()
-    status_code, error = None, None
+    status_code, error, answer = None, None, None
     try:
-        response = _post(endpoint["url"], body, headers)
-        status_code = response.status_code
+        answer = safe_http.send("POST", endpoint["url"], content=body, headers=headers, timeout=TIMEOUT_S,
+                                max_answer_bytes=MAX_ANSWER_BYTES)
+        status_code = answer.status_code
         if not 200 <= status_code < 300:
-            error = f"HTTP {status_code}: {response.text[:200]}"
+            error = f"HTTP {status_code}: {answer.excerpt[:200].decode('utf-8', 'replace')}"
     except safe_http.FetchRefused as refused:
         error = f"refused: {refused.reason}"
-    except httpx.TimeoutException:
-        error = f"timed out after {TIMEOUT_S:g} s"
-    except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}"
     now = clock.now()
     attempt_ref.update({"statusCode": status_code, "error": error,
+                        "answerExcerpt": answer.excerpt.decode("utf-8", "replace") if answer else None,
+                        "answerTruncated": answer.truncated if answer else None,
                         "durationMs": round((time.perf_counter() - started) * 1000, 1), "finishedAt": now})
     update = {"attempts": attempt, "lastStatusCode": status_code, "lastError": error, "updatedAt": now}
     if error is None:

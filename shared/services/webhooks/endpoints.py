@@ -1,8 +1,15 @@
-"""Webhook endpoints: `users/{uid}/webhooks/{id}`, secrets sealed at rest."""
+"""Webhook endpoints: `users/{uid}/webhooks/{id}`, secrets sealed at rest.
+
+Rotating a secret keeps the previous one signing next to the new one for
+ROTATION_OVERLAP, so a receiver can switch to the new secret at any time in
+that window without failing a delivery. Rotating again within the window ends
+the older secret's overlap at once (only two secrets ever sign).
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from google.cloud import firestore
 
@@ -15,6 +22,7 @@ from shared.models.webhooks import ALL_EVENTS, CreateWebhookRequest
 from shared.services.webhooks.signing import new_secret
 
 MAX_ENDPOINTS = 20
+ROTATION_OVERLAP = timedelta(hours=24)
 
 
 def collection(user_id: str) -> firestore.CollectionReference:
@@ -28,7 +36,14 @@ def view(endpoint_id: str, data: dict) -> dict:
         "disabledReason": data.get("disabledReason"), "createdAt": clock.iso(data["createdAt"]),
         "failingSince": clock.iso(data.get("failingSince")),
         "lastDeliveryAt": clock.iso(data.get("lastDeliveryAt")),
+        "previousSecretExpiresAt": clock.iso(_previous_until(data)),
     }
+
+
+def _previous_until(data: dict):
+    """When the previous secret stops signing, while it still does; else None."""
+    until = data.get("previousSecretExpiresAt")
+    return until if data.get("previousSecret") and until and until > clock.now() else None
 
 
 def create(user_id: str, request: CreateWebhookRequest) -> dict:
@@ -69,5 +84,30 @@ def delete(user_id: str, endpoint_id: str) -> None:
     ref.delete()  # pending deliveries find no endpoint and stop
 
 
-def secret_of(ref: firestore.DocumentReference, data: dict) -> str:
-    return decrypt_json(data["secret"], associated=ref.path)
+def secrets_in_use(ref: firestore.DocumentReference, data: dict) -> list[str]:
+    """The secrets that sign a delivery now: the current one, then the previous during its overlap."""
+    current = [decrypt_json(data["secret"], associated=ref.path)]
+    if _previous_until(data) is None:
+        return current
+    return current + [decrypt_json(data["previousSecret"], associated=ref.path)]
+
+
+def rotate_secret(user_id: str, endpoint_id: str) -> dict:
+    """Issue a new secret (returned once); the current one keeps signing for ROTATION_OVERLAP."""
+    ref = collection(user_id).document(endpoint_id)
+    secret = new_secret()
+
+    @firestore.transactional
+    def rotate(transaction: firestore.Transaction) -> dict:
+        snap = ref.get(transaction=transaction)
+        if not snap.exists:
+            raise NotFoundError(f"Webhook {endpoint_id} not found")
+        now = clock.now()
+        update = {"secret": encrypt_json(secret, associated=ref.path),
+                  # The sealed current secret moves as is: same key, same associated path.
+                  "previousSecret": snap.get("secret"), "previousSecretExpiresAt": now + ROTATION_OVERLAP,
+                  "secretRotatedAt": now}
+        transaction.update(ref, update)
+        return snap.to_dict() | update
+
+    return view(endpoint_id, rotate(firestore_client().transaction())) | {"secret": secret}
