@@ -245,7 +245,7 @@ class InstagramPublisher:
         def create() -> PublishedPost:
             response = self._media_publish(ctx, http, user, creation_id)
             media_id = str(response.json()["id"])
-            ctx.save(publishedId=media_id)  # from here on, a retry only needs the permalink
+            ctx.accepted(publishedId=media_id)  # published: a retry only needs the permalink
             return self._published(http, media_id)
 
         post = ctx.create_once(create)

@@ -194,7 +194,7 @@ class ThreadsPublisher:
             response = http.request("POST", f"{self._api()}/{user}/threads_publish",
                                     params={"creation_id": creation_id})
             media_id = str(response.json()["id"])
-            ctx.save(publishedId=media_id)  # from here on, a retry only needs the permalink
+            ctx.accepted(publishedId=media_id)  # published: a retry only needs the permalink
             return self._published(http, media_id)
 
         return ctx.create_once(create)
