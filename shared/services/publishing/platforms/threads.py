@@ -48,6 +48,7 @@ from shared.services.publishing.platforms.graph import await_containers
 from shared.services.publishing.platforms.graph import parse_timestamp as _parse_timestamp
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import open_media
+from shared.services.publishing.reconcile import in_window, normalise
 
 API_VERSION = "v1.0"
 
@@ -312,11 +313,10 @@ class ThreadsPublisher:
         since = armed_at - timedelta(seconds=5)
         response = http.request("GET", f"{self._api()}/{ctx.account.platform_user_id}/threads", params={
             "fields": "id,text,timestamp,permalink", "since": str(int(since.timestamp())), "limit": "25"})
-        wanted = (ctx.content.text or "").strip()
+        wanted = normalise(ctx.content.text)
         for thread in response.json().get("data") or []:
-            created = _parse_timestamp(thread.get("timestamp"))
-            if created is not None and created < since:
+            if not in_window(_parse_timestamp(thread.get("timestamp")), armed_at):
                 continue
-            if (thread.get("text") or "").strip() == wanted:
+            if normalise(thread.get("text")) == wanted:
                 return PublishedPost(str(thread["id"]), thread.get("permalink"))
         return None
