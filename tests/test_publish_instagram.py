@@ -485,3 +485,19 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     assert final["attemptCount"] == 2
     assert calls().count("create") == 1 and "lookup" in calls()  # found on the account, not published again
     assert [c["text"] for c in posts[0]["comments"]] == ["only one comment"]
+
+
+@pytest.mark.parametrize("kind", ["rate_limit", "expired_token"])
+def test_permalink_read_failing_after_publish_still_reconciles(client, stack, demo, stored_media, sandbox, kind):
+    # media_publish succeeded; only the permalink read after it fails. The retry must
+    # reconcile (not call media_publish again) and the run must succeed with that post.
+    calls = Calls(stack)
+    caption = f"permalink read fails: {kind}"
+    sandbox.fault("instagram", "permalink", kind)
+    sid = _submit(client, demo, body(IG, caption, mediaIds=[stored_media(demo, "image", 50_000)]))
+    run = _final(client, demo, sid)
+    posts = _posts_with(sandbox, caption)
+    assert len(posts) == 1
+    assert run["status"] == "succeeded", run.get("result")
+    assert run["result"]["postId"] == posts[0]["id"]
+    assert calls().count("create") == 1  # media_publish was never called again

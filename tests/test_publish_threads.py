@@ -296,3 +296,20 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     assert final["result"]["url"] == posts[0]["url"]
     assert final["attemptCount"] == 2
     assert calls().count("create") == 1 and "lookup" in calls()  # found on the profile, not published again
+
+
+@pytest.mark.parametrize("kind", ["rate_limit", "expired_token"])
+def test_permalink_read_failing_after_publish_still_reconciles(client, stack, demo, sandbox, db, kind):
+    # threads_publish succeeded; only the permalink read after it fails. The post is live, so
+    # the next try (a Cloud Tasks retry, or the same attempt after refreshing the token) must
+    # reconcile rather than publish again, and the run must succeed with that post.
+    calls = Calls(stack)
+    text = f"permalink read fails: {kind}"
+    sandbox.fault("threads", "permalink", kind)
+    sid = _submit(client, demo, body(["threads"], text))
+    run = _final(client, demo, sid)
+    posts = [p for p in sandbox.posts("threads") if p["text"] == text]
+    assert len(posts) == 1
+    assert run["status"] == "succeeded", run.get("result")
+    assert run["result"]["postId"] == posts[0]["id"] and run["result"]["url"] == posts[0]["url"]
+    assert calls().count("create") == 1  # threads_publish was never called again

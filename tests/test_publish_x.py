@@ -148,7 +148,9 @@ def test_duplicate_delivery_publishes_once(client, demo, sandbox):
     assert len([p for p in sandbox.posts("x") if p["text"] == "delivered twice"]) == 1
 
 
-def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, sandbox, db, tmp_path):
+def _create_then_die(client, sandbox, db, sid: str, text: str) -> dict:
+    """Publish on a second gateway whose create is held (the tweet is made, the answer never
+    comes), then SIGKILL it before it records anything; the run as that leaves it."""
     import os
     import signal
     import subprocess
@@ -156,7 +158,6 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
 
     from devstack.emulators import free_port, port_open
 
-    sid = _submit(client, demo, {**body(["x"], "exactly once"), "scheduledTime": "2099-01-01T00:00:00Z"})
     port = free_port()
     second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
                               env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -167,20 +168,50 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
         with httpx.Client(timeout=1) as other:
             with pytest.raises(httpx.TimeoutException):
                 call_task(other, "publishX", task, base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: [p for p in sandbox.posts("x") if p["text"] == "exactly once"])
+        wait_for(lambda: [p for p in sandbox.posts("x") if p["text"] == text])
     finally:
         second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
         second.wait()
-    run = db.collection("postSubmissions").document(sid).collection("runs").document("x:x_main").get().to_dict()
-    assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
+    return db.collection("postSubmissions").document(sid).collection("runs").document("x:x_main").get().to_dict()
 
-    retry = call_task(client, "publishX", task, retry_count=1)  # Cloud Tasks' retry
-    assert retry.json()["result"]["outcome"] == "succeeded"
-    posts = [p for p in sandbox.posts("x") if p["text"] == "exactly once"]
+
+def _retry_reconciles(client, demo, sandbox, sid: str, text: str) -> None:
+    """Cloud Tasks' retry finds the tweet the killed attempt made: no second tweet, run succeeded."""
+    retry = call_task(client, "publishX", {"postSubmissionId": sid, "targetId": "x:x_main"}, retry_count=1)
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    posts = [p for p in sandbox.posts("x") if p["text"] == text]
     assert len(posts) == 1
     final = _run(client, demo, sid)
     assert final["status"] == "succeeded" and final["result"]["postId"] == posts[0]["id"]
     assert final["attemptCount"] == 2
+
+
+def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, sandbox, db):
+    sid = _submit(client, demo, {**body(["x"], "exactly once"), "scheduledTime": "2099-01-01T00:00:00Z"})
+    run = _create_then_die(client, sandbox, db, sid, "exactly once")
+    assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
+    _retry_reconciles(client, demo, sandbox, sid, "exactly once")
+
+
+def test_reconcile_matches_the_text_x_renders_links_and_entities(client, stack, demo, sandbox, db):
+    # X returns this tweet as "Read https://t.co/… &amp; share &lt;3": the lookup must still find it.
+    text = "Read https://example.com/a?b=1&c=2 & share <3\n\nhttps://soku.example/x."
+    sid = _submit(client, demo, {**body(["x"], text), "scheduledTime": "2099-01-01T00:00:00Z"})
+    _create_then_die(client, sandbox, db, sid, text)
+    rendered = next(p for p in sandbox.posts("x") if p["text"] == text)["rendered"]
+    assert "&amp;" in rendered and "https://t.co/" in rendered and "example.com" not in rendered
+    _retry_reconciles(client, demo, sandbox, sid, text)
+
+
+def test_reconcile_matches_a_media_tweet_despite_the_appended_media_link(client, stack, demo, sandbox, db,
+                                                                         stored_media):
+    text = "Photos & notes"
+    sid = _submit(client, demo, {**body(["x"], text, mediaIds=[stored_media(demo, "image", 50_000)]),
+                                 "scheduledTime": "2099-01-01T00:00:00Z"})
+    _create_then_die(client, sandbox, db, sid, text)
+    rendered = next(p for p in sandbox.posts("x") if p["text"] == text)["rendered"]
+    assert rendered.startswith("Photos &amp; notes https://t.co/")
+    _retry_reconciles(client, demo, sandbox, sid, text)
 
 
 def test_a_refused_create_is_retried_without_reconciling(client, stack, demo, sandbox):

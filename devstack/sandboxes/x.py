@@ -1,9 +1,19 @@
 """X API v2 sandbox: OAuth 2.0 (authorize with PKCE, code and refresh grants, users/me, revoke),
-chunked media upload with STATUS, tweets."""
+chunked media upload with STATUS, tweets.
+
+A tweet's `text` comes back the way X renders it, not as it was submitted
+(`rendered_text`): that is what a reconciling lookup has to match. Each post
+keeps the submitted `text` too, which X's duplicate-content check compares and
+the tests read.
+"""
 
 from __future__ import annotations
 
+import re
+import secrets
+import string
 import time
+from datetime import datetime, timezone
 
 import flask
 from markupsafe import escape
@@ -16,6 +26,56 @@ CLIENT_ID = "sbx-x-client-id"
 CLIENT_SECRET = "sbx-x-client-secret"
 ACCESS_LIFETIME_S = 7200
 MAX_SEGMENT = 8 * 1024 * 1024
+DEFAULT_TWEET_FIELDS = ("id", "text", "edit_history_tweet_ids")
+_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_T_CO_ALPHABET = string.ascii_letters + string.digits
+
+
+def _t_co() -> str:
+    return "https://t.co/" + "".join(secrets.choice(_T_CO_ALPHABET) for _ in range(10))
+
+
+def rendered_text(submitted: str, has_media: bool) -> str:
+    """The `text` X returns for a tweet created with `submitted`.
+
+    - Every link is wrapped: it becomes an https://t.co/<10 characters> link, and the
+      original only survives in `entities.urls[].expanded_url` (X data dictionary,
+      "Entities object": `url` is the "wrapped URL, corresponding to the value embedded
+      directly into the raw Tweet text"). The sandbox wraps scheme-qualified URLs only;
+      X also links bare domains.
+    - `&`, `<` and `>` come back as `&amp;`, `&lt;`, `&gt;` (X's encoding note: angle
+      brackets are entity-encoded; v2 does the same to `&`: kbravh.dev/html-entities-
+      twitter-api-v2, twittercommunity.com/t/tweet-text-html-encoding-clarity/68810).
+    - A tweet with attached photos, video or GIF ends with one more t.co link, to the
+      media (dev.twitter.com "Upcoming changes to Tweets", 2016: "a URL at the end of
+      Tweets generated from attaching photos, a video, GIF ...").
+    """
+    parts = []
+    last = 0
+    for match in _URL.finditer(submitted):
+        parts.append(_escape_entities(submitted[last:match.start()]))
+        url = match.group(0)
+        trail = len(url) - len(url.rstrip(".,;:!?)'"))  # sentence punctuation is not part of the link
+        parts.append(_t_co() + _escape_entities(url[len(url) - trail:] if trail else ""))
+        last = match.end()
+    parts.append(_escape_entities(submitted[last:]))
+    text = "".join(parts)
+    if has_media:
+        text = f"{text} {_t_co()}" if text else _t_co()
+    return text
+
+
+def _escape_entities(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _parse_time(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc).timestamp()
+    except ValueError:
+        return None
 
 
 def _problem(status: int, title: str, detail: str, headers: dict | None = None):
@@ -186,13 +246,14 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
             if media is None or media["owner"] != who or media["state"] != "succeeded":
                 return _problem(400, "Invalid Request", f"Media {media_id} is not ready")
         with state.lock:
+            # X refuses a tweet whose submitted text repeats one of the user's recent tweets.
             if any(p["platform"] == PLATFORM and p["subject"] == who and p["text"] == text for p in state.posts):
                 return _problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
-            post = state.record_post(PLATFORM, who, text=text, media=media_ids,
-                                     url=f"{web_base}/x/web/i/web/status/")
+            post = state.record_post(PLATFORM, who, text=text, rendered=rendered_text(text, bool(media_ids)),
+                                     media=media_ids, url=f"{web_base}/x/web/i/web/status/")
             post["url"] += post["id"]
         hold_if_asked(fault)
-        return {"data": {"id": post["id"], "text": text}}, 201
+        return {"data": {"id": post["id"], "text": post["rendered"], "edit_history_tweet_ids": [post["id"]]}}, 201
 
     @bp.get("/2/users/<user_id>/tweets")
     def timeline(user_id: str):
@@ -201,11 +262,20 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
             return faulted
         if subject() != user_id:
             return _problem(401, "Unauthorized", "Unauthorized")
+        args = flask.request.args
+        # Default fields are id, text and edit_history_tweet_ids; others only when asked for.
+        wanted = set(DEFAULT_TWEET_FIELDS) | {f for f in args.get("tweet.fields", "").split(",") if f}
+        start, end = _parse_time(args.get("start_time")), _parse_time(args.get("end_time"))
+        limit = max(5, min(int(args.get("max_results", "10")), 100))
         with state.lock:
-            tweets = [{"id": p["id"], "text": p["text"],
-                       "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(p["createdAt"]))}
-                      for p in reversed(state.posts) if p["platform"] == PLATFORM and p["subject"] == user_id]
-        return {"data": tweets[:20], "meta": {"result_count": len(tweets[:20])}}
+            mine = [p for p in reversed(state.posts) if p["platform"] == PLATFORM and p["subject"] == user_id
+                    and (start is None or p["createdAt"] >= start) and (end is None or p["createdAt"] <= end)]
+            tweets = [{k: v for k, v in {
+                "id": p["id"], "text": p.get("rendered", p["text"]), "edit_history_tweet_ids": [p["id"]],
+                "author_id": p["subject"],
+                "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(p["createdAt"])),
+            }.items() if k in wanted} for p in mine[:limit]]
+        return {"data": tweets, "meta": {"result_count": len(tweets)}} if tweets else {"meta": {"result_count": 0}}
 
     @bp.get("/web/i/web/status/<post_id>")
     def web(post_id: str):

@@ -82,6 +82,7 @@ class PublishContext:
         self._save = save_checkpoint
         self.publisher = publisher
         self.sleep = sleep
+        self._accepted = False
 
     def save(self, **changes: Any) -> None:
         """Persist progress (uploaded media ids, parts, …) so a retry resumes here."""
@@ -95,6 +96,17 @@ class PublishContext:
         """
         self.save(report=(self.checkpoint.get("report") or {}) | fields)
 
+    def accepted(self, **changes: Any) -> None:
+        """Inside a create: the platform answered the create itself with success.
+
+        Saves `changes` (the new post's id, …) for `find_existing`. From here on the
+        post exists, so an error raised later in the same create (a permalink read
+        refused, rate-limited or unauthorized) must leave it armed: the next try
+        reconciles instead of creating again.
+        """
+        self._accepted = True
+        self.save(**changes)
+
     def create_once(self, create: Callable[[], PublishedPost]) -> PublishedPost:
         armed = self.checkpoint.get("createArmedAt")
         if armed is not None:
@@ -103,12 +115,13 @@ class PublishContext:
             if found is not None:
                 return found
         self.save(createArmedAt=clock.now().isoformat())
+        self._accepted = False
         try:
             return create()
         except PublishError as error:
-            if _refused_before_creating(error):
-                # The platform answered with a refusal: no post exists, so the next
-                # attempt may create without reconciling first.
+            if _refused_before_creating(error) and not self._accepted:
+                # The platform answered the create with a refusal: no post exists, so
+                # the next attempt may create without reconciling first.
                 self.save(createArmedAt=None)
             raise
 

@@ -58,6 +58,7 @@ from shared.services.publishing.platforms.graph import parse_timestamp as _parse
 from shared.services.publishing.platforms.graph import regain_seconds as _regain_seconds
 from shared.services.publishing.http import PlatformHttp
 from shared.services.publishing.media import StoredMedia, open_media
+from shared.services.publishing.reconcile import in_window, normalise
 
 # Graph API version of every call; configurable like the hosts (SOKU_FACEBOOK_GRAPH_VERSION).
 DEFAULT_GRAPH_VERSION = "v23.0"
@@ -261,7 +262,7 @@ class FacebookPublisher:
             response = http.request("POST", self._video_api(f"{page}/videos"), json={
                 "fbuploader_video_file_chunk": handle, "description": ctx.content.text, "published": True})
             video_id = response.json()["id"]
-            ctx.save(created={"id": video_id})  # the answer is known: a retry only waits for processing
+            ctx.accepted(created={"id": video_id})  # the answer is known: a retry only waits for processing
             return PublishedPost(video_id, None)
 
         post = ctx.create_once(create)
@@ -339,7 +340,7 @@ class FacebookPublisher:
             http.request("POST", self._graph(f"{page}/video_reels"), params={
                 "upload_phase": "finish", "video_id": video_id, "video_state": "PUBLISHED",
                 "description": ctx.content.text})
-            ctx.save(created={"id": video_id})
+            ctx.accepted(created={"id": video_id})
             return PublishedPost(video_id, None)
 
         ctx.create_once(create)
@@ -387,10 +388,9 @@ class FacebookPublisher:
         response = http.request("GET", self._graph(f"{page}/{edge}"), params={
             "fields": f"id,{field_name},created_time,permalink_url", "since": int(since.timestamp()), "limit": 25})
         for entry in response.json().get("data") or []:
-            made = _parse_time(entry.get("created_time"))
-            if made is not None and made < since:
+            if not in_window(_parse_time(entry.get("created_time")), armed_at):
                 continue
-            if (entry.get(field_name) or "") == ctx.content.text:
+            if normalise(entry.get(field_name)) == normalise(ctx.content.text):
                 return PublishedPost(entry["id"], self._absolute(entry.get("permalink_url"), entry["id"]))
         return None
 

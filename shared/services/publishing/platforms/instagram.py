@@ -65,6 +65,7 @@ from shared.services.publishing.platforms.graph import parse_timestamp as _parse
 from shared.services.publishing.platforms.graph import regain_seconds as _regain_seconds
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import open_media
+from shared.services.publishing.reconcile import normalise
 
 # Graph API version of every call; configurable like the hosts (SOKU_INSTAGRAM_GRAPH_VERSION).
 DEFAULT_GRAPH_VERSION = "v23.0"
@@ -245,7 +246,7 @@ class InstagramPublisher:
         def create() -> PublishedPost:
             response = self._media_publish(ctx, http, user, creation_id)
             media_id = str(response.json()["id"])
-            ctx.save(publishedId=media_id)  # from here on, a retry only needs the permalink
+            ctx.accepted(publishedId=media_id)  # published: a retry only needs the permalink
             return self._published(http, media_id)
 
         post = ctx.create_once(create)
@@ -471,11 +472,11 @@ class InstagramPublisher:
         edge = "stories" if story else "media"
         response = http.request("GET", self._graph(f"{ctx.account.platform_user_id}/{edge}"), params={
             "fields": "id,caption,timestamp,permalink", "limit": 25})
-        wanted = (ctx.content.text or "").strip()
+        wanted = normalise(ctx.content.text)
         for entry in response.json().get("data") or []:  # newest first
             created = _parse_timestamp(entry.get("timestamp"))
             if created is None or created < since:
                 continue
-            if story or (entry.get("caption") or "").strip() == wanted:
+            if story or normalise(entry.get("caption")) == wanted:
                 return PublishedPost(str(entry["id"]), entry.get("permalink"))
         return None

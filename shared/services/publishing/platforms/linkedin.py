@@ -40,6 +40,7 @@ from shared.services.publishing.errors import (
 )
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import StoredMedia, open_media
+from shared.services.publishing.reconcile import normalise
 
 
 @dataclass(frozen=True)
@@ -285,7 +286,8 @@ class LinkedInPublisher:
                 code="publish_outcome_unknown") from error
         for element in response.json().get("elements") or []:
             created = element.get("createdAt") or element.get("publishedAt") or 0
-            if element.get("commentary") in (commentary, ctx.content.text) and created >= since_ms:
+            if normalise(element.get("commentary")) in (normalise(commentary), normalise(ctx.content.text)) \
+                    and created >= since_ms:
                 return PublishedPost(element["id"], self.post_url(element["id"]))
         return None
 

@@ -48,6 +48,7 @@ from shared.services.publishing.platforms.graph import await_containers
 from shared.services.publishing.platforms.graph import parse_timestamp as _parse_timestamp
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import open_media
+from shared.services.publishing.reconcile import in_window, normalise
 
 API_VERSION = "v1.0"
 
@@ -194,7 +195,7 @@ class ThreadsPublisher:
             response = http.request("POST", f"{self._api()}/{user}/threads_publish",
                                     params={"creation_id": creation_id})
             media_id = str(response.json()["id"])
-            ctx.save(publishedId=media_id)  # from here on, a retry only needs the permalink
+            ctx.accepted(publishedId=media_id)  # published: a retry only needs the permalink
             return self._published(http, media_id)
 
         return ctx.create_once(create)
@@ -312,11 +313,10 @@ class ThreadsPublisher:
         since = armed_at - timedelta(seconds=5)
         response = http.request("GET", f"{self._api()}/{ctx.account.platform_user_id}/threads", params={
             "fields": "id,text,timestamp,permalink", "since": str(int(since.timestamp())), "limit": "25"})
-        wanted = (ctx.content.text or "").strip()
+        wanted = normalise(ctx.content.text)
         for thread in response.json().get("data") or []:
-            created = _parse_timestamp(thread.get("timestamp"))
-            if created is not None and created < since:
+            if not in_window(_parse_timestamp(thread.get("timestamp")), armed_at):
                 continue
-            if (thread.get("text") or "").strip() == wanted:
+            if normalise(thread.get("text")) == wanted:
                 return PublishedPost(str(thread["id"]), thread.get("permalink"))
         return None

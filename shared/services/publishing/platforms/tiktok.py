@@ -380,7 +380,7 @@ class TikTokPublisher:
             if upload is not None:
                 changes["upload"] = upload | {"url": data.get("upload_url"), "nextChunk": 0, "done": False,
                                               "startedAt": clock.now().isoformat()}
-            ctx.save(**changes)  # from here on a retry resumes this publish instead of making another
+            ctx.accepted(**changes)  # from here on a retry resumes this publish instead of making another
             return PublishedPost(publish_id, None)
 
         ctx.create_once(create)

@@ -5,7 +5,10 @@ chunked flow (initialize → append segments → finalize → STATUS until
 `succeeded`), which also covers images and lets a retry resume after the last
 appended segment. X has no idempotency key for tweets, so the create goes
 through `ctx.create_once`, and an interrupted create is reconciled by reading
-the user's recent tweets.
+the user's recent tweets: one by this user (author_id), created inside the
+attempt's window (start_time, then created_at), whose text renders ours once
+both are normalised (`reconcile.x_text_matches`: X returns links as t.co links,
+`&<>` as entities, and a media tweet with a t.co link appended).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from shared.services.publishing.errors import (
 )
 from shared.services.publishing.http import PlatformHttp
 from shared.services.publishing.media import open_media
+from shared.services.publishing.reconcile import SKEW, in_window, x_text_matches
 
 
 @dataclass(frozen=True)
@@ -110,12 +114,7 @@ class XPublisher:
     # -- publishing -----------------------------------------------------------------
     def publish(self, ctx: PublishContext) -> PublishedPost:
         http = self.http(ctx.account)
-        if ctx.content.media_type == "video":
-            items = ctx.content.videos[: LIMITS.max_videos]
-        elif ctx.content.media_type == "image":
-            items = ctx.content.images[: LIMITS.max_images]
-        else:
-            items = []
+        items = self._media_items(ctx)
         media_ids = [self._upload(ctx, http, index, item) for index, item in enumerate(items)]
         payload: dict[str, Any] = {"text": ctx.content.text}
         if media_ids:
@@ -128,15 +127,31 @@ class XPublisher:
 
         return ctx.create_once(create)
 
+    @staticmethod
+    def _media_items(ctx: PublishContext) -> list[dict]:
+        if ctx.content.media_type == "video":
+            return ctx.content.videos[: LIMITS.max_videos]
+        if ctx.content.media_type == "image":
+            return ctx.content.images[: LIMITS.max_images]
+        return []
+
     def find_existing(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
         http = self.http(ctx.account)
-        since = (armed_at - timedelta(seconds=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        response = http.request("GET", f"{self._api()}/2/users/{ctx.account.platform_user_id}/tweets",
-                                params={"max_results": 20, "start_time": since})
+        user = ctx.account.platform_user_id
+        since = (armed_at - SKEW).strftime("%Y-%m-%dT%H:%M:%SZ")
+        response = http.request("GET", f"{self._api()}/2/users/{user}/tweets", params={
+            "max_results": 20, "start_time": since, "tweet.fields": "created_at,author_id"})
+        has_media = bool(self._media_items(ctx))
+        matches = []
         for tweet in response.json().get("data") or []:
-            if tweet.get("text") == ctx.content.text:
-                return PublishedPost(tweet["id"], self.post_url(tweet["id"]))
-        return None
+            created = _parse_created_at(tweet.get("created_at"))
+            if (str(tweet.get("author_id") or user) == str(user) and in_window(created, armed_at)
+                    and x_text_matches(ctx.content.text, tweet.get("text") or "", has_media)):
+                matches.append((created, str(tweet["id"])))
+        if not matches:
+            return None
+        _, post_id = min(matches)  # the first one made after the create was armed
+        return PublishedPost(post_id, self.post_url(post_id))
 
     # -- media ------------------------------------------------------------------------
     def _upload(self, ctx: PublishContext, http: PlatformHttp, index: int, item: dict) -> str:
@@ -198,6 +213,15 @@ class XPublisher:
             response = http.request("GET", f"{self._api()}/2/media/upload",
                                     params={"command": "STATUS", "media_id": media_id})
             info = (response.json().get("data") or {}).get("processing_info") or {"state": "succeeded"}
+
+
+def _parse_created_at(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def _refresh_classify(response: httpx.Response) -> PublishError | None:
