@@ -20,9 +20,13 @@ HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X
 
 @pytest.fixture
 def frozen(stack):
-    """Freeze the (shared, in-process) clock 5 s into a minute, so a test stays in one window."""
+    """Freeze the (shared, in-process) clock 5 s into a minute, so a test stays in one window.
+
+    The minute is the first of a 10-minute burst period: a test that advances a minute or
+    two must not cross into the next period, whose burst pool is full again (it did when
+    the suite happened to run in the last minute of a period)."""
     now = datetime.now(timezone.utc)
-    start = now.replace(second=5, microsecond=0)
+    start = now.replace(minute=now.minute - now.minute % 10, second=5, microsecond=0)
     state = {"now": start}
     clock.set_clock(lambda: state["now"])
 
@@ -183,7 +187,6 @@ def test_spec_table_of_tiers_and_endpoint_limits():
 
 def test_burst_pool_refills_every_ten_minutes(client, user, frozen, settings_env):
     settings_env(SOKU_RATE_LIMITS=json.dumps({"premium": [3, 2]}))
-    frozen.advance(seconds=-frozen.at.minute % 10 * 60)  # to the start of a 10-minute period
 
     def minute() -> list[int]:
         return [client.get("/v1/me", headers=user.key_headers).status_code for _ in range(6)]
