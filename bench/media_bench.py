@@ -11,7 +11,7 @@ checks), which separates the emulator's cost of that protocol from ours.
 The origin is `python -m http.server` in a child process (so its CPU and
 memory are not counted here); the gateway and the media function run in this
 process, as in the test suite. Run: `make bench-media`
-(or `.venv/bin/python -m bench.media_bench --mb 200 --runs 5`).
+(or `venv/bin/python -m bench.media_bench --mb 200 --runs 5`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Prints p50/p95 latency, the Firestore and Cloud Tasks round trips each request
 makes (counted at the gRPC layer, not guessed) and requests/s with 8
-concurrent clients. Run: `make bench-posts` (or `.venv/bin/python -m bench.posts_bench`).
+concurrent clients. Run: `make bench-posts` (or `venv/bin/python -m bench.posts_bench`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ memory (VmHWM, high-water RSS) of the function process while it uploads:
 the functions run in a separate gateway process so its memory is its own.
 The video is stored with `POST /v1/media` from an origin on loopback first,
 and the process's peak is read before and after the post.
-Run: `make bench-publish` (or `.venv/bin/python -m bench.publish_bench`).
+Run: `make bench-publish` (or `venv/bin/python -m bench.publish_bench`).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ would be a network fetch) and it gets one weight of Inter (opentype.js cannot
 use Inter's variable axes). Both sides run one after the other on the same
 cores; the machine's load average is printed, since other work on it moves
 every figure. Run: `make bench-templates`
-(or `.venv/bin/python -m bench.templates_bench --iterations 20`).
+(or `venv/bin/python -m bench.templates_bench --iterations 20`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ went upstream and their sizes, this process's peak RSS (gateway, function and
 the gateway run here, as in the test suite) and the largest ffmpeg child's peak
 RSS. The transcript is checked word for word. Upstream time is the sandbox
 decoding each part in Python, not OpenAI's; the sandbox runs in a process of its own.
-Run: `make bench-transcribe` (or `.venv/bin/python -m bench.transcribe_bench --minutes 60`).
+Run: `make bench-transcribe` (or `venv/bin/python -m bench.transcribe_bench --minutes 60`).
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ def production(monkeypatch, tmp_path, google_key):
     runs as RUNTIME_ACCOUNT (a service-account key file, read by google.auth.default())."""
     signer, server = google_key
     for var in ("FIRESTORE_EMULATOR_HOST", "FUNCTIONS_EMULATOR", "FIREBASE_AUTH_EMULATOR_HOST",
-                "STORAGE_EMULATOR_HOST", "SOKU_TASKS_EMULATOR_HOST", "SOKU_FUNCTIONS_BASE_URL",
+                "STORAGE_EMULATOR_HOST", "CLOUD_TASKS_EMULATOR_HOST", "SOKU_FUNCTIONS_BASE_URL",
                 "GOOGLE_CLOUD_PROJECT", "SOKU_PROJECT_ID", "SOKU_ENV"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("GCLOUD_PROJECT", PROJECT)
@@ -306,7 +306,7 @@ def test_emulator_mode_checks_this_functions_queue_name(emulated):
     guarded = cloud_tasks_only("orchestratePost", _ran(calls))
     for sent in ("orchestratePost",  # Cloud Tasks
                  f"queue:{PROJECT}-{REGION}-orchestratePost",  # the Firebase CLI's Tasks emulator
-                 f"projects/{PROJECT}/locations/{REGION}/queues/orchestratePost"):  # gcloud-tasks-emulator
+                 f"projects/{PROJECT}/locations/{REGION}/queues/orchestratePost"):  # the full resource name
         assert call(guarded, queue=sent).status_code == 200, sent
     for sent in ("publishX", f"queue:{PROJECT}-{REGION}-publishX", f"queue:other-{REGION}-orchestratePost",
                  f"queue:{PROJECT}-us-east1-orchestratePost", "xorchestratePost",
