@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import grpc._channel
+from firebase_admin import functions as firebase_functions_admin
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,21 @@ def _counting(original):
 grpc._channel._UnaryUnaryMultiCallable.__call__ = _counting(grpc._channel._UnaryUnaryMultiCallable.__call__)
 grpc._channel._UnaryUnaryMultiCallable.with_call = _counting(grpc._channel._UnaryUnaryMultiCallable.with_call)
 grpc._channel._UnaryStreamMultiCallable.__call__ = _counting(grpc._channel._UnaryStreamMultiCallable.__call__)
+
+
+def _counting_enqueue(original):
+    # Tasks are enqueued over REST through firebase-admin (shared/adapters/task_queue.py):
+    # one CreateTask round trip per call.
+    def enqueue(self, *args, **kwargs):
+        with _lock:
+            _counts["tasks"] += 1
+            _counts["CreateTask"] += 1
+        return original(self, *args, **kwargs)
+
+    return enqueue
+
+
+firebase_functions_admin.TaskQueue.enqueue = _counting_enqueue(firebase_functions_admin.TaskQueue.enqueue)
 
 
 def _payload(tag: str) -> dict:

@@ -38,8 +38,9 @@ TRACE_SAMPLED = "logging.googleapis.com/trace_sampled"
 LABELS = "logging.googleapis.com/labels"
 SOURCE_LOCATION = "logging.googleapis.com/sourceLocation"
 
-# Libraries whose INFO lines are noise here (werkzeug's access log, connection pools, gRPC).
-QUIET = ("werkzeug", "urllib3", "grpc", "google.auth", "google.api_core", "httpcore", "hpack", "h2",
+# Libraries whose INFO lines are noise here (werkzeug's access log, connection pools, gRPC,
+# httpx's line per outbound request).
+QUIET = ("werkzeug", "urllib3", "grpc", "google.auth", "google.api_core", "httpcore", "httpx", "hpack", "h2",
          "asyncio", "watchdog")
 _SEVERITY = {logging.DEBUG: "DEBUG", logging.INFO: "INFO", logging.WARNING: "WARNING",
              logging.ERROR: "ERROR", logging.CRITICAL: "CRITICAL"}
