@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import cachecontrol
 import google.auth
@@ -82,13 +82,15 @@ def forget_runtime_account() -> None:
         _runtime_account = None
 
 
-def verify(authorization: str | None, *, audiences: Iterable[str], account: str) -> dict[str, Any]:
+def verify(authorization: str | None, *, audiences: Iterable[str],
+           account: str | Callable[[], str]) -> dict[str, Any]:
     """Check an `Authorization: Bearer <ID token>` header; return the token's claims.
 
     Raises InvalidToken when there is no usable token for one of `audiences`,
     WrongCaller when it was issued to an account other than `account`, and
     google.auth's TransportError when Google's certificates cannot be fetched.
-    Exception messages never contain the token.
+    Exception messages never contain the token. A callable `account` is only called
+    once the token itself checks out, so a stray caller costs no metadata lookup.
     """
     scheme, _, token = (authorization or "").partition(" ")
     token = token.strip()
@@ -104,6 +106,8 @@ def verify(authorization: str | None, *, audiences: Iterable[str], account: str)
         raise InvalidToken(str(exc).replace(token, "<token>")[:300]) from None
     if claims.get("iss") not in GOOGLE_ISSUERS:
         raise InvalidToken(f"issuer {claims.get('iss')!r} is not Google")
+    if callable(account):
+        account = account()
     if claims.get("email") != account or claims.get("email_verified") is not True:
         raise WrongCaller(f"token issued to {claims.get('email')!r}, expected {account!r}")
     return claims
