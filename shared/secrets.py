@@ -127,7 +127,4 @@ def checked(function: Callable[[Request], Response]) -> Callable[[Request], Resp
             ready = True
         return function(request)
 
-    for attr in ("__firebase_endpoint__", "__required_apis"):  # what Firebase discovers functions by
-        if hasattr(function, attr):
-            setattr(guarded, attr, getattr(function, attr))
-    return guarded
+    return guarded  # functools.wraps copied what Firebase discovers functions by (their __dict__)

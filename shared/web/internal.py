@@ -66,12 +66,6 @@ def _check_token(request: Request, audiences: list[str], account: Callable[[], s
     return None
 
 
-def _keep_endpoint(wrapper: Callable, wrapped: Callable) -> Callable:
-    # Firebase discovers functions by these attributes; the guard must keep them.
-    for attr in ("__firebase_endpoint__", "__required_apis"):
-        if hasattr(wrapped, attr):
-            setattr(wrapper, attr, getattr(wrapped, attr))
-    return bound(wrapper)  # log lines of the whole call name its request and trace
 
 
 def _function_url(function_id: str) -> str:
@@ -124,7 +118,7 @@ def cloud_tasks_only(queue: str, handler: Callable[[Request], Response]) -> Call
                                                    code="forbidden"), f"queue header {sent[:100]!r}")
         return handler(request)
 
-    return _keep_endpoint(guarded, handler)
+    return bound(guarded)  # log lines of the whole call name its request and trace
 
 
 def _scheduler_audiences(request: Request, function_id: str) -> list[str]:
@@ -172,4 +166,4 @@ def cloud_scheduler_only(handler: Callable[[Request], Response],
                                                    code="forbidden"), "no Cloud Scheduler headers")
         return handler(request)
 
-    return _keep_endpoint(guarded, handler)
+    return bound(guarded)  # log lines of the whole call name its request and trace

@@ -80,17 +80,15 @@ def bind(request: Request, request_id: str | None = None) -> Iterator[LogContext
 
 
 def bound(handler: Callable[[Request], object]) -> Callable[[Request], object]:
-    """Wrap an entry point so its whole call runs inside `bind(request)`. Keeps the
-    attributes Firebase discovers functions by."""
+    """Wrap an entry point so its whole call runs inside `bind(request)`. The attributes
+    Firebase discovers functions by (`__firebase_endpoint__`, `__required_apis`) live in
+    the function's `__dict__`, which functools.wraps copies onto the wrapper."""
 
     @functools.wraps(handler)
     def with_context(request: Request):
         with bind(request):
             return handler(request)
 
-    for attr in ("__firebase_endpoint__", "__required_apis"):
-        if hasattr(handler, attr):
-            setattr(with_context, attr, getattr(handler, attr))
     return with_context
 
 
