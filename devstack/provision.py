@@ -18,10 +18,15 @@ from shared.adapters.gcp import storage_client
 from shared.config import get_settings
 
 
+def manifest_endpoints(functions: dict) -> dict[str, dict]:
+    """The deploy manifest's endpoints (what the Firebase CLI reads from
+    /__/functions.yaml), keyed by function id."""
+    return yaml.safe_load(serving.functions_as_yaml(functions))["endpoints"]
+
+
 def task_queue_triggers(functions: dict) -> dict[str, dict]:
     """Each task-queue function's `taskQueueTrigger`, as the deploy manifest states it."""
-    endpoints = yaml.safe_load(serving.functions_as_yaml(functions))["endpoints"]
-    return {name: endpoint["taskQueueTrigger"] for name, endpoint in sorted(endpoints.items())
+    return {name: endpoint["taskQueueTrigger"] for name, endpoint in sorted(manifest_endpoints(functions).items())
             if "taskQueueTrigger" in endpoint}
 
 

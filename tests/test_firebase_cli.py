@@ -18,9 +18,8 @@ import subprocess
 
 import httpx
 import pytest
-import yaml
-
 from devstack.firebase_cli import FirebaseEmulators
+from devstack.provision import manifest_endpoints
 from tests.conftest import PROJECT_ID, REGION, ROOT, wait_for
 from tests.posting import body
 
@@ -60,14 +59,8 @@ def cli(stack, tmp_path_factory):
     emulators.stop()
 
 
-def _manifest(functions) -> dict:
-    from firebase_functions.private import serving
-
-    return yaml.safe_load(serving.functions_as_yaml(functions))["endpoints"]
-
-
 def test_the_cli_loads_every_exported_function_with_its_trigger(stack, cli):
-    exported = _manifest(stack.functions)
+    exported = manifest_endpoints(stack.functions)
     loaded = cli.loaded_functions()
     assert sorted(loaded) == sorted(exported), (loaded, sorted(exported))
     log = cli.log()
