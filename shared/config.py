@@ -104,6 +104,13 @@ class Settings:
     rate_limit_overrides: str = ""  # JSON: {"premium": [100, 100], "POST /v1/posts": 30}
     request_log_mode: str = "background"  # background | inline | off
     request_log_retention_days: int = 30
+    # Exactly-once bookkeeping (shared/services/publishing/runs.py, posts/recovery.py).
+    # A claimed run's lease: longer than the publisher functions' 540 s timeout, so a
+    # live attempt never loses it. The stall: how long a queued run or an orchestrating
+    # post may wait for its task (the queue's longest backoff plus margin) before the
+    # recovery sweep enqueues it again. The local stack shortens both for `make chaos`.
+    run_lease_s: int = 600
+    stall_s: int = 900
 
     @property
     def debug_errors(self) -> bool:
@@ -244,6 +251,8 @@ def _environment_model() -> type:
         SOKU_OAUTH_REDIRECT_BASE: str | None = None
         SOKU_OAUTH_RETURN_URL: str = ""
         SOKU_OAUTH_STATE_TTL: int = Field(600, gt=0)
+        SOKU_RUN_LEASE_S: int = Field(600, gt=0)
+        SOKU_STALL_S: int = Field(900, gt=0)
         # The API edge.
         SOKU_MAX_BODY_BYTES: int = Field(1024 * 1024, gt=0)
         SOKU_ADMIN_USER_IDS: str = ""
@@ -414,6 +423,8 @@ def _build_settings() -> Settings:
         oauth_redirect_base=env.SOKU_OAUTH_REDIRECT_BASE or "",
         oauth_return_url=env.SOKU_OAUTH_RETURN_URL,
         oauth_state_ttl_s=env.SOKU_OAUTH_STATE_TTL,
+        run_lease_s=env.SOKU_RUN_LEASE_S,
+        stall_s=env.SOKU_STALL_S,
         platform_scopes=per_platform("SCOPES"),
         media_bucket=env.MEDIA_BUCKET or f"{project_id}.firebasestorage.app",
         # Default: the delivery function's own URL (Hosting rewrites time out at 60 s).
