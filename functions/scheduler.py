@@ -1,4 +1,5 @@
-"""Scheduled function `sweepScheduledPosts`, every minute (see the sweep service)."""
+"""Scheduled function `sweepScheduledPosts`, every minute: dispatch what is due, recover what
+is stuck, dispatch overdue events (see shared/services/posts/sweep.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ def sweepScheduledPosts(event: scheduler_fn.ScheduledEvent) -> None:
     result = sweep()
     if result["failed"]:
         # A non-2xx tells Cloud Scheduler (and its alerting) that work is stuck.
-        raise RuntimeError(f"sweep could not enqueue {result['failed']} submission(s)")
+        raise RuntimeError(f"sweep could not enqueue or recover {result['failed']} submission(s)")
 
 
 sweepScheduledPosts = cloud_scheduler_only(sweepScheduledPosts)

@@ -64,7 +64,8 @@ def webhooks(request: https_fn.Request) -> https_fn.Response:
 
 
 @tasks_fn.on_task_dispatched(
-    retry_config=RetryConfig(max_attempts=delivery.MAX_ATTEMPTS, min_backoff_seconds=30,
+    # Two deliveries beyond our own cap: an attempt that died mid-way still ends visibly.
+    retry_config=RetryConfig(max_attempts=delivery.MAX_ATTEMPTS + 2, min_backoff_seconds=30,
                              max_backoff_seconds=3600),
     rate_limits=RateLimits(max_concurrent_dispatches=50, max_dispatches_per_second=50),
     secrets=secrets.WEBHOOKS,

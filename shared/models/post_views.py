@@ -31,6 +31,12 @@ class RunView(BaseModel):
     finishedAt: str | None = _DateTime
     result: dict[str, Any] | None = Field(
         description="The platform post id and URL, or an error `code` and `message`")
+    lastError: dict[str, Any] | None = Field(
+        default=None, description="While the run is still being retried: why the last attempt did not "
+                                  "finish (`code`, `message`, `retryable`)")
+    nextAttemptAt: str | None = Field(
+        default=None, json_schema_extra={"format": "date-time"},
+        description="When a run waiting for the platform's rate-limit or quota reset is tried again")
 
 
 class PostSummary(BaseModel):

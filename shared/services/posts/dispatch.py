@@ -33,6 +33,15 @@ def enqueue_at(scheduled_time: datetime) -> datetime:
     return scheduled_time - TASKS_HORIZON
 
 
+def recover_at(enqueue_at: datetime, scheduled_time: datetime | None) -> datetime:
+    """When the recovery sweep should look at a submission whose orchestrator is (to be)
+    enqueued at `enqueue_at` for `scheduled_time`: the stall after it was due."""
+    from shared.services.publishing.runs import stall  # the publishing package imports this module
+
+    due = max(enqueue_at, scheduled_time) if scheduled_time is not None else enqueue_at
+    return due + stall()
+
+
 def dispatch_if_due(submission_id: str, data: dict[str, Any] | None = None,
                     write_batch: firestore.WriteBatch | None = None) -> bool:
     """Enqueue the orchestrator for a submission that needs it and is due. True if enqueued.
@@ -47,7 +56,12 @@ def dispatch_if_due(submission_id: str, data: dict[str, Any] | None = None,
         if not snap.exists:
             return False
         data = snap.to_dict()
-    if not data.get("needsDispatch") or data.get("status") != "queued":
+    if not data.get("needsDispatch"):
+        return False
+    if data.get("status") != "queued":
+        # Orchestrated, cancelled or rescheduled since: a stale flag would sort first in
+        # the sweep's query for ever and starve it.
+        _clear_stale_flag(ref, write_batch)
         return False
     scheduled = data.get("scheduledTime")
     if not within_tasks_horizon(scheduled):
@@ -62,8 +76,9 @@ def dispatch_if_due(submission_id: str, data: dict[str, Any] | None = None,
         name_parts=("orchestrate", submission_id, str(version)) + ((str(deferrals),) if deferrals else ()),
         schedule_time=scheduled,
     )
-    update = {"needsDispatch": False, "orchestratorTask": task_name,
-              "enqueuedAt": clock.now(), "updatedAt": clock.now()}
+    now = clock.now()
+    update = {"needsDispatch": False, "orchestratorTask": task_name, "enqueuedAt": now,
+              "recoverAt": recover_at(now, scheduled), "updatedAt": now}
     if write_batch is not None:
         write_batch.update(ref, update)
     else:
@@ -71,9 +86,21 @@ def dispatch_if_due(submission_id: str, data: dict[str, Any] | None = None,
     return True
 
 
-def enqueue_run(submission_id: str, target_id: str, platform: str, retry_count: int) -> str:
+def _clear_stale_flag(ref: firestore.DocumentReference, write_batch: firestore.WriteBatch | None) -> None:
+    update = {"needsDispatch": False}
+    if write_batch is not None:
+        write_batch.update(ref, update)
+    else:
+        ref.update(update)
+
+
+def enqueue_run(submission_id: str, target_id: str, platform: str, retry_count: int, *,
+                schedule_time: datetime | None = None, suffix: tuple[str, ...] = ()) -> str:
+    """Queue the publisher for a run. `suffix` names a further task for the same generation
+    (a wait for the platform's reset, a recovery): the first one's name stays taken."""
     return enqueue(
         publisher_queue(platform),
         {"postSubmissionId": submission_id, "targetId": target_id},
-        name_parts=("publish", submission_id, target_id, str(retry_count)),
+        name_parts=("publish", submission_id, target_id, str(retry_count), *suffix),
+        schedule_time=schedule_time,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from google.cloud import firestore
 
 from shared import clock
@@ -10,7 +12,10 @@ from shared.errors import ConflictError
 from shared.services.posts import dispatch
 from shared.services.posts.scheduling import parse_scheduled_time, within_tasks_horizon
 from shared.services.posts.views import load_owned, post_view
+from shared.services.publishing import runs
 from shared.services.webhooks import post_events
+
+log = logging.getLogger("soku.posts")
 
 
 class NotCancellableError(ConflictError):
@@ -38,6 +43,7 @@ def _cancel_queued_runs(ref: firestore.DocumentReference) -> int:
                 return False
             now = clock.now()
             transaction.update(run_ref, {"status": "canceled", "finishedAt": now, "updatedAt": now,
+                                         "recoverAt": None,
                                          "result": {"code": "canceled", "message": "Canceled before publishing"}})
             return True
 
@@ -56,7 +62,7 @@ def cancel_post(user_id: str, submission_id: str) -> dict:
         snap = ref.get(transaction=transaction)
         if snap.get("status") != "queued":
             return False
-        transaction.update(ref, {"status": "canceled", "needsDispatch": False,
+        transaction.update(ref, {"status": "canceled", "needsDispatch": False, "recoverAt": None,
                                  "canceledAt": clock.now(), "updatedAt": clock.now()})
         return True
 
@@ -83,9 +89,10 @@ def reschedule_post(user_id: str, submission_id: str, raw_time: str) -> dict:
         if data.get("status") != "queued" or data.get("scheduledTime") is None:
             return None
         version = int(data.get("scheduleVersion", 1)) + 1
+        enqueue_at = clock.now() if within_tasks_horizon(new_time) else dispatch.enqueue_at(new_time)
         update = {
             "scheduledTime": new_time, "scheduleVersion": version, "needsDispatch": True,
-            "enqueueAt": clock.now() if within_tasks_horizon(new_time) else dispatch.enqueue_at(new_time),
+            "enqueueAt": enqueue_at, "recoverAt": dispatch.recover_at(enqueue_at, new_time),
             "updatedAt": clock.now(),
         }
         transaction.update(ref, update)
@@ -116,15 +123,25 @@ def retry_post(user_id: str, submission_id: str) -> dict:
             current = snap.to_dict()
             if current.get("status") != "failed":
                 return None
+            now = clock.now()
+            # A new generation: its attempts count afresh, its waits too.
             update = {"status": "queued", "retryCount": int(current.get("retryCount", 0)) + 1,
-                      "lastResult": current.get("result"), "result": None,
-                      "finishedAt": None, "updatedAt": clock.now()}
+                      "lastResult": current.get("result"), "result": None, "finishedAt": None,
+                      "waits": 0, "waitingSince": None, "notBefore": None,
+                      "attemptBase": int(current.get("attemptCount", 0)),
+                      "recoverAt": now + runs.stall(), "updatedAt": now}
             transaction.update(run_ref, update)
+            # The sweep looks at this post again if the run's task never comes.
+            transaction.update(ref, {"recoverAt": now + runs.stall(), "updatedAt": now})
             return current | update
 
         run_data = requeue(db.transaction())
         if run_data is not None:
-            dispatch.enqueue_run(submission_id, run.id, run_data["platform"], run_data["retryCount"])
+            try:
+                dispatch.enqueue_run(submission_id, run.id, run_data["platform"], run_data["retryCount"])
+            except dispatch.EnqueueError:
+                # Requeued and recorded: the recovery sweep enqueues it after the stall.
+                log.exception("could not enqueue the retry of %s/%s", submission_id, run.id)
             requeued.append(run.id)
     if not requeued:
         raise NothingToRetryError("This post has no failed runs to retry",

@@ -23,7 +23,7 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.services.posts.dispatch import SUBMISSIONS, enqueue_run
 from shared.services.posts.materialize import MediaUnavailable, materialize_media
-from shared.services.publishing import outcomes
+from shared.services.publishing import outbox, runs
 
 log = logging.getLogger("soku.orchestrator")
 
@@ -54,6 +54,7 @@ def orchestrate(submission_id: str, schedule_version: int) -> str:
                                      "updatedAt": clock.now()})
             return "not_due"
         transaction.update(ref, {"status": "orchestrating", "orchestratingAt": clock.now(),
+                                 "needsDispatch": False, "recoverAt": clock.now() + runs.stall(),
                                  "updatedAt": clock.now()})
         return "claimed"
 
@@ -65,21 +66,35 @@ def orchestrate(submission_id: str, schedule_version: int) -> str:
     try:
         materialize_media(ref, ref.get().to_dict())
     except MediaUnavailable as unavailable:
-        _fail_runs(queued, {"code": "media_unavailable", "message": unavailable.message, "retryable": False})
-        ref.update({"status": "dispatched", "dispatchedAt": clock.now(), "updatedAt": clock.now()})
-        for run in queued:
-            outcomes.run_finished(submission_id, run.id)
+        _fail_runs(ref, queued, {"code": "media_unavailable", "message": unavailable.message, "retryable": False})
         return "media_unavailable"
     for run in queued:
         data = run.to_dict()
         enqueue_run(submission_id, run.id, data["platform"], int(data.get("retryCount", 0)))
-    ref.update({"status": "dispatched", "dispatchedAt": clock.now(), "updatedAt": clock.now()})
+    # Each run now waits for its task (the recovery sweep enqueues it again after the
+    # stall). The sweep looks at the post after one lease: no run claimed from now on
+    # can hold a lease ending earlier, so none stays stuck longer than that plus a sweep.
+    now = clock.now()
+    batch = db.batch()
+    for run in queued:
+        batch.update(run.reference, {"recoverAt": now + runs.stall(), "updatedAt": now})
+    batch.update(ref, {"status": "dispatched", "dispatchedAt": now,
+                       "recoverAt": now + min(runs.lease(), runs.stall()), "updatedAt": now})
+    batch.commit()
     return "dispatched"
 
 
-def _fail_runs(runs: list, result: dict) -> None:
+def _fail_runs(ref: firestore.DocumentReference, queued: list, result: dict) -> None:
+    """Every queued run `failed` with the reason, its events in the same commit, then dispatched."""
     now = clock.now()
     batch = firestore_client().batch()
-    for run in runs:
-        batch.update(run.reference, {"status": "failed", "result": result, "finishedAt": now, "updatedAt": now})
+    events = []
+    for run in queued:
+        run_events = [outbox.run_finished(ref.id, run.id, int(run.get("retryCount") or 0), "failed")]
+        batch.update(run.reference, {"status": "failed", "result": result, "finishedAt": now, "updatedAt": now,
+                                     "recoverAt": None})
+        outbox.record(batch, run_events)
+        events += run_events
+    batch.update(ref, {"status": "dispatched", "dispatchedAt": now, "recoverAt": None, "updatedAt": now})
     batch.commit()
+    outbox.dispatch(events)

@@ -74,6 +74,7 @@ def _submission_document(user_id: str, key_hash: str, post: PreparedPost, idempo
         if value is not None:
             stored_content[name] = [str(v) for v in value] if isinstance(value, list) else str(value)
     immediate_or_near = within_tasks_horizon(post.scheduled_time)
+    enqueue_at = now if immediate_or_near else dispatch.enqueue_at(post.scheduled_time)
     return {
         "userId": user_id,
         "keyHash": key_hash,
@@ -88,8 +89,11 @@ def _submission_document(user_id: str, key_hash: str, post: PreparedPost, idempo
         "scheduleVersion": 1,
         # needsDispatch/enqueueAt drive the minute sweep: it enqueues what is
         # due and not yet enqueued (far-future posts, or an enqueue that failed).
+        # recoverAt drives the recovery sweep: if nothing has moved the post on by
+        # then (its orchestrator task lost or out of attempts), it is enqueued again.
         "needsDispatch": True,
-        "enqueueAt": now if immediate_or_near else dispatch.enqueue_at(post.scheduled_time),
+        "enqueueAt": enqueue_at,
+        "recoverAt": dispatch.recover_at(enqueue_at, post.scheduled_time),
         "createdAt": now,
         "updatedAt": now,
     }

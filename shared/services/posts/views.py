@@ -30,6 +30,9 @@ def _run_view(data: dict) -> dict:
         "startedAt": clock.iso(data.get("startedAt")),
         "finishedAt": clock.iso(data.get("finishedAt")),
         "result": data.get("result"),
+        # Only while it matters: a finished run's `result` says everything.
+        "lastError": data.get("lastError") if data.get("status") in ("queued", "processing") else None,
+        "nextAttemptAt": clock.iso(data.get("notBefore")) if data.get("status") == "queued" else None,
     }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable, Protocol
 
-from shared import clock
+from shared import clock, crashpoints
 from shared.platforms import Platform
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -22,7 +22,7 @@ from shared.services.publishing.errors import (
     PublishError,
     RetryableError,
 )
-from shared.services.publishing.http import PlatformHttp
+from shared.services.publishing.http import PlatformHttp, creating
 
 
 @dataclass
@@ -114,10 +114,16 @@ class PublishContext:
             found = self.publisher.find_existing(self, datetime.fromisoformat(armed))
             if found is not None:
                 return found
+        # Arming is a fenced checkpoint write: it fails (LeaseLost) if this attempt no
+        # longer owns the run, so a stale attempt never reaches the create.
         self.save(createArmedAt=clock.now().isoformat())
+        crashpoints.reached("arm")
         self._accepted = False
         try:
-            return create()
+            with creating():
+                post = create()
+            crashpoints.reached("create_answered")
+            return post
         except PublishError as error:
             if _refused_before_creating(error) and not self._accepted:
                 # The platform answered the create with a refusal: no post exists, so

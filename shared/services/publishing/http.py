@@ -8,15 +8,30 @@ retryable, and any response `classify` lets through must be 2xx.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
-from typing import Callable
+from typing import Callable, Iterator
 
 import httpx
 
+from shared import crashpoints
 from shared.services.publishing.errors import PermanentError, PublishError, RetryableError
 
 TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=120.0, pool=10.0)
 Classifier = Callable[[httpx.Response], PublishError | None]
+# True inside PublishContext.create_once's create: the platform calls made there
+# may create the post (the crash soak's `create_sent` point sits after their answer).
+_creating: contextvars.ContextVar[bool] = contextvars.ContextVar("creating", default=False)
+
+
+@contextlib.contextmanager
+def creating() -> Iterator[None]:
+    token = _creating.set(True)
+    try:
+        yield
+    finally:
+        _creating.reset(token)
 
 
 @functools.cache
@@ -65,6 +80,8 @@ class PlatformHttp:
                                  code="platform_timeout") from exc
         except httpx.TransportError as exc:
             raise RetryableError(f"Could not reach the platform: {exc}", code="platform_unreachable") from exc
+        if _creating.get():
+            crashpoints.reached("create_sent")
         error = self.classify(response) or default_classify(response)
         if error is not None:
             raise error

@@ -1,9 +1,12 @@
 """What follows a run's final outcome: the one place every finished run passes.
 
-The runner (and the orchestrator, when media cannot be fetched) call
-`run_finished` right after recording a run as succeeded or failed. From here
-the owner's webhooks hear about it, and a succeeded run of a post submitted
-with `enableRepurposing` is handed to the repurpose automation.
+Called from the outbox (publishing/outbox.py) for each `run.finished` entry,
+which runs.finish_run records in the same commit as the run's final state.
+From here the owner's webhooks hear about it, and a succeeded run of a post
+submitted with `enableRepurposing` is handed to the repurpose automation.
+Everything here raises on failure, so the entry stays due and is dispatched
+again; everything here is de-duplicated downstream, so a second dispatch is
+harmless.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from shared.services.webhooks import post_events
 
 def run_finished(submission_id: str, target_id: str) -> None:
     submission = firestore_client().collection("postSubmissions").document(submission_id).get().to_dict()
-    post_events.run_finished(submission_id, target_id, submission)
+    post_events.run_finished(submission_id, target_id, submission, strict=True)
     run = (firestore_client().collection("postSubmissions").document(submission_id)
            .collection("runs").document(target_id).get().to_dict() or {})
     if run.get("status") == "succeeded" and repurpose_hook.wants_repurposing(submission):

@@ -5,9 +5,18 @@ Outcomes, following the taxonomy:
 - retryable: the run goes back to `queued` with the reason and the task ends
   non-2xx so Cloud Tasks retries with backoff, until MAX_ATTEMPTS, after which
   the run is `failed` with the last reason;
+- retryable with the platform's reset time (`retry_after` beyond the queue's
+  own backoff: X's rate-limit reset, YouTube's daily quota): the run waits
+  `queued` until then and a task scheduled for that time takes it up, without
+  spending an attempt; past MAX_WAIT the run is `failed` with the reason;
 - needs reconnect: run `failed` with `token_expired`, account flagged
   `needs_reconnect` (later posts to it fail fast at submission);
 - permanent: run `failed` with the platform's own message.
+
+Every write goes through runs.py's fenced transitions: an attempt that lost
+the run (LeaseLost) stops where it is and answers 2xx, writing nothing.
+The final state and its events commit together; the events are dispatched
+right after (outbox.py), and by the recovery sweep if this process dies first.
 """
 
 from __future__ import annotations
@@ -15,12 +24,14 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Callable
 
-from shared import clock
+from shared import clock, crashpoints
 from shared.adapters.gcp import firestore_client
 from shared.platforms import RULES, Platform
-from shared.services.publishing import accounts
+from shared.services.posts.dispatch import enqueue_run
+from shared.services.publishing import accounts, outbox
 from shared.services.publishing.base import PostContent, PublishContext, PublishedPost, Publisher
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -29,21 +40,27 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.registry import publisher_for
-from shared.services.publishing import outcomes
-from shared.services.webhooks import post_events
 from shared.services.publishing.runs import (
     SUBMISSIONS,
+    LeaseLost,
     claim_run,
     finish_run,
     release_for_retry,
     save_checkpoint,
+    spent_attempts,
+    wait_until,
 )
+from shared.adapters.task_queue import EnqueueError
 
 log = logging.getLogger("soku.publisher")
 
 # Attempts per run before a retryable failure becomes final (the queue's
 # retry config allows more deliveries; this cap is ours and is visible).
 MAX_ATTEMPTS = 5
+# A platform's reset time is honoured with a scheduled task when it is further
+# away than the queue's own first backoff; a run waits for resets at most this long.
+MIN_HONOURED_WAIT = timedelta(seconds=10)
+MAX_WAIT = timedelta(hours=24)
 
 
 class RetryLater(Exception):
@@ -59,21 +76,68 @@ class Delivery:
     retry_count: int = 0
 
 
-def _finish(submission_id: str, target_id: str, status: str, result: dict) -> None:
-    """Record a run's final outcome, then everything that follows it (webhooks, repurposing)."""
-    finish_run(submission_id, target_id, status, result)
-    outcomes.run_finished(submission_id, target_id)
+@dataclass
+class Attempt:
+    """One claimed attempt: the run it holds and its fencing token."""
+
+    submission_id: str
+    target_id: str
+    number: int
+    generation: int  # the run's retryCount: POST /retry starts a new generation
+
+    def finish(self, status: str, result: dict, extra_events: list[outbox.Entry] = ()) -> None:
+        """Record the final outcome with its events in one commit, then dispatch them."""
+        events = [*extra_events, outbox.run_finished(self.submission_id, self.target_id, self.generation, status)]
+        finish_run(self.submission_id, self.target_id, self.number, status, result, events)
+        crashpoints.reached("finish")
+        outbox.dispatch(events)
 
 
-def _unavailable(platform: Platform, submission_id: str, target_id: str) -> str:
+def _unavailable(platform: Platform, attempt: Attempt) -> str:
     name = RULES[platform].display_name
-    _finish(submission_id, target_id, "failed", {
+    attempt.finish("failed", {
         "code": "platform_unavailable",
         "message": f"Publishing to {name} is not enabled in this deployment yet. "
-                   f"Retry the post with POST /v1/posts/{submission_id}/retry once it is.",
+                   f"Retry the post with POST /v1/posts/{attempt.submission_id}/retry once it is.",
         "retryable": True,
     })
     return "failed"
+
+
+def _interrupted(run: dict, attempt: Attempt) -> str:
+    """Earlier attempts all died mid-way (crash, timeout): stop, and say what is known."""
+    spent = spent_attempts(run) - 1
+    message = f"Publishing was interrupted {spent} times (the publisher stopped before recording a result)"
+    if (run.get("checkpoint") or {}).get("createArmedAt"):
+        message += ("; the platform may have created the post before an interruption and Soku could not "
+                    "confirm it: check the account before retrying")
+    attempt.finish("failed", {"code": "publish_interrupted", "message": message, "retryable": True,
+                              "attempt": run["attemptCount"]})
+    return "failed"
+
+
+def _wait_for_reset(platform: Platform, attempt: Attempt, run: dict, error: RetryableError,
+                    details: dict) -> str | None:
+    """Park the run until the platform's reset time; None when the queue's backoff will do."""
+    if error.retry_after is None or error.retry_after < MIN_HONOURED_WAIT.total_seconds():
+        return None
+    now = clock.now()
+    not_before = now + timedelta(seconds=error.retry_after)
+    waiting_since = run.get("waitingSince") or now
+    if not_before - waiting_since > MAX_WAIT:
+        attempt.finish("failed", details | {
+            "message": f"{error.message} (the platform's limit did not reset within "
+                       f"{MAX_WAIT.total_seconds() / 3600:g} hours of the first wait)"})
+        return "failed"
+    parked = wait_until(attempt.submission_id, attempt.target_id, attempt.number, not_before,
+                        details | {"nextAttemptAt": clock.iso(not_before)})
+    try:
+        enqueue_run(attempt.submission_id, attempt.target_id, platform.value, attempt.generation,
+                    schedule_time=not_before, suffix=("wait", str(parked["waits"])))
+    except EnqueueError:
+        log.exception("could not schedule %s/%s for %s; the sweep will", attempt.submission_id,
+                      attempt.target_id, not_before)
+    return "waiting"
 
 
 def _with_reauth(publisher: Publisher, ref, ctx: PublishContext, action: Callable[[], PublishedPost]) -> PublishedPost:
@@ -95,13 +159,32 @@ def _with_reauth(publisher: Publisher, ref, ctx: PublishContext, action: Callabl
 def process_run(platform: Platform, submission_id: str, target_id: str,
                 delivery: Delivery | None = None, sleep: Callable[[float], None] = time.sleep) -> str:
     delivery = delivery or Delivery()
-    publisher = publisher_for(platform)
     run = claim_run(submission_id, target_id, platform.value, delivery.retry_count)
     if run is None:
-        log.info("run %s/%s not claimable: duplicate or cancelled delivery ignored", submission_id, target_id)
+        log.info("run %s/%s not claimable: duplicate, early or cancelled delivery ignored",
+                 submission_id, target_id)
         return "skipped"
+    crashpoints.reached("claim")
+    attempt = Attempt(submission_id, target_id, int(run["attemptCount"]), int(run.get("retryCount", 0)))
+    try:
+        return _publish(platform, attempt, run, sleep)
+    except LeaseLost as lost:
+        # A later attempt, or the recovery sweep, owns the run now: it decides the outcome.
+        log.warning("%s; this attempt stops without writing", lost)
+        return "superseded"
+
+
+def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[float], None]) -> str:
+    submission_id, target_id = attempt.submission_id, attempt.target_id
+    publisher = publisher_for(platform)
     if publisher is None:
-        return _unavailable(platform, submission_id, target_id)
+        return _unavailable(platform, attempt)
+    if spent_attempts(run) > MAX_ATTEMPTS:
+        return _interrupted(run, attempt)
+
+    def save(checkpoint: dict) -> None:
+        save_checkpoint(submission_id, target_id, attempt.number, checkpoint)
+        crashpoints.reached("checkpoint")
 
     submission = firestore_client().collection(SUBMISSIONS).document(submission_id).get().to_dict()
     stored = submission.get("content", {})
@@ -110,48 +193,52 @@ def process_run(platform: Platform, submission_id: str, target_id: str,
     account_ref = account = None
     try:
         account_ref, account = accounts.load_account(submission["userId"], platform, run["accountId"])
-        ctx = PublishContext(account, content, dict(run.get("checkpoint") or {}),
-                             lambda cp: save_checkpoint(submission_id, target_id, cp), publisher, sleep,
+        ctx = PublishContext(account, content, dict(run.get("checkpoint") or {}), save, publisher, sleep,
                              run_path=f"{SUBMISSIONS}/{submission_id}/runs/{target_id}")
         post = _with_reauth(publisher, account_ref, ctx, lambda: publisher.publish(ctx))
+    except LeaseLost:
+        raise
     except RetryableError as error:
         details = {"code": error.code, "message": error.message, "retryable": True,
                    "retryAfter": error.retry_after, "attempt": run["attemptCount"]}
-        if run["attemptCount"] >= MAX_ATTEMPTS:
-            _finish(submission_id, target_id, "failed", details | {
-                "message": f"{error.message} (gave up after {run['attemptCount']} attempts)"})
+        waited = _wait_for_reset(platform, attempt, run, error, details)
+        if waited is not None:
+            return waited
+        if spent_attempts(run) >= MAX_ATTEMPTS:
+            attempt.finish("failed", details | {
+                "message": f"{error.message} (gave up after {spent_attempts(run)} attempts)"})
             return "failed"
-        release_for_retry(submission_id, target_id, details)
+        release_for_retry(submission_id, target_id, attempt.number, details)
         raise RetryLater(error.message, error.retry_after) from error
     except NeedsReconnectError as error:
+        events = []
         if account_ref is not None:
             accounts.flag_needs_reconnect(account_ref, error.message)
-            post_events.account_needs_reconnect(account_ref.path, {
+            events.append(outbox.account_needs_reconnect(account_ref.path, {
                 "displayName": account.display_name if account is not None else None,
-                "statusReason": error.message, "statusChangedAt": clock.now().isoformat()})
-        _finish(submission_id, target_id, "failed",
-                   {"code": "token_expired", "message": error.message, "retryable": False})
+                "statusReason": error.message, "statusChangedAt": clock.now().isoformat()}))
+        attempt.finish("failed", {"code": "token_expired", "message": error.message, "retryable": False},
+                       events)
         return "failed"
     except PermanentError as error:
-        _finish(submission_id, target_id, "failed",
-                   {"code": error.code, "message": error.message, "retryable": False})
+        attempt.finish("failed", {"code": error.code, "message": error.message, "retryable": False})
         if account_ref is not None:
             accounts.record_publish(account_ref, {"status": "failed", "code": error.code})
         return "failed"
     except PublishError as error:  # an unclassified platform failure: treat as permanent
-        _finish(submission_id, target_id, "failed", {"code": error.code, "message": error.message})
+        attempt.finish("failed", {"code": error.code, "message": error.message})
         return "failed"
     except Exception as exc:  # noqa: BLE001 - our own fault or infrastructure: retry, then give up visibly
         log.exception("unexpected error publishing %s/%s", submission_id, target_id)
         details = {"code": "internal_error", "message": "Soku hit an internal error while publishing",
                    "retryable": True, "attempt": run["attemptCount"]}
-        if run["attemptCount"] >= MAX_ATTEMPTS:
-            _finish(submission_id, target_id, "failed", details)
+        if spent_attempts(run) >= MAX_ATTEMPTS:
+            attempt.finish("failed", details)
             return "failed"
-        release_for_retry(submission_id, target_id, details)
+        release_for_retry(submission_id, target_id, attempt.number, details)
         raise RetryLater(str(exc), None) from exc
     result = (ctx.checkpoint.get("report") or {}) | {"postId": post.post_id, "url": post.url,
                                                       "platform": platform.value}
-    _finish(submission_id, target_id, "succeeded", result)
+    attempt.finish("succeeded", result)
     accounts.record_publish(account_ref, {"status": "succeeded", "postId": post.post_id})
     return "succeeded"

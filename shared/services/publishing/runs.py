@@ -1,22 +1,59 @@
-"""Run documents: claiming a run for a publish attempt and recording its result.
+"""Run documents: the state machine of one target's publish.
 
-A run moves `queued -> processing -> succeeded | failed` (or `canceled` before
-it starts). The claim is a transaction on the run document, so a duplicate
-delivery of the same task finds the run no longer `queued` and does nothing.
+    queued ──claim──▶ processing ──finish──▶ succeeded | failed
+      ▲                   │
+      └──release / wait───┘       (queued ──cancel──▶ canceled, in posts/manage.py)
+
+Every transition is one transaction on the run document: it reads the run,
+checks the transition is allowed, and writes everything the transition
+changes in a single commit. Nothing is ever half-claimed or half-finished.
+
+**Fencing.** `attemptCount` is the fencing token. A claim increments it and
+the attempt keeps its number; every later write of that attempt (checkpoint,
+release, wait, finish) first checks that the run is still `processing` under
+the same number, and raises `LeaseLost` otherwise. An attempt that outlived its
+lease (a later delivery, or the recovery sweep, took the run over) can neither
+write nor create: arming the create is a checkpoint write, so ownership is
+checked immediately before the platform is asked to create anything.
+
+**Leases and recovery.** A claim holds the run until `leaseUntil` (longer than
+the publisher functions' timeout). Every state also carries `recoverAt`, the
+moment after which the recovery sweep (posts/recovery.py) treats the run as
+stuck if it is still in that state: the lease's end while processing, the stall
+limit while queued, the platform's reset time while waiting. Terminal states
+clear it.
+
+**The outbox.** Finishing writes the run's final state and the events it
+causes (webhooks, the repurpose hand-off: publishing/outbox.py) in the same
+commit; they are dispatched after it, at least once, from there.
+
+On the local emulator transactions are not isolated (DESIGN.md), so the claim
+also `create()`s `attempts/{n}` in its commit, first: of two concurrent claims
+of the same attempt number exactly one commits, on every backend.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Callable
 
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from shared import clock
 from shared.adapters.gcp import firestore_client
+from shared.config import get_settings
+from shared.services.publishing import outbox
 
 SUBMISSIONS = "postSubmissions"
+TERMINAL = ("succeeded", "failed", "canceled")
+
+# A task this close to a run's `notBefore` is due (clocks differ a little).
+EARLY_TOLERANCE = timedelta(seconds=5)
+
+
+class LeaseLost(Exception):
+    """This attempt no longer owns the run: it must stop without writing or creating."""
 
 
 def run_ref(submission_id: str, target_id: str) -> firestore.DocumentReference:
@@ -24,63 +61,151 @@ def run_ref(submission_id: str, target_id: str) -> firestore.DocumentReference:
             .collection("runs").document(target_id))
 
 
-# How long a claimed run is presumed alive: the publisher functions' timeout plus margin.
-LEASE = timedelta(seconds=600)
+def lease() -> timedelta:
+    """How long a claimed run is presumed alive: the publisher functions' timeout plus margin."""
+    return timedelta(seconds=get_settings().run_lease_s)
+
+
+def stall() -> timedelta:
+    """How long a queued run may wait for its task before the sweep enqueues it again."""
+    return timedelta(seconds=get_settings().stall_s)
+
+
+def spent_attempts(run: dict[str, Any]) -> int:
+    """This generation's attempts that count against MAX_ATTEMPTS.
+
+    `attemptCount` only grows (it is the fencing token); a retry of the post
+    (`POST /v1/posts/{id}/retry`) starts counting afresh from `attemptBase`, and
+    waits for a platform's reset are not spent attempts.
+    """
+    return int(run.get("attemptCount", 0)) - int(run.get("attemptBase", 0)) - int(run.get("waits", 0))
 
 
 def claim_run(submission_id: str, target_id: str, platform: str, delivery: int = 0) -> dict[str, Any] | None:
-    """Move a queued run to processing and count the attempt; None if not ours to run.
+    """Move a queued run to processing under a new attempt number; None if not ours to run.
 
     `delivery` is Cloud Tasks' retry count for this task. A run already
     `processing` is taken over only by a *later* delivery (Cloud Tasks retries
     only after the previous attempt ended: crashed, failed or timed out) or once
     its lease has run out; a duplicate of the same delivery finds it taken.
-
-    The claim itself is the `create()` of `runs/{target}/attempts/{n}`: of two
-    concurrent deliveries that both saw the run claimable, exactly one creates
-    attempt n (a transaction alone would do in production, but create() holds
-    on every backend, including the local emulator).
+    A task that arrives before the run's `notBefore` (a platform's reset time)
+    is early and does nothing: the scheduled task, or the sweep, comes back.
     """
     ref = run_ref(submission_id, target_id)
-    snap = ref.get()
-    if not snap.exists:
-        return None
-    data = snap.to_dict()
-    if data.get("platform") != platform:
-        return None
-    now = clock.now()
-    status = data.get("status")
-    if status == "processing":
-        lease_over = data.get("leaseUntil") is None or data["leaseUntil"] <= now
-        if not (lease_over or delivery > int(data.get("claimedByDelivery", -1))):
+
+    @firestore.transactional
+    def claim(transaction: firestore.Transaction) -> dict[str, Any] | None:
+        snap = ref.get(transaction=transaction)
+        if not snap.exists:
             return None
-    elif status != "queued":
-        return None
-    attempt = int(data.get("attemptCount", 0)) + 1
+        data = snap.to_dict()
+        if data.get("platform") != platform:
+            return None
+        now = clock.now()
+        status = data.get("status")
+        if status == "processing":
+            lease_over = data.get("leaseUntil") is None or data["leaseUntil"] <= now
+            if not (lease_over or delivery > int(data.get("claimedByDelivery", -1))):
+                return None
+        elif status != "queued":
+            return None
+        elif data.get("notBefore") is not None and data["notBefore"] > now + EARLY_TOLERANCE:
+            return None
+        attempt = int(data.get("attemptCount", 0)) + 1
+        until = now + lease()
+        update = {"status": "processing", "attemptCount": attempt, "startedAt": now, "updatedAt": now,
+                  "leaseUntil": until, "recoverAt": until, "claimedByDelivery": delivery, "notBefore": None}
+        # The create first: the local emulator applies a commit's writes in order and
+        # stops at the first that fails, so a lost race writes nothing there either.
+        transaction.create(ref.collection("attempts").document(str(attempt)),
+                           {"delivery": delivery, "claimedAt": now, "previousStatus": status})
+        transaction.update(ref, update)
+        return data | update
+
     try:
-        ref.collection("attempts").document(str(attempt)).create(
-            {"delivery": delivery, "claimedAt": now, "previousStatus": status})
+        return claim(firestore_client().transaction())
     except AlreadyExists:
-        return None
-    update = {"status": "processing", "attemptCount": attempt, "startedAt": now, "updatedAt": now,
-              "leaseUntil": now + LEASE, "claimedByDelivery": delivery}
-    ref.update(update)
-    return data | update
+        return None  # a concurrent delivery claimed this attempt number
 
 
-def save_checkpoint(submission_id: str, target_id: str, checkpoint: dict[str, Any]) -> None:
-    run_ref(submission_id, target_id).update({"checkpoint": checkpoint, "updatedAt": clock.now()})
+def _fenced(submission_id: str, target_id: str, attempt: int,
+            write: Callable[[firestore.Transaction, firestore.DocumentReference, dict[str, Any]], Any]) -> Any:
+    """Run `write` in a transaction, only while attempt `attempt` still owns the run."""
+    ref = run_ref(submission_id, target_id)
+
+    @firestore.transactional
+    def fenced(transaction: firestore.Transaction) -> Any:
+        data = ref.get(transaction=transaction).to_dict() or {}
+        if data.get("status") != "processing" or int(data.get("attemptCount", 0)) != attempt:
+            raise LeaseLost(f"attempt {attempt} of {submission_id}/{target_id} lost the run: it is "
+                            f"{data.get('status')} under attempt {data.get('attemptCount')}")
+        return write(transaction, ref, data)
+
+    return fenced(firestore_client().transaction())
 
 
-def release_for_retry(submission_id: str, target_id: str, error: dict[str, Any]) -> None:
+def save_checkpoint(submission_id: str, target_id: str, attempt: int, checkpoint: dict[str, Any]) -> None:
+    _fenced(submission_id, target_id, attempt, lambda tx, ref, _: tx.update(
+        ref, {"checkpoint": checkpoint, "updatedAt": clock.now()}))
+
+
+def release_for_retry(submission_id: str, target_id: str, attempt: int, error: dict[str, Any]) -> None:
     """Back to `queued` with the reason, for Cloud Tasks' next delivery to claim."""
-    run_ref(submission_id, target_id).update(
-        {"status": "queued", "lastError": error, "leaseUntil": None, "updatedAt": clock.now()}
-    )
-
-
-def finish_run(submission_id: str, target_id: str, status: str, result: dict[str, Any]) -> None:
     now = clock.now()
-    run_ref(submission_id, target_id).update(
-        {"status": status, "result": result, "finishedAt": now, "updatedAt": now}
-    )
+    _fenced(submission_id, target_id, attempt, lambda tx, ref, _: tx.update(ref, {
+        "status": "queued", "lastError": error, "leaseUntil": None, "recoverAt": now + stall(),
+        "updatedAt": now}))
+
+
+def wait_until(submission_id: str, target_id: str, attempt: int, not_before: datetime,
+               error: dict[str, Any]) -> dict[str, Any]:
+    """Back to `queued` until the platform's reset time, without spending the attempt.
+
+    Also brings the submission's `recoverAt` forward to that time, so the sweep
+    looks at the run then even if the scheduled task never comes.
+    """
+    now = clock.now()
+    submission = firestore_client().collection(SUBMISSIONS).document(submission_id)
+
+    def write(transaction: firestore.Transaction, ref, data: dict[str, Any]) -> dict[str, Any]:
+        recover_at = not_before + EARLY_TOLERANCE + timedelta(seconds=60)
+        current = (submission.get(transaction=transaction).to_dict() or {}).get("recoverAt")
+        update = {"status": "queued", "lastError": error, "leaseUntil": None, "notBefore": not_before,
+                  "waits": int(data.get("waits", 0)) + 1, "waitingSince": data.get("waitingSince") or now,
+                  "recoverAt": recover_at, "updatedAt": now}
+        transaction.update(ref, update)
+        if current is None or current > recover_at:
+            transaction.update(submission, {"recoverAt": recover_at})
+        return data | update
+
+    return _fenced(submission_id, target_id, attempt, write)
+
+
+def finish_run(submission_id: str, target_id: str, attempt: int | None, status: str, result: dict[str, Any],
+               events: list[outbox.Entry] = ()) -> None:
+    """Record the final outcome and, in the same commit, the events it causes.
+
+    `attempt` None finishes a run no attempt holds (queued; the orchestrator and
+    the sweep do that); otherwise the attempt must still own it.
+    """
+    now = clock.now()
+    update = {"status": status, "result": result, "finishedAt": now, "updatedAt": now,
+              "leaseUntil": None, "recoverAt": None, "notBefore": None}
+
+    def write(transaction: firestore.Transaction, ref, data: dict[str, Any]) -> None:
+        transaction.update(ref, update)
+        outbox.record(transaction, events)
+
+    if attempt is not None:
+        _fenced(submission_id, target_id, attempt, write)
+        return
+    ref = run_ref(submission_id, target_id)
+
+    @firestore.transactional
+    def unclaimed(transaction: firestore.Transaction) -> None:
+        data = ref.get(transaction=transaction).to_dict() or {}
+        if data.get("status") != "queued":
+            raise LeaseLost(f"run {submission_id}/{target_id} is {data.get('status')}, not queued")
+        write(transaction, ref, data)
+
+    unclaimed(firestore_client().transaction())

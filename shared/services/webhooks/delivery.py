@@ -46,19 +46,26 @@ def deliver(user_id: str, endpoint_id: str, delivery_id: str) -> str:
     except NotFoundError:
         return "endpoint_deleted"
     ref = endpoint_ref.collection("deliveries").document(delivery_id)
-    snap = ref.get()
-    if not snap.exists or snap.get("status") != "pending":
-        return "already_done"  # a duplicate task for a finished delivery
-    delivery = snap.to_dict()
     if endpoint.get("status") != "active":
-        ref.update({"status": "failed", "lastError": "endpoint disabled", "updatedAt": clock.now()})
-        return "endpoint_disabled"
-    attempt = int(delivery.get("attempts", 0)) + 1
-    attempt_ref = ref.collection("attempts").document(str(attempt))
+        snap = ref.get()
+        if snap.exists and snap.get("status") == "pending":
+            ref.update({"status": "failed", "lastError": "endpoint disabled", "updatedAt": clock.now()})
+            return "endpoint_disabled"
+        return "already_done"
     try:
-        attempt_ref.create({"startedAt": clock.now()})
+        claimed = _claim_attempt(ref)
     except AlreadyExists:
         return "skipped"  # a concurrent duplicate of this task owns this attempt
+    if claimed is None:
+        return "already_done"  # a duplicate task for a finished delivery
+    delivery, attempt = claimed
+    if attempt > MAX_ATTEMPTS:
+        # Earlier attempts died before recording anything (the queue allows a few more
+        # deliveries than our cap, for exactly this): end it visibly.
+        ref.update({"status": "failed", "lastError": f"gave up: {attempt - 1} attempts were interrupted",
+                    "updatedAt": clock.now()})
+        return "failed"
+    attempt_ref = ref.collection("attempts").document(str(attempt))
 
     body = delivery["body"].encode()
     # webhook-id is the event id: the same on every attempt and every endpoint.
@@ -80,7 +87,7 @@ def deliver(user_id: str, endpoint_id: str, delivery_id: str) -> str:
                         "answerExcerpt": answer.excerpt.decode("utf-8", "replace") if answer else None,
                         "answerTruncated": answer.truncated if answer else None,
                         "durationMs": round((time.perf_counter() - started) * 1000, 1), "finishedAt": now})
-    update = {"attempts": attempt, "lastStatusCode": status_code, "lastError": error, "updatedAt": now}
+    update = {"lastStatusCode": status_code, "lastError": error, "updatedAt": now}
     if error is None:
         ref.update(update | {"status": "succeeded", "deliveredAt": now})
         endpoint_ref.update({"lastDeliveryAt": now, "failingSince": None})
@@ -97,6 +104,35 @@ def deliver(user_id: str, endpoint_id: str, delivery_id: str) -> str:
         return "failed"
     ref.update(update)
     raise RetryDelivery(error)
+
+
+def _claim_attempt(ref) -> tuple[dict, int] | None:
+    """Count the next attempt on a pending delivery, in one commit with its attempt record.
+
+    The claim is one transaction, so a crash after it leaves the delivery pending
+    with the attempt counted: Cloud Tasks' next delivery takes the next number
+    instead of finding this one taken and giving up. The attempt document is
+    `create()`d first in the commit: of two concurrent duplicates exactly one
+    commits, even on the local emulator (no isolation). Raises AlreadyExists for
+    the loser; None when the delivery is no longer pending.
+    """
+    from google.cloud import firestore
+
+    from shared.adapters.gcp import firestore_client
+
+    @firestore.transactional
+    def claim(transaction: firestore.Transaction) -> tuple[dict, int] | None:
+        snap = ref.get(transaction=transaction)
+        if not snap.exists or snap.get("status") != "pending":
+            return None
+        delivery = snap.to_dict()
+        attempt = int(delivery.get("attempts", 0)) + 1
+        now = clock.now()
+        transaction.create(ref.collection("attempts").document(str(attempt)), {"startedAt": now})
+        transaction.update(ref, {"attempts": attempt, "updatedAt": now})
+        return delivery, attempt
+
+    return claim(firestore_client().transaction())
 
 
 def list_deliveries(user_id: str, endpoint_id: str, limit: int = 50) -> list[dict]:

@@ -18,7 +18,7 @@ from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from shared import clock
-from shared.adapters.task_queue import EnqueueError, enqueue
+from shared.adapters.task_queue import enqueue
 from shared.services.webhooks.endpoints import collection
 
 log = logging.getLogger("soku.webhooks")
@@ -30,8 +30,12 @@ def event_id(user_id: str, event_type: str, *occurrence: Any) -> str:
     return "evt_" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
-def emit(user_id: str, event_type: str, occurrence: tuple, data: dict) -> str | None:
-    """Queue the event for every active endpoint subscribed to it. Never raises."""
+def emit(user_id: str, event_type: str, occurrence: tuple, data: dict, strict: bool = False) -> str | None:
+    """Queue the event for every active endpoint subscribed to it.
+
+    Never raises unless `strict` (the outbox): then a failure to store or queue a
+    delivery raises, and the outbox dispatches the event again.
+    """
     try:
         endpoints = [s for s in collection(user_id).where(
             filter=firestore.FieldFilter("status", "==", "active")).stream()
@@ -45,6 +49,8 @@ def emit(user_id: str, event_type: str, occurrence: tuple, data: dict) -> str | 
             _queue(user_id, endpoint.id, endpoint.reference, evt, event_type, body)
         return evt
     except Exception:  # noqa: BLE001 - a notification problem must never fail publishing
+        if strict:
+            raise
         log.exception("could not emit %s for %s", event_type, user_id)
         return None
 
@@ -58,9 +64,11 @@ def _queue(user_id: str, endpoint_id: str, endpoint_ref, evt: str, event_type: s
             "attempts": 0, "createdAt": now, "updatedAt": now,
         })
     except AlreadyExists:
-        return  # this occurrence is already on its way to this endpoint
-    try:
-        enqueue(DELIVERY_QUEUE, {"userId": user_id, "endpointId": endpoint_id, "deliveryId": delivery_id},
-                name_parts=("webhook", user_id, endpoint_id, delivery_id))
-    except EnqueueError:
-        log.exception("could not queue delivery %s", delivery_id)
+        # Stored by an earlier emission of this event. If that one died before queueing it
+        # (no attempt yet), queue it now: the task name is the same, so a task that does
+        # exist answers 409 and nothing is sent twice.
+        existing = endpoint_ref.collection("deliveries").document(delivery_id).get().to_dict() or {}
+        if existing.get("status") != "pending" or int(existing.get("attempts", 0)) > 0:
+            return
+    enqueue(DELIVERY_QUEUE, {"userId": user_id, "endpointId": endpoint_id, "deliveryId": delivery_id},
+            name_parts=("webhook", user_id, endpoint_id, delivery_id))

@@ -1,4 +1,8 @@
-"""What publishing tells webhooks: run outcomes, post completion, accounts to reconnect."""
+"""What publishing tells webhooks: run outcomes, post completion, accounts to reconnect.
+
+`strict=True` (the outbox's dispatch) lets a failure to queue raise, so the
+outbox entry stays due; otherwise a notification problem is logged and dropped.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from shared.services.webhooks.events import emit
 TERMINAL = ("succeeded", "failed", "canceled")
 
 
-def run_finished(submission_id: str, target_id: str, submission: dict) -> None:
+def run_finished(submission_id: str, target_id: str, submission: dict, strict: bool = False) -> None:
     """Emit post.published / post.failed for this run, and post.completed when it was the last."""
     user_id = submission["userId"]
     post = post_view(user_id, submission_id)
@@ -18,27 +22,28 @@ def run_finished(submission_id: str, target_id: str, submission: dict) -> None:
         return
     generation = _generation(submission_id, target_id)
     event = "post.published" if run["status"] == "succeeded" else "post.failed"
-    emit(user_id, event, (submission_id, target_id, run["status"], generation), {"post": post, "run": run})
-    post_completed(user_id, submission_id, post)
+    emit(user_id, event, (submission_id, target_id, run["status"], generation), {"post": post, "run": run},
+         strict=strict)
+    post_completed(user_id, submission_id, post, strict=strict)
 
 
-def post_completed(user_id: str, submission_id: str, post: dict | None = None) -> None:
+def post_completed(user_id: str, submission_id: str, post: dict | None = None, strict: bool = False) -> None:
     post = post or post_view(user_id, submission_id)
     if not post["runs"] or any(r["status"] not in TERMINAL for r in post["runs"]):
         return
     # A retried post can complete again: the occurrence includes every run's state.
     state = tuple(sorted((r["targetId"], r["status"], r["attemptCount"]) for r in post["runs"]))
-    emit(user_id, "post.completed", (submission_id, state), {"post": post})
+    emit(user_id, "post.completed", (submission_id, state), {"post": post}, strict=strict)
 
 
-def account_needs_reconnect(account_path: str, account: dict) -> None:
+def account_needs_reconnect(account_path: str, account: dict, strict: bool = False) -> None:
     # users/{uid}/integrations/{platform}/accounts/{accountId}
     parts = account_path.split("/")
     user_id, platform, account_id = parts[1], parts[3], parts[5]
     emit(user_id, "account.needs_reconnect", (platform, account_id, account.get("statusChangedAt")), {
         "account": {"platform": platform, "accountId": account_id, "displayName": account.get("displayName"),
                     "status": "needs_reconnect", "statusReason": account.get("statusReason")},
-    })
+    }, strict=strict)
 
 
 def _generation(submission_id: str, target_id: str) -> int:

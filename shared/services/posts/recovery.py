@@ -1,0 +1,194 @@
+"""The recovery sweep: work that stopped moving is moved on, or ended with a reason.
+
+Every non-terminal submission carries `recoverAt`: the moment after which, if
+nothing has moved it on, something was lost (a task that ran out of attempts,
+an enqueue that failed after a commit, a process killed on every delivery).
+Each run carries its own `recoverAt` (runs.py). Once a minute the sweep takes
+the submissions whose time has come, oldest first, and for each:
+
+- `queued`, orchestrator enqueued but never ran: enqueue it again (a fresh task name);
+- `orchestrating` past the stall (the orchestrator died mid-way or ran out of
+  attempts): enqueue it again, at most MAX_ORCHESTRATIONS times, then fail its
+  queued runs with a reason the user can read;
+- `dispatched`: every run past its own `recoverAt` is recovered: a run still
+  `processing` after its lease lost its attempt (the fencing token stays with
+  the dead attempt, so it can write nothing more) and goes back to `queued`; a
+  `queued` run whose task never came (or was early: the platform's reset time)
+  gets a fresh task. The runner ends a run whose attempts all died with
+  `publish_interrupted`. A run recovered MAX_RECOVERIES times is `failed`.
+
+Then the submission's `recoverAt` moves to the earliest deadline of its live
+runs, or is cleared when every run is terminal. So no run stays non-terminal
+longer than its lease (or stall) plus one sweep period, and the query never
+returns the same stale document twice in a row.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from google.cloud import firestore
+
+from shared import clock
+from shared.adapters.gcp import firestore_client
+from shared.services.posts import dispatch
+from shared.services.posts.dispatch import ORCHESTRATOR_QUEUE, SUBMISSIONS, EnqueueError, enqueue_run
+from shared.services.publishing import outbox, runs
+from shared.adapters.task_queue import enqueue
+
+log = logging.getLogger("soku.recovery")
+BATCH = 100
+MAX_ORCHESTRATIONS = 3
+MAX_RECOVERIES = 8
+
+
+def recover_due(limit: int = BATCH) -> dict[str, int]:
+    query = (firestore_client().collection(SUBMISSIONS)
+             .where(filter=firestore.FieldFilter("recoverAt", "<=", clock.now()))
+             .order_by("recoverAt").limit(limit))
+    counts = {"submissions": 0, "recovered": 0, "failed": 0}
+    for snap in query.stream():
+        counts["submissions"] += 1
+        try:
+            counts["recovered"] += recover_submission(snap.reference, snap.to_dict())
+        except Exception:  # noqa: BLE001 - one bad document must not stop the sweep
+            counts["failed"] += 1
+            log.exception("could not recover submission %s; next minute again", snap.id)
+    return counts
+
+
+def recover_submission(ref: firestore.DocumentReference, data: dict[str, Any]) -> int:
+    """Recover what is stuck in one submission; the number of tasks enqueued or runs ended."""
+    status = data.get("status")
+    now = clock.now()
+    if status == "queued":
+        if data.get("needsDispatch"):
+            # The dispatch pass owns it (its enqueue keeps failing): look again later.
+            ref.update({"recoverAt": now + runs.stall()})
+            return 0
+        return _redispatch(ref)
+    if status == "orchestrating":
+        return _reorchestrate(ref, data)
+    if status != "dispatched":
+        ref.update({"recoverAt": None})  # cancelled, or a state with nothing to recover
+        return 0
+    recovered, deadlines = 0, []
+    for run in ref.collection("runs").stream():
+        run_data = run.to_dict()
+        if run_data.get("status") in runs.TERMINAL:
+            continue
+        deadline = run_data.get("recoverAt") or (data.get("dispatchedAt") or now) + runs.stall()
+        if deadline <= now:
+            recovered += _recover_run(ref.id, run.id, run_data["platform"])
+            run_data = run.reference.get().to_dict() or {}
+            if run_data.get("status") in runs.TERMINAL:
+                continue
+            deadline = run_data.get("recoverAt") or now + runs.stall()
+        deadlines.append(deadline)
+    ref.update({"recoverAt": min(deadlines) if deadlines else None, "updatedAt": now})
+    return recovered
+
+
+def _redispatch(ref: firestore.DocumentReference) -> int:
+    """A queued submission whose orchestrator never ran: enqueue it under a fresh name."""
+
+    @firestore.transactional
+    def flag(transaction: firestore.Transaction) -> dict | None:
+        data = ref.get(transaction=transaction).to_dict() or {}
+        if data.get("status") != "queued" or data.get("needsDispatch"):
+            return None
+        update = {"needsDispatch": True, "enqueueAt": clock.now(),
+                  "dispatchDeferrals": int(data.get("dispatchDeferrals", 0)) + 1}
+        transaction.update(ref, update)
+        return data | update
+
+    data = flag(firestore_client().transaction())
+    if data is None:
+        return 0
+    log.warning("submission %s was never orchestrated; enqueueing it again", ref.id)
+    return int(dispatch.dispatch_if_due(ref.id, data))
+
+
+def _reorchestrate(ref: firestore.DocumentReference, data: dict[str, Any]) -> int:
+    recoveries = int(data.get("orchestrationRecoveries", 0)) + 1
+    now = clock.now()
+    if recoveries > MAX_ORCHESTRATIONS:
+        _fail_queued_runs(ref, {
+            "code": "dispatch_failed", "retryable": True,
+            "message": f"Soku could not prepare this post for publishing after {MAX_ORCHESTRATIONS} "
+                       f"tries (media or dispatch kept failing). Retry it with "
+                       f"POST /v1/posts/{ref.id}/retry."})
+        return 1
+    ref.update({"orchestrationRecoveries": recoveries, "recoverAt": now + runs.stall(), "updatedAt": now})
+    version = int(data.get("scheduleVersion", 1))
+    log.warning("orchestration of %s stalled; enqueueing it again (%d)", ref.id, recoveries)
+    enqueue(ORCHESTRATOR_QUEUE, {"postSubmissionId": ref.id, "scheduleVersion": version},
+            name_parts=("orchestrate", ref.id, str(version), "recover", str(recoveries)))
+    return 1
+
+
+def _fail_queued_runs(ref: firestore.DocumentReference, result: dict) -> None:
+    now = clock.now()
+    batch = firestore_client().batch()
+    events = []
+    for run in ref.collection("runs").where(filter=firestore.FieldFilter("status", "==", "queued")).stream():
+        run_events = [outbox.run_finished(ref.id, run.id, int(run.get("retryCount") or 0), "failed")]
+        batch.update(run.reference, {"status": "failed", "result": result, "finishedAt": now,
+                                     "updatedAt": now, "recoverAt": None})
+        outbox.record(batch, run_events)
+        events += run_events
+    batch.update(ref, {"status": "dispatched", "dispatchedAt": now, "recoverAt": None, "updatedAt": now})
+    batch.commit()
+    outbox.dispatch(events)
+
+
+def _recover_run(submission_id: str, target_id: str, platform: str) -> int:
+    ref = runs.run_ref(submission_id, target_id)
+
+    @firestore.transactional
+    def release(transaction: firestore.Transaction) -> dict | None:
+        data = ref.get(transaction=transaction).to_dict() or {}
+        now = clock.now()
+        status = data.get("status")
+        deadline: datetime | None = data.get("recoverAt")
+        if status in runs.TERMINAL or (deadline is not None and deadline > now):
+            return None  # moved on since the sweep read it
+        if status == "processing" and data.get("leaseUntil") is not None and data["leaseUntil"] > now:
+            return None
+        recoveries = int(data.get("recoveries", 0)) + 1
+        update = {"status": "queued", "leaseUntil": None, "recoveries": recoveries,
+                  "recoverAt": now + runs.stall(), "updatedAt": now}
+        if status == "processing":
+            update["lastError"] = {
+                "code": "attempt_interrupted", "retryable": True, "attempt": data.get("attemptCount"),
+                "message": f"Attempt {data.get('attemptCount')} stopped before recording a result "
+                           f"(its lease ran out); publishing resumes from its checkpoint"}
+        transaction.update(ref, update)
+        return data | update
+
+    released = release(firestore_client().transaction())
+    if released is None:
+        return 0
+    if released["recoveries"] > MAX_RECOVERIES:
+        try:
+            runs.finish_run(submission_id, target_id, None, "failed", {
+                "code": "dispatch_failed", "retryable": True,
+                "message": f"Soku lost track of this run {MAX_RECOVERIES} times and stopped trying. "
+                           f"Retry it with POST /v1/posts/{submission_id}/retry."},
+                [outbox.run_finished(submission_id, target_id, int(released.get("retryCount", 0)), "failed")])
+        except runs.LeaseLost:
+            return 0  # claimed meanwhile: it is moving again
+        outbox.dispatch([outbox.run_finished(submission_id, target_id, int(released.get("retryCount", 0)),
+                                             "failed")])
+        return 1
+    log.warning("run %s/%s stuck (%s); enqueueing it again", submission_id, target_id,
+                released.get("lastError", {}).get("code") if released.get("lastError") else "queued")
+    try:
+        enqueue_run(submission_id, target_id, platform, int(released.get("retryCount", 0)),
+                    suffix=("recover", str(released["recoveries"])))
+    except EnqueueError:
+        log.exception("could not enqueue %s/%s; the next sweep tries again", submission_id, target_id)
+        return 0
+    return 1
