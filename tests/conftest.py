@@ -121,6 +121,23 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.1):
 
 
 @pytest.fixture
+def time_travel():
+    """Move this process's clock (the gateway shares it) forward; restored afterwards."""
+    from datetime import datetime, timedelta, timezone
+
+    from shared import clock
+
+    offset = {"by": timedelta()}
+    clock.set_clock(lambda: datetime.now(timezone.utc) + offset["by"])
+
+    def forward(**delta) -> None:
+        offset["by"] += timedelta(**delta)
+
+    yield forward
+    clock.set_clock(None)
+
+
+@pytest.fixture
 def sandbox(stack):
     """Steer the platform sandboxes: faults on demand, and what they recorded."""
 

@@ -54,6 +54,24 @@ def final_run(client: httpx.Client, user, sid: str, target: str, timeout: float 
                     timeout=timeout)
 
 
+def wait_out_the_reset(client: httpx.Client, db, time_travel, sid: str, timeout: float = 20) -> dict:
+    """A run parked until the platform's reset time: move the clock past it and run the sweep,
+    as Cloud Tasks' scheduled task (or the sweep) does at that time. The parked run, returned."""
+    from shared import clock
+    from tests.conftest import wait_for
+
+    runs = db.collection("postSubmissions").document(sid).collection("runs")
+
+    def parked():
+        return next((d for d in (r.to_dict() for r in runs.stream())
+                     if d.get("status") == "queued" and d.get("notBefore")), None)
+
+    run = wait_for(parked, timeout=timeout)
+    time_travel(seconds=(run["notBefore"] - clock.now()).total_seconds() + 70)
+    run_sweep(client)
+    return run
+
+
 def account_ref(db, user, platform: str, account_id: str):
     return (db.collection("users").document(user.uid).collection("integrations").document(platform)
             .collection("accounts").document(account_id))

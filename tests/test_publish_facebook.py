@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit
+from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit, wait_out_the_reset
 
 PAGE = "fb_page_42"
 TARGET = f"facebook:{PAGE}"
@@ -188,9 +188,10 @@ def test_graph_190_triggers_one_renewal_then_succeeds(client, demo, sandbox):
     assert len([p for p in sandbox.posts("facebook") if p["message"] == "renew on 190"]) == 1
 
 
-def test_rate_limit_then_success(client, demo, sandbox, db):
+def test_rate_limit_then_success(client, demo, sandbox, db, time_travel):
     sandbox.fault("facebook", "create", "rate_limit", regain_in_minutes=2)
     sid = _submit(client, demo, body(FB, "rate limited once"))
+    wait_out_the_reset(client, db, time_travel, sid)  # the platform said when; the run waits
     run = _final(client, demo, sid)
     assert run["status"] == "succeeded" and run["attemptCount"] == 2
     stored = _stored_run(db, sid)

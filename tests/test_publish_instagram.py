@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, object_size, run_of, stored_run, submit
+from tests.posting import account_ref, body, call_task, final_run, object_size, run_of, stored_run, submit, wait_out_the_reset
 
 ACCOUNT = "ig_business"
 TARGET = f"instagram:{ACCOUNT}"
@@ -348,10 +348,11 @@ def test_revoked_authorization_fails_the_run_and_flags_the_account(client, demo,
 
 # -- failures ------------------------------------------------------------------------------------
 
-def test_rate_limit_then_success_reuses_the_finished_container(client, stack, demo, stored_media, sandbox, db):
+def test_rate_limit_then_success_reuses_the_finished_container(client, stack, demo, stored_media, sandbox, db, time_travel):
     calls = Calls(stack)
     sandbox.fault("instagram", "create", "rate_limit", regain_in_minutes=2)
     sid = _submit(client, demo, body(IG, "rate limited once", mediaIds=[stored_media(demo, "image", 20_000)]))
+    wait_out_the_reset(client, db, time_travel, sid)  # the platform said when; the run waits
     run = _final(client, demo, sid)
     assert run["status"] == "succeeded" and run["attemptCount"] == 2
     stored = _stored_run(db, sid)
@@ -488,13 +489,15 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
 
 
 @pytest.mark.parametrize("kind", ["rate_limit", "expired_token"])
-def test_permalink_read_failing_after_publish_still_reconciles(client, stack, demo, stored_media, sandbox, kind):
+def test_permalink_read_failing_after_publish_still_reconciles(client, stack, demo, stored_media, sandbox, kind, time_travel, db):
     # media_publish succeeded; only the permalink read after it fails. The retry must
     # reconcile (not call media_publish again) and the run must succeed with that post.
     calls = Calls(stack)
     caption = f"permalink read fails: {kind}"
     sandbox.fault("instagram", "permalink", kind)
     sid = _submit(client, demo, body(IG, caption, mediaIds=[stored_media(demo, "image", 50_000)]))
+    if kind == "rate_limit":
+        wait_out_the_reset(client, db, time_travel, sid)  # the platform said when; the run waits
     run = _final(client, demo, sid)
     posts = _posts_with(sandbox, caption)
     assert len(posts) == 1

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, object_size, run_of, stored_run, submit
+from tests.posting import account_ref, body, call_task, final_run, object_size, run_of, stored_run, submit, wait_out_the_reset
 
 TARGET = "linkedin:li_member"
 
@@ -264,9 +264,10 @@ def test_expired_authorization_that_cannot_be_refreshed_needs_reconnect(client, 
 
 # -- retries and permanent failures --------------------------------------------------------------
 
-def test_rate_limit_then_success(client, demo, sandbox, db):
+def test_rate_limit_then_success(client, demo, sandbox, db, time_travel):
     sandbox.fault("linkedin", "create", "rate_limit")
     sid = _submit(client, demo, body(["linkedin"], "rate limited once"))
+    wait_out_the_reset(client, db, time_travel, sid)  # the platform said when; the run waits
     run = _final(client, demo, sid)
     assert run["status"] == "succeeded" and run["attemptCount"] == 2
     last = _stored_run(db, sid)["lastError"]

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, object_size, run_of, stored_run, submit
+from tests.posting import account_ref, body, call_task, final_run, object_size, run_of, stored_run, submit, wait_out_the_reset
 
 TARGET = "threads:threads_main"
 
@@ -168,10 +168,11 @@ def test_token_rejected_on_publish_is_refreshed_once(client, demo, sandbox):
     assert len([p for p in sandbox.posts("threads") if p["text"] == "refresh on 190"]) == 1
 
 
-def test_rate_limit_then_success_reuses_the_finished_container(client, stack, demo, sandbox, db):
+def test_rate_limit_then_success_reuses_the_finished_container(client, stack, demo, sandbox, db, time_travel):
     calls = Calls(stack)
     sandbox.fault("threads", "create", "rate_limit")
     sid = _submit(client, demo, body(["threads"], "rate limited once"))
+    wait_out_the_reset(client, db, time_travel, sid)  # the platform said when; the run waits
     run = _final(client, demo, sid)
     assert run["status"] == "succeeded" and run["attemptCount"] == 2
     stored = _stored_run(db, sid)
@@ -299,7 +300,7 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
 
 
 @pytest.mark.parametrize("kind", ["rate_limit", "expired_token"])
-def test_permalink_read_failing_after_publish_still_reconciles(client, stack, demo, sandbox, db, kind):
+def test_permalink_read_failing_after_publish_still_reconciles(client, stack, demo, sandbox, db, kind, time_travel):
     # threads_publish succeeded; only the permalink read after it fails. The post is live, so
     # the next try (a Cloud Tasks retry, or the same attempt after refreshing the token) must
     # reconcile rather than publish again, and the run must succeed with that post.
@@ -307,6 +308,8 @@ def test_permalink_read_failing_after_publish_still_reconciles(client, stack, de
     text = f"permalink read fails: {kind}"
     sandbox.fault("threads", "permalink", kind)
     sid = _submit(client, demo, body(["threads"], text))
+    if kind == "rate_limit":
+        wait_out_the_reset(client, db, time_travel, sid)  # the platform said when; the run waits
     run = _final(client, demo, sid)
     posts = [p for p in sandbox.posts("threads") if p["text"] == text]
     assert len(posts) == 1

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit
+from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit, wait_out_the_reset
 
 ACCOUNT = "tt_creator"
 TARGET = f"tiktok:{ACCOUNT}"
@@ -351,9 +351,10 @@ def test_access_token_invalid_triggers_one_refresh_then_succeeds(client, demo, s
 
 
 @pytest.mark.parametrize("kind", ["video", "image"])  # an upload init, and a pull init (whose refusal is an answer)
-def test_rate_limit_then_success(client, demo, stored_media, sandbox, db, kind):
+def test_rate_limit_then_success(client, demo, stored_media, sandbox, db, kind, time_travel):
     sandbox.fault("tiktok", "create", "rate_limit")
     sid = _submit(client, demo, _tiktok("rate limited once", mediaIds=[stored_media(demo, kind, MB)]))
+    wait_out_the_reset(client, db, time_travel, sid)  # the platform said when; the run waits
     run = _final(client, demo, sid)
     assert run["status"] == "succeeded" and run["attemptCount"] == 2
     stored = _stored_run(db, sid)

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit
+from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit, wait_out_the_reset
 
 ACCOUNT = "yt_channel"
 TARGET = f"youtube:{ACCOUNT}"
@@ -206,15 +206,17 @@ def test_a_failed_thumbnail_does_not_fail_the_run(client, demo, stored_media, sa
     assert recorded["status"] == "failed" and THUMBNAIL_FORBIDDEN in recorded["message"]
 
 
-def test_quota_exceeded_is_retried_after_the_pacific_midnight_reset(client, demo, stored_media, sandbox, db):
+def test_quota_exceeded_is_retried_after_the_pacific_midnight_reset(client, demo, stored_media, sandbox, db, time_travel):
     from shared.services.publishing.platforms.youtube import seconds_until_quota_reset
 
     sandbox.fault("youtube", "initiate", "quota_exceeded")
+    expected, reset = seconds_until_quota_reset()
     sid = _submit(client, demo, _video_post(stored_media, demo, "over quota"))
+    parked = wait_out_the_reset(client, db, time_travel, sid)  # the platform said when; the run waits
+    assert abs((parked["notBefore"] - reset).total_seconds()) < 120
     run = _final(client, demo, sid)
     assert run["status"] == "succeeded" and run["attemptCount"] == 2, run
     error = _stored_run(db, sid)["lastError"]
-    expected, reset = seconds_until_quota_reset()
     assert error["code"] == "quota_exceeded" and error["retryable"] is True
     assert abs(error["retryAfter"] - expected) < 120
     assert "you have exceeded your quota." in error["message"]  # YouTube's words, without its HTML link
