@@ -444,8 +444,9 @@ def test_duplicate_delivery_publishes_once(client, demo, stored_media, sandbox):
     assert len(_posts_with(sandbox, "delivered twice")) == 1
 
 
-def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, stored_media,
-                                                                              sandbox, db):
+def _publish_then_die(sandbox, db, sid: str, caption: str) -> dict:
+    """Publish on a second gateway whose media_publish is held (the post is made, the answer
+    never comes), then SIGKILL it before it records anything; the run as that leaves it."""
     import os
     import signal
     import subprocess
@@ -453,11 +454,6 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
 
     from devstack.emulators import free_port, port_open
 
-    calls = Calls(stack)
-    payload = {**body(IG, "exactly once", mediaIds=[stored_media(demo, "image", 20_000)],
-                      options={"instagram": {"firstComment": "only one comment"}}),
-               "scheduledTime": "2099-01-01T00:00:00Z"}
-    sid = _submit(client, demo, payload)
     port = free_port()
     second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
                               env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -468,24 +464,54 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
         with httpx.Client(timeout=2) as other:
             with pytest.raises(httpx.TimeoutException):
                 call_task(other, "publishInstagram", task, base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: _posts_with(sandbox, "exactly once"))
+        wait_for(lambda: _posts_with(sandbox, caption))
     finally:
         second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
         second.wait()
-    run = _stored_run(db, sid)
-    assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
-    assert "publishedId" not in run["checkpoint"]
+    return _stored_run(db, sid)
 
-    retry = call_task(client, "publishInstagram", task, retry_count=1)  # Cloud Tasks' retry
-    assert retry.json()["result"]["outcome"] == "succeeded"
-    posts = _posts_with(sandbox, "exactly once")
+
+def _retry_reconciles(client, calls, demo, sandbox, sid: str, caption: str) -> list[dict]:
+    """Cloud Tasks' retry finds the post the killed attempt made: no second post, run succeeded."""
+    retry = call_task(client, "publishInstagram", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    posts = _posts_with(sandbox, caption)
     assert len(posts) == 1
     final = _run(client, demo, sid)
     assert final["status"] == "succeeded" and final["result"]["postId"] == posts[0]["id"]
     assert final["result"]["url"] == posts[0]["url"]
     assert final["attemptCount"] == 2
     assert calls().count("create") == 1 and "lookup" in calls()  # found on the account, not published again
+    return posts
+
+
+def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, stored_media,
+                                                                              sandbox, db):
+    calls = Calls(stack)
+    payload = {**body(IG, "exactly once", mediaIds=[stored_media(demo, "image", 20_000)],
+                      options={"instagram": {"firstComment": "only one comment"}}),
+               "scheduledTime": "2099-01-01T00:00:00Z"}
+    sid = _submit(client, demo, payload)
+    run = _publish_then_die(sandbox, db, sid, "exactly once")
+    assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
+    assert "publishedId" not in run["checkpoint"]
+    posts = _retry_reconciles(client, calls, demo, sandbox, sid, "exactly once")
     assert [c["text"] for c in posts[0]["comments"]] == ["only one comment"]
+
+
+def test_reconcile_matches_the_caption_instagram_lists_without_the_mentions_at(client, stack, demo, stored_media,
+                                                                               sandbox, db):
+    # Instagram lists this caption as "Shot with anna.k and studio_9 …": the IG Media reference
+    # says `caption` excludes the @ symbol for readers without admin tasks on the linked Page.
+    from devstack.sandboxes.instagram import listed_caption
+
+    calls = Calls(stack)
+    caption = "Shot with @anna.k and @studio_9 #behindthescenes"
+    sid = _submit(client, demo, {**body(IG, caption, mediaIds=[stored_media(demo, "image", 20_000)]),
+                                 "scheduledTime": "2099-01-01T00:00:00Z"})
+    _publish_then_die(sandbox, db, sid, caption)
+    assert listed_caption(caption) == "Shot with anna.k and studio_9 #behindthescenes"
+    _retry_reconciles(client, calls, demo, sandbox, sid, caption)
 
 
 @pytest.mark.parametrize("kind", ["rate_limit", "expired_token"])

@@ -12,6 +12,7 @@ import hashlib
 import httpx
 import pytest
 
+from devstack.sandboxes.linkedin import stored_commentary
 from tests.conftest import wait_for
 from tests.posting import account_ref, body, call_task, final_run, object_size, run_of, stored_run, submit, wait_out_the_reset
 
@@ -318,7 +319,9 @@ def test_duplicate_delivery_publishes_once(client, demo, sandbox):
     assert len([p for p in sandbox.posts("linkedin") if p["commentary"] == "delivered twice"]) == 1
 
 
-def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, sandbox, db):
+def _create_then_die(sandbox, db, sid: str, text: str) -> dict:
+    """Publish on a second gateway whose create is held (the post is made, the answer never
+    comes), then SIGKILL it before it records anything; the run as that leaves it."""
     import os
     import signal
     import subprocess
@@ -326,8 +329,6 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
 
     from devstack.emulators import free_port, port_open
 
-    text = "exactly once (on LinkedIn)"
-    sid = _submit(client, demo, {**body(["linkedin"], text), "scheduledTime": "2099-01-01T00:00:00Z"})
     port = free_port()
     second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
                               env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -342,14 +343,36 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     finally:
         second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
         second.wait()
-    run = _stored_run(db, sid)
-    assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
+    return _stored_run(db, sid)
 
-    retry = call_task(client, "publishLinkedin", task, retry_count=1)  # Cloud Tasks' retry
-    assert retry.json()["result"]["outcome"] == "succeeded"
+
+def _retry_reconciles(client, stack, demo, sandbox, sid: str, text: str) -> None:
+    """Cloud Tasks' retry finds the post the killed attempt made: no second post, run succeeded."""
+    retry = call_task(client, "publishLinkedin", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
     posts = [p for p in sandbox.posts("linkedin") if p["text"] == text]
     assert len(posts) == 1
     final = _run(client, demo, sid)
     assert final["status"] == "succeeded" and final["result"]["postId"] == posts[0]["urn"]
     assert final["attemptCount"] == 2
     assert "lookup" in _calls(stack)  # found through the posts finder, by author
+
+
+def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, sandbox, db):
+    text = "exactly once (on LinkedIn)"
+    sid = _submit(client, demo, {**body(["linkedin"], text), "scheduledTime": "2099-01-01T00:00:00Z"})
+    run = _create_then_die(sandbox, db, sid, text)
+    assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
+    _retry_reconciles(client, stack, demo, sandbox, sid, text)
+
+
+def test_reconcile_matches_the_commentary_linkedin_returns_as_little_text(client, stack, demo, sandbox, db):
+    # LinkedIn returns this post's commentary as little text: reserved characters still
+    # escaped and each hashtag as a template, "{hashtag|\\#|Launch} \\(beta\\) …".
+    text = "Big news #Launch (beta) for @team_x, see [notes] #AI2026"
+    sid = _submit(client, demo, {**body(["linkedin"], text), "scheduledTime": "2099-01-01T00:00:00Z"})
+    _create_then_die(sandbox, db, sid, text)
+    posted = next(p for p in sandbox.posts("linkedin") if p["text"] == text)
+    commentary = stored_commentary(posted["commentary"])  # what the posts finder returns
+    assert "{hashtag|\\#|Launch}" in commentary and "\\(beta\\)" in commentary and "#AI2026" not in commentary
+    _retry_reconciles(client, stack, demo, sandbox, sid, text)

@@ -190,6 +190,8 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             out["created_time"] = _fb_time(post["createdAt"])
         if "permalink_url" in wanted:
             out["permalink_url"] = post["permalink"]
+        if "from" in wanted:
+            out["from"] = {"id": post["subject"]}  # the Page that posted (every sandbox post is the Page's)
         return out
 
     def record(page: str, kind: str, post_id: str, path: str, *, relative: bool, **extra: Any) -> dict[str, Any]:

@@ -43,6 +43,9 @@ listings), `comment`. Besides the common kinds (`rate_limit` with optional
 `quota_exhausted` on `publishing_limit` (the quota reads as used up) and on
 `create` (2207042), `not_ready` on `create` (2207027 once).
 
+Read back, a caption's mentions lose their `@` (`listed_caption`), as the IG Media
+reference documents for readers without admin-equivalent tasks on the linked Page.
+
 Approximations [unverified]: the exact wording of most messages, the
 duplicate-post error (Instagram documents none; Graph's 506 is used), the
 image-format subcode, and how many polls processing takes.
@@ -100,6 +103,22 @@ _CONTAINER_ERRORS = {
 DUPLICATE_MESSAGE = "This post is identical to one this account already shared. Try sharing something different."
 QUOTA_MESSAGE = "You reached maximum number of posts that is allowed to be published by Content Publishing API."
 NOT_READY_MESSAGE = "The media is not ready for publishing, please wait for a moment"
+
+
+_MENTION = re.compile(r"@(?=[A-Za-z0-9_.])")
+
+
+def listed_caption(caption: str) -> str:
+    """The `caption` Instagram returns when a post is read back (`GET /{ig-media}`,
+    `/{ig-user}/media`, `/stories`).
+
+    IG Media reference, field `caption`: "Caption. Excludes album children. The @ symbol
+    is excluded, unless the app user can perform admin-equivalent tasks on the Facebook
+    Page connected to the Instagram account used to create the caption"
+    (developers.facebook.com/docs/instagram-platform/reference/instagram-media). The
+    sandbox answers as for a reader without those tasks: every mention loses its `@`.
+    """
+    return _MENTION.sub("", caption)
 
 
 def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
@@ -273,7 +292,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
                "media_type": LISTED_TYPE[post["mediaType"]], "username": post["subject"],
                "media_product_type": {"REELS": "REELS", "STORIES": "STORY"}.get(post["mediaType"], "FEED")}
         if post.get("caption"):
-            row["caption"] = post["caption"]
+            row["caption"] = listed_caption(post["caption"])
         return {k: v for k, v in row.items() if k in wanted}
 
     # -- authorization -----------------------------------------------------------------

@@ -12,6 +12,8 @@ posts answer 201 with the URN in `x-restli-id`, or 422 DUPLICATE_POST.
 Commentary is read as "little" text, like LinkedIn: `\\x` is a literal `x`,
 `#word` is a hashtag, `@[Name](urn)` a mention, and any other unescaped
 reserved character ends the text there (LinkedIn's reported silent truncation).
+The posts finder returns commentary the way LinkedIn stores it
+(`stored_commentary`): still little text, with each hashtag as a template.
 
 Organization authors: a member may post as `urn:li:organization:{id}` only when
 registered as its admin (`POST /linkedin/__sandbox/organizations`, optionally
@@ -91,6 +93,38 @@ def render_little(commentary: str) -> str:
                 continue
         if ch in RESERVED:
             break  # an unescaped reserved character: LinkedIn cuts the text here
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def stored_commentary(commentary: str) -> str:
+    r"""The `commentary` LinkedIn returns when a post is read back (`GET /rest/posts`).
+
+    - It is little text, not the text shown: escaped reserved characters stay
+      escaped and mentions stay `@[Name](urn)` ("In the Posts API, commentary text
+      is stored as ... little": learn.microsoft.com/linkedin/marketing/
+      community-management/shares/little-text-format).
+    - A hashtag sent as `#word` comes back as the HashtagTemplate `{hashtag|\#|word}`:
+      commentary read from the API shows hashtags in that form (guvener/linkedin-little
+      README, a real post's commentary: `...\n\n{hashtag|\#|gartenbau} {hashtag|\#|menzimuck}`),
+      and clients that read posts back decode `{hashtag|\?#|...}` to `#...`.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(commentary):
+        ch = commentary[i]
+        if ch == "\\" and i + 1 < len(commentary):
+            out.append(commentary[i:i + 2])
+            i += 2
+            continue
+        if ch == "#" and i + 1 < len(commentary) and commentary[i + 1].isalnum():
+            j = i + 1
+            while j < len(commentary) and commentary[j].isalnum():
+                j += 1
+            out.append("{hashtag|\\#|" + commentary[i + 1:j] + "}")
+            i = j
+            continue
         out.append(ch)
         i += 1
     return "".join(out)
@@ -493,7 +527,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         elements = []
         for post in mine[start:start + count]:
             at = int(post["createdAt"] * 1000)
-            element = {"id": post["urn"], "author": author, "commentary": post["commentary"],
+            element = {"id": post["urn"], "author": author, "commentary": stored_commentary(post["commentary"]),
                        "visibility": post["visibility"], "lifecycleState": "PUBLISHED",
                        "createdAt": at, "publishedAt": at, "lastModifiedAt": at,
                        "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [],

@@ -385,14 +385,23 @@ class FacebookPublisher:
             edge, field_name = "videos", "description"
         else:
             edge, field_name = "feed", "message"
+        # The feed also holds visitors' posts ("published by this page, or by others on this
+        # page": Graph API Page Feed reference), so the author must be the Page itself.
         response = http.request("GET", self._graph(f"{page}/{edge}"), params={
-            "fields": f"id,{field_name},created_time,permalink_url", "since": int(since.timestamp()), "limit": 25})
+            "fields": f"id,{field_name},created_time,permalink_url,from", "since": int(since.timestamp()),
+            "limit": 25})
+        matches = []
         for entry in response.json().get("data") or []:
-            if not in_window(_parse_time(entry.get("created_time")), armed_at):
+            created = _parse_time(entry.get("created_time"))
+            author = str((entry.get("from") or {}).get("id") or page)
+            if author != str(page) or not in_window(created, armed_at):
                 continue
             if normalise(entry.get(field_name)) == normalise(ctx.content.text):
-                return PublishedPost(entry["id"], self._absolute(entry.get("permalink_url"), entry["id"]))
-        return None
+                matches.append((created, str(entry["id"]), entry.get("permalink_url")))
+        if not matches:
+            return None
+        _, post_id, permalink = min(matches)  # the first one made after the create was armed
+        return PublishedPost(post_id, self._absolute(permalink, post_id))
 
 
 def _stream(media: StoredMedia, start: int, end: int) -> Iterator[bytes]:

@@ -42,7 +42,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Callable
 
 import httpx
@@ -65,7 +65,7 @@ from shared.services.publishing.platforms.graph import parse_timestamp as _parse
 from shared.services.publishing.platforms.graph import regain_seconds as _regain_seconds
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import open_media
-from shared.services.publishing.reconcile import normalise
+from shared.services.publishing.reconcile import caption_matches, in_window
 
 # Graph API version of every call; configurable like the hosts (SOKU_INSTAGRAM_GRAPH_VERSION).
 DEFAULT_GRAPH_VERSION = "v23.0"
@@ -468,15 +468,21 @@ class InstagramPublisher:
 
     def _find_on_account(self, http: PlatformHttp, ctx: PublishContext, armed_at: datetime,
                          story: bool) -> PublishedPost | None:
-        since = armed_at - timedelta(seconds=5)
+        """The account's own media (its `/media` or `/stories` edge) made in the window whose
+        caption is ours once normalised, a mention's `@` optional: Instagram leaves it out of
+        `caption` for readers without admin-equivalent tasks on the linked Page. A story has no
+        caption, so the first story in the window is taken."""
         edge = "stories" if story else "media"
         response = http.request("GET", self._graph(f"{ctx.account.platform_user_id}/{edge}"), params={
             "fields": "id,caption,timestamp,permalink", "limit": 25})
-        wanted = normalise(ctx.content.text)
+        matches = []
         for entry in response.json().get("data") or []:  # newest first
             created = _parse_timestamp(entry.get("timestamp"))
-            if created is None or created < since:
+            if not in_window(created, armed_at):
                 continue
-            if story or normalise(entry.get("caption")) == wanted:
-                return PublishedPost(str(entry["id"]), entry.get("permalink"))
-        return None
+            if story or caption_matches(ctx.content.text, entry.get("caption")):
+                matches.append((created, str(entry["id"]), entry.get("permalink")))
+        if not matches:
+            return None
+        _, media_id, permalink = min(matches)  # the first one made after the publish was armed
+        return PublishedPost(media_id, permalink)

@@ -40,7 +40,7 @@ from shared.services.publishing.errors import (
 )
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import StoredMedia, open_media
-from shared.services.publishing.reconcile import normalise
+from shared.services.publishing.reconcile import in_window, linkedin_text_matches
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,13 @@ def _refresh_classify(response: httpx.Response) -> PublishError | None:
     return None
 
 
+def _from_ms(value: Any) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(int(value) / 1000, tz=timezone.utc) if value else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def _stream(media: StoredMedia, start: int, end: int) -> Iterator[bytes]:
     """Bytes [start, end) of the stored object, one bounded ranged read at a time."""
     offset = start
@@ -266,10 +273,10 @@ class LinkedInPublisher:
         return ctx.create_once(create)
 
     def find_existing(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
+        """The author's post made in the window whose commentary, decoded from the little text
+        LinkedIn returns (escapes, `{hashtag|\\#|tag}` templates), is our text."""
         http = self.http(ctx.account)
         author = self.author_urn(ctx.account)
-        commentary = escape_commentary(ctx.content.text)
-        since_ms = (armed_at - timedelta(seconds=5)).timestamp() * 1000
         # Rest.li 2.0 wants the URN encoded inside the query string.
         url = (f"{self._api()}/posts?q=author&author={quote(author, safe='')}"
                f"&count={LIMITS.finder_count}&sortBy=LAST_MODIFIED")
@@ -284,12 +291,16 @@ class LinkedInPublisher:
                 "A previous attempt may already have published this post, and LinkedIn did not let "
                 f"Soku check ({error.message}). Look at the LinkedIn feed before retrying.",
                 code="publish_outcome_unknown") from error
+        matches = []
         for element in response.json().get("elements") or []:
-            created = element.get("createdAt") or element.get("publishedAt") or 0
-            if normalise(element.get("commentary")) in (normalise(commentary), normalise(ctx.content.text)) \
-                    and created >= since_ms:
-                return PublishedPost(element["id"], self.post_url(element["id"]))
-        return None
+            created = _from_ms(element.get("createdAt") or element.get("publishedAt"))
+            if ((element.get("author") or author) == author and in_window(created, armed_at)
+                    and linkedin_text_matches(ctx.content.text, element.get("commentary"))):
+                matches.append((created, str(element["id"])))
+        if not matches:
+            return None
+        _, urn = min(matches)  # the first one made after the create was armed
+        return PublishedPost(urn, self.post_url(urn))
 
     # -- media ------------------------------------------------------------------------
     def _upload(self, ctx: PublishContext, http: PlatformHttp, owner: str, index: int, item: dict) -> str:

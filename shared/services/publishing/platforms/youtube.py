@@ -67,6 +67,7 @@ from shared.services.publishing.errors import (
 )
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import StoredMedia, open_media
+from shared.services.publishing.reconcile import in_window, normalise
 
 log = logging.getLogger("soku.publisher.youtube")
 
@@ -475,15 +476,14 @@ class YouTubePublisher:
         if not playlist:
             return None
         metadata = video_resource(ctx.content.text, ctx.content.options)["snippet"]
-        since = armed_at - timedelta(seconds=5)
         listing = http.request("GET", self._api("playlistItems"), params={
             "part": "snippet", "playlistId": playlist, "maxResults": LIMITS.lookup_window})
         for entry in listing.json().get("items") or []:
             snippet = entry.get("snippet") or {}
-            published = _parse_time(snippet.get("publishedAt"))
-            if published is not None and published < since:
+            if not in_window(_parse_time(snippet.get("publishedAt")), armed_at):
                 continue
-            if snippet.get("title") == metadata["title"] and (snippet.get("description") or "") == metadata["description"]:
+            if (normalise(snippet.get("title")) == normalise(metadata["title"])
+                    and normalise(snippet.get("description")) == normalise(metadata["description"])):
                 video_id = (snippet.get("resourceId") or {}).get("videoId")
                 if video_id:
                     return PublishedPost(video_id, self.post_url(video_id))
