@@ -267,6 +267,36 @@ def test_a_delivery_stored_but_never_queued_is_queued_by_the_sweep(client, demo,
     assert event["data"]["post"]["id"] == sid
 
 
+def test_repurposing_whose_task_ran_out_of_attempts_is_enqueued_again(client, demo, time_travel, monkeypatch):
+    from shared.services.repurpose import automation
+
+    r = client.post("/v1/repurposeLinks", headers=demo.key_headers, json={
+        "platform": "instagram", "accountId": "acct-a", "type": "text", "templateId": "tweetImage",
+        "settings": {"delayHours": 1}})
+    assert r.status_code == 201, r.text
+    link_id = r.json()["id"]
+    failures = []
+
+    def render_down(*args, **kwargs):
+        failures.append(args)
+        raise automation.RetryLater("injected: rendering unavailable")
+
+    monkeypatch.setattr(automation, "_process", render_down)
+    sid = submit(client, demo, body(["x"], "repurposed after all") | {"enableRepurposing": True})
+    assert final_run(client, demo, sid, "x:x_main")["status"] == "succeeded"
+    wait_for(lambda: len(failures) >= 8, timeout=30)  # every delivery the queue allows
+    time.sleep(1)
+    monkeypatch.undo()
+    time_travel(minutes=41)
+    run_sweep(client)
+
+    def created():
+        triggers = client.get(f"/v1/repurposeLinks/{link_id}/triggers", headers=demo.key_headers).json()["triggers"]
+        return next((t for t in triggers if t["sourcePostSubmissionId"] == sid and t["status"] == "created"), None)
+
+    assert wait_for(created, timeout=30)["derivedPostSubmissionId"]
+
+
 # -- 6. a platform's reset time is honoured ---------------------------------------------------
 
 def test_a_rate_limit_with_a_reset_time_waits_for_it_without_spending_attempts(client, demo, sandbox,
@@ -296,3 +326,33 @@ def test_a_reset_beyond_a_day_fails_the_run_with_the_reason(client, demo, sandbo
     run = final_run(client, demo, sid, "x:x_main", timeout=20)
     assert run["status"] == "failed" and run["result"]["code"] == "rate_limited"
     assert "did not reset within 24 hours" in run["result"]["message"]
+
+
+# -- truly concurrent: only where transactions are isolated (the official emulator, Firestore) --
+
+@pytest.mark.needs_isolated_transactions
+def test_a_stale_attempt_racing_a_takeover_never_arms_unseen(isolated_transactions, client, demo, db):
+    """The stale attempt's arming and a later delivery's claim race. Either the arming commits
+    first and the new attempt sees it (and reconciles), or the arming is refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shared.services.publishing import runs
+
+    for n in range(10):
+        sid = submit(client, demo, {**body(["x"], f"race {n}"), "scheduledTime": LATER})
+        stale = runs.claim_run(sid, "x:x_main", "x", delivery=0)
+
+        def arm():
+            try:
+                runs.save_checkpoint(sid, "x:x_main", stale["attemptCount"], {"createArmedAt": f"armed-{n}"})
+                return True
+            except runs.LeaseLost:
+                return False
+
+        with ThreadPoolExecutor(2) as pool:
+            armed = pool.submit(arm)
+            taken = pool.submit(runs.claim_run, sid, "x:x_main", "x", 1)
+            armed, taken = armed.result(), taken.result()
+        assert taken is not None and taken["attemptCount"] == 2
+        if armed:
+            assert (taken.get("checkpoint") or {}).get("createArmedAt") == f"armed-{n}"

@@ -106,36 +106,6 @@ def test_a_job_is_charged_once_even_if_two_attempts_both_finish(user, db, give_c
 
 # -- racing jobs for the last credits: needs real transaction isolation --------------------------
 
-def _transactions_are_isolated(db) -> bool:
-    """Probe: 2×15 concurrent read-then-write increments in transactions lose none when isolated."""
-    import uuid
-
-    from google.cloud import firestore
-
-    ref = db.collection("isolationProbe").document(uuid.uuid4().hex)
-    ref.set({"n": 0})
-
-    @firestore.transactional
-    def bump(transaction):
-        n = ref.get(transaction=transaction).get("n")
-        transaction.update(ref, {"n": n + 1})
-
-    def work(_):
-        for _ in range(15):
-            bump(db.transaction())
-
-    with ThreadPoolExecutor(2) as pool:
-        list(pool.map(work, range(2)))
-    return ref.get().get("n") == 30
-
-
-@pytest.fixture
-def isolated_transactions(db):
-    if not _transactions_are_isolated(db):
-        pytest.skip("needs Firestore transaction isolation: the bundled emulator (@firestore-emulator/server) "
-                    "does not isolate transactions; runs against the official emulator or Firestore")
-
-
 @pytest.mark.needs_isolated_transactions
 def test_racing_jobs_cannot_overdraw_the_balance(isolated_transactions, stack, user, db, give_credits, put_media):
     give_credits(user, 1)

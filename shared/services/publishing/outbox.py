@@ -1,7 +1,7 @@
 """The transactional outbox: what a finished run causes, recorded with the run itself.
 
 A run's final state and the events it causes (its webhooks, post.completed,
-the repurpose hand-off, an account's needs_reconnect) are written in one
+the repurpose work, an account's needs_reconnect) are written in one
 commit (`record`, inside runs.finish_run's transaction). Right after the
 commit the publisher dispatches them (`dispatch`); if it dies first, or a
 dispatch fails, the recovery sweep finds the entry by its `dueAt` and
@@ -9,6 +9,11 @@ dispatches it again (`dispatch_due`). So every event is dispatched at least
 once; the consumers de-duplicate: webhook deliveries are claimed with
 `create()` under an id derived from the event id, repurpose tasks and
 triggers have deterministic names.
+
+Most entries are done once dispatched (the webhook deliveries they create have
+their own retries and records). The repurpose entry stays open until the
+`repurposePost` task reports it finished (`complete`): if that task runs out of
+attempts, the sweep enqueues it again (under a new name), up to MAX_DISPATCHES.
 
 Entries live in the top-level `outbox` collection (one query finds what is
 due across all users), keyed by a deterministic id, and expire by TTL
@@ -23,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from google.api_core.exceptions import NotFound
 from google.cloud import firestore
 
 from shared import clock, crashpoints
@@ -35,11 +41,16 @@ COLLECTION = "outbox"
 GRACE = timedelta(seconds=60)
 KEEP_DISPATCHED = timedelta(days=7)
 BATCH = 100
+# Kinds whose work is done elsewhere and reported back: how long to wait for the report
+# (the repurpose task's 8 deliveries with backoff up to 10 minutes take about 30).
+AWAITS_COMPLETION = {"repurpose": timedelta(minutes=40)}
+MAX_DISPATCHES = 4
+MAX_FAILURES = 60  # an entry that fails this often is kept, but no longer retried
 
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # "run.finished" | "account.needs_reconnect"
+    kind: str  # "run.finished" | "repurpose" | "account.needs_reconnect"
     key: tuple  # what makes this occurrence unique
     payload: dict[str, Any] = field(default_factory=dict)
 
@@ -54,6 +65,20 @@ def run_finished(submission_id: str, target_id: str, generation: int, status: st
                  {"submissionId": submission_id, "targetId": target_id})
 
 
+def repurpose(submission_id: str, target_id: str) -> Entry:
+    return Entry("repurpose", (submission_id, target_id), {"submissionId": submission_id, "targetId": target_id})
+
+
+def complete(entry: Entry) -> None:
+    """The work an entry started is finished (the repurpose task calls this)."""
+    now = clock.now()
+    ref = firestore_client().collection(COLLECTION).document(entry.id)
+    try:
+        ref.update({"completedAt": now, "dueAt": None, "expiresAt": now + KEEP_DISPATCHED})
+    except NotFound:
+        pass  # recorded before the outbox existed, or expired: nothing is waiting on it
+
+
 def account_needs_reconnect(account_path: str, account: dict[str, Any]) -> Entry:
     return Entry("account.needs_reconnect", (account_path, account.get("statusChangedAt")),
                  {"accountPath": account_path, "account": account})
@@ -65,14 +90,14 @@ def record(writer: firestore.Transaction | firestore.WriteBatch, entries: list[E
     for entry in entries:
         writer.set(firestore_client().collection(COLLECTION).document(entry.id), {
             "kind": entry.kind, "payload": entry.payload, "createdAt": now,
-            "dueAt": now + GRACE, "dispatchedAt": None, "attempts": 0,
+            "dueAt": now + GRACE, "dispatchedAt": None, "attempts": 0, "dispatches": 0,
         })
 
 
 def dispatch(entries: list[Entry]) -> None:
     """Dispatch entries just committed. Never raises: what fails stays due for the sweep."""
     for entry in entries:
-        _dispatch_one(firestore_client().collection(COLLECTION).document(entry.id), entry.kind, entry.payload)
+        _dispatch_one(firestore_client().collection(COLLECTION).document(entry.id), entry.kind, entry.payload, {})
 
 
 def dispatch_due(limit: int = BATCH) -> dict[str, int]:
@@ -83,38 +108,57 @@ def dispatch_due(limit: int = BATCH) -> dict[str, int]:
     done = failed = 0
     for snap in query.stream():
         data = snap.to_dict()
-        if _dispatch_one(snap.reference, data["kind"], data.get("payload") or {}):
+        if _dispatch_one(snap.reference, data["kind"], data.get("payload") or {}, data):
             done += 1
         else:
             failed += 1
     return {"dispatched": done, "failed": failed}
 
 
-def _dispatch_one(ref: firestore.DocumentReference, kind: str, payload: dict[str, Any]) -> bool:
+def _dispatch_one(ref: firestore.DocumentReference, kind: str, payload: dict[str, Any],
+                  stored: dict[str, Any]) -> bool:
+    dispatches = int(stored.get("dispatches", 0))
+    if kind in AWAITS_COMPLETION and dispatches >= MAX_DISPATCHES:
+        log.error("outbox entry %s (%s): its work never reported back after %d dispatches; giving up",
+                  ref.id, kind, dispatches)
+        _mark(ref, {"dueAt": None, "abandonedAt": clock.now(), "expiresAt": clock.now() + KEEP_DISPATCHED})
+        return False
     try:
-        _perform(kind, payload)
+        _perform(kind, payload, dispatches)
     except Exception:  # noqa: BLE001 - stays due: the sweep tries again
         log.exception("outbox entry %s (%s) could not be dispatched; the sweep will retry", ref.id, kind)
-        try:
-            ref.update({"attempts": firestore.Increment(1), "dueAt": clock.now() + GRACE})
-        except Exception:  # noqa: BLE001 - still due as it was
-            log.exception("could not postpone outbox entry %s", ref.id)
+        failures = int(stored.get("attempts", 0)) + 1
+        _mark(ref, {"attempts": firestore.Increment(1),
+                    "dueAt": clock.now() + GRACE if failures < MAX_FAILURES else None})
         return False
     crashpoints.reached("event_emitted")
     now = clock.now()
-    try:
-        ref.update({"dispatchedAt": now, "dueAt": None, "expiresAt": now + KEEP_DISPATCHED})
-    except Exception:  # noqa: BLE001 - dispatched; the sweep's second dispatch is de-duplicated
-        log.exception("could not mark outbox entry %s dispatched", ref.id)
+    if kind in AWAITS_COMPLETION:
+        # Dispatched, not done: the sweep dispatches it again unless completed by then.
+        _mark(ref, {"dispatchedAt": now, "dispatches": dispatches + 1, "dueAt": now + AWAITS_COMPLETION[kind]})
+    else:
+        _mark(ref, {"dispatchedAt": now, "dispatches": dispatches + 1, "dueAt": None,
+                    "expiresAt": now + KEEP_DISPATCHED})
     return True
 
 
-def _perform(kind: str, payload: dict[str, Any]) -> None:
+def _mark(ref: firestore.DocumentReference, update: dict[str, Any]) -> None:
+    try:
+        ref.update(update)
+    except Exception:  # noqa: BLE001 - the entry stays as it was: dispatched again, de-duplicated downstream
+        log.exception("could not update outbox entry %s", ref.id)
+
+
+def _perform(kind: str, payload: dict[str, Any], dispatches: int) -> None:
     # Imported here: the consumers import the publishing package themselves.
     if kind == "run.finished":
         from shared.services.publishing import outcomes
 
         outcomes.run_finished(payload["submissionId"], payload["targetId"])
+    elif kind == "repurpose":
+        from shared.services.repurpose import hook
+
+        hook.enqueue(payload["submissionId"], payload["targetId"], dispatches)
     elif kind == "account.needs_reconnect":
         from shared.services.webhooks import post_events
 

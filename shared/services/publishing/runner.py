@@ -40,6 +40,7 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.registry import publisher_for
+from shared.services.repurpose import hook as repurpose_hook
 from shared.services.publishing.runs import (
     SUBMISSIONS,
     LeaseLost,
@@ -239,6 +240,7 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
         raise RetryLater(str(exc), None) from exc
     result = (ctx.checkpoint.get("report") or {}) | {"postId": post.post_id, "url": post.url,
                                                       "platform": platform.value}
-    attempt.finish("succeeded", result)
+    attempt.finish("succeeded", result,
+                   [outbox.repurpose(submission_id, target_id)] if repurpose_hook.wants_repurposing(submission) else [])
     accounts.record_publish(account_ref, {"status": "succeeded", "postId": post.post_id})
     return "succeeded"

@@ -35,6 +35,7 @@ from shared.platforms import Platform
 from shared.services import idempotency
 from shared.services.posts import submission as posts
 from shared.services.posts.scheduling import MIN_LEAD
+from shared.services.publishing import outbox
 from shared.services.repurpose import cards, links, templates
 from shared.services.repurpose.derive import CannotDerive, card_spec, media_ids, post_body
 
@@ -61,6 +62,17 @@ def trigger_id(submission_id: str, link_id: str) -> str:
 
 
 def process(submission_id: str, target_id: str) -> dict:
+    """Apply the user's links to one succeeded run; reports the outbox entry done.
+
+    RetryLater (and any other exception) leaves the entry open: Cloud Tasks
+    delivers again, and the sweep enqueues again if its deliveries run out.
+    """
+    result = _process(submission_id, target_id)
+    outbox.complete(outbox.repurpose(submission_id, target_id))
+    return result
+
+
+def _process(submission_id: str, target_id: str) -> dict:
     ref = firestore_client().collection(SUBMISSIONS).document(submission_id)
     snap = ref.get()
     if not snap.exists:
