@@ -189,8 +189,10 @@ def test_near_schedule_is_enqueued_far_schedule_waits_for_the_sweep(client, demo
     finally:
         clock.set_clock(None)
     far_doc = db.collection("postSubmissions").document(far).get().to_dict()
-    assert far_doc["needsDispatch"] is False and far_doc["orchestratorTask"]
-    assert far_doc["status"] == "queued"
+    assert far_doc["orchestratorTask"] and far_doc["status"] == "queued"
+    # The local Tasks emulator delivers at once (Cloud Tasks waits for the schedule time):
+    # an early task hands the post back to the sweep for its scheduled time, never publishes it.
+    assert far_doc["needsDispatch"] is False or far_doc["enqueueAt"] == far_doc["scheduledTime"]
 
 
 def test_failed_enqueue_is_reported_and_recovered(client, demo, db, monkeypatch):
