@@ -80,6 +80,7 @@ class Settings:
     # Parts sent upstream stay under OpenAI's 25 MB upload limit (lowered in tests).
     transcribe_max_upload_bytes: int = 24_000_000
     transcribe_max_part_seconds: float = 1200.0
+    transcribe_max_seconds: float = 4 * 3600.0  # longer media is refused before it is decoded
     # OAuth client credentials per platform. Client ids are plain settings
     # (SOKU_<PLATFORM>_CLIENT_ID); the secrets come from the Secret Manager secret
     # SOKU_OAUTH_CLIENT_SECRETS (a JSON object {"x": "…", …}) in production, and
@@ -101,6 +102,9 @@ class Settings:
     # Rate limits and request logs (shared/services/rate_limits.py, request_logs.py).
     admin_ips: tuple[str, ...] = ()  # addresses or CIDRs of the admin tier
     trusted_proxy_hops: int = 1  # proxies appending to X-Forwarded-For in front of us
+    # The address Firebase Hosting's hop has when it calls a function (Google's front-end
+    # proxy ranges): a rightmost X-Forwarded-For entry in these is stepped over (rate_limits.py).
+    hosting_proxy_networks: tuple[str, ...] = ("35.191.0.0/16", "130.211.0.0/22")
     rate_limit_overrides: str = ""  # JSON: {"premium": [100, 100], "POST /v1/posts": 30}
     request_log_mode: str = "background"  # background | inline | off
     request_log_retention_days: int = 30
@@ -247,6 +251,7 @@ def _environment_model() -> type:
         SOKU_OPENAI_MAX_RETRIES: int = Field(2, ge=0)
         SOKU_TRANSCRIBE_MAX_UPLOAD_BYTES: int = Field(24_000_000, gt=0)
         SOKU_TRANSCRIBE_MAX_PART_SECONDS: float = Field(1200.0, gt=0)
+        SOKU_TRANSCRIBE_MAX_SECONDS: float = Field(4 * 3600.0, gt=0)
         # Connecting accounts.
         SOKU_OAUTH_REDIRECT_BASE: str | None = None
         SOKU_OAUTH_RETURN_URL: str = ""
@@ -258,6 +263,7 @@ def _environment_model() -> type:
         SOKU_ADMIN_USER_IDS: str = ""
         SOKU_ADMIN_IPS: str = ""
         SOKU_TRUSTED_PROXY_HOPS: int = Field(1, ge=0)
+        SOKU_HOSTING_PROXY_NETWORKS: str | None = None  # unset: the defaults; "none": no hop trusted
         # Deliberately a plain string: a typo in an override is logged and the spec's limits
         # kept (shared/services/rate_limits.py), rather than taking the API down.
         SOKU_RATE_LIMITS: str = ""
@@ -298,10 +304,12 @@ def _environment_model() -> type:
                     raise ValueError(f"{entry!r} is not a port number (1-65535)")
             return value
 
-        @field_validator("SOKU_ADMIN_IPS")
+        @field_validator("SOKU_ADMIN_IPS", "SOKU_HOSTING_PROXY_NETWORKS")
         @classmethod
-        def check_admin_ips(cls, value: str) -> str:
-            for entry in _csv(value):
+        def check_admin_ips(cls, value: str | None) -> str | None:
+            for entry in _csv(value or ""):
+                if entry == "none":  # SOKU_HOSTING_PROXY_NETWORKS=none: trust no Hosting hop
+                    continue
                 ipaddress.ip_network(entry, strict=False)  # ValueError names the entry
             return value
 
@@ -417,6 +425,7 @@ def _build_settings() -> Settings:
         openai_max_retries=env.SOKU_OPENAI_MAX_RETRIES,
         transcribe_max_upload_bytes=env.SOKU_TRANSCRIBE_MAX_UPLOAD_BYTES,
         transcribe_max_part_seconds=env.SOKU_TRANSCRIBE_MAX_PART_SECONDS,
+        transcribe_max_seconds=env.SOKU_TRANSCRIBE_MAX_SECONDS,
         platform_client_ids=per_platform("CLIENT_ID"),
         platform_client_secrets=client_secrets,
         oauth_state_secret=env.SOKU_OAUTH_STATE_SECRET,
@@ -440,6 +449,8 @@ def _build_settings() -> Settings:
         admin_user_ids=frozenset(_csv(env.SOKU_ADMIN_USER_IDS)),
         admin_ips=tuple(_csv(env.SOKU_ADMIN_IPS)),
         trusted_proxy_hops=env.SOKU_TRUSTED_PROXY_HOPS,
+        hosting_proxy_networks=(Settings.hosting_proxy_networks if env.SOKU_HOSTING_PROXY_NETWORKS is None
+                                else tuple(n for n in _csv(env.SOKU_HOSTING_PROXY_NETWORKS) if n != "none")),
         rate_limit_overrides=env.SOKU_RATE_LIMITS,
         request_log_mode=env.SOKU_REQUEST_LOG_MODE,
         request_log_retention_days=env.SOKU_REQUEST_LOG_RETENTION_DAYS,

@@ -299,26 +299,30 @@ def second_gateway(stack, tmp_path):
         log.close()
 
 
-# -- fail open ---------------------------------------------------------------------------
+# -- Firestore unreachable: counted in the instance, never unlimited --------------------
 
-def test_a_limiter_outage_fails_open_and_is_logged(client, user, monkeypatch, caplog):
+def test_a_limiter_outage_counts_in_the_instance_and_does_not_fail_open(client, user, monkeypatch, caplog,
+                                                                        settings_env):
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import firestore
 
     from devstack.emulators import free_port
     from shared.config import get_settings
 
+    settings_env(SOKU_RATE_LIMITS=json.dumps({"premium": [3, 5]}))
     # A real client pointed at a port where no Firestore listens: every call fails.
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", f"127.0.0.1:{free_port()}")
     dead = firestore.Client(project=get_settings().project_id, credentials=AnonymousCredentials())
-    monkeypatch.undo()
+    monkeypatch.delenv("FIRESTORE_EMULATOR_HOST")
     monkeypatch.setattr(rate_limits, "firestore_client", lambda: dead)
     with caplog.at_level("WARNING", logger="soku.rate_limits"):
-        r = client.get("/v1/me", headers=user.key_headers)
-    assert r.status_code == 200, r.text
-    assert r.headers["X-RateLimit-Tier"] == "premium"
-    assert r.headers["X-RateLimit-Remaining"] == r.headers["X-RateLimit-Limit"] == "100"
-    assert any("fail open" in rec.getMessage() for rec in caplog.records)
+        responses = [client.get("/v1/me", headers=user.key_headers) for _ in range(4)]
+    assert [r.status_code for r in responses[:3]] == [200, 200, 200], responses[0].text
+    assert [r.headers["X-RateLimit-Remaining"] for r in responses[:3]] == ["2", "1", "0"]
+    assert {r.headers["X-RateLimit-Tier"] for r in responses} == {"premium"}
+    # Without Firestore there is no shared burst pool: the per-minute limit holds.
+    assert_error(responses[3], 429, "rate_limit_exceeded")
+    assert any("counting premium callers in this instance only" in rec.getMessage() for rec in caplog.records)
 
 
 # -- pure arithmetic -------------------------------------------------------------------
@@ -380,3 +384,227 @@ def test_production_commit_results_are_used_without_a_read_back():
 
     assert rate_limits._transform_count(Result()) == 7
     assert rate_limits._transform_count(Empty()) is None
+
+
+# -- sharded counters ------------------------------------------------------------------
+
+def _counts(db, identity: str, scope: str, window_start: int, shards: int) -> list[int]:
+    base = rate_limits._counter_id(identity, scope, window_start)
+    ids = rate_limits.Counter(base, datetime.now(timezone.utc), shards).ids()
+    refs = [db.collection(rate_limits.COLLECTION).document(i) for i in ids]
+    found = {snap.id: (snap.to_dict() or {}).get("count", 0) for snap in db.get_all(refs) if snap.exists}
+    return [found.get(i, 0) for i in ids]
+
+
+def test_shard_counts_follow_the_tiers():
+    tiers = rate_limits.limits().tiers
+    assert [rate_limits.shards_for(t.limit + t.burst) for t in tiers.values()] == [1, 2, 5, 16]
+    assert [rate_limits.shards_for(t.burst) for t in tiers.values()] == [1, 1, 3, 12]
+    assert rate_limits.shards_for(20) == 1 and rate_limits.shards_for(10_000) == rate_limits.MAX_SHARDS
+
+
+@pytest.mark.parametrize("tier_name", ["premium", "admin"])
+def test_no_counter_document_takes_more_than_a_write_a_second(stack, db, tier_name):
+    """A caller at full speed (limit + burst in one minute, then more) spreads its writes
+    over shards: no document gets more than 60 in the minute, and the sums still decide."""
+    import uuid
+
+    tier = rate_limits.limits().tiers[tier_name]
+    now = datetime(2026, 11, 25, 12, 0, 1, tzinfo=timezone.utc)  # first minute of a burst period
+    identity = f"user:shards-{uuid.uuid4().hex}"
+    total = tier.limit + tier.burst
+    decisions = [rate_limits.check(identity, tier, None, now) for _ in range(total + 5)]
+    assert all(d.allowed for d in decisions[:total])
+    assert not any(d.allowed for d in decisions[total:])
+    assert [d.remaining for d in decisions[:3]] == [tier.limit - 1, tier.limit - 2, tier.limit - 3]
+    assert decisions[total - 1].burst_remaining == 0
+    window_start, _ = rate_limits._window(now, 60)
+    minute = _counts(db, identity, "m", window_start, rate_limits.shards_for(total))
+    assert len(minute) > 1 and max(minute) <= 60, minute
+    # Every admitted request, plus the first refusal; the rest were refused from memory.
+    assert sum(minute) == total + 1
+    burst_start, _ = rate_limits._window(now, rate_limits.BURST_PERIOD_S)
+    pool = _counts(db, identity, "b", burst_start, rate_limits.shards_for(tier.burst))
+    assert max(pool) <= 60 and sum(pool) == tier.burst + 1, pool
+
+
+def test_a_caller_refused_in_a_window_is_refused_from_memory_without_writes(stack, monkeypatch):
+    import uuid
+
+    tier = rate_limits.Tier("premium", 3, 0)
+    now = datetime(2026, 11, 25, 12, 0, 1, tzinfo=timezone.utc)
+    identity = f"user:hammer-{uuid.uuid4().hex}"
+    commits: list = []
+    increment = rate_limits.increment
+    monkeypatch.setattr(rate_limits, "increment", lambda counters: commits.append(1) or increment(counters))
+    decisions = [rate_limits.check(identity, tier, None, now) for _ in range(50)]
+    assert [d.allowed for d in decisions[:4]] == [True, True, True, False]
+    assert not any(d.allowed for d in decisions[4:]) and {d.retry_after for d in decisions[3:]} == {59}
+    assert len(commits) == 4  # 46 more requests, not one more write
+    # The next minute is a new window.
+    assert rate_limits.check(identity, tier, None, now + timedelta(minutes=1)).allowed
+
+
+def test_the_emulator_path_keeps_two_round_trips_per_request(stack, monkeypatch):
+    """Commit + read-back, as before sharding (the bundled emulator returns no values)."""
+    import uuid
+
+    from shared.adapters.gcp import firestore_client
+
+    real = firestore_client()
+    calls: list[str] = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def batch(self):
+            batch = real.batch()
+            commit = batch.commit
+
+            def counted(*args, **kwargs):
+                calls.append("commit")
+                return commit(*args, **kwargs)
+
+            batch.commit = counted
+            return batch
+
+        def get_all(self, refs, **kwargs):
+            calls.append("get_all")
+            return real.get_all(refs, **kwargs)
+
+    monkeypatch.setattr(rate_limits, "firestore_client", lambda: Counting())
+    premium = rate_limits.limits().tiers["premium"]
+    rate_limits.check(f"user:trips-{uuid.uuid4().hex}", premium, "POST /v1/posts")
+    assert calls == ["commit", "get_all"]
+
+
+def test_where_the_commit_returns_values_the_other_shards_are_read_during_it(monkeypatch):
+    """Production: one sequential round trip, sharded or not: the get_all of the other
+    shards runs while the commit does, and the total is the commit's value plus theirs."""
+    import threading
+    import time as time_
+
+    state = {"inside": 0, "overlap": False, "counts": {}}
+    lock = threading.Lock()
+
+    def rpc():
+        with lock:
+            state["inside"] += 1
+            state["overlap"] = state["overlap"] or state["inside"] > 1
+        time_.sleep(0.2)
+        with lock:
+            state["inside"] -= 1
+
+    class Ref:
+        def __init__(self, doc_id):
+            self.id = doc_id
+
+    class Snap:
+        def __init__(self, doc_id):
+            self.id, self.exists = doc_id, doc_id in state["counts"]
+
+        def to_dict(self):
+            return {"count": state["counts"].get(self.id, 0)}
+
+    class Value:
+        def __init__(self, n):
+            self.integer_value = n
+
+    class Result:
+        def __init__(self, n):
+            self.transform_results = [Value(n)]
+
+    class Batch:
+        def __init__(self):
+            self.ids = []
+
+        def set(self, ref, data, merge):
+            self.ids.append(ref.id)
+
+        def commit(self, **kwargs):
+            rpc()
+            for doc_id in self.ids:
+                state["counts"][doc_id] = state["counts"].get(doc_id, 0) + 1
+            return [Result(state["counts"][doc_id]) for doc_id in self.ids]
+
+    class Db:
+        def collection(self, name):
+            return self
+
+        def document(self, doc_id):
+            return Ref(doc_id)
+
+        def batch(self):
+            return Batch()
+
+        def get_all(self, refs, **kwargs):
+            rpc()
+            return [Snap(ref.id) for ref in refs]
+
+    monkeypatch.setattr(rate_limits, "firestore_client", lambda: Db())
+    monkeypatch.setattr(rate_limits, "_commit_returns_counts", True)
+    counter = rate_limits.Counter("c", datetime.now(timezone.utc), 4, "e")
+    started = time_.perf_counter()
+    totals = [rate_limits.increment([counter])[0] for _ in range(6)]
+    elapsed = time_.perf_counter() - started
+    assert totals == [1, 2, 3, 4, 5, 6]
+    assert state["overlap"] and elapsed < 6 * 0.3, elapsed  # 6 requests, ~0.2 s each, not 0.4
+    assert sorted(state["counts"].values()) == [1, 1, 2, 2]  # spread over the 4 shards
+
+
+# -- the client address, through Hosting and directly ------------------------------------
+
+def test_the_client_address_on_both_paths_and_never_from_the_clients_own_header(settings_env):
+    settings_env(SOKU_TRUSTED_PROXY_HOPS="1")
+    ip = rate_limits.client_ip
+    # The function's own URL: Google's front end appended the client's address.
+    assert ip("169.254.1.1", "203.0.113.5") == "203.0.113.5"
+    assert ip("169.254.1.1", "6.6.6.6, 203.0.113.5") == "203.0.113.5"
+    # Through Hosting: Hosting appended the client, Google's front end Hosting's hop.
+    assert ip("169.254.1.1", "203.0.113.5, 35.191.8.9", via_hosting=True) == "203.0.113.5"
+    assert ip("169.254.1.1", "6.6.6.6, 203.0.113.5, 130.211.1.2", via_hosting=True) == "203.0.113.5"
+    # Pretending to come through Hosting on the direct URL buys nothing: the markers
+    # decide nothing, and the front end's own entry (the caller) is not a Hosting hop.
+    assert ip("169.254.1.1", "6.6.6.6, 203.0.113.5", via_hosting=True) == "203.0.113.5"
+    assert ip("169.254.1.1", "35.191.8.9, 203.0.113.5", via_hosting=True) == "203.0.113.5"
+    # Writing a Hosting hop into one's own header through Hosting moves nothing either.
+    assert ip("169.254.1.1", "6.6.6.6, 35.191.0.1, 203.0.113.5, 35.191.8.9") == "203.0.113.5"
+    # Without any trusted Hosting range, Hosting's hop is what gets counted (never a client's word).
+    settings_env(SOKU_HOSTING_PROXY_NETWORKS="none")
+    assert ip("169.254.1.1", "203.0.113.5, 35.191.8.9", via_hosting=True) == "35.191.8.9"
+
+
+def test_per_address_budgets_through_hosting_and_directly(stack, frozen, settings_env):
+    """End to end with the headers each path delivers: two clients behind the same Hosting
+    hop have budgets of their own, and a direct caller cannot mint budgets by forging."""
+    import httpx
+
+    settings_env(SOKU_RATE_LIMITS=json.dumps({"default": [2, 0]}))
+    hosting = {"X-Fh-Requested-Host": "soku.web.app", "X-Forwarded-Host": "soku.web.app"}
+
+    def get(forwarded: str, **extra: str) -> int:
+        with httpx.Client(base_url=stack.base_url, timeout=30) as http:
+            return http.get("/health", headers={"X-Forwarded-For": forwarded, **extra}).status_code
+
+    hop = "35.191.77.1"
+    assert [get(f"203.0.113.10, {hop}", **hosting) for _ in range(3)] == [200, 200, 429]
+    assert [get(f"203.0.113.11, {hop}", **hosting) for _ in range(2)] == [200, 200]  # not the hop's budget
+    # Direct, forging a new left-hand address (and Hosting's headers) on every request.
+    assert [get(f"10.9.9.{i}, 203.0.113.12", **hosting) for i in range(3)] == [200, 200, 429]
+    assert [get(f"10.9.8.{i}, 35.191.77.1, 203.0.113.13") for i in range(3)] == [200, 200, 429]
+
+
+# -- one budget for the two render routes ---------------------------------------------------
+
+def test_templates_and_render_og_share_one_endpoint_budget(client, user, frozen, settings_env):
+    settings_env(SOKU_RATE_LIMITS=json.dumps({"POST /v1/templates": 3, "POST /v1/media/render-og": 3}))
+    routes = ["/v1/templates", "/v1/media/render-og"] * 2
+    # An empty body is refused by validation, after it was counted: fast, and enough here.
+    responses = [client.post(route, json={}, headers=user.key_headers) for route in routes]
+    assert [r.status_code for r in responses] == [400, 400, 400, 429], [r.text for r in responses]
+    assert [_int(r, "X-RateLimit-Remaining") for r in responses[:3]] == [2, 1, 0]
+    error = assert_error(responses[3], 429, "rate_limit_exceeded")
+    assert error["details"]["endpoint"] == "POST /v1/media/render-og"
+    assert error["details"]["sharedWith"] == "POST /v1/templates" and error["details"]["limit"] == 3
+    assert_error(client.post("/v1/templates", json={}, headers=user.key_headers), 429, "rate_limit_exceeded")

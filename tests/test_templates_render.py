@@ -281,3 +281,98 @@ def test_a_large_exif_rotated_image_is_reduced_first_and_comes_out_upright(fmt, 
     top, bottom = out.getpixel((out.width // 2, 10)), out.getpixel((out.width // 2, out.height - 10))
     assert top[0] > 200 and top[2] < 60, top  # red on top
     assert bottom[2] > 200 and bottom[0] < 60, bottom  # blue below
+
+
+# -- template images: bounded memory -----------------------------------------------------
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A ~60-byte PNG whose header declares `width`x`height`: a decompression bomb's shape."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+def test_an_image_declaring_huge_dimensions_is_refused_from_its_header(monkeypatch):
+    from shared.services.templates import ImageUnavailableError, images
+
+    loads: list[tuple[int, int]] = []
+    load = Image.Image.load
+
+    def spy(self):
+        loads.append(self.size)
+        return load(self)
+
+    monkeypatch.setattr(Image.Image, "load", spy)
+    bomb = _png_claiming(40_000, 40_000)
+    assert len(bomb) < 100
+    with pytest.raises(ImageUnavailableError) as refused:
+        images.decode(bomb, "background", "url")
+    assert refused.value.status == 400 and refused.value.code == "image_unavailable"
+    assert not loads  # refused from the header: not one pixel decoded
+    # Just over the cap (8000x5001) is refused the same way, with the size named.
+    with pytest.raises(ImageUnavailableError, match="8000x5001"):
+        images.decode(_png_claiming(8000, 5001), "avatar", "url")
+    assert not loads
+    assert Image.MAX_IMAGE_PIXELS == images.MAX_PIXELS  # Pillow's own guard, for other decoders
+
+
+def test_concurrent_decodes_never_hold_more_than_the_memory_budget(monkeypatch):
+    import threading
+
+    from shared.services.templates import images
+
+    size = (3000, 2000)
+    cost = images.decode_cost("RGB", *size)
+    budget = images.DecodeBudget(2 * cost + cost // 2)  # room for two at once, not three
+    monkeypatch.setattr(images, "budget", budget)
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 200, 30)).save(out, "PNG")
+    data = out.getvalue()
+
+    inside, most = [0], [0]
+    lock = threading.Lock()
+    thumbnail = Image.Image.thumbnail
+
+    def counted(self, *args, **kwargs):  # the decode itself happens inside thumbnail()
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        try:
+            return thumbnail(self, *args, **kwargs)
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    monkeypatch.setattr(Image.Image, "thumbnail", counted)
+    results: list = []
+    threads = [threading.Thread(target=lambda: results.append(images.decode(data, "background", "url")))
+               for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 6 and all(r.size == (2048, 1365) for r in results)
+    assert most[0] <= 2, most  # never three full-size decodes at once
+    assert budget.peak <= budget.total and budget.in_use == 0
+
+
+def test_a_decode_that_cannot_get_memory_in_time_is_503(monkeypatch):
+    from shared.errors import ServiceUnavailableError
+    from shared.services.templates import images
+
+    budget = images.DecodeBudget(images.decode_cost("RGB", 1000, 1000))
+    monkeypatch.setattr(images, "budget", budget)
+    monkeypatch.setattr(images, "DECODE_WAIT_S", 0.2)
+    out = io.BytesIO()
+    Image.new("RGB", (1000, 1000)).save(out, "PNG")
+    with budget.hold(budget.total):  # another decode holds all of it
+        with pytest.raises(ServiceUnavailableError) as busy:
+            images.decode(out.getvalue(), "background", "url")
+    assert busy.value.status == 503 and busy.value.headers == {"Retry-After": "5"}
+    assert images.decode(out.getvalue(), "background", "url").size == (1000, 1000)  # free again

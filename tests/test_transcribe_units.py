@@ -82,7 +82,7 @@ def test_signals_measure_repetition_and_vocables():
 def test_extraction_measures_the_decoded_duration_and_finds_pauses(tmp_path):
     source = tmp_path / "speech.mp4"
     source.write_bytes(encode(SPEECH, "mp4"))
-    audio = ffmpeg.extract_audio(str(source), str(tmp_path / "audio.mp3"))
+    audio = ffmpeg.extract_audio(str(source), str(tmp_path / "audio.mp3"), fmt="mov")
     expected = 0.6 + sum(0.35 + (0.6 if w == "." else 0.15) for w in SPEECH)
     assert audio.seconds == pytest.approx(expected, abs=0.1)
     assert audio.size == os.path.getsize(tmp_path / "audio.mp3")
@@ -92,12 +92,12 @@ def test_extraction_measures_the_decoded_duration_and_finds_pauses(tmp_path):
 def test_splitting_keeps_every_sample_in_order(tmp_path):
     source = tmp_path / "speech.wav"
     source.write_bytes(encode(SPEECH, "wav"))
-    audio = ffmpeg.extract_audio(str(source), str(tmp_path / "audio.mp3"))
+    audio = ffmpeg.extract_audio(str(source), str(tmp_path / "audio.mp3"), fmt="wav")
     out = tmp_path / "parts"
     out.mkdir()
     paths = ffmpeg.split(audio.path, [3.0, 7.0], str(out))
     assert len(paths) == 3
-    lengths = [ffmpeg.extract_audio(p, str(tmp_path / f"re{i}.mp3")).seconds for i, p in enumerate(paths)]
+    lengths = [ffmpeg.extract_audio(p, str(tmp_path / f"re{i}.mp3"), fmt="mp3").seconds for i, p in enumerate(paths)]
     assert sum(lengths) == pytest.approx(audio.seconds, abs=0.2)
     assert lengths[0] == pytest.approx(3.0, abs=0.1)
 
@@ -106,7 +106,7 @@ def test_no_audio_track_is_reported_as_such(tmp_path):
     source = tmp_path / "silent.mp4"
     source.write_bytes(encode(None, "mp4-silent"))
     with pytest.raises(ffmpeg.FfmpegError) as raised:
-        ffmpeg.extract_audio(str(source), str(tmp_path / "audio.mp3"))
+        ffmpeg.extract_audio(str(source), str(tmp_path / "audio.mp3"), fmt="mov")
     assert raised.value.kind == "no_audio"
 
 

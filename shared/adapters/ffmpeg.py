@@ -11,6 +11,14 @@ resamples to 16 kHz mono anyway, so nothing it uses is lost, the size per
 second is constant (parts can be planned by time) and a video is reduced to
 its audio track in the same pass. Silences are detected during that pass too,
 so splitting can cut between words.
+
+Untrusted input: every run that reads a caller's file names its demuxer
+(`fmt`, chosen from the file's sniffed bytes, never ffmpeg's own probing, so a
+file cannot turn itself into a concat script or an HLS playlist that pulls in
+other files or URLs) and `-protocol_whitelist file`. `probe()` reads the
+container's declared duration in a bounded time before any decoding, and
+`extract_audio(max_seconds=…)` stops decoding at that length whatever the
+header said (`Extracted.truncated`).
 """
 
 from __future__ import annotations
@@ -43,6 +51,36 @@ class Extracted:
     seconds: float  # decoded audio, measured
     size: int  # bytes of the normalised MP3
     silences: list[tuple[float, float]] = field(default_factory=list)
+    truncated: bool = False  # decoding stopped at max_seconds: the source is at least that long
+
+
+# The demuxers a sniffed type may use (shared/services/media/sniff.py's content types).
+DEMUXERS = {
+    "audio/mpeg": "mp3", "audio/wav": "wav", "audio/ogg": "ogg",
+    "audio/mp4": "mov", "video/mp4": "mov", "video/quicktime": "mov", "video/webm": "matroska",
+}
+
+
+def _input(source: str, fmt: str) -> list[str]:
+    if fmt not in DEMUXERS.values():
+        raise ValueError(f"no demuxer {fmt!r} for untrusted input")
+    return ["-protocol_whitelist", "file", "-f", fmt, "-i", source]
+
+
+def probe(source: str, fmt: str, *, timeout: float = 15.0) -> float | None:
+    """The duration the container declares (seconds), or None when it declares none.
+
+    ffmpeg without an output only opens the input and prints its header; no
+    audio is decoded. Raises FfmpegError (undecodable, timeout)."""
+    done = _run([*_input(source, fmt)], timeout, loglevel="info")
+    stderr = done.stderr.decode(errors="replace")
+    found = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", stderr)
+    if found:
+        hours, minutes, seconds = found.groups()
+        return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    if "At least one output file must be specified" not in stderr:  # it could not open the input
+        raise FfmpegError(_classify(stderr), stderr.strip()[-500:])
+    return None
 
 
 @functools.cache
@@ -52,9 +90,9 @@ def executable() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
+def _run(args: list[str], timeout: float, loglevel: str = "error") -> subprocess.CompletedProcess:
     try:
-        return subprocess.run([executable(), "-nostdin", "-hide_banner", "-loglevel", "error", *args],
+        return subprocess.run([executable(), "-nostdin", "-hide_banner", "-loglevel", loglevel, *args],
                               capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         raise FfmpegError("timeout", f"ffmpeg ran longer than {timeout:.0f}s") from exc
@@ -75,11 +113,14 @@ def _filter_path(path: str) -> str:
     return re.sub(r"([\\:',\[\];])", r"\\\1", path)
 
 
-def extract_audio(source: str, dest: str, *, timeout: float = 1800.0) -> Extracted:
-    """Decode the first audio track of `source` into the normal form at `dest`; measure it."""
+def extract_audio(source: str, dest: str, *, fmt: str, max_seconds: float | None = None,
+                  timeout: float = 1800.0) -> Extracted:
+    """Decode the first audio track of `source` (demuxer `fmt`) into the normal form at
+    `dest`, at most `max_seconds` of it; measure it."""
     silences_file = dest + ".silences"
+    limit = ["-t", f"{max_seconds:.3f}"] if max_seconds is not None else []
     done = _run([
-        "-i", source, "-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1",
+        *_input(source, fmt), *limit, "-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1",
         "-af", f"silencedetect=noise={SILENCE_NOISE}:d={SILENCE_MIN_S},"
                f"ametadata=mode=print:file={_filter_path(silences_file)}",
         "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "libmp3lame", "-b:a", BITRATE,
@@ -95,7 +136,8 @@ def extract_audio(source: str, dest: str, *, timeout: float = 1800.0) -> Extract
     if seconds <= 0:
         raise FfmpegError("no_audio", "the audio track holds no samples")
     silences = _read_silences(silences_file, seconds)
-    return Extracted(dest, seconds, os.path.getsize(dest), silences)
+    truncated = max_seconds is not None and seconds >= max_seconds - 0.05
+    return Extracted(dest, seconds, os.path.getsize(dest), silences, truncated)
 
 
 def _read_silences(path: str, total: float) -> list[tuple[float, float]]:
@@ -121,7 +163,7 @@ def split(source: str, cuts: list[float], out_dir: str, *, timeout: float = 600.
     """Cut `source` (the normal form) at `cuts` seconds, without re-encoding; the parts in order."""
     pattern = os.path.join(out_dir, "part%04d.mp3")
     done = _run([
-        "-i", source, "-map", "0:a", "-c", "copy", "-f", "segment",
+        *_input(source, "mp3"), "-map", "0:a", "-c", "copy", "-f", "segment",
         "-segment_times", ",".join(f"{cut:.3f}" for cut in cuts), "-reset_timestamps", "1", "-y", pattern,
     ], timeout)
     if done.returncode != 0:

@@ -16,12 +16,28 @@ window is `X-RateLimit-Reset`. Every request adds 1 to its caller's minute
 counter and, when its route has one, to its endpoint counter, both with a
 Firestore `Increment` in a single commit. Increment is atomic on every
 Firestore, concurrent writers included (also on the bundled emulator), so the
-counters hold across any number of function instances. Production Firestore
-returns the incremented values in the commit response; where they are missing
-(the bundled emulator) the counters are read back at once. A read after our
-own increment sees at least our own count, so the limiter never admits more
-than the limit; at the very edge of a window, under concurrency, it may refuse
-a request or two early. Refused requests count too.
+counters hold across any number of function instances.
+
+Sharded counters: Firestore sustains about one write a second per document,
+so a counter that may take more than `WRITES_PER_DOC_PER_MIN` (45) writes in
+a minute is split into K shard documents (K from the tier's limit + burst:
+default 1, authenticated 2, premium 5, admin 16 for the minute counter; the
+burst pool likewise from its size: 1, 1, 3, 12). Each request increments one
+shard (round robin per kind of counter from a random start, so every instance
+spreads its writes evenly) and the count is the sum of the shards. Production Firestore returns the incremented shard's value
+in the commit response, and the other shards are read with one `get_all` *at
+the same time* as the commit: one sequential round trip, as before sharding.
+Where the commit returns no values (the bundled emulator) every shard is read
+back after the commit (two round trips, as before). A read after our own
+increment sees at least our own count; with K > 1 the parallel read may miss
+increments committed to other shards while it ran, so at the edge of a window
+a caller with several requests in flight at once may be admitted a few over
+the limit (at most its concurrent requests); with K = 1 the limiter never
+admits more than the limit.
+
+Refusals are remembered in the instance until the window ends: a caller who
+keeps hammering after a 429 is refused from memory, without touching
+Firestore, so an over-limit caller cannot drive its counters' write rate up.
 
 Limit and burst: a tier allows `limit` requests a minute, plus up to `burst`
 more drawn from a burst pool that refills every `BURST_PERIOD_S` (10 minutes).
@@ -29,8 +45,15 @@ A premium caller can make 200 requests in one minute (100 + 100 burst, the
 spec's "200 max/min"), but not every minute: the sustained rate stays 100/min.
 Only requests beyond the per-minute limit touch the pool (one more commit).
 
-Outages fail open: if Firestore cannot be reached the request is served, the
-headers describe the nominal limit, and a warning is logged.
+Shared budgets: `POST /v1/media/render-og` is an alias of `POST /v1/templates`
+and counts against the same endpoint counter (`SHARED_BUDGETS`), so
+alternating routes does not double a caller's render rate.
+
+Outages never fail open: if Firestore cannot be reached (or answer within
+`FIRESTORE_TIMEOUT_S`), the request is counted in this instance's memory
+instead, with the same limits (no burst), and answered with real headers; a
+warning is logged. A caller can then get at most the tier's limit per minute
+from each instance it reaches, instead of no limit at all.
 """
 
 from __future__ import annotations
@@ -38,9 +61,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import ipaddress
+import itertools
 import json
 import logging
 import math
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
@@ -57,8 +85,12 @@ log = logging.getLogger("soku.rate_limits")
 COLLECTION = "rateLimits"
 WINDOW_S = 60
 BURST_PERIOD_S = 600
-FIRESTORE_TIMEOUT_S = 2.0  # a slow limiter must not hold the request: fail open instead
+FIRESTORE_TIMEOUT_S = 2.0  # a slow limiter must not hold the request: count locally instead
 COUNTER_RETENTION = timedelta(hours=1)  # TTL after the window ends (the field is `expiresAt`)
+# Firestore's guidance is about one sustained write per second per document; plan for
+# three quarters of it, so uneven spreading (several instances, several callers) stays under.
+WRITES_PER_DOC_PER_MIN = 45
+MAX_SHARDS = 16
 
 
 @dataclass(frozen=True)
@@ -81,6 +113,8 @@ DEFAULT_ENDPOINT_LIMITS: dict[str, int] = {
     "POST /v1/templates": 20,
     "POST /v1/media/render-og": 20,
 }
+# Routes that count against another route's endpoint counter (one budget, one counter).
+SHARED_BUDGETS: dict[str, str] = {"POST /v1/media/render-og": "POST /v1/templates"}
 
 
 class RateLimitedError(SokuError):
@@ -126,19 +160,48 @@ def limits() -> Limits:
 # -- who is calling ------------------------------------------------------------------
 
 
-def client_ip(remote_addr: str | None, forwarded_for: str | None) -> str:
-    """The caller's address: the X-Forwarded-For entry added by the outermost trusted proxy.
+# Headers Firebase Hosting adds on its way to a function. A client calling the
+# function's own URL can send them too, so they never decide whom to trust; they
+# only let us log a Hosting hop we do not recognise (see client_ip).
+HOSTING_MARKERS = ("X-Fh-Requested-Host", "Fastly-Client-IP", "Fastly-FF")
 
-    Each proxy appends the address it received the request from, so with N
-    trusted proxies in front of the function the client is the N-th entry from
-    the right; anything left of it was written by the client and is ignored.
+
+def came_through_hosting(headers: Any) -> bool:
+    return any(headers.get(name) for name in HOSTING_MARKERS)
+
+
+_unknown_hop_logged: set[str] = set()
+
+
+def client_ip(remote_addr: str | None, forwarded_for: str | None, via_hosting: bool = False) -> str:
+    """The caller's address, from the X-Forwarded-For entries no client can write.
+
+    Each proxy appends the address it received the request from. In front of a
+    function's own URL (cloudfunctions.net, run.app) Google's front end appends
+    the client's address: with `trusted_proxy_hops` (1) such proxies the client
+    is the N-th entry from the right. Through Firebase Hosting, Hosting appends
+    the client's address and Google's front end then appends Hosting's, a
+    Google front-end address: when the entry found is in
+    `hosting_proxy_networks`, which no client can connect from, it is that hop
+    and the client is the entry to its left. Anything further left was written
+    by the client and is ignored, on both paths; Hosting's marker headers
+    (`came_through_hosting`) are client-writable and decide nothing.
     IPv6 callers are counted per /64, the block one subscriber usually holds.
     """
-    hops = get_settings().trusted_proxy_hops
+    settings = get_settings()
+    hops = settings.trusted_proxy_hops
     entries = [part.strip() for part in (forwarded_for or "").split(",") if part.strip()]
     candidate = remote_addr or ""
     if hops > 0 and entries:
-        candidate = entries[-hops] if len(entries) >= hops else entries[0]
+        index = len(entries) - hops if len(entries) >= hops else 0
+        candidate = entries[index]
+        if index > 0 and _in_networks(candidate, settings.hosting_proxy_networks):
+            candidate = entries[index - 1]  # Hosting's hop: the client is the entry it appended
+        elif via_hosting and candidate not in _unknown_hop_logged and len(_unknown_hop_logged) < 100:
+            _unknown_hop_logged.add(candidate)
+            log.warning("a request carries Firebase Hosting headers but its last hop %s is not in "
+                        "SOKU_HOSTING_PROXY_NETWORKS: it is counted as the client (if Hosting's hops "
+                        "come from there, add its range)", candidate)
     try:
         address = ipaddress.ip_address(candidate)
     except ValueError:
@@ -151,8 +214,7 @@ def client_ip(remote_addr: str | None, forwarded_for: str | None) -> str:
     return str(address)
 
 
-def _is_admin_ip(ip: str) -> bool:
-    networks = get_settings().admin_ips
+def _in_networks(ip: str, networks: Sequence[str]) -> bool:
     if not networks:
         return False
     try:
@@ -166,6 +228,10 @@ def _is_admin_ip(ip: str) -> bool:
         except (ValueError, TypeError):
             continue
     return False
+
+
+def _is_admin_ip(ip: str) -> bool:
+    return _in_networks(ip, get_settings().admin_ips)
 
 
 def tier_for(user_id: str | None, subscribed: bool, ip: str) -> Tier:
@@ -199,7 +265,8 @@ class Decision:
     retry_after: int = 0  # seconds; set when refused
     endpoint: str | None = None
     burst_remaining: int | None = None  # present when the request drew on the burst pool
-    degraded: bool = False  # the limiter could not count (fail open)
+    degraded: bool = False  # Firestore could not count: counted in this instance only
+    budget: str | None = None  # the endpoint whose budget this one shares, if another
 
     def headers(self) -> dict[str, str]:
         headers = {
@@ -221,6 +288,8 @@ class Decision:
         }
         if self.scope == "endpoint":
             details["endpoint"] = self.endpoint
+            if self.budget:
+                details["sharedWith"] = self.budget
         else:
             details["burst"] = self.tier.burst
         return RateLimitedError(
@@ -243,6 +312,27 @@ def _endpoint_scope(endpoint: str) -> str:
     return "e" + hashlib.sha256(endpoint.encode()).hexdigest()[:8]
 
 
+def budget_for(endpoint: str) -> str:
+    """The endpoint whose counter and limit `endpoint` uses (itself, unless it shares one)."""
+    return SHARED_BUDGETS.get(endpoint, endpoint)
+
+
+def shards_for(writes_per_minute: int) -> int:
+    """Shard documents a counter needs so none takes more than ~1 write a second."""
+    return max(1, min(MAX_SHARDS, math.ceil(writes_per_minute / WRITES_PER_DOC_PER_MIN)))
+
+
+@dataclass(frozen=True)
+class Counter:
+    base: str  # the id of shard 0 (a counter of one shard is exactly the unsharded document)
+    expires_at: datetime
+    shards: int = 1
+    kind: str = "m"  # m (minute), e (endpoint), b (burst pool): each has its own round robin
+
+    def ids(self) -> list[str]:
+        return [self.base] + [f"{self.base}-s{i}" for i in range(1, self.shards)]
+
+
 def _transform_count(write_result: Any) -> int | None:
     results = getattr(write_result, "transform_results", None)
     if not results:
@@ -251,20 +341,92 @@ def _transform_count(write_result: Any) -> int | None:
     return int(getattr(value, "integer_value", 0) or getattr(value, "double_value", 0))
 
 
-def increment(counters: Sequence[tuple[str, datetime]]) -> list[int]:
-    """Add 1 to each counter `(doc id, expiresAt)` in one commit; return the new counts."""
+_round_robin = {kind: itertools.count(random.randrange(1 << 20)) for kind in "meb"}
+_reader = ThreadPoolExecutor(max_workers=4, thread_name_prefix="rate-limit-read")
+# Learned from the first commit: does this Firestore return incremented values? (None: not yet known.)
+_commit_returns_counts: bool | None = None
+
+
+def _read_counts(db: Any, refs: list) -> dict[str, int]:
+    return {snap.id: int((snap.to_dict() or {}).get("count", 0))
+            for snap in db.get_all(refs, timeout=FIRESTORE_TIMEOUT_S) if snap.exists}
+
+
+def increment(counters: Sequence[Counter | tuple[str, datetime]]) -> list[int]:
+    """Add 1 to one shard of each counter in one commit; return each counter's new total."""
+    global _commit_returns_counts
+    counters = [c if isinstance(c, Counter) else Counter(*c) for c in counters]
     db = firestore_client()
-    refs = [db.collection(COLLECTION).document(doc_id) for doc_id, _ in counters]
+    collection = db.collection(COLLECTION)
+    chosen = [c.ids()[next(_round_robin[c.kind]) % c.shards] for c in counters]
+    others = [[doc_id for doc_id in c.ids() if doc_id != pick] for c, pick in zip(counters, chosen)]
+    other_refs = [collection.document(doc_id) for ids in others for doc_id in ids]
     batch = db.batch()
-    for ref, (_, expires_at) in zip(refs, counters):
-        batch.set(ref, {"count": firestore.Increment(1), "expiresAt": expires_at}, merge=True)
+    for counter, pick in zip(counters, chosen):
+        batch.set(collection.document(pick), {"count": firestore.Increment(1), "expiresAt": counter.expires_at},
+                  merge=True)
+    # Where the commit answers with the new values, the other shards are read while it runs.
+    pending = _reader.submit(_read_counts, db, other_refs) if other_refs and _commit_returns_counts else None
     results = batch.commit(retry=None, timeout=FIRESTORE_TIMEOUT_S)
-    counts = [_transform_count(result) for result in results]
-    if all(count is not None for count in counts):
-        return counts  # type: ignore[return-value]
-    # The commit did not return the incremented values: read them back.
-    found = {snap.id: snap for snap in db.get_all(refs, timeout=FIRESTORE_TIMEOUT_S)}
-    return [int((found[ref.id].to_dict() or {}).get("count", 1)) if ref.id in found else 1 for ref in refs]
+    own = [_transform_count(result) for result in results]
+    if all(count is not None for count in own):
+        _commit_returns_counts = True
+        if not other_refs:
+            return own  # type: ignore[return-value]
+        found = pending.result(timeout=FIRESTORE_TIMEOUT_S) if pending else _read_counts(db, other_refs)
+        return [mine + sum(found.get(doc_id, 0) for doc_id in ids) for mine, ids in zip(own, others)]  # type: ignore[operator]
+    # The commit did not return the incremented values: read every shard back.
+    _commit_returns_counts = False
+    found = _read_counts(db, [collection.document(doc_id) for c in counters for doc_id in c.ids()])
+    return [max(1, sum(found.get(doc_id, 0) for doc_id in c.ids())) for c in counters]
+
+
+class _LocalCounts:
+    """Counts kept in this instance's memory: refusals already known, and the counters
+    themselves while Firestore cannot be reached. Entries live for one window."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, int] = {}
+        self._refused: dict[tuple, Decision] = {}
+        self._window: int | None = None
+        self._warned_at = -math.inf
+
+    def _roll(self, window_start: int) -> None:
+        if window_start != self._window:  # a new minute: forget the old one
+            self._window = window_start
+            self._refused.clear()
+            self._counts.clear()
+
+    def increment(self, counters: Sequence[Counter], window_start: int) -> list[int]:
+        with self._lock:
+            self._roll(window_start)
+            out = []
+            for counter in counters:
+                self._counts[counter.base] = self._counts.get(counter.base, 0) + 1
+                out.append(self._counts[counter.base])
+            return out
+
+    def refused(self, key: tuple, window_start: int) -> Decision | None:
+        with self._lock:
+            self._roll(window_start)
+            return self._refused.get(key)
+
+    def remember(self, key: tuple, decision: Decision, window_start: int) -> None:
+        with self._lock:
+            self._roll(window_start)
+            if len(self._refused) < 100_000:
+                self._refused[key] = decision
+
+    def warn(self, tier: Tier) -> None:
+        now = time.monotonic()
+        if now - self._warned_at >= 60:
+            self._warned_at = now
+            log.warning("rate limiter unavailable: counting %s callers in this instance only (fails closed "
+                        "per instance, not open)", tier.name, exc_info=True)
+
+
+_local = _LocalCounts()
 
 
 def check(identity: str, tier: Tier, endpoint: str | None, now: datetime | None = None) -> Decision:
@@ -272,55 +434,69 @@ def check(identity: str, tier: Tier, endpoint: str | None, now: datetime | None 
     now = now or clock.now()
     window_start, reset_at = _window(now, WINDOW_S)
     retry_after = max(1, math.ceil(reset_at.timestamp() - now.timestamp()))
-    endpoint_limit = limits().endpoints.get(endpoint) if endpoint else None
+    budget = budget_for(endpoint) if endpoint else None
+    endpoint_limit = limits().endpoints.get(budget) if budget else None
     expires = reset_at + COUNTER_RETENTION
-    counters = [(_counter_id(identity, "m", window_start), expires)]
+
+    global_key = (identity, "m", tier.name, tier.limit, tier.burst)
+    endpoint_key = (identity, budget, endpoint_limit)
+    for key in (global_key, endpoint_key if endpoint_limit is not None else None):
+        known = _local.refused(key, window_start) if key else None
+        if known is not None:  # already over in this window: refused without a write
+            return Decision(False, tier, known.scope, known.limit, 0, reset_at, retry_after,
+                            endpoint=endpoint, budget=known.budget)
+
+    def refuse(key: tuple, decision: Decision) -> Decision:
+        _local.remember(key, decision, window_start)
+        return decision
+
+    counters = [Counter(_counter_id(identity, "m", window_start), expires,
+                        shards_for(tier.limit + max(tier.burst, 0)))]
     if endpoint_limit is not None:
-        counters.append((_counter_id(identity, _endpoint_scope(endpoint), window_start), expires))
-
-    def nominal(degraded: bool) -> Decision:
-        if endpoint_limit is not None and endpoint_limit < tier.limit:
-            return Decision(True, tier, "endpoint", endpoint_limit, endpoint_limit, reset_at,
-                            endpoint=endpoint, degraded=degraded)
-        return Decision(True, tier, "global", tier.limit, tier.limit, reset_at, degraded=degraded)
-
+        counters.append(Counter(_counter_id(identity, _endpoint_scope(budget), window_start), expires,  # type: ignore[arg-type]
+                                shards_for(endpoint_limit), "e"))
+    degraded = False
     try:
         counts = increment(counters)
-    except Exception:  # noqa: BLE001 - a limiter outage must not take the API down
-        log.warning("rate limiter unavailable: serving %s without counting (fail open)", tier.name,
-                    exc_info=True)
-        return nominal(True)
+    except Exception:  # noqa: BLE001 - Firestore unreachable or slow: count in this instance
+        _local.warn(tier)
+        degraded = True
+        counts = _local.increment(counters, window_start)
     count = counts[0]
+    shared = budget if budget != endpoint else None
     if endpoint_limit is not None and counts[1] > endpoint_limit:
-        return Decision(False, tier, "endpoint", endpoint_limit, 0, reset_at, retry_after, endpoint=endpoint)
+        return refuse(endpoint_key, Decision(False, tier, "endpoint", endpoint_limit, 0, reset_at, retry_after,
+                                             endpoint=endpoint, budget=shared, degraded=degraded))
 
     burst_remaining = None
     if count > tier.limit:
-        if tier.burst <= 0:
-            return Decision(False, tier, "global", tier.limit, 0, reset_at, retry_after)
+        if tier.burst <= 0 or degraded:
+            return refuse(global_key, Decision(False, tier, "global", tier.limit, 0, reset_at, retry_after,
+                                               degraded=degraded))
         burst_start, burst_end = _window(now, BURST_PERIOD_S)
+        pool = Counter(_counter_id(identity, "b", burst_start), burst_end + COUNTER_RETENTION,
+                       shards_for(tier.burst), "b")
         try:
-            (used,) = increment([(_counter_id(identity, "b", burst_start), burst_end + COUNTER_RETENTION)])
-        except Exception:  # noqa: BLE001
-            log.warning("rate limiter unavailable (burst pool): serving without counting (fail open)",
-                        exc_info=True)
-            return nominal(True)
+            (used,) = increment([pool])
+        except Exception:  # noqa: BLE001 - no pool without Firestore: the per-minute limit holds
+            _local.warn(tier)
+            return Decision(False, tier, "global", tier.limit, 0, reset_at, retry_after, degraded=True)
         if used > tier.burst:
             # The next minute's own allowance is the earliest chance to succeed.
-            return Decision(False, tier, "global", tier.limit, 0, reset_at, retry_after)
+            return refuse(global_key, Decision(False, tier, "global", tier.limit, 0, reset_at, retry_after))
         burst_remaining = tier.burst - used
 
     global_remaining = max(0, tier.limit - count)
     if endpoint_limit is not None and endpoint_limit - counts[1] <= global_remaining:
         return Decision(True, tier, "endpoint", endpoint_limit, endpoint_limit - counts[1], reset_at,
-                        endpoint=endpoint, burst_remaining=burst_remaining)
+                        endpoint=endpoint, budget=shared, burst_remaining=burst_remaining, degraded=degraded)
     return Decision(True, tier, "global", tier.limit, global_remaining, reset_at,
-                    burst_remaining=burst_remaining)
+                    burst_remaining=burst_remaining, degraded=degraded)
 
 
 def enforce(*, user_id: str | None, subscribed: bool, remote_addr: str | None,
-            forwarded_for: str | None, endpoint: str | None) -> Decision:
+            forwarded_for: str | None, endpoint: str | None, via_hosting: bool = False) -> Decision:
     """Count this request for its caller; the pipeline raises `decision.error()` when refused."""
-    ip = client_ip(remote_addr, forwarded_for)
+    ip = client_ip(remote_addr, forwarded_for, via_hosting)
     tier = tier_for(user_id, subscribed, ip)
     return check(identity_for(user_id, ip), tier, endpoint)

@@ -260,6 +260,7 @@ class Api:
                 remote_addr=request.remote_addr,
                 forwarded_for=request.headers.get("X-Forwarded-For"),
                 endpoint=call.route.endpoint if call.route is not None else None,
+                via_hosting=rate_limits.came_through_hosting(request.headers),
             )
         except Exception:  # noqa: BLE001 - fail open: the limiter never takes the API down
             log.warning("rate limiter failed in %s; request served unlimited", self.name, exc_info=True)

@@ -4,14 +4,30 @@ URL or as one of the caller's media ids.
 URLs go through shared/adapters/safe_http (the media rules: public addresses
 only, pinned connections, redirects re-checked, a byte cap and timeouts);
 media ids are read from the bucket, and only the caller's own. Decoding is
-guarded against decompression bombs by a pixel cap checked before the pixels
-are decoded, and images are reduced to the working size (JPEG: decoded at a
-reduced scale) before EXIF orientation is applied, so no full-size copy is made.
+guarded against decompression bombs by a pixel cap checked from the header
+before the pixels are decoded (also Pillow's own `Image.MAX_IMAGE_PIXELS`, for
+every other decoder in the process), and images are reduced to the working size
+(JPEG: decoded at a reduced scale) before EXIF orientation is applied, so no
+full-size copy is made.
+
+Memory under concurrency: each decode first takes its cost (the decoded pixels
+as Pillow stores them, plus the working-size copies) from one process-wide
+budget, `DECODE_BUDGET_BYTES`, and waits while the decodes in flight hold it.
+So however many requests an instance serves at once (templates: concurrency 4;
+repurpose cards; the `api` function), the pixels being decoded never take more
+than the budget: 320 MiB, against the templates function's 1 GiB, leaves room
+for the interpreter, fonts and the render canvases (bench/image_decode_memory.py
+prints the peak RSS). The largest image allowed costs 239 MiB, so it always fits;
+a decode that cannot start within `DECODE_WAIT_S` is a 503 with Retry-After.
 """
 
 from __future__ import annotations
 
 import io
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
 
 from google.api_core.exceptions import NotFound
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -19,14 +35,66 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from shared.adapters import safe_http
 from shared.adapters.gcp import firestore_client, storage_client
 from shared.config import get_settings
+from shared.errors import ServiceUnavailableError
 from shared.services.templates import ImageUnavailableError
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # e.g. 8000x5000; bigger is refused before decoding
+# Pillow's own guard, for any other decoder in the process: it warns above this and
+# refuses above twice this (DecompressionBombError) when an image is opened.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 FETCH_TIMEOUT = 15.0
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 # Decoded images are reduced to this longest side: no card needs more.
 WORKING_SIZE = 2048
+# Bytes per pixel in Pillow's memory (RGB is stored in 4 bytes, like RGBA).
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
+# The working-size copies made after the decode: the reduced image, the upright one, RGBA.
+WORKING_BYTES = 3 * WORKING_SIZE * WORKING_SIZE * 4
+DECODE_BUDGET_BYTES = 320 * 1024 * 1024
+DECODE_WAIT_S = 20.0
+
+
+def decode_cost(mode: str, width: int, height: int) -> int:
+    """Peak bytes of decoding one image of this size: its pixels, a quarter more for
+    the reduction's intermediate step, and the working-size copies."""
+    pixels = width * height * _BYTES_PER_PIXEL.get(mode, 4)
+    return pixels + pixels // 4 + WORKING_BYTES
+
+
+class DecodeBudget:
+    """A counting semaphore over bytes: decodes in flight never hold more than `total`."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.in_use = 0
+        self.peak = 0  # the most ever held at once (the tests read it)
+        self._cond = threading.Condition()
+
+    @contextmanager
+    def hold(self, cost: int, wait_s: float | None = None) -> Iterator[None]:
+        cost = min(cost, self.total)  # one decode alone always fits (MAX_PIXELS keeps it under)
+        deadline = time.monotonic() + (DECODE_WAIT_S if wait_s is None else wait_s)
+        with self._cond:
+            while self.in_use + cost > self.total:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ServiceUnavailableError(
+                        "Too many large images are being decoded right now; retry in a few seconds",
+                        headers={"Retry-After": "5"})
+                self._cond.wait(left)
+            self.in_use += cost
+            self.peak = max(self.peak, self.in_use)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.in_use -= cost
+                self._cond.notify_all()
+
+
+budget = DecodeBudget(DECODE_BUDGET_BYTES)
+assert decode_cost("RGBA", MAX_PIXELS, 1) <= DECODE_BUDGET_BYTES, "the largest image must fit the budget"
 
 
 def _field(role: str, kind: str) -> str:
@@ -76,9 +144,10 @@ def decode(data: bytes, role: str, kind: str) -> Image.Image:
         # so it must only ever see the working-size image, never the full-size one.
         # The bound is square, so reducing before a 90° turn gives the same size after.
         image.draft("RGB", (WORKING_SIZE, WORKING_SIZE))  # JPEG: decode at a reduced scale, much faster
-        image.thumbnail((WORKING_SIZE, WORKING_SIZE))  # in place; keeps the EXIF orientation
-        image = ImageOps.exif_transpose(image)
-        return image.convert("RGBA")
+        with budget.hold(decode_cost(image.mode, *image.size)):  # the size as it will be decoded
+            image.thumbnail((WORKING_SIZE, WORKING_SIZE))  # in place; keeps the EXIF orientation
+            image = ImageOps.exif_transpose(image)
+            return image.convert("RGBA")
     except ImageUnavailableError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):

@@ -38,6 +38,7 @@ class Part:
 class Prepared:
     seconds: float
     parts: list[Part]
+    truncated: bool = False  # decoding stopped at max_source_seconds: the source is longer
 
 
 def plan_cuts(seconds: float, size: int, max_bytes: int, max_seconds: float,
@@ -64,10 +65,13 @@ def plan_cuts(seconds: float, size: int, max_bytes: int, max_seconds: float,
     return cuts
 
 
-def prepare(source: str, workdir: str, max_bytes: int, max_seconds: float) -> Prepared:
-    """Normalise and measure `source`, then split it into parts that fit."""
+def prepare(source: str, workdir: str, max_bytes: int, max_seconds: float, *, fmt: str,
+            max_source_seconds: float | None = None) -> Prepared:
+    """Normalise and measure `source` (demuxer `fmt`), at most `max_source_seconds` of it,
+    then split it into parts that fit. A truncated result is not split: its caller refuses it."""
     try:
-        audio = ffmpeg.extract_audio(source, os.path.join(workdir, "audio.mp3"))
+        audio = ffmpeg.extract_audio(source, os.path.join(workdir, "audio.mp3"), fmt=fmt,
+                                     max_seconds=max_source_seconds)
     except ffmpeg.FfmpegError as exc:
         if exc.kind == "no_audio":
             raise MediaInvalidError("The media has no audio track to transcribe",
@@ -76,6 +80,8 @@ def prepare(source: str, workdir: str, max_bytes: int, max_seconds: float) -> Pr
             raise MediaInvalidError("The media file could not be decoded as audio or video",
                                     details={"reason": "undecodable"}) from exc
         raise
+    if audio.truncated:
+        return Prepared(audio.seconds, [], truncated=True)
     safety = SAFETY
     for _ in range(3):
         cuts = plan_cuts(audio.seconds, audio.size, max_bytes, max_seconds, audio.silences, safety)

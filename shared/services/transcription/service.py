@@ -2,9 +2,13 @@
 
 Order of work: claim the Idempotency-Key (a replay returns the first result
 and charges nothing); check the media (spec errors); refuse at once when the
-balance is empty; record the job as `processing`; copy the file, normalise
-and measure it, split it (parts.py); check the balance against the measured
-cost (402 before any money is spent upstream); transcribe the parts in order,
+balance is empty; record the job as `processing`; copy the file; sniff it
+and read its declared duration (media.inspect: the demuxer comes from the
+bytes; too long, too large, or longer than the balance pays for is refused
+here, before any decoding); normalise and measure it, decoding at most what
+the balance pays for (a header that lies about the duration cannot buy more
+CPU than that) and split it (parts.py); check the balance against the
+measured cost (402 before any money is spent upstream); transcribe the parts in order,
 each prompted with the end of the previous one; then one transaction charges
 the credits and records the job as `succeeded`, the transcript and the
 idempotency result (credits.charge). Any failure before that transaction
@@ -134,17 +138,31 @@ def _run(job: _Job, claim: idempotency.Claim) -> dict:
     settings = get_settings()
     request = job.request
     found = media.load(job.user_id, request.mediaId)
-    credits.require(job.user_id, 1, FEATURE)  # every job costs at least one credit
+    available = credits.require(job.user_id, 1, FEATURE)  # every job costs at least one credit
+    media.check_size(found)
     job.start(found)
     with tempfile.TemporaryDirectory(prefix="soku-transcribe-") as workdir:
         step = time.monotonic()
-        source = os.path.join(workdir, f"source.{found.ext}")
-        media.download(found, source)
+        # A fixed name: the stored extension is not trusted to name anything ffmpeg reads.
+        source = os.path.join(workdir, "source.bin")
+        size = media.download(found, source)
         step = job.mark("downloadMs", step)
+        inspected = media.inspect(found, source, size)
+        # What the balance pays for, and a little more so a file just over it measures as
+        # over (and is refused below) rather than being cut to fit.
+        paid_seconds = float(available) * credits.SECONDS_PER_CREDIT
+        if inspected.declared_seconds is not None and inspected.declared_seconds > paid_seconds + 1.0:
+            raise _unaffordable(credits.cost_for_seconds(inspected.declared_seconds), available)
+        bound = min(settings.transcribe_max_seconds, paid_seconds + 1.0)
         prepared = parts.prepare(source, workdir, settings.transcribe_max_upload_bytes,
-                                 settings.transcribe_max_part_seconds)
+                                 settings.transcribe_max_part_seconds, fmt=inspected.fmt,
+                                 max_source_seconds=bound)
         step = job.mark("extractMs", step)
+        if prepared.truncated and bound >= settings.transcribe_max_seconds:
+            raise media.too_long(found, settings.transcribe_max_seconds)
         cost = credits.cost_for_seconds(prepared.seconds)
+        if prepared.truncated:  # longer than the header said, and than the balance pays for
+            raise _unaffordable(cost, available)
         credits.require(job.user_id, cost, FEATURE)
         texts = _transcribe_parts(prepared.parts, request)
         job.mark("transcribeMs", step)
@@ -152,6 +170,12 @@ def _run(job: _Job, claim: idempotency.Claim) -> dict:
     body = {"jobId": job.id, "transcript": transcript, "creditsDebited": cost,
             "likelyLyrics": lyrics.likely_lyrics(transcript)}
     return _finish(job, claim, found, prepared, body)
+
+
+def _unaffordable(cost: int, available: int | float) -> credits.InsufficientCreditsError:
+    """402 before the audio is decoded (or before more of it is than the balance pays for),
+    in the spec's words. When decoding stopped at the paid length, `cost` is a lower bound."""
+    return credits.InsufficientCreditsError(cost, available, FEATURE)
 
 
 def _tail(text: str) -> str:
