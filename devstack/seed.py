@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from shared import clock
 from shared.adapters.gcp import firestore_client
-from shared.services import api_keys
+from shared.services import api_keys, sealed_index
 from shared.services.publishing.accounts import seal_tokens
 from shared.services.publishing.base import Tokens
 
@@ -87,6 +87,7 @@ def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
                 # Tokens the platform sandboxes accept, encrypted like real ones.
                 "tokens": seal_tokens(ref, sandbox_tokens(platform, subject)),
             })
+            sealed_index.record(ref)
 
 
 def seed_demo(user_id: str = DEMO_USER_ID) -> str:

@@ -62,6 +62,11 @@ class LocalStack:
             return self.cli.functions_base_url
         return f"{self.base_url}/{self.project_id}/{self.region}"
 
+    # No Auth server beside the in-process gateway: requests carry unsigned tokens of users
+    # that exist nowhere, so ID tokens are not looked up for revocation (the tests of that
+    # start the CLI's Auth emulator for themselves: devstack/auth_emulator.py).
+    _no_auth_server_env = {"SOKU_ID_TOKEN_CHECK_REVOKED": "false"}
+
     def start(self) -> "LocalStack":
         try:
             self._start()
@@ -90,7 +95,7 @@ class LocalStack:
             # Platform tokens are sealed with a key made for this stack, like production's.
             "SOKU_TOKEN_KEYS": f"{self.environment}:{generate_key()}",
             "SOKU_TOKEN_KEY_ID": self.environment,
-        } | sandbox_env | (self.cli.emulator_env if self.cli else {}) | self.extra_env
+        } | sandbox_env | (self.cli.emulator_env if self.cli else self._no_auth_server_env) | self.extra_env
         apply_env(self.env)
 
         from devstack.gateway import Gateway, build_app, discover_functions

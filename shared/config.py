@@ -66,6 +66,10 @@ class Settings:
     # them (GET {base}/og/{slug}?config=<base64>) instead of this bundle's renderer.
     og_render_base: str = ""
     tasks_service_account: str | None = None
+    # Firebase ID tokens are checked against the user record (revoked sessions, disabled
+    # users). Off only beside the Auth-emulator convention without an Auth server (the
+    # in-process test stack): SOKU_ID_TOKEN_CHECK_REVOKED=false, ignored anywhere else.
+    id_token_check_revoked: bool = True
     token_keys: str = ""  # "kid:base64key,…" (Secret Manager in production)
     token_key_id: str = ""
     # Platform API hosts: configuration, so tests and the local stack use sandboxes.
@@ -225,6 +229,7 @@ def _environment_model() -> type:
         STORAGE_EMULATOR_HOST: str | None = None
         CLOUD_TASKS_EMULATOR_HOST: str | None = None
         FIREBASE_AUTH_EMULATOR_HOST: str | None = None
+        SOKU_ID_TOKEN_CHECK_REVOKED: bool = True
         SOKU_FUNCTIONS_BASE_URL: str | None = None
         SOKU_TASKS_SERVICE_ACCOUNT: str | None = None
         # Secrets (shared/secrets.py) and the key id new encryptions use.
@@ -414,6 +419,9 @@ def _build_settings() -> Settings:
         auth_emulator_host=auth_emulator,
         functions_base_url=functions_base_url,
         tasks_service_account=env.SOKU_TASKS_SERVICE_ACCOUNT,
+        # Only the Auth-emulator convention (itself refused against production data and beside
+        # production markers) may skip the user-record lookup; everywhere else it always runs.
+        id_token_check_revoked=env.SOKU_ID_TOKEN_CHECK_REVOKED or not auth_emulator,
         token_keys=env.SOKU_TOKEN_KEYS,
         token_key_id=env.SOKU_TOKEN_KEY_ID,
         platform_hosts={name: fields[f"SOKU_{name.upper()}_BASE"] or default

@@ -148,3 +148,13 @@ def test_the_firebase_functions_emulator_may_use_the_auth_emulator(bare_env):
     bare_env.setenv("FUNCTIONS_EMULATOR", "true")
     bare_env.setenv("SOKU_ENV", "local")
     assert _build_settings().auth_emulator_host == "127.0.0.1:9099"
+
+
+def test_revocation_checks_can_only_be_skipped_beside_the_auth_emulator(bare_env):
+    assert _build_settings().id_token_check_revoked is True
+    bare_env.setenv("SOKU_ID_TOKEN_CHECK_REVOKED", "false")
+    assert _build_settings().id_token_check_revoked is True  # ignored: no Auth emulator
+    bare_env.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8081")
+    bare_env.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
+    bare_env.setenv("SOKU_ENV", "test")
+    assert _build_settings().id_token_check_revoked is False

@@ -39,3 +39,13 @@ def firebase_app() -> firebase_admin.App:
         if settings.auth_emulator_host or settings.tasks_emulator_host:
             return firebase_admin.initialize_app(_AnonymousAdminCredential(), options, name=name)
         return firebase_admin.initialize_app(options=options, name=name)
+
+
+def reset_firebase_app() -> None:
+    """Forget this process's app *and* delete it from firebase-admin, whose services (the
+    Auth client, which reads FIREBASE_AUTH_EMULATOR_HOST once) live on the app object."""
+    with _lock:
+        firebase_app.cache_clear()
+        for app in list(firebase_admin._apps.values()):  # noqa: SLF001 - no public listing
+            if app.name.startswith("soku-"):
+                firebase_admin.delete_app(app)

@@ -49,7 +49,8 @@ def queue_path(queue: str) -> str:
 
 def reset_clients() -> None:
     """Drop cached clients (tests that point the process at other emulators)."""
-    from shared.adapters.firebase_app import firebase_app
+    from shared.adapters.firebase_app import reset_firebase_app
 
-    for getter in (firestore_client, storage_client, tasks_client, firebase_app):
+    for getter in (firestore_client, storage_client, tasks_client):
         getter.cache_clear()
+    reset_firebase_app()

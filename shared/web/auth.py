@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import Request
 
 from shared.adapters import firebase_auth
-from shared.errors import ForbiddenError, UnauthorizedError
+from shared.errors import ForbiddenError, ServiceUnavailableError, UnauthorizedError
 from shared.services import api_keys, subscriptions
 
 API_KEY_HEADER = "soku-api-key"
@@ -48,6 +48,16 @@ def authenticate_api_key(request: Request) -> ApiKeyPrincipal:
     )
 
 
+# Why a Firebase ID token was refused, in words a web app can show (all `401 unauthorized`).
+_ID_TOKEN_MESSAGES = {
+    firebase_auth.RevokedIdToken: "Firebase session revoked: sign in again",
+    firebase_auth.DisabledUser: "Firebase user disabled",
+    firebase_auth.UnknownUser: "Firebase user not found",
+    firebase_auth.UnsignedIdToken: "Unsigned Firebase ID tokens are refused in production",
+    None: "Invalid or expired Firebase ID token",
+}
+
+
 def authenticate_firebase_user(request: Request) -> FirebaseUser:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
@@ -55,6 +65,8 @@ def authenticate_firebase_user(request: Request) -> FirebaseUser:
         raise UnauthorizedError("Missing Firebase ID token (Authorization: Bearer <token>)")
     try:
         uid = firebase_auth.verify_id_token(token.strip())
-    except firebase_auth.InvalidIdToken:
-        raise UnauthorizedError("Invalid or expired Firebase ID token") from None
+    except firebase_auth.AuthUnavailable:
+        raise ServiceUnavailableError("Firebase Auth is not answering; try again") from None
+    except firebase_auth.InvalidIdToken as error:
+        raise UnauthorizedError(_ID_TOKEN_MESSAGES.get(type(error), _ID_TOKEN_MESSAGES[None])) from None
     return FirebaseUser(user_id=uid)

@@ -23,6 +23,7 @@ from shared.adapters.crypto import decrypt_json
 from shared.adapters.gcp import firestore_client
 from shared.errors import ConflictError, NotFoundError
 from shared.platforms import Platform
+from shared.services import sealed_index
 from shared.services.connections.base import NewAccount
 from shared.services.connections.errors import ConnectError
 from shared.services.connections.registry import provider_for
@@ -75,6 +76,7 @@ def upsert(user_id: str, platform: Platform, found: list[NewAccount], scopes: li
             **{k: v for k, v in account.extra.items() if v is not None},
         }
         ref.set(doc, merge=True)
+        sealed_index.record(ref)  # the key rotation finds it even if users/{uid} does not exist
         stored.append({"accountId": account.account_id, "displayName": account.display_name,
                        "reconnected": snap.exists})
     _recount(user_id, platform)

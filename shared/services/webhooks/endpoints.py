@@ -19,6 +19,7 @@ from shared.adapters.crypto import decrypt_json, encrypt_json
 from shared.adapters.gcp import firestore_client
 from shared.errors import NotFoundError, ValidationError
 from shared.models.webhooks import ALL_EVENTS, CreateWebhookRequest
+from shared.services import sealed_index
 from shared.services.webhooks.signing import new_secret
 
 MAX_ENDPOINTS = 20
@@ -63,6 +64,7 @@ def create(user_id: str, request: CreateWebhookRequest) -> dict:
         "status": "active", "createdAt": clock.now(), "secret": encrypt_json(secret, associated=ref.path),
     }
     ref.create(data)
+    sealed_index.record(ref)  # the key rotation finds it even if users/{uid} does not exist
     return view(endpoint_id, data) | {"secret": secret}
 
 
