@@ -2,9 +2,10 @@
 (where the platforms send the user back; public, browser-facing).
 
 Two functions because they face different callers: the start route is an API
-call (API key or the web app's Firebase ID token), the callback is a browser
-redirect that carries no Soku credential at all (the signed state says whose
-flow it is). The callback answers HTML or a redirect, so it stays out of the
+call (API key or the web app's Firebase ID token), the begin page and the
+callback are browser pages that carry no Soku credential at all (the flow
+record says whose flow it is; a cookie set on the begin page says which browser
+may finish it). The callback answers HTML or a redirect, so it stays out of the
 JSON API's OpenAPI document, as the media downloads do.
 """
 
@@ -37,7 +38,7 @@ def _caller(ctx: RequestContext) -> str:
 
 
 @api.route("POST", "/v1/connections/{platform}/start", auth=Auth.NONE,
-           summary="Start connecting an account (API key or Firebase ID token): the platform's authorize URL",
+           summary="Start connecting an account (API key or Firebase ID token): a one-time link for the user's browser",
            response_model=ConnectStartResponse, tags=("account",),
            responses={401: ErrorEnvelope, 403: ErrorEnvelope, 503: ErrorEnvelope})
 def start(ctx: RequestContext) -> dict:

@@ -15,7 +15,7 @@ from werkzeug.test import EnvironBuilder
 
 from shared.web import routes
 from tests.conftest import PROJECT_ID, REGION
-from tests.connecting import consent, new_subject
+from tests.connecting import authorize, consent, new_subject
 from tests.envelope import assert_error
 from tests.posting import body
 
@@ -155,7 +155,8 @@ def test_oauth_started_through_api_returns_through_api(client, user, stack):
     hosting = client.post("/v1/connections/x/start", headers=user.key_headers)
     assert hosting.json()["redirectUri"] == f"{stack.base_url}/oauth/x/callback"
 
-    answer = consent(start.json()["authorizeUrl"], user=subject)
+    assert start.json()["authorizeUrl"].startswith(f"{stack.base_url}{API}/oauth/x/begin?")
+    answer = consent(authorize(client, start), user=subject)  # begin, in this browser, through api too
     assert answer.status_code in (302, 303), answer.text
     assert answer.headers["location"].startswith(f"{stack.base_url}{API}/oauth/x/callback?")
     callback = client.get(answer.headers["location"], follow_redirects=False)

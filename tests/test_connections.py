@@ -74,7 +74,7 @@ def test_connect_publish_disconnect_for_every_platform(platform, client, user, d
     flow = connect(client, user, platform, subject)
     seen(flow.start)
     seen(flow.callback)
-    assert flow.start.json()["authorizeUrl"].startswith(stack.sandboxes.base_url)
+    assert flow.authorize_url.startswith(stack.sandboxes.base_url)
     assert flow.start.json()["redirectUri"].endswith(f"/oauth/{platform}/callback")
     assert flow.callback.status_code == 200, flow.callback.text
     assert flow.callback.headers["content-type"].startswith("text/html")
@@ -151,7 +151,7 @@ def test_linkedin_without_organization_scopes_connects_the_member_only(client, u
     finally:
         monkeypatch.undo()
         reset_settings()
-    assert "w_organization_social" not in flow.start.json()["authorizeUrl"]
+    assert "w_organization_social" not in flow.authorize_url
     assert flow.callback.status_code == 200
     listed = client.get("/v1/accounts", params={"platform": "linkedin"}, headers=user.key_headers).json()
     assert [a["accountId"] for a in listed["accounts"]] == [f"linkedin_{subject}"]

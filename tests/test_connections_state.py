@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import timedelta
 
 import httpx
 import pytest
 
 from shared import clock
-from tests.connecting import account_doc, connect, consent, new_subject, query_of, start
+from tests.connecting import account_doc, authorize, connect, consent, new_subject, query_of, start
 from tests.envelope import assert_error
 
 
@@ -36,7 +34,7 @@ def test_a_replayed_callback_is_refused_and_changes_nothing(client, user, db):
     assert "already used" in again.text
     assert account_doc(db, user, "x", f"x_{subject}").get().to_dict()["tokens"] == before["tokens"]
     # A fresh code from the platform does not make a used state good again.
-    fresh = consent(flow.start.json()["authorizeUrl"], user=subject)
+    fresh = consent(flow.authorize_url, user=subject)
     _page_says(client.get(fresh.headers["location"]), 409, "state_already_used")
 
 
@@ -44,15 +42,14 @@ def test_a_forged_state_is_refused_before_anything_happens(client, user, make_us
     victim, attacker = user, make_user()
     subject = new_subject()
     started = start(client, "x", attacker.key_headers)  # the attacker's own flow, stopped at the platform
-    answer = consent(started.json()["authorizeUrl"], user=subject)
-    legit = started.json()["state"]
-    payload, signature = legit.split(".")
-    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    data["u"] = victim.uid  # rewrite whose flow this is, keep the signature
-    forged_payload = base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+    answer = consent(authorize(client, started), user=subject)
+    legit = query_of(answer.headers["location"])["state"]
+    flow_id, signature = legit.split(".")
+    other = start(client, "x", victim.key_headers)  # another real flow: its id, with this signature
+    other_id = query_of(authorize(httpx.Client(), other))["state"].split(".")[0]
     code = query_of(answer.headers["location"])["code"]
     exchanges = stack.sandboxes.state.calls.count(("x", "token"))
-    for forged in (f"{forged_payload}.{signature}", "garbage", "", f"{payload}.{signature[:-2]}AA"):
+    for forged in (f"{other_id}.{signature}", "garbage", "", f"{flow_id}.{signature[:-2]}AA", flow_id):
         r = client.get("/oauth/x/callback", params={"code": code, "state": forged})
         _page_says(r, 400, "invalid_state")
     # A real state made for another platform does not work on this one either.
@@ -64,7 +61,7 @@ def test_a_forged_state_is_refused_before_anything_happens(client, user, make_us
 def test_an_expired_state_is_refused(client, user):
     flow = start(client, "x", user.key_headers)
     later = clock.now() + timedelta(minutes=11)
-    answer = consent(flow.json()["authorizeUrl"], user=new_subject())
+    answer = consent(authorize(client, flow), user=new_subject())
     clock.set_clock(lambda: later)
     try:
         r = client.get(answer.headers["location"])
@@ -111,7 +108,7 @@ def test_with_a_return_url_the_callback_redirects_to_the_web_app(client, user, m
 def test_pkce_is_enforced_by_the_platform(client, user, stack):
     """The X sandbox checks the verifier: a code taken with the wrong one is worthless."""
     flow = start(client, "x", user.key_headers)
-    url = flow.json()["authorizeUrl"]
+    url = authorize(client, flow)
     assert query_of(url)["code_challenge_method"] == "S256" and len(query_of(url)["code_challenge"]) == 43
     answer = consent(url, user=new_subject())
     code = query_of(answer.headers["location"])["code"]
@@ -136,8 +133,8 @@ def test_start_takes_an_api_key_or_a_firebase_id_token(client, user, make_user):
     for r in (by_key, by_token):
         assert r.status_code == 200, r.text
         body = r.json()
-        assert body["platform"] == "youtube" and body["state"] in body["authorizeUrl"]
-        assert query_of(body["authorizeUrl"])["access_type"] == "offline"
+        assert body["platform"] == "youtube" and "/oauth/youtube/begin?flow=" in body["authorizeUrl"]
+        assert query_of(authorize(httpx.Client(), r))["access_type"] == "offline"
     assert_error(start(client, "youtube", {}), 401, "unauthorized")
     assert_error(start(client, "youtube", {"Authorization": "Bearer not-a-token"}), 401, "unauthorized")
     assert_error(start(client, "youtube", {"soku-api-key": "sk_live_nope"}), 401, "unauthorized")

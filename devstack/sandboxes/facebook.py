@@ -205,7 +205,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
 
     @bp.get("/web/<version>/dialog/oauth")
     def dialog(version: str):
-        return oauth.consent(state, PLATFORM, APP_ID)
+        return oauth.consent(state, PLATFORM, APP_ID, pkce="optional")
 
     def exchange_code(args) -> flask.Response | dict:
         if args.get("client_id") != APP_ID:
@@ -213,7 +213,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if args.get("client_secret") != APP_SECRET:
             return graph_error(400, 1, "Error validating client secret.")
         grant, why = oauth.redeem(state, PLATFORM, args.get("code"), client_id=args.get("client_id"),
-                                  redirect_uri=args.get("redirect_uri"))
+                                  redirect_uri=args.get("redirect_uri"), code_verifier=args.get("code_verifier"))
         if grant is None:
             return graph_error(400, 100, f"Error validating verification code. {why}", subcode=36007)
         user = grant["subject"]

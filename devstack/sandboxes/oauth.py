@@ -14,8 +14,9 @@ steers it with parameters appended to the authorize URL:
 
 `redeem()` is the authorization-code grant of each platform's token endpoint:
 a code works once, for 10 minutes, only with the client id and redirect_uri it
-was issued for, and with PKCE only with the verifier whose S256 hash was the
-challenge. Redeeming a code grants the subject again if it had been revoked.
+was issued for, and when its authorization request carried a PKCE challenge
+(required on X; taken on Google, Meta and Snap) only with the verifier whose
+S256 hash was the challenge. Redeeming a code grants the subject again if it had been revoked.
 `revoke()` records the revocation (`GET /__sandbox/oauth/revocations`) and
 makes every token of the subject invalid.
 """
@@ -50,8 +51,13 @@ def _page(status: int, title: str, message: str) -> flask.Response:
 
 
 def consent(state: SandboxState, platform: str, expected_client_id: str, *, client_param: str = "client_id",
-            pkce: bool = False) -> flask.Response:
-    """The authorize endpoint: an error page for a bad client, else a redirect with a code."""
+            pkce: str = "none") -> flask.Response:
+    """The authorize endpoint: an error page for a bad client, else a redirect with a code.
+
+    `pkce` is what the real platform does with PKCE on its web flow: `required` (X: no
+    code without an S256 challenge), `optional` (Google, Meta, Snap: a challenge, when sent,
+    binds the code to its verifier) or `none` (TikTok's web flow, LinkedIn's, Threads': the
+    parameters are not part of the flow and are ignored)."""
     args = flask.request.args
     if args.get(client_param) != expected_client_id:
         return _page(400, "Invalid client", f"{client_param} {args.get(client_param)!r} is not a registered app")
@@ -67,9 +73,11 @@ def consent(state: SandboxState, platform: str, expected_client_id: str, *, clie
     subject = args.get("sandbox_user") or DEFAULT_SUBJECT
     if not _SUBJECT.match(subject):
         return _page(400, "Invalid sandbox_user", "sandbox_user is 1-64 of A-Z a-z 0-9 _ -")
-    challenge = args.get("code_challenge")
-    if pkce and (not challenge or args.get("code_challenge_method") != "S256"):
+    challenge = args.get("code_challenge") if pkce in ("required", "optional") else None
+    if pkce == "required" and not challenge:
         return _page(400, "PKCE required", "code_challenge with code_challenge_method=S256 is required")
+    if challenge and args.get("code_challenge_method") != "S256":
+        return _page(400, "Unsupported code_challenge_method", "code_challenge_method must be S256")
     code = secrets.token_urlsafe(24)
     with state.lock:
         state.oauth["codes"][code] = {

@@ -118,7 +118,7 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
 
     @bp.get("/web/i/oauth2/authorize")
     def oauth_consent():
-        return oauth.consent(state, PLATFORM, CLIENT_ID, pkce=True)
+        return oauth.consent(state, PLATFORM, CLIENT_ID, pkce="required")
 
     @bp.post("/2/oauth2/revoke")
     def revoke():

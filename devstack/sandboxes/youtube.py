@@ -220,7 +220,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             return {"error": "invalid_client", "error_description": "Unauthorized"}, 401
         if form.get("grant_type") == "authorization_code":
             grant, why = oauth.redeem(state, PLATFORM, form.get("code"), client_id=form.get("client_id"),
-                                      redirect_uri=form.get("redirect_uri"))
+                                      redirect_uri=form.get("redirect_uri"), code_verifier=form.get("code_verifier"))
             if grant is None:
                 return {"error": "invalid_grant", "error_description": why}, 400
             access, refresh, _ = mint_tokens(PLATFORM, grant["subject"], ACCESS_LIFETIME)
@@ -239,7 +239,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
 
     @bp.get("/accounts/o/oauth2/v2/auth")
     def oauth_consent():
-        return oauth.consent(state, PLATFORM, CLIENT_ID)
+        return oauth.consent(state, PLATFORM, CLIENT_ID, pkce="optional")
 
     @bp.post("/oauth/revoke")
     def revoke():

@@ -13,9 +13,12 @@ _DATE = {"format": "date-time"}
 
 class ConnectStartResponse(BaseModel):
     platform: PlatformValue
-    authorizeUrl: str = Field(description="Send the user's browser here; the platform sends them back to "
-                                          "`redirectUri`, which stores the account(s)")
-    state: str = Field(description="Signed, single-use; part of `authorizeUrl`")
+    authorizeUrl: str = Field(description=(
+        "Open this in the browser of the person who connects the account (the web app navigates to it). "
+        "Soku's one-time page at `/oauth/{platform}/begin` shows which Soku account the platform account will "
+        "join; *Continue* binds the flow to that browser (an HttpOnly cookie) and sends it to the platform's "
+        "consent page, which sends it back to `redirectUri`. The callback links accounts only in the browser "
+        "that continued. Works once, until `expiresAt`"))
     redirectUri: str = Field(description="The callback registered with the platform")
     expiresAt: str = Field(description="The flow must finish before this time", json_schema_extra=_DATE)
 

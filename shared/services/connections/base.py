@@ -55,6 +55,7 @@ class Provider(Protocol):
     platform: Platform
     default_scopes: tuple[str, ...]
     scope_separator: str
+    pkce: bool  # whether the platform's web flow takes PKCE (S256); each module cites its source
 
     def authorize_url(self, state: OAuthState, state_token: str, scopes: list[str]) -> str: ...
 
@@ -89,6 +90,16 @@ def scopes_for(provider: Provider) -> list[str]:
     override = get_settings().platform_scopes.get(provider.platform.value, "")
     chosen = [s for s in re.split(r"[,\s]+", override) if s] if override else list(provider.default_scopes)
     return chosen
+
+
+def pkce_challenge(provider: Provider, state: OAuthState) -> dict[str, str]:
+    """The authorize URL's PKCE parameters, for platforms that take them."""
+    return {"code_challenge": state.code_challenge, "code_challenge_method": "S256"} if provider.pkce else {}
+
+
+def pkce_verifier(provider: Provider, state: OAuthState) -> dict[str, str]:
+    """The token request's PKCE parameter, for platforms that take it."""
+    return {"code_verifier": state.code_verifier} if provider.pkce else {}
 
 
 def with_query(url: str, params: dict[str, Any]) -> str:

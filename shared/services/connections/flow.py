@@ -1,4 +1,5 @@
-"""The connect flow: start (authorize URL with a signed state) and complete (the callback)."""
+"""The connect flow: start (a one-time begin link), begin (bind a browser, then the
+platform's authorize URL with an opaque state) and complete (the callback)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from shared.errors import SokuError, ValidationError
 from shared.platforms import ALIASES, RULES, Platform
 from shared.services.connections import state as states
 from shared.services.connections import store
-from shared.services.connections.base import account_id_for, client_id, client_secret, scopes_for
+from shared.adapters.gcp import firestore_client
+from shared.services.connections.base import account_id_for, client_id, client_secret, scopes_for, with_query
 from shared.services.connections.errors import ConnectError
 from shared.services.connections.registry import provider_for
 
@@ -63,22 +65,66 @@ def start(user_id: str, platform: Platform, request_origin: str) -> dict[str, An
     if not base:
         raise PlatformNotConfiguredError("Connecting accounts is not enabled in this deployment "
                                          "(SOKU_OAUTH_REDIRECT_BASE is not set)")
-    redirect_uri = f"{base.rstrip('/')}/oauth/{platform.value}/callback"
-    token, state = states.issue(user_id, platform.value, redirect_uri)
-    provider = provider_for(platform)
+    root = f"{base.rstrip('/')}/oauth/{platform.value}"
+    state, begin_secret = states.issue(user_id, platform.value, f"{root}/callback")
+    # Not the platform's authorize URL: Soku's one-time begin page on the callback's origin,
+    # which binds the flow to the browser that confirms there and then sends it on.
     return {"platform": platform.value,
-            "authorizeUrl": provider.authorize_url(state, token, scopes_for(provider)),
-            "state": token, "redirectUri": redirect_uri, "expiresAt": clock.iso(state.expires_at)}
+            "authorizeUrl": with_query(f"{root}/begin", {"flow": f"{state.flow_id}.{begin_secret}"}),
+            "redirectUri": state.redirect_uri, "expiresAt": clock.iso(state.expires_at)}
 
 
-def complete(platform_value: str, args: Mapping[str, str]) -> Connected:
-    """Handle the platform's redirect back; raises ConnectError with the reason."""
+@dataclass
+class Pending:
+    """What the begin page shows: which Soku account the connection joins."""
+
+    platform: Platform
+    user_id: str
+    email: str | None
+    display_name: str | None
+    expires_at: Any
+
+
+def pending(platform: Platform, begin_token: str | None) -> Pending:
+    flow_id, begin_secret = states.split_begin_token(begin_token)
+    flow = states.lookup_begin(flow_id, begin_secret, platform.value)
+    snap = firestore_client().collection("users").document(flow.state.user_id).get()
+    user = (snap.to_dict() or {}) if snap.exists else {}
+    text = lambda v: v.strip()[:200] if isinstance(v, str) and v.strip() else None  # noqa: E731
+    return Pending(platform, flow.state.user_id, text(user.get("email")), text(user.get("displayName")),
+                   flow.state.expires_at)
+
+
+def proceed(platform: Platform, begin_token: str | None, browser_secret: str) -> tuple[states.OAuthState, str]:
+    """Bind the flow to this browser (once); the platform's authorize URL to send it to."""
+    flow_id, begin_secret = states.split_begin_token(begin_token)
+    state = states.bind(flow_id, begin_secret, platform.value, browser_secret)
+    provider = provider_for(platform)
+    return state, provider.authorize_url(state, state.token, scopes_for(provider))
+
+
+def cancel(platform: Platform, begin_token: str | None) -> None:
+    flow_id, begin_secret = states.split_begin_token(begin_token)
+    states.bind(flow_id, begin_secret, platform.value, None)
+
+
+def flow_of(platform: Platform, args: Mapping[str, str]) -> str:
+    """The flow id the callback's state names; forged or altered: refused before any I/O."""
+    return states.verify(args.get("state"), platform.value)
+
+
+def complete(platform_value: str, args: Mapping[str, str], browser_secret: str | None) -> Connected:
+    """Handle the platform's redirect back; raises ConnectError with the reason.
+
+    `browser_secret` is the cookie the begin page gave the browser that confirmed the flow:
+    without it (another browser, another person) nothing is exchanged or linked."""
     platform = ALIASES.get(platform_value)
     if platform is None or platform.value != platform_value:
         raise ConnectError("invalid_state", "This is not a connection link Soku made.")
     name = RULES[platform].display_name
-    state = states.verify(args.get("state"), platform.value)  # forged or expired: refused before any I/O
-    states.claim(state)  # single use, also when the answer is a refusal
+    flow_id = flow_of(platform, args)
+    # Single use and bound to the browser, also when the answer is a refusal.
+    state = states.claim(flow_id, platform.value, browser_secret)
     error = args.get("error")
     if error:
         if error in DENIED or args.get("error_reason") == "user_denied":

@@ -19,6 +19,8 @@ from shared.services.connections.base import (
     client_secret,
     expiry,
     host,
+    pkce_challenge,
+    pkce_verifier,
     scopes_of,
     with_query,
 )
@@ -32,17 +34,22 @@ class YouTubeProvider:
     default_scopes = ("https://www.googleapis.com/auth/youtube.upload",
                       "https://www.googleapis.com/auth/youtube.readonly")
     scope_separator = " "
+    # Google takes PKCE (S256) on every OAuth client type, confidential web clients
+    # included (developers.google.com/identity/protocols/oauth2/native-app#step1-code-verifier;
+    # the token endpoint then requires the verifier: "code_verifier or verifier is not needed"
+    # is its answer to a verifier without a challenge).
+    pkce = True
 
     def authorize_url(self, state: OAuthState, state_token: str, scopes: list[str]) -> str:
         return with_query(f"{host('google_accounts')}/o/oauth2/v2/auth", {
             "client_id": client_id("youtube"), "redirect_uri": state.redirect_uri, "response_type": "code",
             "scope": " ".join(scopes), "access_type": "offline", "prompt": "consent",
-            "include_granted_scopes": "true", "state": state_token})
+            "include_granted_scopes": "true", "state": state_token, **pkce_challenge(self, state)})
 
     def exchange(self, code: str, state: OAuthState) -> Grant:
         body = call(self.platform, "POST", f"{host('google_oauth')}/token", failure="token_exchange_failed", data={
             "code": code, "client_id": client_id("youtube"), "client_secret": client_secret("youtube"),
-            "redirect_uri": state.redirect_uri, "grant_type": "authorization_code"})
+            "redirect_uri": state.redirect_uri, "grant_type": "authorization_code", **pkce_verifier(self, state)})
         tokens = Tokens(body["access_token"], body.get("refresh_token"), expiry(body.get("expires_in"), 3599))
         return Grant(tokens, scopes_of(body.get("scope")))
 

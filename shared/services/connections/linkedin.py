@@ -42,6 +42,10 @@ class LinkedInProvider:
     platform = Platform.LINKEDIN
     default_scopes = ("openid", "profile", "w_member_social", "w_organization_social", "r_organization_admin")
     scope_separator = " "
+    # No PKCE for web apps: LinkedIn offers PKCE only to native apps redirecting to a
+    # loopback address, enabled per app on request
+    # (learn.microsoft.com/linkedin/shared/authentication/authorization-code-flow-native).
+    pkce = False
 
     def authorize_url(self, state: OAuthState, state_token: str, scopes: list[str]) -> str:
         return with_query(f"{host('linkedin_oauth')}/oauth/v2/authorization", {

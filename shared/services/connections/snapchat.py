@@ -22,6 +22,8 @@ from shared.services.connections.base import (
     client_secret,
     expiry,
     host,
+    pkce_challenge,
+    pkce_verifier,
     scopes_of,
     with_query,
 )
@@ -33,17 +35,22 @@ class SnapchatProvider:
     platform = Platform.SNAPCHAT
     default_scopes = ("snapchat-profile-api",)
     scope_separator = " "
+    # Snap's OAuth 2.0 service (accounts.snapchat.com) takes PKCE (S256) with the
+    # authorization code flow (developers.snap.com/snap-kit/login-kit/overview, "Authorization
+    # Code Flow with PKCE"); the Public Profile API authorizes on the same service.
+    pkce = True
 
     def authorize_url(self, state: OAuthState, state_token: str, scopes: list[str]) -> str:
         return with_query(f"{host('snapchat_oauth')}/accounts/oauth2/auth", {
             "client_id": client_id("snapchat"), "redirect_uri": state.redirect_uri, "response_type": "code",
-            "scope": " ".join(scopes), "state": state_token})
+            "scope": " ".join(scopes), "state": state_token, **pkce_challenge(self, state)})
 
     def exchange(self, code: str, state: OAuthState) -> Grant:
         body = call(self.platform, "POST", f"{host('snapchat_oauth')}/login/oauth2/access_token",
                     failure="token_exchange_failed", data={
                         "grant_type": "authorization_code", "code": code, "redirect_uri": state.redirect_uri,
-                        "client_id": client_id("snapchat"), "client_secret": client_secret("snapchat")})
+                        "client_id": client_id("snapchat"), "client_secret": client_secret("snapchat"),
+                        **pkce_verifier(self, state)})
         tokens = Tokens(body["access_token"], body.get("refresh_token"), expiry(body.get("expires_in"), 1800))
         return Grant(tokens, scopes_of(body.get("scope")))
 

@@ -33,6 +33,10 @@ class ThreadsProvider:
     platform = Platform.THREADS
     default_scopes = ("threads_basic", "threads_content_publish")
     scope_separator = ","
+    # No PKCE: the Authorization Window takes client_id, redirect_uri, scope, response_type
+    # and state only (developers.facebook.com/documentation/threads/get-started/
+    # get-access-tokens-and-permissions).
+    pkce = False
 
     def authorize_url(self, state: OAuthState, state_token: str, scopes: list[str]) -> str:
         return with_query(f"{host('threads_web')}/oauth/authorize", {

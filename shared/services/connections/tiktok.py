@@ -31,6 +31,11 @@ class TikTokProvider:
     platform = Platform.TIKTOK
     default_scopes = ("user.info.basic", "video.publish", "video.upload")
     scope_separator = ","
+    # No PKCE on the web: Login Kit for Web's authorize parameters are client_key, scope,
+    # redirect_uri, state, response_type (developers.tiktok.com/doc/login-kit-web); TikTok
+    # documents code_challenge only for desktop and mobile apps (login-kit-desktop), with a
+    # hex-encoded challenge of its own.
+    pkce = False
 
     def authorize_url(self, state: OAuthState, state_token: str, scopes: list[str]) -> str:
         return with_query(f"{host('tiktok_web')}/v2/auth/authorize/", {

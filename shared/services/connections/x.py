@@ -19,6 +19,8 @@ from shared.services.connections.base import (
     client_secret,
     expiry,
     host,
+    pkce_challenge,
+    pkce_verifier,
     scopes_of,
     with_query,
 )
@@ -30,6 +32,9 @@ class XProvider:
     platform = Platform.X
     default_scopes = ("tweet.read", "tweet.write", "users.read", "offline.access", "media.write")
     scope_separator = " "
+    # PKCE is required by X's OAuth 2.0 (reference/platform-apis.md §1; docs.x.com
+    # "OAuth 2.0 Authorization Code Flow with PKCE").
+    pkce = True
 
     @staticmethod
     def _auth() -> tuple[str, str] | None:
@@ -39,13 +44,12 @@ class XProvider:
     def authorize_url(self, state: OAuthState, state_token: str, scopes: list[str]) -> str:
         return with_query(f"{host('x_web')}/i/oauth2/authorize", {
             "response_type": "code", "client_id": client_id("x"), "redirect_uri": state.redirect_uri,
-            "scope": " ".join(scopes), "state": state_token,
-            "code_challenge": state.code_challenge, "code_challenge_method": "S256"})
+            "scope": " ".join(scopes), "state": state_token, **pkce_challenge(self, state)})
 
     def exchange(self, code: str, state: OAuthState) -> Grant:
         body = call(self.platform, "POST", f"{host('x_oauth')}/2/oauth2/token", failure="token_exchange_failed",
                     data={"grant_type": "authorization_code", "code": code, "redirect_uri": state.redirect_uri,
-                          "code_verifier": state.code_verifier, "client_id": client_id("x")},
+                          **pkce_verifier(self, state), "client_id": client_id("x")},
                     auth=self._auth())
         tokens = Tokens(body["access_token"], body.get("refresh_token"), expiry(body.get("expires_in"), 7200))
         return Grant(tokens, scopes_of(body.get("scope")))
