@@ -118,6 +118,37 @@ def test_a_stalled_attempt_that_lost_its_run_neither_posts_again_nor_overwrites(
     assert len(_x_posts(sandbox, text)) == 1
 
 
+def test_a_run_whose_attempts_all_died_gives_up_only_after_looking_for_its_post(client, demo, sandbox, db):
+    """Every attempt was interrupted; the create had been armed and the tweet made. The last
+    attempt must find it and record it, not fail a run whose post is live."""
+    import threading
+
+    from shared.services.publishing import runs
+    from shared.services.publishing.runner import MAX_ATTEMPTS, Delivery, process_run
+
+    text = "interrupted again and again"
+    sid = submit(client, demo, {**body(["x"], text), "scheduledTime": LATER})
+    sandbox.fault("x", "create", "hold", seconds=3)  # the tweet is made; this attempt hears nothing
+    hung = threading.Thread(target=process_run, args=(Platform.X, sid, "x:x_main", Delivery(retry_count=0)))
+    hung.start()
+    wait_for(lambda: _x_posts(sandbox, text), timeout=20)
+    for delivery in range(1, MAX_ATTEMPTS):  # later deliveries, each dying as soon as it claimed
+        assert runs.claim_run(sid, "x:x_main", "x", delivery) is not None
+    assert process_run(Platform.X, sid, "x:x_main", Delivery(retry_count=MAX_ATTEMPTS)) == "succeeded"
+    hung.join(timeout=10)
+    run = run_of(client, demo, sid, "x:x_main")
+    assert run["status"] == "succeeded" and run["result"]["postId"] == _x_posts(sandbox, text)[0]["id"]
+    assert len(_x_posts(sandbox, text)) == 1
+
+    # Never armed: nothing can be on the platform, and the run says why it stopped.
+    other = submit(client, demo, {**body(["x"], "never got as far as the create"), "scheduledTime": LATER})
+    for delivery in range(MAX_ATTEMPTS):
+        assert runs.claim_run(other, "x:x_main", "x", delivery) is not None
+    assert process_run(Platform.X, other, "x:x_main", Delivery(retry_count=MAX_ATTEMPTS)) == "failed"
+    result = run_of(client, demo, other, "x:x_main")["result"]
+    assert result["code"] == "publish_interrupted" and "interrupted 5 times" in result["message"]
+
+
 # -- 3. the recovery sweep ---------------------------------------------------------------------
 
 def test_a_run_whose_attempt_never_ends_is_taken_over_after_its_lease(client, demo, sandbox, time_travel):

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Callable
 
 from shared import clock, crashpoints
@@ -105,16 +105,23 @@ def _unavailable(platform: Platform, attempt: Attempt) -> str:
     return "failed"
 
 
-def _interrupted(run: dict, attempt: Attempt) -> str:
-    """Earlier attempts all died mid-way (crash, timeout): stop, and say what is known."""
+def _after_interruptions(publisher: Publisher, ctx: PublishContext, run: dict) -> PublishedPost:
+    """Earlier attempts all died mid-way (crash, timeout): give up, but never on a live post.
+
+    If a create was armed, the platform may hold the post: look it up one last
+    time and record it if it is there; otherwise the run fails, saying so.
+    """
     spent = spent_attempts(run) - 1
+    armed = ctx.checkpoint.get("createArmedAt")
+    if armed is not None:
+        found = publisher.find_existing(ctx, datetime.fromisoformat(armed))
+        if found is not None:
+            return found
     message = f"Publishing was interrupted {spent} times (the publisher stopped before recording a result)"
-    if (run.get("checkpoint") or {}).get("createArmedAt"):
-        message += ("; the platform may have created the post before an interruption and Soku could not "
-                    "confirm it: check the account before retrying")
-    attempt.finish("failed", {"code": "publish_interrupted", "message": message, "retryable": True,
-                              "attempt": run["attemptCount"]})
-    return "failed"
+    if armed is not None:
+        message += ("; the post was not found on the platform, but one made in the last moments may not be "
+                    "visible yet: check the account before retrying")
+    raise PermanentError(message, code="publish_interrupted")
 
 
 def _wait_for_reset(platform: Platform, attempt: Attempt, run: dict, error: RetryableError,
@@ -180,8 +187,6 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
     publisher = publisher_for(platform)
     if publisher is None:
         return _unavailable(platform, attempt)
-    if spent_attempts(run) > MAX_ATTEMPTS:
-        return _interrupted(run, attempt)
 
     def save(checkpoint: dict) -> None:
         save_checkpoint(submission_id, target_id, attempt.number, checkpoint)
@@ -196,7 +201,10 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
         account_ref, account = accounts.load_account(submission["userId"], platform, run["accountId"])
         ctx = PublishContext(account, content, dict(run.get("checkpoint") or {}), save, publisher, sleep,
                              run_path=f"{SUBMISSIONS}/{submission_id}/runs/{target_id}")
-        post = _with_reauth(publisher, account_ref, ctx, lambda: publisher.publish(ctx))
+        if spent_attempts(run) > MAX_ATTEMPTS:
+            post = _with_reauth(publisher, account_ref, ctx, lambda: _after_interruptions(publisher, ctx, run))
+        else:
+            post = _with_reauth(publisher, account_ref, ctx, lambda: publisher.publish(ctx))
     except LeaseLost:
         raise
     except RetryableError as error:
@@ -222,7 +230,8 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
                        events)
         return "failed"
     except PermanentError as error:
-        attempt.finish("failed", {"code": error.code, "message": error.message, "retryable": False})
+        attempt.finish("failed", {"code": error.code, "message": error.message,
+                                  "retryable": error.code == "publish_interrupted"})
         if account_ref is not None:
             accounts.record_publish(account_ref, {"status": "failed", "code": error.code})
         return "failed"
