@@ -160,10 +160,15 @@ def serve_dir(path: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 class Supervisor:
     """Keeps one `devstack.serve_gateway` process serving the stack's port, restarting it
-    whenever it exits; counts exits by code and crash points by name (from its stderr)."""
+    whenever it exits; counts exits by code and crash points by name (from its stderr).
 
-    def __init__(self, port: int, env: dict[str, str], log_path: Path) -> None:
-        self.port, self.env = port, env
+    With `standby`, a warm spare (`serve_gateway --standby`: main.py imported, port not
+    bound) waits beside the serving process and takes the port as soon as it is free, as a
+    platform would route to another instance; a new spare is then started in the background.
+    """
+
+    def __init__(self, port: int, env: dict[str, str], log_path: Path, standby: bool = True) -> None:
+        self.port, self.env, self.standby = port, env, standby
         self.log = open(log_path, "a", buffering=1, errors="replace")
         self.lock = threading.Lock()
         self.stopping = False
@@ -173,27 +178,34 @@ class Supervisor:
         self.downtime = 0.0
         self.last_change = time.monotonic()
         self.proc: subprocess.Popen | None = None
+        self.spare: subprocess.Popen | None = None
         self.thread = threading.Thread(target=self._watch, name="supervisor", daemon=True)
 
     def start(self) -> "Supervisor":
         with self.lock:
-            self.proc = self._spawn()
+            self.proc = self._spawn(standby=False)
+            if self.standby:
+                self.spare = self._spawn(standby=True)
         self._wait_ready(self.proc, 60)
         self.thread.start()
         return self
 
-    def _spawn(self) -> subprocess.Popen:
+    def _spawn(self, standby: bool) -> subprocess.Popen:
         self.starts += 1
-        self.log.write(f"=== gateway start #{self.starts} at {time.strftime('%H:%M:%S')}\n")
-        proc = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(self.port)], cwd=ROOT,
-                                env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        threading.Thread(target=self._drain, args=(proc,), daemon=True).start()
+        number = self.starts
+        argv = [sys.executable, "-m", "devstack.serve_gateway", str(self.port)] + (["--standby"] if standby else [])
+        proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdin=subprocess.PIPE if standby else subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        threading.Thread(target=self._drain, args=(proc, number), daemon=True).start()
         return proc
 
-    def _drain(self, proc: subprocess.Popen) -> None:
+    def _drain(self, proc: subprocess.Popen, number: int) -> None:
         for raw in proc.stderr:
             line = raw.decode(errors="replace")
-            self.log.write(line)
+            try:
+                self.log.write(f"[{number}] {line}")
+            except ValueError:  # closed: the soak is over
+                pass
             found = CRASH_LINE.search(line)
             if found:
                 with self.lock:
@@ -204,7 +216,7 @@ class Supervisor:
         while time.monotonic() < deadline and proc.poll() is None:
             if port_open(self.port):
                 return True
-            time.sleep(0.02)
+            time.sleep(0.01)
         return False
 
     def _watch(self) -> None:
@@ -218,19 +230,30 @@ class Supervisor:
                     return
                 self.exits[code] += 1
                 self.last_change = down_since
+                self.log.write(f"=== exit {code} at {time.strftime('%H:%M:%S')}\n")
                 if down_since - started < 1:
                     time.sleep(0.5)  # e.g. the port still held: do not spin
-                self.proc = self._spawn()
+                spare, self.spare = self.spare, None
+                if spare is not None and spare.poll() is None:
+                    spare.stdin.write(b"serve\n")  # it binds the port now (or once its imports are done)
+                    spare.stdin.flush()
+                    self.proc = spare
+                else:
+                    self.proc = self._spawn(standby=False)
                 proc = self.proc
+                if self.standby:
+                    self.spare = self._spawn(standby=True)
             self._wait_ready(proc, 60)
             self.downtime += time.monotonic() - down_since
 
     def stop(self) -> None:
         with self.lock:
             self.stopping = True
-            proc = self.proc
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
+            procs = [p for p in (self.proc, self.spare) if p is not None]
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in procs:
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
@@ -293,6 +316,11 @@ def _client(base: str) -> httpx.Client:
     return httpx.Client(base_url=base, timeout=httpx.Timeout(60, connect=2))
 
 
+class InProgress(Exception):
+    """409 idempotency_in_progress: a request with this key died with the process; its claim
+    goes stale after a minute (shared/services/idempotency.py), so retry later."""
+
+
 def call_with_retries(send, what: str, deadline_s: float = 120):
     """Send until the function process answers something other than 5xx/429 (it may be
     restarting); a 500 carrying a postSubmissionId (dispatch_failed) is an answer."""
@@ -304,6 +332,8 @@ def call_with_retries(send, what: str, deadline_s: float = 120):
                 return r
             if r.status_code == 500 and "postSubmissionId" in r.text:
                 return r
+            if r.status_code == 409 and "idempotency_in_progress" in r.text:
+                raise InProgress(what)
             problem = f"{r.status_code} {r.text[:200]}"
         except httpx.TransportError as exc:
             problem = repr(exc)
@@ -372,8 +402,10 @@ class Redeliveries:
                         time.sleep(0.3)
                         continue
                     outcome = "never delivered (process down)"
-                except httpx.TransportError:
+                except (httpx.RemoteProtocolError, httpx.ReadError):
                     outcome = "process died during it"
+                except httpx.TransportError as exc:
+                    outcome = type(exc).__name__
                 else:
                     try:
                         outcome = str(r.json()["result"]["outcome"]) if r.status_code == 200 else f"HTTP {r.status_code}"
@@ -453,6 +485,11 @@ def main() -> None:  # noqa: C901 - one linear script
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent submitting clients")
     parser.add_argument("--video-kb", type=int, default=64)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cold-restarts", action="store_true",
+                        help="restart the process from scratch after each exit (default: a warm spare takes over)")
+    parser.add_argument("--api-on-crashing-gateway", action="store_true",
+                        help="send the API requests (posts, media, webhook) to the crashing process too "
+                             "(default: a second gateway process without crash points)")
     args = parser.parse_args()
     hold_s = args.hold if args.hold is not None else args.lease + 10
     settle_s = args.settle if args.settle is not None else max(args.lease, args.stall) + 3 * args.sweep_every + args.max_backoff
@@ -503,19 +540,27 @@ def main() -> None:  # noqa: C901 - one linear script
     receiver = Receiver()
 
     gateway_env = dict(os.environ) | {"SOKU_CRASHPOINTS": args.crash}
-    supervisor = Supervisor(stack.port, gateway_env, work / "gateway.log")
+    supervisor = Supervisor(stack.port, gateway_env, work / "gateway.log", standby=not args.cold_restarts)
+    # The public API runs in a process of its own without crash points, as the `api` function
+    # is its own service in production: a publisher's death does not take requests down with it.
+    api_gateway = None if args.api_on_crashing_gateway else Supervisor(
+        free_port(), {k: v for k, v in os.environ.items() if k != "SOKU_CRASHPOINTS"}, work / "api.log",
+        standby=False)
+    api = base if api_gateway is None else f"http://127.0.0.1:{api_gateway.port}"
     redeliveries = sweeper = None
     stalls: list[tuple[str, Fault]] = []
     submit_errors: list[str] = []
     try:
         # Setup, before anything can crash: the webhook endpoint and the media.
         supervisor.start()
-        with _client(base) as http:
+        if api_gateway:
+            api_gateway.start()
+        with _client(api) as http:
             r = call_with_retries(lambda: http.post("/v1/webhooks", headers=headers,
                                                     json={"url": receiver.url, "events": list(EVENTS)}), "webhook")
             assert r.status_code == 201, r.text
         started = time.monotonic()
-        store_media(posts, base, headers, origin_url, args.concurrency)
+        store_media(posts, api, headers, origin_url, args.concurrency)
         log(f"{sum(p.kind != 'text' for p in posts)} media stored in {time.monotonic() - started:.1f} s; "
             f"submitting {len(posts)} posts ({sum(len(p.targets) for p in posts)} runs), crash points {args.crash}")
 
@@ -525,35 +570,51 @@ def main() -> None:  # noqa: C901 - one linear script
         sweeper = Sweeper(base, args.sweep_every)
         stall_at = {round((j + 0.5) * len(posts) / args.stalls) for j in range(args.stalls)} if args.stalls else set()
         stall_lock = threading.Lock()
+        stalled: set[int] = set()
 
-        def submit(post: Post) -> None:
-            if post.index in stall_at:
+        def submit(post: Post) -> bool:
+            """False: try again later (the key is held by a request that died)."""
+            if post.index in stall_at and post.index not in stalled:
+                stalled.add(post.index)
                 with stall_lock:
                     platform = PLATFORMS[len(stalls) % len(PLATFORMS)]
                     fault = Fault("hold", 1, {"seconds": hold_s})
                     sandbox.state.add_fault(platform, "create", fault)  # the next create on it
                     stalls.append((platform, fault))
-            with _client(base) as http:
+            with _client(api) as http:
                 try:
                     r = call_with_retries(lambda: http.post("/v1/posts", json=post.body(),
                                                             headers=headers | {"Idempotency-Key": post.token}),
                                           f"POST /v1/posts #{post.index}")
+                except InProgress:
+                    return False
                 except RuntimeError as exc:
                     post.refused = str(exc)
                     submit_errors.append(post.refused)
-                    return
+                    return True
             if r.status_code not in (201, 500):
                 post.refused = f"{r.status_code} {r.text[:300]}"
                 submit_errors.append(f"post {post.index} ({post.kind} to {post.targets}): {post.refused}")
-                return
+                return True
             post.sid = r.json()["postSubmissionId"]
             now = time.monotonic()
             for platform, account in post.targets:
                 if rng.random() < args.redeliver:
                     redeliveries.schedule(now + rng.uniform(0.2, 6), platform, post.sid, f"{platform}:{account}")
+            return True
 
+        pending, give_up = posts, time.monotonic() + 180
         with ThreadPoolExecutor(args.concurrency) as pool:
-            list(pool.map(submit, posts))
+            while pending:
+                pending = [p for p, done in zip(pending, pool.map(submit, pending)) if not done]
+                if pending and time.monotonic() > give_up:
+                    for post in pending:
+                        post.refused = "409 idempotency_in_progress for 3 minutes"
+                        submit_errors.append(f"post {post.index}: {post.refused}")
+                    break
+                if pending:
+                    log(f"{len(pending)} submission(s) held by a request that died with the process; retrying")
+                    time.sleep(5)
         submitted = [p for p in posts if p.sid]
         keys = [(p.sid, f"{platform}:{account}") for p in submitted for platform, account in p.targets]
         log(f"{len(submitted)} posts submitted in {time.monotonic() - soak_started:.1f} s")
@@ -603,6 +664,8 @@ def main() -> None:  # noqa: C901 - one linear script
         if redeliveries:
             redeliveries.stop()
         supervisor.stop()
+        if api_gateway:
+            api_gateway.stop()
 
     try:
         runs = read_runs([(p.sid, f"{platform}:{account}") for p in posts if p.sid for platform, account in p.targets])
@@ -673,6 +736,8 @@ def main() -> None:  # noqa: C901 - one linear script
     points = ", ".join(f"{name} {n}" for name, n in supervisor.points.most_common()) or "none logged"
     print(f"  crash restarts (exit {CRASH_EXIT}): {crashes} (by point: {points}); "
           f"other exits: {other_exits or 'none'}; down {supervisor.downtime:.1f} s in all")
+    if api_gateway and api_gateway.exits:
+        print(f"  the API process exited too: {dict(api_gateway.exits)} (see api.log)")
     print(f"  redeliveries: {redeliveries.sent} "
           f"({', '.join(f'{k} {n}' for k, n in redeliveries.outcomes.most_common()) or 'none'})")
     print(f"  stalls: {len(stalls)} creates held {hold_s:g} s (past the {args.lease} s lease), {stalls_taken} taken "
