@@ -162,13 +162,14 @@ class Supervisor:
     """Keeps one `devstack.serve_gateway` process serving the stack's port, restarting it
     whenever it exits; counts exits by code and crash points by name (from its stderr).
 
-    With `standby`, a warm spare (`serve_gateway --standby`: main.py imported, port not
-    bound) waits beside the serving process and takes the port as soon as it is free, as a
-    platform would route to another instance; a new spare is then started in the background.
+    With `spares`, that many warm spares (`serve_gateway --standby`: main.py imported, port
+    not bound) wait beside the serving process; one takes the port as soon as it is free, as
+    a platform would route to another instance, and a new spare is started in the background
+    (an import of main.py takes seconds on a busy 2-core machine; crashes come in bursts).
     """
 
-    def __init__(self, port: int, env: dict[str, str], log_path: Path, standby: bool = True) -> None:
-        self.port, self.env, self.standby = port, env, standby
+    def __init__(self, port: int, env: dict[str, str], log_path: Path, spares: int = 2) -> None:
+        self.port, self.env, self.spare_count = port, env, spares
         self.log = open(log_path, "a", buffering=1, errors="replace")
         self.lock = threading.Lock()
         self.stopping = False
@@ -176,17 +177,22 @@ class Supervisor:
         self.points: collections.Counter = collections.Counter()
         self.starts = 0
         self.downtime = 0.0
+        self.gaps: list[float] = []  # per restart: from the exit to the port answering again
+        self.promoted = collections.Counter()  # the spare was "ready" / "still importing" when needed
+        self.ready: set[int] = set()  # pids of spares standing by
         self.last_change = time.monotonic()
         self.proc: subprocess.Popen | None = None
-        self.spare: subprocess.Popen | None = None
+        self.spares: list[subprocess.Popen] = []
         self.thread = threading.Thread(target=self._watch, name="supervisor", daemon=True)
 
     def start(self) -> "Supervisor":
         with self.lock:
             self.proc = self._spawn(standby=False)
-            if self.standby:
-                self.spare = self._spawn(standby=True)
+            self.spares = [self._spawn(standby=True) for _ in range(self.spare_count)]
         self._wait_ready(self.proc, 60)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not all(p.pid in self.ready for p in self.spares):
+            time.sleep(0.05)
         self.thread.start()
         return self
 
@@ -195,9 +201,16 @@ class Supervisor:
         number = self.starts
         argv = [sys.executable, "-m", "devstack.serve_gateway", str(self.port)] + (["--standby"] if standby else [])
         proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdin=subprocess.PIPE if standby else subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                stdout=subprocess.PIPE if standby else subprocess.DEVNULL, stderr=subprocess.PIPE)
         threading.Thread(target=self._drain, args=(proc, number), daemon=True).start()
+        if standby:
+            threading.Thread(target=self._standing_by, args=(proc,), daemon=True).start()
         return proc
+
+    def _standing_by(self, proc: subprocess.Popen) -> None:
+        for line in proc.stdout:
+            if line.startswith(b"standing by"):
+                self.ready.add(proc.pid)
 
     def _drain(self, proc: subprocess.Popen, number: int) -> None:
         for raw in proc.stderr:
@@ -233,23 +246,28 @@ class Supervisor:
                 self.log.write(f"=== exit {code} at {time.strftime('%H:%M:%S')}\n")
                 if down_since - started < 1:
                     time.sleep(0.5)  # e.g. the port still held: do not spin
-                spare, self.spare = self.spare, None
-                if spare is not None and spare.poll() is None:
+                self.spares = [p for p in self.spares if p.poll() is None]
+                # The oldest spare that is standing by; else the oldest (it binds once imported).
+                spare = next((p for p in self.spares if p.pid in self.ready), self.spares[0] if self.spares else None)
+                if spare is not None:
+                    self.spares.remove(spare)
+                    self.promoted["ready" if spare.pid in self.ready else "still importing"] += 1
                     spare.stdin.write(b"serve\n")  # it binds the port now (or once its imports are done)
                     spare.stdin.flush()
                     self.proc = spare
                 else:
                     self.proc = self._spawn(standby=False)
                 proc = self.proc
-                if self.standby:
-                    self.spare = self._spawn(standby=True)
+                while len(self.spares) < self.spare_count:
+                    self.spares.append(self._spawn(standby=True))
             self._wait_ready(proc, 60)
-            self.downtime += time.monotonic() - down_since
+            self.gaps.append(time.monotonic() - down_since)
+            self.downtime += self.gaps[-1]
 
     def stop(self) -> None:
         with self.lock:
             self.stopping = True
-            procs = [p for p in (self.proc, self.spare) if p is not None]
+            procs = [p for p in [self.proc, *self.spares] if p is not None]
         for proc in procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
@@ -476,23 +494,24 @@ def main() -> None:  # noqa: C901 - one linear script
     parser.add_argument("--max-backoff", type=float, default=5, help="task queues' retry backoff cap (s)")
     parser.add_argument("--sweep-every", type=float, default=5, help="seconds between sweepScheduledPosts calls")
     parser.add_argument("--stalls", type=int, default=8, help="creates held past the lease (one platform each, in turn)")
-    parser.add_argument("--hold", type=float, default=None, help="how long a held create stalls (default lease + 10 s)")
+    parser.add_argument("--hold", type=float, default=None, help="how long a held create stalls (default lease + 20 s)")
     parser.add_argument("--redeliver", type=float, default=0.1, help="share of runs whose task is delivered twice")
     parser.add_argument("--settle", type=float, default=None,
                         help="give up waiting after this long without activity "
-                             "(default max(lease, stall) + 3 sweep periods + backoff cap)")
+                             "(default max(lease, stall, hold) + 3 sweep periods + backoff cap)")
     parser.add_argument("--timeout", type=float, default=900, help="hard limit on the soak, seconds")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent submitting clients")
     parser.add_argument("--video-kb", type=int, default=64)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--cold-restarts", action="store_true",
-                        help="restart the process from scratch after each exit (default: a warm spare takes over)")
+    parser.add_argument("--spares", type=int, default=2,
+                        help="warm spare processes waiting to take over the port (0: restart from scratch)")
     parser.add_argument("--api-on-crashing-gateway", action="store_true",
                         help="send the API requests (posts, media, webhook) to the crashing process too "
                              "(default: a second gateway process without crash points)")
     args = parser.parse_args()
-    hold_s = args.hold if args.hold is not None else args.lease + 10
-    settle_s = args.settle if args.settle is not None else max(args.lease, args.stall) + 3 * args.sweep_every + args.max_backoff
+    hold_s = args.hold if args.hold is not None else args.lease + 20
+    settle_s = (args.settle if args.settle is not None
+                else max(args.lease, args.stall, hold_s) + 3 * args.sweep_every + args.max_backoff)
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     rng = random.Random(args.seed)
@@ -540,12 +559,12 @@ def main() -> None:  # noqa: C901 - one linear script
     receiver = Receiver()
 
     gateway_env = dict(os.environ) | {"SOKU_CRASHPOINTS": args.crash}
-    supervisor = Supervisor(stack.port, gateway_env, work / "gateway.log", standby=not args.cold_restarts)
+    supervisor = Supervisor(stack.port, gateway_env, work / "gateway.log", spares=args.spares)
     # The public API runs in a process of its own without crash points, as the `api` function
     # is its own service in production: a publisher's death does not take requests down with it.
     api_gateway = None if args.api_on_crashing_gateway else Supervisor(
         free_port(), {k: v for k, v in os.environ.items() if k != "SOKU_CRASHPOINTS"}, work / "api.log",
-        standby=False)
+        spares=0)
     api = base if api_gateway is None else f"http://127.0.0.1:{api_gateway.port}"
     redeliveries = sweeper = None
     stalls: list[tuple[str, Fault]] = []
@@ -571,9 +590,11 @@ def main() -> None:  # noqa: C901 - one linear script
         stall_at = {round((j + 0.5) * len(posts) / args.stalls) for j in range(args.stalls)} if args.stalls else set()
         stall_lock = threading.Lock()
         stalled: set[int] = set()
+        next_progress = soak_started + 10
 
         def submit(post: Post) -> bool:
             """False: try again later (the key is held by a request that died)."""
+            nonlocal next_progress
             if post.index in stall_at and post.index not in stalled:
                 stalled.add(post.index)
                 with stall_lock:
@@ -598,6 +619,11 @@ def main() -> None:  # noqa: C901 - one linear script
                 return True
             post.sid = r.json()["postSubmissionId"]
             now = time.monotonic()
+            with stall_lock:
+                if now >= next_progress:
+                    next_progress = now + 10
+                    log(f"t={now - soak_started:.0f}s submitted {sum(1 for p in posts if p.sid)}/{len(posts)} | "
+                        f"restarts {sum(supervisor.exits.values())} | events {len(receiver.events)}")
             for platform, account in post.targets:
                 if rng.random() < args.redeliver:
                     redeliveries.schedule(now + rng.uniform(0.2, 6), platform, post.sid, f"{platform}:{account}")
@@ -733,9 +759,17 @@ def main() -> None:  # noqa: C901 - one linear script
     per_platform = collections.Counter(platform for p in submitted for platform, _ in p.targets)
     print(f"  runs (targets): {expected_runs} ({', '.join(f'{p} {per_platform[p]}' for p in PLATFORMS)})"
           + (f"; {missing_runs} not found in Firestore" if missing_runs else ""))
+    from shared.crashpoints import POINTS
+
     points = ", ".join(f"{name} {n}" for name, n in supervisor.points.most_common()) or "none logged"
+    never = [name for name in POINTS if not supervisor.points[name]]
     print(f"  crash restarts (exit {CRASH_EXIT}): {crashes} (by point: {points}); "
-          f"other exits: {other_exits or 'none'}; down {supervisor.downtime:.1f} s in all")
+          f"other exits: {other_exits or 'none'}")
+    if supervisor.gaps:
+        gaps = sorted(supervisor.gaps)
+        print(f"    port closed {supervisor.downtime:.1f} s in all: median {gaps[len(gaps) // 2]:.2f} s, "
+              f"max {gaps[-1]:.2f} s per restart; spare {dict(supervisor.promoted) or 'not used'}")
+    print(f"    crash points never hit: {', '.join(never) or 'none'}")
     if api_gateway and api_gateway.exits:
         print(f"  the API process exited too: {dict(api_gateway.exits)} (see api.log)")
     print(f"  redeliveries: {redeliveries.sent} "
