@@ -499,7 +499,8 @@ def main() -> None:  # noqa: C901 - one linear script
     parser.add_argument("--settle", type=float, default=None,
                         help="give up waiting after this long without activity "
                              "(default max(lease, stall, hold) + 3 sweep periods + backoff cap)")
-    parser.add_argument("--timeout", type=float, default=900, help="hard limit on the soak, seconds")
+    parser.add_argument("--timeout", type=float, default=420,
+                        help="hard limit on the wait after the first post, seconds (keeps N=200 under 10 minutes)")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent submitting clients")
     parser.add_argument("--video-kb", type=int, default=64)
     parser.add_argument("--seed", type=int, default=1)
