@@ -30,6 +30,7 @@ Run: `make chaos` (or `venv/bin/python -m bench.chaos_bench --posts 20`).
 from __future__ import annotations
 
 import argparse
+import atexit
 import collections
 import hashlib
 import heapq
@@ -529,6 +530,8 @@ def main() -> None:  # noqa: C901 - one linear script
                            "SOKU_REQUEST_LOG_MODE": "off",
                        })
     stack.start()
+    atexit.register(stack.stop)  # whatever happens below (stopping twice is harmless)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` and atexit run
     # The sandboxes run in this process: lift the per-account daily caps and TikTok's per-minute
     # init limit, which a few hundred posts to 3 TikTok accounts would hit (that is not under test).
     from devstack.sandboxes import instagram, threads, tiktok
