@@ -462,8 +462,10 @@ class Sweeper:
                 try:
                     r = http.post(f"/{PROJECT}/{REGION}/sweepScheduledPosts", headers=headers)
                     self.answers[str(r.status_code)] += 1
-                except httpx.TransportError:
-                    self.answers["no answer"] += 1
+                except (httpx.RemoteProtocolError, httpx.ReadError):
+                    self.answers["process died during it"] += 1
+                except httpx.TransportError as exc:
+                    self.answers[type(exc).__name__] += 1
 
     def stop(self) -> None:
         self.stopped.set()
@@ -741,12 +743,15 @@ def main() -> None:  # noqa: C901 - one linear script
     missing_events = {k: want[s] for k, s in status.items() if s in want and want[s] not in received[k]}
     wrong_events = {k for k, types in received.items() if k in status and status[k] in want
                     and types - {want[status[k]]}}
-    failed = collections.Counter()
+    failed: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)  # reason -> platforms
     for (sid, target), run in runs.items():
         if run.get("status") == "failed":
             result = run.get("result") or {}
-            reason = f"{result.get('code')}: {str(result.get('message'))[:90]}"
-            failed[(run.get("platform") or target.split(":")[0], reason)] += 1
+            # One group for "interrupted 5 times" and "6 times", and for every media id.
+            message = re.sub(r"\b[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\b", "<id>", str(result.get("message")))
+            message = re.sub(r"\b\d+\b", "N", message)
+            reason = f"{result.get('code')}: {message[:160]}"
+            failed[reason][run.get("platform") or target.split(":")[0]] += 1
     succeeded_without_post = sum(1 for k, s in status.items() if s == "succeeded" and not made[k])
     posts_for_unsucceeded = sum(n for k, n in made.items() if status.get(k) != "succeeded")
     crashes = supervisor.exits.get(CRASH_EXIT, 0)
@@ -803,9 +808,10 @@ def main() -> None:  # noqa: C901 - one linear script
         print(f"  runs with an event contradicting their final status: {len(wrong_events)}")
     print(f"  succeeded runs with no platform post: {succeeded_without_post}; "
           f"platform posts of runs not succeeded: {posts_for_unsucceeded}")
-    print(f"  runs failed: {sum(failed.values())}")
-    for (platform, reason), n in failed.most_common(15):
-        print(f"    {n:4d} {platform}: {reason}")
+    print(f"  runs failed: {sum(sum(c.values()) for c in failed.values())}")
+    for reason, platforms in sorted(failed.items(), key=lambda item: -sum(item[1].values()))[:12]:
+        print(f"    {sum(platforms.values()):4d} {reason}")
+        print(f"         ({', '.join(f'{p} {n}' for p, n in platforms.most_common())})")
     print(f"  wall time: {wall:.1f} s from the first post to settled")
     print(f"  logs: {work}")
     bad = sum(n - 1 for n in duplicates.values()) + len(not_terminal) + missing_runs + len(missing_events)
