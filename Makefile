@@ -42,6 +42,13 @@ workflow: deps
 bench-publish: tools
 	$(VENV)/bin/python -m bench.publish_bench
 
+# Crash soak (bench/chaos_bench.py): posts published while the function process dies at the
+# crash points and is restarted; fails on duplicate posts, stuck runs or missing webhooks.
+# `make chaos ARGS="--posts 20 --crash '*=0.05'"`; `--help` lists the knobs.
+.PHONY: chaos
+chaos: tools
+	$(VENV)/bin/python -m bench.chaos_bench $(ARGS)
+
 .PHONY: bench-transcribe
 bench-transcribe: tools
 	$(VENV)/bin/python -m bench.transcribe_bench

@@ -3,7 +3,12 @@
 The environment (emulator hosts, sandbox bases, keys) comes from the caller.
 Used to run a second function instance: tests kill it mid-publish, and shared
 state across instances (rate limits) is checked with two of them.
-Usage: python -m devstack.serve_gateway PORT
+Usage: python -m devstack.serve_gateway PORT [--standby]
+
+`--standby`: import the functions, then wait for a line on stdin before binding
+the port (end of input: exit without serving). The crash soak (bench/chaos_bench.py)
+keeps one such warm spare, so a process that dies is replaced in milliseconds
+rather than the second or two an import of main.py takes.
 """
 
 from __future__ import annotations
@@ -18,7 +23,12 @@ def main() -> None:
     region = os.environ.get("SOKU_REGION", "us-central1")
     from devstack.gateway import Gateway, build_app
 
-    gateway = Gateway(build_app(project, region), port)
+    app = build_app(project, region)
+    if "--standby" in sys.argv[2:]:
+        print("standing by", flush=True)
+        if not sys.stdin.readline():
+            return
+    gateway = Gateway(app, port)
     print(f"serving on {gateway.base_url}", flush=True)
     gateway.server.serve_forever()
 
