@@ -113,6 +113,7 @@ def test_a_stalled_attempt_that_lost_its_run_neither_posts_again_nor_overwrites(
     # ... Cloud Tasks gives up on it and delivers again: attempt 2 takes over and publishes.
     stalled = stored_run(db, sid, "x:x_main")
     later = int(stalled["claimedByDelivery"]) + 1
+    assert stalled["status"] == "processing"
     assert process_run(Platform.X, sid, "x:x_main", Delivery(retry_count=later)) == "succeeded"
     time.sleep(5)  # the stalled attempt gets its answer: it may neither create nor write
     run = run_of(client, demo, sid, "x:x_main")

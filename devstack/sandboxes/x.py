@@ -179,9 +179,10 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
 
     @bp.post("/2/media/upload/<media_id>/append")
     def append(media_id: str):
-        _, faulted = fault_response("append")
+        fault, faulted = fault_response("append")
         if faulted is not None:
             return faulted
+        hold_if_asked(fault)  # a slow upload: the segment is stored after the wait
         media = state.media.get(media_id)
         if subject() is None or media is None or media["owner"] != subject():
             return _problem(400, "Bad Request", "Unknown media id")
