@@ -808,6 +808,12 @@ def main() -> None:  # noqa: C901 - one linear script
         print(f"  runs with an event contradicting their final status: {len(wrong_events)}")
     print(f"  succeeded runs with no platform post: {succeeded_without_post}; "
           f"platform posts of runs not succeeded: {posts_for_unsucceeded}")
+    for label, keys in (("succeeded with no platform post", [k for k, s in status.items() if s == "succeeded" and not made[k]]),
+                        ("platform post but not succeeded", [k for k, n in made.items() if n and status.get(k) != "succeeded"])):
+        for sid, target in keys[:10]:
+            result = runs[(sid, target)].get("result") or {}
+            print(f"    {label}: {sid} {target} attempts {runs[(sid, target)].get('attemptCount')}: "
+                  f"{result.get('code') or result.get('postId')} {str(result.get('message') or '')[:120]}")
     print(f"  runs failed: {sum(sum(c.values()) for c in failed.values())}")
     for reason, platforms in sorted(failed.items(), key=lambda item: -sum(item[1].values()))[:12]:
         print(f"    {sum(platforms.values()):4d} {reason}")

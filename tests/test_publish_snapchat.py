@@ -341,3 +341,27 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     assert final["attemptCount"] == 2
     assert _snap_calls(stack)[calls_before:] == ["lookup"]  # no upload, no second create
     assert len(_uploads(stack, profile)) == 1
+
+
+def test_a_finalize_whose_result_was_never_saved_is_not_refused_on_the_retry(client, demo, stored_media, sandbox,
+                                                                             db, monkeypatch):
+    """The attempt dies right after Snap accepted FINALIZE, before saving it: the retry's FINALIZE
+    is answered "already finalized", which means the step is done, not that the post is refused."""
+    from shared.services.publishing.base import PublishContext
+
+    media_id = stored_media(demo, "image", 300_000)
+    _randomize(db, media_id)
+    real_save = PublishContext.save
+    died = []
+
+    def dies_saving_finalize(self, **changes):
+        if (changes.get("snap") or {}).get("finalized") and not died:
+            died.append(True)
+            raise RuntimeError("injected: the instance went away before saving")
+        return real_save(self, **changes)
+
+    monkeypatch.setattr(PublishContext, "save", dies_saving_finalize)
+    sid = _submit(client, demo, _snap("finalized before the crash", [media_id]))
+    run = _final(client, demo, sid)
+    assert died and run["status"] == "succeeded", run
+    assert run["attemptCount"] == 2

@@ -116,7 +116,8 @@ class PublishContext:
                 return found
         # Arming is a fenced checkpoint write: it fails (LeaseLost) if this attempt no
         # longer owns the run, so a stale attempt never reaches the create.
-        self.save(createArmedAt=clock.now().isoformat())
+        first_armed = self.checkpoint.get("createFirstArmedAt") or armed or clock.now().isoformat()
+        self.save(createArmedAt=clock.now().isoformat(), createFirstArmedAt=first_armed)
         crashpoints.reached("arm")
         self._accepted = False
         try:
@@ -125,6 +126,13 @@ class PublishContext:
             crashpoints.reached("create_answered")
             return post
         except PublishError as error:
+            if armed is not None and isinstance(error, PermanentError) and error.code == "duplicate_content":
+                # The platform says this post already exists, and an earlier attempt of this run
+                # armed a create: an attempt that outlived its lease got its create through
+                # after the lookup above. It is our post: look for it since the first arming.
+                found = self.publisher.find_existing(self, datetime.fromisoformat(first_armed))
+                if found is not None:
+                    return found
             if _refused_before_creating(error) and not self._accepted:
                 # The platform answered the create with a refusal: no post exists, so
                 # the next attempt may create without reconciling first.

@@ -287,7 +287,13 @@ class SnapchatPublisher:
             state.update(nextPart=number + 1, chain=_b64(tail.block))
             ctx.save(snap=state)  # a retry resumes after this part, with the same key
         form = _MultipartBody({"action": "FINALIZE"})
-        http.request("POST", self._follow(state["finalizePath"]), headers=form.headers, content=form)
+        try:
+            http.request("POST", self._follow(state["finalizePath"]), headers=form.headers, content=form)
+        except PermanentError as error:
+            # An earlier attempt's FINALIZE went through and it died before saving that: the
+            # media is finalized, which is what this step wanted.
+            if "already finalized" not in error.message:
+                raise
         state["finalized"] = True
         ctx.save(snap=state)
         return state["mediaId"]
