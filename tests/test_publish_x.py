@@ -222,3 +222,16 @@ def test_a_refused_create_is_retried_without_reconciling(client, stack, demo, sa
     sid = _submit(client, demo, body(["x"], "refused then created"))
     assert _final(client, demo, sid)["status"] == "succeeded"
     assert [op for p, op in stack.sandboxes.state.calls if p == "x"].count("lookup") == lookups_before
+
+
+def test_reconcile_finds_the_tweet_behind_a_busy_timeline(client, stack, demo, sandbox, db):
+    """Many runs publish to one account at once: the interrupted create's tweet is not on the
+    timeline's first page by the time the retry looks. The lookup reads every page it needs."""
+    text = "one of many at once"
+    sid = _submit(client, demo, {**body(["x"], text), "scheduledTime": "2099-01-01T00:00:00Z"})
+    _create_then_die(client, sandbox, db, sid, text)
+    author = next(p for p in sandbox.posts("x") if p["text"] == text)["subject"]
+    for n in range(150):  # newer tweets of the same account, from its other runs
+        stack.sandboxes.state.record_post("x", author, text=f"another run's tweet {n}",
+                                          rendered=f"another run's tweet {n}", media=[])
+    _retry_reconciles(client, demo, sandbox, sid, text)

@@ -275,8 +275,15 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
                 "id": p["id"], "text": p.get("rendered", p["text"]), "edit_history_tweet_ids": [p["id"]],
                 "author_id": p["subject"],
                 "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(p["createdAt"])),
-            }.items() if k in wanted} for p in mine[:limit]]
-        return {"data": tweets, "meta": {"result_count": len(tweets)}} if tweets else {"meta": {"result_count": 0}}
+            }.items() if k in wanted} for p in mine]
+        # Newest first, `max_results` a page; `meta.next_token` while more remain, passed back as
+        # `pagination_token` (docs.x.com, GET /2/users/:id/tweets: Pagination).
+        offset = int(args.get("pagination_token") or 0)
+        page = tweets[offset:offset + limit]
+        meta = {"result_count": len(page)}
+        if offset + limit < len(tweets):
+            meta["next_token"] = str(offset + limit)
+        return {"data": page, "meta": meta} if page else {"meta": {"result_count": 0}}
 
     @bp.get("/web/i/web/status/<post_id>")
     def web(post_id: str):

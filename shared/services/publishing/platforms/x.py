@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Iterator
 
 import httpx
 
@@ -44,6 +44,8 @@ class XLimits:
 
 
 LIMITS = XLimits()
+# Pages of 100 tweets read when looking for an interrupted create (X serves the 3,200 newest).
+LOOKUP_PAGES = 10
 _DUPLICATE = "duplicate content"
 _NOT_RETRYABLE_MARKERS = ("usage-capped", "user-suspended", "duplicate-rules", "maximum of 4 items")
 
@@ -139,11 +141,9 @@ class XPublisher:
         http = self.http(ctx.account)
         user = ctx.account.platform_user_id
         since = (armed_at - SKEW).strftime("%Y-%m-%dT%H:%M:%SZ")
-        response = http.request("GET", f"{self._api()}/2/users/{user}/tweets", params={
-            "max_results": 20, "start_time": since, "tweet.fields": "created_at,author_id"})
         has_media = bool(self._media_items(ctx))
         matches = []
-        for tweet in response.json().get("data") or []:
+        for tweet in self._timeline_since(http, user, since):
             created = _parse_created_at(tweet.get("created_at"))
             if (str(tweet.get("author_id") or user) == str(user) and in_window(created, armed_at)
                     and x_text_matches(ctx.content.text, tweet.get("text") or "", has_media)):
@@ -152,6 +152,18 @@ class XPublisher:
             return None
         _, post_id = min(matches)  # the first one made after the create was armed
         return PublishedPost(post_id, self.post_url(post_id))
+
+    def _timeline_since(self, http: PlatformHttp, user: str, since: str) -> Iterator[dict]:
+        """The user's tweets since `since`, newest first, every page: a busy account (many runs
+        publishing at once) can have more tweets in the window than one page holds."""
+        params = {"max_results": 100, "start_time": since, "tweet.fields": "created_at,author_id"}
+        for _ in range(LOOKUP_PAGES):
+            body = http.request("GET", f"{self._api()}/2/users/{user}/tweets", params=params).json()
+            yield from body.get("data") or []
+            token = (body.get("meta") or {}).get("next_token")
+            if not token:
+                return
+            params = params | {"pagination_token": token}
 
     # -- media ------------------------------------------------------------------------
     def _upload(self, ctx: PublishContext, http: PlatformHttp, index: int, item: dict) -> str:
