@@ -376,3 +376,19 @@ def test_reconcile_matches_the_commentary_linkedin_returns_as_little_text(client
     commentary = stored_commentary(posted["commentary"])  # what the posts finder returns
     assert "{hashtag|\\#|Launch}" in commentary and "\\(beta\\)" in commentary and "#AI2026" not in commentary
     _retry_reconciles(client, stack, demo, sandbox, sid, text)
+
+
+def test_reconcile_finds_the_post_behind_a_busy_feed(client, stack, demo, sandbox, db):
+    """Many runs publish as one author at once: the interrupted create's post is not on the
+    finder's first page by the time the retry looks. The lookup reads every page it needs."""
+    text = "one of many at once (on LinkedIn)"
+    sid = _submit(client, demo, {**body(["linkedin"], text), "scheduledTime": "2099-01-01T00:00:00Z"})
+    _create_then_die(sandbox, db, sid, text)
+    made = next(p for p in sandbox.posts("linkedin") if p["text"] == text)
+    for n in range(150):  # newer posts of the same author, from its other runs
+        other = stack.sandboxes.state.record_post(
+            "linkedin", made["subject"], author=made["author"], commentary=f"another run's post {n}",
+            text=f"another run's post {n}", media=[], visibility=made["visibility"])
+        other["urn"] = f"urn:li:share:{other['id']}"
+        other["url"] = f"https://www.linkedin.invalid/feed/update/{other['urn']}"
+    _retry_reconciles(client, stack, demo, sandbox, sid, text)

@@ -56,6 +56,17 @@ def in_window(created: datetime | None, armed_at: datetime, now: datetime | None
     return armed_at - SKEW <= created <= now + SKEW
 
 
+def before_window(created: datetime | None, armed_at: datetime) -> bool:
+    """True when a post made at `created` is older than any post the armed create can have
+    made: a newest-first listing can stop there. A post with no readable time does not stop it."""
+    return created is not None and created < armed_at - SKEW
+
+
+# Pages a reconciling lookup reads at most before giving up: a busy account (many runs
+# publishing at once) can have more posts in the window than one page holds.
+LOOKUP_PAGES = 10
+
+
 def x_text_matches(submitted: str, listed: str, has_media: bool) -> bool:
     """Does the `text` X lists for a tweet render the text we submitted?
 

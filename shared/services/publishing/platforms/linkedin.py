@@ -40,7 +40,7 @@ from shared.services.publishing.errors import (
 )
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import StoredMedia, open_media
-from shared.services.publishing.reconcile import in_window, linkedin_text_matches
+from shared.services.publishing.reconcile import LOOKUP_PAGES, before_window, in_window, linkedin_text_matches
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,9 @@ class LinkedInLimits:
     processing_timeout_s: float = 5 * 60  # then retry later: the checkpoint resumes the polling
     first_poll_interval_s: float = 0.5
     max_poll_interval_s: float = 10.0
-    finder_count: int = 20  # posts read back when reconciling an interrupted create
+    # Posts a page of the posts finder when reconciling an interrupted create: `count` is at
+    # most 100 (learn.microsoft.com, Posts API, "Find Posts by Authors": count, max 100).
+    finder_count: int = 100
 
 
 LIMITS = LinkedInLimits()
@@ -277,11 +279,8 @@ class LinkedInPublisher:
         LinkedIn returns (escapes, `{hashtag|\\#|tag}` templates), is our text."""
         http = self.http(ctx.account)
         author = self.author_urn(ctx.account)
-        # Rest.li 2.0 wants the URN encoded inside the query string.
-        url = (f"{self._api()}/posts?q=author&author={quote(author, safe='')}"
-               f"&count={LIMITS.finder_count}&sortBy=LAST_MODIFIED")
         try:
-            response = http.request("GET", url, headers={"X-RestLi-Method": "FINDER"})
+            elements = list(self._posts_since(http, author, armed_at))
         except PermanentError as error:
             if error.code != "publish_rejected":
                 raise
@@ -292,7 +291,7 @@ class LinkedInPublisher:
                 f"Soku check ({error.message}). Look at the LinkedIn feed before retrying.",
                 code="publish_outcome_unknown") from error
         matches = []
-        for element in response.json().get("elements") or []:
+        for element in elements:
             created = _from_ms(element.get("createdAt") or element.get("publishedAt"))
             if ((element.get("author") or author) == author and in_window(created, armed_at)
                     and linkedin_text_matches(ctx.content.text, element.get("commentary"))):
@@ -301,6 +300,33 @@ class LinkedInPublisher:
             return None
         _, urn = min(matches)  # the first one made after the create was armed
         return PublishedPost(urn, self.post_url(urn))
+
+    def _posts_since(self, http: PlatformHttp, author: str, armed_at: datetime) -> Iterator[dict]:
+        """The author's posts, most recently modified first, page by page until one was last
+        modified before the window (so was created before it too) or LOOKUP_PAGES were read.
+
+        Rest.li offset paging (learn.microsoft.com, "API Pagination" and Posts API "Find Posts
+        by Authors"): `start` is the index of the first element, `count` the page size; the
+        response's `paging` has `start`, `count` and, when LinkedIn knows it, `total`. A page
+        shorter than `count` (or `start + count` reaching `total`) is the last one."""
+        start = 0
+        for _ in range(LOOKUP_PAGES):
+            # Rest.li 2.0 wants the URN encoded inside the query string.
+            url = (f"{self._api()}/posts?q=author&author={quote(author, safe='')}"
+                   f"&start={start}&count={LIMITS.finder_count}&sortBy=LAST_MODIFIED")
+            body = http.request("GET", url, headers={"X-RestLi-Method": "FINDER"}).json()
+            elements = body.get("elements") or []
+            for element in elements:
+                modified = _from_ms(element.get("lastModifiedAt") or element.get("createdAt")
+                                    or element.get("publishedAt"))
+                if before_window(modified, armed_at):
+                    return  # sorted by LAST_MODIFIED: every later post is older still
+                yield element
+            paging = body.get("paging") or {}
+            start += LIMITS.finder_count
+            total = paging.get("total")
+            if len(elements) < LIMITS.finder_count or (isinstance(total, int) and start >= total):
+                return
 
     # -- media ------------------------------------------------------------------------
     def _upload(self, ctx: PublishContext, http: PlatformHttp, owner: str, index: int, item: dict) -> str:
