@@ -281,3 +281,56 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     assert final["result"]["url"] == posts[0]["url"]
     assert final["attemptCount"] == 2
     assert "lookup" in _fb_calls(stack)
+
+
+def _create_then_die(sandbox, db, sid: str, message: str) -> dict:
+    """Publish on a second gateway whose create is held (the post is made, the answer never
+    comes), then SIGKILL it before it records anything; the run as that leaves it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from devstack.emulators import free_port, port_open
+
+    port = free_port()
+    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
+                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: port_open(port), timeout=20)
+        sandbox.fault("facebook", "create", "hold", seconds=60)  # the post is made, the answer never comes
+        with httpx.Client(timeout=1) as other:
+            with pytest.raises(httpx.TimeoutException):
+                call_task(other, "publishFacebook", {"postSubmissionId": sid, "targetId": TARGET},
+                          base_url=f"http://127.0.0.1:{port}")
+        wait_for(lambda: [p for p in sandbox.posts("facebook") if p["message"] == message])
+    finally:
+        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
+        second.wait()
+    return _stored_run(db, sid)
+
+
+def test_reconcile_finds_the_post_behind_a_busy_feed(client, stack, demo, sandbox, db):
+    """Many runs publish to one Page at once: the interrupted create's post is not on the
+    feed's first page by the time the retry looks. The lookup follows the feed's cursors."""
+    message = "one of many at once (on Facebook)"
+    sid = _submit(client, demo, {**body(FB, message), "scheduledTime": "2099-01-01T00:00:00Z"})
+    run = _create_then_die(sandbox, db, sid, message)
+    assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
+    made = next(p for p in sandbox.posts("facebook") if p["message"] == message)
+    page = made["subject"]
+    for n in range(150):  # newer posts of the same Page, from its other runs
+        number = stack.sandboxes.state.next_id()
+        path = f"/{page}/posts/{number}"
+        stack.sandboxes.state.record_post(
+            "facebook", page, id=f"{page}_{number}", kind="text", path=path, url=f"https://facebook.invalid{path}",
+            permalink=f"https://facebook.invalid{path}", message=f"another run's post {n}", link=None, media=[],
+            published=True)
+    retry = call_task(client, "publishFacebook", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    posts = [p for p in sandbox.posts("facebook") if p["message"] == message]
+    assert len(posts) == 1
+    final = _run(client, demo, sid)
+    assert final["status"] == "succeeded" and final["result"]["postId"] == posts[0]["id"]
+    assert final["attemptCount"] == 2
+    assert _fb_calls(stack).count("lookup") >= 2  # more than one page read

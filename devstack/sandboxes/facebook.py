@@ -41,7 +41,7 @@ from markupsafe import escape
 
 from devstack.sandboxes import oauth
 from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked, mint_tokens
-from devstack.sandboxes.graph import graph_error
+from devstack.sandboxes.graph import graph_error, graph_page
 from devstack.sandboxes.graph import graph_time as _fb_time
 
 PLATFORM = "facebook"
@@ -555,13 +555,13 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             return denied
         args = params()
         since = float(args.get("since") or 0)
-        limit = min(int(args.get("limit") or 25), 100)
         wanted = fields() or {"id", text_field, "created_time"}
         with state.lock:
-            found = [post_fields(p, wanted, text_field) for p in reversed(state.posts)
+            found = [p for p in reversed(state.posts)
                      if p["platform"] == PLATFORM and p["subject"] == page and p["kind"] in kinds
                      and p["createdAt"] >= since]
-        return {"data": found[:limit], "paging": {"cursors": {"before": "MAZDZD", "after": "MjQZD"}}}
+        # Cursor-paged, newest first, at most 100 a page (Page Feed and Page Videos references).
+        return graph_page(found, lambda p: post_fields(p, wanted, text_field))
 
     def new_video(page: str, kind: str, size: int | None, **extra: Any) -> dict[str, Any]:
         video_id = state.next_id()

@@ -53,7 +53,7 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.platforms.graph import graph_error as _graph_error
-from shared.services.publishing.platforms.graph import graph_message
+from shared.services.publishing.platforms.graph import graph_message, listed_since
 from shared.services.publishing.platforms.graph import parse_timestamp as _parse_time
 from shared.services.publishing.platforms.graph import regain_seconds as _regain_seconds
 from shared.services.publishing.http import PlatformHttp
@@ -66,6 +66,7 @@ DEFAULT_GRAPH_VERSION = "v23.0"
 
 @dataclass(frozen=True)
 class FacebookLimits:
+    lookup_page_size: int = 100  # feed / videos entries a page when reconciling (Graph's maximum)
     max_photos: int = 10  # per multi-photo post (Soku's rule for Facebook; Facebook's own cap is unverified)
     read_chunk_bytes: int = 4 * 1024 * 1024  # bytes read from Cloud Storage at a time while streaming
     # Then the attempt ends retryable and the next one only polls again; leaves the upload
@@ -387,11 +388,12 @@ class FacebookPublisher:
             edge, field_name = "feed", "message"
         # The feed also holds visitors' posts ("published by this page, or by others on this
         # page": Graph API Page Feed reference), so the author must be the Page itself.
-        response = http.request("GET", self._graph(f"{page}/{edge}"), params={
-            "fields": f"id,{field_name},created_time,permalink_url,from", "since": int(since.timestamp()),
-            "limit": 25})
+        # Every page back to the window: `limit` is at most 100 on these edges (Graph API Page
+        # Feed reference: "a maximum of 100 posts"; Page Videos pages the same way).
+        params = {"fields": f"id,{field_name},created_time,permalink_url,from", "since": int(since.timestamp())}
         matches = []
-        for entry in response.json().get("data") or []:
+        for entry in listed_since(http, self._graph(f"{page}/{edge}"), params, armed_at,
+                                  time_field="created_time", limit=LIMITS.lookup_page_size):
             created = _parse_time(entry.get("created_time"))
             author = str((entry.get("from") or {}).get("id") or page)
             if author != str(page) or not in_window(created, armed_at):

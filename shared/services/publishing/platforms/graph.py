@@ -2,19 +2,24 @@
 
 The error envelope `{"error": {message, type, code, error_subcode,
 error_user_msg, fbtrace_id}}`, the Business Use Case usage header that says
-when a throttled app regains access, and Graph's timestamp format.
+when a throttled app regains access, Graph's timestamp format, and reading a
+cursor-paginated edge back to a time.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import httpx
 
 from shared import clock
 from shared.services.publishing.errors import RetryableError
+from shared.services.publishing.reconcile import LOOKUP_PAGES, before_window
+
+if TYPE_CHECKING:
+    from shared.services.publishing.http import PlatformHttp
 
 
 def graph_error(response: httpx.Response) -> dict[str, Any] | None:
@@ -68,6 +73,30 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
+
+
+def listed_since(http: "PlatformHttp", url: str, params: dict[str, Any], armed_at: datetime, *,
+                 time_field: str, limit: int) -> Iterator[dict[str, Any]]:
+    """A newest-first edge's entries, page after page, until one is older than the window of a
+    create armed at `armed_at` or LOOKUP_PAGES were read: a busy account can have more posts
+    in the window than one page holds.
+
+    Cursor-based paging (developers.facebook.com/docs/graph-api/results, "Cursor-based
+    Pagination"; Threads and Instagram edges page the same way): `limit` objects a page, then
+    pass `paging.cursors.after` back as `after`. No `paging.next` means the last page; a page
+    shorter than `limit` does not (Graph may filter some objects out of a page)."""
+    params = params | {"limit": limit}
+    for _ in range(LOOKUP_PAGES):
+        body = http.request("GET", url, params=params).json()
+        for entry in body.get("data") or []:
+            if before_window(parse_timestamp(entry.get(time_field)), armed_at):
+                return
+            yield entry
+        paging = body.get("paging") or {}
+        after = (paging.get("cursors") or {}).get("after")
+        if not paging.get("next") or not after:
+            return
+        params = params | {"after": after}
 
 
 def await_containers(ctx, makers: dict[str, Callable[[], dict]], *,
