@@ -316,3 +316,46 @@ def test_permalink_read_failing_after_publish_still_reconciles(client, stack, de
     assert run["status"] == "succeeded", run.get("result")
     assert run["result"]["postId"] == posts[0]["id"] and run["result"]["url"] == posts[0]["url"]
     assert calls().count("create") == 1  # threads_publish was never called again
+
+
+def test_reconcile_finds_the_thread_behind_a_busy_profile(client, stack, demo, sandbox, db):
+    """Many runs publish to one profile at once: the interrupted publish's thread is not on the
+    profile's first page by the time the retry looks. The lookup follows the cursors."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from devstack.emulators import free_port, port_open
+
+    calls = Calls(stack)
+    text = "one of many at once (on Threads)"
+    sid = _submit(client, demo, {**body(["threads"], text), "scheduledTime": "2099-01-01T00:00:00Z"})
+    port = free_port()
+    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
+                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    task = {"postSubmissionId": sid, "targetId": TARGET}
+    try:
+        wait_for(lambda: port_open(port), timeout=20)
+        sandbox.fault("threads", "create", "hold", seconds=60)  # published, but the answer never comes
+        with httpx.Client(timeout=2) as other:
+            with pytest.raises(httpx.TimeoutException):
+                call_task(other, "publishThreads", task, base_url=f"http://127.0.0.1:{port}")
+        wait_for(lambda: [p for p in sandbox.posts("threads") if p["text"] == text])
+    finally:
+        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
+        second.wait()
+    made = next(p for p in sandbox.posts("threads") if p["text"] == text)
+    for n in range(150):  # newer threads of the same profile, from its other runs
+        other = stack.sandboxes.state.record_post("threads", made["subject"], text=f"another run's thread {n}",
+                                                  mediaType="TEXT", media=[], children=[], containerId=None, url="")
+        other["url"] = f"https://threads.invalid/@{made['subject']}/post/{other['id']}"
+
+    retry = call_task(client, "publishThreads", task, retry_count=1)  # Cloud Tasks' retry
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    posts = [p for p in sandbox.posts("threads") if p["text"] == text]
+    assert len(posts) == 1
+    final = _run(client, demo, sid)
+    assert final["status"] == "succeeded" and final["result"]["postId"] == posts[0]["id"]
+    assert final["attemptCount"] == 2
+    assert calls().count("create") == 1 and calls().count("lookup") >= 2  # paged, not published again

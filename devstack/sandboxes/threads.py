@@ -31,6 +31,7 @@ from markupsafe import escape
 
 from devstack.sandboxes import oauth
 from devstack.sandboxes.core import SandboxState, hold_if_asked, mint_tokens
+from devstack.sandboxes.graph import graph_page
 
 PLATFORM = "threads"
 CLIENT_ID = "1000000000000003"
@@ -368,16 +369,17 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         if refused is not None:
             return refused
         since = flask.request.args.get("since", "0")
-        limit = min(int(flask.request.args.get("limit", "25")), 100)
         fields = flask.request.args.get("fields", "id").split(",")
-        rows = []
-        for post in reversed(posts_of(who, float(since) if since.isdigit() else 0.0)):
+
+        def render(post: dict) -> dict:
             row = {"id": post["id"], "permalink": post["url"], "timestamp": _timestamp(post["createdAt"]),
                    "media_type": LISTED_TYPE[post["mediaType"]]}
             if post["text"]:
                 row["text"] = post["text"]
-            rows.append({k: v for k, v in row.items() if k in fields or k == "id"})
-        return {"data": rows[:limit], "paging": {"cursors": {"before": "", "after": ""}}}
+            return {k: v for k, v in row.items() if k in fields or k == "id"}
+
+        # Newest first, cursor-paged, `limit` default 25 and at most 100 (Threads API, user threads).
+        return graph_page(list(reversed(posts_of(who, float(since) if since.isdigit() else 0.0))), render)
 
     @bp.get("/web/@<user>/post/<post_id>")
     def web(user: str, post_id: str):

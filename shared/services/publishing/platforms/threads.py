@@ -44,7 +44,7 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.platforms.graph import as_int as _int
-from shared.services.publishing.platforms.graph import await_containers
+from shared.services.publishing.platforms.graph import await_containers, listed_since
 from shared.services.publishing.platforms.graph import parse_timestamp as _parse_timestamp
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import open_media
@@ -55,6 +55,7 @@ API_VERSION = "v1.0"
 
 @dataclass(frozen=True)
 class ThreadsLimits:
+    lookup_page_size: int = 100  # threads a page when reconciling (the edge's maximum `limit`)
     max_text: int = 500  # emojis count as their UTF-8 bytes (the platform checks; submission counts characters)
     min_carousel: int = 2
     max_carousel: int = 20
@@ -311,10 +312,13 @@ class ThreadsPublisher:
 
     def _find_in_profile(self, http: PlatformHttp, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
         since = armed_at - timedelta(seconds=5)
-        response = http.request("GET", f"{self._api()}/{ctx.account.platform_user_id}/threads", params={
-            "fields": "id,text,timestamp,permalink", "since": str(int(since.timestamp())), "limit": "25"})
+        # Every page back to the window: the user threads edge is cursor-paged, newest first,
+        # at most 100 a page (developers.facebook.com/docs/threads, "Retrieve a List of All a
+        # User's Threads": `limit` default 25, max 100; `after`/`before` cursors).
+        params = {"fields": "id,text,timestamp,permalink", "since": str(int(since.timestamp()))}
         wanted = normalise(ctx.content.text)
-        for thread in response.json().get("data") or []:
+        for thread in listed_since(http, f"{self._api()}/{ctx.account.platform_user_id}/threads", params,
+                                   armed_at, time_field="timestamp", limit=LIMITS.lookup_page_size):
             if not in_window(_parse_timestamp(thread.get("timestamp")), armed_at):
                 continue
             if normalise(thread.get("text")) == wanted:
