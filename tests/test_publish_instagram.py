@@ -530,3 +530,21 @@ def test_permalink_read_failing_after_publish_still_reconciles(client, stack, de
     assert run["status"] == "succeeded", run.get("result")
     assert run["result"]["postId"] == posts[0]["id"]
     assert calls().count("create") == 1  # media_publish was never called again
+
+
+def test_reconcile_finds_the_post_behind_a_busy_account(client, stack, demo, stored_media, sandbox, db):
+    """Many runs publish to one account at once: the interrupted publish's post is not on the
+    media edge's first page by the time the retry looks. The lookup follows the cursors."""
+    calls = Calls(stack)
+    caption = "one of many at once (on Instagram)"
+    sid = _submit(client, demo, {**body(IG, caption, mediaIds=[stored_media(demo, "image", 20_000)]),
+                                 "scheduledTime": "2099-01-01T00:00:00Z"})
+    _publish_then_die(sandbox, db, sid, caption)
+    made = _posts_with(sandbox, caption)[0]
+    for n in range(150):  # newer posts of the same account, from its other runs
+        other = stack.sandboxes.state.record_post(
+            "instagram", made["subject"], mediaType="IMAGE", caption=f"another run's post {n}", media=[],
+            children=[], containerId=None, shareToFeed=True, thumbOffset=None, comments=[], url="")
+        other["url"] = f"https://instagram.invalid/p/{other['id']}/"
+    _retry_reconciles(client, calls, demo, sandbox, sid, caption)
+    assert calls().count("lookup") >= 2  # more than one page read

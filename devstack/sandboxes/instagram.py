@@ -65,7 +65,7 @@ from markupsafe import escape
 
 from devstack.sandboxes import oauth
 from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked, mint_tokens
-from devstack.sandboxes.graph import graph_error
+from devstack.sandboxes.graph import graph_error, graph_page
 from devstack.sandboxes.graph import graph_time as _ig_time
 
 PLATFORM = "instagram"
@@ -615,13 +615,11 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         who, refused = authorized(ig_user)
         if refused is not None:
             return refused
-        args = params()
-        limit = min(int(args.get("limit") or 25), 100)
         wanted = fields("id")
         since = time.time() - STORY_TTL_S if stories else 0.0
-        rows = [media_row(p, wanted) for p in reversed(posts_of(who, since))
-                if (p["mediaType"] == "STORIES") == stories]
-        return {"data": rows[:limit], "paging": {"cursors": {"before": "QVFIU", "after": "QVFIU"}}}
+        listed = [p for p in reversed(posts_of(who, since)) if (p["mediaType"] == "STORIES") == stories]
+        # Newest first, cursor-paged like every Graph edge (IG User Media / Stories references).
+        return graph_page(listed, lambda p: media_row(p, wanted))
 
     def list_media(ig_user: str):
         return listing(ig_user, stories=False)

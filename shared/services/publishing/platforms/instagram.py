@@ -58,7 +58,7 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.platforms.graph import as_int as _int
-from shared.services.publishing.platforms.graph import await_containers
+from shared.services.publishing.platforms.graph import await_containers, listed_since
 from shared.services.publishing.platforms.graph import graph_error as _graph_error
 from shared.services.publishing.platforms.graph import graph_message
 from shared.services.publishing.platforms.graph import parse_timestamp as _parse_timestamp
@@ -73,6 +73,7 @@ DEFAULT_GRAPH_VERSION = "v23.0"
 
 @dataclass(frozen=True)
 class InstagramLimits:
+    lookup_page_size: int = 100  # media / stories a page when reconciling an interrupted publish
     max_caption: int = 2200  # also ≤30 hashtags and ≤20 @mentions (Instagram checks those)
     min_carousel: int = 2
     max_carousel: int = 10  # the API reference's figure (the app allows 20) [unverified which applies]
@@ -473,10 +474,14 @@ class InstagramPublisher:
         `caption` for readers without admin-equivalent tasks on the linked Page. A story has no
         caption, so the first story in the window is taken."""
         edge = "stories" if story else "media"
-        response = http.request("GET", self._graph(f"{ctx.account.platform_user_id}/{edge}"), params={
-            "fields": "id,caption,timestamp,permalink", "limit": 25})
+        # Every page back to the window (a busy account has more media in it than one page):
+        # both edges are cursor-paged, newest first (developers.facebook.com/docs/
+        # instagram-platform, IG User Media and IG User Stories: "cursor-based pagination").
+        # `limit` 100 is Graph's usual cap; Instagram documents no other [unverified].
         matches = []
-        for entry in response.json().get("data") or []:  # newest first
+        for entry in listed_since(http, self._graph(f"{ctx.account.platform_user_id}/{edge}"),
+                                  {"fields": "id,caption,timestamp,permalink"}, armed_at,
+                                  time_field="timestamp", limit=LIMITS.lookup_page_size):
             created = _parse_timestamp(entry.get("timestamp"))
             if not in_window(created, armed_at):
                 continue
