@@ -351,3 +351,51 @@ def test_killed_between_create_and_result_reconciles_instead_of_uploading_twice(
     session = _session(stack, videos[0]["session"])
     assert session["probes"] == [session["total"]]  # the retry's probe found the upload complete
     assert len(session["requests"]) == 1  # and sent no byte again
+
+
+def test_reconcile_finds_the_video_behind_a_busy_uploads_playlist(client, stack, demo, stored_media, sandbox, db):
+    """Many runs upload to one channel at once, and the killed attempt's session has expired
+    by the retry: the video is looked for in the uploads playlist, where it is no longer on
+    the first page. The lookup follows nextPageToken."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from devstack.emulators import free_port, port_open
+
+    text = "one of many at once (on YouTube)"
+    sid = _submit(client, demo, {**_video_post(stored_media, demo, text), "scheduledTime": "2099-01-01T00:00:00Z"})
+    port = free_port()
+    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
+                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    task = {"postSubmissionId": sid, "targetId": TARGET}
+    try:
+        wait_for(lambda: port_open(port), timeout=20)
+        sandbox.fault("youtube", "create", "hold", seconds=60)  # the video exists, the answer never comes
+        with httpx.Client(timeout=1) as other:
+            with pytest.raises(httpx.TimeoutException):
+                call_task(other, "publishYoutube", task, base_url=f"http://127.0.0.1:{port}")
+        wait_for(lambda: _videos(sandbox, db, demo))
+    finally:
+        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
+        second.wait()
+    sandbox.fault("youtube", "probe", "session_expired")  # the retry cannot ask the session
+    channel = _channel(db, demo)
+    state = stack.sandboxes.state
+    with state.lock:
+        for n in range(120):  # newer uploads of the same channel, from its other runs
+            video_id = f"other{n:06d}"
+            state.media[f"yt:video:{video_id}"] = {
+                "id": video_id, "etag": f"etag{n}", "owner": channel, "createdAt": time.time(),
+                "title": f"another run's video {n}", "description": f"another run's video {n}"}
+
+    retry = call_task(client, "publishYoutube", task, retry_count=1)  # Cloud Tasks' retry
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    videos = _videos(sandbox, db, demo)
+    assert len(videos) == 1
+    final = _run(client, demo, sid)
+    assert final["status"] == "succeeded" and final["result"]["postId"] == videos[0]["id"]
+    assert final["attemptCount"] == 2
+    assert _calls(stack).count("lookup") >= 3  # channels.list, then more than one page of uploads

@@ -49,6 +49,7 @@ and the channel's `snippet` in `channels.list?mine=true`.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import secrets
@@ -505,14 +506,27 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         with state.lock:
             videos = sorted((v for k, v in state.media.items() if k.startswith("yt:video:") and v["owner"] == who),
                             key=lambda v: v["createdAt"], reverse=True)
+        # Newest first, `maxResults` (0-50) a page; `nextPageToken` while more remain, passed back
+        # as `pageToken` (playlistItems.list). The token is opaque: here, the offset it resumes at.
+        token = flask.request.args.get("pageToken")
+        offset = 0
+        if token:
+            try:
+                offset = int(base64.urlsafe_b64decode(token.encode()).decode().removeprefix("CAUQ"))
+            except ValueError:
+                return google_error(400, "invalidPageToken", "The request specifies an invalid page token.",
+                                    domain="youtube.parameter", location="pageToken")
         items = [{"kind": "youtube#playlistItem", "etag": v["etag"], "id": secrets.token_urlsafe(16),
                   "snippet": {"publishedAt": _rfc3339(v["createdAt"]), "channelId": channel_id(who),
                               "title": v["title"], "description": v["description"],
                               "playlistId": uploads_playlist(who), "position": position,
                               "resourceId": {"kind": "youtube#video", "videoId": v["id"]}}}
-                 for position, v in enumerate(videos[:limit])]
-        return {"kind": "youtube#playlistItemListResponse", "etag": secrets.token_urlsafe(12), "items": items,
+                 for position, v in enumerate(videos) if offset <= position < offset + limit]
+        body = {"kind": "youtube#playlistItemListResponse", "etag": secrets.token_urlsafe(12), "items": items,
                 "pageInfo": {"totalResults": len(videos), "resultsPerPage": limit}}
+        if limit and offset + limit < len(videos):
+            body["nextPageToken"] = base64.urlsafe_b64encode(f"CAUQ{offset + limit}".encode()).decode()
+        return body
 
     # -- the watch page ----------------------------------------------------------------
     @bp.get("/web/watch")

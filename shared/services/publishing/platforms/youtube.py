@@ -50,7 +50,7 @@ import re
 import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -67,7 +67,7 @@ from shared.services.publishing.errors import (
 )
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import StoredMedia, open_media
-from shared.services.publishing.reconcile import in_window, normalise
+from shared.services.publishing.reconcile import LOOKUP_PAGES, before_window, in_window, normalise
 
 log = logging.getLogger("soku.publisher.youtube")
 
@@ -84,7 +84,7 @@ class YouTubeLimits:
     processing_timeout_s: float = 4 * 60
     first_poll_s: float = 0.5
     max_poll_interval_s: float = 10.0
-    lookup_window: int = 25  # uploads checked when reconciling an interrupted insert
+    lookup_window: int = 50  # uploads a page when reconciling an interrupted insert (the most maxResults allows)
     quota_timezone: str = "America/Los_Angeles"  # daily quotas reset at midnight Pacific
 
     def __post_init__(self) -> None:
@@ -476,9 +476,7 @@ class YouTubePublisher:
         if not playlist:
             return None
         metadata = video_resource(ctx.content.text, ctx.content.options)["snippet"]
-        listing = http.request("GET", self._api("playlistItems"), params={
-            "part": "snippet", "playlistId": playlist, "maxResults": LIMITS.lookup_window})
-        for entry in listing.json().get("items") or []:
+        for entry in self._uploads_since(http, playlist, armed_at):
             snippet = entry.get("snippet") or {}
             if not in_window(_parse_time(snippet.get("publishedAt")), armed_at):
                 continue
@@ -488,6 +486,26 @@ class YouTubePublisher:
                 if video_id:
                     return PublishedPost(video_id, self.post_url(video_id))
         return None
+
+    def _uploads_since(self, http: PlatformHttp, playlist: str, armed_at: datetime) -> Iterator[dict]:
+        """The uploads playlist's items, newest first, page after page until one was added
+        before the window or LOOKUP_PAGES were read: a busy channel can have more uploads in
+        the window than one page holds.
+
+        Token paging (developers.google.com/youtube/v3/docs/playlistItems/list): `maxResults`
+        0 to 50, the response's `nextPageToken` passed back as `pageToken`; none means the
+        last page."""
+        params: dict[str, Any] = {"part": "snippet", "playlistId": playlist, "maxResults": LIMITS.lookup_window}
+        for _ in range(LOOKUP_PAGES):
+            body = http.request("GET", self._api("playlistItems"), params=params).json()
+            for entry in body.get("items") or []:
+                if before_window(_parse_time((entry.get("snippet") or {}).get("publishedAt")), armed_at):
+                    return
+                yield entry
+            token = body.get("nextPageToken")
+            if not token:
+                return
+            params = params | {"pageToken": token}
 
 
 # -- the video resource -------------------------------------------------------------------
