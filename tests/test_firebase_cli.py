@@ -93,9 +93,9 @@ def test_a_post_through_hosting_is_published_by_the_cli_run_functions(cli, demo,
     assert run["status"] == "succeeded", run
     assert run["attemptCount"] == 1
     # The orchestrator and the publisher ran in the CLI's function processes, fed by its Tasks emulator.
-    log = cli.log()
+    # The run is recorded before its function returns (its events are dispatched after the commit).
     for function in ("posts", "orchestratePost", "publishX"):
-        assert f'Finished "{REGION}-{function}"' in log, function
+        assert wait_for(lambda: f'Finished "{REGION}-{function}"' in cli.log(), timeout=30), function
     tweets = [p for p in sandbox.posts("x") if p["id"] == run["result"]["postId"]]
     assert [t["text"] for t in tweets] == ["Published by the Firebase CLI's functions"]
 
