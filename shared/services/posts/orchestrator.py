@@ -66,7 +66,7 @@ def orchestrate(submission_id: str, schedule_version: int) -> str:
     try:
         materialize_media(ref, ref.get().to_dict())
     except MediaUnavailable as unavailable:
-        _fail_runs(ref, queued, {"code": "media_unavailable", "message": unavailable.message, "retryable": False})
+        fail_runs(ref, queued, {"code": "media_unavailable", "message": unavailable.message, "retryable": False})
         return "media_unavailable"
     for run in queued:
         data = run.to_dict()
@@ -84,7 +84,7 @@ def orchestrate(submission_id: str, schedule_version: int) -> str:
     return "dispatched"
 
 
-def _fail_runs(ref: firestore.DocumentReference, queued: list, result: dict) -> None:
+def fail_runs(ref: firestore.DocumentReference, queued: list, result: dict) -> None:
     """Every queued run `failed` with the reason, its events in the same commit, then dispatched."""
     now = clock.now()
     batch = firestore_client().batch()

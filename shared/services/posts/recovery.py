@@ -33,7 +33,7 @@ from google.cloud import firestore
 
 from shared import clock
 from shared.adapters.gcp import firestore_client
-from shared.services.posts import dispatch
+from shared.services.posts import dispatch, orchestrator
 from shared.services.posts.dispatch import ORCHESTRATOR_QUEUE, SUBMISSIONS, EnqueueError, enqueue_run
 from shared.services.publishing import outbox, runs
 from shared.adapters.task_queue import enqueue
@@ -130,18 +130,8 @@ def _reorchestrate(ref: firestore.DocumentReference, data: dict[str, Any]) -> in
 
 
 def _fail_queued_runs(ref: firestore.DocumentReference, result: dict) -> None:
-    now = clock.now()
-    batch = firestore_client().batch()
-    events = []
-    for run in ref.collection("runs").where(filter=firestore.FieldFilter("status", "==", "queued")).stream():
-        run_events = [outbox.run_finished(ref.id, run.id, int(run.get("retryCount") or 0), "failed")]
-        batch.update(run.reference, {"status": "failed", "result": result, "finishedAt": now,
-                                     "updatedAt": now, "recoverAt": None})
-        outbox.record(batch, run_events)
-        events += run_events
-    batch.update(ref, {"status": "dispatched", "dispatchedAt": now, "recoverAt": None, "updatedAt": now})
-    batch.commit()
-    outbox.dispatch(events)
+    queued = list(ref.collection("runs").where(filter=firestore.FieldFilter("status", "==", "queued")).stream())
+    orchestrator.fail_runs(ref, queued, result)
 
 
 def _recover_run(submission_id: str, target_id: str, platform: str) -> int:
