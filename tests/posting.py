@@ -54,6 +54,42 @@ def final_run(client: httpx.Client, user, sid: str, target: str, timeout: float 
                     timeout=timeout)
 
 
+def killed_while_held(sandbox, platform: str, task: dict, made, *, operation: str = "create",
+                      answer_timeout: float = 1, made_within: float = 15, **fault) -> None:
+    """A publisher that dies between the platform's work and its own record.
+
+    Delivers `task` to the platform's publisher on a second gateway process whose `operation`
+    at the platform is held (it takes effect, the answer never comes); once `made()` holds,
+    SIGKILLs that process, so nothing after the call is recorded.
+    """
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from devstack.emulators import free_port, port_open
+    from shared.services.posts.dispatch import publisher_queue
+    from tests.conftest import wait_for
+
+    port = free_port()
+    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
+                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: port_open(port), timeout=20)
+        sandbox.fault(platform, operation, "hold", seconds=60, **fault)
+        with httpx.Client(timeout=answer_timeout) as other:
+            try:
+                call_task(other, publisher_queue(platform), task, base_url=f"http://127.0.0.1:{port}")
+            except httpx.TimeoutException:
+                pass
+            else:
+                raise AssertionError(f"the held {operation} at {platform} answered")
+        wait_for(made, timeout=made_within)
+    finally:
+        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
+        second.wait()
+
+
 def wait_out_the_reset(client: httpx.Client, db, time_travel, sid: str, timeout: float = 20) -> dict:
     """A run parked until the platform's reset time: move the clock past it and run the sweep,
     as Cloud Tasks' scheduled task (or the sweep) does at that time. The parked run, returned."""

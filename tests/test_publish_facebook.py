@@ -4,10 +4,11 @@ emulator: text/link, photo, multi-photo, video (resumable), reels, and every fai
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit, wait_out_the_reset
+from tests.posting import (
+    account_ref, body, call_task, final_run, killed_while_held, run_of, stored_run, submit, wait_out_the_reset,
+)
 
 PAGE = "fb_page_42"
 TARGET = f"facebook:{PAGE}"
@@ -247,28 +248,11 @@ def test_duplicate_delivery_publishes_once(client, demo, sandbox):
 
 
 def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, sandbox, db):
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from devstack.emulators import free_port, port_open
-
     sid = _submit(client, demo, {**body(FB, "exactly once on Facebook"), "scheduledTime": "2099-01-01T00:00:00Z"})
-    port = free_port()
-    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     task = {"postSubmissionId": sid, "targetId": TARGET}
-    try:
-        wait_for(lambda: port_open(port), timeout=20)
-        sandbox.fault("facebook", "create", "hold", seconds=60)  # the post is made, the answer never comes
-        with httpx.Client(timeout=1) as other:
-            with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publishFacebook", task, base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: [p for p in sandbox.posts("facebook") if p["message"] == "exactly once on Facebook"])
-    finally:
-        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
-        second.wait()
+    # the post is made, the answer never comes
+    killed_while_held(sandbox, "facebook", task,
+                      lambda: [p for p in sandbox.posts("facebook") if p["message"] == "exactly once on Facebook"])
     run = _stored_run(db, sid)
     assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
 
@@ -286,27 +270,9 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
 def _create_then_die(sandbox, db, sid: str, message: str) -> dict:
     """Publish on a second gateway whose create is held (the post is made, the answer never
     comes), then SIGKILL it before it records anything; the run as that leaves it."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from devstack.emulators import free_port, port_open
-
-    port = free_port()
-    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: port_open(port), timeout=20)
-        sandbox.fault("facebook", "create", "hold", seconds=60)  # the post is made, the answer never comes
-        with httpx.Client(timeout=1) as other:
-            with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publishFacebook", {"postSubmissionId": sid, "targetId": TARGET},
-                          base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: [p for p in sandbox.posts("facebook") if p["message"] == message])
-    finally:
-        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
-        second.wait()
+    # the post is made, the answer never comes
+    killed_while_held(sandbox, "facebook", {"postSubmissionId": sid, "targetId": TARGET},
+                      lambda: [p for p in sandbox.posts("facebook") if p["message"] == message])
     return _stored_run(db, sid)
 
 

@@ -14,7 +14,10 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, object_size, run_of, stored_run, submit, wait_out_the_reset
+from tests.posting import (
+    account_ref, body, call_task, final_run, killed_while_held, object_size, run_of, stored_run, submit,
+    wait_out_the_reset,
+)
 
 ACCOUNT = "ig_business"
 TARGET = f"instagram:{ACCOUNT}"
@@ -447,27 +450,9 @@ def test_duplicate_delivery_publishes_once(client, demo, stored_media, sandbox):
 def _publish_then_die(sandbox, db, sid: str, caption: str) -> dict:
     """Publish on a second gateway whose media_publish is held (the post is made, the answer
     never comes), then SIGKILL it before it records anything; the run as that leaves it."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from devstack.emulators import free_port, port_open
-
-    port = free_port()
-    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: port_open(port), timeout=20)
-        sandbox.fault("instagram", "create", "hold", seconds=60)  # published, but the answer never comes
-        task = {"postSubmissionId": sid, "targetId": TARGET}
-        with httpx.Client(timeout=2) as other:
-            with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publishInstagram", task, base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: _posts_with(sandbox, caption))
-    finally:
-        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
-        second.wait()
+    task = {"postSubmissionId": sid, "targetId": TARGET}
+    # published, but the answer never comes
+    killed_while_held(sandbox, "instagram", task, lambda: _posts_with(sandbox, caption), answer_timeout=2)
     return _stored_run(db, sid)
 
 

@@ -14,7 +14,10 @@ import pytest
 
 from devstack.sandboxes.linkedin import stored_commentary
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, object_size, run_of, stored_run, submit, wait_out_the_reset
+from tests.posting import (
+    account_ref, body, call_task, final_run, killed_while_held, object_size, run_of, stored_run, submit,
+    wait_out_the_reset,
+)
 
 TARGET = "linkedin:li_member"
 
@@ -322,27 +325,9 @@ def test_duplicate_delivery_publishes_once(client, demo, sandbox):
 def _create_then_die(sandbox, db, sid: str, text: str) -> dict:
     """Publish on a second gateway whose create is held (the post is made, the answer never
     comes), then SIGKILL it before it records anything; the run as that leaves it."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from devstack.emulators import free_port, port_open
-
-    port = free_port()
-    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: port_open(port), timeout=20)
-        sandbox.fault("linkedin", "create", "hold", seconds=60)  # the post is made, the answer never comes
-        task = {"postSubmissionId": sid, "targetId": TARGET}
-        with httpx.Client(timeout=1) as other:
-            with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publishLinkedin", task, base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: [p for p in sandbox.posts("linkedin") if p["text"] == text])
-    finally:
-        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
-        second.wait()
+    task = {"postSubmissionId": sid, "targetId": TARGET}
+    # the post is made, the answer never comes
+    killed_while_held(sandbox, "linkedin", task, lambda: [p for p in sandbox.posts("linkedin") if p["text"] == text])
     return _stored_run(db, sid)
 
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit
+from tests.posting import account_ref, body, call_task, final_run, killed_while_held, run_of, stored_run, submit
 
 PROFILE = "snap_profile"
 TARGET = f"snapchat:{PROFILE}"
@@ -302,30 +302,14 @@ def test_duplicate_delivery_publishes_once(client, stack, demo, stored_media, sa
 
 def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, stored_media,
                                                                               sandbox, db):
-    import signal
-    import subprocess
-    import sys
-
-    from devstack.emulators import free_port, port_open
-
     sid = _submit(client, demo, {**_snap("exactly once", [stored_media(demo, "video", 300_000)],
                                          kind="spotlight"),
                                  "scheduledTime": "2099-01-01T00:00:00Z"})
     profile = _profile_id(db, demo)
-    port = free_port()
-    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     task = {"postSubmissionId": sid, "targetId": TARGET}
-    try:
-        wait_for(lambda: port_open(port), timeout=20)
-        sandbox.fault("snapchat", "create", "hold", seconds=60)  # the spotlight is made, the answer never comes
-        with httpx.Client(timeout=2) as other:
-            with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publishSnapchat", task, base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: [p for p in sandbox.posts("snapchat") if p["subject"] == profile])
-    finally:
-        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
-        second.wait()
+    # the spotlight is made, the answer never comes
+    killed_while_held(sandbox, "snapchat", task,
+                      lambda: [p for p in sandbox.posts("snapchat") if p["subject"] == profile], answer_timeout=2)
     run = _stored_run(db, sid)
     assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
     assert run["checkpoint"]["snap"]["finalized"] is True

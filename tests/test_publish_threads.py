@@ -13,7 +13,10 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, object_size, run_of, stored_run, submit, wait_out_the_reset
+from tests.posting import (
+    account_ref, body, call_task, final_run, killed_while_held, object_size, run_of, stored_run, submit,
+    wait_out_the_reset,
+)
 
 TARGET = "threads:threads_main"
 
@@ -261,29 +264,12 @@ def test_duplicate_delivery_publishes_once(client, demo, sandbox):
 
 
 def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, sandbox, db):
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from devstack.emulators import free_port, port_open
-
     calls = Calls(stack)
     sid = _submit(client, demo, {**body(["threads"], "exactly once"), "scheduledTime": "2099-01-01T00:00:00Z"})
-    port = free_port()
-    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: port_open(port), timeout=20)
-        sandbox.fault("threads", "create", "hold", seconds=60)  # published, but the answer never comes
-        task = {"postSubmissionId": sid, "targetId": TARGET}
-        with httpx.Client(timeout=2) as other:
-            with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publishThreads", task, base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: [p for p in sandbox.posts("threads") if p["text"] == "exactly once"])
-    finally:
-        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
-        second.wait()
+    task = {"postSubmissionId": sid, "targetId": TARGET}
+    # published, but the answer never comes
+    killed_while_held(sandbox, "threads", task,
+                      lambda: [p for p in sandbox.posts("threads") if p["text"] == "exactly once"], answer_timeout=2)
     run = _stored_run(db, sid)
     assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
     assert "publishedId" not in run["checkpoint"]
@@ -321,30 +307,13 @@ def test_permalink_read_failing_after_publish_still_reconciles(client, stack, de
 def test_reconcile_finds_the_thread_behind_a_busy_profile(client, stack, demo, sandbox, db):
     """Many runs publish to one profile at once: the interrupted publish's thread is not on the
     profile's first page by the time the retry looks. The lookup follows the cursors."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from devstack.emulators import free_port, port_open
-
     calls = Calls(stack)
     text = "one of many at once (on Threads)"
     sid = _submit(client, demo, {**body(["threads"], text), "scheduledTime": "2099-01-01T00:00:00Z"})
-    port = free_port()
-    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     task = {"postSubmissionId": sid, "targetId": TARGET}
-    try:
-        wait_for(lambda: port_open(port), timeout=20)
-        sandbox.fault("threads", "create", "hold", seconds=60)  # published, but the answer never comes
-        with httpx.Client(timeout=2) as other:
-            with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publishThreads", task, base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: [p for p in sandbox.posts("threads") if p["text"] == text])
-    finally:
-        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
-        second.wait()
+    # published, but the answer never comes
+    killed_while_held(sandbox, "threads", task,
+                      lambda: [p for p in sandbox.posts("threads") if p["text"] == text], answer_timeout=2)
     made = next(p for p in sandbox.posts("threads") if p["text"] == text)
     for n in range(150):  # newer threads of the same profile, from its other runs
         other = stack.sandboxes.state.record_post("threads", made["subject"], text=f"another run's thread {n}",

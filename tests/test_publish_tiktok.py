@@ -7,7 +7,9 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit, wait_out_the_reset
+from tests.posting import (
+    account_ref, body, call_task, final_run, killed_while_held, run_of, stored_run, submit, wait_out_the_reset,
+)
 
 ACCOUNT = "tt_creator"
 TARGET = f"tiktok:{ACCOUNT}"
@@ -417,27 +419,9 @@ def test_duplicate_delivery_publishes_once(client, demo, stored_media, sandbox, 
 def _killed_during(client, sandbox, operation, sid, until, **fault):
     """Deliver the task to a second gateway process, hold `operation`, and kill that process
     (SIGKILL, nothing recorded) once `until()` holds."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from devstack.emulators import free_port, port_open
-
-    port = free_port()
-    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: port_open(port), timeout=20)
-        sandbox.fault("tiktok", operation, "hold", seconds=60, **fault)  # it took effect; the answer never comes
-        with httpx.Client(timeout=1) as other:
-            with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publishTiktok", {"postSubmissionId": sid, "targetId": TARGET},
-                          base_url=f"http://127.0.0.1:{port}")
-        wait_for(until, timeout=20)
-    finally:
-        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
-        second.wait()
+    # it took effect; the answer never comes
+    killed_while_held(sandbox, "tiktok", {"postSubmissionId": sid, "targetId": TARGET},
+                      until, operation=operation, made_within=20, **fault)
 
 
 def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, stored_media,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, run_of, submit
+from tests.posting import account_ref, body, call_task, final_run, killed_while_held, run_of, submit
 
 
 def _run(client, user, sid, target="x:x_main"):
@@ -151,27 +150,9 @@ def test_duplicate_delivery_publishes_once(client, demo, sandbox):
 def _create_then_die(client, sandbox, db, sid: str, text: str) -> dict:
     """Publish on a second gateway whose create is held (the tweet is made, the answer never
     comes), then SIGKILL it before it records anything; the run as that leaves it."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from devstack.emulators import free_port, port_open
-
-    port = free_port()
-    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: port_open(port), timeout=20)
-        sandbox.fault("x", "create", "hold", seconds=60)  # the tweet is made, the answer never comes
-        task = {"postSubmissionId": sid, "targetId": "x:x_main"}
-        with httpx.Client(timeout=1) as other:
-            with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publishX", task, base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: [p for p in sandbox.posts("x") if p["text"] == text])
-    finally:
-        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
-        second.wait()
+    task = {"postSubmissionId": sid, "targetId": "x:x_main"}
+    # the tweet is made, the answer never comes
+    killed_while_held(sandbox, "x", task, lambda: [p for p in sandbox.posts("x") if p["text"] == text])
     return db.collection("postSubmissions").document(sid).collection("runs").document("x:x_main").get().to_dict()
 
 

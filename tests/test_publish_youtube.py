@@ -6,10 +6,11 @@ and every failure mode."""
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, run_of, stored_run, submit, wait_out_the_reset
+from tests.posting import (
+    account_ref, body, call_task, final_run, killed_while_held, run_of, stored_run, submit, wait_out_the_reset,
+)
 
 ACCOUNT = "yt_channel"
 TARGET = f"youtube:{ACCOUNT}"
@@ -313,29 +314,11 @@ def test_duplicate_delivery_publishes_once(client, demo, stored_media, sandbox, 
 
 def test_killed_between_create_and_result_reconciles_instead_of_uploading_twice(client, stack, demo, stored_media,
                                                                              sandbox, db):
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from devstack.emulators import free_port, port_open
-
     sid = _submit(client, demo, {**_video_post(stored_media, demo, "exactly once on YouTube"),
                                  "scheduledTime": "2099-01-01T00:00:00Z"})
-    port = free_port()
-    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     task = {"postSubmissionId": sid, "targetId": TARGET}
-    try:
-        wait_for(lambda: port_open(port), timeout=20)
-        sandbox.fault("youtube", "create", "hold", seconds=60)  # the video exists, the answer never comes
-        with httpx.Client(timeout=1) as other:
-            with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publishYoutube", task, base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: _videos(sandbox, db, demo))
-    finally:
-        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
-        second.wait()
+    # the video exists, the answer never comes
+    killed_while_held(sandbox, "youtube", task, lambda: _videos(sandbox, db, demo))
     run = _stored_run(db, sid)
     assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"]
     assert "video" not in run["checkpoint"] and run["checkpoint"]["upload"]["session"]
@@ -357,30 +340,13 @@ def test_reconcile_finds_the_video_behind_a_busy_uploads_playlist(client, stack,
     """Many runs upload to one channel at once, and the killed attempt's session has expired
     by the retry: the video is looked for in the uploads playlist, where it is no longer on
     the first page. The lookup follows nextPageToken."""
-    import os
-    import signal
-    import subprocess
-    import sys
     import time
-
-    from devstack.emulators import free_port, port_open
 
     text = "one of many at once (on YouTube)"
     sid = _submit(client, demo, {**_video_post(stored_media, demo, text), "scheduledTime": "2099-01-01T00:00:00Z"})
-    port = free_port()
-    second = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     task = {"postSubmissionId": sid, "targetId": TARGET}
-    try:
-        wait_for(lambda: port_open(port), timeout=20)
-        sandbox.fault("youtube", "create", "hold", seconds=60)  # the video exists, the answer never comes
-        with httpx.Client(timeout=1) as other:
-            with pytest.raises(httpx.TimeoutException):
-                call_task(other, "publishYoutube", task, base_url=f"http://127.0.0.1:{port}")
-        wait_for(lambda: _videos(sandbox, db, demo))
-    finally:
-        second.send_signal(signal.SIGKILL)  # the publisher dies before recording the result
-        second.wait()
+    # the video exists, the answer never comes
+    killed_while_held(sandbox, "youtube", task, lambda: _videos(sandbox, db, demo))
     sandbox.fault("youtube", "probe", "session_expired")  # the retry cannot ask the session
     channel = _channel(db, demo)
     state = stack.sandboxes.state
