@@ -445,16 +445,20 @@ def test_a_caller_refused_in_a_window_is_refused_from_memory_without_writes(stac
     assert rate_limits.check(identity, tier, None, now + timedelta(minutes=1)).allowed
 
 
-def test_the_emulator_path_keeps_two_round_trips_per_request(stack, monkeypatch):
-    """Commit + read-back, as before sharding (the bundled emulator returns no values)."""
+@pytest.mark.parametrize("slow", ["commit", "get_all"])
+def test_on_the_emulator_the_shards_are_read_during_the_commit_and_counts_stay_exact(stack, monkeypatch, slow):
+    """The bundled emulator returns no incremented values: the shard read beside the commit
+    tells by its version whether it saw our write, so the count is exact in one sequential
+    round trip whichever of the two finishes first."""
+    import time as time_
     import uuid
 
     from shared.adapters.gcp import firestore_client
 
     real = firestore_client()
-    calls: list[str] = []
+    spans: dict[str, list] = {"commit": [], "get_all": []}
 
-    class Counting:
+    class Timed:
         def __getattr__(self, name):
             return getattr(real, name)
 
@@ -462,21 +466,31 @@ def test_the_emulator_path_keeps_two_round_trips_per_request(stack, monkeypatch)
             batch = real.batch()
             commit = batch.commit
 
-            def counted(*args, **kwargs):
-                calls.append("commit")
-                return commit(*args, **kwargs)
+            def timed(*args, **kwargs):
+                started = time_.perf_counter()
+                if slow == "commit":
+                    time_.sleep(0.15)  # the read finishes before our write lands
+                try:
+                    return commit(*args, **kwargs)
+                finally:
+                    spans["commit"].append((started, time_.perf_counter()))
 
-            batch.commit = counted
+            batch.commit = timed
             return batch
 
         def get_all(self, refs, **kwargs):
-            calls.append("get_all")
-            return real.get_all(refs, **kwargs)
+            started = time_.perf_counter()
+            if slow == "get_all":
+                time_.sleep(0.15)  # the read comes after our write
+            found = list(real.get_all(refs, **kwargs))
+            spans["get_all"].append((started, time_.perf_counter()))
+            return found
 
-    monkeypatch.setattr(rate_limits, "firestore_client", lambda: Counting())
-    premium = rate_limits.limits().tiers["premium"]
-    rate_limits.check(f"user:trips-{uuid.uuid4().hex}", premium, "POST /v1/posts")
-    assert calls == ["commit", "get_all"]
+    monkeypatch.setattr(rate_limits, "firestore_client", lambda: Timed())
+    counter = rate_limits.Counter(f"trips-{uuid.uuid4().hex}", datetime.now(timezone.utc) + timedelta(hours=1), 2)
+    assert [rate_limits.increment([counter])[0] for _ in range(5)] == [1, 2, 3, 4, 5]
+    for (c0, c1), (g0, g1) in zip(spans["commit"], spans["get_all"]):
+        assert g0 < c1 and c0 < g1, "the read must run while the commit does"
 
 
 def test_where_the_commit_returns_values_the_other_shards_are_read_during_it(monkeypatch):
@@ -543,7 +557,6 @@ def test_where_the_commit_returns_values_the_other_shards_are_read_during_it(mon
             return [Snap(ref.id) for ref in refs]
 
     monkeypatch.setattr(rate_limits, "firestore_client", lambda: Db())
-    monkeypatch.setattr(rate_limits, "_commit_returns_counts", True)
     counter = rate_limits.Counter("c", datetime.now(timezone.utc), 4, "e")
     started = time_.perf_counter()
     totals = [rate_limits.increment([counter])[0] for _ in range(6)]

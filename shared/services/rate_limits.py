@@ -24,16 +24,19 @@ a minute is split into K shard documents (K from the tier's limit + burst:
 default 1, authenticated 2, premium 5, admin 16 for the minute counter; the
 burst pool likewise from its size: 1, 1, 3, 12). Each request increments one
 shard (round robin per kind of counter from a random start, so every instance
-spreads its writes evenly) and the count is the sum of the shards. Production Firestore returns the incremented shard's value
-in the commit response, and the other shards are read with one `get_all` *at
-the same time* as the commit: one sequential round trip, as before sharding.
-Where the commit returns no values (the bundled emulator) every shard is read
-back after the commit (two round trips, as before). A read after our own
-increment sees at least our own count; with K > 1 the parallel read may miss
-increments committed to other shards while it ran, so at the edge of a window
-a caller with several requests in flight at once may be admitted a few over
-the limit (at most its concurrent requests); with K = 1 the limiter never
-admits more than the limit.
+spreads its writes evenly) and the count is the sum of the shards.
+
+One sequential round trip: every shard is read with one `get_all` *at the same
+time* as the commit. Production Firestore returns the incremented shard's value
+in the commit response, so that shard's count is exact. Where the commit returns
+no values (the bundled emulator), the read of the incremented shard tells by
+its version whether it saw our write: a shard read at an `update_time` older
+than our write's was read before it, so our 1 is added (on the emulator, whose
+clock has millisecond resolution, two writes in the same millisecond can make
+this undercount by one). With K > 1 the parallel read may miss increments
+committed to other shards while it ran, so at the edge of a window a caller
+with several requests in flight at once may be admitted a few over the limit
+(at most its concurrent requests).
 
 Refusals are remembered in the instance until the window ends: a caller who
 keeps hammering after a 429 is refused from memory, without touching
@@ -343,42 +346,53 @@ def _transform_count(write_result: Any) -> int | None:
 
 _round_robin = {kind: itertools.count(random.randrange(1 << 20)) for kind in "meb"}
 _reader = ThreadPoolExecutor(max_workers=4, thread_name_prefix="rate-limit-read")
-# Learned from the first commit: does this Firestore return incremented values? (None: not yet known.)
-_commit_returns_counts: bool | None = None
 
 
-def _read_counts(db: Any, refs: list) -> dict[str, int]:
-    return {snap.id: int((snap.to_dict() or {}).get("count", 0))
+@dataclass(frozen=True)
+class _Shard:
+    count: int
+    version: Any  # the document's update_time when it was read
+
+
+def _read_shards(db: Any, refs: list) -> dict[str, _Shard]:
+    return {snap.id: _Shard(int((snap.to_dict() or {}).get("count", 0)), getattr(snap, "update_time", None))
             for snap in db.get_all(refs, timeout=FIRESTORE_TIMEOUT_S) if snap.exists}
 
 
+def _own_shard_count(result: Any, shard: _Shard | None) -> int:
+    """Our shard's count after our increment, from the commit's answer or from the parallel read."""
+    returned = _transform_count(result)
+    if returned is not None:
+        return returned  # production: the value our own increment produced
+    written = getattr(result, "update_time", None)
+    if shard is None:
+        return 1  # read before our write created the shard
+    saw_our_write = written is None or (shard.version is not None and shard.version >= written)
+    return shard.count if saw_our_write else shard.count + 1
+
+
 def increment(counters: Sequence[Counter | tuple[str, datetime]]) -> list[int]:
-    """Add 1 to one shard of each counter in one commit; return each counter's new total."""
-    global _commit_returns_counts
+    """Add 1 to one shard of each counter in one commit; return each counter's new total.
+
+    Every shard is read while the commit runs: one sequential round trip."""
     counters = [c if isinstance(c, Counter) else Counter(*c) for c in counters]
     db = firestore_client()
     collection = db.collection(COLLECTION)
     chosen = [c.ids()[next(_round_robin[c.kind]) % c.shards] for c in counters]
-    others = [[doc_id for doc_id in c.ids() if doc_id != pick] for c, pick in zip(counters, chosen)]
-    other_refs = [collection.document(doc_id) for ids in others for doc_id in ids]
     batch = db.batch()
     for counter, pick in zip(counters, chosen):
         batch.set(collection.document(pick), {"count": firestore.Increment(1), "expiresAt": counter.expires_at},
                   merge=True)
-    # Where the commit answers with the new values, the other shards are read while it runs.
-    pending = _reader.submit(_read_counts, db, other_refs) if other_refs and _commit_returns_counts else None
-    results = batch.commit(retry=None, timeout=FIRESTORE_TIMEOUT_S)
-    own = [_transform_count(result) for result in results]
-    if all(count is not None for count in own):
-        _commit_returns_counts = True
-        if not other_refs:
-            return own  # type: ignore[return-value]
-        found = pending.result(timeout=FIRESTORE_TIMEOUT_S) if pending else _read_counts(db, other_refs)
-        return [mine + sum(found.get(doc_id, 0) for doc_id in ids) for mine, ids in zip(own, others)]  # type: ignore[operator]
-    # The commit did not return the incremented values: read every shard back.
-    _commit_returns_counts = False
-    found = _read_counts(db, [collection.document(doc_id) for c in counters for doc_id in c.ids()])
-    return [max(1, sum(found.get(doc_id, 0) for doc_id in c.ids())) for c in counters]
+    reading = _reader.submit(_read_shards, db, [collection.document(doc_id) for c in counters for doc_id in c.ids()])
+    try:
+        results = batch.commit(retry=None, timeout=FIRESTORE_TIMEOUT_S)
+    finally:
+        found = reading.result(timeout=FIRESTORE_TIMEOUT_S)
+    totals = []
+    for counter, pick, result in zip(counters, chosen, results):
+        others = sum(found[doc_id].count for doc_id in counter.ids() if doc_id != pick and doc_id in found)
+        totals.append(max(1, others + _own_shard_count(result, found.get(pick))))
+    return totals
 
 
 class _LocalCounts:
