@@ -72,7 +72,7 @@ bench/og/node_modules/.installed: bench/og/package.json bench/og/package-lock.js
 # The checked-in OpenAPI document, regenerated from the routes and models (a test
 # fails while it is out of date).
 openapi: deps
-	$(VENV)/bin/python -m shared.services.openapi openapi.json
+	$(VENV)/bin/python -m shared.web.openapi openapi.json
 
 # Schema-driven fuzzing (schemathesis) of a private local stack; bounded, not part of `make test`.
 # FUZZ_ARGS=--running fuzzes the stack `make run` started instead.

@@ -9,8 +9,9 @@ through a resumable session with one PUT (ingest's own protocol, without the
 checks), which separates the emulator's cost of that protocol from ours.
 
 The origin is `python -m http.server` in a child process (so its CPU and
-memory are not counted here); the gateway and the media function run in this
-process, as in the test suite. Run: `make bench-media`
+memory are not counted here); the local stack is devstack/stack.py's, as for the
+suite and the other benchmarks: the gateway and the media function run in this
+process (the platform sandboxes too, idle). Run: `make bench-media`
 (or `venv/bin/python -m bench.media_bench --mb 200 --runs 5`).
 """
 
@@ -26,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -34,14 +34,15 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devstack.emulators import Emulators, apply_env, free_port, port_open, wait_until  # noqa: E402
+from devstack.emulators import free_port, port_open, wait_until  # noqa: E402
+from devstack.stack import LocalStack  # noqa: E402
 
 PROJECT, REGION = "bench-soku", "us-central1"
 MB = 1_000_000
 
 
-def _rss_bytes() -> int:
-    with open("/proc/self/status") as status:
+def _rss_bytes(pid: int | str = "self") -> int:
+    with open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
@@ -49,26 +50,27 @@ def _rss_bytes() -> int:
 
 
 class PeakRss:
-    """Samples this process's RSS every few milliseconds while in use."""
+    """Samples a process's RSS (this one's by default) every few milliseconds while in use."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int | str = "self") -> None:
+        self.pid = pid
         self.baseline = self.peak = 0
         self._stop = threading.Event()
 
     def __enter__(self) -> "PeakRss":
-        self.baseline = self.peak = _rss_bytes()
+        self.baseline = self.peak = _rss_bytes(self.pid)
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
         return self
 
     def _sample(self) -> None:
         while not self._stop.wait(0.005):
-            self.peak = max(self.peak, _rss_bytes())
+            self.peak = max(self.peak, _rss_bytes(self.pid))
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, _rss_bytes())
+        self.peak = max(self.peak, _rss_bytes(self.pid))
 
 
 def _write_video(path: Path, size: int) -> None:
@@ -124,30 +126,16 @@ def main() -> None:
     origin = subprocess.Popen(
         [sys.executable, "-m", "http.server", str(origin_port), "--bind", "127.0.0.1", "--directory", str(work)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    emulators = Emulators(project_id=PROJECT, log_dir=work / "logs")
-    gateway = None
+    stack = LocalStack(project_id=PROJECT, region=REGION, environment="test", log_dir=work / "logs")
     try:
         wait_until(lambda: port_open(origin_port), "origin", origin)
-        emulators.start()
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        apply_env(emulators.env | {"SOKU_ENV": "test", "SOKU_REGION": REGION,
-                                   "SOKU_FUNCTIONS_BASE_URL": f"{base}/{PROJECT}/{REGION}",
-                                   "MEDIA_PUBLIC_BASE": f"{base}/media", "SOKU_FETCH_ALLOWLIST": "127.0.0.1"})
-        from devstack.gateway import Gateway, build_app, discover_functions
-        from devstack.provision import provision
-        from shared import clock
-        from shared.adapters.gcp import firestore_client, storage_client
-        from shared.services import api_keys
+        stack.start()
+        base = stack.base_url
+        from devstack.seed import seed_demo
+        from shared.adapters.gcp import storage_client
         from shared.config import get_settings
 
-        functions = discover_functions()
-        provision(functions, f"{base}/{PROJECT}/{REGION}")
-        gateway = Gateway(build_app(PROJECT, REGION, functions), port).start()
-        # A subscribed user with a key (the demo seed also needs token keys; media does not).
-        firestore_client().collection("users").document("bench-user").set(
-            {"subscription": {"status": "active", "currentPeriodEnd": clock.now() + timedelta(days=1)}})
-        headers = {"soku-api-key": api_keys.create_key("bench-user", "bench")}
+        headers = {"soku-api-key": seed_demo()}  # the demo user: subscribed
         bucket = storage_client().bucket(get_settings().media_bucket)
         source = f"http://127.0.0.1:{origin_port}/video.mp4"
 
@@ -158,7 +146,7 @@ def main() -> None:
                 # Each copy is deleted at once: the emulator keeps objects in memory.
                 with PeakRss() as rss:
                     started = time.perf_counter()
-                    stored = _floor_copy(source, emulators.env["STORAGE_EMULATOR_HOST"], bucket.name, "bench/floor")
+                    stored = _floor_copy(source, stack.env["STORAGE_EMULATOR_HOST"], bucket.name, "bench/floor")
                     times["floor"].append(time.perf_counter() - started)
                 assert stored == size, stored
                 floor_peaks.append(rss.peak - rss.baseline)
@@ -180,9 +168,7 @@ def main() -> None:
                 ours.append(rss)
                 http.delete(f"/v1/media/{doc['id']}", headers=headers)
     finally:
-        if gateway is not None:
-            gateway.stop()
-        emulators.stop()
+        stack.stop()
         origin.terminate()
         origin.wait()
         for path in work.glob("*.mp4"):

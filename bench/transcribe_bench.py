@@ -4,10 +4,12 @@ Makes a video (H.264 + AAC, `--minutes` long) whose audio is speech in the
 sandbox's test tones, stores it like `POST /v1/media` does, transcribes it
 through the gateway and prints: total latency, the job's own timings (copy
 from Cloud Storage, ffmpeg extraction + measurement, upstream), how many parts
-went upstream and their sizes, this process's peak RSS (gateway, function and
-the gateway run here, as in the test suite) and the largest ffmpeg child's peak
-RSS. The transcript is checked word for word. Upstream time is the sandbox
-decoding each part in Python, not OpenAI's; the sandbox runs in a process of its own.
+went upstream and their sizes, the function process's peak RSS and the largest
+ffmpeg child's peak RSS. The transcript is checked word for word. Upstream time is
+the sandbox decoding each part in Python, not OpenAI's. The stack is devstack/stack.py's,
+as for the suite and the other benchmarks, with the functions served by a gateway
+process of their own (as bench/publish_bench.py does): the sandboxes stay in this
+process, so what is measured is the function's memory alone.
 Run: `make bench-transcribe` (or `venv/bin/python -m bench.transcribe_bench --minutes 60`).
 """
 
@@ -21,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -30,23 +31,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.media_bench import PeakRss  # noqa: E402
-from devstack.emulators import Emulators, apply_env, free_port, port_open, wait_until  # noqa: E402
+from devstack.emulators import port_open, wait_until  # noqa: E402
 from devstack.sandboxes import openai_audio  # noqa: E402
+from devstack.stack import LocalStack  # noqa: E402
 
 PROJECT, REGION = "bench-soku", "us-central1"
 
 
 class PeakChildRss:
-    """Samples the RSS of this process's ffmpeg children every 10 ms."""
+    """Samples the RSS of a process's ffmpeg children every 10 ms."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int | str = "self") -> None:
+        self.pid = pid
         self.peak = 0
         self._stop = threading.Event()
 
-    @staticmethod
-    def _children() -> list[str]:
+    def _children(self) -> list[str]:
         pids: list[str] = []
-        for task in Path("/proc/self/task").iterdir():
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
             try:
                 pids += (task / "children").read_text().split()
             except OSError:
@@ -107,51 +109,42 @@ def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     work = Path(tempfile.mkdtemp(prefix="soku-transcribe-bench-"))
     video = work / "talk.mp4"
-    emulators = Emulators(project_id=PROJECT, log_dir=work / "logs")
-    gateway = sandboxes = None
+    # The functions run in a process of their own (started below), so its memory is the function's.
+    stack = LocalStack(project_id=PROJECT, region=REGION, environment="test", log_dir=work / "logs",
+                       serve_gateway=False)
+    functions = None
     try:
-        emulators.start()
-        # The sandbox runs in a process of its own, so this process's memory is the function's.
-        sandbox_port = free_port()
-        sandboxes = subprocess.Popen(
-            [sys.executable, "-c", "import sys, threading; from devstack.sandboxes.server import Sandboxes; "
-             f"Sandboxes({sandbox_port}).start(); threading.Event().wait()"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(lambda: port_open(sandbox_port), "sandboxes", sandboxes)
-        sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        apply_env(emulators.env | {"SOKU_ENV": "test", "SOKU_REGION": REGION,
-                                   "SOKU_FUNCTIONS_BASE_URL": f"{base}/{PROJECT}/{REGION}",
-                                   "MEDIA_PUBLIC_BASE": f"{base}/media",
-                                   "SOKU_OPENAI_BASE_URL": f"{sandbox_url}/openai/v1",
-                                   "OPENAI_API_KEY": openai_audio.API_KEY})
-        from devstack.gateway import Gateway, build_app, discover_functions
-        from devstack.provision import provision
+        stack.start()
+        sandbox_url = stack.sandboxes.base_url
+        port, base = stack.port, stack.base_url
+        functions = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)], cwd=ROOT,
+                                     env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         from devstack.sandboxes.openai_audio import render
-        from shared import clock
+        from devstack.seed import DEMO_USER_ID, seed_demo
         from shared.adapters.gcp import firestore_client, storage_client
         from shared.config import get_settings
-        from shared.services import api_keys
 
-        functions = discover_functions()
-        provision(functions, f"{base}/{PROJECT}/{REGION}")
-        gateway = Gateway(build_app(PROJECT, REGION, functions), port).start()
+        headers = {"soku-api-key": seed_demo()}  # the demo user: subscribed
+        db = firestore_client()
+        user = db.collection("users").document(DEMO_USER_ID)
+        user.collection("credits").document("current").set({"balance": 10_000})
+        wait_until(lambda: port_open(port), "functions", functions)
         words = _make_video(video, args.minutes, work, args.video_kbps)
         size = video.stat().st_size
-        db = firestore_client()
-        user = db.collection("users").document("bench-user")
-        user.set({"subscription": {"status": "active", "currentPeriodEnd": clock.now() + timedelta(days=1)}})
-        user.collection("credits").document("current").set({"balance": 10_000})
-        headers = {"soku-api-key": api_keys.create_key("bench-user", "bench")}
         storage_client().bucket(get_settings().media_bucket).blob("media/bench.mp4").upload_from_filename(
             str(video), content_type="video/mp4")
         db.collection("media").document("benchmedia").set({
-            "id": "benchmedia", "userId": "bench-user", "objectPath": "media/bench.mp4",
+            "id": "benchmedia", "userId": DEMO_USER_ID, "objectPath": "media/bench.mp4",
             "contentType": "video/mp4", "ext": "mp4", "size": size, "url": f"{base}/media/benchmedia.mp4"})
         video.unlink()
 
-        with httpx.Client(base_url=base, timeout=3600) as http, PeakRss() as rss, PeakChildRss() as child:
+        with httpx.Client(base_url=base, timeout=60) as http:
+            # Warm the function process's Firestore and Storage clients first (in the bench
+            # process they were warm already): the figure is the request's, not the clients'.
+            for warm in (http.get("/v1/credits/balance", headers=headers), http.head("/media/bench.mp4")):
+                assert warm.status_code == 200, (warm.request.url, warm.status_code)
+        with (httpx.Client(base_url=base, timeout=3600) as http, PeakRss(functions.pid) as rss,
+              PeakChildRss(functions.pid) as child):
             started = time.perf_counter()
             r = http.post("/v1/ai/transcribe", json={"mediaId": "benchmedia", "language": "en"}, headers=headers)
             elapsed = time.perf_counter() - started
@@ -162,12 +155,10 @@ def main() -> None:
         parts = httpx.get(f"{sandbox_url}/__sandbox/posts", params={"platform": "openai"}).json()["posts"]
         child_peak = child.peak
     finally:
-        if gateway is not None:
-            gateway.stop()
-        if sandboxes is not None:
-            sandboxes.terminate()
-            sandboxes.wait()
-        emulators.stop()
+        if functions is not None:
+            functions.terminate()
+            functions.wait()
+        stack.stop()
 
     t = job["timings"]
     sizes = ", ".join(f"{p['bytes'] / 1e6:.1f} MB" for p in parts)

@@ -11,11 +11,7 @@ functions, and where the `api` function serves every public route
 
 from __future__ import annotations
 
-import json
-import re
 import threading
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import flask
@@ -25,28 +21,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from shared.errors import NotFoundError
 from shared.web.api import request_id_for
 from shared.web.responses import error_response, finish
-from shared.web.routes import glob_to_regex
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    source: str
-    regex: re.Pattern[str]
-    function_id: str
-
-
-def load_rewrites(firebase_json: Path = ROOT / "firebase.json") -> list[Rewrite]:
-    config = json.loads(firebase_json.read_text())
-    rewrites = []
-    for entry in config["hosting"]["rewrites"]:
-        function = entry.get("function")
-        if isinstance(function, dict):
-            function = function["functionId"]
-        if function:
-            rewrites.append(Rewrite(entry["source"], glob_to_regex(entry["source"]), function))
-    return rewrites
+from shared.web.routes import Rewrite, glob_to_regex, load_rewrites  # noqa: F401 - re-exported
 
 
 def discover_functions() -> dict[str, Callable]:

@@ -17,8 +17,8 @@ from shared import secrets
 from shared.errors import UnauthorizedError
 from shared.models.common import ErrorEnvelope
 from shared.models.connections import ConnectStartResponse
-from shared.services.connections import callback, flow
-from shared.web import auth, routes
+from shared.services.connections import flow
+from shared.web import auth, oauth_pages, routes
 from shared.web.api import Api, Auth, RequestContext
 
 api = Api("connections")
@@ -57,4 +57,4 @@ def connections(request: https_fn.Request) -> https_fn.Response:
 @secrets.checked
 @https_fn.on_request(secrets=secrets.OAUTH_CALLBACK)
 def oauthCallback(request: https_fn.Request) -> https_fn.Response:
-    return callback.handle(request)
+    return oauth_pages.handle(request)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from firebase_functions import https_fn, options
 
 from shared.models.media import CreateMediaRequest, CreateMediaResponse, DeleteMediaResponse, MediaDocument
-from shared.services.media import delivery, ingest, library
+from shared.services.media import ingest, library
+from shared.web import media_files
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply
@@ -51,5 +52,5 @@ def media(request: https_fn.Request) -> https_fn.Response:
 
 @https_fn.on_request(timeout_sec=300, memory=options.MemoryOption.MB_512, cpu=1, concurrency=40)
 def mediaFiles(request: https_fn.Request) -> https_fn.Response:
-    # Public, no API key; not through Api.handle (see delivery.handle for why).
-    return delivery.handle(request)
+    # Public, no API key; not through Api.handle (see media_files.handle for why).
+    return media_files.handle(request)

@@ -15,6 +15,7 @@ from shared.models.posts import CreatePostRequest, CreatePostResponse, Reschedul
 from shared.services.posts import manage, submission, views
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
+from shared.web.responses import Reply, idempotent_reply
 from shared.web.validation import parse_body
 
 api = Api("posts")
@@ -23,12 +24,12 @@ api = Api("posts")
 @api.route("POST", "/v1/posts", summary="Create a post and publish it to one or more platforms",
            request_model=CreatePostRequest, response_model=CreatePostResponse, success_status=201,
            tags=("posts",))
-def create(ctx: RequestContext):
+def create(ctx: RequestContext) -> Reply:
     request = parse_body(CreatePostRequest, ctx.body)
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
-    return submission.create_post(principal.user_id, principal.key_hash, request, ctx.body,
-                                  ctx.request.headers.get("Idempotency-Key"))
+    return idempotent_reply(submission.create_post(principal.user_id, principal.key_hash, request, ctx.body,
+                                                   ctx.request.headers.get("Idempotency-Key")))
 
 
 @api.route("POST", "/v1/posts/validate", summary="Check a post without creating it",

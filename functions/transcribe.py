@@ -16,7 +16,7 @@ from shared.models.transcription import TranscribeRequest, TranscribeResponse
 from shared.services.transcription import service
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
-from shared.web.responses import Reply
+from shared.web.responses import Reply, idempotent_reply
 from shared.web.validation import parse_body
 
 api = Api("transcribe")
@@ -30,8 +30,8 @@ def create(ctx: RequestContext) -> Reply:
     request = parse_body(TranscribeRequest, ctx.body)
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
-    return service.transcribe(principal.user_id, principal.key_hash, request, ctx.body,
-                              ctx.request.headers.get("Idempotency-Key"))
+    return idempotent_reply(service.transcribe(principal.user_id, principal.key_hash, request, ctx.body,
+                                               ctx.request.headers.get("Idempotency-Key")))
 
 
 @secrets.checked

@@ -10,8 +10,8 @@ import pytest
 from shared.adapters.safe_http import AllowList, non_public_reason
 from shared.errors import SokuError
 from shared.services.media import drive
-from shared.services.media.delivery import parse_range
 from shared.services.media.sniff import describe_unknown, sniff
+from shared.web.media_files import parse_range
 from tests.media_origin import JPEG_1PX, mp4, png
 
 

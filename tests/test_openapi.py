@@ -12,7 +12,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
 from devstack.deploy_bundle import _glob_regex, functions_config
 from devstack.gateway import load_rewrites
-from shared.services import openapi
+from shared.web import openapi
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKED_IN = ROOT / "openapi.json"

@@ -11,6 +11,7 @@ from flask import Response
 
 from shared import clock
 from shared.errors import SokuError
+from shared.services.results import IdempotentResult
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -28,6 +29,11 @@ class Reply:
     body: Any
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+
+
+def idempotent_reply(result: IdempotentResult) -> Reply:
+    """An idempotent call's result, with the key it ran under echoed as `Idempotency-Key`."""
+    return Reply(result.body, status=result.status, headers={"Idempotency-Key": result.idempotency_key})
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -14,10 +14,15 @@ First match wins, as in Hosting. Globs follow Hosting: `**` spans segments,
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from flask import Request
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 # The region every rewrite names (Hosting needs it; the functions deploy there).
 REGION = "us-central1"
@@ -88,6 +93,28 @@ def function_for(path: str) -> str | None:
 def function_ids() -> list[str]:
     """Every function the table routes to, once each, in first-appearance order."""
     return list(dict.fromkeys(function_id for _, function_id in REWRITES))
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    source: str
+    regex: re.Pattern[str]
+    function_id: str
+
+
+def load_rewrites(firebase_json: Path = ROOT / "firebase.json") -> list[Rewrite]:
+    """firebase.json's Hosting rewrites that name a function, in order: what the local
+    gateway routes with and what the OpenAPI generator calls public (both run from the
+    repository; firebase.json is not in the deployed bundle)."""
+    config = json.loads(firebase_json.read_text())
+    rewrites = []
+    for entry in config["hosting"]["rewrites"]:
+        function = entry.get("function")
+        if isinstance(function, dict):
+            function = function["functionId"]
+        if function:
+            rewrites.append(Rewrite(entry["source"], glob_to_regex(entry["source"]), function))
+    return rewrites
 
 
 def hosting_rewrites() -> list[dict]:

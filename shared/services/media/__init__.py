@@ -1,5 +1,6 @@
-"""Media: safe remote ingest into Cloud Storage (`ingest`), public delivery with
-ranges (`delivery`), the `media/{id}` documents (`library`), content sniffing
+"""Media: safe remote ingest into Cloud Storage (`ingest`), the stored files public
+delivery serves (`delivery`; its HTTP side, ranges and revalidation, is
+shared/web/media_files.py), the `media/{id}` documents (`library`), content sniffing
 (`sniff`) and Google Drive link conversion (`drive`)."""
 
 from shared.errors import SokuError

@@ -1,12 +1,9 @@
-"""Public delivery of stored media: `GET|HEAD {MEDIA_PUBLIC_BASE}/{id}.{ext}`.
+"""The stored media that public delivery serves: `media/{id}.{ext}` in the media bucket.
 
-Objects stay private in the bucket; this streams them. Platforms fetch our
-URLs themselves (Instagram, Threads, TikTok pull by URL), several of them by
-byte ranges, so single ranges answer 206 with exact bytes, and ETag /
-Last-Modified make revalidation cheap. The body is read from Cloud Storage in
-`READ_CHUNK` ranged reads pinned to the object's generation, so memory per
-download stays at one chunk. A request with several ranges gets the whole
-file (200), which RFC 9110 section 14.2 allows and every client handles.
+Objects stay private in the bucket; the web layer's handler (shared/web/media_files.py)
+answers `GET|HEAD {MEDIA_PUBLIC_BASE}/{id}.{ext}` with ranges and revalidation, and streams
+the bytes this module reads: `READ_CHUNK` ranged reads pinned to the object's generation,
+so memory per download stays at one chunk.
 """
 
 from __future__ import annotations
@@ -14,33 +11,32 @@ from __future__ import annotations
 import base64
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterator
 
-from flask import Request, Response
 from google.cloud import storage
-from werkzeug.http import http_date, parse_date
 
 from shared.adapters.gcp import storage_client
 from shared.config import get_settings
-from shared.errors import InternalError, MethodNotAllowedError, NotFoundError, SokuError
+from shared.errors import NotFoundError
 from shared.services.media.sniff import EXTENSIONS
-from shared.web.request_context import bind, carry, request_id_for
-from shared.web.responses import error_response, finish
 
 log = logging.getLogger("soku.media")
 
 READ_CHUNK = 4 * 1024 * 1024
 FILE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}\.([a-z0-9]{2,5})$")
-# Content under an id never changes (uploads are create-only), so caches may
-# keep it; an hour bounds how long a deleted file can still be served from one.
-CACHE_CONTROL = "public, max-age=3600"
 
 
-class RangeNotSatisfiableError(SokuError):
-    status = 416
-    code = "range_not_satisfiable"
-    message = "Requested range not satisfiable"
+@dataclass(frozen=True)
+class StoredMedia:
+    """One stored file, as found: its object (generation set) and what a response needs."""
+
+    blob: storage.Blob
+    size: int
+    etag: str  # quoted, strong
+    updated: datetime | None  # UTC
+    content_type: str
 
 
 def _etag(blob: storage.Blob) -> str:
@@ -49,67 +45,23 @@ def _etag(blob: storage.Blob) -> str:
     return f'"g{blob.generation}"'
 
 
-def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
-    """(first, last) inclusive for a single satisfiable `bytes=` range, None to send
-    the whole file; raises RangeNotSatisfiableError for a range past the end."""
-    if not header:
-        return None
-    unit, _, spec = header.partition("=")
-    if unit.strip().lower() != "bytes":
-        return None
-    specs = [s.strip() for s in spec.split(",") if s.strip()]
-    if len(specs) != 1:
-        return None
-    first, dash, last = specs[0].partition("-")
-    first, last = first.strip(), last.strip()
-    if not dash or (first and not first.isdigit()) or (last and not last.isdigit()) or not (first or last):
-        return None  # malformed: RFC 9110 says ignore the header
-    if not first:  # suffix range: the last N bytes
-        count = int(last)
-        if count == 0 or size == 0:
-            raise _unsatisfiable(size)
-        return max(0, size - count), size - 1
-    start = int(first)
-    end = int(last) if last else size - 1
-    if last and end < start:
-        return None  # invalid, so ignored (RFC 9110 14.1.1)
-    if start >= size:
-        raise _unsatisfiable(size)
-    return start, min(end, size - 1)
+def find(file_name: str) -> StoredMedia:
+    """The stored file `{id}.{ext}`; NotFoundError for a name that is not one, or no such file."""
+    match = FILE_NAME.match(file_name)
+    if not match or match.group(1) not in EXTENSIONS:
+        raise NotFoundError("Media not found")
+    # get_blob sets the generation, so every ranged read is pinned to it.
+    blob = storage_client().bucket(get_settings().media_bucket).get_blob(f"media/{file_name}")
+    if blob is None or blob.size is None:
+        raise NotFoundError("Media not found")
+    updated = blob.updated.astimezone(timezone.utc) if blob.updated else None
+    return StoredMedia(blob, int(blob.size), _etag(blob), updated,
+                       blob.content_type or "application/octet-stream")
 
 
-def _unsatisfiable(size: int) -> RangeNotSatisfiableError:
-    return RangeNotSatisfiableError(
-        f"The range starts beyond the end of the file ({size} bytes)",
-        headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"},
-    )
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    # If-None-Match uses the weak comparison: W/"x" matches "x".
-    candidates = [c.strip() for c in header.split(",")]
-    return "*" in candidates or any(c.removeprefix("W/") == etag for c in candidates)
-
-
-def _not_modified(request: Request, etag: str, updated: datetime | None) -> bool:
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        return _etag_matches(if_none_match, etag)
-    since = parse_date(request.headers.get("If-Modified-Since"))
-    return bool(since and updated and updated.replace(microsecond=0) <= since)
-
-
-def _range_applies(request: Request, etag: str, last_modified: str | None) -> bool:
-    if_range = request.headers.get("If-Range")
-    if if_range is None:
-        return True
-    if_range = if_range.strip()
-    if if_range.startswith(('"', "W/")):
-        return if_range == etag  # strong comparison; a weak tag never matches
-    return last_modified is not None and if_range == last_modified
-
-
-def _stream(blob: storage.Blob, start: int, end: int) -> Iterator[bytes]:
+def read(media: StoredMedia, start: int, end: int) -> Iterator[bytes]:
+    """Bytes `start`..`end` (inclusive), lazily, one `READ_CHUNK` ranged read at a time."""
+    blob = media.blob
     offset = start
     try:
         while offset <= end:
@@ -122,74 +74,3 @@ def _stream(blob: storage.Blob, start: int, end: int) -> Iterator[bytes]:
     except Exception:  # noqa: BLE001 - headers are sent; all we can do is cut the response short
         log.exception("delivery of %s stopped at byte %d", blob.name, offset)
         raise
-
-
-def handle(request: Request) -> Response:
-    """The whole HTTP exchange: request id, security headers and error envelope as
-    in the API pipeline, but deliberately not `Api.handle`'s per-caller rate
-    limits and request logs. This is a file server for platforms (the spec's
-    storage.mysoku.io host, not an API endpoint): a platform pulling one video
-    by dozens of ranges from one address must not hit the 25/min anonymous
-    limit, nor cost a Firestore write per range.
-    """
-    request_id = request_id_for(request)
-    with bind(request, request_id):
-        return finish(_respond(request, request_id), request_id)
-
-
-def _respond(request: Request, request_id: str) -> Response:
-    try:
-        if request.method not in ("GET", "HEAD"):
-            raise MethodNotAllowedError(f"Method {request.method} is not allowed on {request.path}; "
-                                        "allowed: GET, HEAD", headers={"Allow": "GET, HEAD"})
-        # Behind Hosting the function sees the full path (/media/<id>.<ext>); at
-        # its own URL or a domain mapped to it (storage.mysoku.io), /<id>.<ext>.
-        path = request.path.removeprefix("/media/") if request.path.startswith("/media/") else request.path[1:]
-        response = serve(request, path)
-    except SokuError as error:
-        response = error_response(error, request_id)
-    except Exception as exc:  # noqa: BLE001 - crashes become the 500 envelope, as everywhere
-        log.exception("media delivery failed (request %s)", request_id)
-        error = InternalError()
-        error.__cause__ = exc
-        response = error_response(error, request_id)
-    return response
-
-
-def serve(request: Request, file_name: str) -> Response:
-    match = FILE_NAME.match(file_name)
-    if not match or match.group(1) not in EXTENSIONS:
-        raise NotFoundError("Media not found")
-    # get_blob sets the generation, so every ranged read below is pinned to it.
-    blob = storage_client().bucket(get_settings().media_bucket).get_blob(f"media/{file_name}")
-    if blob is None or blob.size is None:
-        raise NotFoundError("Media not found")
-    size = int(blob.size)
-    etag = _etag(blob)
-    updated = blob.updated.astimezone(timezone.utc) if blob.updated else None
-    last_modified = http_date(updated) if updated else None
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Accept-Ranges": "bytes",
-               # Only sniffed media is stored; this keeps a browser from treating it as a page.
-               "Content-Security-Policy": "default-src 'none'; sandbox"}
-    if last_modified:
-        headers["Last-Modified"] = last_modified
-    if _not_modified(request, etag, updated):
-        return Response(status=304, headers=headers)
-
-    content_type = blob.content_type or "application/octet-stream"
-    byte_range = parse_range(request.headers.get("Range"), size) if _range_applies(
-        request, etag, last_modified) else None
-    if byte_range is None:
-        start, end, status = 0, size - 1, 200
-    else:
-        start, end = byte_range
-        status = 206
-        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    headers["Content-Length"] = str(end - start + 1)
-    # The body streams after handle() returned: carry the request's log context into it.
-    body = [] if request.method == "HEAD" or size == 0 else carry(_stream(blob, start, end))
-    response = Response(body, status=status, headers=headers, content_type=content_type,
-                        direct_passthrough=True)
-    # Response() computed a length for the empty HEAD body; the real one is the object's.
-    response.headers["Content-Length"] = str(end - start + 1)
-    return response

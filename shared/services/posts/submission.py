@@ -23,7 +23,7 @@ from shared.services.posts.checks import check_content
 from shared.services.posts.media import MediaPlan, plan_media
 from shared.services.posts.scheduling import parse_scheduled_time, within_tasks_horizon
 from shared.services.posts.targets import Target, resolve_targets
-from shared.web.responses import Reply
+from shared.services.results import IdempotentResult
 
 log = logging.getLogger("soku.posts")
 
@@ -129,7 +129,7 @@ def _write(submission_id: str, submission: dict, targets: list[Target]) -> bool:
     return True
 
 
-def _dispatch_or_fail(claim: idempotency.Claim, submission_id: str, submission: dict | None = None) -> Reply:
+def _dispatch_or_fail(claim: idempotency.Claim, submission_id: str, submission: dict | None = None) -> IdempotentResult:
     created = {"postSubmissionId": submission_id}
     finish = firestore_client().batch()  # dispatch bookkeeping + idempotency result: one commit
     try:
@@ -147,15 +147,15 @@ def _dispatch_or_fail(claim: idempotency.Claim, submission_id: str, submission: 
         raise error
     idempotency.complete(claim, 201, created, write_batch=finish)
     finish.commit()
-    return Reply(created, status=201, headers={"Idempotency-Key": claim.key})
+    return IdempotentResult(created, 201, claim.key)
 
 
 def create_post(user_id: str, key_hash: str, request: CreatePostRequest, raw_body: dict,
-                explicit_key: str | None) -> Reply:
+                explicit_key: str | None) -> IdempotentResult:
     parse_scheduled_time(request.scheduledTime)  # the spec's scheduling errors come first
     claim = idempotency.begin(user_id, ENDPOINT, explicit_key, raw_body)
     if claim.state == "completed":
-        return Reply(claim.body, status=claim.status or 201, headers={"Idempotency-Key": claim.key})
+        return IdempotentResult(claim.body, claim.status or 201, claim.key)
     if claim.state == "dispatch_failed":
         return _dispatch_or_fail(claim, claim.resource_id)  # the retry the error invited
 

@@ -18,7 +18,7 @@ from shared.adapters.gcp import firestore_client
 from shared.errors import SokuError, ValidationError
 from shared.models.options import OPTION_MODELS, PlatformOptions
 from shared.models.posts import PlatformTarget, canonical_platform
-from shared.web.validation import details_from_pydantic
+from shared.validation_details import details_from_pydantic
 from shared.platforms import RULES, Platform
 
 

@@ -22,7 +22,7 @@ from shared.adapters.gcp import firestore_client
 from shared.errors import NotFoundError, SokuError, ValidationError
 from shared.models.repurpose import CreateSavedTemplateRequest
 from shared.services.templates import registry
-from shared.web.validation import details_from_pydantic
+from shared.validation_details import details_from_pydantic
 
 SAVED_PREFIX = "tmpl_"
 MAX_SAVED = 100

@@ -38,8 +38,8 @@ from shared.config import get_settings
 from shared.errors import SokuError
 from shared.models.transcription import TranscribeRequest
 from shared.services import credits, idempotency
+from shared.services.results import IdempotentResult
 from shared.services.transcription import FEATURE, UpstreamFailedError, lyrics, media, parts
-from shared.web.responses import Reply
 
 log = logging.getLogger("soku.transcribe")
 
@@ -118,11 +118,10 @@ class _Job:
 
 
 def transcribe(user_id: str, key_hash: str | None, request: TranscribeRequest, raw_body: Any,
-               explicit_key: str | None) -> Reply:
+               explicit_key: str | None) -> IdempotentResult:
     claim = idempotency.begin(user_id, ENDPOINT, explicit_key, raw_body)
-    headers = {"Idempotency-Key": claim.key}
     if claim.state == "completed":
-        return Reply(claim.body, status=claim.status or 200, headers=headers)
+        return IdempotentResult(claim.body, claim.status or 200, claim.key)
     job = _Job(user_id, key_hash, job_id_for(claim), request, claim.key)
     with _Heartbeat(claim):
         try:
@@ -131,7 +130,7 @@ def transcribe(user_id: str, key_hash: str | None, request: TranscribeRequest, r
             job.fail(error)
             idempotency.abandon(claim)  # nothing was charged: a retry starts afresh
             raise
-    return Reply(body, status=200, headers=headers)
+    return IdempotentResult(body, 200, claim.key)
 
 
 def _run(job: _Job, claim: idempotency.Claim) -> dict:

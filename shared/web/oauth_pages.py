@@ -14,6 +14,9 @@ app (`SOKU_OAUTH_RETURN_URL?status=connected&platform=x&accounts=x_1` or
 a small HTML page saying what happened. Like the media downloads it does not go
 through `Api.handle` (no API key, no JSON): the state's MAC is checked before
 any I/O, so forged requests cost nothing.
+
+These pages are the web layer's: they hold the HTTP (paths, cookies, the form, HTML
+and redirects) and call the connect flow's service, shared/services/connections/flow.py.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ Sources, all of them the code that serves requests:
 A new route appears in the document as soon as it is registered. The
 document is checked in at `openapi.json` (`make openapi` regenerates it), the
 `openapi` function serves that file, and a test fails when the file and the
-code disagree. Run: `python -m shared.services.openapi [--check] [PATH]`.
+code disagree. Run: `python -m shared.web.openapi [--check] [PATH]`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pydantic.json_schema import models_json_schema
 
 from shared.models.common import ErrorEnvelope
 from shared.services.rate_limits import DEFAULT_ENDPOINT_LIMITS, DEFAULT_TIERS
+from shared.web.routes import load_rewrites
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DOCUMENT_PATH = ROOT / "openapi.json"
@@ -225,8 +226,6 @@ def _sample_path(pattern: str) -> str:
 def public_routes(functions: dict[str, Callable] | None = None, rewrites: list | None = None) -> list[tuple[str, Any]]:
     """(function id, Route) of every route the Hosting rewrites send to its own function."""
     if rewrites is None:
-        from devstack.gateway import load_rewrites
-
         rewrites = load_rewrites(ROOT / "firebase.json")
     functions = functions if functions is not None else http_functions()
     out = []
