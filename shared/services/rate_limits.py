@@ -356,7 +356,7 @@ class _Shard:
 
 def _read_shards(db: Any, refs: list) -> dict[str, _Shard]:
     return {snap.id: _Shard(int((snap.to_dict() or {}).get("count", 0)), getattr(snap, "update_time", None))
-            for snap in db.get_all(refs, timeout=FIRESTORE_TIMEOUT_S) if snap.exists}
+            for snap in db.get_all(refs, retry=None, timeout=FIRESTORE_TIMEOUT_S) if snap.exists}
 
 
 def _own_shard_count(result: Any, shard: _Shard | None) -> int:
@@ -384,10 +384,9 @@ def increment(counters: Sequence[Counter | tuple[str, datetime]]) -> list[int]:
         batch.set(collection.document(pick), {"count": firestore.Increment(1), "expiresAt": counter.expires_at},
                   merge=True)
     reading = _reader.submit(_read_shards, db, [collection.document(doc_id) for c in counters for doc_id in c.ids()])
-    try:
-        results = batch.commit(retry=None, timeout=FIRESTORE_TIMEOUT_S)
-    finally:
-        found = reading.result(timeout=FIRESTORE_TIMEOUT_S)
+    # No retries on either: a limiter that cannot answer within the timeout counts locally.
+    results = batch.commit(retry=None, timeout=FIRESTORE_TIMEOUT_S)
+    found = reading.result(timeout=FIRESTORE_TIMEOUT_S)
     totals = []
     for counter, pick, result in zip(counters, chosen, results):
         others = sum(found[doc_id].count for doc_id in counter.ids() if doc_id != pick and doc_id in found)
