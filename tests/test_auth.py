@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
 
 from shared import clock
 from shared.services.api_keys import hash_key
+from tests.conftest import wait_for
 from tests.envelope import assert_error
 
 
@@ -63,14 +65,15 @@ def test_stripe_extension_subscriptions_are_honoured(client, make_user):
 
 
 def test_last_used_is_recorded_at_most_once_a_minute(client, user, db):
+    """lastUsedAt is written beside the request (not before its response), so it is polled for."""
     ref = db.collection("apiKeys").document(hash_key(user.api_key))
     assert ref.get().get("lastUsedAt") is None
     client.get("/v1/me", headers=user.key_headers)
-    first = ref.get().get("lastUsedAt")
-    assert first is not None
+    first = wait_for(lambda: ref.get().get("lastUsedAt"), timeout=5)
     client.get("/v1/me", headers=user.key_headers)
+    time.sleep(0.3)  # time for a write that must not come
     assert ref.get().get("lastUsedAt") == first  # no write for a request a moment later
     # Once the recorded use is over a minute old, the next request refreshes it.
     ref.update({"lastUsedAt": clock.now() - timedelta(minutes=2)})
     client.get("/v1/me", headers=user.key_headers)
-    assert ref.get().get("lastUsedAt") > first
+    assert wait_for(lambda: ref.get().get("lastUsedAt") > first, timeout=5)

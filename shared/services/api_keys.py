@@ -4,14 +4,23 @@ A key is `sk_live_` followed by 32 random bytes (base64url, 43 characters).
 Only its SHA-256 hash is stored, as the document id of `apiKeys/{keyHash}`,
 and that hash is also the key's public `id`: it cannot be turned back into the
 key, and it lets authentication be a single document read.
+
+A key's owner never changes, so each instance remembers which user a key hash
+belongs to: from the second request on, the key and its user's document (the
+subscription) are read in one `get_all`, one round trip instead of two. The
+key document is still read every time, so a revocation takes effect at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from google.cloud import firestore
 
@@ -25,6 +34,7 @@ COLLECTION = "apiKeys"
 # lastUsedAt is informational; writing it on every request would double the
 # write load of the API, so it is refreshed at most once per this interval.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+OWNERS_REMEMBERED = 10_000
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,40 @@ class ApiKeyRecord:
     key_hash: str
     user_id: str
     name: str
+    # users/{uid}, when it was read together with the key (None: not read).
+    user_snapshot: Any = None
+
+
+class _Owners:
+    """key hash -> user id, for the keys this instance has seen (bounded, least recently used out)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._owners: OrderedDict[str, str] = OrderedDict()
+
+    def get(self, key_hash: str) -> str | None:
+        with self._lock:
+            owner = self._owners.get(key_hash)
+            if owner is not None:
+                self._owners.move_to_end(key_hash)
+            return owner
+
+    def remember(self, key_hash: str, user_id: str) -> None:
+        with self._lock:
+            self._owners[key_hash] = user_id
+            self._owners.move_to_end(key_hash)
+            while len(self._owners) > self._size:
+                self._owners.popitem(last=False)
+
+    def forget(self, key_hash: str) -> None:
+        with self._lock:
+            self._owners.pop(key_hash, None)
+
+
+_owners = _Owners(OWNERS_REMEMBERED)
+# lastUsedAt is written beside the request, not before its response.
+_bookkeeping = ThreadPoolExecutor(max_workers=1, thread_name_prefix="api-key-last-used")
 
 
 def generate_key() -> str:
@@ -96,29 +140,51 @@ def revoke_key(user_id: str, key_id: str) -> None:
 
 
 def authenticate(raw_key: str | None) -> ApiKeyRecord:
-    """Resolve a presented key, with the spec's 401 messages for each failure."""
+    """Resolve a presented key, with the spec's 401 messages for each failure.
+
+    When this instance knows the key's owner, the owner's `users/{uid}` document is
+    read in the same round trip and returned as `user_snapshot`."""
     raw_key = (raw_key or "").strip()
     if not raw_key:
         raise UnauthorizedError("Missing or invalid soku-api-key")
     if not raw_key.startswith(KEY_PREFIX) or len(raw_key) > 256:
         raise UnauthorizedError("Invalid API key")
     key_hash = hash_key(raw_key)
-    ref = firestore_client().collection(COLLECTION).document(key_hash)
-    snap = ref.get()
+    db = firestore_client()
+    ref = db.collection(COLLECTION).document(key_hash)
+    owner = _owners.get(key_hash)
+    user_snapshot = None
+    if owner is None:
+        snap = ref.get()
+    else:
+        user_ref = db.collection("users").document(owner)
+        found = {s.reference.path: s for s in db.get_all([ref, user_ref])}
+        snap, user_snapshot = found[ref.path], found[user_ref.path]
     if not snap.exists:
+        _owners.forget(key_hash)
         raise UnauthorizedError("Invalid API key")
     data = snap.to_dict() or {}
     if data.get("revokedAt") is not None:
+        _owners.forget(key_hash)
         raise UnauthorizedError("API key revoked")
+    user_id = data["userId"]
+    _owners.remember(key_hash, user_id)
+    if owner != user_id:
+        user_snapshot = None  # not read, or read for another user: the caller reads it
     _touch_last_used(ref, data.get("lastUsedAt"))
-    return ApiKeyRecord(key_hash=key_hash, user_id=data["userId"], name=data.get("name", ""))
+    return ApiKeyRecord(key_hash=key_hash, user_id=user_id, name=data.get("name", ""),
+                        user_snapshot=user_snapshot)
 
 
 def _touch_last_used(ref: firestore.DocumentReference, last_used: datetime | None) -> None:
     now = clock.now()
     if last_used is not None and now - last_used < LAST_USED_RESOLUTION:
         return
-    try:
-        ref.update({"lastUsedAt": now})
-    except Exception:  # noqa: BLE001 - bookkeeping must never fail a request
-        pass
+
+    def write() -> None:
+        try:
+            ref.update({"lastUsedAt": now})
+        except Exception:  # noqa: BLE001 - bookkeeping must never fail a request
+            pass
+
+    _bookkeeping.submit(write)

@@ -30,11 +30,13 @@ def _is_active(status: Any, period_end: Any, now: datetime) -> bool:
     return False
 
 
-def require_active_subscription(user_id: str) -> str:
-    """Return the active status (`trialing`/`active`) or raise the spec's 403."""
+def require_active_subscription(user_id: str, user_snapshot: Any = None) -> str:
+    """Return the active status (`trialing`/`active`) or raise the spec's 403.
+
+    `user_snapshot` is `users/{uid}` when the caller already read it (with the API key)."""
     db = firestore_client()
     now = clock.now()
-    user = db.collection("users").document(user_id).get()
+    user = user_snapshot if user_snapshot is not None else db.collection("users").document(user_id).get()
     subscription = (user.to_dict() or {}).get("subscription") if user.exists else None
     if isinstance(subscription, dict) and subscription.get("status"):
         status = subscription.get("status")

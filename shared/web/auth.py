@@ -33,7 +33,7 @@ class FirebaseUser(Principal):
 def authenticate_api_key(request: Request) -> ApiKeyPrincipal:
     record = api_keys.authenticate(request.headers.get(API_KEY_HEADER))
     try:
-        status = subscriptions.require_active_subscription(record.user_id)
+        status = subscriptions.require_active_subscription(record.user_id, record.user_snapshot)
     except ForbiddenError as error:
         # A valid key without a subscription still identifies its user: the
         # pipeline counts that user's requests (authenticated tier) and logs them.
