@@ -23,13 +23,13 @@ api = Api("posts")
 
 @api.route("POST", "/v1/posts", summary="Create a post and publish it to one or more platforms",
            request_model=CreatePostRequest, response_model=CreatePostResponse, success_status=201,
-           tags=("posts",))
+           tags=("posts",), reads_while_counting=True)
 def create(ctx: RequestContext) -> Reply:
     request = parse_body(CreatePostRequest, ctx.body)
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
     return idempotent_reply(submission.create_post(principal.user_id, principal.key_hash, request, ctx.body,
-                                                   ctx.request.headers.get("Idempotency-Key")))
+                                                   ctx.request.headers.get("Idempotency-Key"), admit=ctx.admit))
 
 
 @api.route("POST", "/v1/posts/validate", summary="Check a post without creating it",

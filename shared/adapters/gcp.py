@@ -9,6 +9,7 @@ official clients are pointed at loopback.
 from __future__ import annotations
 
 import functools
+import re
 
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import firestore, storage, tasks_v2
@@ -54,3 +55,12 @@ def reset_clients() -> None:
     for getter in (firestore_client, storage_client, tasks_client):
         getter.cache_clear()
     reset_firebase_app()
+
+
+_DOCUMENT_ID = re.compile(r"^(?!\.{1,2}$)(?!__.*__$)[^/]{1,1500}$", re.S)
+
+
+def could_be_document_id(value: str) -> bool:
+    """Whether Firestore accepts `value` as a document id (no '/', not '.' or '..', not
+    '__…__'). An id it refuses names nothing: callers treat it as missing, not as an error."""
+    return bool(_DOCUMENT_ID.match(value)) and len(value.encode()) <= 1500

@@ -54,6 +54,9 @@ class Claim:
     state: str  # "new" | "completed" | "dispatch_failed"
     status: int | None = None
     body: Any = None
+    endpoint: str = ""
+    request_hash: str = ""
+    taken_over: bool = False  # a crashed request's claim, resumed with its resource id
 
 
 def body_hash(body: Any) -> str:
@@ -71,7 +74,10 @@ def _validate_key(key: str) -> str:
     return key
 
 
-def begin(user_id: str, endpoint: str, explicit_key: str | None, body: Any) -> Claim:
+def new_claim(user_id: str, endpoint: str, explicit_key: str | None, body: Any) -> Claim:
+    """The claim this request would make, with no I/O: its key, its record's reference and
+    a fresh resource id. `begin` makes it, or a caller writes `record_for(claim)` in the
+    same batch as the resource it creates (`POST /v1/posts`), after `settle` found no record."""
     request_hash = body_hash(body)
     if explicit_key is not None and explicit_key != "":
         key = _validate_key(explicit_key)
@@ -79,36 +85,63 @@ def begin(user_id: str, endpoint: str, explicit_key: str | None, body: Any) -> C
         key = "auto_" + hashlib.sha256(f"{user_id}|{endpoint}|{request_hash}".encode()).hexdigest()[:32]
     doc_id = hashlib.sha256(f"{endpoint}\n{key}".encode()).hexdigest()
     ref = firestore_client().collection("users").document(user_id).collection("idempotency").document(doc_id)
+    return Claim(key, ref, str(uuid.uuid4()), "new", endpoint=endpoint, request_hash=request_hash)
 
-    deadline = time.monotonic() + WAIT_FOR_CONCURRENT_S
+
+def record_for(claim: Claim) -> dict:
+    """The in-progress record that claims `claim.resource_id` for this key."""
+    now = clock.now()
+    return {
+        "endpoint": claim.endpoint, "requestHash": claim.request_hash, "state": "in_progress",
+        "resourceId": claim.resource_id, "createdAt": now, "updatedAt": now,
+        "expiresAt": now + RETENTION,
+    }
+
+
+def begin(user_id: str, endpoint: str, explicit_key: str | None, body: Any) -> Claim:
+    claim = new_claim(user_id, endpoint, explicit_key, body)
     while True:
-        now = clock.now()
-        record = {
-            "endpoint": endpoint, "requestHash": request_hash, "state": "in_progress",
-            "resourceId": str(uuid.uuid4()), "createdAt": now, "updatedAt": now,
-            "expiresAt": now + RETENTION,
-        }
         try:
-            ref.create(record)
-            return Claim(key, ref, record["resourceId"], "new")
+            claim.ref.create(record_for(claim))
+            return claim
         except AlreadyExists:
             pass
-        data = ref.get().to_dict()
+        settled = settle(claim, claim.ref.get())
+        if settled is not None:
+            return settled
+        claim.resource_id = str(uuid.uuid4())  # the record is gone: claim afresh
+
+
+def settle(claim: Claim, snapshot: Any) -> Claim | None:
+    """What an existing record (`snapshot`, read by the caller) means for this request.
+
+    None: there is no record in force (none, or an expired one, now deleted): the
+    request runs afresh. Otherwise the claim to go on with: a completed or
+    dispatch_failed one to replay, or a crashed request's, taken over with its
+    resource id (`taken_over`). A concurrent duplicate still running is waited for;
+    another body under the same key is 409 `idempotency_conflict`."""
+    deadline = time.monotonic() + WAIT_FOR_CONCURRENT_S
+    while True:
+        data = snapshot.to_dict() if snapshot is not None and snapshot.exists else None
         if data is None:
-            continue  # deleted between our create and get: try again
+            return None
+        now = clock.now()
         if data["expiresAt"] <= now:
-            ref.delete()  # an expired record is as good as none
-            continue
-        if data["requestHash"] != request_hash:
-            raise IdempotencyConflictError(details={"idempotencyKey": key})
+            claim.ref.delete()  # an expired record is as good as none
+            return None
+        if data["requestHash"] != claim.request_hash:
+            raise IdempotencyConflictError(details={"idempotencyKey": claim.key})
         if data["state"] in ("completed", "dispatch_failed"):
-            return Claim(key, ref, data["resourceId"], data["state"], data.get("status"), data.get("body"))
+            return Claim(claim.key, claim.ref, data["resourceId"], data["state"], data.get("status"),
+                         data.get("body"), endpoint=claim.endpoint, request_hash=claim.request_hash)
         if now - data["updatedAt"] > STALE_AFTER:
-            ref.update({"updatedAt": now})  # take over a crashed request, same resource id
-            return Claim(key, ref, data["resourceId"], "new")
+            claim.ref.update({"updatedAt": now})  # take over a crashed request, same resource id
+            return Claim(claim.key, claim.ref, data["resourceId"], "new", endpoint=claim.endpoint,
+                         request_hash=claim.request_hash, taken_over=True)
         if time.monotonic() > deadline:
-            raise IdempotencyInProgressError(details={"idempotencyKey": key})
+            raise IdempotencyInProgressError(details={"idempotencyKey": claim.key})
         time.sleep(0.05)  # a concurrent duplicate is running: wait for its result
+        snapshot = claim.ref.get()
 
 
 def complete(claim: Claim, status: int, body: Any, state: str = "completed",

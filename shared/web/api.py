@@ -11,7 +11,10 @@ routes are matched on the full path here as well.
 Order of work: match the route, authenticate, count the request against its
 caller's rate limits (shared/services/rate_limits.py; also for requests that
 fail to match or to authenticate, by client address), read the body, validate
-the query, run the handler. Every response carries the rate-limit headers, and
+the query, run the handler. A route declared with `reads_while_counting` is
+counted *while* its handler does its reads (one round trip saved): the handler
+calls `ctx.admit()` before its first write, and a refused request answers 429
+whatever the handler did, exactly as if it had been refused first. Every response carries the rate-limit headers, and
 a request log is written after the response is sent (request_logs.py). Every
 line logged while a request is handled carries its request id and trace
 (request_context.bind), and each call ends with one INFO line.
@@ -19,10 +22,12 @@ line logged while a request is handled carries its request id and trace
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import re
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable
@@ -74,11 +79,25 @@ class RequestContext:
     extra_headers: dict[str, str] = field(default_factory=dict)
     query: Any = None  # the route's query_model, validated, when it declares one
     rate_limit: Any = None  # the rate_limits.Decision that admitted this request
+    # reads_while_counting routes: the limiter's decision, still being counted.
+    counting: Future | None = None
+    call: Any = None
 
     @property
     def user_id(self) -> str:
         assert self.principal is not None, "route declared no auth"
         return self.principal.user_id
+
+    def admit(self) -> None:
+        """Wait for the rate limiter's decision; raise its 429 when refused. A no-op once
+        decided, and for routes counted before their handler ran."""
+        if self.counting is None:
+            return
+        counting, self.counting = self.counting, None
+        decision = counting.result()
+        self.call.limit = self.rate_limit = decision
+        if decision is not None and not decision.allowed:
+            raise decision.error()
 
 
 Handler = Callable[[RequestContext], Any]
@@ -100,6 +119,8 @@ class Route:
     tags: tuple[str, ...] = ()
     # Other non-error statuses the handler returns, with their body model (e.g. 503 readiness).
     responses: dict[int, type | None] = field(default_factory=dict)
+    # Counted while the handler reads; the handler calls ctx.admit() before writing.
+    reads_while_counting: bool = False
 
     @property
     def endpoint(self) -> str:
@@ -137,7 +158,8 @@ class Api:
     def route(self, method: str, pattern: str, *, auth: Auth = Auth.API_KEY, summary: str = "",
               request_model: type | None = None, response_model: type | None = None,
               query_model: type | None = None, success_status: int = 200,
-              tags: tuple[str, ...] = (), responses: dict[int, type | None] | None = None):
+              tags: tuple[str, ...] = (), responses: dict[int, type | None] | None = None,
+              reads_while_counting: bool = False):
         """Register a handler. The keyword metadata describes the route's contract."""
 
         def register(handler: Handler) -> Handler:
@@ -146,7 +168,7 @@ class Api:
                 summary=summary or (handler.__doc__ or "").strip().split("\n")[0],
                 request_model=request_model, response_model=response_model,
                 query_model=query_model, success_status=success_status, tags=tags,
-                responses=dict(responses or {}),
+                responses=dict(responses or {}), reads_while_counting=reads_while_counting,
             ))
             return handler
 
@@ -225,15 +247,19 @@ class Api:
             self._limit(request, call)
             raise
         call.principal = ctx.principal
-        self._limit(request, call)
-        ctx.rate_limit = call.limit
-        for name, value in params.items():
-            if not _PATH_PARAM_OK.match(value):
-                raise NotFoundError(f"No resource with this {name}", details={"field": f"path.{name}"})
-        ctx.body = read_json_body(request)
-        if route.query_model is not None:
-            ctx.query = parse_query(route.query_model, request.args)
-        result = route.handler(ctx)
+        ctx.call = call
+        if route.reads_while_counting and ctx.principal is not None:
+            # In a copy of this context, so the limiter's log lines still name the request.
+            ctx.counting = _counting_pool.submit(contextvars.copy_context().run, self._decide, request, call)
+        else:
+            self._limit(request, call)
+            ctx.rate_limit = call.limit
+        try:
+            result = self._run(route, ctx, params)
+        except SokuError:
+            ctx.admit()  # refused: the 429 is the answer, as if counted first
+            raise
+        ctx.admit()
         if isinstance(result, Response):
             response = result
         elif isinstance(result, Reply):
@@ -250,8 +276,24 @@ class Api:
             validate_response(documented[response.status_code], response, route.endpoint)
         return response
 
+    @staticmethod
+    def _run(route: Route, ctx: RequestContext, params: dict[str, str]) -> Any:
+        for name, value in params.items():
+            if not _PATH_PARAM_OK.match(value):
+                raise NotFoundError(f"No resource with this {name}", details={"field": f"path.{name}"})
+        ctx.body = read_json_body(request=ctx.request)
+        if route.query_model is not None:
+            ctx.query = parse_query(route.query_model, ctx.request.args)
+        return route.handler(ctx)
+
     def _limit(self, request: Request, call: Call) -> None:
         """Count the request against its caller's limits; raise 429 when over."""
+        call.limit = self._decide(request, call)
+        if call.limit is not None and not call.limit.allowed:
+            raise call.limit.error()
+
+    def _decide(self, request: Request, call: Call) -> rate_limits.Decision | None:
+        """The limiter's decision for this call (None: the limiter failed, served unlimited)."""
         principal = call.principal
         try:
             decision = rate_limits.enforce(
@@ -264,10 +306,8 @@ class Api:
             )
         except Exception:  # noqa: BLE001 - fail open: the limiter never takes the API down
             log.warning("rate limiter failed in %s; request served unlimited", self.name, exc_info=True)
-            return
-        call.limit = decision
-        if not decision.allowed:
-            raise decision.error()
+            return None
+        return decision
 
     def _log(self, request: Request, response: Response, request_id: str, call: Call,
              latency_ms: float) -> None:
@@ -287,6 +327,10 @@ class Api:
             request_logs.record(response, entry)
         except Exception:  # noqa: BLE001 - logging never fails a request
             log.warning("could not record the request log of %s", request_id, exc_info=True)
+
+
+# Limiter decisions counted beside a handler's reads (reads_while_counting routes).
+_counting_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="rate-limit")
 
 
 def _debug() -> bool:

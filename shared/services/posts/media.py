@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlparse
 
-from shared.adapters.gcp import firestore_client
 from shared.config import get_settings
 from shared.errors import NotFoundError, ValidationError
 from shared.models.posts import PostContent
@@ -64,10 +63,8 @@ def kind_from_content_type(content_type: str | None) -> str | None:
     return major if major in ("image", "video") else None
 
 
-def _media_documents(user_id: str, media_ids: list[str]) -> list[MediaItem]:
-    db = firestore_client()
-    refs = [db.collection("media").document(mid) for mid in dict.fromkeys(media_ids)]
-    snaps = {snap.id: snap for snap in db.get_all(refs)}
+def _media_documents(user_id: str, media_ids: list[str], snaps: dict) -> list[MediaItem]:
+    """The caller's media named by id, from `snaps` (media id -> snapshot, read by posts/reads.py)."""
     items, missing = [], []
     for index, media_id in enumerate(media_ids):
         snap = snaps.get(media_id)
@@ -99,18 +96,30 @@ def _own_media_id(url: str) -> str | None:
     return name.rsplit(".", 1)[0] if "/" not in name and name else None
 
 
-def _adopt_own_urls(user_id: str, items: list[MediaItem]) -> list[MediaItem]:
+def _adopt_own_urls(user_id: str, items: list[MediaItem], snaps: dict) -> list[MediaItem]:
     """Our own media URLs (the spec's "upload, then post" flow) become their media ids."""
     own = {index: _own_media_id(item.url) for index, item in enumerate(items)}
     wanted = [media_id for media_id in own.values() if media_id]
     if not wanted:
         return items
-    stored = {m.mediaId: m for m in _media_documents(user_id, wanted)}
+    stored = {m.mediaId: m for m in _media_documents(user_id, wanted, snaps)}
     return [replace(stored[own[index]], source=item.source) if own[index] else item
             for index, item in enumerate(items)]
 
 
-def plan_media(user_id: str, content: PostContent) -> MediaPlan:
+def _urls(content: PostContent) -> list[str]:
+    return ([str(content.videoUrl)] if content.videoUrl is not None else []) + \
+        [str(url) for url in (content.imageUrls or [])] + [str(url) for url in (content.mediaUrls or [])]
+
+
+def media_ids_to_read(content: PostContent) -> list[str]:
+    """The media documents a post refers to: its mediaIds and the ids behind our own media URLs."""
+    own = [media_id for media_id in (_own_media_id(url) for url in _urls(content)) if media_id]
+    return list(dict.fromkeys(own + list(content.mediaIds or [])))
+
+
+def plan_media(user_id: str, content: PostContent, snaps: dict) -> MediaPlan:
+    """`snaps`: media id -> snapshot of the documents `media_ids_to_read` named."""
     items: list[MediaItem] = []
     unknown: list[dict] = []
     if content.videoUrl is not None:
@@ -132,9 +141,9 @@ def plan_media(user_id: str, content: PostContent) -> MediaPlan:
         items.append(MediaItem(str(url), kind, "mediaUrls"))
     if unknown:
         raise ValidationError(details=unknown)
-    items = _adopt_own_urls(user_id, items)
+    items = _adopt_own_urls(user_id, items, snaps)
     if content.mediaIds:
-        items.extend(_media_documents(user_id, content.mediaIds))
+        items.extend(_media_documents(user_id, content.mediaIds, snaps))
 
     media_type = content.mediaType
     if media_type is None:

@@ -1,8 +1,14 @@
 """`POST /v1/posts` and `POST /v1/posts/validate`.
 
-Order of work: cheap checks of the body, then the idempotency claim, then
-what needs Firestore (media, targets), then one atomic batch that writes the
-submission and all of its runs, then one Cloud Task for the orchestrator.
+Order of work, five sequential round trips (bench/posts_bench.py counts them):
+1. (the pipeline) the API key and its user's subscription, in one `get_all`;
+2. one read of everything the post refers to (posts/reads.py): its idempotency
+   record, media and accounts, while the pipeline counts the request against
+   its rate limits (the `admit` gate is passed before anything is written);
+3. one atomic batch: the idempotency claim, the submission and all of its runs,
+   so a claim never exists without its post (a retry after a crash finds both);
+4. one Cloud Task for the orchestrator;
+5. one commit of the idempotency result and the dispatch bookkeeping.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from google.api_core.exceptions import AlreadyExists
 
@@ -21,6 +28,7 @@ from shared.services import idempotency
 from shared.services.posts import dispatch
 from shared.services.posts.checks import check_content
 from shared.services.posts.media import MediaPlan, plan_media
+from shared.services.posts.reads import PostReads, read_for_post
 from shared.services.posts.scheduling import parse_scheduled_time, within_tasks_horizon
 from shared.services.posts.targets import Target, resolve_targets
 from shared.services.results import IdempotentResult
@@ -51,12 +59,13 @@ class PreparedPost:
     targets: list[Target]
 
 
-def prepare(user_id: str, request: CreatePostRequest) -> PreparedPost:
-    """Everything that can refuse the post, with no writes."""
+def prepare(user_id: str, request: CreatePostRequest, reads: PostReads | None = None) -> PreparedPost:
+    """Everything that can refuse the post, with no writes (`reads`: already read)."""
     scheduled = parse_scheduled_time(request.scheduledTime)
     content = request.post.content
-    plan = plan_media(user_id, content)
-    targets = resolve_targets(user_id, content.platform, content.options)
+    reads = reads if reads is not None else read_for_post(user_id, content)
+    plan = plan_media(user_id, content, reads.media)
+    targets = resolve_targets(content.platform, content.options, reads.accounts)
     check_content(content.text, plan, targets)
     return PreparedPost(request, scheduled, plan, targets)
 
@@ -113,11 +122,18 @@ def _run_document(user_id: str, target: Target, now: datetime) -> dict:
     }
 
 
-def _write(submission_id: str, submission: dict, targets: list[Target]) -> bool:
-    """Write the submission and its runs in one batch. False if it already exists."""
+def _write(claim: idempotency.Claim, submission: dict, targets: list[Target]) -> bool:
+    """Write the idempotency claim, the submission and its runs in one batch.
+
+    False if the claim or the submission already exists: a concurrent duplicate
+    claimed the key first, or (a taken-over claim) a crashed attempt got this far."""
     db = firestore_client()
-    ref = db.collection(SUBMISSIONS).document(submission_id)
+    ref = db.collection(SUBMISSIONS).document(claim.resource_id)
     batch = db.batch()
+    if not claim.taken_over:
+        # First in the batch: where commits are not atomic (the bundled emulator applies
+        # writes in order and stops at the first that fails) a lost claim writes nothing.
+        batch.create(claim.ref, idempotency.record_for(claim))
     batch.create(ref, submission)
     for target in targets:
         batch.create(ref.collection("runs").document(target.target_id),
@@ -125,7 +141,7 @@ def _write(submission_id: str, submission: dict, targets: list[Target]) -> bool:
     try:
         batch.commit()
     except AlreadyExists:
-        return False  # a crashed earlier attempt with this idempotency key got this far
+        return False
     return True
 
 
@@ -150,30 +166,48 @@ def _dispatch_or_fail(claim: idempotency.Claim, submission_id: str, submission: 
     return IdempotentResult(created, 201, claim.key)
 
 
-def create_post(user_id: str, key_hash: str, request: CreatePostRequest, raw_body: dict,
-                explicit_key: str | None) -> IdempotentResult:
-    parse_scheduled_time(request.scheduledTime)  # the spec's scheduling errors come first
-    claim = idempotency.begin(user_id, ENDPOINT, explicit_key, raw_body)
-    if claim.state == "completed":
-        return IdempotentResult(claim.body, claim.status or 201, claim.key)
-    if claim.state == "dispatch_failed":
-        return _dispatch_or_fail(claim, claim.resource_id)  # the retry the error invited
+def create_post(user_id: str, key_hash: str | None, request: CreatePostRequest, raw_body: dict,
+                explicit_key: str | None, admit: Callable[[], None] = lambda: None) -> IdempotentResult:
+    """Create and dispatch a post, exactly once per idempotency key.
 
-    try:
-        prepared = prepare(user_id, request)
-    except SokuError:
-        idempotency.abandon(claim)  # nothing was created: a corrected retry starts afresh
-        raise
-    submission_id = claim.resource_id
+    `admit` is called before the first write: the pipeline's rate-limit gate (it
+    raises the 429 of a refused request), counted while this reads."""
+    parse_scheduled_time(request.scheduledTime)  # the spec's scheduling errors come first
+    claim = idempotency.new_claim(user_id, ENDPOINT, explicit_key, raw_body)
+    reads = read_for_post(user_id, request.post.content, also=(claim.ref,))
+    earlier = idempotency.settle(claim, reads.others[claim.ref.path])
+    if earlier is not None:
+        admit()
+        if earlier.state != "new":
+            return _replay(earlier)
+        claim = earlier  # a crashed request's claim, taken over with its post's id
+
+    prepared = prepare(user_id, request, reads)  # refusals write nothing: a corrected retry runs afresh
+    admit()
     document = _submission_document(user_id, key_hash, prepared, claim.key)
     try:
-        written = _write(submission_id, document, prepared.targets)
+        written = _write(claim, document, prepared.targets)
     except Exception as exc:  # noqa: BLE001 - reported as the spec's post_creation_failed
-        log.exception("could not write submission %s", submission_id)
-        idempotency.abandon(claim)
+        log.exception("could not write submission %s", claim.resource_id)
         raise PostCreationFailedError() from exc
-    # After a crashed earlier attempt the stored document is the truth: re-read it.
-    return _dispatch_or_fail(claim, submission_id, document if written else None)
+    if written:
+        return _dispatch_or_fail(claim, claim.resource_id, document)
+    if claim.taken_over:
+        # The crashed attempt wrote the post: its stored document is the truth.
+        return _dispatch_or_fail(claim, claim.resource_id)
+    # A concurrent duplicate claimed the key between our read and our write: its answer is ours.
+    earlier = idempotency.settle(claim, claim.ref.get())
+    if earlier is None:
+        raise PostCreationFailedError()
+    if earlier.state != "new":
+        return _replay(earlier)
+    return _dispatch_or_fail(earlier, earlier.resource_id)
+
+
+def _replay(claim: idempotency.Claim) -> IdempotentResult:
+    if claim.state == "dispatch_failed":
+        return _dispatch_or_fail(claim, claim.resource_id)  # the retry the error invited
+    return IdempotentResult(claim.body, claim.status or 201, claim.key)
 
 
 def validate_post(user_id: str, request: CreatePostRequest) -> dict:

@@ -9,12 +9,10 @@ to `platform:accountId`.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pydantic
 
-from shared.adapters.gcp import firestore_client
 from shared.errors import SokuError, ValidationError
 from shared.models.options import OPTION_MODELS, PlatformOptions
 from shared.models.posts import PlatformTarget, canonical_platform
@@ -59,16 +57,18 @@ def _entries(platform_field) -> list[PlatformTarget]:
     return [PlatformTarget(platform=e) if isinstance(e, str) else e for e in raw]
 
 
-def _connected_accounts(user_id: str, platforms: set[Platform]) -> dict[Platform, dict[str, dict]]:
-    user = firestore_client().collection("users").document(user_id)
-
-    def load(platform: Platform) -> tuple[Platform, dict[str, dict]]:
-        accounts = user.collection("integrations").document(platform.value).collection("accounts")
-        return platform, {snap.id: snap.to_dict() or {} for snap in accounts.stream()}
-
-    # One query per platform, in parallel: a 3-platform post costs one round trip of latency.
-    with ThreadPoolExecutor(max_workers=max(1, len(platforms))) as pool:
-        return dict(pool.map(load, sorted(platforms, key=lambda p: p.value)))
+def accounts_to_read(platform_field) -> tuple[list[tuple[Platform, str]], set[Platform]]:
+    """The accounts a post names by id, and the platforms it names without an account
+    (whose accounts must all be listed to resolve them)."""
+    named: list[tuple[Platform, str]] = []
+    listed: set[Platform] = set()
+    for entry in _entries(platform_field):
+        platform = canonical_platform(entry.platform)
+        if entry.accountId is None:
+            listed.add(platform)
+        else:
+            named.append((platform, entry.accountId))
+    return named, listed
 
 
 def _options_for(platform: Platform, shared: PlatformOptions | None, entry: PlatformTarget,
@@ -85,10 +85,10 @@ def _options_for(platform: Platform, shared: PlatformOptions | None, entry: Plat
         raise ValidationError(details=details_from_pydantic(exc, field_path)) from None
 
 
-def resolve_targets(user_id: str, platform_field, options: PlatformOptions | None = None) -> list[Target]:
+def resolve_targets(platform_field, options: PlatformOptions | None,
+                    connected: dict[Platform, dict[str, dict]]) -> list[Target]:
+    """`connected`: per platform, the accounts `accounts_to_read` asked for (posts/reads.py)."""
     entries = _entries(platform_field)
-    platforms = {canonical_platform(e.platform) for e in entries}
-    connected = _connected_accounts(user_id, platforms)
 
     targets: dict[str, Target] = {}
     missing: list[str] = []
