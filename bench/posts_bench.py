@@ -1,8 +1,21 @@
 """Benchmark of POST /v1/posts: a 3-target immediate post against the local stack.
 
-Prints p50/p95 latency, the Firestore and Cloud Tasks round trips each request
-makes (counted at the gRPC layer, not guessed) and requests/s with 8
-concurrent clients. Run: `make bench-posts` (or `venv/bin/python -m bench.posts_bench`).
+What it prints, all from one run:
+- the raw round-trip floor of the same emulators through the same clients
+  (get, create, 2-write batch, query with limit, create_task);
+- the request alone (fan-out paused: no orchestrator, publisher or webhook work in
+  this process): p50/p95, the RPCs each request makes and how many of them are
+  *sequential* (RPCs that overlap in time count once), the floor of those
+  sequential round trips summed, and p50 against that sum;
+- the request with the fan-out running, as in real use: p50/p95;
+- requests/s with 8 concurrent clients (fan-out running), beside the figure
+  measured before the round-trip work (PREVIOUS_THROUGHPUT).
+
+RPCs are timed at the gRPC layer (Firestore) and at firebase-admin's enqueue
+(Cloud Tasks, REST), not guessed. Writes that happen after the response (the
+request log, a key's lastUsedAt) run on their own threads and are left out of
+the request's round trips; they are listed separately.
+Run: `make bench-posts` (or `venv/bin/python -m bench.posts_bench`).
 """
 
 from __future__ import annotations
@@ -18,11 +31,12 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import grpc._channel
-from firebase_admin import functions as firebase_functions_admin
 import httpx
+from firebase_admin import functions as firebase_functions_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,44 +47,150 @@ PROJECT, REGION = "bench-soku", "us-central1"
 # Three platforms that take text posts: the fan-out after the response publishes
 # to the local sandboxes, so nothing leaves the machine.
 TARGETS = ["x", "threads", "linkedin"]
+# 8 clients before the round-trip work (issue 20's measurement, same machine).
+PREVIOUS_THROUGHPUT = "20-22 requests/s"
+# Threads that write after the response: not part of the request's round trips.
+AFTER_RESPONSE_THREADS = ("request-log", "api-key-last-used")
 
-# -- round-trip counting at the gRPC layer --------------------------------------------
-_counts: collections.Counter[str] = collections.Counter()
+
+# -- timing every RPC ------------------------------------------------------------------
+
+
+@dataclass
+class Span:
+    method: str
+    thread: str
+    start: float
+    end: float | None = None
+
+
+_spans: list[Span] = []
 _lock = threading.Lock()
 
 
-def _counting(original):
+def _method_of(callable_) -> str:
+    method = callable_._method.decode() if isinstance(callable_._method, bytes) else str(callable_._method)
+    return method.rsplit("/", 1)[-1]
+
+
+def _open(method: str) -> Span:
+    span = Span(method, threading.current_thread().name, time.perf_counter())
+    with _lock:
+        _spans.append(span)
+    return span
+
+
+def _close(span: Span) -> None:
+    span.end = time.perf_counter()
+
+
+def _timed_unary(original):
     def call(self, *args, **kwargs):
-        method = self._method.decode() if isinstance(self._method, bytes) else str(self._method)
-        service = "firestore" if "Firestore" in method else "tasks" if "CloudTasks" in method else "other"
-        with _lock:
-            _counts[service] += 1
-            _counts[method.rsplit("/", 1)[-1]] += 1
-        return original(self, *args, **kwargs)
+        span = _open(_method_of(self))
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _close(span)
 
     return call
 
 
-# Every RPC ends in exactly one of these (api_core's interceptors call
-# with_call on unary-unary methods and __call__ on streaming ones).
-grpc._channel._UnaryUnaryMultiCallable.__call__ = _counting(grpc._channel._UnaryUnaryMultiCallable.__call__)
-grpc._channel._UnaryUnaryMultiCallable.with_call = _counting(grpc._channel._UnaryUnaryMultiCallable.with_call)
-grpc._channel._UnaryStreamMultiCallable.__call__ = _counting(grpc._channel._UnaryStreamMultiCallable.__call__)
+def _timed_stream(original):
+    # A streaming call returns at once; the RPC ends when its stream does.
+    def call(self, *args, **kwargs):
+        span = _open(_method_of(self))
+        rendezvous = original(self, *args, **kwargs)
+        rendezvous.add_done_callback(lambda _: _close(span))
+        return rendezvous
+
+    return call
 
 
-def _counting_enqueue(original):
-    # Tasks are enqueued over REST through firebase-admin (shared/adapters/task_queue.py):
-    # one CreateTask round trip per call.
+# Every RPC goes through one of these (api_core's wrappers call with_call on unary-unary
+# methods and __call__ on streaming ones).
+grpc._channel._UnaryUnaryMultiCallable.__call__ = _timed_unary(grpc._channel._UnaryUnaryMultiCallable.__call__)
+grpc._channel._UnaryUnaryMultiCallable.with_call = _timed_unary(grpc._channel._UnaryUnaryMultiCallable.with_call)
+grpc._channel._UnaryStreamMultiCallable.__call__ = _timed_stream(grpc._channel._UnaryStreamMultiCallable.__call__)
+
+
+def _timed_enqueue(original):
+    # Tasks are enqueued over REST through firebase-admin (shared/adapters/task_queue.py).
     def enqueue(self, *args, **kwargs):
-        with _lock:
-            _counts["tasks"] += 1
-            _counts["CreateTask"] += 1
-        return original(self, *args, **kwargs)
+        span = _open("CreateTask")
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _close(span)
 
     return enqueue
 
 
-firebase_functions_admin.TaskQueue.enqueue = _counting_enqueue(firebase_functions_admin.TaskQueue.enqueue)
+firebase_functions_admin.TaskQueue.enqueue = _timed_enqueue(firebase_functions_admin.TaskQueue.enqueue)
+
+
+def _take_spans() -> list[Span]:
+    with _lock:
+        taken = list(_spans)
+        _spans.clear()
+    return taken
+
+
+def _sequential(spans: list[Span]) -> list[list[Span]]:
+    """Group RPCs that overlap in time: each group is one sequential round trip."""
+    groups: list[list[Span]] = []
+    end = float("-inf")
+    for span in sorted(spans, key=lambda s: s.start):
+        span_end = span.end if span.end is not None else span.start
+        if groups and span.start < end:
+            groups[-1].append(span)
+            end = max(end, span_end)
+        else:
+            groups.append([span])
+            end = span_end
+    return groups
+
+
+# -- the floor: single round trips, same clients, same emulators ----------------------
+
+FLOOR_OF_METHOD = {"BatchGetDocuments": "get", "Commit": "batch", "RunQuery": "query", "CreateTask": "create_task"}
+
+
+def _floor() -> dict[str, float]:
+    from shared.adapters.gcp import firestore_client
+    from shared.adapters.task_queue import enqueue
+
+    db = firestore_client()
+    collection = db.collection("benchFloor")
+    collection.document("present").set({"n": 1, "tag": "a"})
+    operations = {
+        "get": lambda: collection.document("present").get(),
+        "create": lambda: collection.document(uuid.uuid4().hex).create({"n": 1}),
+        "batch": lambda: _two_writes(db, collection),
+        "query": lambda: list(collection.where("tag", "==", "a").limit(3).stream()),
+        "create_task": lambda: enqueue("orchestratePost", {"postSubmissionId": "floor"},
+                                       name_parts=("floor", uuid.uuid4().hex)),
+    }
+    floor = {}
+    for name, operation in operations.items():
+        for _ in range(5):
+            operation()
+        timings = []
+        for _ in range(40):
+            started = time.perf_counter()
+            operation()
+            timings.append((time.perf_counter() - started) * 1000)
+        floor[name] = statistics.median(timings)
+    return floor
+
+
+def _two_writes(db, collection) -> None:
+    batch = db.batch()
+    batch.set(collection.document(uuid.uuid4().hex), {"n": 1})
+    batch.set(collection.document(uuid.uuid4().hex), {"n": 2})
+    batch.commit()
+
+
+# -- requests --------------------------------------------------------------------------
 
 
 def _payload(tag: str) -> dict:
@@ -82,13 +202,40 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
 
 
+@dataclass
+class Measured:
+    latency_ms: float
+    on_path: list[Span]  # RPCs between request and response, on the request's own threads
+    after: list[Span]  # RPCs of the after-response threads
+
+
+def _measure(http: httpx.Client, headers: dict, tag: str) -> Measured:
+    _take_spans()
+    started = time.perf_counter()
+    r = http.post("/v1/posts", json=_payload(tag), headers=headers)
+    ended = time.perf_counter()
+    assert r.status_code == 201, r.text
+    spans = [s for s in _take_spans() if s.start < ended]
+    on_path = [s for s in spans if s.start >= started and not s.thread.startswith(AFTER_RESPONSE_THREADS)]
+    after = [s for s in spans if s.thread.startswith(AFTER_RESPONSE_THREADS)]
+    return Measured((ended - started) * 1000, on_path, after)
+
+
+def _wait_for_fan_out(http: httpx.Client, headers: dict, ids: list[str]) -> None:
+    for sid in ids:
+        while any(r["status"] not in ("succeeded", "failed")
+                  for r in http.get(f"/v1/posts/{sid}", headers=headers).json()["runs"]):
+            time.sleep(0.05)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=200, help="sequential requests for latency")
+    parser.add_argument("--requests", type=int, default=200, help="sequential requests per phase")
     parser.add_argument("--concurrent-requests", type=int, default=400, help="requests in the 8-client phase")
     args = parser.parse_args()
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no per-request access log
+    logging.getLogger("soku").setLevel(logging.WARNING)  # nor the pipeline's one INFO line per call
 
     stack = LocalStack(project_id=PROJECT, region=REGION, environment="test",
                        log_dir=Path(tempfile.mkdtemp(prefix="soku-bench-")), extra_env={
@@ -106,38 +253,23 @@ def main() -> None:
         with httpx.Client(base_url=base, timeout=30) as http:
             warm = [http.post("/v1/posts", json=_payload(f"warm-{i}"), headers=headers).json()["postSubmissionId"]
                     for i in range(10)]  # warm-up: clients, connections, caches
-
-            # 1. Round trips of one request. The warm-up's fan-out must be over
-            #    first, and the queues paused, so that no orchestrator, publisher
-            #    or webhook work (same process) lands in the count.
-            for sid in warm:
-                while any(r["status"] not in ("succeeded", "failed")
-                          for r in http.get(f"/v1/posts/{sid}", headers=headers).json()["runs"]):
-                    time.sleep(0.05)
+            _wait_for_fan_out(http, headers, warm)
             # The CLI's Tasks emulator has no pause: queues that accept tasks and never dispatch.
             create_queues(functions, stack.functions_base_url, paused=True)
             time.sleep(0.5)  # request logs of the last calls are written after their responses
-            samples = 20
-            _counts.clear()
-            for i in range(samples):
-                assert http.post("/v1/posts", json=_payload(f"count-{i}"), headers=headers).status_code == 201
-            counted = dict(_counts)
-            # Fresh queues dispatch again (the 20 paused tasks are dropped with the old ones).
+
+            floor = _floor()
+            alone = [_measure(http, headers, f"alone-{i}-{uuid.uuid4().hex[:6]}") for i in range(args.requests)]
+
+            # Fresh queues dispatch again (the paused tasks are dropped with the old ones).
             create_queues(functions, stack.functions_base_url)
+            running = [_measure(http, headers, f"run-{i}-{uuid.uuid4().hex[:6]}").latency_ms
+                       for i in range(args.requests)]
 
-            # 2. Sequential latency, fan-out running as in real use.
-            latencies = []
-            for i in range(args.requests):
-                started = time.perf_counter()
-                r = http.post("/v1/posts", json=_payload(f"seq-{i}-{uuid.uuid4().hex[:6]}"), headers=headers)
-                latencies.append((time.perf_counter() - started) * 1000)
-                assert r.status_code == 201, r.text
-
-        # 3. Throughput with 8 concurrent clients.
         def worker(n: int) -> int:
             ok = 0
             with httpx.Client(base_url=base, timeout=60) as client:
-                for i in range(n):
+                for _ in range(n):
                     r = client.post("/v1/posts", json=_payload(f"par-{uuid.uuid4().hex}"), headers=headers)
                     ok += r.status_code == 201
             return ok
@@ -150,16 +282,46 @@ def main() -> None:
     finally:
         stack.stop()
 
-    per_request = {k: v / samples for k, v in sorted(counted.items())}
+    _report(floor, alone, running, ok, per_client * 8, elapsed)
+
+
+def _report(floor: dict[str, float], alone: list[Measured], running: list[float], ok: int, sent: int,
+            elapsed: float) -> None:
+    n = len(alone)
+    rpcs = collections.Counter(s.method for m in alone for s in m.on_path)
+    after = collections.Counter(s.method for m in alone for s in m.after)
+    groups = [_sequential(m.on_path) for m in alone]
+    depth = [len(g) for g in groups]
+    shapes = collections.Counter(" > ".join("+".join(sorted(s.method for s in group)) for group in g) for g in groups)
+
+    def floor_of(group: list[Span]) -> float:
+        return max(floor[FLOOR_OF_METHOD.get(s.method, "get")] for s in group)
+
+    floor_sums = [sum(floor_of(group) for group in g) for g in groups]
+    waited = [sum(max(s.end or s.start for s in group) - min(s.start for s in group) for group in g) * 1000
+              for g in groups]
+    latencies = [m.latency_ms for m in alone]
+    p50 = statistics.median(latencies)
+    floor_sum = statistics.median(floor_sums)
+
     print("POST /v1/posts, 3 targets, immediate (local stack, 2-core machine)")
-    print(f"  latency over {len(latencies)} sequential requests: p50 {statistics.median(latencies):.1f} ms, "
-          f"p95 {_percentile(latencies, 95):.1f} ms")
-    print(f"  round trips per request: Firestore {per_request.get('firestore', 0):.1f}, "
-          f"Cloud Tasks {per_request.get('tasks', 0):.1f}")
-    detail = ", ".join(f"{k} {v:.1f}" for k, v in per_request.items() if k not in ("firestore", "tasks", "other"))
-    print(f"    by method: {detail}")
-    print(f"  throughput, 8 concurrent clients: {ok / elapsed:.1f} requests/s "
-          f"({ok}/{per_client * 8} created in {elapsed:.1f} s)")
+    print("  round-trip floor of these emulators, same clients (median of 40): "
+          + ", ".join(f"{name} {ms:.1f} ms" for name, ms in floor.items()))
+    print(f"  request alone (fan-out paused), {n} sequential requests:")
+    print(f"    latency p50 {p50:.1f} ms, p95 {_percentile(latencies, 95):.1f} ms")
+    print("    RPCs per request: " + ", ".join(f"{k} {v / n:.1f}" for k, v in sorted(rpcs.items())))
+    print(f"    sequential round trips per request: {statistics.mean(depth):.2f} (max {max(depth)})")
+    for shape, count in shapes.most_common(2):
+        print(f"      {count}/{n}: {shape}")
+    print(f"    floor of those round trips, summed: {floor_sum:.1f} ms; time in them (measured): "
+          f"{statistics.median(waited):.1f} ms")
+    print(f"    p50 / summed floor: {p50 / floor_sum:.2f}x")
+    print("    after the response (own threads): " + (", ".join(f"{k} {v / n:.2f}" for k, v in sorted(after.items()))
+                                                    or "nothing"))
+    print(f"  with the fan-out running, {len(running)} sequential requests: p50 {statistics.median(running):.1f} ms, "
+          f"p95 {_percentile(running, 95):.1f} ms")
+    print(f"  throughput, 8 concurrent clients (fan-out running): {ok / elapsed:.1f} requests/s "
+          f"({ok}/{sent} created in {elapsed:.1f} s); before the round-trip work: {PREVIOUS_THROUGHPUT}")
 
 
 if __name__ == "__main__":
