@@ -19,7 +19,7 @@ DEFAULT_ACCENT = "#5B5BF7"
 
 def _background(scene: Scene, pal: cv.Palette) -> tuple[cv.RGB, cv.RGB]:
     """Paint the background; return (text colour, muted colour) that read on it."""
-    scene.image.paste(cv.backdrop(scene.image.size, lambda image: _paint(image, pal)))
+    scene.background(cv.backdrop(scene.image.size, lambda image: _paint(image, pal)))
     if pal.theme == "light":
         return (17, 24, 39), (75, 85, 99)
     return (255, 255, 255), (215, 219, 235)

@@ -185,9 +185,29 @@ def fill_shape(canvas: Image.Image, mask: Image.Image, left: int, top: int, colo
     paste_colour(canvas, colour, mask if alpha == 255 else mask.point(lambda v: v * alpha // 255), left, top)
 
 
+def fill_rounded(canvas: Image.Image, box: tuple[int, int, int, int], radius: int, colour: RGB) -> None:
+    """Fill the rounded rectangle `box`: the same pixels as fill_shape() with
+    rounded_mask(), but only the four corners go through a mask; the rest is
+    two plain rectangle fills."""
+    left, top, right, bottom = box
+    radius = max(0, min(radius, (right - left) // 2, (bottom - top) // 2))
+    if not radius:
+        canvas.paste(colour, box)
+        return
+    canvas.paste(colour, (left + radius, top, right - radius, bottom))
+    canvas.paste(colour, (left, top + radius, left + radius, bottom - radius))
+    canvas.paste(colour, (right - radius, top + radius, right, bottom - radius))
+    disc = circle_mask(2 * radius)
+    for sx, sy, dx, dy in ((0, 0, left, top), (radius, 0, right - radius, top),
+                           (0, radius, left, bottom - radius), (radius, radius, right - radius, bottom - radius)):
+        paste_colour(canvas, colour, disc.crop((sx, sy, sx + radius, sy + radius)), dx, dy)
+
+
 def drop_shadow(canvas: Image.Image, box: tuple[int, int, int, int], radius: int, blur: int,
-                alpha: int, offset: tuple[int, int] = (0, 0)) -> None:
-    """A soft shadow under the rounded rectangle `box`."""
+                alpha: int, offset: tuple[int, int] = (0, 0), covered: bool = False) -> None:
+    """A soft shadow under the rounded rectangle `box`. With `covered`, the caller
+    paints that rectangle opaque over it next: the part the rectangle will hide
+    (inside it by more than the corner radius) is not painted."""
     left, top, right, bottom = box
     margin = blur * 3
     w, h = right - left + 2 * margin, bottom - top + 2 * margin
@@ -196,8 +216,18 @@ def drop_shadow(canvas: Image.Image, box: tuple[int, int, int, int], radius: int
     ImageDraw.Draw(small).rounded_rectangle(
         (margin // q, margin // q, (w - margin) // q, (h - margin) // q), radius=max(1, radius // q), fill=alpha)
     small = small.filter(ImageFilter.GaussianBlur(max(1, blur / q)))
-    paste_colour(canvas, (0, 0, 0), small.resize((w, h), Image.BILINEAR), left - margin + offset[0],
-                 top - margin + offset[1])
+    x0, y0 = left - margin + offset[0], top - margin + offset[1]
+    # The hidden part, in the shadow's own coordinates.
+    hx0, hy0 = left + radius - x0, top + radius - y0
+    hx1, hy1 = right - radius - x0, bottom - radius - y0
+    if not covered or not (0 < hx0 < hx1 < w and 0 < hy0 < hy1 < h):
+        paste_colour(canvas, (0, 0, 0), small.resize((w, h), Image.BILINEAR), x0, y0)
+        return
+    kx, ky = small.width / w, small.height / h
+    for bx0, by0, bx1, by1 in ((0, 0, w, hy0), (0, hy1, w, h), (0, hy0, hx0, hy1), (hx1, hy0, w, hy1)):
+        # The same pixels as that part of the whole resized mask, without resizing the rest.
+        part = small.resize((bx1 - bx0, by1 - by0), Image.BILINEAR, box=(bx0 * kx, by0 * ky, bx1 * kx, by1 * ky))
+        paste_colour(canvas, (0, 0, 0), part, x0 + bx0, y0 + by0)
 
 
 def cover_box(image_size: tuple[int, int], size: tuple[int, int],

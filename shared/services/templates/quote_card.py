@@ -18,7 +18,7 @@ DEFAULT_ACCENT = "#F5B83D"
 
 
 def _background(scene: Scene, pal: cv.Palette) -> None:
-    scene.image.paste(cv.backdrop(scene.image.size, lambda image: _paint(image, pal)))
+    scene.background(cv.backdrop(scene.image.size, lambda image: _paint(image, pal)))
 
 
 def _paint(image: Image.Image, pal: cv.Palette) -> None:

@@ -48,6 +48,13 @@ class Scene:
     def portrait(self) -> bool:
         return self.image.height > self.image.width
 
+    def background(self, image: Image.Image) -> None:
+        """Make `image` (canvas-sized, opaque) the canvas: drawn first, it replaces
+        the blank canvas rather than being copied onto it."""
+        if image.size != self.image.size or image.mode != self.image.mode:
+            raise ValueError(f"a background must be {self.image.mode} {self.image.size}, not {image.mode} {image.size}")
+        self.image = image
+
     def fit(self, text: str, style: tx.Style, width: float, height: float, max_size: float,
             min_size: float, max_lines: int | None = None) -> tx.Block:
         return tx.fit(text, style, width, height, max(1, round(max_size)), max(1, round(min_size)), max_lines)

@@ -21,7 +21,7 @@ DEFAULT_ACCENT = "#1D9BF0"
 
 
 def _background(scene: Scene, pal: cv.Palette) -> None:
-    scene.image.paste(cv.backdrop(scene.image.size, lambda image: _paint(image, pal)))
+    scene.background(cv.backdrop(scene.image.size, lambda image: _paint(image, pal)))
 
 
 def _paint(image: Image.Image, pal: cv.Palette) -> None:
@@ -93,8 +93,8 @@ def draw(scene: Scene) -> None:
     box = (margin, top, margin + card_w, top + card_h)
 
     cv.drop_shadow(scene.image, box, round(36 * u), round(40 * u), 120 if pal.theme == "dark" else 70,
-                   offset=(0, round(18 * u)))
-    cv.fill_shape(scene.image, cv.rounded_mask((card_w, card_h), round(36 * u)), margin, top, pal.surface)
+                   offset=(0, round(18 * u)), covered=True)
+    cv.fill_rounded(scene.image, box, round(36 * u), pal.surface)
 
     x, y = margin + pad, top + pad
     image = scene.images.get("avatar")

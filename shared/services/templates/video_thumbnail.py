@@ -22,10 +22,10 @@ def _background(scene: Scene, pal: cv.Palette) -> None:
     w, h = scene.image.size
     photo = scene.images.get("background")
     if photo is not None:
-        scene.image.paste(cv.cover(photo, (w, h), opaque=True))
+        scene.background(cv.cover(photo, (w, h), opaque=True))
         cv.vertical_fade(scene.image, (0, 0, 0), 40, 235)
         return
-    scene.image.paste(cv.backdrop((w, h), lambda image: _paint(image, pal)))
+    scene.background(cv.backdrop((w, h), lambda image: _paint(image, pal)))
 
 
 def _paint(image: Image.Image, pal: cv.Palette) -> None:
