@@ -11,7 +11,7 @@ from PIL import Image
 
 from shared.models.templates import AnnouncementConfig
 from shared.services.templates import canvas as cv
-from shared.services.templates.registry import Scene, Template
+from shared.services.templates.base import Scene, Template
 from shared.services.templates.text import Style
 
 DEFAULT_ACCENT = "#5B5BF7"

@@ -10,9 +10,8 @@ from PIL import Image
 
 from shared.models.templates import QuoteCardConfig
 from shared.services.templates import canvas as cv
-from shared.services.templates.registry import Scene, Template
-from shared.services.templates.text import Style
-from shared.services.templates.tweet_image import initials
+from shared.services.templates.base import Scene, Template
+from shared.services.templates.text import Style, initials
 
 DEFAULT_ACCENT = "#F5B83D"
 

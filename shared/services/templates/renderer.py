@@ -15,7 +15,7 @@ from PIL import Image
 
 from shared.services.templates import canvas as cv
 from shared.services.templates import png
-from shared.services.templates.registry import Scene, Template
+from shared.services.templates.base import Scene, Template
 from shared.services.templates.typeset import Drawn
 
 # Bump when a template's look changes: cached renders (keyed on it) are redone.

@@ -158,6 +158,14 @@ def _detach_rtl_spaces(runs: list[Run], neutral_face: str) -> list[Run]:
     return merged
 
 
+def initials(text: str) -> str:
+    """What an avatar without a picture shows: the first letter or digit, upper-cased."""
+    for ch in text:
+        if ch.isalnum():
+            return ch.upper()
+    return text[:1] or "•"
+
+
 @dataclass(frozen=True)
 class Style:
     chain: str = "sans"  # a fonts.CHAINS key

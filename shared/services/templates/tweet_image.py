@@ -14,8 +14,8 @@ from PIL import Image, ImageDraw
 
 from shared.models.templates import TweetImageConfig
 from shared.services.templates import canvas as cv
-from shared.services.templates.registry import Scene, Template
-from shared.services.templates.text import Style
+from shared.services.templates.base import Scene, Template
+from shared.services.templates.text import Style, initials
 
 DEFAULT_ACCENT = "#1D9BF0"
 
@@ -50,13 +50,6 @@ def _check_badge(diameter: int, colour: cv.RGB) -> Image.Image:
     draw.line([(d * 0.28, d * 0.52), (d * 0.44, d * 0.68), (d * 0.73, d * 0.36)],
               fill=(255, 255, 255, 255), width=max(1, int(d * 0.11)), joint="curve")
     return big.resize((diameter, diameter), Image.LANCZOS)
-
-
-def initials(text: str) -> str:
-    for ch in text:
-        if ch.isalnum():
-            return ch.upper()
-    return text[:1] or "•"
 
 
 def draw(scene: Scene) -> None:

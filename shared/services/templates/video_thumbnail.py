@@ -12,7 +12,7 @@ from PIL import Image
 
 from shared.models.templates import VideoThumbnailConfig
 from shared.services.templates import canvas as cv
-from shared.services.templates.registry import Scene, Template
+from shared.services.templates.base import Scene, Template
 from shared.services.templates.text import Style
 
 DEFAULT_ACCENT = "#FF3D5A"
