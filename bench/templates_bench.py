@@ -15,7 +15,9 @@ measured: its samples carry no emoji (it needs an emoji image source, which
 would be a network fetch) and it gets one weight of Inter (opentype.js cannot
 use Inter's variable axes). Both sides run one after the other on the same
 cores; the machine's load average is printed, since other work on it moves
-every figure. Run: `make bench-templates`
+every figure. Next to each PNG's size is the size the same card had before
+the renderer's speed work (`was`, Pillow's own encoder at level 3) and the
+ratio, which is to stay under 1.2x. Run: `make bench-templates`
 (or `venv/bin/python -m bench.templates_bench --iterations 20`).
 """
 
@@ -40,6 +42,16 @@ from shared.services.templates import fonts, registry, text, typeset  # noqa: E4
 from shared.services.templates.renderer import render  # noqa: E402
 
 NODE_DIR = ROOT / "bench" / "og"
+# Bytes of each case's PNG as rendered before the speed work (commit cee19ad:
+# Image.save, compress_level 3); the size column is read against these.
+SIZE_BEFORE = {
+    "tweetImage og": 94799, "tweetImage 1:1": 131227, "tweetImage 4:5": 147333, "tweetImage 9:16": 177191,
+    "videoThumbnail og": 99357, "videoThumbnail 1:1": 102780, "videoThumbnail 4:5": 125406,
+    "videoThumbnail 9:16": 128447,
+    "quoteCard og": 84547, "quoteCard 1:1": 96883, "quoteCard 4:5": 104823, "quoteCard 9:16": 118784,
+    "announcement og": 111233, "announcement 1:1": 109368, "announcement 4:5": 131934, "announcement 9:16": 150309,
+}
+SIZE_BOUND = 1.2
 EMOJI = re.compile("[\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F\u200D]+")
 
 
@@ -120,11 +132,18 @@ def main(argv: list[str]) -> int:
 
     print(f"load average after:  {os.getloadavg()[0]:.2f}")
     print(f"{args.iterations} renders per case after {args.warmup} warm-up; times in ms\n")
-    header = f"{'template':<24}{'pillow p50':>11}{'p95':>8}{'KB':>6}   {'satori+resvg p50':>17}{'p95':>8}{'KB':>6}"
+    header = (f"{'template':<24}{'pillow p50':>11}{'p95':>8}{'KB':>6}{'was':>6}{'size':>7}"
+              f"   {'satori+resvg p50':>17}{'p95':>8}{'KB':>6}")
     print(header + f"{'  satori/pillow':>15}")
-    ratios = []
+    ratios, growth = [], []
     for name, samples, size in rows:
+        before = SIZE_BEFORE.get(name)
         line = f"{name:<24}{statistics.median(samples):>11.1f}{percentile(samples, 95):>8.1f}{size // 1024:>6}"
+        if before:
+            growth.append(size / before)
+            line += f"{before // 1024:>6}{size / before:>6.2f}x"
+        else:
+            line += f"{'':>13}"
         if name in satori:
             s_samples, s_bytes = satori[name]
             ratio = statistics.median(s_samples) / statistics.median(samples)
@@ -135,6 +154,9 @@ def main(argv: list[str]) -> int:
     if ratios:
         print(f"\nsatori+resvg takes {statistics.median(ratios):.2f}x the Pillow renderer's time (median of cases; "
               f"range {min(ratios):.2f}x-{max(ratios):.2f}x)")
+    if growth:
+        print(f"PNG size against before the speed work: {min(growth):.2f}x-{max(growth):.2f}x "
+              f"(bound {SIZE_BOUND}x{', exceeded' if max(growth) > SIZE_BOUND else ''})")
     return 0
 
 

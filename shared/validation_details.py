@@ -1,12 +1,11 @@
-"""Turn pydantic validation errors into the spec's `details` entries.
+"""Pydantic validation errors as the spec's `details` entries: pure, no web layer.
 
 The spec's examples come from a Zod backend (`invalid_type`, `invalid_string`,
 `Required`), so pydantic's error types are mapped onto those codes: callers and
-SDKs written against the spec keep working.
-
-A pure function with no web dependency, so services that validate their own
-nested values (post options, template fields) can use it; shared/web/validation.py
-re-exports it for the request pipeline.
+SDKs written against the spec keep working. Services that validate a nested
+part of a request themselves (a template's config, a post's targets) raise
+`ValidationError(details=details_from_pydantic(exc, "body.config"))` with it;
+shared/web/validation.py uses it for whole bodies and query strings.
 """
 
 from __future__ import annotations
@@ -69,7 +68,8 @@ def _field_path(prefix: str, loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
-def _received(value: Any) -> Any:
+def received_value(value: Any) -> Any:
+    """What a detail's `received` shows of a value: short strings and scalars as they are."""
     if isinstance(value, str):
         return value if len(value) <= 200 else value[:200] + "…"
     if isinstance(value, (int, float, bool)) or value is None:
@@ -93,6 +93,6 @@ def details_from_pydantic(exc: pydantic.ValidationError, prefix: str = "body") -
         seen.add((field, message))
         entry: dict[str, Any] = {"field": field, "message": message, "code": code}
         if err["type"] != "missing" and "input" in err:
-            entry["received"] = _received(err["input"])
+            entry["received"] = received_value(err["input"])
         details.append(entry)
     return details

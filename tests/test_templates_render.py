@@ -15,7 +15,7 @@ from PIL import Image, ImageChops
 
 from devstack.template_samples import SAMPLES, images_for, local_config
 from shared.errors import NotFoundError, ValidationError
-from shared.services.templates import canvas, fonts, registry, text, typeset
+from shared.services.templates import base, canvas, fonts, png, registry, text, typeset
 from shared.services.templates.renderer import render
 
 RATIOS = [None, "1:1", "4:5", "9:16"]
@@ -189,6 +189,76 @@ def test_the_cmap_reader_knows_what_each_font_holds():
     assert not fonts.covers("inter", 0x0627) and fonts.covers("arabic", 0x0627)
     assert fonts.covers("devanagari", 0x0915) and fonts.covers("emoji", 0x1F680)
     assert not fonts.covers("emoji", ord("A"))
+
+
+# -- drawing and encoding -------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", [(1, 1), (1, 7), (7, 1), (37, 23), (300, 2)])
+def test_the_png_encoder_round_trips_every_pixel(size):
+    data = bytes((i * 7919 + i // 3 * 131) % 256 for i in range(size[0] * size[1] * 3))
+    noise = Image.frombytes("RGB", size, data)
+    encoded = png.encode(noise)
+    assert encoded.startswith(png.SIGNATURE)
+    assert ImageChops.difference(decode(encoded), noise).getbbox() is None
+
+
+def test_a_rendered_card_encodes_to_the_pixels_drawn():
+    template = registry.get("tweetImage")
+    scene = base.Scene(image=canvas.new_canvas((1200, 630), (0, 0, 0)),
+                       config=template.validate(local_config(SAMPLES["tweetImage"])), images={})
+    template.draw(scene)
+    assert ImageChops.difference(decode(png.encode(scene.image)), scene.image).getbbox() is None
+
+
+def test_fill_rounded_paints_what_the_rounded_mask_does():
+    box, radius = (40, 30, 340, 210), 36
+    by_mask, by_fill = (Image.new("RGB", (400, 260), (9, 9, 9)) for _ in range(2))
+    canvas.fill_shape(by_mask, canvas.rounded_mask((box[2] - box[0], box[3] - box[1]), radius), box[0], box[1],
+                      (200, 100, 50))
+    canvas.fill_rounded(by_fill, box, radius, (200, 100, 50))
+    assert ImageChops.difference(by_mask, by_fill).getbbox() is None
+
+
+def test_a_covered_drop_shadow_differs_only_where_the_card_goes():
+    box, radius = (120, 100, 520, 420), 36
+    whole, ring = (Image.new("RGB", (640, 560), (230, 230, 230)) for _ in range(2))
+    canvas.drop_shadow(whole, box, radius, 40, 120, offset=(0, 18))
+    canvas.drop_shadow(ring, box, radius, 40, 120, offset=(0, 18), covered=True)
+    for image in (whole, ring):
+        canvas.fill_rounded(image, box, radius, (255, 255, 255))
+    assert ImageChops.difference(whole, ring).getbbox() is None
+
+
+def test_templates_import_no_web_layer_and_form_no_cycle():
+    """Template modules import base.py, the registry imports them: no cycle, and no
+    shared.web anywhere in the templates service (routes translate its errors)."""
+    import ast
+    from pathlib import Path
+
+    package = Path(registry.__file__).parent
+    modules = {p.stem: p for p in package.glob("*.py")}
+    edges: dict[str, set[str]] = {}
+    for stem, path in modules.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                assert not name.startswith("shared.web"), f"{path.name} imports {name}"
+                prefix = "shared.services.templates."
+                if name.startswith(prefix) and name[len(prefix):].split(".")[0] in modules:
+                    found.add(name[len(prefix):].split(".")[0])
+        edges[stem] = found - {stem}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in edges[start])
+
+    cycles = [m for m in edges if reaches(m, m, {m})]
+    assert not cycles, f"import cycle through {cycles}: {edges}"
+    assert {"tweet_image", "video_thumbnail", "quote_card", "announcement"} <= edges["registry"]
 
 
 # -- configs ---------------------------------------------------------------------------------

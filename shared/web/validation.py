@@ -1,6 +1,9 @@
-"""Validate request bodies and query strings against the routes' models, raising the
-spec's 400 `validation_error`; the `details` entries come from
-shared/validation_details.py (pure, so services use it too)."""
+"""Validate request bodies and query strings into the spec's 400 `validation_error`.
+
+The pydantic errors -> `details` mapping lives in shared/validation_details.py
+(services use it too, and must not import the web layer); `details_from_pydantic`
+is re-exported here for existing callers.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,11 @@ from typing import Any, TypeVar
 import pydantic
 
 from shared.errors import ValidationError
-from shared.validation_details import _received, details_from_pydantic  # noqa: F401
+from shared.validation_details import details_from_pydantic, received_value
+
+__all__ = ["details_from_pydantic", "parse_body", "parse_query", "validate_response"]
 
 Model = TypeVar("Model", bound=pydantic.BaseModel)
-
-_MISSING = object()
 
 
 def parse_body(model: type[Model], payload: Any, prefix: str = "body") -> Model:
@@ -25,7 +28,7 @@ def parse_body(model: type[Model], payload: Any, prefix: str = "body") -> Model:
                     "field": prefix,
                     "message": "Expected a JSON object",
                     "code": "invalid_type",
-                    "received": _received(payload),
+                    "received": received_value(payload),
                 }
             ]
         )

@@ -1,10 +1,12 @@
 """Templates: rendered social images (spec 004 `POST /v1/templates`).
 
-`registry` (the templates and their config fields), one module per template,
-`text`/`fonts`/`canvas` (the Pillow renderer's parts), `renderer` (config in,
-PNG out), `images` (avatar/background by URL or media id), `remote` (the web
-app's /og routes, when configured), `store` (bucket object and documents) and
-`service` (the route logic: validate, cache, render, store).
+`base` (what a template is: `Template`, `Scene`), one module per template
+(each imports `base` only), `registry` (the templates by slug; it imports
+them), `text`/`fonts`/`canvas`/`typeset` (the Pillow renderer's parts), `png`
+(the encoder), `renderer` (config in, PNG out), `images` (avatar/background
+by URL or media id), `remote` (the web app's /og routes, when configured),
+`store` (bucket object and documents) and `service` (the route logic:
+validate, cache, render, store).
 """
 
 from shared.errors import SokuError

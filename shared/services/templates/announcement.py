@@ -7,9 +7,11 @@ shrinks first, so the body keeps a readable size.
 
 from __future__ import annotations
 
+from PIL import Image
+
 from shared.models.templates import AnnouncementConfig
 from shared.services.templates import canvas as cv
-from shared.services.templates.registry import Scene, Template
+from shared.services.templates.base import Scene, Template
 from shared.services.templates.text import Style
 
 DEFAULT_ACCENT = "#5B5BF7"
@@ -17,16 +19,22 @@ DEFAULT_ACCENT = "#5B5BF7"
 
 def _background(scene: Scene, pal: cv.Palette) -> tuple[cv.RGB, cv.RGB]:
     """Paint the background; return (text colour, muted colour) that read on it."""
-    w, h = scene.image.size
+    scene.background(cv.backdrop(scene.image.size, lambda image: _paint(image, pal)))
     if pal.theme == "light":
-        scene.image.paste(cv.gradient((w, h), (255, 255, 255), cv.mix(pal.accent, (255, 255, 255), 0.8)))
-        cv.glow(scene.image, (w * 0.9, h * 0.1), int(max(w, h) * 0.5), pal.accent, 0.35)
         return (17, 24, 39), (75, 85, 99)
-    deep = cv.mix(pal.accent, (5, 6, 20), 0.72)
-    scene.image.paste(cv.gradient((w, h), cv.mix(pal.accent, deep, 0.15), deep))
-    cv.glow(scene.image, (w * 0.95, h * 0.05), int(max(w, h) * 0.55), cv.mix(pal.accent, (255, 255, 255), 0.35), 0.55)
-    cv.glow(scene.image, (w * 0.0, h * 1.0), int(max(w, h) * 0.45), cv.mix(pal.accent, (255, 80, 160), 0.4), 0.45)
     return (255, 255, 255), (215, 219, 235)
+
+
+def _paint(image: Image.Image, pal: cv.Palette) -> None:
+    w, h = image.size
+    if pal.theme == "light":
+        image.paste(cv.gradient((w, h), (255, 255, 255), cv.mix(pal.accent, (255, 255, 255), 0.8)))
+        cv.glow(image, (w * 0.9, h * 0.1), int(max(w, h) * 0.5), pal.accent, 0.35)
+        return
+    deep = cv.mix(pal.accent, (5, 6, 20), 0.72)
+    image.paste(cv.gradient((w, h), cv.mix(pal.accent, deep, 0.15), deep))
+    cv.glow(image, (w * 0.95, h * 0.05), int(max(w, h) * 0.55), cv.mix(pal.accent, (255, 255, 255), 0.35), 0.55)
+    cv.glow(image, (w * 0.0, h * 1.0), int(max(w, h) * 0.45), cv.mix(pal.accent, (255, 80, 160), 0.4), 0.45)
 
 
 def draw(scene: Scene) -> None:

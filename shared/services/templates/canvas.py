@@ -5,13 +5,18 @@ Pillow draws shapes without anti-aliasing, so every curved edge (rounded card,
 avatar circle, play button) is drawn into a mask at 4x and scaled down. Blurs
 run on a quarter-size copy and are scaled back up: a 60 px shadow blur on a
 1080x1920 canvas is then a few milliseconds instead of a few hundred.
+
+Backgrounds (gradients, glows, fades) have no edges at all, so `backdrop()`
+paints them at a quarter of the canvas size and scales the result up once:
+every full-size pass over the pixels a background used to take (one per
+gradient, glow and fade) becomes one bilinear resize.
 """
 
 from __future__ import annotations
 
 import functools
 
-from PIL import Image, ImageDraw, ImageFilter, ImageOps
+from PIL import Image, ImageDraw, ImageFilter
 
 RGB = tuple[int, int, int]
 
@@ -69,6 +74,18 @@ def _diagonal_ramp(size: tuple[int, int]) -> Image.Image:
     return small.resize(size, Image.BILINEAR)
 
 
+BACKDROP_SCALE = 4
+
+
+def backdrop(size: tuple[int, int], paint) -> Image.Image:
+    """A smooth background `size` big: `paint(image)` draws it (with gradient(),
+    glow(), vertical_fade(), all relative to the image's size) on a copy a
+    quarter as big, which is then scaled up."""
+    small = Image.new("RGB", (max(2, -(-size[0] // BACKDROP_SCALE)), max(2, -(-size[1] // BACKDROP_SCALE))))
+    paint(small)
+    return small.resize(size, Image.BILINEAR)
+
+
 def gradient(size: tuple[int, int], start: RGB, end: RGB) -> Image.Image:
     """A diagonal gradient, top-left `start` to bottom-right `end`."""
     a = Image.new("RGB", size, start)
@@ -84,16 +101,25 @@ def _radial(diameter: int) -> Image.Image:
     return ring.resize((diameter, diameter), Image.BILINEAR)
 
 
+@functools.lru_cache(maxsize=32)
+def _glow_mask(diameter: int, strength: float) -> Image.Image:
+    return _radial(diameter).point(lambda v: int(v * v / 255 * strength))
+
+
 def glow(canvas: Image.Image, centre: tuple[float, float], radius: int, colour: RGB, strength: float) -> None:
     """A soft round light, e.g. the accent colour bleeding into a dark background."""
-    mask = _radial(radius * 2).point(lambda v: int(v * v / 255 * strength))
-    paste_colour(canvas, colour, mask, int(centre[0] - radius), int(centre[1] - radius))
+    paste_colour(canvas, colour, _glow_mask(radius * 2, strength), int(centre[0] - radius), int(centre[1] - radius))
+
+
+@functools.lru_cache(maxsize=8)
+def _fade_mask(size: tuple[int, int], top_alpha: int, bottom_alpha: int) -> Image.Image:
+    ramp = Image.linear_gradient("L").point(lambda v: int(top_alpha + (bottom_alpha - top_alpha) * v / 255))
+    return ramp.resize(size, Image.BILINEAR)
 
 
 def vertical_fade(canvas: Image.Image, colour: RGB, top_alpha: int, bottom_alpha: int) -> None:
     """Lay `colour` over the canvas, from `top_alpha` at the top to `bottom_alpha` at the bottom."""
-    ramp = Image.linear_gradient("L").point(lambda v: int(top_alpha + (bottom_alpha - top_alpha) * v / 255))
-    paste_colour(canvas, colour, ramp.resize(canvas.size, Image.BILINEAR), 0, 0)
+    paste_colour(canvas, colour, _fade_mask(canvas.size, top_alpha, bottom_alpha), 0, 0)
 
 
 def _clip(canvas: Image.Image, size: tuple[int, int], left: int, top: int):
@@ -159,9 +185,29 @@ def fill_shape(canvas: Image.Image, mask: Image.Image, left: int, top: int, colo
     paste_colour(canvas, colour, mask if alpha == 255 else mask.point(lambda v: v * alpha // 255), left, top)
 
 
+def fill_rounded(canvas: Image.Image, box: tuple[int, int, int, int], radius: int, colour: RGB) -> None:
+    """Fill the rounded rectangle `box`: the same pixels as fill_shape() with
+    rounded_mask(), but only the four corners go through a mask; the rest is
+    two plain rectangle fills."""
+    left, top, right, bottom = box
+    radius = max(0, min(radius, (right - left) // 2, (bottom - top) // 2))
+    if not radius:
+        canvas.paste(colour, box)
+        return
+    canvas.paste(colour, (left + radius, top, right - radius, bottom))
+    canvas.paste(colour, (left, top + radius, left + radius, bottom - radius))
+    canvas.paste(colour, (right - radius, top + radius, right, bottom - radius))
+    disc = circle_mask(2 * radius)
+    for sx, sy, dx, dy in ((0, 0, left, top), (radius, 0, right - radius, top),
+                           (0, radius, left, bottom - radius), (radius, radius, right - radius, bottom - radius)):
+        paste_colour(canvas, colour, disc.crop((sx, sy, sx + radius, sy + radius)), dx, dy)
+
+
 def drop_shadow(canvas: Image.Image, box: tuple[int, int, int, int], radius: int, blur: int,
-                alpha: int, offset: tuple[int, int] = (0, 0)) -> None:
-    """A soft shadow under the rounded rectangle `box`."""
+                alpha: int, offset: tuple[int, int] = (0, 0), covered: bool = False) -> None:
+    """A soft shadow under the rounded rectangle `box`. With `covered`, the caller
+    paints that rectangle opaque over it next: the part the rectangle will hide
+    (inside it by more than the corner radius) is not painted."""
     left, top, right, bottom = box
     margin = blur * 3
     w, h = right - left + 2 * margin, bottom - top + 2 * margin
@@ -170,13 +216,48 @@ def drop_shadow(canvas: Image.Image, box: tuple[int, int, int, int], radius: int
     ImageDraw.Draw(small).rounded_rectangle(
         (margin // q, margin // q, (w - margin) // q, (h - margin) // q), radius=max(1, radius // q), fill=alpha)
     small = small.filter(ImageFilter.GaussianBlur(max(1, blur / q)))
-    paste_colour(canvas, (0, 0, 0), small.resize((w, h), Image.BILINEAR), left - margin + offset[0],
-                 top - margin + offset[1])
+    x0, y0 = left - margin + offset[0], top - margin + offset[1]
+    # The hidden part, in the shadow's own coordinates.
+    hx0, hy0 = left + radius - x0, top + radius - y0
+    hx1, hy1 = right - radius - x0, bottom - radius - y0
+    if not covered or not (0 < hx0 < hx1 < w and 0 < hy0 < hy1 < h):
+        paste_colour(canvas, (0, 0, 0), small.resize((w, h), Image.BILINEAR), x0, y0)
+        return
+    kx, ky = small.width / w, small.height / h
+    for bx0, by0, bx1, by1 in ((0, 0, w, hy0), (0, hy1, w, h), (0, hy0, hx0, hy1), (hx1, hy0, w, hy1)):
+        # The same pixels as that part of the whole resized mask, without resizing the rest.
+        part = small.resize((bx1 - bx0, by1 - by0), Image.BILINEAR, box=(bx0 * kx, by0 * ky, bx1 * kx, by1 * ky))
+        paste_colour(canvas, (0, 0, 0), part, x0 + bx0, y0 + by0)
 
 
-def cover(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """Scale and centre-crop `image` to exactly `size` (CSS object-fit: cover)."""
-    return ImageOps.fit(image.convert("RGBA"), size, method=Image.LANCZOS, centering=(0.5, 0.4))
+def cover_box(image_size: tuple[int, int], size: tuple[int, int],
+              centering: tuple[float, float] = (0.5, 0.4)) -> tuple[float, float, float, float]:
+    """The part of an `image_size` image that `cover()` shows: the largest box of
+    `size`'s aspect ratio, placed at `centering` (as ImageOps.fit places it)."""
+    iw, ih = image_size
+    target = size[0] / size[1]
+    if iw / ih > target:
+        cw, ch = ih * target, float(ih)
+    else:
+        cw, ch = float(iw), iw / target
+    left, top = (iw - cw) * centering[0], (ih - ch) * centering[1]
+    return left, top, left + cw, top + ch
+
+
+def cover(image: Image.Image, size: tuple[int, int], opaque: bool = False) -> Image.Image:
+    """Scale and centre-crop `image` to exactly `size` (CSS object-fit: cover):
+    RGBA, or RGB with `opaque` (a full-canvas background, whose alpha a paste
+    onto the opaque canvas drops anyway).
+
+    One resize from the visible box (no cropped copy first). Bicubic rather
+    than Lanczos: on photos scaled by less than ~3x the two are within a level
+    or two of each other, and bicubic reads a third fewer source pixels. An
+    RGBA resize premultiplies alpha around the resampling, which doubles its
+    cost: opaque backgrounds are resized as RGB."""
+    mode = "RGB" if opaque else "RGBA"
+    if image.mode != mode:
+        image = image.convert(mode)
+    return image.resize(size, Image.BICUBIC, box=cover_box(image.size, size), reducing_gap=3.0)
 
 
 def paste_rounded(canvas: Image.Image, image: Image.Image, box: tuple[int, int, int, int], radius: int) -> None:
@@ -198,6 +279,11 @@ def paste_circle(canvas: Image.Image, image: Image.Image, left: int, top: int, d
 
 
 def play_button(canvas: Image.Image, centre: tuple[int, int], diameter: int, disc: RGB, glyph: RGB) -> None:
+    paste_layer(canvas, _play_button(diameter, disc, glyph), centre[0] - diameter // 2, centre[1] - diameter // 2)
+
+
+@functools.lru_cache(maxsize=16)
+def _play_button(diameter: int, disc: RGB, glyph: RGB) -> Image.Image:
     s = SUPERSAMPLE
     d = diameter * s
     big = Image.new("RGBA", (d, d), (0, 0, 0, 0))
@@ -207,8 +293,7 @@ def play_button(canvas: Image.Image, centre: tuple[int, int], diameter: int, dis
     r = d * 0.22
     cx, cy = d * 0.53, d / 2
     draw.polygon([(cx - r * 0.8, cy - r), (cx - r * 0.8, cy + r), (cx + r * 1.05, cy)], fill=glyph + (255,))
-    small = big.resize((diameter, diameter), Image.LANCZOS)
-    paste_layer(canvas, small, centre[0] - diameter // 2, centre[1] - diameter // 2)
+    return big.resize((diameter, diameter), Image.LANCZOS)
 
 
 def pill(canvas: Image.Image, box: tuple[int, int, int, int], colour: RGB, alpha: int = 255) -> None:

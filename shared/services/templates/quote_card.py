@@ -6,22 +6,27 @@ a long quote ends in an ellipsis only below 30 px (per 1080 px of width).
 
 from __future__ import annotations
 
+from PIL import Image
+
 from shared.models.templates import QuoteCardConfig
 from shared.services.templates import canvas as cv
-from shared.services.templates.registry import Scene, Template
-from shared.services.templates.text import Style
-from shared.services.templates.tweet_image import initials
+from shared.services.templates.base import Scene, Template
+from shared.services.templates.text import Style, initials
 
 DEFAULT_ACCENT = "#F5B83D"
 
 
 def _background(scene: Scene, pal: cv.Palette) -> None:
-    w, h = scene.image.size
+    scene.background(cv.backdrop(scene.image.size, lambda image: _paint(image, pal)))
+
+
+def _paint(image: Image.Image, pal: cv.Palette) -> None:
+    w, h = image.size
     if pal.theme == "light":
-        scene.image.paste(cv.gradient((w, h), (251, 248, 242), cv.mix(pal.accent, (251, 248, 242), 0.82)))
+        image.paste(cv.gradient((w, h), (251, 248, 242), cv.mix(pal.accent, (251, 248, 242), 0.82)))
     else:
-        scene.image.paste(cv.gradient((w, h), (20, 22, 34), (8, 9, 15)))
-    cv.glow(scene.image, (w * 0.95, h * 0.0), int(max(w, h) * 0.5), pal.accent, 0.28 if pal.theme == "dark" else 0.35)
+        image.paste(cv.gradient((w, h), (20, 22, 34), (8, 9, 15)))
+    cv.glow(image, (w * 0.95, h * 0.0), int(max(w, h) * 0.5), pal.accent, 0.28 if pal.theme == "dark" else 0.35)
 
 
 def draw(scene: Scene) -> None:

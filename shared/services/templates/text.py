@@ -83,7 +83,17 @@ def _emoji_end(text: str, i: int) -> int:
     return j
 
 
+@functools.cache
+def _ascii_of(face: str) -> frozenset[str]:
+    """The printable ASCII characters `face` holds."""
+    return frozenset(chr(cp) for cp in range(0x20, 0x7F) if fonts.covers(face, cp))
+
+
 def segment(text: str, chain: tuple[str, ...]) -> list[Run]:
+    # The common case, ASCII the first face holds, is one run in that face: no
+    # emoji (every emoji sequence has a non-ASCII code point), nothing right to left.
+    if text.isascii() and _ascii_of(chain[0]).issuperset(text):
+        return [Run(chain[0], text)] if text else []
     runs: list[Run] = []
     face: str | None = None
     buf: list[str] = []
@@ -146,6 +156,14 @@ def _detach_rtl_spaces(runs: list[Run], neutral_face: str) -> list[Run]:
         else:
             merged.append(run)
     return merged
+
+
+def initials(text: str) -> str:
+    """What an avatar without a picture shows: the first letter or digit, upper-cased."""
+    for ch in text:
+        if ch.isalnum():
+            return ch.upper()
+    return text[:1] or "•"
 
 
 @dataclass(frozen=True)

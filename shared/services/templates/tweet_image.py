@@ -8,29 +8,40 @@ title taking at most three lines and ~45% of it, and both shrink to fit.
 
 from __future__ import annotations
 
+import functools
+
 from PIL import Image, ImageDraw
 
 from shared.models.templates import TweetImageConfig
 from shared.services.templates import canvas as cv
-from shared.services.templates.registry import Scene, Template
-from shared.services.templates.text import Style
+from shared.services.templates.base import Scene, Template
+from shared.services.templates.text import Style, initials
 
 DEFAULT_ACCENT = "#1D9BF0"
 
 
 def _background(scene: Scene, pal: cv.Palette) -> None:
+    scene.background(cv.backdrop(scene.image.size, lambda image: _paint(image, pal)))
+
+
+def _paint(image: Image.Image, pal: cv.Palette) -> None:
     if pal.theme == "light":
-        base = cv.gradient(scene.image.size, cv.mix(pal.accent, (255, 255, 255), 0.72),
+        base = cv.gradient(image.size, cv.mix(pal.accent, (255, 255, 255), 0.72),
                            cv.mix(pal.accent, (255, 255, 255), 0.9))
     else:
-        base = cv.gradient(scene.image.size, cv.mix(pal.accent, pal.background, 0.45), pal.background)
-    scene.image.paste(base)
-    w, h = scene.image.size
-    cv.glow(scene.image, (w * 0.92, h * 0.05), int(max(w, h) * 0.45), pal.accent, 0.55)
-    cv.glow(scene.image, (w * 0.05, h * 0.98), int(max(w, h) * 0.35), cv.mix(pal.accent, (255, 255, 255), 0.3), 0.35)
+        base = cv.gradient(image.size, cv.mix(pal.accent, pal.background, 0.45), pal.background)
+    image.paste(base)
+    w, h = image.size
+    cv.glow(image, (w * 0.92, h * 0.05), int(max(w, h) * 0.45), pal.accent, 0.55)
+    cv.glow(image, (w * 0.05, h * 0.98), int(max(w, h) * 0.35), cv.mix(pal.accent, (255, 255, 255), 0.3), 0.35)
 
 
 def check_badge(image: Image.Image, left: int, top: int, diameter: int, colour: cv.RGB) -> None:
+    cv.paste_layer(image, _check_badge(diameter, colour), left, top)
+
+
+@functools.lru_cache(maxsize=16)
+def _check_badge(diameter: int, colour: cv.RGB) -> Image.Image:
     s = cv.SUPERSAMPLE
     d = diameter * s
     big = Image.new("RGBA", (d, d), (0, 0, 0, 0))
@@ -38,14 +49,7 @@ def check_badge(image: Image.Image, left: int, top: int, diameter: int, colour: 
     draw.ellipse((0, 0, d - 1, d - 1), fill=colour + (255,))
     draw.line([(d * 0.28, d * 0.52), (d * 0.44, d * 0.68), (d * 0.73, d * 0.36)],
               fill=(255, 255, 255, 255), width=max(1, int(d * 0.11)), joint="curve")
-    cv.paste_layer(image, big.resize((diameter, diameter), Image.LANCZOS), left, top)
-
-
-def initials(text: str) -> str:
-    for ch in text:
-        if ch.isalnum():
-            return ch.upper()
-    return text[:1] or "•"
+    return big.resize((diameter, diameter), Image.LANCZOS)
 
 
 def draw(scene: Scene) -> None:
@@ -82,8 +86,8 @@ def draw(scene: Scene) -> None:
     box = (margin, top, margin + card_w, top + card_h)
 
     cv.drop_shadow(scene.image, box, round(36 * u), round(40 * u), 120 if pal.theme == "dark" else 70,
-                   offset=(0, round(18 * u)))
-    cv.fill_shape(scene.image, cv.rounded_mask((card_w, card_h), round(36 * u)), margin, top, pal.surface)
+                   offset=(0, round(18 * u)), covered=True)
+    cv.fill_rounded(scene.image, box, round(36 * u), pal.surface)
 
     x, y = margin + pad, top + pad
     image = scene.images.get("avatar")

@@ -8,9 +8,11 @@ before it would cover the play button.
 
 from __future__ import annotations
 
+from PIL import Image
+
 from shared.models.templates import VideoThumbnailConfig
 from shared.services.templates import canvas as cv
-from shared.services.templates.registry import Scene, Template
+from shared.services.templates.base import Scene, Template
 from shared.services.templates.text import Style
 
 DEFAULT_ACCENT = "#FF3D5A"
@@ -20,14 +22,19 @@ def _background(scene: Scene, pal: cv.Palette) -> None:
     w, h = scene.image.size
     photo = scene.images.get("background")
     if photo is not None:
-        scene.image.paste(cv.cover(photo, (w, h)))
+        scene.background(cv.cover(photo, (w, h), opaque=True))
         cv.vertical_fade(scene.image, (0, 0, 0), 40, 235)
         return
+    scene.background(cv.backdrop((w, h), lambda image: _paint(image, pal)))
+
+
+def _paint(image: Image.Image, pal: cv.Palette) -> None:
+    w, h = image.size
     dark = (10, 10, 18) if pal.theme == "dark" else cv.mix(pal.accent, (255, 255, 255), 0.15)
-    scene.image.paste(cv.gradient((w, h), cv.mix(pal.accent, dark, 0.25), dark))
-    cv.glow(scene.image, (w * 0.85, h * 0.2), int(max(w, h) * 0.55), cv.mix(pal.accent, (255, 200, 120), 0.35), 0.7)
-    cv.glow(scene.image, (w * 0.1, h * 0.1), int(max(w, h) * 0.35), pal.accent, 0.5)
-    cv.vertical_fade(scene.image, (0, 0, 0), 0, 170)
+    image.paste(cv.gradient((w, h), cv.mix(pal.accent, dark, 0.25), dark))
+    cv.glow(image, (w * 0.85, h * 0.2), int(max(w, h) * 0.55), cv.mix(pal.accent, (255, 200, 120), 0.35), 0.7)
+    cv.glow(image, (w * 0.1, h * 0.1), int(max(w, h) * 0.35), pal.accent, 0.5)
+    cv.vertical_fade(image, (0, 0, 0), 0, 170)
 
 
 def draw(scene: Scene) -> None:
