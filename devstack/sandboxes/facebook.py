@@ -140,10 +140,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
 
     @bp.get("/<version>/me/accounts")
     def me_accounts(version: str):
-        _, faulted = gate.fault("token")
-        if faulted is not None:
-            return faulted
-        who, refused = app.user()
+        _, who, refused = app.user_checks(gate, "token")
         if refused is not None:
             return refused
         rows = []
@@ -173,10 +170,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if video is not None:
             return videos.video_node(video, wanted)
         if "access_token" in wanted:  # GET /{page-id}?fields=access_token with the user token
-            _, faulted = gate.fault("token")
-            if faulted is not None:
-                return faulted
-            who, refused = app.user()
+            _, who, refused = app.user_checks(gate, "token")
             if refused is not None:
                 return refused
             if who != node and node not in {p["id"] for p in app.managed_pages(who)}:

@@ -93,18 +93,11 @@ def register(bp: flask.Blueprint, app: FacebookApp, gate: Gate, base_url: str) -
     # A server_error cut short keeps part of the bytes: the chunk routes answer it themselves.
     cut = {"server_error": unless_cut_short(gate.answers["server_error"])}
 
-    def user_gate(operation: str, **overrides):
-        """A fault, then the user token the upload API wants: (fault, user, refusal)."""
-        fault, faulted = gate.fault(operation, **overrides)
-        if faulted is not None:
-            return fault, None, faulted
-        return (fault, *app.user())
-
     @bp.post("/<version>/<app_id>/uploads")
     def upload_session(version: str, app_id: str):
         if (bad := bad_version(version)) is not None:
             return bad
-        _, who, refused = user_gate("upload_session")
+        _, who, refused = app.user_checks(gate, "upload_session")
         if refused is not None:
             return refused
         if app_id != app.app_id:
@@ -124,7 +117,7 @@ def register(bp: flask.Blueprint, app: FacebookApp, gate: Gate, base_url: str) -
 
     def session_of(operation: str, node: str, **overrides):
         """(fault, the upload session of the user's token, refusal)."""
-        fault, who, refused = user_gate(operation, **overrides)
+        fault, who, refused = app.user_checks(gate, operation, **overrides)
         if refused is not None:
             return fault, None, refused
         session = state.media.get(f"fb:session:{node.removeprefix('upload:')}")

@@ -210,6 +210,13 @@ class MetaApp:
         who = self.user_subject()
         return (who, None) if who is not None else (None, self.auth_error(self.raw_token()))
 
+    def user_checks(self, gate: Gate, operation: str, **overrides: Answer):
+        """A fault injected for `operation`, then the user token: (fault, user, refusal)."""
+        fault, faulted = gate.fault(operation, **overrides)
+        if faulted is not None:
+            return fault, None, faulted
+        return (fault, *self.user())
+
     def page_token(self, subject: str) -> str:
         return mint_tokens(self.platform, subject, self.PAGE_TOKEN_LIFETIME)[0]
 

@@ -70,10 +70,8 @@ from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked
 from devstack.sandboxes.graph import MetaApp, accounts_page, bad_version, fault_answers, graph_error, graph_page
 from devstack.sandboxes.graph import graph_time as _ig_time
 from devstack.sandboxes.graph import params, unknown_object
-from devstack.sandboxes.instagram_containers import (CONTAINER_TTL_S, MAX_CAPTION, MAX_IMAGE_BYTES,  # noqa: F401
-                                                     MAX_STORY_VIDEO_BYTES, MAX_VIDEO_BYTES, NOT_READY_MESSAGE,
-                                                     POLLS_IN_PROGRESS, container_of, create_container,
-                                                     status_text)
+from devstack.sandboxes.instagram_containers import (CONTAINER_TTL_S, NOT_READY_MESSAGE, container_of,
+                                                     create_container, status_text)
 
 PLATFORM = "instagram"
 APP_ID = "1000000000000002"
@@ -205,10 +203,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     def me_accounts(version: str):
         if (bad := bad_version(version)) is not None:
             return bad
-        _, faulted = gate.fault("token")
-        if faulted is not None:
-            return faulted
-        who, refused = app.user()
+        _, who, refused = app.user_checks(gate, "token")
         if refused is not None:
             return refused
         if app.managed_pages(who):  # a user who went through the connect flow
@@ -321,13 +316,21 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     def list_stories(ig_user: str):
         return listing(ig_user, stories=True)
 
-    def add_comment(media_id: str):
-        _, who, refused = gate("comment")
+    def own_media(operation: str, media_id: str) -> tuple[dict[str, Any] | None, flask.Response | None]:
+        """A fault, the token, then the account's own published media: (post, refusal)."""
+        _, who, refused = gate(operation)
         if refused is not None:
-            return refused
+            return None, refused
         post = app.find_post(media_id)
         if post is None or post["subject"] != who:
-            return unknown_object(media_id)
+            return None, unknown_object(media_id)
+        return post, None
+
+    def add_comment(media_id: str):
+        post, refused = own_media("comment", media_id)
+        if refused is not None:
+            return refused
+        who = post["subject"]
         message = str(params().get("message") or "")
         if not message.strip():
             return graph_error(400, 100, "(#100) The parameter message is required")
@@ -339,12 +342,9 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         return {"id": comment["id"]}
 
     def list_comments(media_id: str):
-        _, who, refused = gate("lookup")
+        post, refused = own_media("lookup", media_id)
         if refused is not None:
             return refused
-        post = app.find_post(media_id)
-        if post is None or post["subject"] != who:
-            return unknown_object(media_id)
         wanted = fields("id,text")
         return {"data": [{k: v for k, v in c.items() if k in wanted} for c in reversed(post["comments"])]}
 

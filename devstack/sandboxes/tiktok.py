@@ -57,9 +57,8 @@ from markupsafe import escape
 
 from devstack.sandboxes import oauth, tiktok_publish
 from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, mint_tokens
-from devstack.sandboxes.tiktok_publish import (MAX_PHOTO_BYTES, MAX_VIDEO_BYTES, MB,  # noqa: F401
-                                               PHOTO_TYPES, VIDEO_TYPES, _error, _invalid_token, _log_id, _ok,
-                                               _too_many_posts, check_chunks)
+from devstack.sandboxes.tiktok_publish import check_chunks  # noqa: F401 (tests import it from here)
+from devstack.sandboxes.tiktok_publish import _error, _invalid_token, _log_id, _ok, _too_many_posts
 
 PLATFORM = "tiktok"
 CLIENT_KEY = "sbx-tiktok-client-key"
