@@ -127,3 +127,51 @@ def object_size(db, media_id: str) -> int:
     blob = storage_client().bucket(get_settings().media_bucket).blob(path)
     blob.reload()
     return blob.size
+
+
+# -- one platform account's helpers (shared by the per-platform publisher tests) ------------
+
+class Target:
+    """The platform account a publisher test file posts to (`platform:account`), with the run
+    helpers each of those files used to write for itself, bound to it."""
+
+    def __init__(self, platform: str, account_id: str, *, timeout: float = 30, post_key: str = "id") -> None:
+        self.platform, self.account_id = platform, account_id
+        self.target = f"{platform}:{account_id}"
+        self.timeout = timeout  # how long a run may take to finish on this platform's sandbox
+        self.post_key = post_key  # the sandbox post's field a run's result postId names
+
+    def run(self, client: httpx.Client, user, sid: str, target: str | None = None) -> dict:
+        return run_of(client, user, sid, target or self.target)
+
+    def final(self, client: httpx.Client, user, sid: str, target: str | None = None,
+              timeout: float | None = None) -> dict:
+        return final_run(client, user, sid, target or self.target, self.timeout if timeout is None else timeout)
+
+    def account(self, db, user, account_id: str | None = None):
+        return account_ref(db, user, self.platform, account_id or self.account_id)
+
+    def platform_user_id(self, db, user, account_id: str | None = None) -> str:
+        return self.account(db, user, account_id).get().get("platformUserId")
+
+    def stored_run(self, db, sid: str, target: str | None = None) -> dict:
+        return stored_run(db, sid, target or self.target)
+
+    def posted(self, sandbox, run: dict) -> dict:
+        """The sandbox's record of the post a run made."""
+        return next(p for p in sandbox.posts(self.platform) if p[self.post_key] == run["result"]["postId"])
+
+    def calls(self, stack) -> list[str]:
+        """The operations this platform's sandbox saw (as `state.take_fault` counts them)."""
+        return [op for platform, op in list(stack.sandboxes.state.calls) if platform == self.platform]
+
+
+class SandboxCalls:
+    """A platform's operations the sandbox saw from here on (tests run one at a time)."""
+
+    def __init__(self, stack, platform: str) -> None:
+        self.state, self.platform = stack.sandboxes.state, platform
+        self.start = len(self.state.calls)
+
+    def __call__(self) -> list[str]:
+        return [op for platform, op in self.state.calls[self.start:] if platform == self.platform]

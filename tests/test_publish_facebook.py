@@ -6,45 +6,16 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import wait_for
-from tests.posting import (
-    account_ref, body, call_task, final_run, killed_while_held, run_of, stored_run, submit, wait_out_the_reset,
-)
+from tests.posting import Target, body, call_task, killed_while_held, submit, wait_out_the_reset
 
 PAGE = "fb_page_42"
 TARGET = f"facebook:{PAGE}"
 FB = [{"platform": "facebook", "accountId": PAGE}]
 
 
-def _run(client, user, sid, target=TARGET):
-    return run_of(client, user, sid, target)
-
-
-def _final(client, user, sid, target=TARGET):
-    return final_run(client, user, sid, target, 30)
-
-
-def _submit(client, user, payload, key=None):
-    return submit(client, user, payload, key)
-
-
-def _account(db, user, account_id=PAGE):
-    return account_ref(db, user, "facebook", account_id)
-
-
-def _page_id(db, user):
-    return _account(db, user).get().get("platformUserId")
-
-
-def _stored_run(db, sid, target=TARGET):
-    return stored_run(db, sid, target)
-
-
-def _posted(sandbox, run):
-    return next(p for p in sandbox.posts("facebook") if p["id"] == run["result"]["postId"])
-
-
-def _fb_calls(stack):
-    return [op for platform, op in stack.sandboxes.state.calls if platform == "facebook"]
+_on = Target("facebook", PAGE)
+_run, _final, _submit, _account, _stored_run = _on.run, _on.final, submit, _on.account, _on.stored_run
+_page_id, _posted, _fb_calls = _on.platform_user_id, _on.posted, _on.calls
 
 
 def _session(stack, page_id):

@@ -15,8 +15,7 @@ import pytest
 
 from tests.conftest import wait_for
 from tests.posting import (
-    account_ref, body, call_task, final_run, killed_while_held, object_size, run_of, stored_run, submit,
-    wait_out_the_reset,
+    SandboxCalls, Target, body, call_task, killed_while_held, object_size, submit, wait_out_the_reset,
 )
 
 ACCOUNT = "ig_business"
@@ -28,51 +27,18 @@ def _ig(**options):
     return [{"platform": "instagram", "accountId": ACCOUNT, "options": options}]
 
 
-def _run(client, user, sid, target=TARGET):
-    return run_of(client, user, sid, target)
-
-
-def _final(client, user, sid, target=TARGET, timeout=30):
-    return final_run(client, user, sid, target, timeout)
-
-
-def _submit(client, user, payload, key=None):
-    return submit(client, user, payload, key)
-
-
-def _account(db, user):
-    return account_ref(db, user, "instagram", ACCOUNT)
-
-
-def _ig_user(db, user):
-    return _account(db, user).get().get("platformUserId")
-
-
-def _stored_run(db, sid):
-    return stored_run(db, sid, TARGET)
-
-
-def _object_size(db, media_id):
-    return object_size(db, media_id)
-
-
-def _post(sandbox, run):
-    return next(p for p in sandbox.posts("instagram") if p["id"] == run["result"]["postId"])
+_on = Target("instagram", ACCOUNT)
+_run, _final, _submit, _account, _stored_run = _on.run, _on.final, submit, _on.account, _on.stored_run
+_ig_user, _object_size, _post = _on.platform_user_id, object_size, _on.posted
 
 
 def _posts_with(sandbox, caption):
     return [p for p in sandbox.posts("instagram") if p["caption"] == caption]
 
 
-class Calls:
+def Calls(stack):  # noqa: N802 - stands for the class it was
     """The Instagram operations the sandbox saw from here on (tests run one at a time)."""
-
-    def __init__(self, stack):
-        self.state = stack.sandboxes.state
-        self.start = len(self.state.calls)
-
-    def __call__(self) -> list[str]:
-        return [op for platform, op in self.state.calls[self.start:] if platform == "instagram"]
+    return SandboxCalls(stack, "instagram")
 
 
 # -- what gets published --------------------------------------------------------------------

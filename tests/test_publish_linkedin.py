@@ -15,47 +15,15 @@ import pytest
 from devstack.sandboxes.linkedin import stored_commentary
 from tests.conftest import wait_for
 from tests.posting import (
-    account_ref, body, call_task, final_run, killed_while_held, object_size, run_of, stored_run, submit,
-    wait_out_the_reset,
+    Target, body, call_task, killed_while_held, object_size, submit, wait_out_the_reset,
 )
 
 TARGET = "linkedin:li_member"
 
 
-def _run(client, user, sid, target=TARGET):
-    return run_of(client, user, sid, target)
-
-
-def _final(client, user, sid, target=TARGET):
-    return final_run(client, user, sid, target, 30)
-
-
-def _submit(client, user, payload, key=None):
-    return submit(client, user, payload, key)
-
-
-def _account(db, user, account_id="li_member"):
-    return account_ref(db, user, "linkedin", account_id)
-
-
-def _stored_run(db, sid, target=TARGET):
-    return stored_run(db, sid, target)
-
-
-def _posted(sandbox, run):
-    return next(p for p in sandbox.posts("linkedin") if p["urn"] == run["result"]["postId"])
-
-
-def _calls(stack):
-    return [op for platform, op in list(stack.sandboxes.state.calls) if platform == "linkedin"]
-
-
-def _object_size(db, media_id):
-    return object_size(db, media_id)
-
-
-def _person(db, user, account_id="li_member"):
-    return _account(db, user, account_id).get().get("platformUserId")
+_on = Target("linkedin", "li_member", post_key="urn")
+_run, _final, _submit, _account, _stored_run = _on.run, _on.final, submit, _on.account, _on.stored_run
+_posted, _calls, _object_size, _person = _on.posted, _on.calls, object_size, _on.platform_user_id
 
 
 @pytest.fixture

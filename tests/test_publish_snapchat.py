@@ -11,23 +11,16 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, killed_while_held, run_of, stored_run, submit
+from tests.posting import Target, body, call_task, killed_while_held, submit
 
 PROFILE = "snap_profile"
 TARGET = f"snapchat:{PROFILE}"
 MiB = 1024 * 1024
 
 
-def _run(client, user, sid, target=TARGET):
-    return run_of(client, user, sid, target)
-
-
-def _final(client, user, sid, target=TARGET, timeout=30):
-    return final_run(client, user, sid, target, timeout)
-
-
-def _submit(client, user, payload, key=None):
-    return submit(client, user, payload, key)
+_on = Target("snapchat", PROFILE)
+_run, _final, _submit, _account, _stored_run = _on.run, _on.final, submit, _on.account, _on.stored_run
+_profile_id, _posted, _snap_calls = _on.platform_user_id, _on.posted, _on.calls
 
 
 def _snap(text, media_ids, **options):
@@ -37,31 +30,11 @@ def _snap(text, media_ids, **options):
     return body(["snapchat"], text, **content)
 
 
-def _account(db, user):
-    return account_ref(db, user, "snapchat", PROFILE)
-
-
-def _profile_id(db, user):
-    return _account(db, user).get().get("platformUserId")
-
-
-def _stored_run(db, sid, target=TARGET):
-    return stored_run(db, sid, target)
-
-
-def _posted(sandbox, run):
-    return next(p for p in sandbox.posts("snapchat") if p["id"] == run["result"]["postId"])
-
-
 def _uploads(stack, profile_id):
     """The media objects the sandbox holds for a profile (key, iv, parts received, hash)."""
     with stack.sandboxes.state.lock:
         return [dict(m) for k, m in stack.sandboxes.state.media.items()
                 if k.startswith("snap:") and m["owner"] == profile_id]
-
-
-def _snap_calls(stack):
-    return [op for platform, op in stack.sandboxes.state.calls if platform == "snapchat"]
 
 
 def _stored_sha256(db, media_id):

@@ -14,50 +14,20 @@ import pytest
 
 from tests.conftest import wait_for
 from tests.posting import (
-    account_ref, body, call_task, final_run, killed_while_held, object_size, run_of, stored_run, submit,
-    wait_out_the_reset,
+    SandboxCalls, Target, body, call_task, killed_while_held, object_size, submit, wait_out_the_reset,
 )
 
 TARGET = "threads:threads_main"
 
 
-def _run(client, user, sid, target=TARGET):
-    return run_of(client, user, sid, target)
+_on = Target("threads", "threads_main")
+_run, _final, _submit, _account, _stored_run = _on.run, _on.final, submit, _on.account, _on.stored_run
+_object_size, _post = object_size, _on.posted
 
 
-def _final(client, user, sid, target=TARGET, timeout=30):
-    return final_run(client, user, sid, target, timeout)
-
-
-def _submit(client, user, payload, key=None):
-    return submit(client, user, payload, key)
-
-
-def _account(db, user):
-    return account_ref(db, user, "threads", "threads_main")
-
-
-def _stored_run(db, sid):
-    return stored_run(db, sid, TARGET)
-
-
-def _object_size(db, media_id):
-    return object_size(db, media_id)
-
-
-def _post(sandbox, run):
-    return next(p for p in sandbox.posts("threads") if p["id"] == run["result"]["postId"])
-
-
-class Calls:
+def Calls(stack):  # noqa: N802 - stands for the class it was
     """The Threads operations the sandbox saw from here on (tests run one at a time)."""
-
-    def __init__(self, stack):
-        self.state = stack.sandboxes.state
-        self.start = len(self.state.calls)
-
-    def __call__(self) -> list[str]:
-        return [op for platform, op in self.state.calls[self.start:] if platform == "threads"]
+    return SandboxCalls(stack, "threads")
 
 
 def test_text_post_reaches_threads_with_its_permalink(client, stack, demo, sandbox):

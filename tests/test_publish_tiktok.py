@@ -7,9 +7,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import (
-    account_ref, body, call_task, final_run, killed_while_held, run_of, stored_run, submit, wait_out_the_reset,
-)
+from tests.posting import Target, body, call_task, killed_while_held, submit, wait_out_the_reset
 
 ACCOUNT = "tt_creator"
 TARGET = f"tiktok:{ACCOUNT}"
@@ -17,16 +15,9 @@ TT = [{"platform": "tiktok", "accountId": ACCOUNT}]
 MB = 1024 * 1024
 
 
-def _run(client, user, sid, target=TARGET):
-    return run_of(client, user, sid, target)
-
-
-def _final(client, user, sid, target=TARGET):
-    return final_run(client, user, sid, target, 45)
-
-
-def _submit(client, user, payload, key=None):
-    return submit(client, user, payload, key)
+_on = Target("tiktok", ACCOUNT, timeout=45)
+_run, _final, _submit, _account, _stored_run = _on.run, _on.final, submit, _on.account, _on.stored_run
+_open_id = _on.platform_user_id
 
 
 def _tiktok(text, options=None, **content):
@@ -34,18 +25,6 @@ def _tiktok(text, options=None, **content):
     if options is not None:
         payload["post"]["content"]["options"] = {"tiktok": options}
     return payload
-
-
-def _account(db, user, account_id=ACCOUNT):
-    return account_ref(db, user, "tiktok", account_id)
-
-
-def _open_id(db, user):
-    return _account(db, user).get().get("platformUserId")
-
-
-def _stored_run(db, sid, target=TARGET):
-    return stored_run(db, sid, target)
 
 
 def _posts_of(sandbox, open_id):
@@ -58,7 +37,7 @@ def _publishes_of(stack, open_id):
 
 
 def _calls(stack, operation):
-    return [op for platform, op in stack.sandboxes.state.calls if platform == "tiktok" and op == operation]
+    return [op for op in _on.calls(stack) if op == operation]
 
 
 def _creator(stack, open_id, **settings):

@@ -5,15 +5,11 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import wait_for
-from tests.posting import account_ref, body, call_task, final_run, killed_while_held, run_of, submit
+from tests.posting import Target, account_ref, body, call_task, killed_while_held, submit
 
 
-def _run(client, user, sid, target="x:x_main"):
-    return run_of(client, user, sid, target)
-
-
-def _final(client, user, sid, target="x:x_main"):
-    return final_run(client, user, sid, target, 20)
+_on = Target("x", "x_main", timeout=20)
+_run, _final = _on.run, _on.final
 
 
 def _sandbox_posts(stack, platform="x"):

@@ -8,45 +8,20 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import wait_for
-from tests.posting import (
-    account_ref, body, call_task, final_run, killed_while_held, run_of, stored_run, submit, wait_out_the_reset,
-)
+from tests.posting import Target, body, call_task, killed_while_held, submit, wait_out_the_reset
 
 ACCOUNT = "yt_channel"
 TARGET = f"youtube:{ACCOUNT}"
 MIB = 1024 * 1024
 
 
-def _run(client, user, sid, target=TARGET):
-    return run_of(client, user, sid, target)
-
-
-def _final(client, user, sid, target=TARGET):
-    return final_run(client, user, sid, target, 45)
-
-
-def _submit(client, user, payload, key=None):
-    return submit(client, user, payload, key)
-
-
-def _account(db, user):
-    return account_ref(db, user, "youtube", ACCOUNT)
-
-
-def _channel(db, user):
-    return _account(db, user).get().get("platformUserId")
-
-
-def _stored_run(db, sid):
-    return stored_run(db, sid, TARGET)
+_on = Target("youtube", ACCOUNT, timeout=45)
+_run, _final, _submit, _account, _stored_run = _on.run, _on.final, submit, _on.account, _on.stored_run
+_channel, _posted, _calls = _on.platform_user_id, _on.posted, _on.calls
 
 
 def _videos(sandbox, db, user):
     return [p for p in sandbox.posts("youtube") if p["subject"] == _channel(db, user)]
-
-
-def _posted(sandbox, run):
-    return next(p for p in sandbox.posts("youtube") if p["id"] == run["result"]["postId"])
 
 
 def _session(stack, session_id):
@@ -59,10 +34,6 @@ def _sessions(stack, channel):
         found = [dict(s) for k, s in stack.sandboxes.state.media.items()
                  if k.startswith("yt:session:") and s["owner"] == channel]
     return sorted(found, key=lambda s: s["createdAt"])
-
-
-def _calls(stack):
-    return [op for platform, op in stack.sandboxes.state.calls if platform == "youtube"]
 
 
 def _video_post(stored_media, user, text, size=MIB, **content):

@@ -17,7 +17,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import flask
 
@@ -154,3 +154,49 @@ def hold_if_asked(fault: Fault | None) -> None:
     """The `hold` fault: the platform did the work but the answer never arrives in time."""
     if fault is not None and fault.kind == "hold":
         time.sleep(float(fault.params.get("seconds", 30)))
+
+
+# A fault kind's answer: the error response it stands for, given the fault and the operation it was
+# injected for, or None to leave the fault to the route (hold, processing_failed, ...).
+Answer = Callable[[Fault, str], "flask.Response | None"]
+# Who a route acts for: (subject, None), or (None, the platform's refusal).
+Authorize = Callable[..., "tuple[str | None, flask.Response | None]"]
+
+
+class Gate:
+    """The two checks most sandbox routes open with, in the platforms' order: a fault injected for
+    the operation first (`answers` maps each fault kind to the platform's error for it; a kind
+    without an answer is left to the route), then the caller's token (`authorize`).
+
+    One copy of what every platform sandbox did by hand: `gate.fault(op)` is the former
+    per-platform `fault_response(op)`; `gate(op, *args)` is that followed by the token check,
+    `(fault, subject, refusal)`. `overrides` answer a kind differently for one call."""
+
+    def __init__(self, state: SandboxState, platform: str, answers: dict[str, Answer],
+                 authorize: Authorize | None = None) -> None:
+        self.state, self.platform, self.answers, self.authorize = state, platform, answers, authorize
+
+    def answer(self, fault: Fault | None, operation: str, **overrides: Answer) -> "flask.Response | None":
+        """The error a fault already taken stands for (None: no fault, or one the route handles)."""
+        if fault is None:
+            return None
+        answer = overrides.get(fault.kind) or self.answers.get(fault.kind)
+        return answer(fault, operation) if answer is not None else None
+
+    def fault(self, operation: str, **overrides: Answer) -> "tuple[Fault | None, flask.Response | None]":
+        fault = self.state.take_fault(self.platform, operation)
+        return fault, self.answer(fault, operation, **overrides)
+
+    def __call__(self, operation: str, *args: Any,
+                 **overrides: Answer) -> "tuple[Fault | None, str | None, flask.Response | None]":
+        fault, faulted = self.fault(operation, **overrides)
+        if faulted is not None:
+            return fault, None, faulted
+        assert self.authorize is not None
+        who, refused = self.authorize(*args)
+        return fault, who, refused
+
+
+def answer(build: Callable[[], "flask.Response"]) -> Answer:
+    """An answer that is the same error whatever the fault and operation."""
+    return lambda fault, operation: build()

@@ -13,7 +13,8 @@ Commentary is read as "little" text, like LinkedIn: `\\x` is a literal `x`,
 `#word` is a hashtag, `@[Name](urn)` a mention, and any other unescaped
 reserved character ends the text there (LinkedIn's reported silent truncation).
 The posts finder returns commentary the way LinkedIn stores it
-(`stored_commentary`): still little text, with each hashtag as a template.
+(`stored_commentary`): still little text, with each hashtag as a template. Both readings are in
+devstack/sandboxes/linkedin_little.py; the Images and Videos APIs in linkedin_media.py.
 
 Organization authors: a member may post as `urn:li:organization:{id}` only when
 registered as its admin (`POST /linkedin/__sandbox/organizations`, optionally
@@ -27,26 +28,20 @@ administers), `GET /rest/organizations/{id}` and `POST /oauth/v2/revoke`.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 import time
 from datetime import datetime, timezone
 
 import flask
 from markupsafe import escape
 
-from devstack.sandboxes import oauth
-from devstack.sandboxes.core import SandboxState, hold_if_asked, mint_tokens
+from devstack.sandboxes import linkedin_media, oauth
+from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, mint_tokens
+from devstack.sandboxes.linkedin_little import render_little, stored_commentary
 
 PLATFORM = "linkedin"
 CLIENT_ID = "sbx-linkedin-client-id"
 CLIENT_SECRET = "sbx-linkedin-client-secret"
-PART_BYTES = 4 * 1024 * 1024  # LinkedIn's documented part size for multipart video uploads
-MAX_VIDEO_BYTES = 500 * 1024 * 1024
 MAX_COMMENTARY = 3000
-RESERVED = set("\\|{}@[]()<>#*_~")
-_MENTION = re.compile(r"@\[([^\]\\]*)\]\((urn:li:[a-zA-Z]+:[^)\s]+)\)")
 
 
 def _error(status: int, message: str, code: str | None = None, service_code: int | None = None,
@@ -68,68 +63,6 @@ def _active_versions(now: datetime | None = None) -> tuple[int, int]:
     return oldest, newest
 
 
-def render_little(commentary: str) -> str:
-    """What LinkedIn shows for a 'little' text commentary."""
-    out: list[str] = []
-    i = 0
-    while i < len(commentary):
-        ch = commentary[i]
-        if ch == "\\" and i + 1 < len(commentary):
-            out.append(commentary[i + 1])
-            i += 2
-            continue
-        if ch == "#" and i + 1 < len(commentary) and (commentary[i + 1].isalnum()):
-            j = i + 1
-            while j < len(commentary) and commentary[j].isalnum():
-                j += 1
-            out.append(commentary[i:j])
-            i = j
-            continue
-        if ch == "@":
-            mention = _MENTION.match(commentary, i)
-            if mention:
-                out.append(mention.group(1))
-                i = mention.end()
-                continue
-        if ch in RESERVED:
-            break  # an unescaped reserved character: LinkedIn cuts the text here
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def stored_commentary(commentary: str) -> str:
-    r"""The `commentary` LinkedIn returns when a post is read back (`GET /rest/posts`).
-
-    - It is little text, not the text shown: escaped reserved characters stay
-      escaped and mentions stay `@[Name](urn)` ("In the Posts API, commentary text
-      is stored as ... little": learn.microsoft.com/linkedin/marketing/
-      community-management/shares/little-text-format).
-    - A hashtag sent as `#word` comes back as the HashtagTemplate `{hashtag|\#|word}`:
-      commentary read from the API shows hashtags in that form (guvener/linkedin-little
-      README, a real post's commentary: `...\n\n{hashtag|\#|gartenbau} {hashtag|\#|menzimuck}`),
-      and clients that read posts back decode `{hashtag|\?#|...}` to `#...`.
-    """
-    out: list[str] = []
-    i = 0
-    while i < len(commentary):
-        ch = commentary[i]
-        if ch == "\\" and i + 1 < len(commentary):
-            out.append(commentary[i:i + 2])
-            i += 2
-            continue
-        if ch == "#" and i + 1 < len(commentary) and commentary[i + 1].isalnum():
-            j = i + 1
-            while j < len(commentary) and commentary[j].isalnum():
-                j += 1
-            out.append("{hashtag|\\#|" + commentary[i + 1:j] + "}")
-            i = j
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
 def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     bp = flask.Blueprint("linkedin", __name__, url_prefix="/linkedin")
     web_base = f"{base_url}/linkedin/web"
@@ -137,27 +70,6 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     org_names: dict[str, str] = {}
 
     # -- shared checks -----------------------------------------------------------------
-    def fault_response(operation: str):
-        fault = state.take_fault(PLATFORM, operation)
-        if fault is None or fault.kind in ("hold", "processing_failed"):
-            return fault, None
-        if fault.kind == "rate_limit":
-            headers = {}
-            if "retry_after" in fault.params:
-                headers["Retry-After"] = str(fault.params["retry_after"])
-            return fault, _error(429, "Resource level throttle APPLICATION DAY limit for calls to this "
-                                      "resource is reached.", headers=headers)
-        if fault.kind == "server_error":
-            return fault, _error(500, "Internal Server Error")
-        if fault.kind == "expired_token":
-            return fault, _error(401, "The token used in the request has expired", "EXPIRED_ACCESS_TOKEN", 65602)
-        if fault.kind == "revoked":
-            return fault, _error(401, "The token used in the request has been revoked by the user",
-                                 "REVOKED_ACCESS_TOKEN", 65601)
-        if fault.kind == "duplicate":
-            return fault, _duplicate(f"urn:li:share:{state.next_id()}")
-        return fault, None
-
     def unauthorized():
         header = flask.request.headers.get("Authorization", "")
         parts = header.split(" ", 1)[-1].strip().split(".")
@@ -168,6 +80,28 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             if parts[3].isdigit() and int(parts[3]) <= time.time():
                 return _error(401, "The token used in the request has expired", "EXPIRED_ACCESS_TOKEN", 65602)
         return _error(401, "Invalid access token", "INVALID_ACCESS_TOKEN", 65600)
+
+    def rate_limited(fault, operation):
+        headers = {}
+        if "retry_after" in fault.params:
+            headers["Retry-After"] = str(fault.params["retry_after"])
+        return _error(429, "Resource level throttle APPLICATION DAY limit for calls to this "
+                           "resource is reached.", headers=headers)
+
+    def authorized():
+        who = state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
+        return (who, None) if who is not None else (None, unauthorized())
+
+    # hold and processing_failed are left to the routes they apply to.
+    gate = Gate(state, PLATFORM, {
+        "rate_limit": rate_limited,
+        "server_error": answer(lambda: _error(500, "Internal Server Error")),
+        "expired_token": answer(lambda: _error(401, "The token used in the request has expired",
+                                               "EXPIRED_ACCESS_TOKEN", 65602)),
+        "revoked": answer(lambda: _error(401, "The token used in the request has been revoked by the user",
+                                         "REVOKED_ACCESS_TOKEN", 65601)),
+        "duplicate": answer(lambda: _duplicate(f"urn:li:share:{state.next_id()}")),
+    }, authorized)
 
     def rest_checks(operation: str):
         """Version and protocol headers, then faults, then the token: (fault, subject, error)."""
@@ -181,13 +115,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if flask.request.headers.get("X-Restli-Protocol-Version") != "2.0.0":
             return None, None, _error(400, "This API requires the header X-Restli-Protocol-Version: 2.0.0",
                                       "ILLEGAL_ARGUMENT")
-        fault, faulted = fault_response(operation)
-        if faulted is not None:
-            return fault, None, faulted
-        who = state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
-        if who is None:
-            return fault, None, unauthorized()
-        return fault, who, None
+        return gate(operation)
 
     def may_act_as(who: str, urn: str | None) -> bool:
         if not urn:
@@ -206,26 +134,10 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
                       errorDetails={"inputErrors": [{"description": "Duplicate post is detected",
                                                      "input": {}, "code": "DUPLICATE_POST"}]})
 
-    def media_view(media: dict) -> dict:
-        view = {"id": media["urn"], "owner": media["owner"], "status": media["status"]}
-        if media["status"] == "PROCESSING_FAILED":
-            view["processingFailureReason"] = media["failure"]
-        if media["kind"] == "video":
-            view |= {"duration": 0, "aspectRatioWidth": 16, "aspectRatioHeight": 9}
-        return view
-
-    def advance(media: dict) -> None:
-        """One status read: PROCESSING turns AVAILABLE (or PROCESSING_FAILED) after a few polls."""
-        if media["status"] != "PROCESSING":
-            return
-        media["polls"] += 1
-        if media["polls"] >= media["pollsNeeded"]:
-            media["status"] = "PROCESSING_FAILED" if media["failure"] else "AVAILABLE"
-
     # -- OAuth ---------------------------------------------------------------------------
     @bp.post("/oauth/v2/accessToken")
     def access_token():
-        _, faulted = fault_response("token")
+        _, faulted = gate.fault("token")
         if faulted is not None:
             return faulted
         form = flask.request.form
@@ -297,165 +209,8 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
                 "localizedName": org_names.get(org_id, f"Organization {org_id}"),
                 "vanityName": f"org-{org_id}"}
 
-    # -- Images API ----------------------------------------------------------------------
-    @bp.post("/rest/images")
-    def images_action():
-        if flask.request.args.get("action") != "initializeUpload":
-            return _error(400, "Unsupported action", "ILLEGAL_ARGUMENT")
-        _, who, error = rest_checks("image_initialize")
-        if error is not None:
-            return error
-        request = (flask.request.get_json(force=True, silent=True) or {}).get("initializeUploadRequest") or {}
-        owner = request.get("owner")
-        if not may_act_as(who, owner):
-            return forbidden(owner, "images.initializeUpload")
-        media_id = f"D{state.next_id()}"
-        urn = f"urn:li:image:{media_id}"
-        signature = secrets.token_hex(8)
-        with state.lock:
-            state.media[urn] = {"kind": "image", "urn": urn, "owner": owner, "status": "WAITING_UPLOAD",
-                                "polls": 0, "pollsNeeded": 1, "failure": None, "size": 0, "signature": signature}
-        expires = int((time.time() + 86400) * 1000)
-        return {"value": {"uploadUrlExpiresAt": expires, "image": urn,
-                          "uploadUrl": f"{base_url}/linkedin/dms-uploads/image/{media_id}?sig={signature}"}}
-
-    @bp.put("/dms-uploads/image/<media_id>")
-    def image_upload(media_id: str):
-        fault, faulted = fault_response("image_upload")
-        if faulted is not None:
-            return faulted
-        media = state.media.get(f"urn:li:image:{media_id}")
-        if media is None or flask.request.args.get("sig") != media["signature"]:
-            return _error(404, "Upload URL not found or expired")
-        who = state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
-        if who is None:
-            return unauthorized()  # LinkedIn's image upload URL wants the bearer token too
-        if not may_act_as(who, media["owner"]):
-            return forbidden(media["owner"], "image upload")
-        data = flask.request.get_data()
-        if not data:
-            return _error(400, "Empty upload")
-        with state.lock:
-            media["size"] = len(data)
-            media["status"] = "PROCESSING"
-            media["polls"] = 0
-            if fault is not None and fault.kind == "processing_failed":
-                media["failure"] = "Unsupported image format"
-        return "", 201
-
-    @bp.get("/rest/images/<path:urn>")
-    def image_status(urn: str):
-        _, who, error = rest_checks("image_status")
-        if error is not None:
-            return error
-        media = state.media.get(urn)
-        if media is None or media["kind"] != "image":
-            return _error(404, f"Image {urn} not found", "NOT_FOUND")
-        if not may_act_as(who, media["owner"]):
-            return forbidden(urn, "images.get")
-        with state.lock:
-            advance(media)
-            return media_view(media)
-
-    # -- Videos API ----------------------------------------------------------------------
-    @bp.post("/rest/videos")
-    def videos_action():
-        action = flask.request.args.get("action")
-        if action == "initializeUpload":
-            return video_initialize()
-        if action == "finalizeUpload":
-            return video_finalize()
-        return _error(400, "Unsupported action", "ILLEGAL_ARGUMENT")
-
-    def video_initialize():
-        _, who, error = rest_checks("video_initialize")
-        if error is not None:
-            return error
-        request = (flask.request.get_json(force=True, silent=True) or {}).get("initializeUploadRequest") or {}
-        owner = request.get("owner")
-        if not may_act_as(who, owner):
-            return forbidden(owner, "videos.initializeUpload")
-        size = request.get("fileSizeBytes")
-        if not isinstance(size, int) or size <= 0:
-            return _error(400, "fileSizeBytes is required and must be positive", "ILLEGAL_ARGUMENT")
-        if size > MAX_VIDEO_BYTES:
-            return _error(400, f"Video file size {size} exceeds the maximum of {MAX_VIDEO_BYTES} bytes",
-                          "ILLEGAL_ARGUMENT")
-        media_id = f"D{state.next_id()}"
-        urn = f"urn:li:video:{media_id}"
-        signature = secrets.token_hex(8)
-        parts = []
-        for index, first in enumerate(range(0, size, PART_BYTES)):
-            last = min(size, first + PART_BYTES) - 1
-            parts.append({"uploadUrl": f"{base_url}/linkedin/dms-uploads/video/{media_id}/{index}?sig={signature}",
-                          "firstByte": first, "lastByte": last})
-        token = secrets.token_hex(6) if len(parts) > 1 else ""
-        with state.lock:
-            state.media[urn] = {"kind": "video", "urn": urn, "owner": owner, "status": "WAITING_UPLOAD",
-                                "polls": 0, "pollsNeeded": 2, "failure": None, "size": size,
-                                "signature": signature, "parts": parts, "etags": {}, "uploadToken": token}
-        return {"value": {"uploadUrlsExpireAt": int((time.time() + 86400) * 1000), "video": urn,
-                          "uploadInstructions": parts, "uploadToken": token}}
-
-    @bp.put("/dms-uploads/video/<media_id>/<int:index>")
-    def video_part(media_id: str, index: int):
-        _, faulted = fault_response("video_upload")
-        if faulted is not None:
-            return faulted
-        media = state.media.get(f"urn:li:video:{media_id}")
-        if media is None or flask.request.args.get("sig") != media["signature"] or index >= len(media["parts"]):
-            return _error(404, "Upload URL not found or expired")
-        part = media["parts"][index]
-        data = flask.request.get_data()
-        expected = part["lastByte"] - part["firstByte"] + 1
-        if len(data) != expected:
-            return _error(400, f"Part {index} must be {expected} bytes (bytes {part['firstByte']}-"
-                               f"{part['lastByte']}); received {len(data)}")
-        etag = f'"{hashlib.md5(data).hexdigest()}-{index}"'  # noqa: S324 - an ETag, not security
-        with state.lock:
-            media["etags"][index] = etag
-        return "", 200, {"ETag": etag}
-
-    def video_finalize():
-        fault, who, error = rest_checks("video_finalize")
-        if error is not None:
-            return error
-        request = (flask.request.get_json(force=True, silent=True) or {}).get("finalizeUploadRequest") or {}
-        media = state.media.get(request.get("video") or "")
-        if media is None or media["kind"] != "video":
-            return _error(404, f"Video {request.get('video')} not found", "NOT_FOUND")
-        if not may_act_as(who, media["owner"]):
-            return forbidden(media["urn"], "videos.finalizeUpload")
-        if (request.get("uploadToken") or "") != media["uploadToken"]:
-            return _error(400, "Invalid uploadToken", "ILLEGAL_ARGUMENT")
-        expected = [media["etags"].get(i) for i in range(len(media["parts"]))]
-        if None in expected:
-            missing = [i for i, e in enumerate(expected) if e is None]
-            return _error(400, f"Parts {missing} were never uploaded", "ILLEGAL_ARGUMENT")
-        if request.get("uploadedPartIds") != expected:
-            return _error(400, "uploadedPartIds do not match the uploaded parts (ETags, in upload order)",
-                          "ILLEGAL_ARGUMENT")
-        with state.lock:
-            if media["status"] == "WAITING_UPLOAD":
-                media["status"] = "PROCESSING"
-                media["polls"] = 0
-                if fault is not None and fault.kind == "processing_failed":
-                    media["failure"] = "The video could not be processed: unsupported codec"
-        return "", 200
-
-    @bp.get("/rest/videos/<path:urn>")
-    def video_status(urn: str):
-        _, who, error = rest_checks("video_status")
-        if error is not None:
-            return error
-        media = state.media.get(urn)
-        if media is None or media["kind"] != "video":
-            return _error(404, f"Video {urn} not found", "NOT_FOUND")
-        if not may_act_as(who, media["owner"]):
-            return forbidden(urn, "videos.get")
-        with state.lock:
-            advance(media)
-            return media_view(media)
+    linkedin_media.register(bp, state, gate, base_url, rest_checks=rest_checks, may_act_as=may_act_as,
+                            forbidden=forbidden, unauthorized=unauthorized, error=_error)
 
     # -- Posts API -----------------------------------------------------------------------
     @bp.post("/rest/posts")

@@ -57,7 +57,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from markupsafe import escape
 
 from devstack.sandboxes import oauth
-from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked, mint_tokens
+from devstack.sandboxes.core import Fault, Gate, SandboxState, answer, hold_if_asked, mint_tokens
 
 PLATFORM = "snapchat"
 CLIENT_ID = "sbx-snapchat-client-id"
@@ -114,31 +114,28 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     web = f"{base_url}/snapchat/web"
     spool = Path(tempfile.mkdtemp(prefix="soku-snapchat-sandbox-"))
 
-    def as_response(fault: Fault | None) -> flask.Response | None:
-        if fault is None:
-            return None
-        if fault.kind == "rate_limit":
-            wait = str(int(fault.params.get("retry_after", 1)))
-            return snap_error(429, "E1008", "Rate limit exceeded. Please retry later.", {"Retry-After": wait})
-        if fault.kind == "server_error":
-            return snap_error(503, "E5000", "Service temporarily unavailable")
-        if fault.kind == "expired_token":
-            return snap_error(401, "E3001", "The access token is expired")
-        if fault.kind == "duplicate":
-            return snap_error(400, "DUPLICATE_CONTENT", DUPLICATE_MESSAGE)
-        return None  # hold, processing_failed, slow_processing: handled where they apply
+    def rate_limited(fault: Fault, operation: str) -> flask.Response:
+        wait = str(int(fault.params.get("retry_after", 1)))
+        return snap_error(429, "E1008", "Rate limit exceeded. Please retry later.", {"Retry-After": wait})
 
-    def fault_response(operation: str) -> tuple[Fault | None, flask.Response | None]:
-        fault = state.take_fault(PLATFORM, operation)
-        return fault, as_response(fault)
-
-    def authorize(profile_id: str) -> flask.Response | None:
+    def authorized(profile_id: str) -> tuple[str | None, flask.Response | None]:
         who = state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
         if who is None:
-            return snap_error(401, "E3001", "Unauthorized: the access token is invalid, expired or revoked")
+            return None, snap_error(401, "E3001", "Unauthorized: the access token is invalid, expired or revoked")
         if who != profile_id:
-            return snap_error(403, "E3002", "The access token does not grant access to this Public Profile")
-        return None
+            return None, snap_error(403, "E3002", "The access token does not grant access to this Public Profile")
+        return who, None
+
+    def authorize(profile_id: str) -> flask.Response | None:
+        return authorized(profile_id)[1]
+
+    # hold, processing_failed, slow_processing: handled where they apply.
+    gate = Gate(state, PLATFORM, {
+        "rate_limit": rate_limited,
+        "server_error": answer(lambda: snap_error(503, "E5000", "Service temporarily unavailable")),
+        "expired_token": answer(lambda: snap_error(401, "E3001", "The access token is expired")),
+        "duplicate": answer(lambda: snap_error(400, "DUPLICATE_CONTENT", DUPLICATE_MESSAGE)),
+    }, authorized)
 
     def media_of(media_id: str) -> dict[str, Any] | None:
         with state.lock:
@@ -147,7 +144,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     # -- OAuth ---------------------------------------------------------------------------
     @bp.post("/login/oauth2/access_token")
     def token():
-        _, faulted = fault_response("token")
+        _, faulted = gate.fault("token")
         if faulted is not None:
             return faulted
         form = flask.request.form
@@ -185,10 +182,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     # -- media ---------------------------------------------------------------------------
     @bp.post("/v1/public_profiles/<profile_id>/media")
     def create_media(profile_id: str):
-        _, faulted = fault_response("media")
-        if faulted is not None:
-            return faulted
-        refused = authorize(profile_id)
+        _, _, refused = gate("media", profile_id)
         if refused is not None:
             return refused
         body = flask.request.get_json(silent=True) or {}
@@ -234,7 +228,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if fault is not None and fault.params.get("part") not in (None, int(part_raw) if part_raw.isdigit() else None):
             fault.remaining += 1  # meant for another part: leave it for that one
             fault = None
-        faulted = as_response(fault)
+        faulted = gate.answer(fault, "add")
         if faulted is not None:
             return faulted
         media, refused = upload_target(media_id, "ADD")
@@ -259,7 +253,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
 
     @bp.post("/v1/media/<media_id>/multipart-upload/finalize")
     def finalize(media_id: str):
-        fault, faulted = fault_response("finalize")
+        fault, faulted = gate.fault("finalize")
         if faulted is not None:
             return faulted
         media, refused = upload_target(media_id, "FINALIZE")
@@ -304,10 +298,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
 
     # -- stories and spotlights --------------------------------------------------------------
     def publish(profile_id: str, kind: str):
-        fault, faulted = fault_response("create")
-        if faulted is not None:
-            return faulted
-        refused = authorize(profile_id)
+        fault, _, refused = gate("create", profile_id)
         if refused is not None:
             return refused
         body = flask.request.get_json(silent=True) or {}
@@ -369,10 +360,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         return publish(profile_id, "spotlight")
 
     def listing(profile_id: str, kind: str):
-        _, faulted = fault_response("lookup")
-        if faulted is not None:
-            return faulted
-        refused = authorize(profile_id)
+        _, _, refused = gate("lookup", profile_id)
         if refused is not None:
             return refused
         with state.lock:

@@ -19,7 +19,7 @@ import flask
 from markupsafe import escape
 
 from devstack.sandboxes import oauth
-from devstack.sandboxes.core import SandboxState, hold_if_asked, mint_tokens
+from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, mint_tokens
 
 PLATFORM = "x"
 CLIENT_ID = "sbx-x-client-id"
@@ -86,24 +86,26 @@ def _problem(status: int, title: str, detail: str, headers: dict | None = None):
 def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
     bp = flask.Blueprint("x", __name__, url_prefix="/x")
 
-    def fault_response(operation: str):
-        fault = state.take_fault(PLATFORM, operation)
-        if fault is None or fault.kind == "hold":
-            return fault, None
-        if fault.kind == "rate_limit":
-            reset = int(time.time()) + int(fault.params.get("reset_in", 1))
-            return fault, _problem(429, "Too Many Requests", "Too Many Requests",
-                                   {"x-rate-limit-reset": str(reset), "x-rate-limit-remaining": "0"})
-        if fault.kind == "server_error":
-            return fault, _problem(503, "Service Unavailable", "Service Unavailable")
-        if fault.kind == "expired_token":
-            return fault, _problem(401, "Unauthorized", "Unauthorized")
-        if fault.kind == "duplicate":
-            return fault, _problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
-        return fault, None  # processing_failed is handled where media is processed
+    def rate_limited(fault, operation):
+        reset = int(time.time()) + int(fault.params.get("reset_in", 1))
+        return _problem(429, "Too Many Requests", "Too Many Requests",
+                        {"x-rate-limit-reset": str(reset), "x-rate-limit-remaining": "0"})
 
     def subject():
         return state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
+
+    def authorized():
+        who = subject()
+        return (who, None) if who is not None else (None, _problem(401, "Unauthorized", "Unauthorized"))
+
+    # hold and processing_failed are handled where they apply (the create, media processing).
+    gate = Gate(state, PLATFORM, {
+        "rate_limit": rate_limited,
+        "server_error": answer(lambda: _problem(503, "Service Unavailable", "Service Unavailable")),
+        "expired_token": answer(lambda: _problem(401, "Unauthorized", "Unauthorized")),
+        "duplicate": answer(lambda: _problem(403, "Forbidden",
+                                             "You are not allowed to create a Tweet with duplicate content.")),
+    }, authorized)
 
     def client_refused():
         """Confidential clients authenticate with HTTP Basic; a public client names itself."""
@@ -138,7 +140,7 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
 
     @bp.post("/2/oauth2/token")
     def token():
-        _, faulted = fault_response("token")
+        _, faulted = gate.fault("token")
         if faulted is not None:
             return faulted
         form = flask.request.form
@@ -163,12 +165,9 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
 
     @bp.post("/2/media/upload/initialize")
     def initialize():
-        _, faulted = fault_response("initialize")
-        if faulted is not None:
-            return faulted
-        who = subject()
-        if who is None:
-            return _problem(401, "Unauthorized", "Unauthorized")
+        _, who, refused = gate("initialize")
+        if refused is not None:
+            return refused
         body = flask.request.get_json(force=True)
         media_id = state.next_id()
         with state.lock:
@@ -179,7 +178,7 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
 
     @bp.post("/2/media/upload/<media_id>/append")
     def append(media_id: str):
-        fault, faulted = fault_response("append")
+        fault, faulted = gate.fault("append")
         if faulted is not None:
             return faulted
         hold_if_asked(fault)  # a slow upload: the segment is stored after the wait
@@ -197,7 +196,7 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
 
     @bp.post("/2/media/upload/<media_id>/finalize")
     def finalize(media_id: str):
-        fault, faulted = fault_response("finalize")
+        fault, faulted = gate.fault("finalize")
         if faulted is not None:
             return faulted
         media = state.media.get(media_id)
@@ -214,7 +213,7 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
 
     @bp.get("/2/media/upload")
     def status():
-        _, faulted = fault_response("status")
+        _, faulted = gate.fault("status")
         if faulted is not None:
             return faulted
         media = state.media.get(flask.request.args.get("media_id", ""))
@@ -233,12 +232,9 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
 
     @bp.post("/2/tweets")
     def create():
-        fault, faulted = fault_response("create")
-        if faulted is not None:
-            return faulted
-        who = subject()
-        if who is None:
-            return _problem(401, "Unauthorized", "Unauthorized")
+        fault, who, refused = gate("create")
+        if refused is not None:
+            return refused
         body = flask.request.get_json(force=True)
         text = body.get("text", "")
         media_ids = (body.get("media") or {}).get("media_ids") or []
@@ -258,7 +254,7 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
 
     @bp.get("/2/users/<user_id>/tweets")
     def timeline(user_id: str):
-        _, faulted = fault_response("lookup")
+        _, faulted = gate.fault("lookup")
         if faulted is not None:
             return faulted
         if subject() != user_id:

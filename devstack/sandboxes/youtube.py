@@ -45,39 +45,33 @@ The connect flow: Google's consent page at `/youtube/accounts/o/oauth2/v2/auth`
 (devstack/sandboxes/oauth.py), the authorization-code grant on
 `/youtube/oauth/token` (a refresh token comes with it), `POST /youtube/oauth/revoke`
 and the channel's `snippet` in `channels.list?mine=true`.
+
+videos.insert is in devstack/sandboxes/youtube_uploads.py; Google's error envelope in
+devstack/sandboxes/google.py.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import re
 import secrets
-import time
 from typing import Any
 
 import flask
 from markupsafe import escape
 
 from devstack.sandboxes import oauth
-from devstack.sandboxes.core import Fault, SandboxState, hold_if_asked, mint_tokens
+from devstack.sandboxes import youtube_uploads
+from devstack.sandboxes.core import Gate, SandboxState, answer, mint_tokens
+from devstack.sandboxes.google import _rfc3339, google_error
+from devstack.sandboxes.uploads import cut_short
 
 PLATFORM = "youtube"
 CLIENT_ID = "sbx-youtube-client.apps.googleusercontent.com"
 CLIENT_SECRET = "sbx-youtube-client-secret"
-GRANULARITY = 256 * 1024
-MAX_TITLE = 100
-MAX_DESCRIPTION_BYTES = 5000
-MAX_TAGS_CHARS = 500
 MAX_THUMBNAIL_BYTES = 2 * 1024 * 1024
 ACCESS_LIFETIME = 3599
-# Assignable video categories (US region, videoCategories.list).
-CATEGORIES = {"1", "2", "10", "15", "17", "19", "20", "22", "23", "24", "25", "26", "27", "28", "29"}
-DEFAULT_CATEGORY = "22"
 SCOPES = "https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube.readonly"
-_RANGE = re.compile(r"^bytes (?:(\d+)-(\d+)|\*)/(\d+)$")
-_STATUS_TEXT = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-                429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
 _LIMITS = {
     "quotaExceeded": ("youtube.quota", "The request cannot be completed because you have exceeded your "
                                        "<a href=\"/youtube/v3/getting-started#quota\">quota</a>."),
@@ -91,19 +85,6 @@ AUTH_MESSAGE = ("Request had invalid authentication credentials. Expected OAuth 
 THUMBNAIL_FORBIDDEN = "The authenticated user doesnt have permissions to upload and set custom video thumbnails."
 
 
-def google_error(status: int, reason: str, message: str, *, domain: str = "global",
-                 location: str | None = None, headers: dict | None = None) -> flask.Response:
-    detail: dict[str, Any] = {"message": message, "domain": domain, "reason": reason}
-    if location:
-        detail.update(location=location, locationType="parameter" if location != "Authorization" else "header")
-    body = {"error": {"code": status, "message": message, "errors": [detail],
-                      "status": _STATUS_TEXT.get(status, "UNKNOWN")}}
-    return flask.make_response(body, status, headers or {})
-
-
-def _rfc3339(epoch: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
-
 
 def channel_id(subject: str) -> str:
     return "UC" + hashlib.sha1(subject.encode()).hexdigest()[:22]
@@ -113,37 +94,12 @@ def uploads_playlist(subject: str) -> str:
     return "UU" + channel_id(subject)[2:]
 
 
-def _is_video(head: bytes) -> bool:
-    return head[4:8] == b"ftyp" or head[:4] in (b"\x1a\x45\xdf\xa3", b"RIFF") or head[:3] == b"FLV"
-
-
 def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     bp = flask.Blueprint("youtube", __name__, url_prefix="/youtube")
     root = f"{base_url}/youtube"
     web = f"{root}/web"
 
     # -- helpers ----------------------------------------------------------------------
-    def fault_response(operation: str) -> tuple[Fault | None, flask.Response | None]:
-        fault = state.take_fault(PLATFORM, operation)
-        if fault is None or fault.kind in ("hold", "processing_failed", "duplicate", "session_expired"):
-            return fault, None
-        if fault.kind in ("rate_limit", "quota_exceeded"):
-            reason = "quotaExceeded" if fault.kind == "quota_exceeded" else str(
-                fault.params.get("reason", "rateLimitExceeded"))
-            domain, message = _LIMITS.get(reason, _LIMITS["rateLimitExceeded"])
-            return fault, google_error(int(fault.params.get("status", 403)), reason, message, domain=domain)
-        if fault.kind == "server_error":
-            if "after_bytes" in fault.params and operation in ("upload", "create"):
-                return fault, None  # the chunk route keeps part of the body first
-            return fault, backend_error()
-        if fault.kind in ("expired_token", "revoked"):
-            return fault, auth_error()
-        if fault.kind == "forbidden":
-            message = THUMBNAIL_FORBIDDEN if operation == "thumbnail" else "Forbidden"
-            return fault, google_error(403, "forbidden", message, domain="youtube.thumbnail"
-                                       if operation == "thumbnail" else "global")
-        return fault, None
-
     def backend_error() -> flask.Response:
         return google_error(503, "backendError", "Backend Error")
 
@@ -152,8 +108,31 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
                             headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", '
                                                          'error="invalid_token"'})
 
+    def limited(fault, operation) -> flask.Response:
+        reason = "quotaExceeded" if fault.kind == "quota_exceeded" else str(
+            fault.params.get("reason", "rateLimitExceeded"))
+        domain, message = _LIMITS.get(reason, _LIMITS["rateLimitExceeded"])
+        return google_error(int(fault.params.get("status", 403)), reason, message, domain=domain)
+
+    def forbidden(fault, operation) -> flask.Response:
+        message = THUMBNAIL_FORBIDDEN if operation == "thumbnail" else "Forbidden"
+        return google_error(403, "forbidden", message, domain="youtube.thumbnail"
+                            if operation == "thumbnail" else "global")
+
     def subject() -> str | None:
         return state.subject_of(PLATFORM, flask.request.headers.get("Authorization"))
+
+    def authorized() -> tuple[str | None, flask.Response | None]:
+        who = subject()
+        return (who, None) if who is not None else (None, auth_error())
+
+    # hold, processing_failed, duplicate and session_expired are left to the routes they apply to;
+    # so is a server_error cut short on a chunk (the chunk route keeps part of the body first).
+    gate = Gate(state, PLATFORM, {
+        "rate_limit": limited, "quota_exceeded": limited,
+        "server_error": lambda fault, op: None if cut_short(fault) and op in ("upload", "create") else backend_error(),
+        "expired_token": answer(auth_error), "revoked": answer(auth_error), "forbidden": forbidden,
+    }, authorized)
 
     def video_resource(video: dict[str, Any], parts: set[str]) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": "youtube#video", "etag": video["etag"], "id": video["id"]}
@@ -250,178 +229,14 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         oauth.revoke(state, PLATFORM, who)
         return {}
 
-    # -- videos.insert (resumable) -----------------------------------------------------
-    @bp.post("/upload/youtube/v3/videos")
-    def initiate():
-        _, faulted = fault_response("initiate")
-        if faulted is not None:
-            return faulted
-        who = subject()
-        if who is None:
-            return auth_error()
-        args = flask.request.args
-        if args.get("uploadType") != "resumable":
-            return google_error(400, "invalidParameter", "The sandbox implements only uploadType=resumable",
-                                location="uploadType")
-        parts = {p.strip() for p in (args.get("part") or "").split(",") if p.strip()}
-        if "snippet" not in parts:
-            return google_error(400, "required", "Required parameter: part (snippet)", location="part")
-        length = flask.request.headers.get("X-Upload-Content-Length", "")
-        if not length.isdigit() or int(length) <= 0:
-            return google_error(400, "uploadContentLengthRequired",
-                                "The X-Upload-Content-Length header is required for resumable uploads.")
-        media_type = flask.request.headers.get("X-Upload-Content-Type", "application/octet-stream")
-        if not (media_type.startswith("video/") or media_type == "application/octet-stream"):
-            return google_error(400, "badContent", f"Media type '{media_type}' is not supported.")
-        body = flask.request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return google_error(400, "parseError", "Parse Error")
-        snippet = body.get("snippet") or {}
-        status = body.get("status") or {}
-        title = str(snippet.get("title") or "")
-        description = str(snippet.get("description") or "")
-        tags = [str(t) for t in snippet.get("tags") or []]
-        category = str(snippet.get("categoryId") or DEFAULT_CATEGORY)
-        if not title.strip() or len(title) > MAX_TITLE or "<" in title or ">" in title:
-            return google_error(400, "invalidTitle", "The request metadata specifies an invalid or empty video title.",
-                                domain="youtube.video", location="body.snippet.title")
-        if len(description.encode()) > MAX_DESCRIPTION_BYTES or "<" in description or ">" in description:
-            return google_error(400, "invalidDescription", "The request metadata specifies an invalid video "
-                                "description.", domain="youtube.video", location="body.snippet.description")
-        tag_chars = sum(len(t) + (2 if " " in t else 0) for t in tags) + max(0, len(tags) - 1)
-        if tag_chars > MAX_TAGS_CHARS or any("<" in t or ">" in t for t in tags):
-            return google_error(400, "invalidTags", "The request metadata specifies invalid video keywords.",
-                                domain="youtube.video", location="body.snippet.tags")
-        if category not in CATEGORIES:
-            return google_error(400, "invalidCategoryId", "The <code>snippet.categoryId</code> property specifies "
-                                "an invalid category ID.", domain="youtube.video", location="body.snippet.categoryId")
-        privacy = status.get("privacyStatus", "public")
-        if privacy not in ("public", "private", "unlisted"):
-            return google_error(400, "invalidVideoMetadata", "The request metadata is invalid.",
-                                domain="youtube.video", location="body.status.privacyStatus")
-        upload_id = secrets.token_urlsafe(24)
-        with state.lock:
-            state.media[f"yt:session:{upload_id}"] = {
-                "id": upload_id, "owner": who, "total": int(length), "type": media_type, "received": 0,
-                "sha": hashlib.sha256(), "head": b"", "requests": [], "probes": [], "expired": False,
-                "video": None, "createdAt": time.time(),
-                "metadata": {"title": title, "description": description, "tags": tags, "categoryId": category,
-                             "privacyStatus": privacy,
-                             "madeForKids": bool(status.get("selfDeclaredMadeForKids", False)),
-                             "parts": sorted(parts)}}
-        location = f"{root}/upload/youtube/v3/videos?uploadType=resumable&upload_id={upload_id}"
-        response = flask.make_response("", 200)
-        response.headers["Location"] = location
-        response.headers["X-GUploader-UploadID"] = upload_id
-        return response
-
-    @bp.put("/upload/youtube/v3/videos")
-    def upload():
-        data = flask.request.get_data()  # always drain the body, even to refuse it
-        match = _RANGE.match(flask.request.headers.get("Content-Range", "").strip())
-        with state.lock:
-            session = state.media.get(f"yt:session:{flask.request.args.get('upload_id', '')}")
-        probing = match is not None and match.group(1) is None
-        completes = (match is not None and not probing and session is not None
-                     and int(match.group(2)) + 1 == session["total"])
-        operation = "probe" if probing else "create" if completes else "upload"
-        fault, faulted = fault_response(operation)
-        if faulted is not None:
-            return faulted
-        if session is None or session["expired"]:
-            return not_found()
-        if fault is not None and fault.kind == "session_expired":
-            session["expired"] = True
-            return not_found()
-        if match is None:
-            return google_error(400, "badRequest", "Content-Range must be 'bytes a-b/total' or 'bytes */total'")
-        if int(match.group(3)) != session["total"]:
-            return google_error(400, "badRequest", f"Content-Range total {match.group(3)} does not match the "
-                                f"X-Upload-Content-Length {session['total']} of this session")
-        if probing or session["video"] is not None:
-            if probing:
-                session["probes"].append(session["received"])
-            return progress(session)
-        start, end = int(match.group(1)), int(match.group(2))
-        if start != session["received"]:
-            return google_error(400, "badRequest", f"Content-Range starts at byte {start}, but {session['received']} "
-                                "bytes were received; probe the session (bytes */total) and resume from there")
-        if end < start or len(data) != end - start + 1:
-            return google_error(400, "badRequest", f"Content-Range {start}-{end} does not match the "
-                                f"{len(data)}-byte body")
-        if end + 1 < session["total"] and len(data) % GRANULARITY:
-            return google_error(400, "badRequest", f"Chunks must be a multiple of {GRANULARITY} bytes (256 KiB), "
-                                "except the final chunk")
-        if fault is not None and fault.kind == "server_error":  # the connection broke mid-chunk
-            accept(session, data[: int(fault.params["after_bytes"])], start)
-            return backend_error()
-        accept(session, data, start)
-        if session["received"] < session["total"]:
-            return progress(session)
-        video = complete(session, fault)
-        hold_if_asked(fault)
-        return video
-
-    def not_found() -> flask.Response:
-        return google_error(404, "notFound", "The upload session was not found or has expired; start a new one.")
-
-    def accept(session: dict[str, Any], data: bytes, start: int) -> None:
-        with state.lock:
-            if start == 0 and data:
-                session["head"] = data[:16]
-            session["sha"].update(data)
-            session["received"] += len(data)
-            session["requests"].append({"start": start, "bytes": len(data)})
-
-    def progress(session: dict[str, Any]) -> flask.Response:
-        if session["video"] is not None:
-            video = state.media[f"yt:video:{session['video']}"]
-            return flask.make_response(video_resource(video, set(session["metadata"]["parts"])), 200)
-        response = flask.make_response("", 308)
-        if session["received"]:
-            response.headers["Range"] = f"bytes=0-{session['received'] - 1}"
-        return response
-
-    def complete(session: dict[str, Any], fault: Fault | None) -> flask.Response:
-        owner, meta = session["owner"], session["metadata"]
-        digest = session["sha"].hexdigest()
-        with state.lock:
-            duplicate = (fault is not None and fault.kind == "duplicate") or any(
-                v.get("sha256") == digest and v["owner"] == owner and v["outcome"] == "processed"
-                for k, v in state.media.items() if k.startswith("yt:video:"))
-            if fault is not None and fault.kind == "processing_failed":
-                outcome, reason = "failed", "codec"
-            elif not _is_video(session["head"]):
-                outcome, reason = "failed", "invalidFile"
-            elif duplicate:
-                outcome, reason = "rejected", "duplicate"
-            else:
-                outcome, reason = "processed", None
-            video_id = secrets.token_urlsafe(8)[:11]
-            video = {"id": video_id, "etag": secrets.token_urlsafe(12), "owner": owner, "createdAt": time.time(),
-                     "uploadStatus": "uploaded", "processingStatus": "processing", "outcome": outcome,
-                     "reason": reason, "polls": 0, "sha256": digest, "size": session["received"],
-                     "session": session["id"], "thumbnail": None,
-                     **{k: meta[k] for k in ("title", "description", "tags", "categoryId", "privacyStatus",
-                                             "madeForKids")}}
-            state.media[f"yt:video:{video_id}"] = video
-            session["video"] = video_id
-            state.record_post(PLATFORM, owner, id=video_id, url=f"{web}/watch?v={video_id}",
-                              title=meta["title"], description=meta["description"], tags=meta["tags"],
-                              categoryId=meta["categoryId"], privacyStatus=meta["privacyStatus"],
-                              madeForKids=meta["madeForKids"], size=session["received"], sha256=digest,
-                              uploadStatus="uploaded", session=session["id"], thumbnail=None)
-        return flask.make_response(video_resource(video, set(meta["parts"])), 200)
+    youtube_uploads.register(bp, state, gate, root, web, video_resource=video_resource, backend_error=backend_error)
 
     # -- videos.list -------------------------------------------------------------------
     @bp.get("/youtube/v3/videos")
     def videos_list():
-        _, faulted = fault_response("status")
-        if faulted is not None:
-            return faulted
-        who = subject()
-        if who is None:
-            return auth_error()
+        _, who, refused = gate("status")
+        if refused is not None:
+            return refused
         parts = {p.strip() for p in (flask.request.args.get("part") or "").split(",") if p.strip()}
         if not parts:
             return google_error(400, "required", "Required parameter: part", location="part")
@@ -441,12 +256,9 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     @bp.post("/upload/youtube/v3/thumbnails/set")
     def thumbnail():
         data = flask.request.get_data()
-        _, faulted = fault_response("thumbnail")
-        if faulted is not None:
-            return faulted
-        who = subject()
-        if who is None:
-            return auth_error()
+        _, who, refused = gate("thumbnail")
+        if refused is not None:
+            return refused
         video = state.media.get(f"yt:video:{flask.request.args.get('videoId', '')}")
         if video is None or video["owner"] != who:
             return google_error(404, "videoNotFound", "The video that you are trying to update cannot be found.",
@@ -475,12 +287,9 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     # -- the channel's uploads (reconciliation) ----------------------------------------
     @bp.get("/youtube/v3/channels")
     def channels():
-        _, faulted = fault_response("lookup")
-        if faulted is not None:
-            return faulted
-        who = subject()
-        if who is None:
-            return auth_error()
+        _, who, refused = gate("lookup")
+        if refused is not None:
+            return refused
         if flask.request.args.get("mine") != "true":
             return google_error(400, "missingRequiredParameter", "No filter selected. Expected one of: mine, id, "
                                 "forHandle, forUsername, managedByMe", domain="youtube.parameter")
@@ -492,12 +301,9 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
 
     @bp.get("/youtube/v3/playlistItems")
     def playlist_items():
-        _, faulted = fault_response("lookup")
-        if faulted is not None:
-            return faulted
-        who = subject()
-        if who is None:
-            return auth_error()
+        _, who, refused = gate("lookup")
+        if refused is not None:
+            return refused
         if flask.request.args.get("playlistId") != uploads_playlist(who):
             return google_error(404, "playlistNotFound", "The playlist identified with the request's "
                                 "<code>playlistId</code> parameter cannot be found.", domain="youtube.playlistItem",
