@@ -518,8 +518,8 @@ def test_where_the_commit_returns_values_the_other_shards_are_read_during_it(mon
         def __init__(self, doc_id):
             self.id, self.exists = doc_id, doc_id in state["counts"]
 
-        def to_dict(self):
-            return {"count": state["counts"].get(self.id, 0)}
+        def get(self, field):
+            return state["counts"].get(self.id, 0)
 
     class Value:
         def __init__(self, n):

@@ -44,6 +44,18 @@ class EnqueueError(RuntimeError):
     pass
 
 
+def _queue(target: str) -> functions.TaskQueue:
+    queue = functions.task_queue(target, app=firebase_app())
+    # requests scans the whole environment for proxy settings on every call when its session
+    # trusts the environment: 12% of a POST /v1/posts's CPU (bench/posts_bench.py, profiled).
+    # Cloud Functions reach Cloud Tasks without a proxy; the session is the app's, shared by
+    # every queue, so this is set once. Guarded: the attributes are firebase-admin's own.
+    session = getattr(getattr(queue, "_http_client", None), "session", None)
+    if session is not None and getattr(session, "trust_env", False):
+        session.trust_env = False
+    return queue
+
+
 def task_id(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
@@ -60,7 +72,7 @@ def enqueue(queue: str, payload: dict, *, name_parts: tuple[str, ...],
         # The Python SDK sends the body as given; task-queue functions read `data` from it.
         # With its region: a bare id would mean us-central1 whatever SOKU_REGION says.
         target = f"locations/{get_settings().region}/functions/{queue}"
-        functions.task_queue(target, app=firebase_app()).enqueue({"data": payload}, options)
+        _queue(target).enqueue({"data": payload}, options)
     except (admin_errors.AlreadyExistsError, admin_errors.ConflictError):
         pass  # the same work is already queued: nothing more to do
     except ValueError as exc:

@@ -355,8 +355,15 @@ class _Shard:
 
 
 def _read_shards(db: Any, refs: list) -> dict[str, _Shard]:
-    return {snap.id: _Shard(int((snap.to_dict() or {}).get("count", 0)), getattr(snap, "update_time", None))
+    return {snap.id: _Shard(_count_of(snap), getattr(snap, "update_time", None))
             for snap in db.get_all(refs, retry=None, timeout=FIRESTORE_TIMEOUT_S) if snap.exists}
+
+
+def _count_of(snap: Any) -> int:
+    try:
+        return int(snap.get("count") or 0)  # one field, not a deep copy of the document
+    except KeyError:
+        return 0
 
 
 def _own_shard_count(result: Any, shard: _Shard | None) -> int:
