@@ -62,7 +62,7 @@ from devstack.stack import LocalStack  # noqa: E402
 
 PROJECT, REGION = "chaos-soku", "us-central1"
 PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat")
-# What each platform's publisher takes (README, "Checked at submission"): text alone only on
+# What each platform's publisher takes (docs/posts.md, "Checked at submission"): text alone only on
 # X, Facebook, Threads and LinkedIn; YouTube takes video only.
 KIND_PLATFORMS = {
     "text": ("x", "facebook", "threads", "linkedin"),

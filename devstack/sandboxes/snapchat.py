@@ -1,7 +1,7 @@
 """Snapchat Public Profile API sandbox: encrypted media upload, stories and spotlights.
 
 Implements what the Snapchat publisher calls, as reference/platform-apis.md §8
-describes (most of it unverified against Snap, see the README):
+describes (most of it unverified against Snap, see docs/platforms.md):
 
 - `POST /login/oauth2/access_token` (`grant_type=refresh_token`, the app's
   `client_id`/`client_secret`): a new short-lived (30 min) access token and a

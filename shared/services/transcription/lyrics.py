@@ -1,6 +1,6 @@
 """`likelyLyrics`: does a transcript read like a song rather than speech?
 
-A heuristic on the text alone (documented in the README), built on what sets
+A heuristic on the text alone (documented in docs/transcription.md), built on what sets
 sung lyrics apart in a transcript:
 
 1. Whisper marks sung passages with music notes (♪ ♫ 🎵 🎶): any note means lyrics.

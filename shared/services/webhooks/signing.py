@@ -86,7 +86,7 @@ def signed_headers(secrets_in_use: Sequence[str], msg_id: str, body: bytes,
 
 def verify(secret: str, body: bytes, header: str, now: float | None = None,
            tolerance_s: int = TOLERANCE_S) -> bool:
-    """Check a `Soku-Signature` (what the README shows): any v1 entry may match."""
+    """Check a `Soku-Signature` (what docs/webhooks.md shows): any v1 entry may match."""
     try:
         items = [item.strip().split("=", 1) for item in header.split(",") if "=" in item]
         t = int(next(value for name, value in items if name == "t"))
