@@ -10,12 +10,12 @@ TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz workflow
-.PHONY: samples bench-templates id-token firebase deploy docs
+.PHONY: samples bench-templates id-token firebase deploy docs chromium
 
 run: tools docs
 	$(VENV)/bin/python -m devstack.run
 
-test: tools docs
+test: tools docs chromium
 	$(VENV)/bin/python -m pytest
 
 # The pinned Firebase CLI: `make firebase ARGS="login"`, `make deploy PROJECT=my-project`.
@@ -113,6 +113,16 @@ hosting/node_modules/.installed: hosting/package.json hosting/package-lock.json
 hosting/public/docs/vendor/%: hosting/node_modules/.installed
 	mkdir -p $(@D)
 	cp hosting/node_modules/swagger-ui-dist/$* $@
+
+# Headless Chromium for tests/test_api_docs.py: Debian's package, installed when missing and
+# we are root with apt-get; otherwise that test skips and says why.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium package (for the /docs browser test)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else echo "no $(CHROMIUM) and no root apt-get to install it: the /docs browser test will skip"; fi
 
 clean:
 	rm -rf $(VENV) $(NODE)/node_modules hosting/node_modules hosting/public/docs/vendor .local .pytest_cache .deploy-build
