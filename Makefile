@@ -10,12 +10,12 @@ TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz workflow
-.PHONY: samples bench-templates id-token firebase deploy
+.PHONY: samples bench-templates id-token firebase deploy docs chromium
 
-run: tools
+run: tools docs
 	$(VENV)/bin/python -m devstack.run
 
-test: tools
+test: tools docs chromium
 	$(VENV)/bin/python -m pytest
 
 # The pinned Firebase CLI: `make firebase ARGS="login"`, `make deploy PROJECT=my-project`.
@@ -23,7 +23,7 @@ FIREBASE := $(NODE)/node_modules/.bin/firebase
 firebase: tools
 	$(FIREBASE) $(ARGS)
 
-deploy: tools
+deploy: tools docs
 	@test -n "$(PROJECT)" || { echo "usage: make deploy PROJECT=<your Firebase project id>"; exit 2; }
 	$(FIREBASE) deploy --only functions,hosting,firestore,storage --project $(PROJECT)
 
@@ -99,5 +99,30 @@ $(TOOLS)/gcs-emulator/.installed: devstack/requirements-gcs-emulator.txt
 	$(TOOLS)/gcs-emulator/bin/pip install --quiet --disable-pip-version-check -r $<
 	touch $@
 
+# The API reference at /docs: Swagger UI's prebuilt files (swagger-ui-dist, pinned in
+# hosting/package-lock.json) copied next to the hand-written hosting/public/docs/index.html.
+# The copies are generated, git-ignored, and served (and deployed) by Hosting.
+# --ignore-scripts: the package's only dependency is an install-time analytics ping.
+DOCS_FILES := swagger-ui-bundle.js swagger-ui.css
+docs: $(addprefix hosting/public/docs/vendor/,$(DOCS_FILES))
+
+hosting/node_modules/.installed: hosting/package.json hosting/package-lock.json
+	cd hosting && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+hosting/public/docs/vendor/%: hosting/node_modules/.installed
+	mkdir -p $(@D)
+	cp hosting/node_modules/swagger-ui-dist/$* $@
+
+# Headless Chromium for tests/test_api_docs.py: Debian's package, installed when missing and
+# we are root with apt-get; otherwise that test skips and says why.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium package (for the /docs browser test)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else echo "no $(CHROMIUM) and no root apt-get to install it: the /docs browser test will skip"; fi
+
 clean:
-	rm -rf $(VENV) $(NODE)/node_modules .local .pytest_cache .deploy-build
+	rm -rf $(VENV) $(NODE)/node_modules hosting/node_modules hosting/public/docs/vendor .local .pytest_cache .deploy-build

@@ -23,12 +23,17 @@ from devstack.provision import manifest_endpoints
 from tests.conftest import PROJECT_ID, REGION, ROOT, wait_for
 from tests.posting import body
 
+# What `make` generates that Hosting serves (git-ignored, so not in the listing below):
+# Swagger UI's files behind /docs (tests/test_api_docs.py).
+GENERATED = ("hosting/public/docs/vendor",)
+
 FAILURES = ("Unexpected runtime", "Failed to load function", "Error adding Task Queue",
             "Queue ID can contain only", "Traceback")
 
 
 def _clean_copy(dest):
-    """The files a fresh clone would have (tracked, or new and not ignored), and the venv."""
+    """The files a fresh clone would have after `make` (tracked, or new and not ignored, and
+    what `make` generates for Hosting), and the venv."""
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                             cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
     for rel in filter(None, listed):
@@ -36,6 +41,9 @@ def _clean_copy(dest):
         if source.is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest / rel)
+    for rel in GENERATED:
+        if (ROOT / rel).is_dir():
+            shutil.copytree(ROOT / rel, dest / rel)
     (dest / "venv").symlink_to(ROOT / "venv")
     return dest
 
