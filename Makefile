@@ -10,12 +10,12 @@ TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz workflow
-.PHONY: samples bench-templates id-token firebase deploy docs chromium
+.PHONY: samples bench-templates id-token firebase deploy docs chromium zapier
 
 run: tools docs
 	$(VENV)/bin/python -m devstack.run
 
-test: tools docs chromium
+test: tools docs chromium zapier
 	$(VENV)/bin/python -m pytest
 
 # The pinned Firebase CLI: `make firebase ARGS="login"`, `make deploy PROJECT=my-project`.
@@ -114,6 +114,16 @@ hosting/public/docs/vendor/%: hosting/node_modules/.installed
 	mkdir -p $(@D)
 	cp hosting/node_modules/swagger-ui-dist/$* $@
 
+# The Zapier integration's npm packages (zapier-platform-core, pinned exactly in
+# integrations/zapier/package-lock.json) for tests/test_zapier.py, which runs the
+# integration's own tests (node --test, the core's appTester) against the local stack.
+ZAPIER := integrations/zapier
+zapier: $(ZAPIER)/node_modules/.installed
+
+$(ZAPIER)/node_modules/.installed: $(ZAPIER)/package.json $(ZAPIER)/package-lock.json
+	cd $(ZAPIER) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Headless Chromium for tests/test_api_docs.py: Debian's package, installed when missing and
 # we are root with apt-get; otherwise that test skips and says why.
 CHROMIUM ?= /usr/bin/chromium
@@ -125,4 +135,4 @@ chromium:
 	else echo "no $(CHROMIUM) and no root apt-get to install it: the /docs browser test will skip"; fi
 
 clean:
-	rm -rf $(VENV) $(NODE)/node_modules hosting/node_modules hosting/public/docs/vendor .local .pytest_cache .deploy-build
+	rm -rf $(VENV) $(NODE)/node_modules hosting/node_modules $(ZAPIER)/node_modules hosting/public/docs/vendor .local .pytest_cache .deploy-build
