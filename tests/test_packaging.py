@@ -47,7 +47,8 @@ def test_deploy_folder_imports_alone_quickly_and_offline(tmp_path):
     files = deploy_bundle.build(tmp_path)
     assert "main.py" in files and "requirements.txt" in files
     assert any(f.startswith("shared/") for f in files) and any(f.startswith("functions/") for f in files)
-    for excluded in ("tests/", "devstack/", "venv/", ".venv/", "node_modules/", ".local/", ".git/", "bench/"):
+    for excluded in ("tests/", "devstack/", "venv/", ".venv/", "node_modules/", ".local/", ".git/", "bench/",
+                     "integrations/"):
         assert not any(f.startswith(excluded) for f in files), excluded
     assert not any("__pycache__" in f for f in files)
 
