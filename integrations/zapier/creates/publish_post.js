@@ -1,0 +1,93 @@
+'use strict';
+
+// Publish Post: POST /v1/posts with the chosen accounts as targets, then the post as
+// GET /v1/posts/{id} shows it (one run per target), so the Zap history shows what will publish.
+
+const { api, idempotencyKey, parseAccount } = require('../lib/api');
+
+const list = (value) => (Array.isArray(value) ? value : value ? [value] : []).filter((v) => v !== '' && v != null);
+
+const buildTargets = (inputData) => {
+  const targets = list(inputData.accounts).map(parseAccount);
+  for (const row of list(inputData.targets)) {
+    if (!row || !row.account) continue;
+    const target = parseAccount(row.account);
+    if (row.targetId) target.targetId = String(row.targetId);
+    targets.push(target);
+  }
+  return targets.map((t) => (t.accountId || t.targetId ? t : t.platform));
+};
+
+const buildBody = (inputData) => {
+  const content = { platform: buildTargets(inputData) };
+  if (inputData.text) content.text = inputData.text;
+  if (list(inputData.mediaUrls).length) content.mediaUrls = list(inputData.mediaUrls);
+  if (list(inputData.mediaIds).length) content.mediaIds = list(inputData.mediaIds);
+  if (inputData.mediaType) content.mediaType = inputData.mediaType;
+  const body = { post: { content } };
+  if (inputData.scheduledTime) body.scheduledTime = inputData.scheduledTime;
+  if (inputData.enableRepurposing !== undefined && inputData.enableRepurposing !== '') {
+    body.enableRepurposing = inputData.enableRepurposing === true || inputData.enableRepurposing === 'true';
+  }
+  return body;
+};
+
+const perform = async (z, bundle) => {
+  const body = buildBody(bundle.inputData);
+  if (!body.post.content.platform.length) {
+    throw new z.errors.Error('Choose at least one account to publish to.', 'missing_account', 400);
+  }
+  const key = idempotencyKey(bundle, 'publish_post', body);
+  const created = await z.request({
+    url: api(bundle, '/v1/posts'),
+    method: 'POST',
+    headers: { 'Idempotency-Key': key },
+    body,
+  });
+  const id = created.data.postSubmissionId;
+  const post = (await z.request({ url: api(bundle, `/v1/posts/${encodeURIComponent(id)}`) })).data;
+  return { ...post, postSubmissionId: id, idempotencyKey: created.getHeader('idempotency-key') || key };
+};
+
+module.exports = {
+  key: 'publish_post',
+  noun: 'Post',
+  display: {
+    label: 'Publish Post',
+    description: 'Publishes (or schedules) a post to the accounts you choose, once per account.',
+  },
+  operation: {
+    perform,
+    inputFields: [
+      { key: 'text', label: 'Text', type: 'text', required: false,
+        helpText: 'The caption or post text. Each platform checks its own length limit at submission.' },
+      { key: 'accounts', label: 'Accounts', list: true, required: false, dynamic: 'account.id.name',
+        helpText: 'The accounts to publish to, one run each. Only the accounts chosen here publish.' },
+      { key: 'targets', label: 'Targets with your own target IDs', required: false,
+        children: [
+          { key: 'account', label: 'Account', dynamic: 'account.id.name', required: false },
+          { key: 'targetId', label: 'Target ID', type: 'string', required: false,
+            helpText: 'Optional, instead of or besides Accounts. Targets sharing a target ID make a single run. Letters, digits and `_ . : @ -`, up to 128; defaults to platform:accountId.' },
+        ] },
+      { key: 'mediaUrls', label: 'Media URLs', type: 'string', list: true, required: false,
+        helpText: 'Public image or video URLs; Soku fetches them before publishing.' },
+      { key: 'mediaIds', label: 'Media IDs', type: 'string', list: true, required: false,
+        helpText: 'IDs from the Upload Media action.' },
+      { key: 'mediaType', label: 'Media Type', required: false, choices: { video: 'Video', image: 'Image', text: 'Text' },
+        helpText: 'Only needed when a URL has no file extension. Otherwise: video if any, else image if any, else text.' },
+      { key: 'scheduledTime', label: 'Schedule Time', type: 'datetime', required: false,
+        helpText: 'Leave empty to publish now; otherwise at least a minute ahead.' },
+      { key: 'enableRepurposing', label: 'Run Repurpose Links', type: 'boolean', required: false,
+        helpText: "When it publishes, let this account's repurpose links make posts of it." },
+      { key: 'idempotencyKey', label: 'Idempotency Key', type: 'string', required: false,
+        helpText: "Leave empty: a key derived from this Zap and this step's inputs makes a retried or replayed step post once. Map a unique value (e.g. the trigger item's ID) to publish identical content more than once." },
+    ],
+    sample: {
+      id: '550e8400-e29b-41d4-a716-446655440000', postSubmissionId: '550e8400-e29b-41d4-a716-446655440000',
+      status: 'queued', content: { text: 'Hello from the Soku API!' }, platforms: ['instagram'],
+      targets: [{ platform: 'instagram', accountId: 'acct-b', targetId: 'instagram:acct-b' }],
+      runs: [{ targetId: 'instagram:acct-b', platform: 'instagram', accountId: 'acct-b', status: 'queued', attemptCount: 0 }],
+      idempotencyKey: 'zapier-publish_post-…',
+    },
+  },
+};
