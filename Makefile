@@ -10,12 +10,12 @@ TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz workflow
-.PHONY: samples bench-templates id-token firebase deploy docs chromium zapier
+.PHONY: samples bench-templates id-token firebase deploy docs console chromium zapier
 
-run: tools docs
+run: tools docs console
 	$(VENV)/bin/python -m devstack.run
 
-test: tools docs chromium zapier
+test: tools docs console chromium zapier
 	$(VENV)/bin/python -m pytest
 
 # The pinned Firebase CLI: `make firebase ARGS="login"`, `make deploy PROJECT=my-project`.
@@ -23,7 +23,7 @@ FIREBASE := $(NODE)/node_modules/.bin/firebase
 firebase: tools
 	$(FIREBASE) $(ARGS)
 
-deploy: tools docs
+deploy: tools docs console
 	@test -n "$(PROJECT)" || { echo "usage: make deploy PROJECT=<your Firebase project id>"; exit 2; }
 	$(FIREBASE) deploy --only functions,hosting,firestore,storage --project $(PROJECT)
 
@@ -124,6 +124,18 @@ $(ZAPIER)/node_modules/.installed: $(ZAPIER)/package.json $(ZAPIER)/package-lock
 	cd $(ZAPIER) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The web console at /console: the Firebase JS SDK's prebuilt compat builds of App and Auth
+# (npm `firebase`, pinned in hosting/package-lock.json), copied next to the hand-written
+# hosting/public/console/ files; generated and git-ignored like Swagger UI's. The compat
+# builds, not the ESM ones: those import firebase-app.js from www.gstatic.com, these are
+# self-contained scripts, so the page loads nothing from another origin.
+CONSOLE_FILES := firebase-app-compat.js firebase-auth-compat.js
+console: $(addprefix hosting/public/console/vendor/,$(CONSOLE_FILES))
+
+hosting/public/console/vendor/%: hosting/node_modules/.installed
+	mkdir -p $(@D)
+	cp hosting/node_modules/firebase/$* $@
+
 # Headless Chromium for tests/test_api_docs.py: Debian's package, installed when missing and
 # we are root with apt-get; otherwise that test skips and says why.
 CHROMIUM ?= /usr/bin/chromium
@@ -135,4 +147,4 @@ chromium:
 	else echo "no $(CHROMIUM) and no root apt-get to install it: the /docs browser test will skip"; fi
 
 clean:
-	rm -rf $(VENV) $(NODE)/node_modules hosting/node_modules $(ZAPIER)/node_modules hosting/public/docs/vendor .local .pytest_cache .deploy-build
+	rm -rf $(VENV) $(NODE)/node_modules hosting/node_modules $(ZAPIER)/node_modules hosting/public/docs/vendor hosting/public/console/vendor .local .pytest_cache .deploy-build

@@ -67,6 +67,13 @@ class LocalStack:
     # start the CLI's Auth emulator for themselves: devstack/auth_emulator.py).
     _no_auth_server_env = {"SOKU_ID_TOKEN_CHECK_REVOKED": "false"}
 
+    # Connect flows through Hosting: the CLI's Hosting proxy hands each function the Functions
+    # emulator's Host, so the caller's origin would send the browser to the Functions emulator's
+    # root, where no /oauth/... page exists. As in production, the redirect base is named: Hosting.
+    @property
+    def _cli_oauth_env(self) -> dict[str, str]:
+        return {"SOKU_OAUTH_REDIRECT_BASE": self.base_url}
+
     def start(self) -> "LocalStack":
         try:
             self._start()
@@ -95,7 +102,8 @@ class LocalStack:
             # Platform tokens are sealed with a key made for this stack, like production's.
             "SOKU_TOKEN_KEYS": f"{self.environment}:{generate_key()}",
             "SOKU_TOKEN_KEY_ID": self.environment,
-        } | sandbox_env | (self.cli.emulator_env if self.cli else self._no_auth_server_env) | self.extra_env
+        } | sandbox_env | (self.cli.emulator_env | self._cli_oauth_env if self.cli else self._no_auth_server_env) \
+            | self.extra_env
         apply_env(self.env)
 
         from devstack.gateway import Gateway, build_app, discover_functions

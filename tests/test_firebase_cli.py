@@ -24,8 +24,9 @@ from tests.conftest import PROJECT_ID, REGION, ROOT, wait_for
 from tests.posting import body
 
 # What `make` generates that Hosting serves (git-ignored, so not in the listing below):
-# Swagger UI's files behind /docs (tests/test_api_docs.py).
-GENERATED = ("hosting/public/docs/vendor",)
+# Swagger UI's files behind /docs (tests/test_api_docs.py), the Firebase JS SDK behind /console
+# (tests/test_console.py).
+GENERATED = ("hosting/public/docs/vendor", "hosting/public/console/vendor")
 
 FAILURES = ("Unexpected runtime", "Failed to load function", "Error adding Task Queue",
             "Queue ID can contain only", "Traceback")
