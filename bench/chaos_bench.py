@@ -58,6 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from devstack.emulators import free_port, port_open  # noqa: E402
+from devstack.media_samples import JPEG_1PX  # noqa: E402
 from devstack.stack import LocalStack  # noqa: E402
 
 PROJECT, REGION = "chaos-soku", "us-central1"
@@ -75,26 +76,14 @@ CRASH_EXIT = 86  # shared.crashpoints.EXIT_CODE
 CRASH_LINE = re.compile(r"crash point (\S+): process exits")
 TOKEN = re.compile(r"chaos[0-9a-f]{8}n\d+")
 
-# A real 1x1 baseline JPEG (tests/media_origin.py); each post's copy gets a COM segment
-# holding its token, so every file is distinct (YouTube and Snapchat refuse repeated bytes).
-JPEG_1PX = bytes.fromhex(
-    "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c"
-    "140d0c0b0b0c1912130f141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27"
-    "393d38323c2e333432ffc0000b080001000101011100ffc4001f00000105010101010101000000000"
-    "0000000000102030405060708090a0bffc400b5100002010303020403050504040000017d01020300"
-    "041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a"
-    "25262728292a3435363738393a434445464748494a535455565758595a636465666768696a737475"
-    "767778797a838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9ba"
-    "c2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9faffda"
-    "0008010100003f00fbd3ffd9"
-)
-
 
 def log(message: str) -> None:
     print(f"[chaos {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def jpeg(token: str) -> bytes:
+    """The 1x1 JPEG with a COM segment holding the post's token, so every file is distinct
+    (YouTube and Snapchat refuse repeated bytes)."""
     comment = token.encode()
     return JPEG_1PX[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + JPEG_1PX[2:]
 

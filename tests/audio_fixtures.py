@@ -120,6 +120,11 @@ def uploads(stack):
     return _received
 
 
+def jobs_of(db, user) -> list[dict]:
+    """The user's transcription job records (users/{uid}/aiJobs)."""
+    return [s.to_dict() for s in db.collection("users").document(user.uid).collection("aiJobs").stream()]
+
+
 def balance_of(db, user) -> float:
     snap = db.collection("users").document(user.uid).collection("credits").document("current").get()
     return (snap.to_dict() or {}).get("balance", 0) if snap.exists else 0

@@ -13,6 +13,7 @@ from tests.audio_fixtures import (  # noqa: F401 - fixtures
     balance_of,
     encode,
     give_credits,
+    jobs_of,
     ledger_of,
     put_media,
     random_speech,
@@ -23,10 +24,6 @@ from tests.envelope import assert_error
 from tests.media_origin import JPEG_1PX, loopback_only, settings_env  # noqa: F401 - fixtures
 
 ROUTE = "/v1/ai/transcribe"
-
-
-def _jobs(db, user) -> list[dict]:
-    return [s.to_dict() for s in db.collection("users").document(user.uid).collection("aiJobs").stream()]
 
 
 @pytest.fixture
@@ -45,7 +42,7 @@ def test_unknown_media_is_media_not_found(client, funded, db):
     error = assert_error(r, 404, "MEDIA_NOT_FOUND", "Media doesnotexist123 not found")
     assert error["details"] == {"mediaId": "doesnotexist123"}
     _nothing_charged(db, funded)
-    assert _jobs(db, funded) == []
+    assert jobs_of(db, funded) == []
 
 
 def test_another_users_media_is_media_not_found(client, funded, make_user, db, put_media):
@@ -92,7 +89,7 @@ def test_media_that_cannot_be_decoded_is_media_invalid(client, funded, db, put_m
     assert error["details"]["reason"] == reason, case
     _nothing_charged(db, funded)
     assert uploads() == []
-    (job,) = _jobs(db, funded)
+    (job,) = jobs_of(db, funded)
     assert job["status"] == "failed" and job["error"]["code"] == "MEDIA_INVALID"
 
 
@@ -139,7 +136,7 @@ def test_short_balance_is_402_with_the_specs_details_and_nothing_is_sent_upstrea
     assert error["details"] == {"required": 2, "available": 1, "feature": "transcription"}
     assert balance_of(db, user) == 1 and ledger_of(db, user) == []
     assert uploads() == []  # refused before any money was spent upstream
-    (job,) = _jobs(db, user)
+    (job,) = jobs_of(db, user)
     assert job["status"] == "failed" and job["error"]["code"] == "insufficient_credits"
 
     # Topped up, the same request goes through and is charged once.
@@ -154,7 +151,7 @@ def test_empty_balance_is_refused_before_the_media_is_even_read(client, user, db
     r = client.post(ROUTE, json={"mediaId": media_id}, headers=user.key_headers)
     error = assert_error(r, 402, "insufficient_credits", "Insufficient AI credits. Required: 1, Available: 0")
     assert error["details"] == {"required": 1, "available": 0, "feature": "transcription"}
-    assert _jobs(db, user) == [] and uploads() == []
+    assert jobs_of(db, user) == [] and uploads() == []
 
 
 def test_upstream_failure_is_a_retryable_502_without_charge_and_a_retry_charges_once(
@@ -168,7 +165,7 @@ def test_upstream_failure_is_a_retryable_502_without_charge_and_a_retry_charges_
     assert error["details"]["retryable"] is True and error["details"]["upstreamStatus"] == 500
     assert int(r.headers["Retry-After"]) >= 1
     _nothing_charged(db, funded)
-    (job,) = _jobs(db, funded)
+    (job,) = jobs_of(db, funded)
     assert job["status"] == "failed" and job["error"]["code"] == "upstream_error"
 
     again = client.post(ROUTE, json={"mediaId": media_id}, headers=headers)

@@ -13,6 +13,7 @@ from tests.audio_fixtures import (  # noqa: F401 - fixtures
     balance_of,
     encode,
     give_credits,
+    jobs_of,
     ledger_of,
     put_media,
     uploads,
@@ -21,10 +22,6 @@ from tests.envelope import assert_error
 from tests.media_origin import loopback_only, origin, settings_env  # noqa: F401 - fixtures
 
 ROUTE = "/v1/ai/transcribe"
-
-
-def _jobs(db, user) -> list[dict]:
-    return [s.to_dict() for s in db.collection("users").document(user.uid).collection("aiJobs").stream()]
 
 
 @pytest.fixture
@@ -98,7 +95,7 @@ def test_an_hour_of_audio_with_one_credit_is_refused_before_any_decoding(
     assert extractions == [] and _extractions(ffmpeg_runs) == []  # only the header was read
     assert all(_reads_untrusted_input_safely(args) for args in ffmpeg_runs)
     assert balance_of(db, user) == 1 and ledger_of(db, user) == [] and uploads() == []
-    (job,) = _jobs(db, user)
+    (job,) = jobs_of(db, user)
     assert job["status"] == "failed" and job["error"]["code"] == "insufficient_credits"
     assert "extractMs" not in job["timings"]
 
