@@ -14,8 +14,8 @@ fail to match or to authenticate, by client address), read the body, validate
 the query, run the handler. A route declared with `reads_while_counting` is
 counted *while* its handler does its reads (one round trip saved): the handler
 calls `ctx.admit()` before its first write, and a refused request answers 429
-whatever the handler did, exactly as if it had been refused first. Every response carries the rate-limit headers, and
-a request log is written after the response is sent (request_logs.py). Every
+whatever the handler did, exactly as if it had been refused first. Every
+response carries the rate-limit headers, and a request log is written after the response is sent (request_logs.py). Every
 line logged while a request is handled carries its request id and trace
 (request_context.bind), and each call ends with one INFO line.
 """
@@ -256,10 +256,8 @@ class Api:
             ctx.rate_limit = call.limit
         try:
             result = self._run(route, ctx, params)
-        except SokuError:
-            ctx.admit()  # refused: the 429 is the answer, as if counted first
-            raise
-        ctx.admit()
+        finally:
+            ctx.admit()  # refused: the 429 is the answer whatever the handler did, as if counted first
         if isinstance(result, Response):
             response = result
         elif isinstance(result, Reply):
