@@ -15,6 +15,7 @@ from typing import Any
 from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.platforms import ALIASES, Platform
+from shared.services.publishing.accounts import accounts_collection
 
 SAFE_ACCOUNT_FIELDS = ("accountId", "platform", "displayName", "status", "connectedAt")
 
@@ -53,11 +54,10 @@ def _safe_view(platform: Platform, account_id: str, data: dict[str, Any]) -> dic
 def connected_accounts(user_id: str, platform: str | None = None) -> list[dict[str, Any]]:
     """Every connected account, in platform order then by id; optionally one platform's."""
     platforms = [ALIASES[platform]] if platform else list(Platform)
-    user = firestore_client().collection("users").document(user_id)
 
     def load(p: Platform) -> list[dict[str, Any]]:
-        query = user.collection("integrations").document(p.value).collection("accounts") \
-            .select(list(SAFE_ACCOUNT_FIELDS))  # production never even sends the tokens
+        # Only the safe fields: production never even sends the tokens.
+        query = accounts_collection(user_id, p.value).select(list(SAFE_ACCOUNT_FIELDS))
         return sorted((_safe_view(p, snap.id, snap.to_dict() or {}) for snap in query.stream()),
                       key=lambda a: a["accountId"])
 

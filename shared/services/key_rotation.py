@@ -43,6 +43,7 @@ from shared.adapters.crypto import current_key_id, reseal
 from shared.adapters.gcp import firestore_client
 from shared.platforms import Platform
 from shared.services import sealed_index
+from shared.services.publishing.accounts import accounts_collection
 from shared.services.sealed_index import ACCOUNT, WEBHOOK
 
 log = logging.getLogger("soku.key_rotation")
@@ -77,7 +78,7 @@ def _walk(db: firestore.Client, user_ids: Iterable[str]) -> Iterable[str]:
     for uid in user_ids:
         user = db.collection("users").document(uid)
         for platform in Platform:
-            for snap in user.collection("integrations").document(platform.value).collection("accounts").stream():
+            for snap in accounts_collection(uid, platform.value).stream():
                 yield snap.reference.path
         for snap in user.collection("webhooks").stream():
             yield snap.reference.path

@@ -27,7 +27,7 @@ from shared.services import sealed_index
 from shared.services.connections.base import NewAccount
 from shared.services.connections.errors import ConnectError
 from shared.services.connections.registry import provider_for
-from shared.services.publishing.accounts import account_ref, seal_tokens
+from shared.services.publishing.accounts import account_ref, accounts_collection, seal_tokens
 from shared.services.publishing.base import Tokens
 
 log = logging.getLogger("soku.connections")
@@ -38,8 +38,7 @@ GRANT_FAMILY = {Platform.FACEBOOK: (Platform.FACEBOOK, Platform.INSTAGRAM),
 
 
 def _accounts(user_id: str, platform: Platform) -> firestore.CollectionReference:
-    return (firestore_client().collection("users").document(user_id).collection("integrations")
-            .document(platform.value).collection("accounts"))
+    return accounts_collection(user_id, platform.value)
 
 
 def _recount(user_id: str, platform: Platform) -> None:

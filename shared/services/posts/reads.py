@@ -19,6 +19,7 @@ from shared.models.posts import PostContent
 from shared.platforms import Platform
 from shared.services.posts.media import media_ids_to_read
 from shared.services.posts.targets import accounts_to_read
+from shared.services.publishing.accounts import account_documents, account_ref
 
 _queries = ThreadPoolExecutor(max_workers=8, thread_name_prefix="post-reads")
 
@@ -30,22 +31,16 @@ class PostReads:
     others: dict[str, Any] = field(default_factory=dict)  # path -> snapshot of `also`
 
 
-def _accounts_collection(user_id: str, platform: Platform):
-    return (firestore_client().collection("users").document(user_id).collection("integrations")
-            .document(platform.value).collection("accounts"))
-
-
 def read_for_post(user_id: str, content: PostContent, also: tuple = ()) -> PostReads:
     """Read everything `content` refers to, plus the documents `also` (references)."""
     db = firestore_client()
     named, listed = accounts_to_read(content.platform)
-    listing = {platform: _queries.submit(lambda p=platform: {
-        snap.id: snap.to_dict() or {} for snap in _accounts_collection(user_id, p).stream()})
-        for platform in sorted(listed, key=lambda p: p.value)}
+    listing = {platform: _queries.submit(account_documents, user_id, platform.value)
+               for platform in sorted(listed, key=lambda p: p.value)}
 
     media_ids = [m for m in media_ids_to_read(content) if could_be_document_id(m)]
     media_refs = {m: db.collection("media").document(m) for m in media_ids}
-    account_refs = {(p, a): _accounts_collection(user_id, p).document(a)
+    account_refs = {(p, a): account_ref(user_id, p.value, a)
                     for p, a in named if p not in listed and could_be_document_id(a)}
     refs = list(also) + list(media_refs.values()) + list(account_refs.values())
     found = {snap.reference.path: snap for snap in db.get_all(refs)} if refs else {}

@@ -19,9 +19,19 @@ from shared.services.publishing.base import Account, Tokens
 from shared.services.publishing.errors import NeedsReconnectError
 
 
-def account_ref(user_id: str, platform: str, account_id: str) -> firestore.DocumentReference:
+def accounts_collection(user_id: str, platform: str) -> firestore.CollectionReference:
+    """`users/{uid}/integrations/{platform}/accounts`: a user's accounts on one platform."""
     return (firestore_client().collection("users").document(user_id).collection("integrations")
-            .document(platform).collection("accounts").document(account_id))
+            .document(platform).collection("accounts"))
+
+
+def account_ref(user_id: str, platform: str, account_id: str) -> firestore.DocumentReference:
+    return accounts_collection(user_id, platform).document(account_id)
+
+
+def account_documents(user_id: str, platform: str) -> dict[str, dict]:
+    """Every account of the user on `platform`: accountId -> its document."""
+    return {snap.id: snap.to_dict() or {} for snap in accounts_collection(user_id, platform).stream()}
 
 
 def seal_tokens(ref: firestore.DocumentReference, tokens: Tokens) -> dict:

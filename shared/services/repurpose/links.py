@@ -22,6 +22,7 @@ from shared.models.posts import canonical_platform
 from shared.models.repurpose import CreateRepurposeLinkRequest, ListRepurposeLinksQuery
 from shared.platforms import RULES, Platform
 from shared.services.posts.targets import MissingAccountError, MissingIntegrationsError
+from shared.services.publishing.accounts import account_documents
 from shared.services.repurpose import templates
 
 MAX_LINKS = 100
@@ -46,9 +47,7 @@ def collection(user_id: str) -> firestore.CollectionReference:
 
 
 def account_docs(user_id: str, platform: Platform) -> dict[str, dict]:
-    accounts = (firestore_client().collection("users").document(user_id).collection("integrations")
-                .document(platform.value).collection("accounts"))
-    return {snap.id: snap.to_dict() or {} for snap in accounts.stream()}
+    return account_documents(user_id, platform.value)
 
 
 def resolve_account(user_id: str, platform: Platform, account_id: str | None) -> tuple[str, dict]:
