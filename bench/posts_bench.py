@@ -205,8 +205,22 @@ def _two_writes(db, collection) -> None:
 # -- requests --------------------------------------------------------------------------
 
 
-def _payload(tag: str) -> dict:
-    return {"post": {"content": {"text": f"bench {tag}", "platform": TARGETS}}}
+# --by-account-id: targets named {platform, accountId} (read by id) instead of bare platforms
+# (listed by one query each). Filled per API key after seeding.
+_named_targets: dict[str, list[dict]] = {}
+
+
+def _payload(tag: str, headers: dict | None = None) -> dict:
+    targets = _named_targets.get((headers or {}).get("soku-api-key", ""), TARGETS)
+    return {"post": {"content": {"text": f"bench {tag}", "platform": targets}}}
+
+
+def _name_targets(http: httpx.Client, users: list[dict]) -> None:
+    for headers in users:
+        listed = http.get("/v1/accounts", headers=headers).json()["accounts"]
+        _named_targets[headers["soku-api-key"]] = [
+            {"platform": p, "accountId": next(a["accountId"] for a in listed if a["platform"] == p)}
+            for p in TARGETS]
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -225,7 +239,7 @@ def _measure(http: httpx.Client, headers: dict, tag: str) -> Measured:
     """One request, timed, with the RPCs it made on its way."""
     _take_spans()
     started = time.perf_counter()
-    r = http.post("/v1/posts", json=_payload(tag), headers=headers)
+    r = http.post("/v1/posts", json=_payload(tag, headers), headers=headers)
     ended = time.perf_counter()
     assert r.status_code == 201, r.text
     spans = [s for s in _take_spans() if s.start < ended]
@@ -245,6 +259,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per phase")
     parser.add_argument("--concurrent-requests", type=int, default=400, help="requests in the 8-client phase")
+    parser.add_argument("--by-account-id", action="store_true",
+                        help="name each target's account (read by id) instead of bare platforms")
     parser.add_argument("--added-latency-ms", type=float, default=0.0,
                         help="added to every RPC of the measured phases, as a network would")
     args = parser.parse_args()
@@ -263,8 +279,10 @@ def main() -> None:
     callers = itertools.cycle(users)
     try:
         with httpx.Client(base_url=base, timeout=30) as http:
+            if args.by_account_id:
+                _name_targets(http, users)
             # Warm-up, one post per user: clients, connections, the instance's key owners.
-            warm = [(http.post("/v1/posts", json=_payload(f"warm-{n}"), headers=h).json()["postSubmissionId"], h)
+            warm = [(http.post("/v1/posts", json=_payload(f"warm-{n}", h), headers=h).json()["postSubmissionId"], h)
                     for n, h in enumerate(users)]
             _wait_for_fan_out(http, warm)
             # The CLI's Tasks emulator has no pause: queues that accept tasks and never dispatch.
@@ -287,7 +305,7 @@ def main() -> None:
                 for _ in range(n):
                     with lock:
                         headers = next(callers)
-                    r = client.post("/v1/posts", json=_payload(f"par-{uuid.uuid4().hex}"), headers=headers)
+                    r = client.post("/v1/posts", json=_payload(f"par-{uuid.uuid4().hex}", headers), headers=headers)
                     ok += r.status_code == 201
             return ok
 
@@ -334,6 +352,13 @@ def _report(floor: dict[str, float], alone: list[Measured], running: list[float]
         print(f"      {count}/{n}: {shape}")
     print(f"    floor of those round trips, summed: {floor_sum:.1f} ms; time in them (measured): "
           f"{statistics.median(waited):.1f} ms")
+    common = [g for g in groups if len(g) == statistics.mode(depth)]
+    per_step = [statistics.median((max(s.end or s.start for s in g[i]) - min(s.start for s in g[i])) * 1000
+                                  for g in common) for i in range(statistics.mode(depth))]
+    gaps = [statistics.median((min(s.start for s in g[i + 1]) - max(s.end or s.start for s in g[i])) * 1000
+                              for g in common) for i in range(statistics.mode(depth) - 1)]
+    print("    each round trip (median ms): " + ", ".join(f"{ms:.1f}" for ms in per_step)
+          + "; Python between them: " + ", ".join(f"{ms:.1f}" for ms in gaps))
     print(f"    p50 / summed floor: {p50 / floor_sum:.2f}x")
     print("    after the response (own threads): " + (", ".join(f"{k} {v / n:.2f}" for k, v in sorted(after.items()))
                                                     or "nothing"))
