@@ -268,7 +268,8 @@ def test_uploads_are_private_to_their_owner(client, user, make_user):
 
 
 def test_upload_request_validation_and_routing(client, user, settings_env):
-    for body in ({}, {"size": 0}, {"size": "big"}, {"size": 10, "extra": True}):
+    for body in ({}, {"size": 0}, {"size": "big"}, {"size": 10, "extra": True},
+                 {"size": 10, "contentType": "not a type"}, {"size": 10, "filename": ""}):
         error = assert_error(client.post("/v1/media/uploads", json=body, headers=user.key_headers),
                              400, "validation_error")
         assert error["details"][0]["field"].startswith("body."), error

@@ -74,7 +74,10 @@ class CreateUploadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     size: int = Field(ge=1, description="Exact size in bytes (at most the media cap, 1 GiB by default)")
-    contentType: str | None = Field(default=None, min_length=1, max_length=255,
+    # Given to Cloud Storage as the staged object's type, so it must be one (`type/subtype`,
+    # parameters allowed); informative only: the stored type is read from the bytes.
+    contentType: str | None = Field(default=None, max_length=255,
+                                    pattern=r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(;[\x20-\x7e]*)?$",
                                     description="Informative: the stored type is read from the bytes")
     filename: str | None = Field(default=None, min_length=1, max_length=1024)
 
