@@ -207,6 +207,21 @@ def test_an_upload_session_end_to_end(client, user, db, stack):
     assert len(_media_docs(db, user.uid)) == 1
 
 
+def test_concurrent_completes_answer_the_same_media(client, user, db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    video = mp4(2 * 1024 * 1024)
+    upload = _create(client, user, len(video))
+    assert httpx.put(upload["uploadUrl"], content=video).status_code in (200, 201)
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: _complete(client, user, upload["id"]), range(6)))
+    assert [a.status_code for a in answers] == [200] * 6, [a.text for a in answers]
+    assert len({(a.json()["id"], a.json()["url"]) for a in answers}) == 1
+    docs = _media_docs(db, user.uid)
+    assert len(docs) == 1 and _objects("media/" + docs[0]["id"]) == {docs[0]["objectPath"]}
+    assert client.get(answers[0].json()["url"]).content == video
+
+
 def test_a_chunked_put_with_content_range(client, user):
     chunk = 256 * 1024
     image = png(512, 512)
@@ -234,6 +249,13 @@ def test_fewer_bytes_than_declared_are_refused_and_nothing_appears(client, user,
     assert status["status"] == "failed" and status["error"]["code"] == "upload_failed"
     assert status["uploadUrl"] is None
     assert_error(_complete(client, user, upload["id"]), 400, "upload_failed")  # the same answer again
+
+    # More bytes than declared: Cloud Storage refuses them; the emulator keeps them, complete does not.
+    upload = _create(client, user, 100)
+    httpx.put(upload["uploadUrl"], content=JPEG_1PX + b"\x00" * 200)
+    error = assert_error(_complete(client, user, upload["id"]), 400, "upload_failed")
+    assert f"{len(JPEG_1PX) + 200} bytes, not the declared 100" in error["message"]
+    assert _media_docs(db, user.uid) == []
 
 
 def test_a_type_we_cannot_publish_is_refused_on_complete(client, user, db):

@@ -193,7 +193,7 @@ def _finish(ref, data: dict, media: dict) -> dict:
     return document_view(media)
 
 
-def complete_upload(user_id: str, upload_id: str) -> dict:
+def complete_upload(user_id: str, upload_id: str, *, again: bool = True) -> dict:
     """Turn the staged bytes into media; return the `media/{id}` view (the same one again
     for a repeated call). Refusals: 409 upload_incomplete (bytes missing, try again after
     sending them), 410 upload_expired, 400 upload_failed (size or type; final)."""
@@ -216,6 +216,10 @@ def complete_upload(user_id: str, upload_id: str) -> dict:
 
     staged = _bucket().get_blob(data["objectPath"])
     size = data["size"]
+    if staged is None and again:
+        # A concurrent complete may have finished (or refused) and dropped it since `data`
+        # was read: answer from the fresh state, as that call did.
+        return complete_upload(user_id, upload_id, again=False)
     if staged is None:
         received = _received_bytes(data)
         said = f"Cloud Storage holds {received} of the {size} bytes" if received is not None else \
@@ -227,16 +231,21 @@ def complete_upload(user_id: str, upload_id: str) -> dict:
         # Cloud Storage never finalizes a session short or long; the local emulator does.
         raise _fail(ref, data, UploadFailedError(
             f"Media upload failed: the uploaded file is {staged.size} bytes, not the declared {size}"))
-    head = staged.download_as_bytes(start=0, end=SNIFF_BYTES - 1, if_generation_match=staged.generation)
     try:
-        detected = detect_or_refuse(head)
-    except UploadFailedError as refused:
-        raise _fail(ref, data, refused) from None
-
-    media = media_document(media_id=data["mediaId"], user_id=user_id, key_hash=data.get("keyHash"),
-                           detected=detected, size=size, token=data["downloadToken"],
-                           filename=data.get("filename"), upload_id=upload_id)
-    _copy(staged, media["objectPath"], detected.content_type, data["downloadToken"])
+        head = staged.download_as_bytes(start=0, end=SNIFF_BYTES - 1, if_generation_match=staged.generation)
+        try:
+            detected = detect_or_refuse(head)
+        except UploadFailedError as refused:
+            raise _fail(ref, data, refused) from None
+        media = media_document(media_id=data["mediaId"], user_id=user_id, key_hash=data.get("keyHash"),
+                               detected=detected, size=size, token=data["downloadToken"],
+                               filename=data.get("filename"), upload_id=upload_id)
+        _copy(staged, media["objectPath"], detected.content_type, data["downloadToken"])
+    except NotFound:
+        if not again:
+            raise
+        # The staged object went away under us: a concurrent complete got there first.
+        return complete_upload(user_id, upload_id, again=False)
     try:
         media_ref.create(media)
     except AlreadyExists:  # a concurrent complete wrote it first: the same document
