@@ -17,6 +17,7 @@ from shared.config import get_settings
 from shared.services.media import upload_sessions, uploads
 from tests.envelope import assert_error
 from tests.media_origin import JPEG_1PX, loopback_only, mp4, png, settings_env  # noqa: F401
+from tests.test_firebase_cli import cli  # noqa: F401 - the CLI's emulators, for the last test
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = uploads.DIRECT_UPLOAD_MAX_BYTES
@@ -313,3 +314,26 @@ def test_staging_objects_and_upload_documents_stay_private_in_the_rules():
     firestore_rules = (ROOT / "firestore.rules").read_text()
     assert "match /uploads" not in firestore_rules  # the default deny applies
     assert "match /{document=**} {\n      allow read, write: if false;" in firestore_rules
+
+
+# -- through the Firebase CLI's Hosting and Functions emulators ------------------------------
+
+
+def test_uploads_through_the_firebase_clis_hosting_emulator(cli, user):
+    """What `make run` serves: Hosting's rewrite forwards a multipart body near the limit whole
+    (the CLI's Functions emulator has no smaller cap of its own for Python functions), and a
+    session opened through Hosting completes."""
+    video = mp4(LIMIT - 1024)
+    with httpx.Client(base_url=cli.hosting_url, timeout=120, headers=user.key_headers) as http:
+        r = http.post("/v1/media", files={"file": ("clip.mp4", video, "application/octet-stream")})
+        assert r.status_code == 201, r.text
+        assert hashlib.sha256(httpx.get(r.json()["url"], timeout=60).content).digest() == \
+            hashlib.sha256(video).digest()
+        assert_error(http.post("/v1/media", files={"file": ("big.mp4", mp4(LIMIT + 1), "video/mp4")}),
+                     413, "payload_too_large")
+
+        upload = http.post("/v1/media/uploads", json={"size": len(JPEG_1PX)}).json()
+        assert httpx.put(upload["uploadUrl"], content=JPEG_1PX).status_code in (200, 201)
+        r = http.post(f"/v1/media/uploads/{upload['id']}/complete")
+        assert r.status_code == 200, r.text
+        assert httpx.get(r.json()["url"], timeout=60).content == JPEG_1PX
