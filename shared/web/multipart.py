@@ -10,7 +10,7 @@ stays at a chunk or two and the bytes can go straight on to Cloud Storage.
 The form takes exactly one part, named `file` (curl's `-F file=@photo.jpg`). Everything
 else is refused in the spec's envelope while the caller's bytes are being read: a
 missing or empty part, a second part, a body over `limit` (413, as the JSON body cap).
-The part's own `Content-Type` is reported, never trusted: the bytes decide the type.
+The part's own `Content-Type` is not even read: the bytes decide the type.
 """
 
 from __future__ import annotations
@@ -58,7 +58,6 @@ def too_large(limit: int, declared: int | None = None) -> PayloadTooLargeError:
 @dataclass
 class FilePart:
     filename: str | None
-    declared_type: str | None  # the part's Content-Type, as the client said (informative only)
     chunks: Iterator[bytes]  # the part's bytes; the rest of the body is checked once they end
 
 
@@ -104,8 +103,7 @@ def open_file_part(request: Request, limit: int) -> FilePart:
                     raise _invalid(f"Unexpected form part '{event.name}': send one part named '{FIELD}'",
                                    "unexpected_part")
                 filename = event.filename if isinstance(event, File) else None
-                return FilePart(filename=filename or None, declared_type=event.headers.get("Content-Type"),
-                                chunks=_part_bytes(events))
+                return FilePart(filename=filename or None, chunks=_part_bytes(events))
             if isinstance(event, Epilogue):
                 break
             if not isinstance(event, Preamble):
