@@ -156,6 +156,15 @@ def test_the_form_must_hold_exactly_one_file_part(client, user, db, monkeypatch)
     assert_error(r, 415, "unsupported_media_type")
 
 
+def test_uploaded_media_is_usable_in_posts(client, demo):
+    from tests.posting import body
+
+    r = client.post("/v1/media", files={"file": ("v.mp4", mp4(4096), "video/mp4")}, headers=demo.key_headers)
+    assert r.status_code == 201, r.text
+    check = client.post("/v1/posts/validate", json=body(["x"], mediaIds=[r.json()["id"]]), headers=demo.key_headers)
+    assert check.status_code == 200 and check.json()["mediaType"] == "video", check.text
+
+
 # -- upload sessions -------------------------------------------------------------------
 
 
