@@ -56,6 +56,10 @@ bench-transcribe: tools
 bench-media: tools
 	$(VENV)/bin/python -m bench.media_bench
 
+.PHONY: bench-uploads
+bench-uploads: tools
+	$(VENV)/bin/python -m bench.uploads_bench
+
 # Renders every template at every size into samples/templates/ (git-ignored) to look at.
 samples: deps
 	$(VENV)/bin/python -m devstack.template_samples

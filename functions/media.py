@@ -10,9 +10,18 @@ from __future__ import annotations
 
 from firebase_functions import https_fn, options
 
-from shared.models.media import CreateMediaRequest, CreateMediaResponse, DeleteMediaResponse, MediaDocument
-from shared.services.media import ingest, library
-from shared.web import media_files
+from shared.errors import SokuError
+from shared.models.media import (
+    CreateMediaRequest,
+    CreateMediaResponse,
+    CreateUploadRequest,
+    DeleteMediaResponse,
+    MediaDocument,
+    UploadMediaForm,
+    UploadSession,
+)
+from shared.services.media import ingest, library, upload_sessions, uploads
+from shared.web import media_files, multipart
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply
@@ -21,15 +30,56 @@ from shared.web.validation import parse_body
 api = Api("media")
 
 
-@api.route("POST", "/v1/media", summary="Fetch remote media into Cloud Storage; returns a stable URL",
-           request_model=CreateMediaRequest, response_model=CreateMediaResponse, success_status=201,
-           tags=("media",))
+@api.route("POST", "/v1/media", summary="Store media: fetch a remote URL (JSON) or take a file (multipart, "
+           "up to 30 MiB); returns a stable URL",
+           request_model=CreateMediaRequest, form_model=UploadMediaForm, response_model=CreateMediaResponse,
+           success_status=201, tags=("media",))
 def create(ctx: RequestContext) -> Reply:
-    body = parse_body(CreateMediaRequest, ctx.body)
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
-    doc = ingest.ingest_remote(principal.user_id, principal.key_hash, body.url)
+    if ctx.request.mimetype == "multipart/form-data":  # left unread by the pipeline (form_model)
+        doc = _store_multipart(ctx, principal)
+    else:
+        body = parse_body(CreateMediaRequest, ctx.body)
+        doc = ingest.ingest_remote(principal.user_id, principal.key_hash, body.url)
     return Reply({"id": doc["id"], "url": doc["url"]}, status=201)
+
+
+def _store_multipart(ctx: RequestContext, principal: ApiKeyPrincipal) -> dict:
+    try:
+        part = multipart.open_file_part(ctx.request, uploads.DIRECT_UPLOAD_MAX_BYTES)
+        return uploads.store_upload(principal.user_id, principal.key_hash, part.filename, part.chunks)
+    except SokuError:
+        # Refused before the body was read to its end: read the rest so that the client,
+        # still sending, gets this answer rather than a reset connection.
+        multipart.drain(ctx.request)
+        raise
+
+
+# Literal paths: the pipeline never reads them as a {media_id} (shared/web/api.py _match).
+@api.route("POST", "/v1/media/uploads", summary="Open an upload session: PUT a large file straight to "
+           "Cloud Storage, then complete it", request_model=CreateUploadRequest, response_model=UploadSession,
+           success_status=201, tags=("media",))
+def create_upload(ctx: RequestContext) -> Reply:
+    body = parse_body(CreateUploadRequest, ctx.body)
+    principal = ctx.principal
+    assert isinstance(principal, ApiKeyPrincipal)
+    view = upload_sessions.create_upload(principal.user_id, principal.key_hash, body.size, body.contentType,
+                                         body.filename)
+    return Reply(view, status=201)
+
+
+@api.route("GET", "/v1/media/uploads/{upload_id}", summary="One of your upload sessions",
+           response_model=UploadSession, tags=("media",))
+def get_upload(ctx: RequestContext) -> dict:
+    return upload_sessions.get_upload(ctx.user_id, ctx.path_params["upload_id"])
+
+
+@api.route("POST", "/v1/media/uploads/{upload_id}/complete", summary="Turn an uploaded file into media "
+           "(idempotent); returns its stable URL", response_model=CreateMediaResponse, tags=("media",))
+def complete_upload(ctx: RequestContext) -> dict:
+    doc = upload_sessions.complete_upload(ctx.user_id, ctx.path_params["upload_id"])
+    return {"id": doc["id"], "url": doc["url"]}
 
 
 @api.route("GET", "/v1/media/{media_id}", summary="One of your media documents",

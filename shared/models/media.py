@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -44,12 +45,59 @@ class MediaDocument(BaseModel):
     contentType: str  # detected from the bytes
     objectPath: str  # media/{id}.{ext} in MEDIA_BUCKET
     downloadToken: str  # Firebase Storage download token (object stays private)
-    originalUrl: str  # as the caller sent it
-    finalUrl: str  # what was actually fetched, after Drive conversion and redirects
+    originalUrl: str | None  # as the caller sent it; null for an uploaded file
+    finalUrl: str | None  # what was actually fetched, after Drive conversion and redirects
     ext: str
     size: int  # bytes
     createdAt: str | None  # ISO 8601
+    # Uploaded files (multipart or an upload session) only:
+    source: Literal["upload"] | None = None
+    filename: str | None = None  # as the client named it, for display
+    uploadId: str | None = None  # the upload session it came from
 
 
 class DeleteMediaResponse(BaseModel):
     deleted: bool
+
+
+class UploadMediaForm(BaseModel):
+    """`POST /v1/media` as `multipart/form-data`: one part, the file (at most 30 MiB with the
+    multipart overhead; bigger files go through `POST /v1/media/uploads`)."""
+
+    file: bytes = Field(description="The file. Its type is read from its bytes, not from the part's "
+                                    "Content-Type or name")
+
+
+class CreateUploadRequest(BaseModel):
+    """`POST /v1/media/uploads`: announce a file the client will PUT to Cloud Storage itself."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    size: int = Field(ge=1, description="Exact size in bytes (at most the media cap, 1 GiB by default)")
+    # Given to Cloud Storage as the staged object's type, so it must be one (`type/subtype`,
+    # parameters allowed); informative only: the stored type is read from the bytes.
+    contentType: str | None = Field(default=None, max_length=255,
+                                    pattern=r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(;[\x20-\x7e]*)?$",
+                                    description="Informative: the stored type is read from the bytes")
+    filename: str | None = Field(default=None, min_length=1, max_length=1024)
+
+
+class UploadError(BaseModel):
+    code: str
+    message: str
+
+
+class UploadSession(BaseModel):
+    """An upload session, as `POST /v1/media/uploads` and `GET /v1/media/uploads/{id}` return it."""
+
+    id: str
+    status: Literal["pending", "completed", "failed", "expired"]
+    size: int
+    contentType: str | None
+    filename: str | None
+    method: Literal["PUT"]
+    uploadUrl: str | None  # the Cloud Storage resumable session URI; while pending only
+    expiresAt: str
+    createdAt: str
+    mediaId: str | None  # once completed
+    error: UploadError | None  # once failed

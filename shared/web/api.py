@@ -121,6 +121,13 @@ class Route:
     responses: dict[int, type | None] = field(default_factory=dict)
     # Counted while the handler reads; the handler calls ctx.admit() before writing.
     reads_while_counting: bool = False
+    # The route also takes `multipart/form-data` (this model documents its parts): such a
+    # body is left unread for the handler to stream from `request.stream` (a file upload
+    # must not be buffered whole, nor capped at the JSON limit); any other body is JSON.
+    form_model: type | None = None
+
+    def streams_body(self, request: Request) -> bool:
+        return self.form_model is not None and request.mimetype == "multipart/form-data"
 
     @property
     def endpoint(self) -> str:
@@ -159,7 +166,7 @@ class Api:
               request_model: type | None = None, response_model: type | None = None,
               query_model: type | None = None, success_status: int = 200,
               tags: tuple[str, ...] = (), responses: dict[int, type | None] | None = None,
-              reads_while_counting: bool = False):
+              reads_while_counting: bool = False, form_model: type | None = None):
         """Register a handler. The keyword metadata describes the route's contract."""
 
         def register(handler: Handler) -> Handler:
@@ -169,6 +176,7 @@ class Api:
                 request_model=request_model, response_model=response_model,
                 query_model=query_model, success_status=success_status, tags=tags,
                 responses=dict(responses or {}), reads_while_counting=reads_while_counting,
+                form_model=form_model,
             ))
             return handler
 
@@ -212,7 +220,10 @@ class Api:
     def _match(self, request: Request) -> tuple[Route, dict[str, str]]:
         path = request.path
         allowed: list[str] = []
-        for route in self.routes:
+        # A literal path names its own resource: when one matches, a parameter route never
+        # claims the path (`GET /v1/media/uploads` is 405, not the media document "uploads").
+        literal = [r for r in self.routes if "{" not in r.pattern and r.regex.match(path)]
+        for route in literal or self.routes:
             found = route.regex.match(path)
             if not found:
                 continue
@@ -279,7 +290,7 @@ class Api:
         for name, value in params.items():
             if not _PATH_PARAM_OK.match(value):
                 raise NotFoundError(f"No resource with this {name}", details={"field": f"path.{name}"})
-        ctx.body = read_json_body(request=ctx.request)
+        ctx.body = None if route.streams_body(ctx.request) else read_json_body(request=ctx.request)
         if route.query_model is not None:
             ctx.query = parse_query(route.query_model, ctx.request.args)
         return route.handler(ctx)

@@ -317,6 +317,9 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
         if endpoint in REQUEST_EXAMPLES:
             content["examples"] = REQUEST_EXAMPLES[endpoint]
         op["requestBody"] = {"required": required, "content": {"application/json": content}}
+        if route.form_model is not None:
+            # The same operation also takes a file: a multipart form (bytes fields are binary parts).
+            op["requestBody"]["content"]["multipart/form-data"] = {"schema": refs[(route.form_model, "validation")]}
 
     extra_headers = ("Idempotency-Key",) if endpoint in IDEMPOTENT_ENDPOINTS else ()
     responses: dict[str, Any] = {}
@@ -354,6 +357,7 @@ def build_document(routes: Iterable[tuple[str, Any]] | None = None) -> dict:
     models: list[tuple[type[BaseModel], str]] = [(ErrorEnvelope, "serialization")]
     for _, route in routes:
         for model, mode in ((route.request_model, "validation"), (route.response_model, "serialization"),
+                            (route.form_model, "validation"),
                             *((m, "serialization") for m in route.responses.values())):
             if model is not None and (model, mode) not in models:
                 models.append((model, mode))

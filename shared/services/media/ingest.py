@@ -45,7 +45,7 @@ def new_media_id() -> str:
     return secrets.token_hex(10)  # 80 random bits: unguessable public URLs
 
 
-def _read_head(chunks: Iterator[bytes]) -> bytes:
+def read_head(chunks: Iterator[bytes]) -> bytes:
     head = b""
     for chunk in chunks:
         head += chunk
@@ -68,7 +68,7 @@ def _upload(blob: storage.Blob, detected: Detected, head: bytes, rest: Iterator[
             length: int | None) -> int:
     if length is not None and length >= len(head):
         return _upload_in_one_stream(blob, detected, head, rest, length)
-    return _upload_in_chunks(blob, detected, head, rest)
+    return upload_in_chunks(blob, detected, head, rest)
 
 
 def _upload_in_one_stream(blob: storage.Blob, detected: Detected, head: bytes, rest: Iterator[bytes],
@@ -120,7 +120,7 @@ def _cancel(session: str) -> None:
         pass  # an unfinished session expires by itself and never becomes an object
 
 
-def _upload_in_chunks(blob: storage.Blob, detected: Detected, head: bytes, rest: Iterator[bytes]) -> int:
+def upload_in_chunks(blob: storage.Blob, detected: Detected, head: bytes, rest: Iterator[bytes]) -> int:
     """Unknown size (chunked transfer): the resumable protocol in UPLOAD_CHUNK pieces;
     the writer cancels the session if anything fails before the last chunk."""
     size = len(head)
@@ -133,7 +133,7 @@ def _upload_in_chunks(blob: storage.Blob, detected: Detected, head: bytes, rest:
     return size
 
 
-def _discard(blob: storage.Blob | None) -> None:
+def discard(blob: storage.Blob | None) -> None:
     if blob is None:
         return
     try:
@@ -157,7 +157,7 @@ def ingest_remote(user_id: str, key_hash: str | None, url: str) -> dict:
     try:
         with safe_http.open_remote(drive.to_direct_download(url)) as remote:
             chunks = remote.iter_bytes(READ_CHUNK)
-            head = _read_head(chunks)
+            head = read_head(chunks)
             detected = _detect(head, remote, url)
             object_path = f"media/{media_id}.{detected.ext}"
             blob = bucket.blob(object_path)
@@ -183,10 +183,10 @@ def ingest_remote(user_id: str, key_hash: str | None, url: str) -> dict:
         }
         firestore_client().collection("media").document(media_id).create(doc)
     except safe_http.FetchRefused as refused:
-        _discard(blob)
+        discard(blob)
         raise UploadFailedError(f"Media upload failed: {refused.reason}") from None
     except BaseException:
-        _discard(blob)
+        discard(blob)
         raise
     log.info("media %s stored: %s, %d bytes, from %s", media_id, detected.content_type, size, final_url)
     return document_view(doc)
