@@ -65,7 +65,7 @@ def create_upload(ctx: RequestContext) -> Reply:
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
     view = upload_sessions.create_upload(principal.user_id, principal.key_hash, body.size, body.contentType,
-                                         body.filename)
+                                         body.filename, origin=ctx.request.headers.get("Origin"))
     return Reply(view, status=201)
 
 

@@ -346,3 +346,16 @@ def test_uploads_through_the_firebase_clis_hosting_emulator(cli, user):
         r = http.post(f"/v1/media/uploads/{upload['id']}/complete")
         assert r.status_code == 200, r.text
         assert httpx.get(r.json()["url"], timeout=60).content == JPEG_1PX
+
+
+def test_a_session_opened_from_a_web_page_takes_its_upload(client, user):
+    # A browser's Origin is passed to Cloud Storage when the session opens (so its PUTs get
+    # CORS headers for that page); the session must still work end to end.
+    image = png(64, 64)
+    r = client.post("/v1/media/uploads", json={"size": len(image)},
+                    headers=user.key_headers | {"Origin": "https://app.example.com"})
+    assert r.status_code == 201, r.text
+    assert httpx.put(r.json()["uploadUrl"], content=image,
+                     headers={"Origin": "https://app.example.com"}).status_code in (200, 201)
+    done = _complete(client, user, r.json()["id"])
+    assert done.status_code == 200 and client.get(done.json()["url"]).content == image

@@ -101,7 +101,11 @@ def upload_view(data: dict) -> dict:
 
 
 def create_upload(user_id: str, key_hash: str | None, size: int, content_type: str | None,
-                  filename: str | None) -> dict:
+                  filename: str | None, origin: str | None = None) -> dict:
+    """Open the session. `origin` is the calling page's Origin header, when a browser calls:
+    Cloud Storage answers the session's PUTs with CORS headers for exactly the origin the
+    session was opened with (https://cloud.google.com/storage/docs/cross-origin#resumable),
+    so a web page can upload straight to it."""
     limit = max_upload_bytes()
     if size > limit:
         message = f"The file may be at most {limit} bytes"
@@ -113,7 +117,7 @@ def create_upload(user_id: str, key_hash: str | None, size: int, content_type: s
     # object's, never the media's: complete sniffs the bytes.
     session = _bucket().blob(object_path).create_resumable_upload_session(
         content_type=content_type or "application/octet-stream", size=size, if_generation_match=0,
-        checksum=None)
+        checksum=None, origin=origin if origin and origin.startswith(("https://", "http://")) else None)
     now = clock.now()
     data = {
         "id": upload_id,
