@@ -11,6 +11,7 @@ from shared.models.post_views import (
     PostView,
     RetryPostResponse,
     RunView,
+    UnpublishResponse,
     ValidatePostResponse,
 )
 from shared.models.posts import CreatePostRequest, CreatePostResponse, ReschedulePostRequest
@@ -76,6 +77,12 @@ def retry(ctx: RequestContext) -> dict:
            responses={404: ErrorEnvelope, 409: ErrorEnvelope, 422: ErrorEnvelope, 502: ErrorEnvelope})
 def take_down(ctx: RequestContext) -> dict:
     return takedown.take_down(ctx.user_id, ctx.path_params["post_id"], ctx.path_params["target_id"])
+
+
+@api.route("POST", "/v1/posts/{post_id}/unpublish", summary="Take down every run's published post",
+           response_model=UnpublishResponse, tags=("posts",), responses={404: ErrorEnvelope, 409: ErrorEnvelope})
+def unpublish(ctx: RequestContext) -> dict:
+    return takedown.take_down_all(ctx.user_id, ctx.path_params["post_id"])
 
 
 @https_fn.on_request()

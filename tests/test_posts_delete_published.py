@@ -207,3 +207,32 @@ def test_post_deleted_webhook_is_delivered_once(client, demo, sandbox, stored_me
     wait_for(lambda: client.get("/v1/webhooks", headers=demo.key_headers).json()["data"][0]["lastDeliveryAt"],
              timeout=10)
     assert len(receiver.events("post.deleted")) == 1
+
+
+def test_unpublish_takes_every_run_down_and_retries_what_failed(client, stack, demo, sandbox, stored_media):
+    image = stored_media(demo, "image", 50_000)
+    sid = submit(client, demo, body(["x", "linkedin", {"platform": "instagram", "accountId": "ig_main"}],
+                                    "Everywhere, then nowhere", mediaIds=[image]))
+    runs = {on.target: on.final(client, demo, sid)
+            for on in (TARGETS["x"], TARGETS["linkedin"], Target("instagram", "ig_main", timeout=45))}
+    assert {t: r["status"] for t, r in runs.items()} == dict.fromkeys(runs, "succeeded")
+    sandbox.fault("linkedin", "delete", "server_error")
+    x_calls = SandboxCalls(stack, "x")
+    r = client.post(f"/v1/posts/{sid}/unpublish", headers=demo.key_headers)
+    assert r.status_code == 200, r.text
+    outcomes = {o["targetId"]: o for o in r.json()["takedown"]}
+    assert outcomes["x:x_main"]["outcome"] == "deleted"
+    assert outcomes["linkedin:li_member"]["outcome"] == "failed"
+    assert outcomes["linkedin:li_member"]["error"]["retryable"] is True
+    assert outcomes["instagram:ig_main"]["outcome"] == "not_supported"
+    assert "Delete it in the Instagram app" in outcomes["instagram:ig_main"]["error"]["message"]
+    assert _live(sandbox, TARGETS["x"], runs["x:x_main"]) == []
+    assert _live(sandbox, TARGETS["linkedin"], runs["linkedin:li_member"])
+    again = {o["targetId"]: o["outcome"] for o in
+             client.post(f"/v1/posts/{sid}/unpublish", headers=demo.key_headers).json()["takedown"]}
+    assert again == {"x:x_main": "deleted", "linkedin:li_member": "deleted", "instagram:ig_main": "not_supported"}
+    assert _live(sandbox, TARGETS["linkedin"], runs["linkedin:li_member"]) == []
+    assert x_calls() == ["delete"]  # X was not asked twice
+    # Nothing published: nothing to take down.
+    queued = submit(client, demo, {**body(["x"], "Later"), "scheduledTime": future(days=1)})
+    assert_error(client.post(f"/v1/posts/{queued}/unpublish", headers=demo.key_headers), 409, "post_not_published")

@@ -81,6 +81,21 @@ class RetryPostResponse(PostView):
     retried: list[str] = Field(description="Target ids of the runs queued again")
 
 
+class TakedownOutcome(BaseModel):
+    """What `POST /v1/posts/{id}/unpublish` did with one published run."""
+
+    targetId: str
+    platform: str | None
+    outcome: Literal["deleted", "failed", "not_supported", "in_progress"]
+    alreadyGone: bool | None = Field(default=None, description="Deleted: the platform no longer had the post")
+    error: dict[str, Any] | None = Field(
+        default=None, description="Otherwise: `code` and `message` (and `retryable` when the platform failed)")
+
+
+class UnpublishResponse(PostView):
+    takedown: list[TakedownOutcome] = Field(description="One entry per run that had published")
+
+
 class PostListResponse(BaseModel):
     data: list[PostSummary]
     hasMore: bool

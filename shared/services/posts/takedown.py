@@ -1,4 +1,5 @@
-"""Take a published post down at its platform (`DELETE /v1/posts/{id}/runs/{targetId}/published`).
+"""Take a published post down at its platform (`DELETE /v1/posts/{id}/runs/{targetId}/published`,
+or every run at once: `POST /v1/posts/{id}/unpublish`).
 
 `DELETE /v1/posts/{id}` cancels what has not started; this deletes what a run
 published. Only a `succeeded` run has a post (`result.postId`) to delete; the
@@ -43,7 +44,7 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.errors import ConflictError, NotFoundError, SokuError
 from shared.platforms import Platform
-from shared.services.posts.views import load_owned, run_view
+from shared.services.posts.views import load_owned, post_view, run_view
 from shared.services.publishing import outbox
 from shared.services.publishing.account_calls import with_account
 from shared.services.publishing.deletion import UNSUPPORTED, PostGone
@@ -115,6 +116,40 @@ def take_down(user_id: str, submission_id: str, target_id: str) -> dict[str, Any
     done = _finish(ref, attempt, {"status": "deleted", "alreadyGone": already_gone}, entry)
     outbox.dispatch([entry])
     return run_view(done)
+
+
+def take_down_all(user_id: str, submission_id: str) -> dict[str, Any]:
+    """Take down the post of every run that published; the post, and what happened to each.
+
+    One run after the other, each exactly as `take_down` (its own claim, record and event):
+    a run that fails or cannot be deleted does not stop the others, and is reported in
+    `takedown` with the reason; calling again retries what failed and leaves the rest alone.
+    """
+    post_ref, _ = load_owned(user_id, submission_id)
+    outcomes: list[dict[str, Any]] = []
+    for snap in post_ref.collection("runs").stream():
+        run = snap.to_dict()
+        if run.get("status") != "succeeded":
+            continue
+        outcome: dict[str, Any] = {"targetId": snap.id, "platform": run.get("platform")}
+        try:
+            taken = take_down(user_id, submission_id, snap.id)
+            outcome |= {"outcome": "deleted", "alreadyGone": bool((taken.get("deletion") or {}).get("alreadyGone"))}
+        except DeletionNotSupportedError as error:
+            outcome |= {"outcome": "not_supported", "error": {"code": error.code, "message": error.message}}
+        except DeletionInProgressError as error:
+            outcome |= {"outcome": "in_progress", "error": {"code": error.code, "message": error.message}}
+        except PlatformDeletionError as error:
+            details = error.details or {}
+            outcome |= {"outcome": "failed", "error": {"code": details.get("platformCode", error.code),
+                                                       "message": error.message,
+                                                       "retryable": bool(details.get("retryable"))}}
+        outcomes.append(outcome)
+    if not outcomes:
+        raise NotPublishedError("No run of this post has published; nothing to delete",
+                                details={"postSubmissionId": submission_id})
+    outcomes.sort(key=lambda o: o["targetId"])
+    return post_view(user_id, submission_id) | {"takedown": outcomes}
 
 
 def _deletion(run: dict[str, Any]) -> dict[str, Any]:
