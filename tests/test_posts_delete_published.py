@@ -112,6 +112,21 @@ def test_a_platform_outage_is_retryable(client, demo, sandbox, stored_media):
     assert client.delete(_path(sid, on.target), headers=demo.key_headers).json()["deletion"]["status"] == "deleted"
 
 
+def test_an_expired_token_is_refreshed_once_and_a_rate_limit_says_when(client, stack, demo, sandbox, stored_media):
+    on = TARGETS["x"]
+    sid, run = _published(client, demo, stored_media, on, "Deleted after a token refresh")
+    sandbox.fault("x", "delete", "rate_limit", reset_in=120)
+    limited = client.delete(_path(sid, on.target), headers=demo.key_headers)
+    error = assert_error(limited, 502, "platform_error")
+    assert error["details"]["platformCode"] == "rate_limited" and error["details"]["retryable"] is True
+    assert 60 <= int(limited.headers["Retry-After"]) <= 121
+    sandbox.fault("x", "delete", "expired_token")
+    calls = SandboxCalls(stack, "x")
+    r = client.delete(_path(sid, on.target), headers=demo.key_headers)
+    assert r.status_code == 200 and r.json()["deletion"]["status"] == "deleted", r.text
+    assert calls() == ["delete", "token", "delete"]
+
+
 def test_a_revoked_account_needs_reconnecting(client, demo, sandbox, stored_media, db):
     on = TARGETS["linkedin"]
     sid, run = _published(client, demo, stored_media, on, "Then the member revoked Soku")
