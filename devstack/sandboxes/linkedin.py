@@ -304,14 +304,16 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         """`DELETE /rest/posts/{url-encoded share or ugcPost URN}` → 204 (learn.microsoft.com/linkedin/
         marketing/community-management/shares/posts-api, "Delete Posts"). Only the author (or an
         administrator of the author organization) may delete: else, and for the `forbidden`
-        fault, 403 ACCESS_DENIED; a URN LinkedIn has no post under (never posted, deleted
-        already) → 404 NOT_FOUND."""
+        fault, 403 ACCESS_DENIED. Deleting is idempotent: a post deleted before answers 204 again
+        (the Posts API's "Delete Posts" note); a URN LinkedIn never had a post under → 404 NOT_FOUND."""
         _, who, error = rest_checks_with("delete", forbidden=answer(lambda: forbidden(urn, "DELETE")))
         if error is not None:
             return error
         with state.lock:
             post = next((p for p in state.posts if p["platform"] == PLATFORM and p.get("urn") == urn), None)
             if post is None:
+                if any(p["platform"] == PLATFORM and p.get("urn") == urn for p in state.deleted):
+                    return "", 204
                 return _error(404, f"Not Found: no post {urn}", "NOT_FOUND")
             if not may_act_as(who, post["author"]):
                 return forbidden(urn, "DELETE")

@@ -333,8 +333,9 @@ class LinkedInPublisher:
     def delete_post(self, account: Account, post_id: str) -> None:
         """`DELETE /rest/posts/{url-encoded post URN}` → 204 (learn.microsoft.com/linkedin/marketing/
         community-management/shares/posts-api, "Delete Posts": the share or ugcPost URN; our
-        publisher stores the `x-restli-id` it got, `urn:li:share:…`). A post LinkedIn no longer
-        has answers 404 (410 for a deleted one on some versions): already gone."""
+        publisher stores the `x-restli-id` it got, `urn:li:share:…`). Deleting is idempotent there:
+        a post deleted before answers 204 again; should LinkedIn answer 404 or 410 instead, the
+        post is gone all the same."""
         http = for_deletion(self.http(account), "LinkedIn", lambda response: response.status_code in (404, 410))
         http.request("DELETE", f"{self._api()}/posts/{quote(post_id, safe='')}",
                      headers={"X-RestLi-Method": "DELETE"})
