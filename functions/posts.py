@@ -1,18 +1,21 @@
-"""HTTP function `posts`: submit, read, list, cancel, reschedule, retry, validate."""
+"""HTTP function `posts`: submit, read, list, cancel, reschedule, retry, validate, take down."""
 
 from __future__ import annotations
 
 from firebase_functions import https_fn
 
+from shared.models.common import ErrorEnvelope
 from shared.models.post_views import (
     ListPostsQuery,
     PostListResponse,
     PostView,
     RetryPostResponse,
+    RunView,
+    UnpublishResponse,
     ValidatePostResponse,
 )
 from shared.models.posts import CreatePostRequest, CreatePostResponse, ReschedulePostRequest
-from shared.services.posts import manage, submission, views
+from shared.services.posts import manage, submission, takedown, views
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply, idempotent_reply
@@ -67,6 +70,19 @@ def reschedule(ctx: RequestContext) -> dict:
            response_model=RetryPostResponse, tags=("posts",))
 def retry(ctx: RequestContext) -> dict:
     return manage.retry_post(ctx.user_id, ctx.path_params["post_id"])
+
+
+@api.route("DELETE", "/v1/posts/{post_id}/runs/{target_id}/published",
+           summary="Take a published post down at its platform", response_model=RunView, tags=("posts",),
+           responses={404: ErrorEnvelope, 409: ErrorEnvelope, 422: ErrorEnvelope, 502: ErrorEnvelope})
+def take_down(ctx: RequestContext) -> dict:
+    return takedown.take_down(ctx.user_id, ctx.path_params["post_id"], ctx.path_params["target_id"])
+
+
+@api.route("POST", "/v1/posts/{post_id}/unpublish", summary="Take down every run's published post",
+           response_model=UnpublishResponse, tags=("posts",), responses={404: ErrorEnvelope, 409: ErrorEnvelope})
+def unpublish(ctx: RequestContext) -> dict:
+    return takedown.take_down_all(ctx.user_id, ctx.path_params["post_id"])
 
 
 @https_fn.on_request()

@@ -20,7 +20,8 @@ from tests.webhook_receiver import register as _register
 def test_register_shows_the_secret_once(client, demo, receiver):
     hook = _register(client, demo, receiver.url)
     assert hook["secret"].startswith("whsec_") and hook["status"] == "active"
-    assert set(hook["events"]) == {"post.published", "post.failed", "post.completed", "account.needs_reconnect"}
+    assert set(hook["events"]) == {"post.published", "post.failed", "post.completed", "post.deleted",
+                                  "account.needs_reconnect"}
     listed = client.get("/v1/webhooks", headers=demo.key_headers).json()["data"]
     assert [h["id"] for h in listed] == [hook["id"]]
     assert "secret" not in listed[0] and hook["secret"] not in json.dumps(listed)

@@ -4,7 +4,8 @@ The sandboxes are real HTTP servers implementing each platform's API as
 reference/platform-apis.md describes, so the publishers' real HTTP code runs
 against them. Tests and the local stack steer them through `/__sandbox/*`:
 inject faults (rate limits, 5xx, expired tokens, duplicates, processing
-failures, a create that hangs after it took effect) and read what was posted.
+failures, a create that hangs after it took effect) and read what was posted
+(and, once a post is deleted at the platform, what was taken down).
 
 Tokens are stateless so seeding needs no round trip: an access token is
 `sbx-at.<platform>.<subject>.<expiry epoch>.<nonce>`, a refresh token
@@ -32,7 +33,7 @@ def mint_tokens(platform: str, subject: str, lifetime_s: int = 3600) -> tuple[st
 
 @dataclass
 class Fault:
-    kind: str  # rate_limit | server_error | expired_token | duplicate | processing_failed | hold | revoked
+    kind: str  # rate_limit | server_error | expired_token | duplicate | processing_failed | hold | revoked | forbidden
     remaining: int = 1
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -46,6 +47,7 @@ class SandboxState:
         with self.lock:
             self.faults: dict[tuple[str, str], list[Fault]] = {}
             self.posts: list[dict[str, Any]] = []
+            self.deleted: list[dict[str, Any]] = []  # posts taken down: gone from `posts`
             self.media: dict[str, dict[str, Any]] = {}
             self.used_refresh: set[str] = set()
             self.revoked: set[tuple[str, str]] = set()
@@ -109,6 +111,18 @@ class SandboxState:
             self.posts.append(post)
             return post
 
+    def delete_post(self, platform: str, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+        """Take the platform's first post that `match`es down: it leaves `posts` (so every listing,
+        lookup and page of the platform no longer shows it) for `deleted`. None if there is none."""
+        with self.lock:
+            post = next((p for p in self.posts if p["platform"] == platform and match(p)), None)
+            if post is None:
+                return None
+            self.posts.remove(post)
+            post["deletedAt"] = time.time()
+            self.deleted.append(post)
+            return post
+
 
 def control_blueprint(state: SandboxState) -> flask.Blueprint:
     bp = flask.Blueprint("sandbox_control", __name__)
@@ -129,8 +143,10 @@ def control_blueprint(state: SandboxState) -> flask.Blueprint:
     @bp.get("/__sandbox/posts")
     def posts():
         platform = flask.request.args.get("platform")
+        # `?deleted=1`: the posts taken down instead of the live ones.
+        source = state.deleted if flask.request.args.get("deleted") in ("1", "true") else state.posts
         with state.lock:
-            found = [p for p in state.posts if platform in (None, p["platform"])]
+            found = [p for p in source if platform in (None, p["platform"])]
         return {"posts": found}
 
     @bp.get("/__sandbox/oauth/revocations")

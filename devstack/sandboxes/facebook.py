@@ -43,7 +43,7 @@ from markupsafe import escape
 from devstack.sandboxes import facebook_videos
 from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked
 from devstack.sandboxes.graph import (RATE_MESSAGES, MetaApp, bad_version, fault_answers, graph_error, graph_page,
-                                      params, unknown_object)
+                                      params, permission_error, unknown_object)
 from devstack.sandboxes.graph import graph_time as _fb_time
 
 PLATFORM = "facebook"
@@ -185,6 +185,30 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if (denied := app.page_auth(post["subject"])) is not None:
             return denied
         return app.post_fields(post, wanted or {"id"})
+
+    @bp.delete("/<version>/<node>")
+    def delete_node(version: str, node: str):
+        """`DELETE /{page-post-id}` or `DELETE /{video-id}` with the Page token → `{"success": true}`
+        (developers.facebook.com/docs/graph-api/reference/post and …/reference/video, "Deleting";
+        pages_manage_posts). The token is checked first, as everywhere on Graph; an id Graph does
+        not have (never posted, or deleted already) → code 100 / subcode 33, "Unsupported delete
+        request"; another Page's post, or the `forbidden` fault → 403 code 200."""
+        if (bad := bad_version(version)) is not None:
+            return bad
+        _, faulted = gate.fault("delete", forbidden=answer(permission_error))
+        if faulted is not None:
+            return faulted
+        if app.page_subject() is None:
+            return app.auth_error(app.raw_token())
+        with state.lock:
+            post = app.find_post(node)
+            if post is None:
+                return unknown_object(node, "delete")
+            if (denied := app.page_auth(post["subject"])) is not None:
+                return denied
+            state.delete_post(PLATFORM, lambda p: p is post)
+            state.media.pop(f"fb:video:{node}", None)  # a video's node goes with its post
+        return {"success": True}
 
     # -- feed, photos ------------------------------------------------------------------
     @bp.route("/<version>/<page>/feed", methods=["GET", "POST"])

@@ -99,10 +99,17 @@ def server_error() -> flask.Response:
     return graph_error(500, 2, "An unexpected error has occurred. Please retry your request later.", transient=True)
 
 
-def unknown_object(node: str) -> flask.Response:
-    return graph_error(400, 100, f"Unsupported get request. Object with ID '{node}' does not exist, cannot be "
+def unknown_object(node: str, verb: str = "get") -> flask.Response:
+    return graph_error(400, 100, f"Unsupported {verb} request. Object with ID '{node}' does not exist, cannot be "
                                  "loaded due to missing permissions, or does not support this operation.",
                        kind="GraphMethodException", subcode=33)
+
+
+def permission_error() -> flask.Response:
+    """A token without the permission a call needs (developers.facebook.com/docs/graph-api/guides/
+    error-handling: code 200-299 "API permission"; deleting needs pages_manage_posts / threads_delete)."""
+    return graph_error(403, 200, "(#200) The user hasn't authorized the application to perform this action",
+                       kind="OAuthException")
 
 
 def bad_version(version: str) -> flask.Response | None:

@@ -105,6 +105,10 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
 
     def rest_checks(operation: str):
         """Version and protocol headers, then faults, then the token: (fault, subject, error)."""
+        return rest_checks_with(operation)
+
+    def rest_checks_with(operation: str, **overrides):
+        """`rest_checks`, with faults answered differently for this route (`Gate`'s overrides)."""
         version = flask.request.headers.get("LinkedIn-Version")
         if not version:
             return None, None, _error(400, "A version must be present. Please specify a version by adding "
@@ -115,7 +119,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if flask.request.headers.get("X-Restli-Protocol-Version") != "2.0.0":
             return None, None, _error(400, "This API requires the header X-Restli-Protocol-Version: 2.0.0",
                                       "ILLEGAL_ARGUMENT")
-        return gate(operation)
+        return gate(operation, **overrides)
 
     def may_act_as(who: str, urn: str | None) -> bool:
         if not urn:
@@ -294,6 +298,27 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
                 element["content"] = {"multiImage": {"images": [{"id": m} for m in post["media"]]}}
             elements.append(element)
         return {"elements": elements, "paging": {"start": start, "count": count, "total": len(mine), "links": []}}
+
+    @bp.delete("/rest/posts/<path:urn>")
+    def delete_post(urn: str):
+        """`DELETE /rest/posts/{url-encoded share or ugcPost URN}` → 204 (learn.microsoft.com/linkedin/
+        marketing/community-management/shares/posts-api, "Delete Posts"). Only the author (or an
+        administrator of the author organization) may delete: else, and for the `forbidden`
+        fault, 403 ACCESS_DENIED. Deleting is idempotent: a post deleted before answers 204 again
+        (the Posts API's "Delete Posts" note); a URN LinkedIn never had a post under → 404 NOT_FOUND."""
+        _, who, error = rest_checks_with("delete", forbidden=answer(lambda: forbidden(urn, "DELETE")))
+        if error is not None:
+            return error
+        with state.lock:
+            post = next((p for p in state.posts if p["platform"] == PLATFORM and p.get("urn") == urn), None)
+            if post is None:
+                if any(p["platform"] == PLATFORM and p.get("urn") == urn for p in state.deleted):
+                    return "", 204
+                return _error(404, f"Not Found: no post {urn}", "NOT_FOUND")
+            if not may_act_as(who, post["author"]):
+                return forbidden(urn, "DELETE")
+            state.delete_post(PLATFORM, lambda p: p is post)
+        return "", 204
 
     # -- the post's page -------------------------------------------------------------------
     @bp.get("/web/feed/update/<path:urn>")

@@ -332,6 +332,26 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         # Newest first, cursor-paged, `limit` default 25 and at most 100 (Threads API, user threads).
         return graph_page(list(reversed(posts_of(who, float(since) if since.isdigit() else 0.0))), render)
 
+    @bp.delete("/v1.0/<media_id>")
+    def delete(media_id: str):
+        """`DELETE /{threads-media-id}` → `{"success": true, "deleted_id": …}` (developers.facebook.com/
+        docs/threads/posts/delete-posts: the profile's own posts, with the `threads_delete`
+        permission). An id the profile has no post under (never posted, deleted already) → Graph's
+        code 100 / subcode 33; the `forbidden` fault stands for a token without `threads_delete`:
+        403 code 10 [status unverified]."""
+        _, who, refused = gate("delete", forbidden=answer(lambda: _error(
+            403, "(#10) Application does not have permission for this action", 10, kind="OAuthException")))
+        if refused is not None:
+            return refused
+        with state.lock:
+            post = next((p for p in posts_of(who) if p["id"] == media_id), None)
+            if post is None:
+                return _error(400, f"Unsupported delete request. Object with ID '{media_id}' does not exist, "
+                                   "cannot be loaded due to missing permissions, or does not support this "
+                                   "operation", 100, 33)
+            state.delete_post(PLATFORM, lambda p: p is post)
+        return {"success": True, "deleted_id": media_id}
+
     @bp.get("/web/@<user>/post/<post_id>")
     def web(user: str, post_id: str):
         post = next((p for p in state.posts if p["platform"] == PLATFORM and p["id"] == post_id

@@ -281,6 +281,29 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
             meta["next_token"] = str(offset + limit)
         return {"data": page, "meta": meta} if page else {"meta": {"result_count": 0}}
 
+    @bp.delete("/2/tweets/<tweet_id>")
+    def delete(tweet_id: str):
+        """`DELETE /2/tweets/:id` (docs.x.com/x-api/posts/manage-tweets, "Delete a Post"): the author's
+        token → 200 `{"data": {"deleted": true}}`. An id X does not know (never posted, or deleted
+        already) → 404 with the `resource-not-found` problem (docs.x.com/x-api/fundamentals/
+        response-codes-and-errors); someone else's tweet, or a token without permission (the
+        `forbidden` fault) → 403 [wording unverified]. The `hold` fault delays the answer."""
+        fault, who, refused = gate("delete", forbidden=answer(
+            lambda: _problem(403, "Forbidden", "You are not permitted to perform this action.")))
+        if refused is not None:
+            return refused
+        hold_if_asked(fault)  # a slow answer: lets the tests overlap two deletions
+        with state.lock:
+            post = next((p for p in state.posts if p["platform"] == PLATFORM and p["id"] == tweet_id), None)
+            if post is None:
+                return flask.make_response({
+                    "title": "Not Found Error", "type": "https://api.twitter.com/2/problems/resource-not-found",
+                    "detail": f"Could not find tweet with id: [{tweet_id}].", "status": 404}, 404)
+            if post["subject"] != who:
+                return _problem(403, "Forbidden", "You are not allowed to delete a Tweet you did not author.")
+            state.delete_post(PLATFORM, lambda p: p is post)
+        return {"data": {"deleted": True}}
+
     @bp.get("/web/i/web/status/<post_id>")
     def web(post_id: str):
         post = next((p for p in state.posts if p["platform"] == PLATFORM and p["id"] == post_id), None)

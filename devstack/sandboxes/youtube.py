@@ -252,6 +252,34 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         return {"kind": "youtube#videoListResponse", "etag": secrets.token_urlsafe(12), "items": items,
                 "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)}}
 
+    @bp.delete("/youtube/v3/videos")
+    def videos_delete():
+        """videos.delete (developers.google.com/youtube/v3/docs/videos/delete) → 204, no body. Errors
+        as documented there: 404 `videoNotFound` for a video YouTube does not have (never
+        uploaded, deleted already); 403 `forbidden` for one the caller may not delete (another
+        channel's, or the `forbidden` fault: a token with `youtube.upload` only)."""
+        def refused_here(fault=None, operation=None):
+            return google_error(403, "forbidden", "The video that you are trying to delete cannot be deleted. "
+                                                  "The request might not be properly authorized.",
+                                domain="youtube.video")
+
+        _, who, refused = gate("delete", forbidden=refused_here)
+        if refused is not None:
+            return refused
+        video_id = flask.request.args.get("id") or ""
+        if not video_id:
+            return google_error(400, "required", "Required parameter: id", location="id")
+        with state.lock:
+            video = state.media.get(f"yt:video:{video_id}")
+            if video is None or find_post(video_id) is None:
+                return google_error(404, "videoNotFound", "The video that you are trying to delete cannot be "
+                                                          "found.", domain="youtube.video", location="id")
+            if video["owner"] != who:
+                return refused_here()
+            state.delete_post(PLATFORM, lambda p: p["id"] == video_id)
+            state.media.pop(f"yt:video:{video_id}", None)
+        return "", 204
+
     # -- thumbnails.set ----------------------------------------------------------------
     @bp.post("/upload/youtube/v3/thumbnails/set")
     def thumbnail():

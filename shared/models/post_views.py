@@ -18,6 +18,20 @@ PlatformAlias = Literal[tuple(ALIASES)]  # type: ignore[valid-type]
 _DateTime = Field(default=None, json_schema_extra={"format": "date-time"})
 
 
+class RunDeletion(BaseModel):
+    """Taking a run's published post down at its platform."""
+
+    status: Literal["deleting", "deleted", "failed"]
+    at: str | None = Field(default=None, json_schema_extra={"format": "date-time"},
+                           description="When it was claimed (`deleting`), done (`deleted`) or refused (`failed`)")
+    error: dict[str, Any] | None = Field(
+        default=None, description="When `failed`: the platform's refusal, `code` (the publishing error "
+                                  "taxonomy: `missing_permission`, `token_expired`, `rate_limited`, "
+                                  "`platform_unavailable`, …), `message` (the platform's words) and `retryable`")
+    alreadyGone: bool | None = Field(
+        default=None, description="True when the platform no longer had the post (deleted there first)")
+
+
 class RunView(BaseModel):
     """One target of a post: `postSubmissions/{id}/runs/{targetId}`."""
 
@@ -37,6 +51,12 @@ class RunView(BaseModel):
     nextAttemptAt: str | None = Field(
         default=None, json_schema_extra={"format": "date-time"},
         description="When a run waiting for the platform's rate-limit or quota reset is tried again")
+    deletedAt: str | None = Field(
+        default=None, json_schema_extra={"format": "date-time"},
+        description="When the published post was taken down at the platform "
+                    "(`DELETE /v1/posts/{id}/runs/{targetId}/published`)")
+    deletion: RunDeletion | None = Field(
+        default=None, description="The last request to take the published post down, and its outcome")
 
 
 class PostSummary(BaseModel):
@@ -59,6 +79,21 @@ class PostView(PostSummary):
 
 class RetryPostResponse(PostView):
     retried: list[str] = Field(description="Target ids of the runs queued again")
+
+
+class TakedownOutcome(BaseModel):
+    """What `POST /v1/posts/{id}/unpublish` did with one published run."""
+
+    targetId: str
+    platform: str | None
+    outcome: Literal["deleted", "failed", "not_supported", "in_progress"]
+    alreadyGone: bool | None = Field(default=None, description="Deleted: the platform no longer had the post")
+    error: dict[str, Any] | None = Field(
+        default=None, description="Otherwise: `code` and `message` (and `retryable` when the platform failed)")
+
+
+class UnpublishResponse(PostView):
+    takedown: list[TakedownOutcome] = Field(description="One entry per run that had published")
 
 
 class PostListResponse(BaseModel):

@@ -33,7 +33,26 @@ def _run_view(data: dict) -> dict:
         # Only while it matters: a finished run's `result` says everything.
         "lastError": data.get("lastError") if data.get("status") in ("queued", "processing") else None,
         "nextAttemptAt": clock.iso(data.get("notBefore")) if data.get("status") == "queued" else None,
+        "deletedAt": clock.iso(data.get("deletedAt")),
+        "deletion": _deletion_view(data.get("deletion")),
     }
+
+
+def run_view(data: dict) -> dict:
+    """One run document as the API shows it (in `GET /v1/posts/{id}`'s `runs`)."""
+    return _run_view(data)
+
+
+def _deletion_view(deletion: dict | None) -> dict | None:
+    """Taking the run's post down (posts/takedown.py): `deleting`, `deleted` or `failed`."""
+    if not deletion:
+        return None
+    view = {"status": deletion.get("status"), "at": clock.iso(deletion.get("at"))}
+    if deletion.get("error"):
+        view["error"] = deletion["error"]
+    if deletion.get("alreadyGone"):
+        view["alreadyGone"] = True
+    return view
 
 
 def _summary(submission_id: str, data: dict) -> dict:

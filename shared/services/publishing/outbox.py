@@ -2,7 +2,8 @@
 
 A run's final state and the events it causes (its webhooks, post.completed,
 the repurpose work, an account's needs_reconnect) are written in one
-commit (`record`, inside runs.finish_run's transaction). Right after the
+commit (`record`, inside runs.finish_run's transaction); so is a taken-down
+post's `post.deleted` (posts/takedown.py). Right after the
 commit the publisher dispatches them (`dispatch`); if it dies first, or a
 dispatch fails, the recovery sweep finds the entry by its `dueAt` and
 dispatches it again (`dispatch_due`). So every event is dispatched at least
@@ -50,7 +51,7 @@ MAX_FAILURES = 60  # an entry that fails this often is kept, but no longer retri
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # "run.finished" | "repurpose" | "account.needs_reconnect"
+    kind: str  # "run.finished" | "repurpose" | "account.needs_reconnect" | "post.deleted"
     key: tuple  # what makes this occurrence unique
     payload: dict[str, Any] = field(default_factory=dict)
 
@@ -82,6 +83,12 @@ def complete(entry: Entry) -> None:
 def account_needs_reconnect(account_path: str, account: dict[str, Any]) -> Entry:
     return Entry("account.needs_reconnect", (account_path, account.get("statusChangedAt")),
                  {"accountPath": account_path, "account": account})
+
+
+def post_deleted(submission_id: str, target_id: str) -> Entry:
+    """A published post taken down (posts/takedown.py): its `post.deleted` webhook. A run's post
+    is taken down once, so the run names the occurrence."""
+    return Entry("post.deleted", (submission_id, target_id), {"submissionId": submission_id, "targetId": target_id})
 
 
 def record(writer: firestore.Transaction | firestore.WriteBatch, entries: list[Entry]) -> None:
@@ -159,6 +166,10 @@ def _perform(kind: str, payload: dict[str, Any], dispatches: int) -> None:
         from shared.services.repurpose import hook
 
         hook.enqueue(payload["submissionId"], payload["targetId"], dispatches)
+    elif kind == "post.deleted":
+        from shared.services.webhooks import post_events
+
+        post_events.post_deleted(payload["submissionId"], payload["targetId"], strict=True)
     elif kind == "account.needs_reconnect":
         from shared.services.webhooks import post_events
 

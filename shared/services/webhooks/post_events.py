@@ -1,4 +1,4 @@
-"""What publishing tells webhooks: run outcomes, post completion, accounts to reconnect.
+"""What publishing tells webhooks: run outcomes, post completion, posts taken down, accounts to reconnect.
 
 `strict=True` (the outbox's dispatch) lets a failure to queue raise, so the
 outbox entry stays due; otherwise a notification problem is logged and dropped.
@@ -34,6 +34,27 @@ def post_completed(user_id: str, submission_id: str, post: dict | None = None, s
     # A retried post can complete again: the occurrence includes every run's state.
     state = tuple(sorted((r["targetId"], r["status"], r["attemptCount"]) for r in post["runs"]))
     emit(user_id, "post.completed", (submission_id, state), {"post": post}, strict=strict)
+
+
+def post_deleted(submission_id: str, target_id: str, strict: bool = False) -> None:
+    """Emit post.deleted for a run whose post was taken down at its platform (posts/takedown.py).
+
+    Once per run: the occurrence is the run itself, and a run is taken down once.
+    """
+    submission = firestore_client().collection("postSubmissions").document(submission_id).get().to_dict() or {}
+    user_id = submission.get("userId")
+    if not user_id:
+        return
+    post = post_view(user_id, submission_id)
+    run = next((r for r in post["runs"] if r["targetId"] == target_id), None)
+    if run is None or run.get("deletedAt") is None:
+        return
+    emit(user_id, "post.deleted", (submission_id, target_id), {
+        "postSubmissionId": submission_id, "targetId": target_id, "platform": run["platform"],
+        "accountId": run["accountId"], "platformPostId": (run.get("result") or {}).get("postId"),
+        "deletedAt": run["deletedAt"], "alreadyGone": bool((run.get("deletion") or {}).get("alreadyGone")),
+        "run": run,
+    }, strict=strict)
 
 
 def account_needs_reconnect(account_path: str, account: dict, strict: bool = False) -> None:

@@ -53,9 +53,10 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.platforms.graph import graph_error as _graph_error
-from shared.services.publishing.platforms.graph import graph_message, listed_since
+from shared.services.publishing.platforms.graph import graph_message, listed_since, object_gone
 from shared.services.publishing.platforms.graph import parse_timestamp as _parse_time
 from shared.services.publishing.platforms.graph import regain_seconds as _regain_seconds
+from shared.services.publishing.deletion import for_deletion
 from shared.services.publishing.http import PlatformHttp
 from shared.services.publishing.media import StoredMedia, open_media
 from shared.services.publishing.reconcile import in_window, normalise
@@ -253,6 +254,17 @@ class FacebookPublisher:
             return self._absolute(body.get("permalink_url"), post_id)
         except PublishError:
             return self._absolute(None, post_id)
+
+    # -- taking a post down ---------------------------------------------------------------
+    def delete_post(self, account: Account, post_id: str) -> None:
+        """`DELETE /{page-post-id}` (a video or reel: `DELETE /{video-id}`) with the Page token →
+        `{"success": true}` (developers.facebook.com/docs/graph-api/reference/post, "Deleting";
+        …/reference/video, "Deleting"; needs pages_manage_posts). A post that no longer exists
+        answers code 100 / subcode 33 (graph.object_gone)."""
+        http = for_deletion(self.http(account), "Facebook", object_gone)
+        body = http.request("DELETE", self._graph(post_id)).json()
+        if body.get("success") is not True:
+            raise PermanentError(f"Facebook did not delete the post: {body}", code="publish_rejected")
 
     # -- video: resumable upload, then /videos ------------------------------------------
     def _publish_video(self, ctx: PublishContext, http: PlatformHttp, item: dict) -> PublishedPost:

@@ -32,6 +32,19 @@ def graph_error(response: httpx.Response) -> dict[str, Any] | None:
     return error if isinstance(error, dict) else None
 
 
+def object_gone(response: httpx.Response) -> bool:
+    """Graph's answer about an object that does not exist (any more): code 100 with subcode 33,
+    "Unsupported delete request. Object with ID '…' does not exist, cannot be loaded due to
+    missing permissions, or does not support this operation" (developers.facebook.com/docs/
+    graph-api/guides/error-handling), or a bare 404. The same words also cover a missing
+    permission; for a post our own token made, it means the post is gone (a permission Graph
+    refuses outright is code 10 / 200, answered with 403)."""
+    if response.status_code == 404:
+        return True
+    error = graph_error(response)
+    return error is not None and as_int(error.get("code")) == 100 and as_int(error.get("error_subcode")) == 33
+
+
 def as_int(value: Any) -> int | None:
     try:
         return int(value)

@@ -38,6 +38,7 @@ from shared.services.publishing.errors import (
     PublishError,
     RetryableError,
 )
+from shared.services.publishing.deletion import for_deletion
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import StoredMedia, open_media
 from shared.services.publishing.reconcile import LOOKUP_PAGES, before_window, in_window, linkedin_text_matches
@@ -327,6 +328,17 @@ class LinkedInPublisher:
             total = paging.get("total")
             if len(elements) < LIMITS.finder_count or (isinstance(total, int) and start >= total):
                 return
+
+    # -- taking a post down ---------------------------------------------------------------
+    def delete_post(self, account: Account, post_id: str) -> None:
+        """`DELETE /rest/posts/{url-encoded post URN}` → 204 (learn.microsoft.com/linkedin/marketing/
+        community-management/shares/posts-api, "Delete Posts": the share or ugcPost URN; our
+        publisher stores the `x-restli-id` it got, `urn:li:share:…`). Deleting is idempotent there:
+        a post deleted before answers 204 again; should LinkedIn answer 404 or 410 instead, the
+        post is gone all the same."""
+        http = for_deletion(self.http(account), "LinkedIn", lambda response: response.status_code in (404, 410))
+        http.request("DELETE", f"{self._api()}/posts/{quote(post_id, safe='')}",
+                     headers={"X-RestLi-Method": "DELETE"})
 
     # -- media ------------------------------------------------------------------------
     def _upload(self, ctx: PublishContext, http: PlatformHttp, owner: str, index: int, item: dict) -> str:

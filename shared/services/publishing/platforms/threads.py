@@ -44,8 +44,9 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.platforms.graph import as_int as _int
-from shared.services.publishing.platforms.graph import await_containers, listed_since
+from shared.services.publishing.platforms.graph import await_containers, listed_since, object_gone
 from shared.services.publishing.platforms.graph import parse_timestamp as _parse_timestamp
+from shared.services.publishing.deletion import for_deletion
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import open_media
 from shared.services.publishing.reconcile import in_window, normalise
@@ -219,6 +220,17 @@ class ThreadsPublisher:
             raise RetryableError("Threads reports the post as published but it is not listed on the profile yet; "
                                  "checking again", code="reconcile_pending")
         return found
+
+    # -- taking a post down ---------------------------------------------------------------
+    def delete_post(self, account: Account, post_id: str) -> None:
+        """`DELETE /{threads-media-id}` → `{"success": true, "deleted_id": …}`
+        (developers.facebook.com/docs/threads/posts/delete-posts: needs the `threads_delete`
+        permission; 100 deletions per 24 h per profile). A post that no longer exists answers
+        Graph's code 100 / subcode 33 (graph.object_gone)."""
+        http = for_deletion(self.http(account), "Threads", object_gone)
+        body = http.request("DELETE", f"{self._api()}/{post_id}").json()
+        if body.get("success") is not True:
+            raise PermanentError(f"Threads did not delete the post: {body}", code="publish_rejected")
 
     # -- the steps --------------------------------------------------------------------
     def _check_quota(self, http: PlatformHttp, account: Account) -> None:

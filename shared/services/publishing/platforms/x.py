@@ -29,6 +29,7 @@ from shared.services.publishing.errors import (
     PublishError,
     RetryableError,
 )
+from shared.services.publishing.deletion import for_deletion
 from shared.services.publishing.http import PlatformHttp
 from shared.services.publishing.media import open_media
 from shared.services.publishing.reconcile import SKEW, in_window, x_text_matches
@@ -165,6 +166,18 @@ class XPublisher:
                 return
             params = params | {"pagination_token": token}
 
+    # -- taking a post down ---------------------------------------------------------------
+    def delete_post(self, account: Account, post_id: str) -> None:
+        """`DELETE /2/tweets/:id` → `{"data": {"deleted": true}}` (docs.x.com/x-api/posts/manage-tweets,
+        "Delete a Post": scope tweet.write, 50 requests per 15 min per user). An id X does not know
+        answers 404 with the `resource-not-found` problem (docs.x.com/x-api/fundamentals/
+        response-codes-and-errors): the post is already gone."""
+        http = for_deletion(self.http(account), "X", _tweet_gone)
+        response = http.request("DELETE", f"{self._api()}/2/tweets/{post_id}")
+        body = response.json() if response.content else {}
+        if not (body.get("data") or {}).get("deleted"):
+            raise PermanentError(f"X did not delete the post: {_error_text(response)}", code="publish_rejected")
+
     # -- media ------------------------------------------------------------------------
     def _upload(self, ctx: PublishContext, http: PlatformHttp, index: int, item: dict) -> str:
         uploads: dict[str, Any] = ctx.checkpoint.setdefault("uploads", {})
@@ -234,6 +247,16 @@ def _parse_created_at(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def _tweet_gone(response: httpx.Response) -> bool:
+    if response.status_code == 404:
+        return True
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and "resource-not-found" in str(body.get("type") or "")
 
 
 def _refresh_classify(response: httpx.Response) -> PublishError | None:

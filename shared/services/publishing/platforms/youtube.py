@@ -65,6 +65,7 @@ from shared.services.publishing.errors import (
     PublishError,
     RetryableError,
 )
+from shared.services.publishing.deletion import for_deletion
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import StoredMedia, open_media
 from shared.services.publishing.reconcile import LOOKUP_PAGES, before_window, in_window, normalise
@@ -306,6 +307,15 @@ class YouTubePublisher:
     def _remember(self, ctx: PublishContext, video_id: str) -> PublishedPost:
         ctx.save(video={"id": video_id, "processed": False})
         return PublishedPost(video_id, self.post_url(video_id))
+
+    # -- taking a post down ---------------------------------------------------------------
+    def delete_post(self, account: Account, post_id: str) -> None:
+        """`DELETE /youtube/v3/videos?id=…` → 204 (developers.google.com/youtube/v3/docs/videos/delete:
+        50 quota units; needs the `youtube`, `youtube.force-ssl` or `youtubepartner` scope, which
+        `youtube.upload` alone does not grant: YouTube then answers 403). 404 `videoNotFound`:
+        already gone."""
+        http = for_deletion(self.http(account), "YouTube", lambda response: response.status_code == 404)
+        http.request("DELETE", self._api("videos"), params={"id": post_id})
 
     # -- videos.insert: session, probe, chunks ------------------------------------------
     def _insert(self, ctx: PublishContext, media: StoredMedia, metadata: dict[str, Any]) -> dict[str, Any]:
