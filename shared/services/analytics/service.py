@@ -27,7 +27,9 @@ _IN_FLIGHT = ("queued", "processing")
 
 
 def _error(error: PublishError) -> dict[str, Any]:
-    out: dict[str, Any] = {"code": error.code, "message": error.message,
+    # The publishers' catch-all refusal code names a publish; here nothing was being published.
+    code = "metrics_unavailable" if error.code == "publish_rejected" else error.code
+    out: dict[str, Any] = {"code": code, "message": error.message,
                            "retryable": isinstance(error, RetryableError)}
     if isinstance(error, RetryableError) and error.retry_after is not None:
         out["retryAfter"] = int(error.retry_after)

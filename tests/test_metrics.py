@@ -1,0 +1,215 @@
+"""Post and account metrics (GET /v1/posts/{id}/metrics, GET /v1/accounts/{id}/metrics) against the
+platform sandboxes' insights endpoints (devstack/sandboxes/insights/), through the real API.
+
+Posts are published for real first; the figures the API shows must be the ones the sandbox serves
+(deterministic, growing with the post's age: `common.post_counts`, checked between the values just
+before and just after the read), and the sandbox's call log shows when the platform was asked.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from devstack.sandboxes.insights.common import account_counts, post_counts_of
+from tests.posting import SandboxCalls, Target, body, submit
+
+CORE = ("views", "likes", "comments", "shares")
+# The run's target, the account, and the sandbox post field a run's postId names, per platform.
+TARGETS = {
+    "x": Target("x", "x_main", timeout=20),
+    "facebook": Target("facebook", "fb_page_42"),
+    "instagram": Target("instagram", "ig_business"),
+    "threads": Target("threads", "threads_main"),
+    "tiktok": Target("tiktok", "tt_creator", timeout=45),
+    "youtube": Target("youtube", "yt_channel", timeout=45),
+    "linkedin": Target("linkedin", "li_member", post_key="urn"),
+    "snapchat": Target("snapchat", "snap_profile"),
+}
+
+
+def _payload(platform: str, text: str, stored_media, user) -> dict:
+    target = [{"platform": platform, "accountId": TARGETS[platform].account_id}]
+    if platform in ("instagram", "snapchat"):
+        return body(target, text, mediaIds=[stored_media(user, "image", 50_000)])
+    if platform == "youtube":
+        return body(target, text, mediaIds=[stored_media(user, "video", 1024 * 1024)])
+    if platform == "tiktok":
+        payload = body(target, text, mediaIds=[stored_media(user, "video", 1024 * 1024)])
+        payload["post"]["content"]["options"] = {"tiktok": {"privacyLevel": "PUBLIC_TO_EVERYONE"}}
+        return payload
+    return body(target, text)
+
+
+def _published(client, user, stored_media, platform: str, text: str) -> tuple[str, dict]:
+    on = TARGETS[platform]
+    sid = submit(client, user, _payload(platform, text, stored_media, user))
+    run = on.final(client, user, sid)
+    assert run["status"] == "succeeded", run
+    return sid, run
+
+
+def _metrics(client, user, sid: str, **params):
+    r = client.get(f"/v1/posts/{sid}/metrics", headers=user.key_headers, params=params)
+    assert r.status_code == 200, r.text
+    return r
+
+
+def _run(answer: dict, target: str) -> dict:
+    return next(run for run in answer["runs"] if run["targetId"] == target)
+
+
+def _assert_served(sandbox, platform: str, run: dict, before: float, after: float) -> None:
+    """The core figures are the sandbox's for this post at the time of the read."""
+    on = TARGETS[platform]
+    post = next(p for p in sandbox.posts(platform) if str(p[on.post_key]) == run["postId"])
+    low, high = post_counts_of(post, on.post_key, before), post_counts_of(post, on.post_key, after)
+    for name in CORE:
+        if platform == "youtube" and name == "shares":
+            assert run["metrics"]["shares"] is None  # YouTube counts no shares
+            continue
+        assert low[name] <= run["metrics"][name] <= high[name], (platform, name, run["metrics"])
+
+
+@pytest.mark.parametrize("platform", ["x", "facebook", "instagram", "threads", "tiktok", "youtube", "linkedin"])
+def test_each_platform_serves_its_own_metrics(client, stack, demo, sandbox, stored_media, platform):
+    sid, published = _published(client, demo, stored_media, platform, f"metrics on {platform}")
+    calls = SandboxCalls(stack, platform)
+    before = time.time()
+    answer = _metrics(client, demo, sid).json()
+    after = time.time()
+    run = _run(answer, TARGETS[platform].target)
+    assert run["status"] == "ok" and run["error"] is None, run
+    assert run["postId"] == published["result"]["postId"] and run["cached"] is False and run["fetchedAt"]
+    _assert_served(sandbox, platform, run, before, after)
+    assert run["platformMetrics"], run  # what the platform adds, in its own names
+    assert "metrics" in calls()
+
+
+def test_x_metrics_are_cached_then_fetched_again(client, stack, demo, sandbox, stored_media, time_travel):
+    sid, _ = _published(client, demo, stored_media, "x", "cached metrics")
+    calls = SandboxCalls(stack, "x")
+    first = _metrics(client, demo, sid)
+    run = _run(first.json(), "x:x_main")
+    assert run["status"] == "ok" and run["cached"] is False
+    assert set(run["platformMetrics"]) >= {"bookmark_count", "quote_count", "impression_count"}
+    assert first.headers["Cache-Control"].startswith("private, max-age=")
+    assert 290 <= int(first.headers["Cache-Control"].split("=")[1]) <= 300
+    assert calls().count("metrics") == 1
+
+    second = _run(_metrics(client, demo, sid).json(), "x:x_main")
+    assert second["cached"] is True and second["fetchedAt"] == run["fetchedAt"]
+    assert second["metrics"] == run["metrics"]
+    assert calls().count("metrics") == 1  # X was not asked again within the 5 minutes
+
+    # refresh=true does not bypass an answer younger than a minute...
+    assert _run(_metrics(client, demo, sid, refresh="true").json(), "x:x_main")["cached"] is True
+    time_travel(seconds=61)
+    # ...but does an older one.
+    refreshed = _run(_metrics(client, demo, sid, refresh="true").json(), "x:x_main")
+    assert refreshed["cached"] is False and refreshed["fetchedAt"] > run["fetchedAt"]
+    assert calls().count("metrics") == 2
+
+    time_travel(seconds=301)  # past the TTL: asked again, figures never lower
+    later = _run(_metrics(client, demo, sid).json(), "x:x_main")
+    assert later["cached"] is False and calls().count("metrics") == 3
+    assert all(later["metrics"][k] >= run["metrics"][k] for k in CORE)
+
+
+def test_a_refusal_is_that_runs_error_and_the_others_still_answer(client, stack, demo, sandbox, stored_media):
+    targets = [{"platform": "x", "accountId": "x_main"}, {"platform": "threads", "accountId": "threads_main"},
+               {"platform": "facebook", "accountId": "fb_page_42"},
+               {"platform": "linkedin", "accountId": "li_member"}]
+    sandbox.fault("linkedin", "create", "duplicate")  # LinkedIn refuses the post: that run never publishes
+    sid = submit(client, demo, body(targets, "one post, four platforms"))
+    for target in ("x:x_main", "threads:threads_main", "facebook:fb_page_42", "linkedin:li_member"):
+        TARGETS[target.split(":")[0]].final(client, demo, sid, target)
+    sandbox.fault("threads", "metrics", "missing_scope")
+    sandbox.fault("facebook", "metrics", "too_old")
+    linkedin_calls = SandboxCalls(stack, "linkedin")
+
+    answer = _metrics(client, demo, sid)
+    runs = {run["targetId"]: run for run in answer.json()["runs"]}
+    assert runs["x:x_main"]["status"] == "ok" and runs["x:x_main"]["metrics"]["views"] > 0
+    threads = runs["threads:threads_main"]
+    assert threads["status"] == "error" and threads["metrics"] is None
+    assert threads["error"]["code"] == "missing_scope" and "permission" in threads["error"]["message"]
+    facebook = runs["facebook:fb_page_42"]
+    assert facebook["status"] == "error" and facebook["error"]["code"] == "post_too_old", facebook
+    linkedin = runs["linkedin:li_member"]
+    assert (linkedin["status"], linkedin["runStatus"], linkedin["metrics"]) == ("not_published", "failed", None)
+    assert "metrics" not in linkedin_calls()  # a run that never published makes no platform call
+    # Refusals are kept for a minute, so the answer as a whole is fresh for at most that long.
+    assert answer.headers["Cache-Control"] == "private, max-age=60"
+
+
+def test_rate_limits_and_deleted_posts(client, stack, demo, sandbox, stored_media):
+    sid, run = _published(client, demo, stored_media, "x", "soon rate limited")
+    sandbox.fault("x", "metrics", "rate_limit", reset_in=120)
+    limited = _run(_metrics(client, demo, sid).json(), "x:x_main")
+    assert limited["error"]["code"] == "rate_limited" and limited["error"]["retryable"] is True
+    assert 100 <= limited["error"]["retryAfter"] <= 120
+
+    sid, run = _published(client, demo, stored_media, "threads", "soon deleted")
+    with stack.sandboxes.state.lock:
+        next(p for p in stack.sandboxes.state.posts if p["id"] == run["result"]["postId"])["deleted"] = True
+    gone = _run(_metrics(client, demo, sid).json(), "threads:threads_main")
+    assert gone["status"] == "error" and gone["error"]["code"] == "post_not_found", gone
+
+
+def test_a_grant_without_the_insights_permission_is_refused_without_a_call(client, stack, demo, db, sandbox,
+                                                                           stored_media):
+    TARGETS["threads"].account(db, demo).update({"scopes": ["threads_basic", "threads_content_publish"]})
+    sid, _ = _published(client, demo, stored_media, "threads", "no insights permission")
+    calls = SandboxCalls(stack, "threads")
+    run = _run(_metrics(client, demo, sid).json(), "threads:threads_main")
+    assert run["error"]["code"] == "missing_scope" and "threads_manage_insights" in run["error"]["message"]
+    r = client.get("/v1/accounts/threads_main/metrics", headers=demo.key_headers)
+    assert r.status_code == 200 and r.json()["error"]["code"] == "missing_scope"
+    assert "metrics" not in calls() and "account_metrics" not in calls()
+
+
+def test_snapchat_and_private_tiktok_posts_say_why_there_are_no_metrics(client, stack, demo, sandbox, stored_media):
+    sid, _ = _published(client, demo, stored_media, "snapchat", "a story")
+    run = _run(_metrics(client, demo, sid).json(), "snapchat:snap_profile")
+    assert run["status"] == "error" and run["error"]["code"] == "not_supported" and run["metrics"] is None
+
+    target = [{"platform": "tiktok", "accountId": "tt_creator"}]
+    sid = submit(client, demo, body(target, "private video", mediaIds=[stored_media(demo, "video", 1024 * 1024)]))
+    published = TARGETS["tiktok"].final(client, demo, sid)
+    assert published["status"] == "succeeded" and published["result"]["url"] is None  # SELF_ONLY: no public id
+    run = _run(_metrics(client, demo, sid).json(), "tiktok:tt_creator")
+    assert run["error"]["code"] == "no_video_id", run
+
+
+def test_another_users_post_is_not_found(client, demo, user, stored_media):
+    sid, _ = _published(client, demo, stored_media, "x", "mine only")
+    r = client.get(f"/v1/posts/{sid}/metrics", headers=user.key_headers)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("platform", ["x", "facebook", "instagram", "threads", "tiktok", "youtube", "linkedin"])
+def test_account_followers_per_platform(client, stack, demo, db, platform):
+    on = TARGETS[platform]
+    subject = on.platform_user_id(db, demo)
+    r = client.get(f"/v1/accounts/{on.account_id}/metrics", headers=demo.key_headers)
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert (answer["accountId"], answer["platform"], answer["status"]) == (on.account_id, platform, "ok"), answer
+    assert answer["metrics"]["followers"] == account_counts(stack.sandboxes.state, platform, subject)["followers"]
+    assert answer["fetchedAt"] and answer["cached"] is False
+    calls = SandboxCalls(stack, platform)
+    again = client.get(f"/v1/accounts/{on.account_id}/metrics", headers=demo.key_headers).json()
+    assert again["cached"] is True and again["metrics"] == answer["metrics"] and calls() == []
+
+
+def test_accounts_without_a_follower_count(client, stack, demo, sandbox):
+    r = client.get("/v1/accounts/snap_profile/metrics", headers=demo.key_headers)
+    assert r.status_code == 200 and r.json()["error"]["code"] == "not_supported"
+    assert "allowlist" in r.json()["error"]["message"]
+    sandbox.fault("youtube", "account_metrics", "hidden_subscribers")
+    hidden = client.get("/v1/accounts/yt_channel/metrics", headers=demo.key_headers).json()
+    assert hidden["status"] == "ok" and hidden["metrics"]["followers"] is None
+    assert hidden["platformMetrics"]["hiddenSubscriberCount"] is True
+    assert client.get("/v1/accounts/no_such_account/metrics", headers=demo.key_headers).status_code == 404
