@@ -213,3 +213,20 @@ def test_accounts_without_a_follower_count(client, stack, demo, sandbox):
     assert hidden["status"] == "ok" and hidden["metrics"]["followers"] is None
     assert hidden["platformMetrics"]["hiddenSubscriberCount"] is True
     assert client.get("/v1/accounts/no_such_account/metrics", headers=demo.key_headers).status_code == 404
+
+
+def test_transient_failures_are_not_cached_and_a_revoked_account_asks_for_a_reconnect(client, stack, demo, db,
+                                                                                      sandbox, stored_media):
+    sid, _ = _published(client, demo, stored_media, "x", "flaky platform")
+    calls = SandboxCalls(stack, "x")
+    sandbox.fault("x", "metrics", "server_error")
+    failed = _run(_metrics(client, demo, sid).json(), "x:x_main")
+    assert failed["error"]["code"] == "platform_unavailable" and failed["error"]["retryable"] is True
+    recovered = _run(_metrics(client, demo, sid).json(), "x:x_main")  # not cached: asked again at once
+    assert recovered["status"] == "ok" and recovered["cached"] is False and calls().count("metrics") == 2
+
+    sid, _ = _published(client, demo, stored_media, "youtube", "channel soon revoked")
+    sandbox.revoke("youtube", TARGETS["youtube"].platform_user_id(db, demo))
+    run = _run(_metrics(client, demo, sid).json(), "youtube:yt_channel")
+    assert run["status"] == "error" and run["error"]["code"] == "token_expired", run
+    assert TARGETS["youtube"].account(db, demo).get().get("status") == "needs_reconnect"
