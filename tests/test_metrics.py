@@ -230,3 +230,73 @@ def test_transient_failures_are_not_cached_and_a_revoked_account_asks_for_a_reco
     run = _run(_metrics(client, demo, sid).json(), "youtube:yt_channel")
     assert run["status"] == "error" and run["error"]["code"] == "token_expired", run
     assert TARGETS["youtube"].account(db, demo).get().get("status") == "needs_reconnect"
+
+
+def test_linkedin_organization_posts_and_followers(client, stack, demo, db, sandbox, stored_media):
+    import hashlib
+
+    import httpx
+
+    from devstack.seed import platform_user_id, sandbox_tokens
+    from shared.services.publishing.accounts import seal_tokens
+
+    member = platform_user_id(demo.uid, "linkedin", "li_company")  # the page admin whose token we hold
+    org_id = str(int(hashlib.sha256(f"{demo.uid}/li_company".encode()).hexdigest()[:12], 16))
+    ref = TARGETS["linkedin"].account(db, demo, "li_company")
+    ref.set({"accountId": "li_company", "platform": "linkedin", "displayName": "Soku Demo Company",
+             "platformUserId": member, "status": "connected", "authorType": "organization", "organizationId": org_id,
+             "scopes": ["openid", "profile", "w_member_social", "w_organization_social", "r_organization_admin"]})
+    ref.update({"tokens": seal_tokens(ref, sandbox_tokens("linkedin", member))})
+    httpx.post(f"{stack.sandboxes.base_url}/linkedin/__sandbox/organizations",
+               json={"organizationId": org_id, "admin": member}).raise_for_status()
+    sid = submit(client, demo, body([{"platform": "linkedin", "accountId": "li_company"}], "From the page"))
+    assert TARGETS["linkedin"].final(client, demo, sid, "linkedin:li_company")["status"] == "succeeded"
+
+    before = time.time()
+    run = _run(_metrics(client, demo, sid).json(), "linkedin:li_company")
+    assert run["status"] == "ok", run
+    _assert_served(sandbox, "linkedin", run, before, time.time())
+    assert {"uniqueImpressionsCount", "clickCount", "engagement"} <= set(run["platformMetrics"])
+
+    followers = client.get("/v1/accounts/li_company/metrics", headers=demo.key_headers).json()
+    organization = f"urn:li:organization:{org_id}"
+    assert followers["metrics"]["followers"] == account_counts(stack.sandboxes.state, "linkedin",
+                                                               organization)["followers"]
+    # The member account's grant (as Soku requests it) has no member analytics permission.
+    TARGETS["linkedin"].account(db, demo).update({"scopes": ["openid", "profile", "w_member_social"]})
+    member_answer = client.get("/v1/accounts/li_member/metrics", headers=demo.key_headers).json()
+    assert member_answer["error"]["code"] == "missing_scope"
+    assert "r_member_profileAnalytics" in member_answer["error"]["message"]
+
+
+def test_facebook_without_read_insights_still_shows_engagement(client, stack, demo, db, sandbox, stored_media):
+    TARGETS["facebook"].account(db, demo).update(
+        {"scopes": ["pages_show_list", "pages_manage_posts", "pages_read_engagement"]})
+    sid, _ = _published(client, demo, stored_media, "facebook", "engagement only")
+    calls = SandboxCalls(stack, "facebook")
+    before = time.time()
+    run = _run(_metrics(client, demo, sid).json(), "facebook:fb_page_42")
+    assert run["status"] == "ok" and run["metrics"]["views"] is None, run
+    post = next(p for p in sandbox.posts("facebook") if p["id"] == run["postId"])
+    low, high = post_counts_of(post, at=before), post_counts_of(post, at=time.time())
+    assert low["likes"] <= run["metrics"]["likes"] <= high["likes"]
+    assert "read_insights" in run["platformMetrics"]["insights"]
+    assert calls().count("metrics") == 1  # the insights endpoint was not called
+
+
+@pytest.mark.parametrize("kind, code", [("too_old", "post_too_old"), ("not_enough_viewers", "not_enough_viewers"),
+                                        ("missing_scope", "missing_scope"), ("not_found", "post_not_found")])
+def test_instagram_refusals(client, demo, sandbox, stored_media, kind, code):
+    sid, _ = _published(client, demo, stored_media, "instagram", f"refused: {kind}")
+    sandbox.fault("instagram", "metrics", kind)
+    run = _run(_metrics(client, demo, sid).json(), "instagram:ig_business")
+    assert run["status"] == "error" and run["error"]["code"] == code, run
+
+
+def test_tiktok_grant_as_soku_requests_it_has_no_metrics_permission(client, stack, demo, db):
+    TARGETS["tiktok"].account(db, demo).update({"scopes": ["user.info.basic", "video.publish", "video.upload"]})
+    calls = SandboxCalls(stack, "tiktok")
+    answer = client.get("/v1/accounts/tt_creator/metrics", headers=demo.key_headers)
+    assert answer.status_code == 200 and answer.json()["error"]["code"] == "missing_scope"
+    assert "user.info.stats" in answer.json()["error"]["message"] and calls() == []
+    assert answer.headers["Cache-Control"] == "private, max-age=60"

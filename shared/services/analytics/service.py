@@ -7,6 +7,7 @@ or several) on a small pool; every run answers on its own: metrics, `not_publish
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -103,7 +104,9 @@ def post_metrics(user_id: str, post_id: str, refresh: bool = False) -> tuple[dic
     if not runs:
         return {"postSubmissionId": post_id, "runs": []}, 0
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(runs)), thread_name_prefix="metrics") as pool:
-        answers = list(pool.map(lambda run: _run_metrics(user_id, post_id, run, refresh), runs))
+        # Each task in a copy of this request's context, so its log lines still name the request.
+        answers = list(pool.map(lambda run: contextvars.copy_context().run(_run_metrics, user_id, post_id, run,
+                                                                           refresh), runs))
     return {"postSubmissionId": post_id, "runs": [a for a, _ in answers]}, _max_age([t for _, t in answers])
 
 
