@@ -3,8 +3,10 @@
 - `GET /{post-id}?fields=reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares`
   → `reactions.summary.total_count`, `comments.summary.total_count`, `shares.count` (absent when
   never shared) (Graph API reference, Page Post; `pages_read_engagement`, which Soku requests).
-- `GET /{post-id}/insights?metric=post_media_view,post_total_media_view_unique` (Page Insights
-  reference: `post_impressions*` were deprecated on 15 Nov 2025 for these "views" metrics). Insights
+- `GET /{post-id}/insights?metric=post_media_view,post_total_media_view_unique` (Meta's
+  "Deprecated Facebook Page Insights Metrics" page names `post_total_media_view_unique` as the
+  replacement of `post_impressions_unique`; `post_media_view` for `post_impressions` is what
+  third-party implementations use [2nd]). Insights
   need `read_insights`, which Soku's default Facebook scopes do not include: with a known grant
   lacking it the views stay null and `platformMetrics.insights` says why; a Page the platform
   refuses insights for (code 10/200) is treated the same, since the engagement counts still stand.
