@@ -15,11 +15,14 @@ from firebase_functions import https_fn
 from shared import secrets
 from shared.models.account import AccountsQuery, AccountsResponse, MeResponse
 from shared.models.connections import AccountDetail, AccountQuery, DisconnectResponse
+from shared.models.metrics import AccountMetricsQuery, AccountMetricsResponse
 from shared.services import accounts, rate_limits
+from shared.services.analytics import service as analytics
 from shared.services.connections import store as connections
 from shared.services.connections.flow import parse_platform
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
+from shared.web.responses import Reply
 
 api = Api("account")
 
@@ -73,6 +76,16 @@ def get_account(ctx: RequestContext) -> dict:
 def disconnect_account(ctx: RequestContext) -> dict:
     platform, snap = _one(ctx)
     return connections.disconnect(ctx.user_id, platform, snap)
+
+
+@api.route("GET", "/v1/accounts/{account_id}/metrics", summary="The account's followers (and following and "
+           "post counts where the platform gives them), cached a few minutes", query_model=AccountMetricsQuery,
+           response_model=AccountMetricsResponse, tags=("account",))
+def account_metrics(ctx: RequestContext) -> Reply:
+    query: AccountMetricsQuery = ctx.query
+    platform = parse_platform(query.platform) if query.platform else None
+    body, max_age = analytics.account_metrics(ctx.user_id, ctx.path_params["account_id"], platform, query.refresh)
+    return Reply(body, headers={"Cache-Control": analytics.cache_control(max_age)})
 
 
 @secrets.checked

@@ -14,7 +14,9 @@ from shared.models.post_views import (
     UnpublishResponse,
     ValidatePostResponse,
 )
+from shared.models.metrics import MetricsQuery, PostMetricsResponse
 from shared.models.posts import CreatePostRequest, CreatePostResponse, ReschedulePostRequest
+from shared.services.analytics import service as analytics
 from shared.services.posts import manage, submission, takedown, views
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
@@ -83,6 +85,15 @@ def take_down(ctx: RequestContext) -> dict:
            response_model=UnpublishResponse, tags=("posts",), responses={404: ErrorEnvelope, 409: ErrorEnvelope})
 def unpublish(ctx: RequestContext) -> dict:
     return takedown.take_down_all(ctx.user_id, ctx.path_params["post_id"])
+
+
+@api.route("GET", "/v1/posts/{post_id}/metrics", summary="Each run's metrics on its platform "
+           "(views, likes, comments, shares and the platform's own), cached a few minutes",
+           query_model=MetricsQuery, response_model=PostMetricsResponse, tags=("posts",))
+def metrics(ctx: RequestContext) -> Reply:
+    query: MetricsQuery = ctx.query
+    body, max_age = analytics.post_metrics(ctx.user_id, ctx.path_params["post_id"], query.refresh)
+    return Reply(body, headers={"Cache-Control": analytics.cache_control(max_age)})
 
 
 @https_fn.on_request()
