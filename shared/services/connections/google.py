@@ -31,8 +31,11 @@ from shared.services.publishing.base import Tokens
 
 class YouTubeProvider:
     platform = Platform.YOUTUBE
+    # youtube.force-ssl: videos.delete accepts youtube, youtube.force-ssl or youtubepartner, not
+    # youtube.upload (developers.google.com/youtube/v3/docs/videos/delete, "Authorization").
     default_scopes = ("https://www.googleapis.com/auth/youtube.upload",
-                      "https://www.googleapis.com/auth/youtube.readonly")
+                      "https://www.googleapis.com/auth/youtube.readonly",
+                      "https://www.googleapis.com/auth/youtube.force-ssl")
     scope_separator = " "
     # Google takes PKCE (S256) on every OAuth client type, confidential web clients
     # included (developers.google.com/identity/protocols/oauth2/native-app#step1-code-verifier;

@@ -129,10 +129,13 @@ class MetaProvider:
 
 def facebook() -> MetaProvider:
     return MetaProvider(Platform.FACEBOOK, "facebook_graph", "facebook_dialog",
-                        ("pages_show_list", "pages_manage_posts", "pages_read_engagement"))
+                        # read_insights: a Page post's views (GET /{post}/insights, docs/analytics.md).
+                        ("pages_show_list", "pages_manage_posts", "pages_read_engagement", "read_insights"))
 
 
 def instagram() -> MetaProvider:
     return MetaProvider(Platform.INSTAGRAM, "instagram_graph", "instagram_dialog",
                         ("instagram_basic", "instagram_content_publish", "pages_show_list",
-                         "pages_read_engagement", "business_management"))
+                         "pages_read_engagement", "business_management",
+                         # GET /{ig-media}/insights and the account's follower counts (docs/analytics.md).
+                         "instagram_manage_insights"))

@@ -31,7 +31,10 @@ LONG_LIVED_S = 60 * 86400
 
 class ThreadsProvider:
     platform = Platform.THREADS
-    default_scopes = ("threads_basic", "threads_content_publish")
+    # threads_delete: DELETE /{threads-media-id} (taking a post down); threads_manage_insights:
+    # GET /{media}/insights and /{user}/threads_insights (metrics). Threads API permissions,
+    # developers.facebook.com/docs/threads/get-started (each needs the app's review, as publishing does).
+    default_scopes = ("threads_basic", "threads_content_publish", "threads_delete", "threads_manage_insights")
     scope_separator = ","
     # No PKCE: the Authorization Window takes client_id, redirect_uri, scope, response_type
     # and state only (developers.facebook.com/documentation/threads/get-started/

@@ -29,7 +29,9 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded", "Cache-Control": "n
 
 class TikTokProvider:
     platform = Platform.TIKTOK
-    default_scopes = ("user.info.basic", "video.publish", "video.upload")
+    # video.list: POST /v2/video/query/ (a post's counts); user.info.stats: follower and like counts
+    # of /v2/user/info/ (developers.tiktok.com/doc/tiktok-api-scopes).
+    default_scopes = ("user.info.basic", "video.publish", "video.upload", "video.list", "user.info.stats")
     scope_separator = ","
     # No PKCE on the web: Login Kit for Web's authorize parameters are client_key, scope,
     # redirect_uri, state, response_type (developers.tiktok.com/doc/login-kit-web); TikTok
