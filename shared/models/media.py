@@ -50,8 +50,10 @@ class MediaDocument(BaseModel):
     ext: str
     size: int  # bytes
     createdAt: str | None  # ISO 8601
-    # Uploaded files (multipart or an upload session) only:
-    source: Literal["upload"] | None = None
+    # Where the file came from when not fetched from `originalUrl`: an uploaded file (multipart or
+    # an upload session), a rendered template, or a repurpose link's card.
+    source: Literal["upload", "template", "repurpose"] | None = None
+    # Uploaded files only:
     filename: str | None = None  # as the client named it, for display
     uploadId: str | None = None  # the upload session it came from
 
