@@ -164,8 +164,41 @@ def test_oauth_started_through_api_returns_through_api(client, user, stack):
     assert f"x_{subject}" in callback.text
 
 
+def test_globs_match_paths_as_the_hosting_emulators_minimatch_does():
+    """Hosting matches rewrite sources with minimatch (superstatic); ours must agree, dot
+    segments included (`**` never takes a segment that starts with a dot)."""
+    import shutil
+    import subprocess
+
+    superstatic = ROOT / "devstack" / "node" / "node_modules" / "superstatic"
+    if shutil.which("node") is None or not superstatic.exists():
+        pytest.skip("needs node and the Firebase CLI's superstatic under devstack/node (make tools)")
+    paths = ["/v1/posts", "/v1/posts/", "/v1/posts/a", "/v1/posts/a/b", "/v1/posts/.a", "/v1/posts/a/.b",
+             "/v1/posts/a.b", "/v1/posts/..", "/v1/posts/a\nb", "/v1/posts//a", "/health", "/health/ready",
+             "/v1/x/.y/z", "/media/a.png", "/media/.a.png", "/v1/media/render-og"]
+    globs = sorted({source for source, _ in routes.REWRITES})
+    script = ("const m = require(require.resolve('minimatch', {paths: [process.argv[1]]}));"
+              "const [paths, globs] = [JSON.parse(process.argv[2]), JSON.parse(process.argv[3])];"
+              "console.log(JSON.stringify(globs.map(g => paths.map(p => m(p, g)))));")
+    out = subprocess.run(["node", "-e", script, str(superstatic), json.dumps(paths), json.dumps(globs)],
+                         capture_output=True, text=True, check=True).stdout
+    theirs = json.loads(out)
+    ours = [[bool(routes.glob_to_regex(glob).match(path)) for path in paths] for glob in globs]
+    for glob, mine, hosting in zip(globs, ours, theirs):
+        assert mine == hosting, (glob, [p for p, a, b in zip(paths, mine, hosting) if a != b])
+
+
+def test_a_path_segment_starting_with_a_dot_is_a_json_404(client, user):
+    # minimatch's `**` does not take `.x`: the regex catch-all sends it to notFound.
+    assert routes.function_for("/v1/posts/.x") == "notFound"
+    r = client.delete("/v1/posts/.%14x", headers=user.key_headers)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json"), r.text
+    assert r.json()["error"]["code"] == "not_found" and r.headers.get("X-Request-ID")
+
+
 @pytest.mark.parametrize("path", ["/v1/me", "/v1/posts", "/v1/media/render-og", "/v1/templates/saved/x",
-                                  "/oauth/x/callback", "/media/a.png", "/v1/nope", "/health/ready"])
+                                  "/oauth/x/callback", "/media/a.png", "/v1/nope", "/health/ready",
+                                  "/v1/posts/.hidden"])
 def test_api_routes_each_path_as_hosting_does(path):
     from devstack.gateway import load_rewrites
 

@@ -59,27 +59,44 @@ REWRITES: tuple[tuple[str, str], ...] = (
     ("/v1/**", "notFound"),
 )
 
+# Hosting matches `source` globs with minimatch (superstatic/lib/utils/patterns.js), whose `*`
+# and `**` never match a path segment that starts with a dot: `/v1/posts/**` does not take
+# `/v1/posts/.x`, and Hosting would answer such a path with its HTML 404 page. This last
+# rewrite, a regular expression (RE2, which Hosting also takes), sends what is left under
+# `/v1/` to notFound, which answers in the JSON envelope.
+CATCH_ALL_REGEX: tuple[str, str] = (r"^/v1/.*$", "notFound")
+
+
+# One path segment that does not start with a dot (minimatch's default, `dot: false`).
+_SEGMENT = r"(?!\.)[^/]*"
+
 
 def glob_to_regex(glob: str) -> re.Pattern[str]:
-    """Hosting's glob: `**` spans segments, `*` stays inside one segment."""
+    """Hosting's glob, as minimatch reads it: `**` spans segments, `*` stays inside one, and
+    neither matches a segment that starts with a dot (tests/test_api_function.py checks this
+    against the minimatch the Firebase CLI's Hosting emulator uses)."""
     out = ""
     i = 0
     while i < len(glob):
+        at_segment_start = i == 0 or glob[i - 1] == "/"
         if glob.startswith("**", i):
-            out += ".*"
+            out += f"{_SEGMENT}(?:/{_SEGMENT})*"
             i += 2
         elif glob[i] == "*":
-            out += "[^/]*"
+            out += _SEGMENT if at_segment_start else "[^/]*"
             i += 1
         else:
             out += re.escape(glob[i])
             i += 1
-    return re.compile(f"^{out}$", re.S)  # a path may hold any character, newlines included
+    # minimatch ignores one trailing slash of the path (`/v1/posts` takes `/v1/posts/`); a path
+    # may hold any character, newlines included.
+    return re.compile(f"^{out}/?$", re.S)
 
 
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((glob_to_regex(source), function_id) for source, function_id in REWRITES)
+    globs = tuple((glob_to_regex(source), function_id) for source, function_id in REWRITES)
+    return globs + ((re.compile(CATCH_ALL_REGEX[0], re.S), CATCH_ALL_REGEX[1]),)
 
 
 def function_for(path: str) -> str | None:
@@ -112,7 +129,9 @@ def load_rewrites(firebase_json: Path = ROOT / "firebase.json") -> list[Rewrite]
         function = entry.get("function")
         if isinstance(function, dict):
             function = function["functionId"]
-        if function:
+        if function and "regex" in entry:
+            rewrites.append(Rewrite(entry["regex"], re.compile(entry["regex"], re.S), function))
+        elif function:
             rewrites.append(Rewrite(entry["source"], glob_to_regex(entry["source"]), function))
     return rewrites
 
@@ -120,7 +139,8 @@ def load_rewrites(firebase_json: Path = ROOT / "firebase.json") -> list[Rewrite]
 def hosting_rewrites() -> list[dict]:
     """The table as firebase.json's `hosting.rewrites` spells it."""
     return [{"source": source, "function": {"functionId": function_id, "region": REGION}}
-            for source, function_id in REWRITES]
+            for source, function_id in REWRITES] + [
+        {"regex": CATCH_ALL_REGEX[0], "function": {"functionId": CATCH_ALL_REGEX[1], "region": REGION}}]
 
 
 # Set by the `api` function on requests it dispatches (functions/api.py).
