@@ -7,6 +7,7 @@ and, as on cloudfunctions.net, the function sees only the path after its name.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import flask
@@ -177,23 +178,33 @@ def test_globs_match_paths_as_the_hosting_emulators_minimatch_does():
              "/v1/posts/a.b", "/v1/posts/..", "/v1/posts/a\nb", "/v1/posts//a", "/health", "/health/ready",
              "/v1/x/.y/z", "/media/a.png", "/media/.a.png", "/v1/media/render-og"]
     globs = sorted({source for source, _ in routes.REWRITES})
+    regexes = [regex for regex, _ in routes.DOTTED_TWINS]
+    # Globs through minimatch; the regex twins through JavaScript's unicode RegExp, superstatic's
+    # fallback when RE2 is not installed (it is stricter about escapes than RE2 or Python).
     script = ("const m = require(require.resolve('minimatch', {paths: [process.argv[1]]}));"
-              "const [paths, globs] = [JSON.parse(process.argv[2]), JSON.parse(process.argv[3])];"
-              "console.log(JSON.stringify(globs.map(g => paths.map(p => m(p, g)))));")
-    out = subprocess.run(["node", "-e", script, str(superstatic), json.dumps(paths), json.dumps(globs)],
-                         capture_output=True, text=True, check=True).stdout
-    theirs = json.loads(out)
+              "const [paths, globs, regexes] = [2, 3, 4].map(i => JSON.parse(process.argv[i]));"
+              "console.log(JSON.stringify([globs.map(g => paths.map(p => m(p, g))),"
+              " regexes.map(r => paths.map(p => p.match(new RegExp(r, 'u')) !== null))]));")
+    out = subprocess.run(["node", "-e", script, str(superstatic), json.dumps(paths), json.dumps(globs),
+                          json.dumps(regexes)], capture_output=True, text=True, check=True).stdout
+    their_globs, their_regexes = json.loads(out)
     ours = [[bool(routes.glob_to_regex(glob).match(path)) for path in paths] for glob in globs]
-    for glob, mine, hosting in zip(globs, ours, theirs):
+    for glob, mine, hosting in zip(globs, ours, their_globs):
         assert mine == hosting, (glob, [p for p, a, b in zip(paths, mine, hosting) if a != b])
+    ours = [[bool(re.match(regex, path)) for path in paths] for regex in regexes]
+    for regex, mine, hosting in zip(regexes, ours, their_regexes):
+        assert mine == hosting, (regex, [p for p, a, b in zip(paths, mine, hosting) if a != b])
 
 
-def test_a_path_segment_starting_with_a_dot_is_a_json_404(client, user):
-    # minimatch's `**` does not take `.x`: the regex catch-all sends it to notFound.
-    assert routes.function_for("/v1/posts/.x") == "notFound"
+def test_a_path_segment_starting_with_a_dot_reaches_the_function_of_its_prefix(client, user):
+    # minimatch's `**` does not take `.x`: the regex twins of the globs route it instead.
+    assert routes.function_for("/v1/posts/.x") == "posts" and routes.function_for("/v1/.x") == "notFound"
     r = client.delete("/v1/posts/.%14x", headers=user.key_headers)
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/json"), r.text
     assert r.json()["error"]["code"] == "not_found" and r.headers.get("X-Request-ID")
+    # Deleting media is idempotent, also for an id that could never exist.
+    r = client.delete("/v1/media/...", headers=user.key_headers)
+    assert r.status_code == 200 and r.json() == {"deleted": True}
 
 
 @pytest.mark.parametrize("path", ["/v1/me", "/v1/posts", "/v1/media/render-og", "/v1/templates/saved/x",

@@ -61,10 +61,19 @@ REWRITES: tuple[tuple[str, str], ...] = (
 
 # Hosting matches `source` globs with minimatch (superstatic/lib/utils/patterns.js), whose `*`
 # and `**` never match a path segment that starts with a dot: `/v1/posts/**` does not take
-# `/v1/posts/.x`, and Hosting would answer such a path with its HTML 404 page. This last
-# rewrite, a regular expression (RE2, which Hosting also takes), sends what is left under
-# `/v1/` to notFound, which answers in the JSON envelope.
-CATCH_ALL_REGEX: tuple[str, str] = (r"^/v1/.*$", "notFound")
+# `/v1/posts/.x`, and Hosting would answer such a path with its HTML 404 page. So every `**`
+# rewrite has a twin, a regular expression (RE2, which Hosting also takes) that does take dot
+# segments, after all the globs and in the same order: such a path reaches the function that
+# owns its prefix, which answers in the JSON envelope (`[\s\S]` rather than `.`: a path may hold
+# a newline, and Hosting's fallback to JavaScript's RegExp has no `s` flag).
+def _dotted_twin(glob: str) -> str:
+    # Only the syntax characters escaped: JavaScript's unicode-mode RegExp refuses `\-`.
+    prefix = re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", glob[: -len("**")])
+    return f"^{prefix}[\\s\\S]*$"
+
+
+DOTTED_TWINS: tuple[tuple[str, str], ...] = tuple(
+    (_dotted_twin(source), function_id) for source, function_id in REWRITES if source.endswith("/**"))
 
 
 # One path segment that does not start with a dot (minimatch's default, `dot: false`).
@@ -96,7 +105,7 @@ def glob_to_regex(glob: str) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
     globs = tuple((glob_to_regex(source), function_id) for source, function_id in REWRITES)
-    return globs + ((re.compile(CATCH_ALL_REGEX[0], re.S), CATCH_ALL_REGEX[1]),)
+    return globs + tuple((re.compile(regex), function_id) for regex, function_id in DOTTED_TWINS)
 
 
 def function_for(path: str) -> str | None:
@@ -140,7 +149,8 @@ def hosting_rewrites() -> list[dict]:
     """The table as firebase.json's `hosting.rewrites` spells it."""
     return [{"source": source, "function": {"functionId": function_id, "region": REGION}}
             for source, function_id in REWRITES] + [
-        {"regex": CATCH_ALL_REGEX[0], "function": {"functionId": CATCH_ALL_REGEX[1], "region": REGION}}]
+        {"regex": regex, "function": {"functionId": function_id, "region": REGION}}
+        for regex, function_id in DOTTED_TWINS]
 
 
 # Set by the `api` function on requests it dispatches (functions/api.py).
