@@ -82,14 +82,31 @@ def test_a_post_already_gone_on_the_platform_counts_as_deleted(client, stack, de
     assert r.status_code == 200, r.text
     gone = {"alreadyGone": True} if tells else {}
     assert r.json()["deletion"] == {"status": "deleted", "at": r.json()["deletedAt"], **gone}
-    assert calls() == ["delete"]
+    # Graph's "does not exist" also covers a missing permission: Soku reads the post to be sure.
+    confirming_read = {"facebook": ["lookup"], "threads": ["permalink"]}.get(platform, [])
+    assert calls() == ["delete"] + confirming_read
+
+
+@pytest.mark.parametrize("platform", ["facebook", "threads"])
+def test_graphs_ambiguous_not_found_for_a_post_that_still_exists_is_a_missing_permission(
+        client, stack, demo, sandbox, stored_media, platform):
+    # Code 100 / subcode 33 reads "does not exist, cannot be loaded due to missing permissions, ...":
+    # a post the confirming read still finds is not marked deleted, and no post.deleted goes out.
+    on = TARGETS[platform]
+    sid, run = _published(client, demo, stored_media, on, f"Still up on {platform}")
+    sandbox.fault(platform, "delete", "cannot_load")
+    error = assert_error(client.delete(_path(sid, on.target), headers=demo.key_headers), 409, "missing_permission")
+    assert error["details"]["platformCode"] == "missing_permission" and "still exists" in error["message"]
+    shown = on.run(client, demo, sid)
+    assert shown["deletedAt"] is None and shown["deletion"]["status"] == "failed"
+    assert _live(sandbox, on, run)  # still up
 
 
 def test_a_refusal_is_reported_on_the_run_and_a_retry_tries_again(client, stack, demo, sandbox, stored_media, db):
     on = TARGETS["threads"]
     sid, run = _published(client, demo, stored_media, on, "Threads without threads_delete")
     sandbox.fault("threads", "delete", "forbidden")
-    error = assert_error(client.delete(_path(sid, on.target), headers=demo.key_headers), 502, "platform_error")
+    error = assert_error(client.delete(_path(sid, on.target), headers=demo.key_headers), 409, "missing_permission")
     assert error["details"]["platformCode"] == "missing_permission" and error["details"]["retryable"] is False
     assert "(#10) Application does not have permission for this action" in error["message"]
     shown = on.run(client, demo, sid)
@@ -133,7 +150,7 @@ def test_a_revoked_account_needs_reconnecting(client, demo, sandbox, stored_medi
     on = TARGETS["linkedin"]
     sid, run = _published(client, demo, stored_media, on, "Then the member revoked Soku")
     sandbox.revoke("linkedin", on.platform_user_id(db, demo))
-    error = assert_error(client.delete(_path(sid, on.target), headers=demo.key_headers), 502, "platform_error")
+    error = assert_error(client.delete(_path(sid, on.target), headers=demo.key_headers), 409, "account_needs_reconnect")
     assert error["details"]["platformCode"] == "token_expired"
     assert on.run(client, demo, sid)["deletion"]["error"]["reconnect"] is True
     assert on.account(db, demo).get().get("status") == "needs_reconnect"

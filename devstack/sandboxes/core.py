@@ -33,7 +33,7 @@ def mint_tokens(platform: str, subject: str, lifetime_s: int = 3600) -> tuple[st
 
 @dataclass
 class Fault:
-    kind: str  # rate_limit | server_error | expired_token | duplicate | processing_failed | hold | revoked | forbidden
+    kind: str  # rate_limit | server_error | expired_token | duplicate | processing_failed | hold | revoked | forbidden | cannot_load
     remaining: int = 1
     params: dict[str, Any] = field(default_factory=dict)
 

@@ -192,10 +192,13 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         (developers.facebook.com/docs/graph-api/reference/post and …/reference/video, "Deleting";
         pages_manage_posts). The token is checked first, as everywhere on Graph; an id Graph does
         not have (never posted, or deleted already) → code 100 / subcode 33, "Unsupported delete
-        request"; another Page's post, or the `forbidden` fault → 403 code 200."""
+        request"; another Page's post, or the `forbidden` fault → 403 code 200. The `cannot_load`
+        fault answers the same code 100 / subcode 33 while the post exists: Graph's words for it
+        include "cannot be loaded due to missing permissions" (a Page role taken away)."""
         if (bad := bad_version(version)) is not None:
             return bad
-        _, faulted = gate.fault("delete", forbidden=answer(permission_error))
+        _, faulted = gate.fault("delete", forbidden=answer(permission_error),
+                                cannot_load=answer(lambda: unknown_object(node, "delete")))
         if faulted is not None:
             return faulted
         if app.page_subject() is None:

@@ -59,6 +59,11 @@ def threads_length(text: str) -> int:
     return total
 
 
+def _unknown_for_delete(media_id: str):
+    return _error(400, f"Unsupported delete request. Object with ID '{media_id}' does not exist, cannot be loaded "
+                       "due to missing permissions, or does not support this operation", 100, 33)
+
+
 def _error(status: int, message: str, code: int, subcode: int | None = None,
            kind: str = "THApiException", headers: dict | None = None, **extra):
     error = {"message": message, "type": kind, "code": code, "fbtrace_id": secrets.token_urlsafe(9)}
@@ -338,17 +343,17 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         docs/threads/posts/delete-posts: the profile's own posts, with the `threads_delete`
         permission). An id the profile has no post under (never posted, deleted already) → Graph's
         code 100 / subcode 33; the `forbidden` fault stands for a token without `threads_delete`:
-        403 code 10 [status unverified]."""
+        403 code 10 [status unverified]. The `cannot_load` fault answers code 100 / subcode 33 while
+        the post exists, as Graph's "cannot be loaded due to missing permissions" covers."""
         _, who, refused = gate("delete", forbidden=answer(lambda: _error(
-            403, "(#10) Application does not have permission for this action", 10, kind="OAuthException")))
+            403, "(#10) Application does not have permission for this action", 10, kind="OAuthException")),
+            cannot_load=answer(lambda: _unknown_for_delete(media_id)))
         if refused is not None:
             return refused
         with state.lock:
             post = next((p for p in posts_of(who) if p["id"] == media_id), None)
             if post is None:
-                return _error(400, f"Unsupported delete request. Object with ID '{media_id}' does not exist, "
-                                   "cannot be loaded due to missing permissions, or does not support this "
-                                   "operation", 100, 33)
+                return _unknown_for_delete(media_id)
             state.delete_post(PLATFORM, lambda p: p is post)
         return {"success": True, "deleted_id": media_id}
 

@@ -24,16 +24,21 @@ goes out exactly once per run however often the request is repeated. A
 repeated request on a deleted run answers the same run without calling the
 platform. `failed` keeps the platform's words; calling again tries again.
 
-**Errors.** A platform refusal or outage is answered 502 `platform_error`: the
+**Errors.** When the account's authorization must change first (disconnected,
+expired or revoked: 409 `account_needs_reconnect`; the delete permission not
+granted: 409 `missing_permission`), no retry can help until the user reconnects
+it. Any other platform refusal or outage is answered 502 `platform_error`: the
 request was valid and the post exists, the upstream call failed (as
 transcription's `upstream_error` and templates' `render_failed`, the spec's
-`api_error` type). `details` carry the taxonomy code (`missing_permission`,
-`token_expired`, `rate_limited`, …), whether retrying can help, and the run.
+`api_error` type). `details` carry the taxonomy code (`token_expired`,
+`rate_limited`, …), whether retrying can help, and the run.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -52,9 +57,11 @@ from shared.services.publishing.errors import NeedsReconnectError, PublishError,
 
 log = logging.getLogger("soku.posts")
 
-# A `deleting` claim this old is presumed dead (its request timed out or crashed): a platform
-# call is at most two 120 s reads (the call, and once more after a token refresh).
-STALE_CLAIM = timedelta(minutes=5)
+# A `deleting` claim this old is presumed dead (its request timed out or crashed): the request
+# holding it ends within the function's 60 s (platform calls are cut at
+# account_calls.CALL_TIMEOUT), so two minutes is past any live holder.
+STALE_CLAIM = timedelta(minutes=2)
+_takedowns = ThreadPoolExecutor(max_workers=8, thread_name_prefix="takedown")
 
 
 class NotPublishedError(ConflictError):
@@ -70,6 +77,12 @@ class DeletionNotSupportedError(SokuError):
 
     status = 422
     code = "deletion_not_supported"
+
+
+class AccountActionNeededError(ConflictError):
+    """The account must be reconnected (or reconnected with the delete permission) first."""
+
+    code = "account_needs_reconnect"
 
 
 class PlatformDeletionError(SokuError):
@@ -101,6 +114,14 @@ def take_down(user_id: str, submission_id: str, target_id: str) -> dict[str, Any
         already_gone = True
     except PublishError as error:
         failed = _finish(ref, attempt, {"status": "failed", "error": _error_record(error)})
+        if isinstance(error, NeedsReconnectError) or error.code == "missing_permission":
+            # Not the platform failing: the account's authorization must change (reconnect it,
+            # granting the delete permission), so no retry of this request can succeed before.
+            raise AccountActionNeededError(
+                f"{platform.value} did not delete the post of run {target_id}: {error.message}",
+                code="missing_permission" if error.code == "missing_permission" else "account_needs_reconnect",
+                details={"postSubmissionId": submission_id, "targetId": target_id, "platform": platform.value,
+                         "platformCode": error.code, "retryable": False, "run": run_view(failed)}) from None
         raise PlatformDeletionError(
             f"{platform.value} did not delete the post of run {target_id}: {error.message}",
             details={"postSubmissionId": submission_id, "targetId": target_id, "platform": platform.value,
@@ -121,35 +142,47 @@ def take_down(user_id: str, submission_id: str, target_id: str) -> dict[str, Any
 def take_down_all(user_id: str, submission_id: str) -> dict[str, Any]:
     """Take down the post of every run that published; the post, and what happened to each.
 
-    One run after the other, each exactly as `take_down` (its own claim, record and event):
-    a run that fails or cannot be deleted does not stop the others, and is reported in
-    `takedown` with the reason; calling again retries what failed and leaves the rest alone.
+    The runs are taken down in parallel (a request must answer inside the function's and
+    Hosting's 60 s), each exactly as `take_down` (its own claim, record and event): a run that
+    fails or cannot be deleted does not stop the others, and is reported in `takedown` with
+    the reason; calling again retries what failed and leaves the rest alone.
     """
     post_ref, _ = load_owned(user_id, submission_id)
-    outcomes: list[dict[str, Any]] = []
-    for snap in post_ref.collection("runs").stream():
-        run = snap.to_dict()
-        if run.get("status") != "succeeded":
-            continue
-        outcome: dict[str, Any] = {"targetId": snap.id, "platform": run.get("platform")}
-        try:
-            taken = take_down(user_id, submission_id, snap.id)
-            outcome |= {"outcome": "deleted", "alreadyGone": bool((taken.get("deletion") or {}).get("alreadyGone"))}
-        except DeletionNotSupportedError as error:
-            outcome |= {"outcome": "not_supported", "error": {"code": error.code, "message": error.message}}
-        except DeletionInProgressError as error:
-            outcome |= {"outcome": "in_progress", "error": {"code": error.code, "message": error.message}}
-        except PlatformDeletionError as error:
-            details = error.details or {}
-            outcome |= {"outcome": "failed", "error": {"code": details.get("platformCode", error.code),
-                                                       "message": error.message,
-                                                       "retryable": bool(details.get("retryable"))}}
-        outcomes.append(outcome)
-    if not outcomes:
+    published = {snap.id: (snap.to_dict() or {}).get("platform") for snap in post_ref.collection("runs").stream()
+                 if (snap.to_dict() or {}).get("status") == "succeeded"}
+    if not published:
         raise NotPublishedError("No run of this post has published; nothing to delete",
                                 details={"postSubmissionId": submission_id})
-    outcomes.sort(key=lambda o: o["targetId"])
+    # One context copy per run, made here: the worker threads log with this request's id.
+    futures = [_takedowns.submit(contextvars.copy_context().run, _take_down_one, user_id, submission_id,
+                                 target_id, platform)
+               for target_id, platform in sorted(published.items())]
+    outcomes = [future.result() for future in futures]
     return post_view(user_id, submission_id) | {"takedown": outcomes}
+
+
+def _take_down_one(user_id: str, submission_id: str, target_id: str, platform: str | None) -> dict[str, Any]:
+    outcome: dict[str, Any] = {"targetId": target_id, "platform": platform}
+    try:
+        taken = take_down(user_id, submission_id, target_id)
+        return outcome | {"outcome": "deleted", "alreadyGone": bool((taken.get("deletion") or {}).get("alreadyGone"))}
+    except DeletionNotSupportedError as error:
+        return outcome | {"outcome": "not_supported", "error": {"code": error.code, "message": error.message}}
+    except DeletionInProgressError as error:
+        return outcome | {"outcome": "in_progress", "error": {"code": error.code, "message": error.message}}
+    except (PlatformDeletionError, AccountActionNeededError) as error:
+        details = error.details or {}
+        return outcome | {"outcome": "failed", "error": {"code": details.get("platformCode", error.code),
+                                                         "message": error.message,
+                                                         "retryable": bool(details.get("retryable"))}}
+    except SokuError as error:  # the run changed under us (e.g. retried and no longer published)
+        return outcome | {"outcome": "failed", "error": {"code": error.code, "message": error.message,
+                                                         "retryable": False}}
+    except Exception:  # noqa: BLE001 - our own failure on one run: the others still answer
+        log.exception("taking down %s/%s failed", submission_id, target_id)
+        return outcome | {"outcome": "failed", "error": {"code": "internal_error",
+                                                         "message": "Soku failed while deleting the post",
+                                                         "retryable": True}}
 
 
 def _deletion(run: dict[str, Any]) -> dict[str, Any]:

@@ -51,10 +51,15 @@ class PostGone(PublishError):
     code = "post_gone"
 
 
-def for_deletion(http: PlatformHttp, platform_name: str, gone: Callable[[httpx.Response], bool]) -> PlatformHttp:
-    """`http` with its classifier refined for a delete: `gone(response)` → PostGone, and a 403 the
-    platform's classifier does not call retryable (YouTube's `quotaExceeded` is a 403) →
-    `missing_permission`, in the platform's words."""
+def _is_403(response: httpx.Response) -> bool:
+    return response.status_code == 403
+
+
+def for_deletion(http: PlatformHttp, platform_name: str, gone: Callable[[httpx.Response], bool],
+                 forbidden: Callable[[httpx.Response], bool] = _is_403) -> PlatformHttp:
+    """`http` with its classifier refined for a delete: `gone(response)` → PostGone, and a refusal
+    `forbidden` recognises (a 403 by default) that the platform's classifier does not call
+    retryable (YouTube's `quotaExceeded` is a 403) → `missing_permission`, in the platform's words."""
     base = http.classify
 
     def classify(response: httpx.Response) -> PublishError | None:
@@ -63,7 +68,7 @@ def for_deletion(http: PlatformHttp, platform_name: str, gone: Callable[[httpx.R
         if gone(response):
             return PostGone(f"{platform_name} has no such post (already deleted)")
         error = base(response)
-        if response.status_code == 403 and not isinstance(error, RetryableError):
+        if forbidden(response) and not isinstance(error, RetryableError):
             words = error.message if error is not None else response.text[:300]
             return PermanentError(f"{platform_name} refused to delete the post: {words}", code="missing_permission")
         return error

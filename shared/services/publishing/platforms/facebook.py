@@ -53,10 +53,9 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.platforms.graph import graph_error as _graph_error
-from shared.services.publishing.platforms.graph import graph_message, listed_since, object_gone
+from shared.services.publishing.platforms.graph import delete_object, graph_message, listed_since
 from shared.services.publishing.platforms.graph import parse_timestamp as _parse_time
 from shared.services.publishing.platforms.graph import regain_seconds as _regain_seconds
-from shared.services.publishing.deletion import for_deletion
 from shared.services.publishing.http import PlatformHttp
 from shared.services.publishing.media import StoredMedia, open_media
 from shared.services.publishing.reconcile import in_window, normalise
@@ -90,7 +89,7 @@ _MEDIA_REJECTED = {324, 352, 1363030, 1363040, 6000, 6001}  # unreadable image/v
 _NOT_RETRYABLE = {1404078, 4854002}  # Page Publishing Authorization needed; identity check
 
 
-def _graph_version() -> str:
+def graph_version() -> str:
     return os.environ.get("SOKU_FACEBOOK_GRAPH_VERSION") or DEFAULT_GRAPH_VERSION
 
 
@@ -142,10 +141,10 @@ class FacebookPublisher:
 
     # -- plumbing -------------------------------------------------------------------
     def _graph(self, path: str) -> str:
-        return f"{get_settings().platform_hosts['facebook_graph']}/{_graph_version()}/{path}"
+        return f"{get_settings().platform_hosts['facebook_graph']}/{graph_version()}/{path}"
 
     def _video_api(self, path: str) -> str:
-        return f"{get_settings().platform_hosts['facebook_video']}/{_graph_version()}/{path}"
+        return f"{get_settings().platform_hosts['facebook_video']}/{graph_version()}/{path}"
 
     def _absolute(self, url: str | None, post_id: str) -> str:
         web = get_settings().platform_hosts["facebook_web"]
@@ -260,11 +259,8 @@ class FacebookPublisher:
         """`DELETE /{page-post-id}` (a video or reel: `DELETE /{video-id}`) with the Page token →
         `{"success": true}` (developers.facebook.com/docs/graph-api/reference/post, "Deleting";
         …/reference/video, "Deleting"; needs pages_manage_posts). A post that no longer exists
-        answers code 100 / subcode 33 (graph.object_gone)."""
-        http = for_deletion(self.http(account), "Facebook", object_gone)
-        body = http.request("DELETE", self._graph(post_id)).json()
-        if body.get("success") is not True:
-            raise PermanentError(f"Facebook did not delete the post: {body}", code="publish_rejected")
+        answers code 100 / subcode 33, confirmed by a read (graph.delete_object)."""
+        delete_object(lambda: self.http(account), "Facebook", self._graph(post_id))
 
     # -- video: resumable upload, then /videos ------------------------------------------
     def _publish_video(self, ctx: PublishContext, http: PlatformHttp, item: dict) -> PublishedPost:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import httpx
 
 from shared import clock
-from shared.services.publishing.errors import RetryableError
+from shared.services.publishing.deletion import PostGone, for_deletion
+from shared.services.publishing.errors import PermanentError, RetryableError
 from shared.services.publishing.reconcile import LOOKUP_PAGES, before_window
 
 if TYPE_CHECKING:
@@ -43,6 +44,38 @@ def object_gone(response: httpx.Response) -> bool:
         return True
     error = graph_error(response)
     return error is not None and as_int(error.get("code")) == 100 and as_int(error.get("error_subcode")) == 33
+
+
+def permission_refused(response: httpx.Response) -> bool:
+    """Graph's permission errors: code 10 or 200-299 ("API permission", developers.facebook.com/
+    docs/graph-api/guides/error-handling), whatever the HTTP status they come with."""
+    if response.status_code == 403:
+        return True
+    error = graph_error(response)
+    code = as_int(error.get("code")) if error is not None else None
+    return code == 10 or (code is not None and 200 <= code <= 299)
+
+
+def delete_object(make_http: Callable[[], "PlatformHttp"], platform_name: str, url: str) -> None:
+    """`DELETE {url}` on Graph (a Page post or video, a Threads post) → `{"success": true}`.
+
+    Graph's "no such object" answer (code 100 / subcode 33) also reads "cannot be loaded due to
+    missing permissions", so it alone does not prove the post is gone: the object is read once
+    with the same token, and only when that read finds nothing either is the post taken as
+    already deleted (PostGone). A post the read still finds was refused for lack of a permission
+    (an account connected before `threads_delete` was asked for, a Page role taken away).
+    `make_http` is the publisher's `http(account)`: a fresh client per call.
+    """
+    deleting = for_deletion(make_http(), platform_name, object_gone, forbidden=permission_refused)
+    try:
+        body = deleting.request("DELETE", url).json()
+    except PostGone:
+        reading = for_deletion(make_http(), platform_name, object_gone, forbidden=lambda _: False)
+        reading.request("GET", url, params={"fields": "id"})  # PostGone again: it really is gone
+        raise PermanentError(f"{platform_name} refused to delete the post, which still exists: the account "
+                             "lacks the permission to delete it; reconnect it", code="missing_permission") from None
+    if body.get("success") is not True:
+        raise PermanentError(f"{platform_name} did not delete the post: {body}", code="publish_rejected")
 
 
 def as_int(value: Any) -> int | None:

@@ -44,9 +44,8 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.platforms.graph import as_int as _int
-from shared.services.publishing.platforms.graph import await_containers, listed_since, object_gone
+from shared.services.publishing.platforms.graph import await_containers, delete_object, listed_since
 from shared.services.publishing.platforms.graph import parse_timestamp as _parse_timestamp
-from shared.services.publishing.deletion import for_deletion
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import open_media
 from shared.services.publishing.reconcile import in_window, normalise
@@ -226,11 +225,8 @@ class ThreadsPublisher:
         """`DELETE /{threads-media-id}` → `{"success": true, "deleted_id": …}`
         (developers.facebook.com/docs/threads/posts/delete-posts: needs the `threads_delete`
         permission; 100 deletions per 24 h per profile). A post that no longer exists answers
-        Graph's code 100 / subcode 33 (graph.object_gone)."""
-        http = for_deletion(self.http(account), "Threads", object_gone)
-        body = http.request("DELETE", f"{self._api()}/{post_id}").json()
-        if body.get("success") is not True:
-            raise PermanentError(f"Threads did not delete the post: {body}", code="publish_rejected")
+        Graph's code 100 / subcode 33, confirmed by a read (graph.delete_object)."""
+        delete_object(lambda: self.http(account), "Threads", f"{self._api()}/{post_id}")
 
     # -- the steps --------------------------------------------------------------------
     def _check_quota(self, http: PlatformHttp, account: Account) -> None:
