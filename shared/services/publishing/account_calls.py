@@ -5,20 +5,31 @@ attempt does before its first call: the account's tokens decrypted, refreshed
 first when they are about to expire, and refreshed once more when the platform
 answers 401. `with_account` does exactly that, with the platform's publisher
 supplying `refresh` and `http` so each platform's token rules live in one place.
+
+These calls happen while a caller waits on the API, so each platform call is cut
+at CALL_TIMEOUT (a publisher's may wait minutes): the request answers inside its
+function's 60 s even when the platform hangs.
 """
 
 from __future__ import annotations
 
 from typing import Callable, TypeVar
 
+import httpx
+from google.cloud import firestore
+
 from shared import clock
 from shared.platforms import Platform
 from shared.services.publishing import accounts
 from shared.services.publishing.base import Account, Publisher
 from shared.services.publishing.errors import NeedsReconnectError
+from shared.services.publishing.http import call_timeout
 from shared.services.publishing.registry import publisher_for
 
 T = TypeVar("T")
+CALL_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=15.0, pool=5.0)
+# Refusals that say nothing about the account's authorization: it is not flagged for them.
+_NOT_THE_ACCOUNTS_FAULT = ("account_disconnected", "platform_unsupported", "missing_scope")
 
 
 def with_account(user_id: str, platform: Platform, account_id: str,
@@ -32,20 +43,41 @@ def with_account(user_id: str, platform: Platform, account_id: str,
     publisher = publisher_for(platform)
     if publisher is None:
         raise NeedsReconnectError(f"{platform.value} is not supported", code="platform_unsupported")
-    ref, account = accounts.load_account(user_id, platform, account_id)
-    try:
-        if account.tokens.expiring(clock.now()) and account.tokens.refresh_token:
-            account.tokens = publisher.refresh(account)
-            accounts.store_tokens(ref, account.tokens)
+    with call_timeout(CALL_TIMEOUT):
+        ref, account = accounts.load_account(user_id, platform, account_id)
         try:
-            return call(publisher, account)
-        except NeedsReconnectError:
-            if not account.tokens.refresh_token:
-                raise
-            account.tokens = publisher.refresh(account)
-            accounts.store_tokens(ref, account.tokens)
-            return call(publisher, account)
-    except NeedsReconnectError as error:
-        if error.code not in ("account_disconnected", "platform_unsupported", "missing_scope"):
-            accounts.flag_needs_reconnect(ref, error.message)
-        raise
+            if account.tokens.expiring(clock.now()) and account.tokens.refresh_token:
+                _refresh(publisher, ref, account, user_id, account_id)
+            try:
+                return call(publisher, account)
+            except NeedsReconnectError:
+                if not account.tokens.refresh_token:
+                    raise
+                _refresh(publisher, ref, account, user_id, account_id)
+                return call(publisher, account)
+        except NeedsReconnectError as error:
+            if error.code not in _NOT_THE_ACCOUNTS_FAULT:
+                accounts.flag_needs_reconnect(ref, error.message)
+            raise
+
+
+def _refresh(publisher: Publisher, ref: firestore.DocumentReference, account: Account, user_id: str,
+             account_id: str) -> None:
+    """Refresh `account`'s tokens in place and store them.
+
+    Several calls for one account may refresh at once (a post's metrics are read in
+    parallel, a publish may be running), and refresh tokens are often single-use (X,
+    TikTok rotate them): a refusal is first checked against the stored tokens, and
+    when another caller has stored new ones meanwhile, those are used instead.
+    """
+    try:
+        tokens = publisher.refresh(account)
+    except NeedsReconnectError:
+        _, stored = accounts.load_account(user_id, account.platform, account_id)
+        if (stored.tokens.access_token, stored.tokens.refresh_token) == (account.tokens.access_token,
+                                                                          account.tokens.refresh_token):
+            raise
+        account.tokens = stored.tokens  # refreshed by someone else in the meantime
+        return
+    account.tokens = tokens
+    accounts.store_tokens(ref, tokens)

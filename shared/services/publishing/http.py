@@ -25,6 +25,20 @@ Classifier = Callable[[httpx.Response], PublishError | None]
 _creating: contextvars.ContextVar[bool] = contextvars.ContextVar("creating", default=False)
 
 
+# Set by calls made while a caller waits on the API (publishing/account_calls.with_account): a
+# shorter timeout than a publisher's, so the request answers inside its function's 60 s.
+_call_timeout: contextvars.ContextVar[httpx.Timeout | None] = contextvars.ContextVar("call_timeout", default=None)
+
+
+@contextlib.contextmanager
+def call_timeout(timeout: httpx.Timeout) -> Iterator[None]:
+    token = _call_timeout.set(timeout)
+    try:
+        yield
+    finally:
+        _call_timeout.reset(token)
+
+
 @contextlib.contextmanager
 def creating() -> Iterator[None]:
     token = _creating.set(True)
@@ -73,6 +87,8 @@ class PlatformHttp:
 
     def request(self, method: str, url: str, **kwargs) -> httpx.Response:
         headers = self.headers() | kwargs.pop("headers", {})
+        if (timeout := _call_timeout.get()) is not None:
+            kwargs.setdefault("timeout", timeout)
         try:
             response = self.client.request(method, url, headers=headers, **kwargs)
         except httpx.TimeoutException as exc:
