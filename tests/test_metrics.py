@@ -158,6 +158,17 @@ def test_rate_limits_and_deleted_posts(client, stack, demo, sandbox, stored_medi
     assert gone["status"] == "error" and gone["error"]["code"] == "post_not_found", gone
 
 
+def test_a_post_taken_down_through_soku_is_deleted_without_a_platform_call(client, stack, demo, sandbox,
+                                                                            stored_media):
+    sid, run = _published(client, demo, stored_media, "x", "taken down, then measured")
+    r = client.delete(f"/v1/posts/{sid}/runs/x:x_main/published", headers=demo.key_headers)
+    assert r.status_code == 200 and r.json()["deletion"]["status"] == "deleted", r.text
+    calls = SandboxCalls(stack, "x")
+    taken = _run(_metrics(client, demo, sid).json(), "x:x_main")
+    assert (taken["status"], taken["metrics"], taken["error"]) == ("deleted", None, None)
+    assert "metrics" not in calls()  # the user's X quota is not spent on a not-found answer
+
+
 def test_a_grant_without_the_insights_permission_is_refused_without_a_call(client, stack, demo, db, sandbox,
                                                                            stored_media):
     TARGETS["threads"].account(db, demo).update({"scopes": ["threads_basic", "threads_content_publish"]})

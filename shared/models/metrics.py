@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from shared.models.connections import AccountQuery
 
 _DATE = {"format": "date-time"}
-MetricsStatus = Literal["ok", "error", "not_published"]
+MetricsStatus = Literal["ok", "error", "not_published", "deleted"]
 
 
 class MetricsQuery(BaseModel):
@@ -44,8 +44,9 @@ class RunMetrics(BaseModel):
     runStatus: str | None = Field(description="The run's own status (`succeeded`, `failed`, `queued`, …)")
     postId: str | None
     url: str | None
-    status: MetricsStatus = Field(description="`ok` (metrics), `error` (see `error`) or `not_published` "
-                                              "(no platform call was made)")
+    status: MetricsStatus = Field(description="`ok` (metrics), `error` (see `error`), `not_published` or "
+                                              "`deleted` (taken down through Soku); no platform call for the "
+                                              "last two")
     metrics: PostCoreMetrics | None
     platformMetrics: dict[str, Any] | None = Field(description="What this platform adds, in its own names")
     fetchedAt: str | None = Field(json_schema_extra=_DATE, description="When the platform was asked")

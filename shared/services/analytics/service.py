@@ -60,7 +60,10 @@ def _fetch(user_id: str, key: str, platform: Platform, account_id: str, call) ->
     fetched_at = clock.now()
     ttl = cache.ttl_for(failure)
     if ttl is not None:
-        cache.write(key, user_id, body, fetched_at, ttl)
+        try:
+            cache.write(key, user_id, body, fetched_at, ttl)
+        except Exception:  # noqa: BLE001 - the answer stands; the next read fetches again
+            log.exception("could not cache the metrics of %s", key)
     return body, fetched_at, ttl
 
 
@@ -80,10 +83,12 @@ def _run_metrics(user_id: str, post_id: str, run: dict, refresh: bool) -> tuple[
     base = {"targetId": run.get("targetId"), "platform": run.get("platform"), "accountId": run.get("accountId"),
             "runStatus": run.get("status"), "postId": result.get("postId") if published else None,
             "url": result.get("url") if published else None}
-    if not published:
-        # No platform call: there is nothing there to measure (yet).
+    if not published or run.get("deletedAt"):
+        # No platform call: there is nothing there to measure (yet, or any more: a post Soku took
+        # down would only cost the user's platform quota for a not-found answer).
         limit = 0 if run.get("status") in _IN_FLIGHT else None
-        return base | {"status": "not_published", "metrics": None, "platformMetrics": None, "fetchedAt": None,
+        status = "deleted" if published else "not_published"
+        return base | {"status": status, "metrics": None, "platformMetrics": None, "fetchedAt": None,
                        "cached": False, "error": None}, limit
     key = cache.post_key(user_id, post_id, run["targetId"])
     answer, ttl = _answer(key, user_id, refresh, Platform(run["platform"]), run["accountId"],
@@ -104,9 +109,12 @@ def post_metrics(user_id: str, post_id: str, refresh: bool = False) -> tuple[dic
     if not runs:
         return {"postSubmissionId": post_id, "runs": []}, 0
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(runs)), thread_name_prefix="metrics") as pool:
-        # Each task in a copy of this request's context, so its log lines still name the request.
-        answers = list(pool.map(lambda run: contextvars.copy_context().run(_run_metrics, user_id, post_id, run,
-                                                                           refresh), runs))
+        # Each task in its own copy of this request's context, taken here in the request's thread
+        # (copied inside the worker it would be the worker's empty one), so its log lines still
+        # name the request.
+        futures = [pool.submit(contextvars.copy_context().run, _run_metrics, user_id, post_id, run, refresh)
+                   for run in runs]
+        answers = [future.result() for future in futures]
     return {"postSubmissionId": post_id, "runs": [a for a, _ in answers]}, _max_age([t for _, t in answers])
 
 

@@ -7,8 +7,8 @@
   "Deprecated Facebook Page Insights Metrics" page names `post_total_media_view_unique` as the
   replacement of `post_impressions_unique`; `post_media_view` for `post_impressions` is what
   third-party implementations use [2nd]). Insights
-  need `read_insights`, which Soku's default Facebook scopes do not include: with a known grant
-  lacking it the views stay null and `platformMetrics.insights` says why; a Page the platform
+  need `read_insights` (in Soku's default Facebook scopes since these metrics; an account
+  connected before lacks it): with a known grant lacking it the views stay null and `platformMetrics.insights` says why; a Page the platform
   refuses insights for (code 10/200) is treated the same, since the engagement counts still stand.
 - Page: `GET /{page-id}?fields=followers_count,fan_count` (Page reference).
 """
@@ -21,7 +21,7 @@ from shared.config import get_settings
 from shared.services.analytics.base import AccountMetrics, MetricsRefused, PostMetrics, count, metrics_http
 from shared.services.analytics.platforms.graph import insight_values, refine_for
 from shared.services.publishing.base import Account, Publisher
-from shared.services.publishing.platforms.facebook import _graph_version
+from shared.services.publishing.platforms.facebook import graph_version
 
 SUPPORTED = True
 POST_FIELDS = "reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares"
@@ -30,7 +30,7 @@ _refine = refine_for("Facebook")
 
 
 def _graph(path: str) -> str:
-    return f"{get_settings().platform_hosts['facebook_graph']}/{_graph_version()}/{path}"
+    return f"{get_settings().platform_hosts['facebook_graph']}/{graph_version()}/{path}"
 
 
 def _total(body: dict[str, Any], edge: str) -> int | None:

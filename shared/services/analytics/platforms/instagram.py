@@ -2,8 +2,8 @@
 
 - `GET /{ig-media-id}/insights?metric=views,reach,likes,comments,shares,saved,total_interactions`
   (IG Media Insights reference: `impressions`, `plays` and `video_views` were deprecated in 2025
-  for `views`; insights need `instagram_manage_insights`, which Soku's default Instagram scopes
-  do not include → `missing_scope` when the grant is known; story insights last 24 hours, media
+  for `views`; insights need `instagram_manage_insights`, in Soku's default Instagram scopes;
+  an account connected before lacks it → `missing_scope` when the grant is known; story insights last 24 hours, media
   from before a business conversion have none → `post_too_old`; few viewers → `not_enough_viewers`).
 - `GET /{ig-user-id}?fields=followers_count,follows_count,media_count` (IG User reference;
   `instagram_basic`).
@@ -21,7 +21,7 @@ from shared.services.analytics.base import (
 )
 from shared.services.analytics.platforms.graph import insight_values, refine_for
 from shared.services.publishing.base import Account, Publisher
-from shared.services.publishing.platforms.instagram import _graph_version
+from shared.services.publishing.platforms.instagram import graph_version
 
 SUPPORTED = True
 METRICS = ("views", "reach", "likes", "comments", "shares", "saved", "total_interactions")
@@ -29,7 +29,7 @@ _refine = refine_for("Instagram")
 
 
 def _graph(path: str) -> str:
-    return f"{get_settings().platform_hosts['instagram_graph']}/{_graph_version()}/{path}"
+    return f"{get_settings().platform_hosts['instagram_graph']}/{graph_version()}/{path}"
 
 
 def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:

@@ -2,7 +2,8 @@
 
 - `GET /{threads-media-id}/insights?metric=views,likes,replies,reposts,quotes,shares`
   (developers.facebook.com/docs/threads/insights, "Media Insights"; `threads_manage_insights`,
-  which Soku's default Threads scopes do not include → `missing_scope` when the grant is known).
+  in Soku's default Threads scopes; an account connected before lacks it → `missing_scope`
+  when the grant is known).
 - `GET /{threads-user-id}/threads_insights?metric=followers_count` ("User Insights":
   `followers_count` is a `total_value`). No following or post count is offered.
 The core `shares` is Threads' reposts; its own `shares` (sends) stays in `platformMetrics`.

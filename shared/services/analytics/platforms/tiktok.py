@@ -6,8 +6,8 @@
   from `videos`.
 - `GET /v2/user/info/?fields=follower_count,following_count,likes_count,video_count`
   (…/doc/tiktok-api-v2-get-user-info; those fields need `user.info.stats`).
-Soku's default TikTok scopes (`user.info.basic,video.publish,video.upload`) include neither:
-with a known grant lacking them the answer is `missing_scope` without a call; TikTok's own
+Soku's default TikTok scopes include both (accounts connected before they were added lack
+them): with a known grant lacking them the answer is `missing_scope` without a call; TikTok's own
 `scope_not_authorized` maps to the same code.
 
 A run's `postId` is TikTok's public video id once moderation made the post public; before

@@ -117,7 +117,7 @@ _DUPLICATE_CODES = {506}  # [unverified for Instagram] Graph's duplicate-post co
 _ERROR_SUBCODE_IN_STATUS = re.compile(r"\b(2207\d{3}|36003)\b")
 
 
-def _graph_version() -> str:
+def graph_version() -> str:
     return os.environ.get("SOKU_INSTAGRAM_GRAPH_VERSION") or DEFAULT_GRAPH_VERSION
 
 
@@ -201,7 +201,7 @@ class InstagramPublisher:
 
     # -- plumbing -------------------------------------------------------------------
     def _graph(self, path: str) -> str:
-        return f"{get_settings().platform_hosts['instagram_graph']}/{_graph_version()}/{path}"
+        return f"{get_settings().platform_hosts['instagram_graph']}/{graph_version()}/{path}"
 
     def http(self, account: Account) -> PlatformHttp:
         return PlatformHttp(classify, lambda: {"Authorization": f"OAuth {account.tokens.access_token}"})
