@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import IO, Iterator
 
 from flask import Request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData, Preamble
 
 from shared.errors import PayloadTooLargeError, ValidationError
@@ -70,7 +70,12 @@ def _events(stream: IO[bytes], decoder: MultipartDecoder, limit: int) -> Iterato
         if isinstance(event, NeedData):
             if ended:
                 raise _malformed()
-            chunk = stream.read(READ_CHUNK)
+            try:
+                chunk = stream.read(READ_CHUNK)
+            except ClientDisconnected:
+                # The body ended before its Content-Length: the client went away or sent less.
+                raise _invalid("The request body ended before its declared Content-Length",
+                               "invalid_multipart") from None
             ended = not chunk
             received += len(chunk)
             if received > limit:

@@ -42,7 +42,7 @@ from shared.config import get_settings
 from shared.errors import ConflictError, NotFoundError, SokuError, ValidationError
 from shared.services.media import UploadFailedError, ingest
 from shared.services.media.library import document_view
-from shared.services.media.sniff import SNIFF_BYTES, sniff
+from shared.services.media.sniff import SNIFF_BYTES
 from shared.services.media.uploads import clean_filename, detect_or_refuse, media_document
 
 log = logging.getLogger("soku.media")
