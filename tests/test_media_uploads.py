@@ -359,3 +359,28 @@ def test_a_session_opened_from_a_web_page_takes_its_upload(client, user):
                      headers={"Origin": "https://app.example.com"}).status_code in (200, 201)
     done = _complete(client, user, r.json()["id"])
     assert done.status_code == 200 and client.get(done.json()["url"]).content == image
+
+
+def test_a_body_cut_short_of_its_content_length_is_a_400(stack, user, db):
+    # A client that goes away mid-upload: the body ends before the Content-Length it declared.
+    import json
+    import socket
+    from urllib.parse import urlsplit
+
+    body = _multipart([("file", "photo.png", png(256, 256), "image/png")])
+    sent = body[: len(body) // 2]
+    where = urlsplit(stack.base_url)
+    head = (f"POST /v1/media HTTP/1.1\r\nHost: {where.netloc}\r\nsoku-api-key: {user.api_key}\r\n"
+            f"Content-Type: multipart/form-data; boundary=soku-test-boundary\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    with socket.create_connection((where.hostname, where.port), timeout=30) as conn:
+        conn.sendall(head + sent)
+        conn.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert b" 400 " in status_line, answer[:300]
+    error = json.loads(rest.partition(b"\r\n\r\n")[2])["error"]
+    assert error["code"] == "validation_error" and "Content-Length" in error["message"], error
+    assert _media_docs(db, user.uid) == []
