@@ -384,3 +384,16 @@ def test_a_body_cut_short_of_its_content_length_is_a_400(stack, user, db):
     error = json.loads(rest.partition(b"\r\n\r\n")[2])["error"]
     assert error["code"] == "validation_error" and "Content-Length" in error["message"], error
     assert _media_docs(db, user.uid) == []
+
+
+def test_upload_documents_carry_the_field_their_ttl_policy_deletes_them_by(client, user, db):
+    import json
+    from datetime import datetime
+
+    overrides = json.loads((Path(__file__).resolve().parent.parent / "firestore.indexes.json").read_text())
+    ttl_fields = {o["fieldPath"] for o in overrides["fieldOverrides"]
+                  if o["collectionGroup"] == "uploads" and o.get("ttl")}
+    assert ttl_fields == {"purgeAt"}
+    upload = _create(client, user, 1024)
+    stored = db.collection("uploads").document(upload["id"]).get().to_dict()
+    assert isinstance(stored["purgeAt"], datetime) and stored["purgeAt"] > stored["expiresAt"]

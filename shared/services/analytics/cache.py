@@ -16,8 +16,8 @@ How long (seconds):
 `?refresh=true` skips an entry older than `MIN_REFRESH_S` (1 minute), never a younger one.
 
 Entries live outside the run documents (another part of the system edits those) and clients
-cannot read them (firestore.rules denies everything not listed). `expiresAt` lets a Firestore
-TTL policy delete old entries.
+cannot read them (firestore.rules denies everything not listed). A Firestore TTL
+policy on `expiresAt` (firestore.indexes.json) deletes old entries.
 """
 
 from __future__ import annotations

@@ -52,6 +52,7 @@ STAGING_PREFIX = "uploads/"
 # Long enough to push a few GiB over a slow line, short enough that abandoned staging
 # data does not linger: the lifecycle rule deletes `uploads/` objects after 2 days.
 SESSION_LIFETIME = timedelta(hours=24)
+KEPT_AFTER_EXPIRY = timedelta(days=30)
 UPLOAD_ID = re.compile(r"^[0-9a-f]{24}$")
 
 
@@ -133,6 +134,9 @@ def create_upload(user_id: str, key_hash: str | None, size: int, content_type: s
         "downloadToken": str(uuid.uuid4()),
         "createdAt": now,
         "expiresAt": now + SESSION_LIFETIME,
+        # Firestore's TTL policy (firestore.indexes.json) deletes the document after this: a
+        # completed upload answers its media again on a repeated complete until then.
+        "purgeAt": now + SESSION_LIFETIME + KEPT_AFTER_EXPIRY,
     }
     _collection().document(upload_id).create(data)
     log.info("upload %s opened: %d bytes", upload_id, size)
