@@ -459,3 +459,26 @@ def test_a_lost_answer_to_a_pull_init_is_not_sent_again(client, stack, demo, sto
     final = _run(client, demo, sid)
     assert final["result"]["code"] == "publish_outcome_unknown" and "Check the TikTok profile" in final["result"]["message"]
     assert len(_posts_of(sandbox, open_id)) == 1
+
+
+def test_a_run_given_up_mid_upload_is_not_recorded_as_published(client, stack, demo, stored_media, sandbox, db):
+    """Every attempt died after TikTok's init answered but before the upload finished: the
+    publish_id alone is no post (an unfinished upload never publishes), so the last attempt
+    fails the run as interrupted instead of recording the publish_id as a published post."""
+    from shared.platforms import Platform
+    from shared.services.publishing import runs
+    from shared.services.publishing.runner import MAX_ATTEMPTS, Delivery, RetryLater, process_run
+
+    payload = {**_tiktok("upload never finished", mediaIds=[stored_media(demo, "video", 2 * MB)]),
+               "scheduledTime": "2099-01-01T00:00:00Z"}  # the pipeline leaves it alone: the test delivers
+    sid = _submit(client, demo, payload)
+    sandbox.fault("tiktok", "upload", "server_error")  # the init answers, the upload does not
+    with pytest.raises(RetryLater):
+        process_run(Platform.TIKTOK, sid, TARGET, Delivery(retry_count=0))
+    assert _stored_run(db, sid)["checkpoint"]["publishId"]
+    for delivery in range(1, MAX_ATTEMPTS):  # later deliveries, each dying as soon as it claimed
+        assert runs.claim_run(sid, TARGET, "tiktok", delivery) is not None
+    assert process_run(Platform.TIKTOK, sid, TARGET, Delivery(retry_count=MAX_ATTEMPTS)) == "failed"
+    run = _run(client, demo, sid)
+    assert run["status"] == "failed" and run["result"]["code"] == "publish_interrupted", run
+    assert _posts_of(sandbox, _open_id(db, demo)) == []

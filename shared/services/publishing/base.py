@@ -163,4 +163,9 @@ class Publisher(Protocol):
         """Upload media, wait for processing, and create the post via ctx.create_once."""
 
     def find_existing(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
-        """The post an interrupted create may have made (created after armed_at), if any."""
+        """The post an interrupted create may have made (created after armed_at), if any.
+
+        A publisher whose answer can also mean "being made, carry on" (TikTok: the init
+        answered, the upload may be unfinished) adds `find_published(ctx, armed_at)`, which the
+        runner asks instead when it gives a run up: only a post the platform has or will
+        publish without us counts there."""

@@ -114,7 +114,11 @@ def _after_interruptions(publisher: Publisher, ctx: PublishContext, run: dict) -
     spent = spent_attempts(run) - 1
     armed = ctx.checkpoint.get("createArmedAt")
     if armed is not None:
-        found = publisher.find_existing(ctx, datetime.fromisoformat(armed))
+        # find_existing answers "may the create be skipped?", which for some platforms is also
+        # true of a post still being made (TikTok: an upload begun); a run given up on must
+        # only be recorded as published when the post is there, so those publishers say so.
+        find = getattr(publisher, "find_published", publisher.find_existing)
+        found = find(ctx, datetime.fromisoformat(armed))
         if found is not None:
             return found
     message = f"Publishing was interrupted {spent} times (the publisher stopped before recording a result)"

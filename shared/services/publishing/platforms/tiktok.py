@@ -346,6 +346,29 @@ class TikTokPublisher:
             "and TikTok offers no way to look a post up; it is not sent again, so it cannot be posted twice. "
             "Check the TikTok profile, and post it again if it is missing.", code="publish_outcome_unknown")
 
+    def find_published(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
+        """For a run given up on: the post only if TikTok has it or is making it without us.
+
+        `find_existing` answers a checkpointed `publishId` with itself so that an interrupted
+        attempt resumes the upload instead of initializing again; here that would record a
+        post whose upload never finished. TikTok's publish status decides: an upload still
+        missing bytes, or a FAILED publish, never becomes a post (None: the run fails as
+        interrupted); otherwise the outcome is awaited as a live attempt would (`_wait`:
+        published, sent to the inbox, or TikTok's refusal).
+        """
+        cp = ctx.checkpoint
+        publish_id = cp.get("publishId")
+        if not publish_id:
+            return self.find_existing(ctx, armed_at)
+        http = self.http(ctx.account)
+        data = self._status(http, publish_id)
+        status = data.get("status")
+        upload = cp.get("upload")
+        missing_bytes = upload is not None and int(data.get("uploaded_bytes") or 0) < int(upload.get("size") or 0)
+        if status == "FAILED" or (status == "PROCESSING_UPLOAD" and missing_bytes):
+            return None
+        return self._wait(ctx, http)
+
     # -- the init (the create) ----------------------------------------------------------
     def _creator_info(self, http: PlatformHttp) -> dict[str, Any]:
         return self._data(http.request("POST", self._api("post/publish/creator_info/query/")))
