@@ -300,7 +300,9 @@ def register(bp: flask.Blueprint, state: SandboxState, gate: Gate, web_base: str
         if flask.request.content_length != end - start:
             return _error(400, "invalid_params", f"Content-Length must be {end - start}")
         received, head = 0, b""
-        digest = entry.setdefault("_digest", hashlib.sha256())
+        # A copy: a chunk cut short (the client died mid-body) must leave no trace, as on
+        # TikTok, where only a chunk received whole counts; its retry sends the same bytes again.
+        digest = entry.get("_digest", hashlib.sha256()).copy()
         while True:
             piece = flask.request.stream.read(MB)
             if not piece:
@@ -313,6 +315,7 @@ def register(bp: flask.Blueprint, state: SandboxState, gate: Gate, web_base: str
             return _error(400, "invalid_params", f"Received {received} bytes, expected {end - start}")
         if index == 0:
             entry["head"], entry["contentType"] = head, content_type
+        entry["_digest"] = digest
         entry["chunks"].append({"index": index, "range": f"{first}-{last}", "bytes": received})
         entry["received"] += received
         entry["nextChunk"] += 1
