@@ -403,6 +403,25 @@ def _killed_during(client, sandbox, operation, sid, until, **fault):
                       until, operation=operation, made_within=20, **fault)
 
 
+def test_killed_after_the_last_chunk_was_taken_resumes_without_sending_it_again(client, stack, demo, stored_media,
+                                                                                sandbox, db):
+    """The last chunk reached TikTok (the upload is complete, the post made) but the publisher
+    died before recording it: the retry asks TikTok how many bytes it has, sends nothing more
+    (TikTok would refuse: "All chunks were already received") and records the one post."""
+    sid = _submit(client, demo, {**_tiktok("last chunk taken", mediaIds=[stored_media(demo, "video", MB)]),
+                                 "scheduledTime": "2099-01-01T00:00:00Z"})
+    open_id = _open_id(db, demo)
+    _killed_during(client, sandbox, "upload", sid, lambda: _posts_of(sandbox, open_id))
+    assert not (_stored_run(db, sid)["checkpoint"].get("upload") or {}).get("done")
+
+    retry = call_task(client, "publishTiktok", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    [post] = _posts_of(sandbox, open_id)
+    assert [c["index"] for c in post["chunks"]] == [0]  # the chunk was not sent again
+    final = _run(client, demo, sid)
+    assert final["status"] == "succeeded" and final["result"]["postId"] == post["publishId"]
+
+
 def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, stored_media,
                                                                               sandbox, db):
     """The init (the create) took effect but its answer was lost: a FILE_UPLOAD init never received a

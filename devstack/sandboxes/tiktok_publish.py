@@ -320,6 +320,7 @@ def register(bp: flask.Blueprint, state: SandboxState, gate: Gate, web_base: str
         entry["received"] += received
         entry["nextChunk"] += 1
         if entry["nextChunk"] < entry["count"]:
+            hold_if_asked(fault)  # `hold`: the chunk counts, its answer is late
             return "", 206
         entry["media"] = [{"bytes": entry["received"], "contentType": entry["contentType"],
                            "sha256": entry.pop("_digest").hexdigest()}]
@@ -328,5 +329,6 @@ def register(bp: flask.Blueprint, state: SandboxState, gate: Gate, web_base: str
         if fault is not None and fault.kind == "processing_failed":
             entry["failReason"] = fault.params.get("reason", "file_format_check_failed")
         complete(entry)
+        hold_if_asked(fault)  # `hold`: the upload is complete (the post is made), its answer is late
         return "", 201
 

@@ -522,6 +522,11 @@ class TikTokPublisher:
         if upload.get("attempted"):
             first = self._resume_point(ctx, http, ranges, first)
         upload["attempted"] = True
+        if first >= count:
+            # TikTok has every byte (an attempt died after its last chunk was taken, before it
+            # recorded so): sending a chunk again would be refused ("All chunks were already
+            # received"); the status poll takes it from here.
+            upload["nextChunk"], upload["done"] = count, True
         ctx.save(upload=upload)
         client = PlatformHttp(_upload_classify)  # the upload URL carries its own token
         for index in range(first, count):
@@ -545,6 +550,8 @@ class TikTokPublisher:
             raise _UploadSessionGone(f"TikTok dropped the upload ({data.get('fail_reason') or 'FAILED'})")
         uploaded = data.get("uploaded_bytes")
         if isinstance(uploaded, int):
+            if uploaded >= ranges[-1][1]:
+                return len(ranges)  # every byte is there
             for index, (start, _) in enumerate(ranges):
                 if start == uploaded:
                     return index
