@@ -460,6 +460,25 @@ class Sweeper:
         self.stopped.set()
 
 
+def read_deliveries(endpoint_id: str) -> dict[tuple[str, str, str], dict]:
+    """The receiver endpoint's stored deliveries by (post, target, event type): an event not
+    received may still be in flight (a delivery whose attempt died waits for Cloud Tasks'
+    retry, 30 s and more: functions/webhooks.py) rather than lost."""
+    from devstack.seed import DEMO_USER_ID
+    from shared.services.webhooks.endpoints import collection
+
+    found = {}
+    for snap in collection(DEMO_USER_ID).document(endpoint_id).collection("deliveries").stream():
+        delivery = snap.to_dict() or {}
+        try:
+            data = json.loads(delivery.get("body") or "{}").get("data") or {}
+        except ValueError:
+            continue
+        key = ((data.get("post") or {}).get("id"), (data.get("run") or {}).get("targetId"), delivery.get("eventType"))
+        found[key] = delivery
+    return found
+
+
 def read_runs(keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
     """The runs `postSubmissions/{sid}/runs/{targetId}`, read from Firestore in batches (the
     function process may be down; the bundled emulator has no collection-group queries)."""
@@ -573,6 +592,7 @@ def main() -> None:  # noqa: C901 - one linear script
             r = call_with_retries(lambda: http.post("/v1/webhooks", headers=headers,
                                                     json={"url": receiver.url, "events": list(EVENTS)}), "webhook")
             assert r.status_code == 201, r.text
+            endpoint_id = r.json()["id"]
         started = time.monotonic()
         store_media(posts, api, headers, origin_url, args.concurrency)
         log(f"{sum(p.kind != 'text' for p in posts)} media stored in {time.monotonic() - started:.1f} s; "
@@ -690,6 +710,7 @@ def main() -> None:  # noqa: C901 - one linear script
 
     try:
         runs = read_runs([(p.sid, f"{platform}:{account}") for p in posts if p.sid for platform, account in p.targets])
+        stored_deliveries = read_deliveries(endpoint_id)
         platform_posts = [p for p in httpx.get(f"{sandbox.base_url}/__sandbox/posts", timeout=30).json()["posts"]
                           if p.get("platform") in PLATFORMS]
     finally:
@@ -729,7 +750,11 @@ def main() -> None:  # noqa: C901 - one linear script
             completed.add(event["sid"])
         else:
             received[(event["sid"], event["target"])].add(event["type"])
-    missing_events = {k: want[s] for k, s in status.items() if s in want and want[s] not in received[k]}
+    not_received = {k: want[s] for k, s in status.items() if s in want and want[s] not in received[k]}
+    # In flight: stored and still pending, its task retried by Cloud Tasks; only the rest are lost.
+    in_flight = {k: stored_deliveries[(k[0], k[1], event)] for k, event in not_received.items()
+                 if (stored_deliveries.get((k[0], k[1], event)) or {}).get("status") == "pending"}
+    missing_events = {k: event for k, event in not_received.items() if k not in in_flight}
     wrong_events = {k for k, types in received.items() if k in status and status[k] in want
                     and types - {want[status[k]]}}
     failed: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)  # reason -> platforms
@@ -788,7 +813,14 @@ def main() -> None:  # noqa: C901 - one linear script
         print(f"    {sid} {target}: {s}, attempts {runs[(sid, target)].get('attemptCount')}")
     print(f"  EVENTS MISSING (post.published / post.failed for a finished run): {len(missing_events)}")
     for (sid, target), event in sorted(missing_events.items())[:10]:
-        print(f"    {sid} {target}: no {event}")
+        stored = stored_deliveries.get((sid, target, event))
+        print(f"    {sid} {target}: no {event}" + (f" (delivery {stored.get('status')}, {stored.get('attempts')} "
+                                                   f"attempts)" if stored else " (no delivery stored)"))
+    if in_flight:
+        print(f"  events still in flight when the wait ended (stored, pending, Cloud Tasks retries them): "
+              f"{len(in_flight)}")
+        for (sid, target), delivery in sorted(in_flight.items())[:10]:
+            print(f"    {sid} {target}: {delivery.get('eventType')}, {delivery.get('attempts')} attempts so far")
     print(f"  events received: {len(receiver.events)} distinct "
           f"({', '.join(f'{k} {n}' for k, n in collections.Counter(e['type'] for e in receiver.events.values()).items())}); "
           f"events redelivered (same id again): {sum(receiver.repeats.values())}; "
