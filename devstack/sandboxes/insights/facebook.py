@@ -74,11 +74,9 @@ def blueprint(state: SandboxState) -> flask.Blueprint:
         node = match.group(2)
         post = find_post(state, PLATFORM, node)
         if fields & set(_POST_FIELDS) and (post is not None or not fields & set(_PAGE_FIELDS)):
-            fault, who, refused = gate(POST_OPERATION)
+            post, refused = meta.callers_post(gate, POST_OPERATION, post, node)
             if refused is not None:
                 return refused
-            if post is None or post["subject"] != who or (fault is not None and fault.kind == "not_found"):
-                return graph.unknown_object(node)
             c = post_counts_of(post)
             out = {"id": node}
             if "reactions" in fields:

@@ -21,7 +21,20 @@ from typing import Any, Callable
 import flask
 
 from devstack.sandboxes import graph
-from devstack.sandboxes.core import Answer, SandboxState, answer
+from devstack.sandboxes.core import Answer, Gate, SandboxState, answer
+
+
+def callers_post(gate: Gate, operation: str, post: dict[str, Any] | None,
+                 object_id: str) -> tuple[dict[str, Any] | None, flask.Response | None]:
+    """A metrics read of one post on Graph: (the caller's post, None), or (None, the answer):
+    the gate's refusal (token, injected fault), or Graph's unknown object for a post that is
+    not there, is another account's, or the `not_found` fault."""
+    fault, who, refused = gate(operation)
+    if refused is not None:
+        return None, refused
+    if post is None or post["subject"] != who or (fault is not None and fault.kind == "not_found"):
+        return None, graph.unknown_object(object_id)
+    return post, None
 
 
 def raw_token() -> str | None:

@@ -54,12 +54,9 @@ def blueprint(state: SandboxState) -> flask.Blueprint:
     def insights(version: str, media_id: str):
         if (bad := graph.bad_version(version)) is not None:
             return bad
-        fault, who, refused = gate(POST_OPERATION)
+        post, refused = meta.callers_post(gate, POST_OPERATION, find_post(state, PLATFORM, media_id), media_id)
         if refused is not None:
             return refused
-        post = find_post(state, PLATFORM, media_id)
-        if post is None or post["subject"] != who or (fault is not None and fault.kind == "not_found"):
-            return graph.unknown_object(media_id)
         c = post_counts_of(post)
         wanted, invalid = meta.wanted_metrics({
             "views": c["views"], "reach": c["reach"], "likes": c["likes"], "comments": c["comments"],

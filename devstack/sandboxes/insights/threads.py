@@ -31,12 +31,9 @@ def blueprint(state: SandboxState) -> flask.Blueprint:
 
     @bp.get("/v1.0/<media_id>/insights")
     def insights(media_id: str):
-        fault, who, refused = gate(POST_OPERATION)
+        post, refused = meta.callers_post(gate, POST_OPERATION, find_post(state, PLATFORM, media_id), media_id)
         if refused is not None:
             return refused
-        post = find_post(state, PLATFORM, media_id)
-        if post is None or post["subject"] != who or (fault is not None and fault.kind == "not_found"):
-            return graph.unknown_object(media_id)
         c = post_counts_of(post)
         wanted, invalid = meta.wanted_metrics({"views": c["views"], "likes": c["likes"], "replies": c["comments"],
                                                "reposts": c["shares"], "quotes": c["quotes"],
