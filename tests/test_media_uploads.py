@@ -338,8 +338,14 @@ def test_uploads_through_the_firebase_clis_hosting_emulator(cli, user):
         assert r.status_code == 201, r.text
         assert hashlib.sha256(httpx.get(r.json()["url"], timeout=60).content).digest() == \
             hashlib.sha256(video).digest()
-        assert_error(http.post("/v1/media", files={"file": ("big.mp4", mp4(LIMIT + 1), "video/mp4")}),
-                     413, "payload_too_large")
+        big = {"file": ("big.mp4", mp4(LIMIT + 1), "video/mp4")}
+        over = http.post("/v1/media", files=big)
+        if over.status_code == 500 and '"code":"EPIPE"' in over.text:
+            # Seen once on a loaded CI machine: the emulators' Node proxy reported its own write
+            # error (EPIPE, not our envelope) for this 30 MiB body. Open question (issue note):
+            # which hop closed early; asked once more, our 413 must come.
+            over = http.post("/v1/media", files=big)
+        assert_error(over, 413, "payload_too_large")
 
         upload = http.post("/v1/media/uploads", json={"size": len(JPEG_1PX)}).json()
         assert httpx.put(upload["uploadUrl"], content=JPEG_1PX).status_code in (200, 201)
