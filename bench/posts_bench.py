@@ -4,15 +4,19 @@ What it prints, all from one run:
 - the raw round-trip floor of the same emulators through the same clients
   (get, create, 2-write batch, query with limit, create_task);
 - the request alone (fan-out paused: no orchestrator, publisher or webhook work in
-  this process): p50/p95, the RPCs each request makes and how many of them are
+  the function's process): p50/p95, the RPCs each request makes and how many of them are
   *sequential* (RPCs that overlap in time count once), the floor of those
   sequential round trips summed, and p50 against that sum;
 - the request with the fan-out running, as in real use: p50/p95;
 - requests/s with 8 concurrent clients (fan-out running), beside the figure
   measured before the round-trip work (PREVIOUS_THROUGHPUT).
 
-RPCs are timed at the gRPC layer (Firestore) and at firebase-admin's enqueue
-(Cloud Tasks, REST), not guessed. Writes that happen after the response (the
+The functions run in a process of their own (bench/posts_server.py), as a Cloud
+Functions instance does: this process's HTTP clients, emulator clients and the
+platform sandboxes do not share its interpreter. There, RPCs are timed at the gRPC
+layer (Firestore) and at firebase-admin's enqueue (Cloud Tasks, REST), not guessed
+(bench/rpc_spans.py), and laid against this process's request times on the
+machine's monotonic clock. Writes that happen after the response (the
 request log, a key's lastUsedAt) run on their own threads and are left out of
 the request's round trips; they are listed separately.
 Run: `make bench-posts` (or `venv/bin/python -m bench.posts_bench`).
@@ -23,9 +27,10 @@ from __future__ import annotations
 import argparse
 import collections
 import itertools
-import logging
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -35,14 +40,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import grpc._channel
 import httpx
-from firebase_admin import functions as firebase_functions_admin
 from google.cloud.firestore import FieldFilter
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import rpc_spans  # noqa: E402
+from devstack.emulators import free_port, port_open  # noqa: E402
 from devstack.stack import LocalStack  # noqa: E402
 
 PROJECT, REGION = "bench-soku", "us-central1"
@@ -59,92 +64,36 @@ USERS = 50
 AFTER_RESPONSE_THREADS = ("request-log", "api-key-last-used")
 
 
-# -- timing every RPC ------------------------------------------------------------------
+# -- the function instance, in a process of its own ----------------------------------
 
 
-@dataclass
-class Span:
-    method: str
-    thread: str
-    start: float
-    end: float | None = None
+Span = rpc_spans.Span
 
 
-_spans: list[Span] = []
-_lock = threading.Lock()
-# --added-latency-ms: a wait before every RPC, as a network between the function and
-# Firestore/Cloud Tasks adds (production round trips cost 5-20 ms; loopback about 1).
-# The wait releases the GIL, so RPCs sent in parallel wait in parallel, as on a network.
-_added_latency_s = 0.0
+class FunctionInstance:
+    """bench/posts_server.py: main.py's functions served on the stack's port, RPCs timed."""
 
+    def __init__(self, stack: LocalStack) -> None:
+        self.control = f"http://127.0.0.1:{free_port()}"
+        self.port = stack.port
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.posts_server", str(stack.port), self.control.rsplit(":", 1)[1]],
+            cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not (port_open(stack.port) and port_open(int(self.control.rsplit(":", 1)[1]))):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("bench/posts_server.py did not start")
+            time.sleep(0.05)
 
-def _method_of(callable_) -> str:
-    method = callable_._method.decode() if isinstance(callable_._method, bytes) else str(callable_._method)
-    return method.rsplit("/", 1)[-1]
+    def take_spans(self) -> list[Span]:
+        return [Span(**s) for s in httpx.get(f"{self.control}/spans").json()["spans"]]
 
+    def add_latency(self, ms: float) -> None:
+        httpx.post(f"{self.control}/added-latency", params={"ms": ms}).raise_for_status()
 
-def _open(method: str) -> Span:
-    span = Span(method, threading.current_thread().name, time.perf_counter())
-    with _lock:
-        _spans.append(span)
-    if _added_latency_s:
-        time.sleep(_added_latency_s)
-    return span
-
-
-def _close(span: Span) -> None:
-    span.end = time.perf_counter()
-
-
-def _timed_unary(original):
-    def call(self, *args, **kwargs):
-        span = _open(_method_of(self))
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            _close(span)
-
-    return call
-
-
-def _timed_stream(original):
-    # A streaming call returns at once; the RPC ends when its stream does.
-    def call(self, *args, **kwargs):
-        span = _open(_method_of(self))
-        rendezvous = original(self, *args, **kwargs)
-        rendezvous.add_done_callback(lambda _: _close(span))
-        return rendezvous
-
-    return call
-
-
-# Every RPC goes through one of these (api_core's wrappers call with_call on unary-unary
-# methods and __call__ on streaming ones).
-grpc._channel._UnaryUnaryMultiCallable.__call__ = _timed_unary(grpc._channel._UnaryUnaryMultiCallable.__call__)
-grpc._channel._UnaryUnaryMultiCallable.with_call = _timed_unary(grpc._channel._UnaryUnaryMultiCallable.with_call)
-grpc._channel._UnaryStreamMultiCallable.__call__ = _timed_stream(grpc._channel._UnaryStreamMultiCallable.__call__)
-
-
-def _timed_enqueue(original):
-    # Tasks are enqueued over REST through firebase-admin (shared/adapters/task_queue.py).
-    def enqueue(self, *args, **kwargs):
-        span = _open("CreateTask")
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            _close(span)
-
-    return enqueue
-
-
-firebase_functions_admin.TaskQueue.enqueue = _timed_enqueue(firebase_functions_admin.TaskQueue.enqueue)
-
-
-def _take_spans() -> list[Span]:
-    with _lock:
-        taken = list(_spans)
-        _spans.clear()
-    return taken
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait()
 
 
 def _sequential(spans: list[Span]) -> list[list[Span]]:
@@ -235,17 +184,30 @@ class Measured:
     after: list[Span]  # RPCs of the after-response threads
 
 
-def _measure(http: httpx.Client, headers: dict, tag: str) -> Measured:
-    """One request, timed, with the RPCs it made on its way."""
-    _take_spans()
-    started = time.perf_counter()
+def _measure(http: httpx.Client, headers: dict, tag: str) -> tuple[float, float]:
+    """One request, timed: (start, end) on the clock the function instance's spans use."""
+    started = rpc_spans.now()
     r = http.post("/v1/posts", json=_payload(tag, headers), headers=headers)
-    ended = time.perf_counter()
+    ended = rpc_spans.now()
     assert r.status_code == 201, r.text
-    spans = [s for s in _take_spans() if s.start < ended]
-    on_path = [s for s in spans if s.start >= started and not s.thread.startswith(AFTER_RESPONSE_THREADS)]
-    after = [s for s in spans if s.thread.startswith(AFTER_RESPONSE_THREADS)]
-    return Measured((ended - started) * 1000, on_path, after)
+    return started, ended
+
+
+def _latency_ms(window: tuple[float, float]) -> float:
+    return (window[1] - window[0]) * 1000
+
+
+def _attribute(windows: list[tuple[float, float]], spans: list[Span]) -> list[Measured]:
+    """Each request's RPCs: those its own threads started inside its window, and the
+    after-response writes started before the next request began."""
+    measured = []
+    for i, (started, ended) in enumerate(windows):
+        next_start = windows[i + 1][0] if i + 1 < len(windows) else float("inf")
+        on_path = [s for s in spans if started <= s.start < ended
+                   and not s.thread.startswith(AFTER_RESPONSE_THREADS)]
+        after = [s for s in spans if started <= s.start < next_start and s.thread.startswith(AFTER_RESPONSE_THREADS)]
+        measured.append(Measured((ended - started) * 1000, on_path, after))
+    return measured
 
 
 def _wait_for_fan_out(http: httpx.Client, posts: list[tuple[str, dict]]) -> None:
@@ -265,19 +227,20 @@ def main() -> None:
                         help="added to every RPC of the measured phases, as a network would")
     args = parser.parse_args()
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no per-request access log
-    logging.getLogger("soku").setLevel(logging.WARNING)  # nor the pipeline's one INFO line per call
 
-    stack = LocalStack(project_id=PROJECT, region=REGION, environment="test",
+    # The emulators and platform sandboxes here; the functions in a process of their own.
+    stack = LocalStack(project_id=PROJECT, region=REGION, environment="test", serve_gateway=False,
                        log_dir=Path(tempfile.mkdtemp(prefix="soku-bench-")))
     stack.start()
     base, functions = stack.base_url, stack.functions
     from devstack.provision import create_queues
     from devstack.seed import seed_demo
 
+    instance = None
     users = [{"soku-api-key": seed_demo(f"bench-user-{n}")} for n in range(USERS)]
     callers = itertools.cycle(users)
     try:
+        instance = FunctionInstance(stack)
         with httpx.Client(base_url=base, timeout=30) as http:
             if args.by_account_id:
                 _name_targets(http, users)
@@ -290,13 +253,16 @@ def main() -> None:
             time.sleep(0.5)  # request logs of the last calls are written after their responses
 
             floor = _floor()
-            global _added_latency_s
-            _added_latency_s = args.added_latency_ms / 1000
-            alone = [_measure(http, next(callers), f"alone-{i}-{uuid.uuid4().hex[:6]}") for i in range(args.requests)]
+            instance.add_latency(args.added_latency_ms)
+            instance.take_spans()
+            windows = [_measure(http, next(callers), f"alone-{i}-{uuid.uuid4().hex[:6]}")
+                       for i in range(args.requests)]
+            time.sleep(0.2)  # the last request's after-response writes
+            alone = _attribute(windows, instance.take_spans())
 
             # Fresh queues dispatch again (the paused tasks are dropped with the old ones).
             create_queues(functions, stack.functions_base_url)
-            running = [_measure(http, next(callers), f"run-{i}-{uuid.uuid4().hex[:6]}").latency_ms
+            running = [_latency_ms(_measure(http, next(callers), f"run-{i}-{uuid.uuid4().hex[:6]}"))
                        for i in range(args.requests)]
 
         def worker(n: int) -> int:
@@ -316,6 +282,8 @@ def main() -> None:
             ok = sum(pool.map(worker, [per_client] * 8))
         elapsed = time.perf_counter() - started
     finally:
+        if instance is not None:
+            instance.stop()
         stack.stop()
 
     _report(floor, alone, running, ok, per_client * 8, elapsed, args.added_latency_ms)
