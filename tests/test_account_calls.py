@@ -1,0 +1,67 @@
+"""Token refreshes that race (shared/services/publishing/account_calls.py), against the X
+sandbox's rotating refresh tokens (each works once, as X's do) and the Firestore emulator.
+
+Two callers that load the same account before either stores a refresh (a post's metrics are
+read in parallel, a publish may be running) both try its refresh token; X takes it from the
+first and refuses it to the second. The second must then use the tokens the first stored,
+not tell the user to reconnect an account that is fine. The interleaving is made exact: the
+second caller's refresh is held until another caller has refreshed and stored.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.platforms import Platform
+from shared.services.publishing import account_calls, accounts
+from shared.services.publishing.errors import NeedsReconnectError
+from shared.services.publishing.registry import publisher_for
+
+ACCOUNT = "x_main"
+
+
+def _status(uid: str) -> str:
+    return accounts.account_ref(uid, "x", ACCOUNT).get().to_dict()["status"]
+
+
+def _another_caller_refreshes_first(monkeypatch, uid: str) -> list[str]:
+    """Before the next refresh reaches X, a concurrent caller refreshes and stores; returns
+    the access tokens that caller was given."""
+    publisher_type = type(publisher_for(Platform.X))
+    original = publisher_type.refresh
+    theirs: list[str] = []
+
+    def refresh(self, account):
+        if not theirs:
+            theirs.append("")  # marked first: the concurrent caller's own refresh goes straight to X
+            theirs[0] = account_calls.with_account(uid, Platform.X, ACCOUNT, lambda _, a: a.tokens.access_token)
+        return original(self, account)
+
+    monkeypatch.setattr(publisher_type, "refresh", refresh)
+    return theirs
+
+
+def test_a_refresh_refused_because_another_caller_rotated_the_token_uses_the_stored_tokens(
+        stack, demo, time_travel, monkeypatch):
+    before = accounts.load_account(demo.uid, Platform.X, ACCOUNT)[1].tokens
+    time_travel(hours=3)  # the stored access token is expiring: both callers refresh first
+    theirs = _another_caller_refreshes_first(monkeypatch, demo.uid)
+
+    ours = account_calls.with_account(demo.uid, Platform.X, ACCOUNT, lambda _, a: a.tokens)
+
+    stored = accounts.load_account(demo.uid, Platform.X, ACCOUNT)[1].tokens
+    assert theirs and theirs[0] != before.access_token  # the other caller did refresh
+    assert ours.access_token == theirs[0] == stored.access_token  # and we use what it stored
+    assert stored.refresh_token != before.refresh_token
+    assert _status(demo.uid) == "connected"  # not flagged needs_reconnect
+
+
+def test_a_refused_refresh_nobody_else_explains_still_asks_for_a_reconnect(stack, demo, sandbox, time_travel):
+    from devstack.seed import platform_user_id
+
+    time_travel(hours=3)
+    sandbox.revoke("x", platform_user_id(demo.uid, "x", ACCOUNT))  # the user revoked the app on X
+
+    with pytest.raises(NeedsReconnectError):
+        account_calls.with_account(demo.uid, Platform.X, ACCOUNT, lambda _, a: a.tokens)
+    assert _status(demo.uid) == "needs_reconnect"
