@@ -60,6 +60,8 @@ PREVIOUS_THROUGHPUT = "20-22 requests/s"
 # limits (premium: 100/min, POST /v1/posts: 30/min) and the limiter counts with the
 # spec's shards (5 + 1 documents), not the 16 a raised limit would give.
 USERS = 50
+# A block of raw round trips (the floor) before every this many measured requests.
+FLOOR_EVERY = 40
 # Threads that write after the response: not part of the request's round trips.
 AFTER_RESPONSE_THREADS = ("request-log", "api-key-last-used")
 
@@ -91,6 +93,13 @@ class FunctionInstance:
     def add_latency(self, ms: float) -> None:
         httpx.post(f"{self.control}/added-latency", params={"ms": ms}).raise_for_status()
 
+    def wait_quiet(self) -> None:
+        httpx.get(f"{self.control}/quiet")
+
+    def cpu_seconds(self) -> float:
+        """The CPU the serving process has used so far."""
+        return httpx.get(f"{self.control}/cpu").json()["seconds"]
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait()
@@ -116,32 +125,44 @@ def _sequential(spans: list[Span]) -> list[list[Span]]:
 FLOOR_OF_METHOD = {"BatchGetDocuments": "get", "Commit": "batch", "RunQuery": "query", "CreateTask": "create_task"}
 
 
-def _floor() -> dict[str, float]:
-    from shared.adapters.gcp import firestore_client
-    from shared.adapters.task_queue import enqueue
+class Floor:
+    """The raw round trips, each kind timed in a row (every cache warm: the best case), in
+    blocks spread over the measured requests rather than once before them: this machine's
+    speed drifts within a run, and a floor taken once moved the ratio between 3.7x and 6.2x
+    over runs of the same code. (Timed one at a time between the requests, a round trip
+    costs up to twice as much, woken from idle or after other work: no floor.)"""
 
-    db = firestore_client()
-    collection = db.collection("benchFloor")
-    collection.document("present").set({"n": 1, "tag": "a"})
-    operations = {
-        "get": lambda: collection.document("present").get(),
-        "create": lambda: collection.document(uuid.uuid4().hex).create({"n": 1}),
-        "batch": lambda: _two_writes(db, collection),
-        "query": lambda: list(collection.where(filter=FieldFilter("tag", "==", "a")).limit(3).stream()),
-        "create_task": lambda: enqueue("orchestratePost", {"postSubmissionId": "floor"},
-                                       name_parts=("floor", uuid.uuid4().hex)),
-    }
-    floor = {}
-    for name, operation in operations.items():
-        for _ in range(5):
-            operation()
-        timings = []
-        for _ in range(40):
-            started = time.perf_counter()
-            operation()
-            timings.append((time.perf_counter() - started) * 1000)
-        floor[name] = statistics.median(timings)
-    return floor
+    def __init__(self) -> None:
+        from shared.adapters.gcp import firestore_client
+        from shared.adapters.task_queue import enqueue
+
+        db = firestore_client()
+        collection = db.collection("benchFloor")
+        collection.document("present").set({"n": 1, "tag": "a"})
+        self.operations = {
+            "get": lambda: collection.document("present").get(),
+            "create": lambda: collection.document(uuid.uuid4().hex).create({"n": 1}),
+            "batch": lambda: _two_writes(db, collection),
+            "query": lambda: list(collection.where(filter=FieldFilter("tag", "==", "a")).limit(3).stream()),
+            "create_task": lambda: enqueue("orchestratePost", {"postSubmissionId": "floor"},
+                                           name_parts=("floor", uuid.uuid4().hex)),
+        }
+        self.timings: dict[str, list[float]] = {name: [] for name in self.operations}
+        for operation in self.operations.values():  # clients and connections warm
+            for _ in range(5):
+                operation()
+
+    def block(self, in_a_row: int = 8) -> None:
+        """Each kind `in_a_row` times in a row; the first of each row is not counted."""
+        for name, operation in self.operations.items():
+            for i in range(in_a_row + 1):
+                started = time.perf_counter()
+                operation()
+                if i:
+                    self.timings[name].append((time.perf_counter() - started) * 1000)
+
+    def medians(self) -> dict[str, float]:
+        return {name: statistics.median(timings) for name, timings in self.timings.items()}
 
 
 def _two_writes(db, collection) -> None:
@@ -252,13 +273,19 @@ def main() -> None:
             create_queues(functions, stack.functions_base_url, paused=True)
             time.sleep(0.5)  # request logs of the last calls are written after their responses
 
-            floor = _floor()
+            floor = Floor()
             instance.add_latency(args.added_latency_ms)
             instance.take_spans()
-            windows = [_measure(http, next(callers), f"alone-{i}-{uuid.uuid4().hex[:6]}")
-                       for i in range(args.requests)]
+            cpu_before = instance.cpu_seconds()
+            windows = []
+            for i in range(args.requests):
+                if i % FLOOR_EVERY == 0:
+                    instance.wait_quiet()  # the last request's after-response write is done
+                    floor.block()
+                windows.append(_measure(http, next(callers), f"alone-{i}-{uuid.uuid4().hex[:6]}"))
             time.sleep(0.2)  # the last request's after-response writes
             alone = _attribute(windows, instance.take_spans())
+            cpu_ms = (instance.cpu_seconds() - cpu_before) * 1000 / len(windows)
 
             # Fresh queues dispatch again (the paused tasks are dropped with the old ones).
             create_queues(functions, stack.functions_base_url)
@@ -286,11 +313,11 @@ def main() -> None:
             instance.stop()
         stack.stop()
 
-    _report(floor, alone, running, ok, per_client * 8, elapsed, args.added_latency_ms)
+    _report(floor.medians(), len(floor.timings["get"]), alone, cpu_ms, running, ok, per_client * 8, elapsed, args.added_latency_ms)
 
 
-def _report(floor: dict[str, float], alone: list[Measured], running: list[float], ok: int, sent: int,
-            elapsed: float, added_ms: float) -> None:
+def _report(floor: dict[str, float], samples: int, alone: list[Measured], cpu_ms: float,
+            running: list[float], ok: int, sent: int, elapsed: float, added_ms: float) -> None:
     n = len(alone)
     rpcs = collections.Counter(s.method for m in alone for s in m.on_path)
     after = collections.Counter(s.method for m in alone for s in m.after)
@@ -310,10 +337,11 @@ def _report(floor: dict[str, float], alone: list[Measured], running: list[float]
 
     print("POST /v1/posts, 3 targets, immediate (local stack, 2-core machine)"
           + (f", {added_ms:g} ms added to every RPC" if added_ms else ""))
-    print("  round-trip floor of these emulators, same clients (median of 40): "
-          + ", ".join(f"{name} {ms:.1f} ms" for name, ms in floor.items()))
+    print("  round-trip floor of these emulators, same clients (each in a row, in blocks between the "
+          f"requests; median of {samples}): " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in floor.items()))
     print(f"  request alone (fan-out paused), {n} sequential requests:")
-    print(f"    latency p50 {p50:.1f} ms, p95 {_percentile(latencies, 95):.1f} ms")
+    print(f"    latency p50 {p50:.1f} ms, p95 {_percentile(latencies, 95):.1f} ms; "
+          f"function process CPU {cpu_ms:.1f} ms per request (its after-response writes included)")
     print("    RPCs per request: " + ", ".join(f"{k} {v / n:.1f}" for k, v in sorted(rpcs.items())))
     print(f"    sequential round trips per request: {statistics.mean(depth):.2f} (max {max(depth)})")
     for shape, count in shapes.most_common(2):

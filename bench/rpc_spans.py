@@ -57,6 +57,19 @@ def take() -> list[Span]:
     return taken
 
 
+def wait_quiet(timeout_s: float = 2.0) -> bool:
+    """Wait until no recorded RPC is still running (False: some still were at the timeout)."""
+    deadline = now() + timeout_s
+    while True:
+        with _lock:
+            running = any(span.end is None for span in _spans)
+        if not running:
+            return True
+        if now() > deadline:
+            return False
+        time.sleep(0.0002)
+
+
 def _method_of(callable_) -> str:
     method = callable_._method.decode() if isinstance(callable_._method, bytes) else str(callable_._method)
     return method.rsplit("/", 1)[-1]
