@@ -18,7 +18,7 @@ from shared.adapters.gcp import could_be_document_id, firestore_client
 from shared.models.posts import PostContent
 from shared.platforms import Platform
 from shared.services.posts.media import media_ids_to_read
-from shared.services.posts.targets import accounts_to_read
+from shared.services.posts.targets import ACCOUNT_FIELDS, accounts_to_read
 from shared.services.publishing.accounts import account_documents, account_ref
 
 _queries = ThreadPoolExecutor(max_workers=8, thread_name_prefix="post-reads")
@@ -35,7 +35,9 @@ def read_for_post(user_id: str, content: PostContent, also: tuple = ()) -> PostR
     """Read everything `content` refers to, plus the documents `also` (references)."""
     db = firestore_client()
     named, listed = accounts_to_read(content.platform)
-    listing = {platform: _queries.submit(account_documents, user_id, platform.value)
+    # Listed with only what target resolution reads: production Firestore then sends neither
+    # the sealed tokens nor the rest (the emulators ignore projections and send it all).
+    listing = {platform: _queries.submit(account_documents, user_id, platform.value, ACCOUNT_FIELDS)
                for platform in sorted(listed, key=lambda p: p.value)}
 
     media_ids = [m for m in media_ids_to_read(content) if could_be_document_id(m)]

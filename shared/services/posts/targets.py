@@ -20,6 +20,11 @@ from shared.validation_details import details_from_pydantic
 from shared.platforms import RULES, Platform
 
 
+# What resolving a target reads of an account document; nothing else (tokens least of all)
+# is needed to accept a post.
+ACCOUNT_FIELDS = ("status", "displayName")
+
+
 @dataclass(frozen=True)
 class Target:
     target_id: str

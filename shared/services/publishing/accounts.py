@@ -29,9 +29,13 @@ def account_ref(user_id: str, platform: str, account_id: str) -> firestore.Docum
     return accounts_collection(user_id, platform).document(account_id)
 
 
-def account_documents(user_id: str, platform: str) -> dict[str, dict]:
-    """Every account of the user on `platform`: accountId -> its document."""
-    return {snap.id: snap.to_dict() or {} for snap in accounts_collection(user_id, platform).stream()}
+def account_documents(user_id: str, platform: str, fields: tuple[str, ...] | None = None) -> dict[str, dict]:
+    """Every account of the user on `platform`: accountId -> its document (only `fields`
+    when named: Firestore then sends nothing else, sealed tokens included)."""
+    query = accounts_collection(user_id, platform)
+    if fields is not None:
+        query = query.select(list(fields))
+    return {snap.id: snap.to_dict() or {} for snap in query.stream()}
 
 
 def seal_tokens(ref: firestore.DocumentReference, tokens: Tokens) -> dict:
