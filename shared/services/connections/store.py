@@ -27,7 +27,7 @@ from shared.services import sealed_index
 from shared.services.connections.base import NewAccount
 from shared.services.connections.errors import ConnectError
 from shared.services.connections.registry import provider_for
-from shared.services.publishing.accounts import account_ref, accounts_collection, seal_tokens
+from shared.services.publishing.accounts import account_ref, accounts_collection, integration_ref, seal_tokens
 from shared.services.publishing.base import Tokens
 
 log = logging.getLogger("soku.connections")
@@ -44,9 +44,8 @@ def _accounts(user_id: str, platform: Platform) -> firestore.CollectionReference
 def _recount(user_id: str, platform: Platform) -> None:
     """`integrations/{platform}.connectedCount`, as the seed keeps it."""
     count = _accounts(user_id, platform).count().get()[0][0].value
-    (firestore_client().collection("users").document(user_id).collection("integrations")
-     .document(platform.value).set({"platform": platform.value, "connectedCount": count,
-                                    "updatedAt": clock.now()}, merge=True))
+    integration_ref(user_id, platform.value).set({"platform": platform.value, "connectedCount": count,
+                                                  "updatedAt": clock.now()}, merge=True)
 
 
 def upsert(user_id: str, platform: Platform, found: list[NewAccount], scopes: list[str]) -> list[dict[str, Any]]:

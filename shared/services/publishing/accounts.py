@@ -19,10 +19,15 @@ from shared.services.publishing.base import Account, Tokens
 from shared.services.publishing.errors import NeedsReconnectError
 
 
+def integration_ref(user_id: str, platform: str) -> firestore.DocumentReference:
+    """`users/{uid}/integrations/{platform}`: its `connectedCount` is kept by every connect and
+    disconnect (shared/services/connections/store.py) and by the seed."""
+    return firestore_client().collection("users").document(user_id).collection("integrations").document(platform)
+
+
 def accounts_collection(user_id: str, platform: str) -> firestore.CollectionReference:
     """`users/{uid}/integrations/{platform}/accounts`: a user's accounts on one platform."""
-    return (firestore_client().collection("users").document(user_id).collection("integrations")
-            .document(platform).collection("accounts"))
+    return integration_ref(user_id, platform).collection("accounts")
 
 
 def account_ref(user_id: str, platform: str, account_id: str) -> firestore.DocumentReference:
