@@ -76,13 +76,13 @@ class FunctionInstance:
     """bench/posts_server.py: main.py's functions served on the stack's port, RPCs timed."""
 
     def __init__(self, stack: LocalStack) -> None:
-        self.control = f"http://127.0.0.1:{free_port()}"
-        self.port = stack.port
+        control_port = free_port()
+        self.control = f"http://127.0.0.1:{control_port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.posts_server", str(stack.port), self.control.rsplit(":", 1)[1]],
+            [sys.executable, "-m", "bench.posts_server", str(stack.port), str(control_port)],
             cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
-        while not (port_open(stack.port) and port_open(int(self.control.rsplit(":", 1)[1]))):
+        while not (port_open(stack.port) and port_open(control_port)):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("bench/posts_server.py did not start")
             time.sleep(0.05)
