@@ -34,7 +34,7 @@ def create(ctx: RequestContext) -> Reply:
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
     return idempotent_reply(submission.create_post(principal.user_id, principal.key_hash, request, ctx.body,
-                                                   ctx.request.headers.get("Idempotency-Key"), admit=ctx.admit))
+                                                   ctx.request.headers.get("Idempotency-Key"), gate=ctx))
 
 
 @api.route("POST", "/v1/posts/validate", summary="Check a post without creating it",

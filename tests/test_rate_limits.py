@@ -161,6 +161,24 @@ def test_the_31st_post_in_a_minute_is_429(client, demo, frozen):
     assert r.status_code == 201, r.text
 
 
+def test_posts_refused_before_their_read_are_counted_exactly_too(client, demo, frozen):
+    """POST /v1/posts reads the limiter's counters in the post's own read. A post refused
+    before that read (a malformed body, an unreadable schedule) is counted all the same,
+    and so is every kind of post after it: the counts stay exact whatever path a post took."""
+    later = future(days=45)
+    attempts = [
+        {**body(["x"], "first"), "scheduledTime": later},  # 201
+        {"post": "not an object"},  # 400 before any read
+        {**body(["x"], "bad schedule"), "scheduledTime": "next tuesday"},  # 400 before any read
+        {**body([{"platform": "x", "accountId": "nope"}], "unknown account"), "scheduledTime": later},  # 400 after it
+        {**body(["x"], "second"), "scheduledTime": later},  # 201
+    ]
+    responses = [client.post("/v1/posts", json=a, headers=demo.key_headers) for a in attempts]
+    assert [r.status_code for r in responses] == [201, 400, 400, 400, 201], responses[-1].text
+    assert [_int(r, "X-RateLimit-Remaining") for r in responses] == [29, 28, 27, 26, 25]
+    assert {_int(r, "X-RateLimit-Limit") for r in responses} == {30}
+
+
 @pytest.mark.parametrize("endpoint,limit", sorted(rate_limits.DEFAULT_ENDPOINT_LIMITS.items()))
 def test_every_endpoint_limit_of_the_spec(stack, endpoint, limit):
     import uuid

@@ -36,7 +36,10 @@ clock has millisecond resolution, two writes in the same millisecond can make
 this undercount by one). With K > 1 the parallel read may miss increments
 committed to other shards while it ran, so at the edge of a window a caller
 with several requests in flight at once may be admitted a few over the limit
-(at most its concurrent requests).
+(at most its concurrent requests). Routes that count while their handler reads
+(`Counting`, `POST /v1/posts`) have the shards read in the handler's own first
+`get_all`, which runs while the commit does: the same read, at the same time,
+with no RPC of its own.
 
 Refusals are remembered in the instance until the window ends: a caller who
 keeps hammering after a 429 is refused from memory, without touching
@@ -74,7 +77,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from google.cloud import firestore
 
@@ -355,8 +358,12 @@ class _Shard:
 
 
 def _read_shards(db: Any, refs: list) -> dict[str, _Shard]:
+    return _shards_in(db.get_all(refs, retry=None, timeout=FIRESTORE_TIMEOUT_S))
+
+
+def _shards_in(snapshots: Iterable[Any]) -> dict[str, _Shard]:
     return {snap.id: _Shard(_count_of(snap), getattr(snap, "update_time", None))
-            for snap in db.get_all(refs, retry=None, timeout=FIRESTORE_TIMEOUT_S) if snap.exists}
+            for snap in snapshots if snap is not None and snap.exists}
 
 
 def _count_of(snap: Any) -> int:
@@ -378,27 +385,43 @@ def _own_shard_count(result: Any, shard: _Shard | None) -> int:
     return shard.count if saw_our_write else shard.count + 1
 
 
+class _Increment:
+    """One commit adding 1 to one shard of each counter, and every shard to read beside it."""
+
+    def __init__(self, counters: Sequence[Counter]) -> None:
+        self.counters = list(counters)
+        self.chosen = [c.ids()[next(_round_robin[c.kind]) % c.shards] for c in self.counters]
+        collection = firestore_client().collection(COLLECTION)
+        self.refs = [collection.document(doc_id) for c in self.counters for doc_id in c.ids()]
+
+    def commit(self) -> list:
+        """The writes, encoded and committed here: on the limiter's own thread when counting."""
+        db = firestore_client()
+        collection = db.collection(COLLECTION)
+        batch = db.batch()
+        for counter, pick in zip(self.counters, self.chosen):
+            batch.set(collection.document(pick), {"count": firestore.Increment(1), "expiresAt": counter.expires_at},
+                      merge=True)
+        # No retries: a limiter that cannot answer within the timeout counts locally.
+        return batch.commit(retry=None, timeout=FIRESTORE_TIMEOUT_S)
+
+    def totals(self, results: Sequence[Any], found: dict[str, _Shard]) -> list[int]:
+        """Each counter's new total, from the commit's results and the shards read during it."""
+        totals = []
+        for counter, pick, result in zip(self.counters, self.chosen, results):
+            others = sum(found[doc_id].count for doc_id in counter.ids() if doc_id != pick and doc_id in found)
+            totals.append(max(1, others + _own_shard_count(result, found.get(pick))))
+        return totals
+
+
 def increment(counters: Sequence[Counter | tuple[str, datetime]]) -> list[int]:
     """Add 1 to one shard of each counter in one commit; return each counter's new total.
 
     Every shard is read while the commit runs: one sequential round trip."""
-    counters = [c if isinstance(c, Counter) else Counter(*c) for c in counters]
-    db = firestore_client()
-    collection = db.collection(COLLECTION)
-    chosen = [c.ids()[next(_round_robin[c.kind]) % c.shards] for c in counters]
-    batch = db.batch()
-    for counter, pick in zip(counters, chosen):
-        batch.set(collection.document(pick), {"count": firestore.Increment(1), "expiresAt": counter.expires_at},
-                  merge=True)
-    reading = _reader.submit(_read_shards, db, [collection.document(doc_id) for c in counters for doc_id in c.ids()])
-    # No retries on either: a limiter that cannot answer within the timeout counts locally.
-    results = batch.commit(retry=None, timeout=FIRESTORE_TIMEOUT_S)
-    found = reading.result(timeout=FIRESTORE_TIMEOUT_S)
-    totals = []
-    for counter, pick, result in zip(counters, chosen, results):
-        others = sum(found[doc_id].count for doc_id in counter.ids() if doc_id != pick and doc_id in found)
-        totals.append(max(1, others + _own_shard_count(result, found.get(pick))))
-    return totals
+    pending = _Increment([c if isinstance(c, Counter) else Counter(*c) for c in counters])
+    reading = _reader.submit(_read_shards, firestore_client(), pending.refs)
+    results = pending.commit()
+    return pending.totals(results, reading.result(timeout=FIRESTORE_TIMEOUT_S))
 
 
 class _LocalCounts:
@@ -449,69 +472,157 @@ class _LocalCounts:
 _local = _LocalCounts()
 
 
-def check(identity: str, tier: Tier, endpoint: str | None, now: datetime | None = None) -> Decision:
-    """Count one request of `identity` and decide whether it may proceed."""
+@dataclass(frozen=True)
+class _Plan:
+    """What counting one request of `identity` writes, and how its counts become a decision."""
+
+    tier: Tier
+    endpoint: str | None
+    identity: str
+    now: datetime
+    window_start: int
+    reset_at: datetime
+    retry_after: int
+    budget: str | None
+    endpoint_limit: int | None
+    counters: list[Counter]
+
+    @property
+    def global_key(self) -> tuple:
+        return (self.identity, "m", self.tier.name, self.tier.limit, self.tier.burst)
+
+    @property
+    def endpoint_key(self) -> tuple:
+        return (self.identity, self.budget, self.endpoint_limit)
+
+    def count_locally(self) -> list[int]:
+        _local.warn(self.tier)
+        return _local.increment(self.counters, self.window_start)
+
+    def decide(self, counts: list[int], degraded: bool) -> Decision:
+        tier, reset_at, retry_after, endpoint = self.tier, self.reset_at, self.retry_after, self.endpoint
+
+        def refuse(key: tuple, decision: Decision) -> Decision:
+            _local.remember(key, decision, self.window_start)
+            return decision
+
+        count = counts[0]
+        shared = self.budget if self.budget != endpoint else None
+        endpoint_limit = self.endpoint_limit
+        if endpoint_limit is not None and counts[1] > endpoint_limit:
+            return refuse(self.endpoint_key, Decision(False, tier, "endpoint", endpoint_limit, 0, reset_at,
+                                                      retry_after, endpoint=endpoint, budget=shared,
+                                                      degraded=degraded))
+
+        burst_remaining = None
+        if count > tier.limit:
+            if tier.burst <= 0 or degraded:
+                return refuse(self.global_key, Decision(False, tier, "global", tier.limit, 0, reset_at, retry_after,
+                                                        degraded=degraded))
+            burst_start, burst_end = _window(self.now, BURST_PERIOD_S)
+            pool = Counter(_counter_id(self.identity, "b", burst_start), burst_end + COUNTER_RETENTION,
+                           shards_for(tier.burst), "b")
+            try:
+                (used,) = increment([pool])
+            except Exception:  # noqa: BLE001 - no pool without Firestore: the per-minute limit holds
+                _local.warn(tier)
+                return Decision(False, tier, "global", tier.limit, 0, reset_at, retry_after, degraded=True)
+            if used > tier.burst:
+                # The next minute's own allowance is the earliest chance to succeed.
+                return refuse(self.global_key, Decision(False, tier, "global", tier.limit, 0, reset_at,
+                                                        retry_after))
+            burst_remaining = tier.burst - used
+
+        global_remaining = max(0, tier.limit - count)
+        if endpoint_limit is not None and endpoint_limit - counts[1] <= global_remaining:
+            return Decision(True, tier, "endpoint", endpoint_limit, endpoint_limit - counts[1], reset_at,
+                            endpoint=endpoint, budget=shared, burst_remaining=burst_remaining, degraded=degraded)
+        return Decision(True, tier, "global", tier.limit, global_remaining, reset_at,
+                        burst_remaining=burst_remaining, degraded=degraded)
+
+
+def _plan(identity: str, tier: Tier, endpoint: str | None, now: datetime | None = None) -> _Plan | Decision:
+    """The counters one request of `identity` adds to, or its refusal when this window
+    already refused it (from memory: no write)."""
     now = now or clock.now()
     window_start, reset_at = _window(now, WINDOW_S)
     retry_after = max(1, math.ceil(reset_at.timestamp() - now.timestamp()))
     budget = budget_for(endpoint) if endpoint else None
     endpoint_limit = limits().endpoints.get(budget) if budget else None
     expires = reset_at + COUNTER_RETENTION
-
-    global_key = (identity, "m", tier.name, tier.limit, tier.burst)
-    endpoint_key = (identity, budget, endpoint_limit)
-    for key in (global_key, endpoint_key if endpoint_limit is not None else None):
-        known = _local.refused(key, window_start) if key else None
-        if known is not None:  # already over in this window: refused without a write
-            return Decision(False, tier, known.scope, known.limit, 0, reset_at, retry_after,
-                            endpoint=endpoint, budget=known.budget)
-
-    def refuse(key: tuple, decision: Decision) -> Decision:
-        _local.remember(key, decision, window_start)
-        return decision
-
     counters = [Counter(_counter_id(identity, "m", window_start), expires,
                         shards_for(tier.limit + max(tier.burst, 0)))]
     if endpoint_limit is not None:
         counters.append(Counter(_counter_id(identity, _endpoint_scope(budget), window_start), expires,  # type: ignore[arg-type]
                                 shards_for(endpoint_limit), "e"))
-    degraded = False
+    plan = _Plan(tier, endpoint, identity, now, window_start, reset_at, retry_after, budget, endpoint_limit,
+                 counters)
+    for key in (plan.global_key, plan.endpoint_key if endpoint_limit is not None else None):
+        known = _local.refused(key, window_start) if key else None
+        if known is not None:  # already over in this window: refused without a write
+            return Decision(False, tier, known.scope, known.limit, 0, reset_at, retry_after,
+                            endpoint=endpoint, budget=known.budget)
+    return plan
+
+
+def check(identity: str, tier: Tier, endpoint: str | None, now: datetime | None = None) -> Decision:
+    """Count one request of `identity` and decide whether it may proceed."""
+    plan = _plan(identity, tier, endpoint, now)
+    if isinstance(plan, Decision):
+        return plan
     try:
-        counts = increment(counters)
+        counts = increment(plan.counters)
     except Exception:  # noqa: BLE001 - Firestore unreachable or slow: count in this instance
-        _local.warn(tier)
-        degraded = True
-        counts = _local.increment(counters, window_start)
-    count = counts[0]
-    shared = budget if budget != endpoint else None
-    if endpoint_limit is not None and counts[1] > endpoint_limit:
-        return refuse(endpoint_key, Decision(False, tier, "endpoint", endpoint_limit, 0, reset_at, retry_after,
-                                             endpoint=endpoint, budget=shared, degraded=degraded))
+        return plan.decide(plan.count_locally(), degraded=True)
+    return plan.decide(counts, degraded=False)
 
-    burst_remaining = None
-    if count > tier.limit:
-        if tier.burst <= 0 or degraded:
-            return refuse(global_key, Decision(False, tier, "global", tier.limit, 0, reset_at, retry_after,
-                                               degraded=degraded))
-        burst_start, burst_end = _window(now, BURST_PERIOD_S)
-        pool = Counter(_counter_id(identity, "b", burst_start), burst_end + COUNTER_RETENTION,
-                       shards_for(tier.burst), "b")
-        try:
-            (used,) = increment([pool])
-        except Exception:  # noqa: BLE001 - no pool without Firestore: the per-minute limit holds
-            _local.warn(tier)
-            return Decision(False, tier, "global", tier.limit, 0, reset_at, retry_after, degraded=True)
-        if used > tier.burst:
-            # The next minute's own allowance is the earliest chance to succeed.
-            return refuse(global_key, Decision(False, tier, "global", tier.limit, 0, reset_at, retry_after))
-        burst_remaining = tier.burst - used
 
-    global_remaining = max(0, tier.limit - count)
-    if endpoint_limit is not None and endpoint_limit - counts[1] <= global_remaining:
-        return Decision(True, tier, "endpoint", endpoint_limit, endpoint_limit - counts[1], reset_at,
-                        endpoint=endpoint, budget=shared, burst_remaining=burst_remaining, degraded=degraded)
-    return Decision(True, tier, "global", tier.limit, global_remaining, reset_at,
-                    burst_remaining=burst_remaining, degraded=degraded)
+_committer = ThreadPoolExecutor(max_workers=16, thread_name_prefix="rate-limit-commit")
+
+
+class Counting:
+    """One request counted while its handler does its first read (`reads_while_counting`).
+
+    The increments are committed at once, on the limiter's own threads. Their shards are
+    read not by a `get_all` of the limiter's but in the handler's own first read, which runs
+    while that commit does: `refs` are the documents to add to it, `found` hands over what
+    it read. Counting then costs no round trip and no RPC of its own. `decision()` waits for
+    the commit; when the handler never read (it failed first) the shards are read then.
+    """
+
+    def __init__(self, plan: _Plan | Decision) -> None:
+        self._decided = plan if isinstance(plan, Decision) else None
+        self._plan = plan if isinstance(plan, _Plan) else None
+        self._pending = _Increment(self._plan.counters) if self._plan is not None else None
+        self._commit = _committer.submit(self._pending.commit) if self._pending is not None else None
+        self._found: dict[str, _Shard] | None = None
+        self.refs: list = list(self._pending.refs) if self._pending is not None else []
+
+    def found(self, snapshots: Mapping[str, Any]) -> None:
+        """What the handler's read found, by document path (it must hold every ref)."""
+        if all(ref.path in snapshots for ref in self.refs):
+            self._found = _shards_in(snapshots[ref.path] for ref in self.refs)
+
+    def decision(self) -> Decision:
+        if self._decided is None:
+            assert self._plan is not None and self._pending is not None and self._commit is not None
+            try:
+                results = self._commit.result(timeout=FIRESTORE_TIMEOUT_S)
+                found = self._found if self._found is not None else _read_shards(firestore_client(), self.refs)
+                counts = self._pending.totals(results, found)
+            except Exception:  # noqa: BLE001 - Firestore unreachable or slow: count in this instance
+                counts, degraded = self._plan.count_locally(), True
+            else:
+                degraded = False
+            self._decided = self._plan.decide(counts, degraded)
+        return self._decided
+
+
+def start_counting(*, user_id: str | None, subscribed: bool, remote_addr: str | None,
+                   forwarded_for: str | None, endpoint: str | None, via_hosting: bool = False) -> Counting:
+    """`enforce`, with the decision left for `Counting.decision()` after the handler's first read."""
+    ip = client_ip(remote_addr, forwarded_for, via_hosting)
+    return Counting(_plan(identity_for(user_id, ip), tier_for(user_id, subscribed, ip), endpoint))
 
 
 def enforce(*, user_id: str | None, subscribed: bool, remote_addr: str | None,

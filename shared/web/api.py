@@ -12,9 +12,11 @@ Order of work: match the route, authenticate, count the request against its
 caller's rate limits (shared/services/rate_limits.py; also for requests that
 fail to match or to authenticate, by client address), read the body, validate
 the query, run the handler. A route declared with `reads_while_counting` is
-counted *while* its handler does its reads (one round trip saved): the handler
-calls `ctx.admit()` before its first write, and a refused request answers 429
-whatever the handler did, exactly as if it had been refused first. Every
+counted *while* its handler does its reads (one round trip saved): its counters'
+commit starts at once, the handler adds `ctx.limiter_refs()` to its first read and
+hands what it found to `ctx.limiter_found()` (so the limiter needs no read of its
+own), then calls `ctx.admit()` before its first write; a refused request answers
+429 whatever the handler did, exactly as if it had been refused first. Every
 response carries the rate-limit headers, and a request log is written after the response is sent (request_logs.py). Every
 line logged while a request is handled carries its request id and trace
 (request_context.bind), and each call ends with one INFO line.
@@ -22,15 +24,13 @@ line logged while a request is handled carries its request id and trace
 
 from __future__ import annotations
 
-import contextvars
 import json
 import logging
 import re
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from flask import Request, Response
 
@@ -79,8 +79,8 @@ class RequestContext:
     extra_headers: dict[str, str] = field(default_factory=dict)
     query: Any = None  # the route's query_model, validated, when it declares one
     rate_limit: Any = None  # the rate_limits.Decision that admitted this request
-    # reads_while_counting routes: the limiter's decision, still being counted.
-    counting: Future | None = None
+    # reads_while_counting routes: the limiter's count, its decision not yet taken.
+    counting: rate_limits.Counting | None = None
     call: Any = None
 
     @property
@@ -88,13 +88,26 @@ class RequestContext:
         assert self.principal is not None, "route declared no auth"
         return self.principal.user_id
 
+    def limiter_refs(self) -> list:
+        """Documents the rate limiter needs read: add them to the handler's first read."""
+        return list(self.counting.refs) if self.counting is not None else []
+
+    def limiter_found(self, snapshots: Mapping[str, Any]) -> None:
+        """Hand the limiter what that read found (snapshots by document path)."""
+        if self.counting is not None:
+            self.counting.found(snapshots)
+
     def admit(self) -> None:
         """Wait for the rate limiter's decision; raise its 429 when refused. A no-op once
         decided, and for routes counted before their handler ran."""
         if self.counting is None:
             return
         counting, self.counting = self.counting, None
-        decision = counting.result()
+        try:
+            decision: rate_limits.Decision | None = counting.decision()
+        except Exception:  # noqa: BLE001 - fail open: the limiter never takes the API down
+            log.warning("rate limiter failed; request served unlimited", exc_info=True)
+            decision = None
         self.call.limit = self.rate_limit = decision
         if decision is not None and not decision.allowed:
             raise decision.error()
@@ -260,9 +273,8 @@ class Api:
         call.principal = ctx.principal
         ctx.call = call
         if route.reads_while_counting and ctx.principal is not None:
-            # In a copy of this context, so the limiter's log lines still name the request.
-            ctx.counting = _counting_pool.submit(contextvars.copy_context().run, self._decide, request, call)
-        else:
+            ctx.counting = self._start_counting(request, call)
+        if ctx.counting is None:
             self._limit(request, call)
             ctx.rate_limit = call.limit
         try:
@@ -301,18 +313,18 @@ class Api:
         if call.limit is not None and not call.limit.allowed:
             raise call.limit.error()
 
+    def _start_counting(self, request: Request, call: Call) -> rate_limits.Counting | None:
+        """Start counting a reads_while_counting call (None: the limiter failed; counted now)."""
+        try:
+            return rate_limits.start_counting(**_whom_to_count(request, call))
+        except Exception:  # noqa: BLE001 - counted the usual way instead, which fails open itself
+            log.warning("could not start counting in %s; counting before the handler", self.name, exc_info=True)
+            return None
+
     def _decide(self, request: Request, call: Call) -> rate_limits.Decision | None:
         """The limiter's decision for this call (None: the limiter failed, served unlimited)."""
-        principal = call.principal
         try:
-            decision = rate_limits.enforce(
-                user_id=principal.user_id if principal is not None else None,
-                subscribed=bool(getattr(principal, "subscription_status", None)),
-                remote_addr=request.remote_addr,
-                forwarded_for=request.headers.get("X-Forwarded-For"),
-                endpoint=call.route.endpoint if call.route is not None else None,
-                via_hosting=rate_limits.came_through_hosting(request.headers),
-            )
+            decision = rate_limits.enforce(**_whom_to_count(request, call))
         except Exception:  # noqa: BLE001 - fail open: the limiter never takes the API down
             log.warning("rate limiter failed in %s; request served unlimited", self.name, exc_info=True)
             return None
@@ -338,8 +350,17 @@ class Api:
             log.warning("could not record the request log of %s", request_id, exc_info=True)
 
 
-# Limiter decisions counted beside a handler's reads (reads_while_counting routes).
-_counting_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="rate-limit")
+def _whom_to_count(request: Request, call: Call) -> dict[str, Any]:
+    """The rate limiter's view of a call: who made it, from where, to which endpoint."""
+    principal = call.principal
+    return {
+        "user_id": principal.user_id if principal is not None else None,
+        "subscribed": bool(getattr(principal, "subscription_status", None)),
+        "remote_addr": request.remote_addr,
+        "forwarded_for": request.headers.get("X-Forwarded-For"),
+        "endpoint": call.route.endpoint if call.route is not None else None,
+        "via_hosting": rate_limits.came_through_hosting(request.headers),
+    }
 
 
 def _debug() -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Any, Mapping, Protocol
 
 from google.api_core.exceptions import AlreadyExists
 
@@ -166,24 +166,51 @@ def _dispatch_or_fail(claim: idempotency.Claim, submission_id: str, submission: 
     return IdempotentResult(created, 201, claim.key)
 
 
+class Gate(Protocol):
+    """The pipeline's rate-limit gate, counted while the post reads (shared/web/api.py)."""
+
+    def limiter_refs(self) -> list:
+        """Documents the limiter needs read: read with the post's own."""
+
+    def limiter_found(self, snapshots: Mapping[str, Any]) -> None:
+        """What that read found, by document path."""
+
+    def admit(self) -> None:
+        """Wait for the limiter's decision; raise the 429 of a refused request."""
+
+
+class _Open:
+    """No gate: callers that are not HTTP requests (repurpose automations)."""
+
+    def limiter_refs(self) -> list:
+        return []
+
+    def limiter_found(self, snapshots: Mapping[str, Any]) -> None:
+        pass
+
+    def admit(self) -> None:
+        pass
+
+
 def create_post(user_id: str, key_hash: str | None, request: CreatePostRequest, raw_body: dict,
-                explicit_key: str | None, admit: Callable[[], None] = lambda: None) -> IdempotentResult:
+                explicit_key: str | None, gate: Gate = _Open()) -> IdempotentResult:
     """Create and dispatch a post, exactly once per idempotency key.
 
-    `admit` is called before the first write: the pipeline's rate-limit gate (it
-    raises the 429 of a refused request), counted while this reads."""
+    `gate.admit()` is called before the first write; the limiter's documents are read in
+    this post's own read, so counting the request adds no round trip and no RPC."""
     parse_scheduled_time(request.scheduledTime)  # the spec's scheduling errors come first
     claim = idempotency.new_claim(user_id, ENDPOINT, explicit_key, raw_body)
-    reads = read_for_post(user_id, request.post.content, also=(claim.ref,))
+    reads = read_for_post(user_id, request.post.content, also=(claim.ref, *gate.limiter_refs()))
+    gate.limiter_found(reads.others)
     earlier = idempotency.settle(claim, reads.others[claim.ref.path])
     if earlier is not None:
-        admit()
+        gate.admit()
         if earlier.state != "new":
             return _replay(earlier)
         claim = earlier  # a crashed request's claim, taken over with its post's id
 
     prepared = prepare(user_id, request, reads)  # refusals write nothing: a corrected retry runs afresh
-    admit()
+    gate.admit()
     document = _submission_document(user_id, key_hash, prepared, claim.key)
     try:
         written = _write(claim, document, prepared.targets)
