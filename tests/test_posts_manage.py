@@ -176,10 +176,11 @@ def test_near_schedule_is_enqueued_far_schedule_waits_for_the_sweep(client, demo
     far = _submit(client, demo, {**body(["x"], "far"), "scheduledTime": future(days=45)})
     near_doc = db.collection("postSubmissions").document(near).get().to_dict()
     far_doc = db.collection("postSubmissions").document(far).get().to_dict()
-    # Enqueued at once (an early delivery by the local emulator may already have handed it back
-    # to the sweep for its scheduled time: see the far post below).
+    # Enqueued at once; the sweep would step in only once it is due and still not orchestrated
+    # (an early delivery by the local emulator may already have handed it back to the sweep for
+    # its scheduled time: see the far post below).
     assert near_doc["orchestratorTask"]
-    assert near_doc["needsDispatch"] is False or near_doc["enqueueAt"] == near_doc["scheduledTime"]
+    assert near_doc["needsDispatch"] is False or near_doc["enqueueAt"] >= near_doc["scheduledTime"]
     assert far_doc["needsDispatch"] is True and "orchestratorTask" not in far_doc
 
     run_sweep(client)  # not yet inside the 30-day horizon: stays stored
@@ -226,6 +227,30 @@ def test_sweep_recovers_a_failed_enqueue_without_a_client_retry(client, demo, db
     monkeypatch.undo()
     assert run_sweep(client).status_code == 200
     wait_for(lambda: _get(client, demo, sid).json()["status"] == "dispatched")
+
+
+def test_a_post_whose_request_died_before_its_enqueue_is_still_published(client, demo, db, monkeypatch,
+                                                                         time_travel):
+    """The request saves the post already answered, then enqueues, then answers with no
+    further write. Dying between the two (here: the enqueue never happens) loses nothing:
+    a retry with the key gets the same post, and the minute sweep queues it once the grace
+    for the request's own enqueue has passed."""
+    from shared.services.posts import dispatch
+
+    monkeypatch.setattr(dispatch, "enqueue_orchestrator", lambda *args, **kwargs: "never sent")
+    headers = demo.key_headers | {"Idempotency-Key": "dies-before-enqueue"}
+    payload = body(["x"], "saved, never enqueued by its request")
+    sid = client.post("/v1/posts", json=payload, headers=headers).json()["postSubmissionId"]
+    monkeypatch.undo()
+    again = client.post("/v1/posts", json=payload, headers=headers)
+    assert again.status_code == 201 and again.json() == {"postSubmissionId": sid}
+
+    assert run_sweep(client).status_code == 200  # within the grace: the request's own enqueue is awaited
+    assert _get(client, demo, sid).json()["status"] == "queued"
+    time_travel(seconds=dispatch.DISPATCH_GRACE.total_seconds() + 1)
+    assert run_sweep(client).status_code == 200
+    wait_for(lambda: _get(client, demo, sid).json()["status"] == "dispatched")
+    assert db.collection("postSubmissions").document(sid).get().get("needsDispatch") is False
 
 
 def test_crafted_cursors_are_400_not_500(client, demo):

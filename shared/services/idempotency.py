@@ -88,14 +88,18 @@ def new_claim(user_id: str, endpoint: str, explicit_key: str | None, body: Any) 
     return Claim(key, ref, str(uuid.uuid4()), "new", endpoint=endpoint, request_hash=request_hash)
 
 
-def record_for(claim: Claim) -> dict:
-    """The in-progress record that claims `claim.resource_id` for this key."""
+def record_for(claim: Claim, status: int | None = None, body: Any = None) -> dict:
+    """The record that claims `claim.resource_id` for this key: in progress, or, given the
+    answer (`status`, `body`), completed, for work whose answer is known when it is saved."""
     now = clock.now()
-    return {
+    record = {
         "endpoint": claim.endpoint, "requestHash": claim.request_hash, "state": "in_progress",
         "resourceId": claim.resource_id, "createdAt": now, "updatedAt": now,
         "expiresAt": now + RETENTION,
     }
+    if status is not None:
+        record |= {"state": "completed", "status": status, "body": body}
+    return record
 
 
 def begin(user_id: str, endpoint: str, explicit_key: str | None, body: Any) -> Claim:

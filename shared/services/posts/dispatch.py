@@ -7,18 +7,18 @@ the same work enqueued twice is one task in production.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from google.cloud import firestore
 
 from shared import clock
 from shared.adapters.gcp import firestore_client
-from shared.adapters.task_queue import EnqueueError, enqueue
+from shared.adapters.task_queue import EnqueueError, enqueue, task_id
 from shared.services.posts.scheduling import TASKS_HORIZON, within_tasks_horizon
 
-__all__ = ["EnqueueError", "ORCHESTRATOR_QUEUE", "dispatch_if_due", "enqueue_at", "enqueue_run",
-           "publisher_queue"]
+__all__ = ["EnqueueError", "ORCHESTRATOR_QUEUE", "dispatch_if_due", "enqueue_at", "enqueue_orchestrator",
+           "enqueue_run", "new_submission_dispatch", "publisher_queue"]
 
 ORCHESTRATOR_QUEUE = "orchestratePost"
 SUBMISSIONS = "postSubmissions"
@@ -40,6 +40,45 @@ def recover_at(enqueue_at: datetime, scheduled_time: datetime | None) -> datetim
 
     due = max(enqueue_at, scheduled_time) if scheduled_time is not None else enqueue_at
     return due + stall()
+
+
+# A new post's own request enqueues its orchestrator right after saving it and answers without
+# writing again: the post is saved already flagged `needsDispatch`, due for the minute sweep
+# DISPATCH_GRACE after the post itself is due. The orchestrator clears the flag when it runs, so
+# the sweep steps in only when that request died between its commit and its enqueue, or its
+# enqueue failed; a task it enqueues again under the same name is the same task (409, a no-op).
+DISPATCH_GRACE = timedelta(minutes=2)
+
+
+def new_submission_dispatch(submission_id: str, scheduled_time: datetime | None, now: datetime) -> dict[str, Any]:
+    """The dispatch fields a new submission is saved with (version 1, no deferral yet)."""
+    if not within_tasks_horizon(scheduled_time):  # the minute sweep enqueues it once inside the horizon
+        at = enqueue_at(scheduled_time)  # type: ignore[arg-type]
+        return {"needsDispatch": True, "enqueueAt": at, "recoverAt": recover_at(at, scheduled_time)}
+    due = max(now, scheduled_time) if scheduled_time is not None else now
+    return {"needsDispatch": True, "enqueueAt": due + DISPATCH_GRACE,
+            "orchestratorTask": task_id(*_orchestrator_task(submission_id, {})),
+            "recoverAt": recover_at(now, scheduled_time)}
+
+
+def _orchestrator_task(submission_id: str, data: dict[str, Any]) -> tuple[str, ...]:
+    """The name parts of a submission's orchestrator task: one per schedule version and hand-back.
+
+    An orchestrator task that arrived early (see orchestrator.py) left its name taken; each
+    hand-back gets the next one."""
+    version = int(data.get("scheduleVersion", 1))
+    deferrals = int(data.get("dispatchDeferrals", 0))
+    return ("orchestrate", submission_id, str(version)) + ((str(deferrals),) if deferrals else ())
+
+
+def enqueue_orchestrator(submission_id: str, data: dict[str, Any]) -> str:
+    """Queue the orchestrator for the submission `data`, at its scheduled time; the task's name."""
+    return enqueue(
+        ORCHESTRATOR_QUEUE,
+        {"postSubmissionId": submission_id, "scheduleVersion": int(data.get("scheduleVersion", 1))},
+        name_parts=_orchestrator_task(submission_id, data),
+        schedule_time=data.get("scheduledTime"),
+    )
 
 
 def dispatch_if_due(submission_id: str, data: dict[str, Any] | None = None,
@@ -66,16 +105,7 @@ def dispatch_if_due(submission_id: str, data: dict[str, Any] | None = None,
     scheduled = data.get("scheduledTime")
     if not within_tasks_horizon(scheduled):
         return False  # the minute sweep enqueues it once inside the horizon
-    version = int(data.get("scheduleVersion", 1))
-    # An orchestrator task that arrived early (see orchestrator.py) left its name
-    # taken; each hand-back gets the next one.
-    deferrals = int(data.get("dispatchDeferrals", 0))
-    task_name = enqueue(
-        ORCHESTRATOR_QUEUE,
-        {"postSubmissionId": submission_id, "scheduleVersion": version},
-        name_parts=("orchestrate", submission_id, str(version)) + ((str(deferrals),) if deferrals else ()),
-        schedule_time=scheduled,
-    )
+    task_name = enqueue_orchestrator(submission_id, data)
     now = clock.now()
     update = {"needsDispatch": False, "orchestratorTask": task_name, "enqueuedAt": now,
               "recoverAt": recover_at(now, scheduled), "updatedAt": now}

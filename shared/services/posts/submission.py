@@ -1,14 +1,21 @@
 """`POST /v1/posts` and `POST /v1/posts/validate`.
 
-Order of work, five sequential round trips (bench/posts_bench.py counts them):
+Order of work, four sequential round trips (bench/posts_bench.py counts them):
 1. (the pipeline) the API key and its user's subscription, in one `get_all`;
 2. one read of everything the post refers to (posts/reads.py): its idempotency
-   record, media and accounts, while the pipeline counts the request against
-   its rate limits (the `admit` gate is passed before anything is written);
-3. one atomic batch: the idempotency claim, the submission and all of its runs,
-   so a claim never exists without its post (a retry after a crash finds both);
-4. one Cloud Task for the orchestrator;
-5. one commit of the idempotency result and the dispatch bookkeeping.
+   record, media and accounts, and the rate limiter's counters, while the
+   pipeline's commit counts the request (the gate is passed before anything is
+   written);
+3. one atomic batch: the idempotency record, already answered (201 and the
+   post's id), the submission with its dispatch bookkeeping, and all of its
+   runs, so a record never exists without its post;
+4. one Cloud Task for the orchestrator, then the answer. The submission stays
+   flagged for the minute sweep until the orchestrator runs, so a request that
+   dies between 3 and 4 loses nothing (dispatch.DISPATCH_GRACE). Only a failed
+   enqueue writes again: the record becomes `dispatch_failed` (a retry with the
+   same key dispatches) and the post is due for the sweep at once.
+A crashed attempt's record, taken over by its retry, is answered in a fifth
+round trip, with the dispatch bookkeeping (`_dispatch_or_fail`).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from shared.services.posts import dispatch
 from shared.services.posts.checks import check_content
 from shared.services.posts.media import MediaPlan, plan_media
 from shared.services.posts.reads import PostReads, read_for_post
-from shared.services.posts.scheduling import parse_scheduled_time, within_tasks_horizon
+from shared.services.posts.scheduling import parse_scheduled_time
 from shared.services.posts.targets import Target, resolve_targets
 from shared.services.results import IdempotentResult
 
@@ -70,7 +77,8 @@ def prepare(user_id: str, request: CreatePostRequest, reads: PostReads | None = 
     return PreparedPost(request, scheduled, plan, targets)
 
 
-def _submission_document(user_id: str, key_hash: str, post: PreparedPost, idempotency_key: str) -> dict:
+def _submission_document(submission_id: str, user_id: str, key_hash: str | None, post: PreparedPost,
+                         idempotency_key: str) -> dict:
     now = clock.now()
     content = post.request.post.content
     stored_content = {
@@ -82,8 +90,6 @@ def _submission_document(user_id: str, key_hash: str, post: PreparedPost, idempo
         value = getattr(content, name)
         if value is not None:
             stored_content[name] = [str(v) for v in value] if isinstance(value, list) else str(value)
-    immediate_or_near = within_tasks_horizon(post.scheduled_time)
-    enqueue_at = now if immediate_or_near else dispatch.enqueue_at(post.scheduled_time)
     return {
         "userId": user_id,
         "keyHash": key_hash,
@@ -96,16 +102,13 @@ def _submission_document(user_id: str, key_hash: str, post: PreparedPost, idempo
         "enableRepurposing": post.request.enableRepurposing,
         "idempotencyKey": idempotency_key,
         "scheduleVersion": 1,
-        # needsDispatch/enqueueAt drive the minute sweep: it enqueues what is
-        # due and not yet enqueued (far-future posts, or an enqueue that failed).
-        # recoverAt drives the recovery sweep: if nothing has moved the post on by
-        # then (its orchestrator task lost or out of attempts), it is enqueued again.
-        "needsDispatch": True,
-        "enqueueAt": enqueue_at,
-        "recoverAt": dispatch.recover_at(enqueue_at, post.scheduled_time),
         "createdAt": now,
         "updatedAt": now,
-    }
+        # needsDispatch/enqueueAt drive the minute sweep: it enqueues what is due and
+        # still not orchestrated (far-future posts, or an enqueue that failed or never
+        # happened). recoverAt drives the recovery sweep: if nothing has moved the post
+        # on by then (its orchestrator task lost or out of attempts), it is enqueued again.
+    } | dispatch.new_submission_dispatch(submission_id, post.scheduled_time, now)
 
 
 def _run_document(user_id: str, target: Target, now: datetime) -> dict:
@@ -133,7 +136,9 @@ def _write(claim: idempotency.Claim, submission: dict, targets: list[Target]) ->
     if not claim.taken_over:
         # First in the batch: where commits are not atomic (the bundled emulator applies
         # writes in order and stops at the first that fails) a lost claim writes nothing.
-        batch.create(claim.ref, idempotency.record_for(claim))
+        # Saved already answered: the post exists from this commit on, and a retry is told
+        # so; only a failed enqueue changes the answer (_enqueue_new).
+        batch.create(claim.ref, idempotency.record_for(claim, 201, _created(claim.resource_id)))
     batch.create(ref, submission)
     for target in targets:
         batch.create(ref.collection("runs").document(target.target_id),
@@ -145,25 +150,57 @@ def _write(claim: idempotency.Claim, submission: dict, targets: list[Target]) ->
     return True
 
 
+def _created(submission_id: str) -> dict:
+    return {"postSubmissionId": submission_id}
+
+
+def _enqueue_new(claim: idempotency.Claim, submission: dict) -> IdempotentResult:
+    """Queue the orchestrator of a post just saved with its answer; nothing more to write.
+
+    The document already carries the dispatch bookkeeping (dispatch.new_submission_dispatch),
+    so the response follows the enqueue: four sequential round trips, not five."""
+    if "orchestratorTask" in submission:  # inside the Cloud Tasks horizon: enqueued now
+        try:
+            dispatch.enqueue_orchestrator(claim.resource_id, submission)
+        except dispatch.EnqueueError:
+            raise _dispatch_failed(claim, claim.resource_id, due_now=True) from None
+    return IdempotentResult(_created(claim.resource_id), 201, claim.key)
+
+
 def _dispatch_or_fail(claim: idempotency.Claim, submission_id: str, submission: dict | None = None) -> IdempotentResult:
-    created = {"postSubmissionId": submission_id}
+    created = _created(submission_id)
     finish = firestore_client().batch()  # dispatch bookkeeping + idempotency result: one commit
     try:
         dispatch.dispatch_if_due(submission_id, submission, write_batch=finish)
     except dispatch.EnqueueError:
-        log.exception("dispatch failed for submission %s", submission_id)
-        error = DispatchFailedError(
-            "The post was saved but could not be queued for publishing. It will be dispatched "
-            "automatically within a minute; retrying this request with the same Idempotency-Key "
-            "is safe and returns the same postSubmissionId.",
-            details={"postSubmissionId": submission_id},
-            headers={"Idempotency-Key": claim.key},
-        )
-        idempotency.complete(claim, 500, created, state="dispatch_failed")
-        raise error
+        raise _dispatch_failed(claim, submission_id) from None
     idempotency.complete(claim, 201, created, write_batch=finish)
     finish.commit()
     return IdempotentResult(created, 201, claim.key)
+
+
+def _dispatch_failed(claim: idempotency.Claim, submission_id: str, due_now: bool = False) -> DispatchFailedError:
+    """Record a post saved but not queued (a retry with the key dispatches it) and say so.
+
+    `due_now`: the post was saved for the sweep only after a grace period, which a failed
+    enqueue ends at once."""
+    log.exception("dispatch failed for submission %s", submission_id)
+    record = firestore_client().batch()
+    idempotency.complete(claim, 500, _created(submission_id), state="dispatch_failed", write_batch=record)
+    if due_now:
+        record.update(firestore_client().collection(SUBMISSIONS).document(submission_id),
+                      {"enqueueAt": clock.now(), "updatedAt": clock.now()})
+    try:
+        record.commit()
+    except Exception:  # noqa: BLE001 - the post is saved and flagged: the sweep still queues it
+        log.exception("could not record the failed dispatch of submission %s", submission_id)
+    return DispatchFailedError(
+        "The post was saved but could not be queued for publishing. It will be dispatched "
+        "automatically within a minute; retrying this request with the same Idempotency-Key "
+        "is safe and returns the same postSubmissionId.",
+        details={"postSubmissionId": submission_id},
+        headers={"Idempotency-Key": claim.key},
+    )
 
 
 class Gate(Protocol):
@@ -211,13 +248,15 @@ def create_post(user_id: str, key_hash: str | None, request: CreatePostRequest, 
 
     prepared = prepare(user_id, request, reads)  # refusals write nothing: a corrected retry runs afresh
     gate.admit()
-    document = _submission_document(user_id, key_hash, prepared, claim.key)
+    document = _submission_document(claim.resource_id, user_id, key_hash, prepared, claim.key)
     try:
         written = _write(claim, document, prepared.targets)
     except Exception as exc:  # noqa: BLE001 - reported as the spec's post_creation_failed
         log.exception("could not write submission %s", claim.resource_id)
         raise PostCreationFailedError() from exc
-    if written:
+    if written and not claim.taken_over:
+        return _enqueue_new(claim, document)
+    if written:  # a crashed attempt's claim, still unanswered: answered with the dispatch
         return _dispatch_or_fail(claim, claim.resource_id, document)
     if claim.taken_over:
         # The crashed attempt wrote the post: its stored document is the truth.
