@@ -163,7 +163,7 @@ def _enqueue_new(claim: idempotency.Claim, submission: dict) -> IdempotentResult
         try:
             dispatch.enqueue_orchestrator(claim.resource_id, submission)
         except dispatch.EnqueueError:
-            raise _dispatch_failed(claim, claim.resource_id, due_now=True) from None
+            raise _dispatch_failed(claim, claim.resource_id) from None
     return IdempotentResult(_created(claim.resource_id), 201, claim.key)
 
 
@@ -179,17 +179,15 @@ def _dispatch_or_fail(claim: idempotency.Claim, submission_id: str, submission: 
     return IdempotentResult(created, 201, claim.key)
 
 
-def _dispatch_failed(claim: idempotency.Claim, submission_id: str, due_now: bool = False) -> DispatchFailedError:
-    """Record a post saved but not queued (a retry with the key dispatches it) and say so.
-
-    `due_now`: the post was saved for the sweep only after a grace period, which a failed
-    enqueue ends at once."""
+def _dispatch_failed(claim: idempotency.Claim, submission_id: str) -> DispatchFailedError:
+    """Record a post saved but not queued and say so: a retry with the key dispatches it, and
+    the minute sweep's next pass does too (a new post waits for it only after a grace period,
+    dispatch.DISPATCH_GRACE, which a failed enqueue ends at once)."""
     log.exception("dispatch failed for submission %s", submission_id)
     record = firestore_client().batch()
     idempotency.complete(claim, 500, _created(submission_id), state="dispatch_failed", write_batch=record)
-    if due_now:
-        record.update(firestore_client().collection(SUBMISSIONS).document(submission_id),
-                      {"enqueueAt": clock.now(), "updatedAt": clock.now()})
+    record.update(firestore_client().collection(SUBMISSIONS).document(submission_id),
+                  {"enqueueAt": clock.now(), "updatedAt": clock.now()})
     try:
         record.commit()
     except Exception:  # noqa: BLE001 - the post is saved and flagged: the sweep still queues it
