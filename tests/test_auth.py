@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
+from google.cloud import firestore
 
 from shared import clock
 from shared.services.api_keys import hash_key
 from tests.conftest import wait_for
 from tests.envelope import assert_error
+from tests.posting import body
 
 
 def test_missing_header_is_401(client):
@@ -77,3 +80,59 @@ def test_last_used_is_recorded_at_most_once_a_minute(client, user, db):
     ref.update({"lastUsedAt": clock.now() - timedelta(minutes=2)})
     client.get("/v1/me", headers=user.key_headers)
     assert wait_for(lambda: ref.get().get("lastUsedAt") > first, timeout=5)
+
+
+# -- POST /v1/posts reads a key this instance knows with the post, not before it ----------------
+# (auth.presume_api_key): the key is still judged on every request, before anything is
+# written or answered, so these are the rows above once the instance has seen the key.
+
+
+def _posts_for(db, uid: str) -> int:
+    query = db.collection("postSubmissions").where(filter=firestore.FieldFilter("userId", "==", uid))
+    return len(list(query.stream()))
+
+
+def _known_to_the_instance(client, demo) -> None:
+    r = client.post("/v1/posts", json=body(["x"], f"first post {uuid.uuid4().hex}"), headers=demo.key_headers)
+    assert r.status_code == 201, r.text
+
+
+def _revoke(client, user) -> None:
+    assert client.delete(f"/v1/api-keys/{hash_key(user.api_key)}", headers=user.bearer).json() == {"revoked": True}
+
+
+def test_a_key_revoked_after_posting_cannot_post_again(client, demo, db):
+    _known_to_the_instance(client, demo)
+    _revoke(client, demo)
+    r = client.post("/v1/posts", json=body(["x"], "after the revocation"), headers=demo.key_headers)
+    assert_error(r, 401, "unauthorized", "API key revoked")
+    assert _posts_for(db, demo.uid) == 1
+
+
+def test_a_revoked_key_is_401_before_its_body_is_judged(client, demo):
+    """A body the handler refuses before its read (400) is still answered 401 first."""
+    _known_to_the_instance(client, demo)
+    _revoke(client, demo)
+    r = client.post("/v1/posts", json={"post": {"content": {"text": ""}}}, headers=demo.key_headers)
+    assert_error(r, 401, "unauthorized", "API key revoked")
+    r = client.post("/v1/posts", json=body(["x"], "later") | {"scheduledTime": "not a time"}, headers=demo.key_headers)
+    assert_error(r, 401, "unauthorized", "API key revoked")
+
+
+def test_a_revoked_key_gets_no_replay_of_its_earlier_post(client, demo):
+    headers = demo.key_headers | {"Idempotency-Key": "before-the-revocation"}
+    payload = body(["x"], "posted, then the key is revoked")
+    assert client.post("/v1/posts", json=payload, headers=headers).status_code == 201
+    _revoke(client, demo)
+    r = client.post("/v1/posts", json=payload, headers=headers)
+    assert_error(r, 401, "unauthorized", "API key revoked")
+    assert "postSubmissionId" not in r.text
+
+
+def test_a_subscription_that_lapsed_after_posting_cannot_post(client, demo, db):
+    _known_to_the_instance(client, demo)
+    db.collection("users").document(demo.uid).update({"subscription.status": "canceled"})
+    r = client.post("/v1/posts", json=body(["x"], "after the subscription ended"), headers=demo.key_headers)
+    assert_error(r, 403, "forbidden", "Subscription inactive or expired")
+    assert _posts_for(db, demo.uid) == 1
+    assert "X-RateLimit-Limit" in r.headers  # counted, as every refused request is

@@ -7,8 +7,10 @@ key, and it lets authentication be a single document read.
 
 A key's owner never changes, so each instance remembers which user a key hash
 belongs to: from the second request on, the key and its user's document (the
-subscription) are read in one `get_all`, one round trip instead of two. The
-key document is still read every time, so a revocation takes effect at once.
+subscription) are read in one `get_all`, one round trip instead of two, and
+`POST /v1/posts` reads them in its own first read instead (`presume`/`confirm`:
+no round trip of their own). The key document is still read on every request, and
+judged before anything is written or answered, so a revocation takes effect at once.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Mapping
 
 from google.cloud import firestore
 
@@ -139,27 +141,70 @@ def revoke_key(user_id: str, key_id: str) -> None:
         ref.update({"revokedAt": clock.now()})
 
 
+@dataclass(frozen=True)
+class Presumed:
+    """A key this instance has authenticated before, so its owner is known without a read.
+
+    `refs` (the key's document and its owner's `users/{uid}`) can then be read together with
+    the request's own first read; `confirm()` judges what was read exactly as `authenticate()`
+    would. Nothing may be written or answered for the owner before that."""
+
+    key_hash: str
+    user_id: str
+    refs: tuple[firestore.DocumentReference, firestore.DocumentReference]
+
+
+def presume(raw_key: str | None) -> Presumed | None:
+    """The key's owner as this instance remembers it (None: a key not seen here, or malformed)."""
+    try:
+        key_hash = _hash_of(raw_key)
+    except UnauthorizedError:
+        return None
+    return _presumed(key_hash)
+
+
+def confirm(presumed: Presumed, snapshots: Mapping[str, Any] | None = None) -> ApiKeyRecord:
+    """Judge a presumed key on its documents as read (by path), or read them now (None)."""
+    key_ref, user_ref = presumed.refs
+    if snapshots is None or key_ref.path not in snapshots or user_ref.path not in snapshots:
+        snapshots = {s.reference.path: s for s in firestore_client().get_all(list(presumed.refs))}
+    return _verify(key_ref, presumed.user_id, snapshots[key_ref.path], snapshots[user_ref.path])
+
+
 def authenticate(raw_key: str | None) -> ApiKeyRecord:
     """Resolve a presented key, with the spec's 401 messages for each failure.
 
     When this instance knows the key's owner, the owner's `users/{uid}` document is
     read in the same round trip and returned as `user_snapshot`."""
+    key_hash = _hash_of(raw_key)
+    presumed = _presumed(key_hash)
+    if presumed is not None:
+        return confirm(presumed)
+    ref = firestore_client().collection(COLLECTION).document(key_hash)
+    return _verify(ref, None, ref.get(), None)
+
+
+def _hash_of(raw_key: str | None) -> str:
     raw_key = (raw_key or "").strip()
     if not raw_key:
         raise UnauthorizedError("Missing or invalid soku-api-key")
     if not raw_key.startswith(KEY_PREFIX) or len(raw_key) > 256:
         raise UnauthorizedError("Invalid API key")
-    key_hash = hash_key(raw_key)
-    db = firestore_client()
-    ref = db.collection(COLLECTION).document(key_hash)
+    return hash_key(raw_key)
+
+
+def _presumed(key_hash: str) -> Presumed | None:
     owner = _owners.get(key_hash)
-    user_snapshot = None
     if owner is None:
-        snap = ref.get()
-    else:
-        user_ref = db.collection("users").document(owner)
-        found = {s.reference.path: s for s in db.get_all([ref, user_ref])}
-        snap, user_snapshot = found[ref.path], found[user_ref.path]
+        return None
+    db = firestore_client()
+    return Presumed(key_hash, owner, (db.collection(COLLECTION).document(key_hash),
+                                      db.collection("users").document(owner)))
+
+
+def _verify(ref: firestore.DocumentReference, owner: str | None, snap: Any, user_snapshot: Any) -> ApiKeyRecord:
+    """The key's document as read (and its presumed owner's, read with it) -> the record, or 401."""
+    key_hash = ref.id
     if not snap.exists:
         _owners.forget(key_hash)
         raise UnauthorizedError("Invalid API key")

@@ -12,11 +12,14 @@ Order of work: match the route, authenticate, count the request against its
 caller's rate limits (shared/services/rate_limits.py; also for requests that
 fail to match or to authenticate, by client address), read the body, validate
 the query, run the handler. A route declared with `reads_while_counting` is
-counted *while* its handler does its reads (one round trip saved): its counters'
-commit starts at once, the handler adds `ctx.limiter_refs()` to its first read and
-hands what it found to `ctx.limiter_found()` (so the limiter needs no read of its
-own), then calls `ctx.admit()` before its first write; a refused request answers
-429 whatever the handler did, exactly as if it had been refused first. Every
+authenticated and counted *while* its handler does its reads (two round trips
+saved): when this instance knows the API key's owner (auth.presume_api_key), the
+key and the owner's subscription are not read before the handler, and the
+counters' commit starts at once; the handler adds `ctx.gate_refs()` to its first
+read and hands what it found to `ctx.gate_found()` (so neither needs a read of its
+own), then calls `ctx.admit()` before its first write or answer, which confirms the
+key and waits for the limiter. A refused key answers 401/403, and a refused
+request 429, whatever the handler did, exactly as if refused first. Every
 response carries the rate-limit headers, and a request log is written after the response is sent (request_logs.py). Every
 line logged while a request is handled carries its request id and trace
 (request_context.bind), and each call ends with one INFO line.
@@ -30,7 +33,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NoReturn
 
 from flask import Request, Response
 
@@ -79,27 +82,43 @@ class RequestContext:
     extra_headers: dict[str, str] = field(default_factory=dict)
     query: Any = None  # the route's query_model, validated, when it declares one
     rate_limit: Any = None  # the rate_limits.Decision that admitted this request
-    # reads_while_counting routes: the limiter's count, its decision not yet taken.
+    # reads_while_counting routes: the key, when presumed, and the limiter's count, neither
+    # decided yet (the gate, passed by admit()).
+    presumed: auth.PresumedApiKey | None = None
     counting: rate_limits.Counting | None = None
     call: Any = None
+    _key_found: Mapping[str, Any] | None = None
 
     @property
     def user_id(self) -> str:
         assert self.principal is not None, "route declared no auth"
         return self.principal.user_id
 
-    def limiter_refs(self) -> list:
-        """Documents the rate limiter needs read: add them to the handler's first read."""
-        return list(self.counting.refs) if self.counting is not None else []
+    def gate_refs(self) -> list:
+        """Documents the gate needs read (a presumed key's, the limiter's counters): add them
+        to the handler's first read."""
+        key = self.presumed.refs if self.presumed is not None else []
+        return key + (list(self.counting.refs) if self.counting is not None else [])
 
-    def limiter_found(self, snapshots: Mapping[str, Any]) -> None:
-        """Hand the limiter what that read found (snapshots by document path)."""
+    def gate_found(self, snapshots: Mapping[str, Any]) -> None:
+        """Hand the gate what that read found (snapshots by document path)."""
+        if self.presumed is not None:
+            self._key_found = snapshots
         if self.counting is not None:
             self.counting.found(snapshots)
 
     def admit(self) -> None:
-        """Wait for the rate limiter's decision; raise its 429 when refused. A no-op once
-        decided, and for routes counted before their handler ran."""
+        """Pass the gate, before the handler's first write or answer: confirm a presumed key
+        (auth.KeyRefused), then wait for the rate limiter's decision (its 429 when refused).
+        A no-op once passed, and for routes counted before their handler ran."""
+        if self.presumed is not None:
+            presumed, self.presumed = self.presumed, None
+            try:
+                self.principal = self.call.principal = presumed.confirm(self._key_found)
+            except auth.KeyRefused:
+                self.principal = self.call.principal = None
+                self.counting = None  # answered as refused before counting (Api._dispatch)
+                raise
         if self.counting is None:
             return
         counting, self.counting = self.counting, None
@@ -259,28 +278,34 @@ class Api:
             self._limit(request, call)  # unknown routes count against the caller's address
             raise
         call.route = route
-        ctx = RequestContext(request=request, request_id=request_id, path_params=params)
+        ctx = RequestContext(request=request, request_id=request_id, path_params=params, call=call)
         try:
-            if route.auth is Auth.API_KEY:
+            if route.auth is Auth.API_KEY and route.reads_while_counting:
+                # A key this instance knows is read in the handler's first read, not before it.
+                ctx.presumed = auth.presume_api_key(request)
+            if ctx.presumed is not None:
+                ctx.principal = ctx.presumed.principal
+            elif route.auth is Auth.API_KEY:
                 ctx.principal = auth.authenticate_api_key(request)
             elif route.auth is Auth.FIREBASE:
                 ctx.principal = auth.authenticate_firebase_user(request)
         except SokuError as error:
-            # A key without a subscription (403) still names its user; a bad key (401) does not.
-            call.principal = getattr(error, "principal", None)
-            self._limit(request, call)
-            raise
+            self._refused(request, call, error)
         call.principal = ctx.principal
-        ctx.call = call
         if route.reads_while_counting and ctx.principal is not None:
             ctx.counting = self._start_counting(request, call)
         if ctx.counting is None:
             self._limit(request, call)
             ctx.rate_limit = call.limit
         try:
-            result = self._run(route, ctx, params)
-        finally:
-            ctx.admit()  # refused: the 429 is the answer whatever the handler did, as if counted first
+            try:
+                result = self._run(route, ctx, params)
+            finally:
+                # Refused (a presumed key, then the limiter): that is the answer whatever the
+                # handler did, as if refused before it ran.
+                ctx.admit()
+        except auth.KeyRefused as refused:
+            self._refused(request, call, refused.error)
         if isinstance(result, Response):
             response = result
         elif isinstance(result, Reply):
@@ -296,6 +321,13 @@ class Api:
                                     f"contract does not document", code="response_contract_violation")
             validate_response(documented[response.status_code], response, route.endpoint)
         return response
+
+    def _refused(self, request: Request, call: Call, error: SokuError) -> NoReturn:
+        """Answer an authentication failure, counted against whoever it names."""
+        # A key without a subscription (403) still names its user; a bad key (401) does not.
+        call.principal = getattr(error, "principal", None)
+        self._limit(request, call)
+        raise error
 
     @staticmethod
     def _run(route: Route, ctx: RequestContext, params: dict[str, str]) -> Any:

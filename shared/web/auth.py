@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 from flask import Request
 
 from shared.adapters import firebase_auth
-from shared.errors import ForbiddenError, ServiceUnavailableError, UnauthorizedError
+from shared.errors import ForbiddenError, ServiceUnavailableError, SokuError, UnauthorizedError
 from shared.services import api_keys, subscriptions
 
 API_KEY_HEADER = "soku-api-key"
@@ -25,13 +26,63 @@ class ApiKeyPrincipal(Principal):
     key_name: str = ""
 
 
+# The subscription_status of a presumed key's principal until its read confirms it.
+UNCONFIRMED = "unconfirmed"
+
+
 @dataclass(frozen=True)
 class FirebaseUser(Principal):
     pass
 
 
 def authenticate_api_key(request: Request) -> ApiKeyPrincipal:
-    record = api_keys.authenticate(request.headers.get(API_KEY_HEADER))
+    return _principal(api_keys.authenticate(request.headers.get(API_KEY_HEADER)))
+
+
+class KeyRefused(Exception):
+    """A presumed key that its read refused (401) or whose user has no subscription (403):
+    the pipeline answers `error` as if the key had been refused before the handler ran."""
+
+    def __init__(self, error: SokuError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+@dataclass(frozen=True)
+class PresumedApiKey:
+    """An API key this instance knows, not yet read for this request (api_keys.presume).
+
+    `principal` names the owner and counts as a subscriber; `confirm()` must pass before
+    anything is written or answered (RequestContext.admit)."""
+
+    key: api_keys.Presumed
+    principal: ApiKeyPrincipal
+
+    @property
+    def refs(self) -> list:
+        return list(self.key.refs)
+
+    def confirm(self, snapshots: Mapping[str, Any] | None) -> ApiKeyPrincipal:
+        """The principal the read confirms (it is read now when `snapshots` lack it), or KeyRefused."""
+        try:
+            return _principal(api_keys.confirm(self.key, snapshots))
+        except (UnauthorizedError, ForbiddenError) as error:
+            raise KeyRefused(error) from None
+
+
+def presume_api_key(request: Request) -> PresumedApiKey | None:
+    """The request's key as this instance knows it, unread (None: not known here)."""
+    key = api_keys.presume(request.headers.get(API_KEY_HEADER))
+    if key is None:
+        return None
+    # Counted as a subscriber until confirmed: a key refused after all is answered 401/403
+    # before anything is written, so the tier only chose which counters saw that request.
+    return PresumedApiKey(key, ApiKeyPrincipal(user_id=key.user_id, key_hash=key.key_hash,
+                                               subscription_status=UNCONFIRMED))
+
+
+def _principal(record: api_keys.ApiKeyRecord) -> ApiKeyPrincipal:
+    """The key's record -> its principal, or the 403 of a user without an active subscription."""
     try:
         status = subscriptions.require_active_subscription(record.user_id, record.user_snapshot)
     except ForbiddenError as error:

@@ -1,21 +1,23 @@
 """`POST /v1/posts` and `POST /v1/posts/validate`.
 
-Order of work, four sequential round trips (bench/posts_bench.py counts them):
-1. (the pipeline) the API key and its user's subscription, in one `get_all`;
-2. one read of everything the post refers to (posts/reads.py): its idempotency
-   record, media and accounts, and the rate limiter's counters, while the
-   pipeline's commit counts the request (the gate is passed before anything is
-   written);
-3. one atomic batch: the idempotency record, already answered (201 and the
+Order of work, three sequential round trips once the instance knows the API key's
+owner (bench/posts_bench.py counts them):
+1. one read of everything the post refers to (posts/reads.py): its idempotency
+   record, media and accounts, with the gate's documents (the API key and its
+   user's subscription, the rate limiter's counters), while the pipeline's
+   commit counts the request. The gate is passed (the key confirmed, the limit
+   checked) before anything is written or answered;
+2. one atomic batch: the idempotency record, already answered (201 and the
    post's id), the submission with its dispatch bookkeeping, and all of its
    runs, so a record never exists without its post;
-4. one Cloud Task for the orchestrator, then the answer. The submission stays
+3. one Cloud Task for the orchestrator, then the answer. The submission stays
    flagged for the minute sweep until the orchestrator runs, so a request that
-   dies between 3 and 4 loses nothing (dispatch.DISPATCH_GRACE). Only a failed
+   dies between 2 and 3 loses nothing (dispatch.DISPATCH_GRACE). Only a failed
    enqueue writes again: the record becomes `dispatch_failed` (a retry with the
    same key dispatches) and the post is due for the sweep at once.
-A crashed attempt's record, taken over by its retry, is answered in a fifth
-round trip, with the dispatch bookkeeping (`_dispatch_or_fail`).
+A key the instance has not seen is read before all this, by the pipeline: one
+more round trip. A crashed attempt's record, taken over by its retry, is
+answered in one more, with the dispatch bookkeeping (`_dispatch_or_fail`).
 """
 
 from __future__ import annotations
@@ -202,25 +204,26 @@ def _dispatch_failed(claim: idempotency.Claim, submission_id: str) -> DispatchFa
 
 
 class Gate(Protocol):
-    """The pipeline's rate-limit gate, counted while the post reads (shared/web/api.py)."""
+    """The pipeline's gate (shared/web/api.py): the API key, when the instance knows its
+    owner, and the rate limiter's count, both read with the post's own read."""
 
-    def limiter_refs(self) -> list:
-        """Documents the limiter needs read: read with the post's own."""
+    def gate_refs(self) -> list:
+        """Documents the gate needs read: read with the post's own."""
 
-    def limiter_found(self, snapshots: Mapping[str, Any]) -> None:
+    def gate_found(self, snapshots: Mapping[str, Any]) -> None:
         """What that read found, by document path."""
 
     def admit(self) -> None:
-        """Wait for the limiter's decision; raise the 429 of a refused request."""
+        """Confirm the key and wait for the limiter's decision; raise what refuses the request."""
 
 
 class _Open:
     """No gate: callers that are not HTTP requests (repurpose automations)."""
 
-    def limiter_refs(self) -> list:
+    def gate_refs(self) -> list:
         return []
 
-    def limiter_found(self, snapshots: Mapping[str, Any]) -> None:
+    def gate_found(self, snapshots: Mapping[str, Any]) -> None:
         pass
 
     def admit(self) -> None:
@@ -231,12 +234,13 @@ def create_post(user_id: str, key_hash: str | None, request: CreatePostRequest, 
                 explicit_key: str | None, gate: Gate = _Open()) -> IdempotentResult:
     """Create and dispatch a post, exactly once per idempotency key.
 
-    `gate.admit()` is called before the first write; the limiter's documents are read in
-    this post's own read, so counting the request adds no round trip and no RPC."""
+    `gate.admit()` is called before the first write or answer; the gate's documents (the
+    key, the limiter's counters) are read in this post's own read, so neither adds a round
+    trip or an RPC."""
     parse_scheduled_time(request.scheduledTime)  # the spec's scheduling errors come first
     claim = idempotency.new_claim(user_id, ENDPOINT, explicit_key, raw_body)
-    reads = read_for_post(user_id, request.post.content, also=(claim.ref, *gate.limiter_refs()))
-    gate.limiter_found(reads.others)
+    reads = read_for_post(user_id, request.post.content, also=(claim.ref, *gate.gate_refs()))
+    gate.gate_found(reads.others)
     earlier = idempotency.settle(claim, reads.others[claim.ref.path])
     if earlier is not None:
         gate.admit()
