@@ -160,7 +160,7 @@ def _enqueue_new(claim: idempotency.Claim, submission: dict) -> IdempotentResult
     """Queue the orchestrator of a post just saved with its answer; nothing more to write.
 
     The document already carries the dispatch bookkeeping (dispatch.new_submission_dispatch),
-    so the response follows the enqueue: four sequential round trips, not five."""
+    so the response follows the enqueue: no round trip after it."""
     if "orchestratorTask" in submission:  # inside the Cloud Tasks horizon: enqueued now
         try:
             dispatch.enqueue_orchestrator(claim.resource_id, submission)
