@@ -58,10 +58,10 @@ PROJECT, REGION = "bench-soku", "us-central1"
 # to the local sandboxes, so nothing leaves the machine.
 TARGETS = ["x", "threads", "linkedin"]
 # 8 clients, fan-out running, before the round-trip work: commit cee19ad measured with this
-# same benchmark on this machine on 2 December, four runs alternating with the new code.
+# same benchmark on this machine on 2 December, six runs alternating with the new code.
 # (Issue 20's "20-22 requests/s" came from the benchmark of the time, which served the
 # functions in its own process; this one does not reproduce it for either version.)
-PREVIOUS_THROUGHPUT = "7.3-9.4 requests/s"
+PREVIOUS_THROUGHPUT = "7.3-9.5 requests/s"
 # Requests are spread over this many demo users, so that each stays inside the spec's own
 # limits (premium: 100/min, POST /v1/posts: 30/min) and the limiter counts with the
 # spec's shards (5 + 1 documents), not the 16 a raised limit would give.
