@@ -206,10 +206,13 @@ def _percentile(values: list[float], pct: float) -> float:
 
 @dataclass
 class Measured:
-    latency_ms: float
     window: tuple[float, float]  # the request's start and end, on the spans' clock
     on_path: list[Span]  # RPCs between request and response, on the request's own threads
     after: list[Span]  # RPCs of the after-response threads
+
+    @property
+    def latency_ms(self) -> float:
+        return _latency_ms(self.window)
 
 
 def _measure(http: httpx.Client, headers: dict, tag: str) -> tuple[float, float]:
@@ -234,7 +237,7 @@ def _attribute(windows: list[tuple[float, float]], spans: list[Span]) -> list[Me
         on_path = [s for s in spans if started <= s.start < ended
                    and not s.thread.startswith(AFTER_RESPONSE_THREADS)]
         after = [s for s in spans if started <= s.start < next_start and s.thread.startswith(AFTER_RESPONSE_THREADS)]
-        measured.append(Measured((ended - started) * 1000, (started, ended), on_path, after))
+        measured.append(Measured((started, ended), on_path, after))
     return measured
 
 
@@ -367,14 +370,14 @@ def _report(floor: dict[str, float], samples: int, alone: list[Measured], cpu_ms
         print(f"      {count}/{n}: {shape}")
     print(f"    floor of those round trips, summed: {floor_sum:.1f} ms; time in them (measured): "
           f"{statistics.median(waited):.1f} ms")
-    common = [g for g in groups if len(g) == statistics.mode(depth)]
+    usual = statistics.mode(depth)
+    common = [(m, g) for m, g in zip(alone, groups) if len(g) == usual]  # requests of the usual shape
     per_step = [statistics.median((max(s.end or s.start for s in g[i]) - min(s.start for s in g[i])) * 1000
-                                  for g in common) for i in range(statistics.mode(depth))]
+                                  for _, g in common) for i in range(usual)]
     gaps = [statistics.median((min(s.start for s in g[i + 1]) - max(s.end or s.start for s in g[i])) * 1000
-                              for g in common) for i in range(statistics.mode(depth) - 1)]
-    common_alone = [m for m, g in zip(alone, groups) if len(g) == statistics.mode(depth)]
-    before = statistics.median((min(s.start for s in m.on_path) - m.window[0]) * 1000 for m in common_alone)
-    after_last = statistics.median((m.window[1] - max(s.end or s.start for s in m.on_path)) * 1000 for m in common_alone)
+                              for _, g in common) for i in range(usual - 1)]
+    before = statistics.median((min(s.start for s in g[0]) - m.window[0]) * 1000 for m, g in common)
+    after_last = statistics.median((m.window[1] - max(s.end or s.start for s in g[-1])) * 1000 for m, g in common)
     print("    each round trip (median ms): " + ", ".join(f"{ms:.1f}" for ms in per_step)
           + "; Python between them: " + ", ".join(f"{ms:.1f}" for ms in gaps)
           + f"; before the first: {before:.1f}, after the last: {after_last:.1f}")
