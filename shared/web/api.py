@@ -280,13 +280,11 @@ class Api:
         call.route = route
         ctx = RequestContext(request=request, request_id=request_id, path_params=params, call=call)
         try:
-            if route.auth is Auth.API_KEY and route.reads_while_counting:
-                # A key this instance knows is read in the handler's first read, not before it.
-                ctx.presumed = auth.presume_api_key(request)
-            if ctx.presumed is not None:
-                ctx.principal = ctx.presumed.principal
-            elif route.auth is Auth.API_KEY:
-                ctx.principal = auth.authenticate_api_key(request)
+            if route.auth is Auth.API_KEY:
+                # A key this instance knows is read in such a handler's first read, not before it.
+                ctx.presumed = auth.presume_api_key(request) if route.reads_while_counting else None
+                ctx.principal = (ctx.presumed.principal if ctx.presumed is not None
+                                 else auth.authenticate_api_key(request))
             elif route.auth is Auth.FIREBASE:
                 ctx.principal = auth.authenticate_firebase_user(request)
         except SokuError as error:
