@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import httpx
+from google.cloud import firestore
 
 from tests.conftest import PROJECT_ID, REGION
 
@@ -111,6 +112,12 @@ def wait_out_the_reset(client: httpx.Client, db, time_travel, sid: str, timeout:
 def account_ref(db, user, platform: str, account_id: str):
     return (db.collection("users").document(user.uid).collection("integrations").document(platform)
             .collection("accounts").document(account_id))
+
+
+def submissions_of(db, uid: str) -> int:
+    """How many posts the user has stored (a refused request must leave none behind)."""
+    query = db.collection("postSubmissions").where(filter=firestore.FieldFilter("userId", "==", uid))
+    return len(list(query.stream()))
 
 
 def stored_run(db, sid: str, target: str) -> dict:

@@ -7,13 +7,12 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from google.cloud import firestore
 
 from shared import clock
 from shared.services.api_keys import hash_key
 from tests.conftest import wait_for
 from tests.envelope import assert_error
-from tests.posting import body
+from tests.posting import body, submissions_of
 
 
 def test_missing_header_is_401(client):
@@ -87,11 +86,6 @@ def test_last_used_is_recorded_at_most_once_a_minute(client, user, db):
 # written or answered, so these are the rows above once the instance has seen the key.
 
 
-def _posts_for(db, uid: str) -> int:
-    query = db.collection("postSubmissions").where(filter=firestore.FieldFilter("userId", "==", uid))
-    return len(list(query.stream()))
-
-
 def _known_to_the_instance(client, demo) -> None:
     r = client.post("/v1/posts", json=body(["x"], f"first post {uuid.uuid4().hex}"), headers=demo.key_headers)
     assert r.status_code == 201, r.text
@@ -106,7 +100,7 @@ def test_a_key_revoked_after_posting_cannot_post_again(client, demo, db):
     _revoke(client, demo)
     r = client.post("/v1/posts", json=body(["x"], "after the revocation"), headers=demo.key_headers)
     assert_error(r, 401, "unauthorized", "API key revoked")
-    assert _posts_for(db, demo.uid) == 1
+    assert submissions_of(db, demo.uid) == 1
 
 
 def test_a_revoked_key_is_401_before_its_body_is_judged(client, demo):
@@ -134,5 +128,5 @@ def test_a_subscription_that_lapsed_after_posting_cannot_post(client, demo, db):
     db.collection("users").document(demo.uid).update({"subscription.status": "canceled"})
     r = client.post("/v1/posts", json=body(["x"], "after the subscription ended"), headers=demo.key_headers)
     assert_error(r, 403, "forbidden", "Subscription inactive or expired")
-    assert _posts_for(db, demo.uid) == 1
+    assert submissions_of(db, demo.uid) == 1
     assert "X-RateLimit-Limit" in r.headers  # counted, as every refused request is

@@ -5,15 +5,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from google.cloud import firestore
 
 from tests.envelope import assert_error
-from tests.posting import body
-
-
-def _count_submissions(db, uid: str) -> int:
-    query = db.collection("postSubmissions").where(filter=firestore.FieldFilter("userId", "==", uid))
-    return len(list(query.stream()))
+from tests.posting import body, submissions_of
 
 
 def test_replay_with_same_key_returns_the_original(client, demo, db):
@@ -24,7 +18,7 @@ def test_replay_with_same_key_returns_the_original(client, demo, db):
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
     assert first.headers["Idempotency-Key"] == second.headers["Idempotency-Key"] == "unique-request-id-123"
-    assert _count_submissions(db, demo.uid) == 1
+    assert submissions_of(db, demo.uid) == 1
 
 
 def test_same_key_with_another_body_is_409(client, demo):
@@ -55,7 +49,7 @@ def test_identical_bodies_without_a_key_dedupe_automatically(client, demo, db):
     assert first.headers["Idempotency-Key"] == second.headers["Idempotency-Key"]
     different = client.post("/v1/posts", json=body(["x", "threads"], "derived key, v2"), headers=demo.key_headers)
     assert different.json() != first.json()
-    assert _count_submissions(db, demo.uid) == 2
+    assert submissions_of(db, demo.uid) == 2
 
 
 def test_a_refused_request_does_not_burn_its_key(client, demo):
@@ -85,4 +79,4 @@ def test_twenty_concurrent_identical_requests_create_one_submission(stack, demo,
         responses = list(pool.map(send, range(20)))
     assert [r.status_code for r in responses] == [201] * 20, [r.text for r in responses if r.status_code != 201]
     assert len({r.json()["postSubmissionId"] for r in responses}) == 1
-    assert _count_submissions(db, demo.uid) == 1
+    assert submissions_of(db, demo.uid) == 1
