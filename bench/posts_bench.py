@@ -6,8 +6,11 @@ What it prints, all from one run:
 - the request alone (fan-out paused: no orchestrator, publisher or webhook work in
   the function's process): p50/p95, the RPCs each request makes and how many of them are
   *sequential* (RPCs that overlap in time count once), each round trip's time and
-  the Python before, between and after them, the floor of those sequential round
-  trips summed, and p50 against that sum;
+  the Python before, between and after them; the floor of those sequential round
+  trips: each sent raw through the same clients, with the same documents read and as
+  many writes and bytes committed (`Floor`), summed; and p50 against that sum (and
+  against the sum of the single round trips above, a 1-document get standing for a
+  15-document read);
 - requests/s with 8 concurrent clients, fan-out paused (what the API function
   alone can take);
 - the request with the fan-out running, as in real use: p50/p95, and requests/s
@@ -126,8 +129,9 @@ def _sequential(spans: list[Span]) -> list[list[Span]]:
     return groups
 
 
-# -- the floor: single round trips, same clients, same emulators ----------------------
+# -- the floor: the request's own round trips, sent raw ----------------------------------
 
+# Which single round trip stands for an RPC in the simple floor (one document, two writes).
 FLOOR_OF_METHOD = {"BatchGetDocuments": "get", "Commit": "batch", "RunQuery": "query", "CreateTask": "create_task"}
 
 
@@ -136,12 +140,20 @@ class Floor:
     blocks spread over the measured requests rather than once before them: this machine's
     speed drifts within a run, and a floor taken once moved the ratio between 3.7x and 6.2x
     over runs of the same code. (Timed one at a time between the requests, a round trip
-    costs up to twice as much, woken from idle or after other work: no floor.)"""
+    costs up to twice as much, woken from idle or after other work: no floor.)
 
-    def __init__(self) -> None:
+    Two floors: the emulators' single round trips (a 1-document get, a 2-write batch, ...),
+    and the request's own round trips sent raw through the same clients (`shape`, the
+    RPCs of one request, grouped as they overlap): a get_all of the very documents it
+    read, a commit of as many writes and as many bytes, a Cloud Task. The second is what
+    those round trips cost with no Python of ours around them; a 1-document get is not
+    the cost of a 15-document read."""
+
+    def __init__(self, shape: list[list[Span]]) -> None:
         from shared.adapters.gcp import firestore_client
         from shared.adapters.task_queue import enqueue
 
+        rpc_spans.install()  # this process's RPCs timed as the function instance's are
         db = firestore_client()
         collection = db.collection("benchFloor")
         collection.document("present").set({"n": 1, "tag": "a"})
@@ -153,22 +165,78 @@ class Floor:
             "create_task": lambda: enqueue("orchestratePost", {"postSubmissionId": "floor"},
                                            name_parts=("floor", uuid.uuid4().hex)),
         }
+        self.simple = list(self.operations)
+        # The request's round trips: for each, the operations sent in it.
+        self.request_round_trips: list[list[str]] = []
+        for group in shape:
+            names = []
+            for span in group:
+                name, operation = _raw_like(db, collection, span)
+                if operation is not None:  # else one of the simple ones above
+                    self.operations.setdefault(name, operation)
+                names.append(name)
+            self.request_round_trips.append(names)
         self.timings: dict[str, list[float]] = {name: [] for name in self.operations}
         for operation in self.operations.values():  # clients and connections warm
             for _ in range(5):
                 operation()
 
     def block(self, in_a_row: int = 8) -> None:
-        """Each kind `in_a_row` times in a row; the first of each row is not counted."""
+        """Each kind `in_a_row` times in a row; the first of each row is not counted. Timed
+        where the request's RPCs are (bench/rpc_spans.py): from the first RPC's start to
+        the last one's end, so that neither side counts the client's encoding before it."""
         for name, operation in self.operations.items():
             for i in range(in_a_row + 1):
-                started = time.perf_counter()
+                rpc_spans.take()
                 operation()
+                rpc_spans.wait_quiet()  # a stream's end is recorded by its done callback
+                spans = rpc_spans.take()
                 if i:
-                    self.timings[name].append((time.perf_counter() - started) * 1000)
+                    self.timings[name].append((max(s.end for s in spans) - min(s.start for s in spans)) * 1000)
 
     def medians(self) -> dict[str, float]:
         return {name: statistics.median(timings) for name, timings in self.timings.items()}
+
+    def request_sum(self, medians: dict[str, float], added_ms: float, overlapped: bool = False) -> float:
+        """The request's own round trips, raw, one after the other. RPCs the request sends
+        at the same time count as their sum: the emulator serves one RPC at a time (one
+        Node event loop), so that is what they cost it; `overlapped`: as the slowest of
+        them, as on a service that serves them in parallel (a lower bound)."""
+        combine = max if overlapped else sum
+        return sum(combine(medians[name] for name in names) + added_ms for names in self.request_round_trips)
+
+
+def _raw_like(db, collection, span: Span):
+    """(name, operation): `span`'s round trip sent through the same client, no Python of ours."""
+    if span.method == "BatchGetDocuments" and span.documents:
+        refs = [db.document(name.split("/documents/", 1)[1]) for name in span.documents]
+        return f"get_all of its {len(refs)} documents", lambda: list(db.get_all(refs))
+    if span.method == "Commit" and span.writes:
+        pad = _pad_to(db, span.writes, span.size)
+        return (f"commit of {span.writes} writes, {span.size} bytes",
+                lambda: _writes(db, collection, span.writes, pad))
+    return FLOOR_OF_METHOD.get(span.method, "get"), None
+
+
+def _writes(db, collection, count: int, pad: str):
+    batch = db.batch()
+    for _ in range(count):
+        batch.set(collection.document(uuid.uuid4().hex), {"n": 1, "pad": pad})
+    batch.commit()
+    return batch
+
+
+def _pad_to(db, count: int, size: int) -> str:
+    """The padding that makes `count` floor writes as many bytes as the request's commit."""
+    from google.cloud.firestore_v1.types import CommitRequest
+
+    def size_with(pad: str) -> int:
+        batch = db.batch()
+        for _ in range(count):
+            batch.set(db.collection("benchFloor").document(uuid.uuid4().hex), {"n": 1, "pad": pad})
+        return CommitRequest.pb(CommitRequest(database=db._database_string, writes=batch._write_pbs)).ByteSize()
+
+    return "x" * max(0, (size - size_with("")) // count)
 
 
 def _two_writes(db, collection) -> None:
@@ -244,6 +312,17 @@ def _attribute(windows: list[tuple[float, float]], spans: list[Span]) -> list[Me
 CLIENTS = 8
 
 
+def _usual_shape(http: httpx.Client, callers, instance: FunctionInstance, probes: int = 5) -> list[list[Span]]:
+    """The sequential round trips of a request of the usual shape, from a few requests
+    made (and not measured) before the measured ones."""
+    instance.take_spans()
+    windows = [_measure(http, next(callers), f"probe-{i}-{uuid.uuid4().hex[:6]}") for i in range(probes)]
+    instance.wait_quiet()
+    groups = [_sequential(m.on_path) for m in _attribute(windows, instance.take_spans())]
+    usual = statistics.mode(len(g) for g in groups)
+    return next(g for g in groups if len(g) == usual)
+
+
 def _throughput(base: str, callers, total: int) -> tuple[int, int, float]:
     """`total` posts from CLIENTS concurrent clients: (created, sent, seconds)."""
     lock = threading.Lock()
@@ -307,7 +386,7 @@ def main() -> None:
             create_queues(functions, stack.functions_base_url, paused=True)
             time.sleep(0.5)  # request logs of the last calls are written after their responses
 
-            floor = Floor()
+            floor = Floor(_usual_shape(http, callers, instance))
             instance.add_latency(args.added_latency_ms)
             instance.take_spans()
             cpu_before = instance.cpu_seconds()
@@ -333,14 +412,15 @@ def main() -> None:
             instance.stop()
         stack.stop()
 
-    _report(floor.medians(), len(floor.timings["get"]), alone, cpu_ms, alone_throughput, running,
+    _report(floor, alone, cpu_ms, alone_throughput, running,
             running_throughput, args.added_latency_ms)
 
 
-def _report(floor: dict[str, float], samples: int, alone: list[Measured], cpu_ms: float,
+def _report(raw: Floor, alone: list[Measured], cpu_ms: float,
             alone_throughput: tuple[int, int, float], running: list[float],
             running_throughput: tuple[int, int, float], added_ms: float) -> None:
     n = len(alone)
+    floor, samples = raw.medians(), len(raw.timings["get"])
     rpcs = collections.Counter(s.method for m in alone for s in m.on_path)
     after = collections.Counter(s.method for m in alone for s in m.after)
     groups = [_sequential(m.on_path) for m in alone]
@@ -356,11 +436,13 @@ def _report(floor: dict[str, float], samples: int, alone: list[Measured], cpu_ms
     latencies = [m.latency_ms for m in alone]
     p50 = statistics.median(latencies)
     floor_sum = statistics.median(floor_sums)
+    request_floor = raw.request_sum(floor, added_ms)
+    overlapped_floor = raw.request_sum(floor, added_ms, overlapped=True)
 
     print("POST /v1/posts, 3 targets, immediate (local stack, 2-core machine)"
           + (f", {added_ms:g} ms added to every RPC" if added_ms else ""))
     print("  round-trip floor of these emulators, same clients (each in a row, in blocks between the "
-          f"requests; median of {samples}): " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in floor.items()))
+          f"requests; median of {samples}): " + ", ".join(f"{name} {floor[name]:.1f} ms" for name in raw.simple))
     print(f"  request alone (fan-out paused), {n} sequential requests:")
     print(f"    latency p50 {p50:.1f} ms, p95 {_percentile(latencies, 95):.1f} ms; "
           f"function process CPU {cpu_ms:.1f} ms per request (its after-response writes included)")
@@ -368,8 +450,10 @@ def _report(floor: dict[str, float], samples: int, alone: list[Measured], cpu_ms
     print(f"    sequential round trips per request: {statistics.mean(depth):.2f} (max {max(depth)})")
     for shape, count in shapes.most_common(2):
         print(f"      {count}/{n}: {shape}")
-    print(f"    floor of those round trips, summed: {floor_sum:.1f} ms; time in them (measured): "
-          f"{statistics.median(waited):.1f} ms")
+    print("    those round trips sent raw through the same clients (median ms): " + " > ".join(
+        " + ".join(f"{name} {floor[name]:.1f}" for name in names) for names in raw.request_round_trips))
+    print(f"    floor of those round trips, summed: {request_floor:.1f} ms sent raw, {floor_sum:.1f} ms "
+          f"as the emulators' single round trips; time in them (measured): {statistics.median(waited):.1f} ms")
     usual = statistics.mode(depth)
     common = [(m, g) for m, g in zip(alone, groups) if len(g) == usual]  # requests of the usual shape
     per_step = [statistics.median((max(s.end or s.start for s in g[i]) - min(s.start for s in g[i])) * 1000
@@ -381,7 +465,9 @@ def _report(floor: dict[str, float], samples: int, alone: list[Measured], cpu_ms
     print("    each round trip (median ms): " + ", ".join(f"{ms:.1f}" for ms in per_step)
           + "; Python between them: " + ", ".join(f"{ms:.1f}" for ms in gaps)
           + f"; before the first: {before:.1f}, after the last: {after_last:.1f}")
-    print(f"    p50 / summed floor: {p50 / floor_sum:.2f}x")
+    print(f"    p50 / summed floor: {p50 / request_floor:.2f}x the round trips sent raw "
+          f"({p50 / overlapped_floor:.2f}x if RPCs sent together cost only the slowest of them), "
+          f"{p50 / floor_sum:.2f}x the emulators' single round trips")
     print("    after the response (own threads): " + (", ".join(f"{k} {v / n:.2f}" for k, v in sorted(after.items()))
                                                     or "nothing"))
     print(f"    throughput, {CLIENTS} concurrent clients: {_per_second(alone_throughput)}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 import grpc._channel
 from firebase_admin import functions as firebase_functions_admin
@@ -31,9 +31,26 @@ class Span:
     thread: str
     start: float
     end: float | None = None
+    # What the RPC carried, so the benchmark's floor can send the same round trip raw:
+    # the documents a BatchGetDocuments read, a Commit's writes and its size in bytes.
+    documents: list[str] | None = None
+    writes: int | None = None
+    size: int | None = None
+    # The request itself, kept until `take()` describes it: describing it while the RPC
+    # is sent would add the serialisation to the measured request's own time.
+    request: object = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"method": self.method, "thread": self.thread, "start": self.start, "end": self.end,
+                "documents": self.documents, "writes": self.writes, "size": self.size}
+
+    def describe(self) -> None:
+        request, self.request = self.request, None
+        if self.method == "BatchGetDocuments":
+            self.documents = list(request.documents)
+        elif self.method == "Commit":
+            self.writes = len(request.writes)
+            self.size = getattr(request, "_pb", request).ByteSize()  # proto-plus or protobuf
 
 
 _spans: list[Span] = []
@@ -54,6 +71,8 @@ def take() -> list[Span]:
     with _lock:
         taken = list(_spans)
         _spans.clear()
+    for span in taken:
+        span.describe()
     return taken
 
 
@@ -75,8 +94,8 @@ def _method_of(callable_) -> str:
     return method.rsplit("/", 1)[-1]
 
 
-def _open(method: str) -> Span:
-    span = Span(method, threading.current_thread().name, now())
+def _open(method: str, request: object = None) -> Span:
+    span = Span(method, threading.current_thread().name, now(), request=request)
     with _lock:
         _spans.append(span)
     if _added_latency_s:
@@ -89,10 +108,10 @@ def _close(span: Span) -> None:
 
 
 def _timed_unary(original):
-    def call(self, *args, **kwargs):
-        span = _open(_method_of(self))
+    def call(self, request, *args, **kwargs):
+        span = _open(_method_of(self), request)
         try:
-            return original(self, *args, **kwargs)
+            return original(self, request, *args, **kwargs)
         finally:
             _close(span)
 
@@ -101,9 +120,9 @@ def _timed_unary(original):
 
 def _timed_stream(original):
     # A streaming call returns at once; the RPC ends when its stream does.
-    def call(self, *args, **kwargs):
-        span = _open(_method_of(self))
-        rendezvous = original(self, *args, **kwargs)
+    def call(self, request, *args, **kwargs):
+        span = _open(_method_of(self), request)
+        rendezvous = original(self, request, *args, **kwargs)
         rendezvous.add_done_callback(lambda _: _close(span))
         return rendezvous
 
