@@ -212,29 +212,30 @@ def _raw_like(db, collection, span: Span):
         refs = [db.document(name.split("/documents/", 1)[1]) for name in span.documents]
         return f"get_all of its {len(refs)} documents", lambda: list(db.get_all(refs))
     if span.method == "Commit" and span.writes:
-        pad = _pad_to(db, span.writes, span.size)
+        pad = _pad_to(db, collection, span.writes, span.size)
         return (f"commit of {span.writes} writes, {span.size} bytes",
                 lambda: _writes(db, collection, span.writes, pad))
     return FLOOR_OF_METHOD.get(span.method, "get"), None
 
 
-def _writes(db, collection, count: int, pad: str):
+def _batch_of(db, collection, count: int, pad: str):
     batch = db.batch()
     for _ in range(count):
         batch.set(collection.document(uuid.uuid4().hex), {"n": 1, "pad": pad})
-    batch.commit()
     return batch
 
 
-def _pad_to(db, count: int, size: int) -> str:
+def _writes(db, collection, count: int, pad: str) -> None:
+    _batch_of(db, collection, count, pad).commit()
+
+
+def _pad_to(db, collection, count: int, size: int) -> str:
     """The padding that makes `count` floor writes as many bytes as the request's commit."""
     from google.cloud.firestore_v1.types import CommitRequest
 
     def size_with(pad: str) -> int:
-        batch = db.batch()
-        for _ in range(count):
-            batch.set(db.collection("benchFloor").document(uuid.uuid4().hex), {"n": 1, "pad": pad})
-        return CommitRequest.pb(CommitRequest(database=db._database_string, writes=batch._write_pbs)).ByteSize()
+        writes = _batch_of(db, collection, count, pad)._write_pbs
+        return CommitRequest.pb(CommitRequest(database=db._database_string, writes=writes)).ByteSize()
 
     return "x" * max(0, (size - size_with("")) // count)
 
