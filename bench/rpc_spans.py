@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import grpc._channel
 from firebase_admin import functions as firebase_functions_admin
@@ -41,8 +41,7 @@ class Span:
     request: object = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
-        return {"method": self.method, "thread": self.thread, "start": self.start, "end": self.end,
-                "documents": self.documents, "writes": self.writes, "size": self.size}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "request"}
 
     def describe(self) -> None:
         request, self.request = self.request, None
