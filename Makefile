@@ -35,6 +35,16 @@ id-token: deps
 bench-posts: tools
 	$(VENV)/bin/python -m bench.posts_bench
 
+# Where the CPU of POST /v1/posts goes (bench/profile_posts.py): a py-spy profile of the
+# function process, py-spy installed for this target only. `make profile-posts ARGS="--seconds 30"`.
+.PHONY: profile-posts
+profile-posts: tools $(VENV)/.py-spy-installed
+	$(VENV)/bin/python -m bench.profile_posts $(ARGS)
+
+$(VENV)/.py-spy-installed: bench/requirements-profile.txt $(STAMP)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
 # The spec's complete workflow against a running `make run`: upload, transcribe, render, publish.
 workflow: deps
 	$(VENV)/bin/python -m devstack.workflow

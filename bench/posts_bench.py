@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import itertools
 import os
 import signal
@@ -45,6 +46,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 from google.cloud.firestore import FieldFilter
@@ -108,6 +110,10 @@ class FunctionInstance:
     def cpu_seconds(self) -> float:
         """The CPU the serving process has used so far."""
         return httpx.get(f"{self.control}/cpu").json()["seconds"]
+
+    def worker_pid(self) -> int:
+        """The serving process (gunicorn's worker, a child of `process`)."""
+        return httpx.get(f"{self.control}/pid").json()["pid"]
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -352,6 +358,47 @@ def _wait_for_fan_out(http: httpx.Client, posts: list[tuple[str, dict]]) -> None
             time.sleep(0.05)
 
 
+@dataclass
+class PausedInstance:
+    """The stack, its demo users and the function instance, warm, with the fan-out paused."""
+    stack: LocalStack
+    instance: FunctionInstance
+    http: httpx.Client
+    callers: Iterator[dict]  # each demo user's headers, in turn
+
+
+@contextlib.contextmanager
+def paused_instance(by_account_id: bool = False) -> Iterator[PausedInstance]:
+    """Start the emulators and sandboxes here and the functions in a process of their own,
+    warm every client with one post per demo user, then pause the fan-out: queues that
+    accept tasks and never dispatch them, so the function process does only the request."""
+    stack = LocalStack(project_id=PROJECT, region=REGION, environment="test", serve_gateway=False,
+                       log_dir=Path(tempfile.mkdtemp(prefix="soku-bench-")))
+    stack.start()
+    from devstack.provision import create_queues
+    from devstack.seed import seed_demo
+
+    instance = None
+    users = [{"soku-api-key": seed_demo(f"bench-user-{n}")} for n in range(USERS)]
+    try:
+        instance = FunctionInstance(stack)
+        with httpx.Client(base_url=stack.base_url, timeout=30) as http:
+            if by_account_id:
+                _name_targets(http, users)
+            # Warm-up, one post per user: clients, connections, the instance's key owners.
+            warm = [(http.post("/v1/posts", json=_payload(f"warm-{n}", h), headers=h).json()["postSubmissionId"], h)
+                    for n, h in enumerate(users)]
+            _wait_for_fan_out(http, warm)
+            # The CLI's Tasks emulator has no pause: queues that accept tasks and never dispatch.
+            create_queues(stack.functions, stack.functions_base_url, paused=True)
+            time.sleep(0.5)  # request logs of the last calls are written after their responses
+            yield PausedInstance(stack, instance, http, itertools.cycle(users))
+    finally:
+        if instance is not None:
+            instance.stop()
+        stack.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per phase")
@@ -363,55 +410,31 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
 
-    # The emulators and platform sandboxes here; the functions in a process of their own.
-    stack = LocalStack(project_id=PROJECT, region=REGION, environment="test", serve_gateway=False,
-                       log_dir=Path(tempfile.mkdtemp(prefix="soku-bench-")))
-    stack.start()
-    base, functions = stack.base_url, stack.functions
-    from devstack.provision import create_queues
-    from devstack.seed import seed_demo
+    with paused_instance(args.by_account_id) as paused:
+        http, callers, instance = paused.http, paused.callers, paused.instance
+        base, functions = paused.stack.base_url, paused.stack.functions
+        floor = Floor(_usual_shape(http, callers, instance))
+        instance.add_latency(args.added_latency_ms)
+        instance.take_spans()
+        cpu_before = instance.cpu_seconds()
+        windows = []
+        for i in range(args.requests):
+            if i % FLOOR_EVERY == 0:
+                instance.wait_quiet()  # the last request's after-response write is done
+                floor.block()
+            windows.append(_measure(http, next(callers), f"alone-{i}-{uuid.uuid4().hex[:6]}"))
+        time.sleep(0.2)  # the last request's after-response writes
+        alone = _attribute(windows, instance.take_spans())
+        cpu_ms = (instance.cpu_seconds() - cpu_before) * 1000 / len(windows)
+        alone_throughput = _throughput(base, callers, args.concurrent_requests)
 
-    instance = None
-    users = [{"soku-api-key": seed_demo(f"bench-user-{n}")} for n in range(USERS)]
-    callers = itertools.cycle(users)
-    try:
-        instance = FunctionInstance(stack)
-        with httpx.Client(base_url=base, timeout=30) as http:
-            if args.by_account_id:
-                _name_targets(http, users)
-            # Warm-up, one post per user: clients, connections, the instance's key owners.
-            warm = [(http.post("/v1/posts", json=_payload(f"warm-{n}", h), headers=h).json()["postSubmissionId"], h)
-                    for n, h in enumerate(users)]
-            _wait_for_fan_out(http, warm)
-            # The CLI's Tasks emulator has no pause: queues that accept tasks and never dispatch.
-            create_queues(functions, stack.functions_base_url, paused=True)
-            time.sleep(0.5)  # request logs of the last calls are written after their responses
+        # Fresh queues dispatch again (the paused tasks are dropped with the old ones).
+        from devstack.provision import create_queues
 
-            floor = Floor(_usual_shape(http, callers, instance))
-            instance.add_latency(args.added_latency_ms)
-            instance.take_spans()
-            cpu_before = instance.cpu_seconds()
-            windows = []
-            for i in range(args.requests):
-                if i % FLOOR_EVERY == 0:
-                    instance.wait_quiet()  # the last request's after-response write is done
-                    floor.block()
-                windows.append(_measure(http, next(callers), f"alone-{i}-{uuid.uuid4().hex[:6]}"))
-            time.sleep(0.2)  # the last request's after-response writes
-            alone = _attribute(windows, instance.take_spans())
-            cpu_ms = (instance.cpu_seconds() - cpu_before) * 1000 / len(windows)
-            alone_throughput = _throughput(base, callers, args.concurrent_requests)
-
-            # Fresh queues dispatch again (the paused tasks are dropped with the old ones).
-            create_queues(functions, stack.functions_base_url)
-            running = [_latency_ms(_measure(http, next(callers), f"run-{i}-{uuid.uuid4().hex[:6]}"))
-                       for i in range(args.requests)]
-
-            running_throughput = _throughput(base, callers, args.concurrent_requests)
-    finally:
-        if instance is not None:
-            instance.stop()
-        stack.stop()
+        create_queues(functions, paused.stack.functions_base_url)
+        running = [_latency_ms(_measure(http, next(callers), f"run-{i}-{uuid.uuid4().hex[:6]}"))
+                   for i in range(args.requests)]
+        running_throughput = _throughput(base, callers, args.concurrent_requests)
 
     _report(floor, alone, cpu_ms, alone_throughput, running,
             running_throughput, args.added_latency_ms)

@@ -12,6 +12,8 @@ stack's, from the caller). The control port, on loopback, answers:
 - `GET /spans`: every RPC recorded since the last call, as JSON (and forgets them);
 - `GET /quiet`: answers once no RPC is running (a request's after-response writes done);
 - `GET /cpu`: the CPU seconds the worker process has used so far;
+- `GET /pid`: the id of the process that serves (gunicorn's worker, a child of the one
+  started), for a sampling profiler to attach to (bench/profile_posts.py);
 - `POST /added-latency?ms=N`: wait N ms before every RPC from now on.
 """
 
@@ -40,6 +42,8 @@ class _Control(BaseHTTPRequestHandler):
             self._answer({"quiet": rpc_spans.wait_quiet()})
         elif path == "/cpu":
             self._answer({"seconds": time.process_time()})
+        elif path == "/pid":
+            self._answer({"pid": os.getpid()})
         else:
             self.send_error(404)
 
