@@ -366,6 +366,12 @@ class PausedInstance:
     http: httpx.Client
     callers: Iterator[dict]  # each demo user's headers, in turn
 
+    def resume_fan_out(self) -> None:
+        """Fresh queues that dispatch again (the paused tasks are dropped with the old ones)."""
+        from devstack.provision import create_queues
+
+        create_queues(self.stack.functions, self.stack.functions_base_url)
+
 
 @contextlib.contextmanager
 def paused_instance(by_account_id: bool = False) -> Iterator[PausedInstance]:
@@ -412,7 +418,7 @@ def main() -> None:
 
     with paused_instance(args.by_account_id) as paused:
         http, callers, instance = paused.http, paused.callers, paused.instance
-        base, functions = paused.stack.base_url, paused.stack.functions
+        base = paused.stack.base_url
         floor = Floor(_usual_shape(http, callers, instance))
         instance.add_latency(args.added_latency_ms)
         instance.take_spans()
@@ -428,10 +434,7 @@ def main() -> None:
         cpu_ms = (instance.cpu_seconds() - cpu_before) * 1000 / len(windows)
         alone_throughput = _throughput(base, callers, args.concurrent_requests)
 
-        # Fresh queues dispatch again (the paused tasks are dropped with the old ones).
-        from devstack.provision import create_queues
-
-        create_queues(functions, paused.stack.functions_base_url)
+        paused.resume_fan_out()
         running = [_latency_ms(_measure(http, next(callers), f"run-{i}-{uuid.uuid4().hex[:6]}"))
                    for i in range(args.requests)]
         running_throughput = _throughput(base, callers, args.concurrent_requests)

@@ -116,6 +116,7 @@ def report(stacks, requests: int, seconds: float) -> None:
     print(f"  largest of our functions: {100 * top / total:.1f}% of the request threads' samples "
           f"(issue 20: nothing of ours above 10%)")
 
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to sample")
