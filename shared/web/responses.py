@@ -76,4 +76,17 @@ def finish(response: Response, request_id: str) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers.setdefault("Cache-Control", "no-store")
+    if "Set-Cookie" in response.headers:
+        response.headers["Cache-Control"] = private(response.headers["Cache-Control"])
     return response
+
+
+def private(cache_control: str) -> str:
+    """`Cache-Control` for an answer that sets a cookie: marked `private`. Firebase Hosting's
+    CDN may cache an answer that is not private, so it removes `Set-Cookie` from every such
+    function answer (firebase-tools lib/hosting/proxy.js models it; `no-store` alone is not
+    enough): without `private` the cookie never reaches the browser (docs/hosting.md)."""
+    directives = [d.strip() for d in cache_control.split(",") if d.strip()]
+    if any(d.lower() == "private" for d in directives):
+        return cache_control
+    return ", ".join(["private", *(d for d in directives if d.lower() != "public")])
