@@ -20,7 +20,7 @@ from shared.services import accounts, rate_limits
 from shared.services.analytics import service as analytics
 from shared.services.connections import store as connections
 from shared.services.connections.flow import parse_platform
-from shared.web.api import Api, RequestContext
+from shared.web.api import Api, Auth, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply
 
@@ -50,7 +50,7 @@ def me(ctx: RequestContext) -> dict:
 
 
 @api.route("GET", "/v1/accounts", summary="Connected accounts per platform (accountId, name, status)",
-           query_model=AccountsQuery, response_model=AccountsResponse, tags=("account",))
+           auth=Auth.API_KEY_OR_FIREBASE, query_model=AccountsQuery, response_model=AccountsResponse, tags=("account",))
 def list_accounts(ctx: RequestContext) -> dict:
     query: AccountsQuery = ctx.query
     return {"accounts": accounts.connected_accounts(ctx.user_id, query.platform)}
@@ -63,7 +63,7 @@ def _one(ctx: RequestContext):
 
 
 @api.route("GET", "/v1/accounts/{account_id}", summary="One connected account and its health "
-           "(token expiry, last publish, needs_reconnect)", query_model=AccountQuery,
+           "(token expiry, last publish, needs_reconnect)", auth=Auth.API_KEY_OR_FIREBASE, query_model=AccountQuery,
            response_model=AccountDetail, tags=("account",))
 def get_account(ctx: RequestContext) -> dict:
     platform, snap = _one(ctx)
@@ -71,7 +71,7 @@ def get_account(ctx: RequestContext) -> dict:
 
 
 @api.route("DELETE", "/v1/accounts/{account_id}", summary="Disconnect an account (revoked at the platform "
-           "where it offers that)", query_model=AccountQuery, response_model=DisconnectResponse,
+           "where it offers that)", auth=Auth.API_KEY_OR_FIREBASE, query_model=AccountQuery, response_model=DisconnectResponse,
            tags=("account",))
 def disconnect_account(ctx: RequestContext) -> dict:
     platform, snap = _one(ctx)

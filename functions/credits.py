@@ -10,14 +10,14 @@ from firebase_functions import https_fn
 
 from shared.models.transcription import BalanceQuery, CreditsBalanceResponse
 from shared.services import credits as credit_service
-from shared.web.api import Api, RequestContext
+from shared.web.api import Api, Auth, RequestContext
 from shared.web.validation import parse_query
 
 api = Api("credits")
 
 
 @api.route("GET", "/v1/credits/balance", summary="Your AI credit balance and recent ledger entries",
-           query_model=BalanceQuery, response_model=CreditsBalanceResponse, tags=("credits",))
+           auth=Auth.API_KEY_OR_FIREBASE, query_model=BalanceQuery, response_model=CreditsBalanceResponse, tags=("credits",))
 def balance(ctx: RequestContext) -> dict:
     query = parse_query(BalanceQuery, ctx.request.args)
     return credit_service.balance_view(ctx.user_id, query.limit)

@@ -18,7 +18,7 @@ from shared.models.metrics import MetricsQuery, PostMetricsResponse
 from shared.models.posts import CreatePostRequest, CreatePostResponse, ReschedulePostRequest
 from shared.services.analytics import service as analytics
 from shared.services.posts import manage, submission, takedown, views
-from shared.web.api import Api, RequestContext
+from shared.web.api import Api, Auth, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply, idempotent_reply
 from shared.web.validation import parse_body
@@ -43,13 +43,13 @@ def validate(ctx: RequestContext) -> dict:
     return submission.validate_post(ctx.user_id, parse_body(CreatePostRequest, ctx.body))
 
 
-@api.route("GET", "/v1/posts", summary="List your posts, newest first",
+@api.route("GET", "/v1/posts", summary="List your posts, newest first", auth=Auth.API_KEY_OR_FIREBASE,
            query_model=ListPostsQuery, response_model=PostListResponse, tags=("posts",))
 def list_posts(ctx: RequestContext) -> dict:
     return views.list_posts(ctx.user_id, ctx.request.args.to_dict())
 
 
-@api.route("GET", "/v1/posts/{post_id}", summary="A post with every run",
+@api.route("GET", "/v1/posts/{post_id}", summary="A post with every run", auth=Auth.API_KEY_OR_FIREBASE,
            response_model=PostView, tags=("posts",))
 def get_post(ctx: RequestContext) -> dict:
     return views.post_view(ctx.user_id, ctx.path_params["post_id"])
@@ -69,7 +69,7 @@ def reschedule(ctx: RequestContext) -> dict:
 
 
 @api.route("POST", "/v1/posts/{post_id}/retry", summary="Queue a post's failed runs again",
-           response_model=RetryPostResponse, tags=("posts",))
+           auth=Auth.API_KEY_OR_FIREBASE, response_model=RetryPostResponse, tags=("posts",))
 def retry(ctx: RequestContext) -> dict:
     return manage.retry_post(ctx.user_id, ctx.path_params["post_id"])
 

@@ -16,7 +16,7 @@ from shared.models.webhooks import (
 )
 from shared.services.webhooks import delivery, endpoints
 from shared.services.webhooks.events import DELIVERY_QUEUE
-from shared.web.api import Api, RequestContext
+from shared.web.api import Api, Auth, RequestContext
 from shared.web.internal import cloud_tasks_only
 from shared.web.responses import Reply
 from shared.web.validation import parse_body
@@ -31,13 +31,14 @@ def create(ctx: RequestContext) -> Reply:
     return Reply(endpoints.create(ctx.user_id, body), status=201)
 
 
-@api.route("GET", "/v1/webhooks", response_model=WebhookList, tags=("webhooks",),
+@api.route("GET", "/v1/webhooks", auth=Auth.API_KEY_OR_FIREBASE, response_model=WebhookList, tags=("webhooks",),
            summary="List webhook endpoints")
 def list_endpoints(ctx: RequestContext) -> dict:
     return {"data": endpoints.list_endpoints(ctx.user_id)}
 
 
-@api.route("GET", "/v1/webhooks/{webhook_id}/deliveries", response_model=DeliveryList, tags=("webhooks",),
+@api.route("GET", "/v1/webhooks/{webhook_id}/deliveries", auth=Auth.API_KEY_OR_FIREBASE,
+           response_model=DeliveryList, tags=("webhooks",),
            summary="Recent deliveries of one endpoint, newest first")
 def deliveries(ctx: RequestContext) -> dict:
     return {"data": delivery.list_deliveries(ctx.user_id, ctx.path_params["webhook_id"])}

@@ -130,3 +130,32 @@ def test_a_subscription_that_lapsed_after_posting_cannot_post(client, demo, db):
     assert_error(r, 403, "forbidden", "Subscription inactive or expired")
     assert submissions_of(db, demo.uid) == 1
     assert "X-RateLimit-Limit" in r.headers  # counted, as every refused request is
+
+
+# -- the web console's routes: an API key or the signed-in user's Firebase ID token ------------
+
+CONSOLE_READS = ("/v1/accounts", "/v1/posts", "/v1/webhooks", "/v1/credits/balance")
+
+
+def test_the_console_reads_its_users_data_with_the_id_token_alone(client, demo):
+    """What the console shows after sign-in, with no key pasted: the same answers a key gets."""
+    for path in CONSOLE_READS:
+        with_token = client.get(path, headers=demo.bearer)
+        assert with_token.status_code == 200, (path, with_token.text)
+        assert with_token.json() == client.get(path, headers=demo.key_headers).json(), path
+    account = client.get("/v1/accounts", headers=demo.bearer).json()["accounts"][0]
+    r = client.get(f"/v1/accounts/{account['accountId']}", params={"platform": account["platform"]},
+                   headers=demo.bearer)
+    assert r.status_code == 200 and r.json()["health"]["tokensReadable"] is True, r.text
+
+
+def test_the_console_routes_hold_the_id_token_to_the_keys_rules(client, make_user):
+    lapsed = make_user(status=None)
+    for path in CONSOLE_READS:
+        assert_error(client.get(path, headers=lapsed.bearer), 403, "forbidden")
+        r = client.get(path)
+        assert_error(r, 401, "unauthorized", "Missing credentials: send soku-api-key, or Authorization: Bearer "
+                     "<Firebase ID token>")
+        assert_error(client.get(path, headers={"Authorization": "Bearer not-a-token"}), 401, "unauthorized")
+    # Key-only routes stay key-only: a session cannot publish or mint what a key holds.
+    assert client.get("/v1/me", headers=make_user().bearer).status_code == 401

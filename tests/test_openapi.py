@@ -66,6 +66,9 @@ def test_every_public_route_is_documented(document):
             assert "requestBody" in op
         if route.auth is Auth.API_KEY:
             assert op["security"] == [{"ApiKey": []}] and "401" in op["responses"] and "403" in op["responses"]
+        if route.auth is Auth.API_KEY_OR_FIREBASE:  # the console's routes: a key, or the user's ID token
+            assert op["security"] == [{"ApiKey": []}, {"FirebaseIdToken": []}]
+            assert "401" in op["responses"] and "403" in op["responses"]
     # Every path is reachable through the Hosting rewrites, at its own function.
     rewrites = load_rewrites()
     for path in document["paths"]:

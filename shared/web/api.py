@@ -70,6 +70,9 @@ class Auth(Enum):
     NONE = "none"
     API_KEY = "api_key"  # soku-api-key + active subscription
     FIREBASE = "firebase"  # Authorization: Bearer <Firebase ID token>
+    # Either: integrations send a key, the web console its signed-in user's ID token (both
+    # need an active subscription).
+    API_KEY_OR_FIREBASE = "api_key_or_firebase"
 
 
 @dataclass
@@ -287,6 +290,8 @@ class Api:
                                  else auth.authenticate_api_key(request))
             elif route.auth is Auth.FIREBASE:
                 ctx.principal = auth.authenticate_firebase_user(request)
+            elif route.auth is Auth.API_KEY_OR_FIREBASE:
+                ctx.principal = auth.authenticate_key_or_user(request)
         except SokuError as error:
             self._refused(request, call, error)
         call.principal = ctx.principal

@@ -32,7 +32,9 @@ UNCONFIRMED = "unconfirmed"
 
 @dataclass(frozen=True)
 class FirebaseUser(Principal):
-    pass
+    # Set when the route needs a subscriber (a key route the web console also calls), as a
+    # key's principal carries it; None where only the user's identity was checked.
+    subscription_status: str | None = None
 
 
 def authenticate_api_key(request: Request) -> ApiKeyPrincipal:
@@ -107,6 +109,23 @@ _ID_TOKEN_MESSAGES = {
     firebase_auth.UnsignedIdToken: "Unsigned Firebase ID tokens are refused in production",
     None: "Invalid or expired Firebase ID token",
 }
+
+
+def authenticate_key_or_user(request: Request) -> ApiKeyPrincipal | FirebaseUser:
+    """An API key (integrations) or the signed-in user's Firebase ID token (the web console),
+    held to the same rule as a key: the user's subscription must be active (the spec's 403)."""
+    if request.headers.get(API_KEY_HEADER):
+        return authenticate_api_key(request)
+    if not request.headers.get("Authorization"):
+        raise UnauthorizedError("Missing credentials: send soku-api-key, or Authorization: Bearer "
+                                "<Firebase ID token>")
+    user = authenticate_firebase_user(request)
+    try:
+        status = subscriptions.require_active_subscription(user.user_id)
+    except ForbiddenError as error:
+        error.principal = user  # type: ignore[attr-defined]  # counted and logged as its user
+        raise
+    return FirebaseUser(user_id=user.user_id, subscription_status=status)
 
 
 def authenticate_firebase_user(request: Request) -> FirebaseUser:

@@ -298,6 +298,8 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
         op["security"] = [{"ApiKey": []}]
     elif route.auth is Auth.FIREBASE:
         op["security"] = [{"FirebaseIdToken": []}]
+    elif route.auth is Auth.API_KEY_OR_FIREBASE:  # either one
+        op["security"] = [{"ApiKey": []}, {"FirebaseIdToken": []}]
     else:
         op["security"] = []
 
@@ -335,7 +337,7 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
     errors = {429, 500}
     if route.auth is not Auth.NONE:
         errors.add(401)
-    if route.auth is Auth.API_KEY:
+    if route.auth in (Auth.API_KEY, Auth.API_KEY_OR_FIREBASE):
         errors.add(403)
     if route.method in _BODY_METHODS:
         errors |= {400, 413, 415}
