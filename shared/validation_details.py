@@ -10,6 +10,9 @@ shared/web/validation.py uses it for whole bodies and query strings.
 
 from __future__ import annotations
 
+import functools
+import types
+import typing
 from typing import Any
 
 import pydantic
@@ -81,12 +84,17 @@ def received_value(value: Any) -> Any:
     return str(value)[:200]
 
 
-def details_from_pydantic(exc: pydantic.ValidationError, prefix: str = "body") -> list[dict]:
+def details_from_pydantic(exc: pydantic.ValidationError, prefix: str = "body",
+                          model: type[pydantic.BaseModel] | None = None) -> list[dict]:
+    """`model`, the model `exc` came from: an unrecognized field that it knows at another
+    level says where it belongs (`scheduledTime` inside `post` belongs beside it)."""
     details: list[dict] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors(include_url=False):
         code, message = _CODE_MAP.get(err["type"], ("custom", None))
         message = message or err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden" and model is not None:
+            message = _misplaced(model, err["loc"]) or message
         field = _field_path(prefix, err["loc"])
         if (field, message) in seen:
             continue  # unions report the same failure once per member
@@ -96,3 +104,91 @@ def details_from_pydantic(exc: pydantic.ValidationError, prefix: str = "body") -
             entry["received"] = received_value(err["input"])
         details.append(entry)
     return details
+
+
+# -- a known field at the wrong level ---------------------------------------------------
+
+_LIST = "[]"  # a path step into each item of an array
+_MAX_MODEL_DEPTH = 8
+
+
+def _models_in(annotation: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], type]]:
+    """The models an annotation holds, each with the steps into it (`[]` for an array's items)."""
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return [(path, annotation)]
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _models_in(args[0], path)
+    if origin in (typing.Union, types.UnionType):
+        return [found for arg in args for found in _models_in(arg, path)]
+    if origin in (list, tuple, set, frozenset) or (
+            isinstance(origin, type) and issubclass(origin, (list, tuple, set, frozenset))):
+        return [found for arg in args if arg is not Ellipsis for found in _models_in(arg, path + (_LIST,))]
+    return []  # scalars, and dicts (free-form keys: no field there is "known")
+
+
+@functools.lru_cache(maxsize=64)
+def _field_index(model: type[pydantic.BaseModel]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Every field name the model knows at any level -> the paths of the objects holding it."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+
+    def walk(current: type[pydantic.BaseModel], at: tuple[str, ...], seen: frozenset) -> None:
+        if current in seen or len(at) > _MAX_MODEL_DEPTH:
+            return
+        for name, info in current.model_fields.items():
+            key = info.alias or name
+            if at not in index.setdefault(key, []):
+                index[key].append(at)
+            for steps, inner in _models_in(info.annotation):
+                walk(inner, at + (key,) + steps, seen | {current})
+
+    walk(model, (), frozenset())
+    return {name: tuple(paths) for name, paths in index.items()}
+
+
+def _parent_path(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> tuple[str, ...] | None:
+    """The path (as _field_index spells it) of the object holding `loc`'s last part: the
+    field names and array steps of `loc`, without pydantic's union and validator tags."""
+    models = [model]
+    path: list[str] = []
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            path.append(_LIST)
+            continue
+        fields = {(info.alias or name): info for m in models for name, info in m.model_fields.items()}
+        if part in fields:
+            path.append(part)
+            models = [inner for _, inner in _models_in(fields[part].annotation)]
+        elif not models:
+            return None  # inside a free-form value
+        # else a union member's or validator's tag: not a step through the caller's JSON
+    return tuple(path)
+
+
+def _describe(path: tuple[str, ...]) -> str:
+    if not path:
+        return "at the top level"
+    if path[-1] == _LIST:
+        return f"in each item of `{'.'.join(p for p in path[:-1] if p != _LIST)}`"
+    return f"in `{'.'.join(p for p in path if p != _LIST)}`"
+
+
+def _misplaced(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """"Unrecognized field: X belongs …" when the request model knows X elsewhere, else None."""
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    name = loc[-1]
+    here = _parent_path(model, loc)
+    places = [path for path in _field_index(model).get(name, ()) if path != here]
+    if here is None or not places:
+        return None
+    nearest = min(len(path) for path in places)  # the shallowest: `platform` goes in post.content
+    places = [path for path in places if len(path) == nearest]
+    where = " or ".join(_describe(path) for path in places)
+    if places == [()]:
+        beside = next((key for key, info in ((info.alias or n, info) for n, info in model.model_fields.items())
+                       if key != name and info.is_required()), None)
+        if beside is not None:
+            where += f", beside `{beside}`"
+    return f"Unrecognized field: {name} belongs {where}"

@@ -35,7 +35,7 @@ def parse_body(model: type[Model], payload: Any, prefix: str = "body") -> Model:
     try:
         return model.model_validate(payload)
     except pydantic.ValidationError as exc:
-        raise ValidationError(details=details_from_pydantic(exc, prefix)) from None
+        raise ValidationError(details=details_from_pydantic(exc, prefix, model)) from None
     except RecursionError:  # a validator of ours recursing on a deep value: still the caller's input
         raise ValidationError(details=[{"field": prefix, "message": "Nested too deeply",
                                         "code": "too_deep"}]) from None
