@@ -51,7 +51,7 @@ from shared.services import rate_limits, request_logs
 from shared.web import auth
 from shared.web.request_context import bind, request_id_for
 from shared.web.responses import Reply, error_response, finish, json_response
-from shared.web.validation import parse_query, validate_response
+from shared.web.validation import parse_query, refuse_unknown_query, validate_response
 
 log = logging.getLogger("soku.api")
 
@@ -340,6 +340,8 @@ class Api:
         ctx.body = None if route.streams_body(ctx.request) else read_json_body(request=ctx.request)
         if route.query_model is not None:
             ctx.query = parse_query(route.query_model, ctx.request.args)
+        else:  # a route that takes no query refuses one rather than ignore it
+            refuse_unknown_query(ctx.request.args)
         return route.handler(ctx)
 
     def _limit(self, request: Request, call: Call) -> None:
