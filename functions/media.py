@@ -88,7 +88,7 @@ def get_media(ctx: RequestContext) -> dict:
     return library.get_media(ctx.user_id, ctx.path_params["media_id"])
 
 
-@api.route("DELETE", "/v1/media/{media_id}", summary="Delete the stored file and its document (idempotent)",
+@api.route("DELETE", "/v1/media/{media_id}", summary="Delete the stored file and its document",
            response_model=DeleteMediaResponse, tags=("media",))
 def delete_media(ctx: RequestContext) -> dict:
     library.delete_media(ctx.user_id, ctx.path_params["media_id"])

@@ -45,7 +45,7 @@ def create_link(ctx: RequestContext) -> Reply:
     return Reply(links.create(ctx.user_id, parse_body(CreateRepurposeLinkRequest, ctx.body)), status=201)
 
 
-@api.route("DELETE", "/v1/repurposeLinks/{link_id}", summary="Delete a repurpose link (idempotent)",
+@api.route("DELETE", "/v1/repurposeLinks/{link_id}", summary="Delete a repurpose link",
            response_model=DeletedResponse, tags=("repurpose",))
 def delete_link(ctx: RequestContext) -> dict:
     links.delete(ctx.user_id, ctx.path_params["link_id"])
@@ -75,7 +75,7 @@ def list_templates(ctx: RequestContext) -> dict:
     return {"templates": templates.list_saved(ctx.user_id)}
 
 
-@api.route("DELETE", "/v1/templates/saved/{template_id}", summary="Delete a saved template (idempotent)",
+@api.route("DELETE", "/v1/templates/saved/{template_id}", summary="Delete a saved template",
            response_model=DeletedTemplateResponse, tags=("repurpose",))
 def delete_template(ctx: RequestContext) -> dict:
     return {"deleted": True, "referencedBy": templates.delete(ctx.user_id, ctx.path_params["template_id"])}

@@ -65,11 +65,11 @@ def test_plan_delete_removes_only_the_targeted_link(client, demo):
     assert r.status_code == 200 and r.json() == {"deleted": True}
     assert _links(client, demo, accountId="acct-a") == []
     assert {link["id"] for link in _links(client, demo, accountId="acct-b")} == {b_image, b_text}
-    # Idempotent: a missing id also answers deleted.
-    again = client.delete(f"{LINKS}/{a}", headers=demo.key_headers)
-    assert again.status_code == 200 and again.json() == {"deleted": True}
-    never = client.delete(f"{LINKS}/link_does_not_exist", headers=demo.key_headers)
-    assert never.status_code == 200 and never.json() == {"deleted": True}
+    # A link that is gone, or never was, is 404 (as the reference documents), not "deleted".
+    assert_error(client.delete(f"{LINKS}/{a}", headers=demo.key_headers), 404, "not_found",
+                 f"Repurpose link {a} not found")
+    assert_error(client.delete(f"{LINKS}/link_does_not_exist", headers=demo.key_headers), 404, "not_found")
+    assert {link["id"] for link in _links(client, demo, accountId="acct-b")} == {b_image, b_text}
 
 
 def test_plan_zapier_dropdown_lists_only_the_chosen_account(client, demo):
@@ -171,7 +171,7 @@ def test_links_are_private_to_their_user(client, demo, make_user):
     seed_demo_user(other.uid)
     mine = _create(client, demo, _link())
     assert _links(client, other) == []
-    assert client.delete(f"{LINKS}/{mine}", headers=other.key_headers).json() == {"deleted": True}
+    assert_error(client.delete(f"{LINKS}/{mine}", headers=other.key_headers), 404, "not_found")
     assert [link["id"] for link in _links(client, demo)] == [mine]  # still there
     assert_error(client.get(f"{LINKS}/{mine}/triggers", headers=other.key_headers), 404, "not_found")
 
@@ -205,7 +205,7 @@ def test_saved_templates_can_be_linked_listed_and_deleted(client, demo, db):
     assert r.status_code == 200 and r.json() == {"deleted": True, "referencedBy": [link_id]}
     assert client.get("/v1/templates/saved", headers=demo.key_headers).json()["templates"] == []
     again = client.delete(f"/v1/templates/saved/{saved['id']}", headers=demo.key_headers)
-    assert again.json() == {"deleted": True, "referencedBy": [link_id]}  # idempotent
+    assert_error(again, 404, "not_found", f"Saved template {saved['id']} not found")
     # The built-in templates are untouched by the saved-template routes.
     assert client.get("/v1/templates/tweetImage").status_code == 200
 

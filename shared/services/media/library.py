@@ -1,9 +1,9 @@
 """The caller's own `media/{id}` documents: read and delete.
 
-Another user's media answers exactly like a missing one, so ids cannot be
-probed. Deleting removes the object first and the document last: if the
-object deletion fails the document is still there to retry from, and a
-repeated DELETE (or one for an id that never existed) answers the same.
+Another user's media answers exactly like a missing one (404), so ids cannot
+be probed. Deleting removes the object first and the document last: if the
+object deletion fails the document is still there to retry from; once the
+document is gone, a repeated DELETE is 404 like any unknown id.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def get_media(user_id: str, media_id: str) -> dict:
 def delete_media(user_id: str, media_id: str) -> None:
     data = _own_document(user_id, media_id)
     if data is None:
-        return
+        raise NotFoundError(f"Media {media_id} not found")
     object_path = data.get("objectPath")
     if object_path:
         try:

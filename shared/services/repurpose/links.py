@@ -154,5 +154,9 @@ def get(user_id: str, link: str) -> dict:
 
 
 def delete(user_id: str, link: str) -> None:
-    # Scoped by the path: another user's id is simply not in this collection.
-    collection(user_id).document(link).delete()
+    """Delete one link; 404 when there is none by this id (gone already, never made, or
+    another user's: scoped by the path, their ids are simply not in this collection)."""
+    ref = collection(user_id).document(link)
+    if not ref.get().exists:
+        raise NotFoundError(f"Repurpose link {link} not found")
+    ref.delete()

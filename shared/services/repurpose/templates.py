@@ -108,8 +108,12 @@ def list_saved(user_id: str) -> list[dict]:
 
 
 def delete(user_id: str, template_id: str) -> list[str]:
-    """Delete (idempotently); answer the links that still name it."""
-    collection(user_id).document(template_id).delete()
+    """Delete one saved template (404 when there is none by this id); answer the links that
+    still name it."""
+    ref = collection(user_id).document(template_id)
+    if not ref.get().exists:
+        raise NotFoundError(f"Saved template {template_id} not found")
+    ref.delete()
     links = (firestore_client().collection("users").document(user_id).collection("repurposeLinks")
              .where(filter=firestore.FieldFilter("templateId", "==", template_id)).stream())
     return sorted(snap.id for snap in links)
