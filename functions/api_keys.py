@@ -23,7 +23,8 @@ api = Api("apiKeys")
            tags=("api-keys",))
 def create_key(ctx: RequestContext) -> Reply:
     body = parse_body(CreateApiKeyRequest, ctx.body if ctx.body is not None else {})
-    return Reply({"apiKey": keys.create_key(ctx.user_id, body.name)}, status=201)
+    raw = keys.create_key(ctx.user_id, body.name)
+    return Reply({"apiKey": raw, "id": keys.hash_key(raw)}, status=201)
 
 
 @api.route("GET", "/v1/api-keys", auth=Auth.FIREBASE, summary="List your API keys",

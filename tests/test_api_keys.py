@@ -15,6 +15,8 @@ def test_create_returns_key_once_and_it_authenticates(client, user, db):
     assert r.status_code == 201, r.text
     key = r.json()["apiKey"]
     assert key.startswith("sk_live_")
+    # Its id, the one the list shows and revoke takes, comes with it.
+    assert r.json()["id"] == hash_key(key)
     assert len(base64.urlsafe_b64decode(key.removeprefix("sk_live_") + "=")) >= 32
     assert client.get("/v1/me", headers={"soku-api-key": key}).json()["userId"] == user.uid
     # Stored only as a hash: no document field carries the plaintext.
@@ -23,6 +25,9 @@ def test_create_returns_key_once_and_it_authenticates(client, user, db):
     assert doc["tokenPreview"] == f"sk_live_********{key[-4:]}"
     listed = client.get("/v1/api-keys", headers=user.bearer).json()["keys"]
     assert key not in repr(listed)
+    assert listed[0]["id"] == r.json()["id"] and listed[0]["name"] == "Production"
+    assert client.delete(f"/v1/api-keys/{r.json()['id']}", headers=user.bearer).json() == {"revoked": True}
+    assert client.get("/v1/me", headers={"soku-api-key": key}).status_code == 401
 
 
 def test_list_shows_the_callers_keys_newest_first(client, user):

@@ -12,7 +12,9 @@ class CreateApiKeyRequest(BaseModel):
 
 
 class CreateApiKeyResponse(BaseModel):
-    apiKey: str
+    apiKey: str = Field(description="The key itself: shown this once, never stored")
+    id: str = Field(description="The key's id: the one `GET /v1/api-keys` lists and "
+                                "`DELETE /v1/api-keys/{id}` takes")
 
 
 class ApiKeySummary(BaseModel):

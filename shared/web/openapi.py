@@ -175,7 +175,8 @@ REQUEST_EXAMPLES: dict[str, dict[str, dict]] = {
 }
 RESPONSE_EXAMPLES: dict[str, Any] = {
     "POST /v1/posts": {"postSubmissionId": "550e8400-e29b-41d4-a716-446655440000"},
-    "POST /v1/api-keys": {"apiKey": "sk_live_2b7f…"},
+    "POST /v1/api-keys": {"apiKey": "sk_live_2b7f…",
+                          "id": "9f2b6c0e4d1a8b7c3e5f9a0d2c4b6e8f1a3c5e7b9d0f2a4c6e8b0d2f4a6c8e0b"},
     "DELETE /v1/api-keys/{key_id}": {"revoked": True},
     "GET /health": {"status": "ok", "version": "1.4.2", "timestamp": "2026-11-25T00:02:14.654Z"},
     "GET /v1/accounts": {"accounts": [
