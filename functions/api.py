@@ -45,7 +45,7 @@ from functions.repurpose import repurpose
 from functions.templates import templates
 from functions.transcribe import transcribe
 from functions.webhooks import webhooks
-from shared.config import get_settings
+from shared.config import deployment
 from shared.web import routes
 
 FUNCTION_ID = "api"
@@ -93,8 +93,10 @@ def public_root(request: https_fn.Request) -> str:
     if request.host.endswith(".cloudfunctions.net"):
         return f"{request.host_url}{FUNCTION_ID}"  # Cloud Functions strip /api before calling us
     if os.environ.get("FUNCTIONS_EMULATOR") == "true":
-        settings = get_settings()  # the Firebase CLI's emulator strips /{project}/{region}/api
-        return f"{request.host_url}{settings.project_id}/{settings.region}/{FUNCTION_ID}"
+        # The Firebase CLI's emulator strips /{project}/{region}/api. Not the settings: this
+        # runs before any route, and a route that needs none (GET /health) must still answer.
+        this = deployment()
+        return f"{request.host_url}{this.project_id}/{this.region}/{FUNCTION_ID}"
     return request.host_url  # the function's run.app URL serves the routes at its root
 
 

@@ -366,16 +366,42 @@ def production_markers(environ: Mapping[str, str] | None = None) -> list[str]:
     return markers
 
 
+# -- what this deployment is: needs no valid configuration ------------------------------
+
+@dataclass(frozen=True)
+class Deployment:
+    project_id: str | None
+    region: str
+    version: str
+
+
+def deployment(environ: Mapping[str, str] | None = None) -> Deployment:
+    """Project, region and version, read straight from the environment, without the
+    checks `get_settings` makes: liveness (`GET /health`) and the `api` function's own URL
+    need them even when the rest of the configuration is missing or contradictory.
+    The settings take these three from here too, so both always agree."""
+    env = os.environ if environ is None else environ
+
+    def first(*names: str) -> str | None:
+        return next((env[name] for name in names if env.get(name)), None)
+
+    return Deployment(
+        project_id=first("GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT", "SOKU_PROJECT_ID"),
+        region=first("FUNCTION_REGION", "SOKU_REGION") or "us-central1",
+        version=first("SOKU_VERSION", "K_REVISION") or "unknown",
+    )
+
+
 # -- Settings --------------------------------------------------------------------------
 
 def _build_settings() -> Settings:
     env = _read_environment()
-    project_id = env.GCLOUD_PROJECT or env.GOOGLE_CLOUD_PROJECT or env.SOKU_PROJECT_ID
+    this = deployment()
+    project_id, region = this.project_id, this.region
     if not project_id:
         raise ConfigurationError(
             "No project id: set GCLOUD_PROJECT (Cloud Functions sets it in production)."
         )
-    region = env.FUNCTION_REGION or env.SOKU_REGION or "us-central1"
     firestore_emulator = env.FIRESTORE_EMULATOR_HOST
     auth_emulator = env.FIREBASE_AUTH_EMULATOR_HOST
     if auth_emulator:
@@ -384,9 +410,12 @@ def _build_settings() -> Settings:
         # it is production, would let anyone mint a token for any user, so it is
         # only honoured beside emulators and away from production markers.
         if not firestore_emulator:
+            # The Firebase CLI sets FIREBASE_AUTH_EMULATOR_HOST for its functions whenever it
+            # runs the Auth emulator, but cannot run Firestore's offline (docs/local-stack.md).
             raise ConfigurationError(
-                "FIREBASE_AUTH_EMULATOR_HOST is set without FIRESTORE_EMULATOR_HOST; "
-                "refusing to accept unsigned ID tokens against production data."
+                "FIRESTORE_EMULATOR_HOST is not set, but FIREBASE_AUTH_EMULATOR_HOST is: "
+                "refusing to accept unsigned ID tokens against production data. Start a Firestore "
+                "emulator and set FIRESTORE_EMULATOR_HOST to its address (`make run` does both)."
             )
         markers = production_markers()
         if markers:
@@ -412,7 +441,7 @@ def _build_settings() -> Settings:
         project_id=project_id,
         region=region,
         environment=env.SOKU_ENV or "production",
-        version=env.SOKU_VERSION or env.K_REVISION or "unknown",
+        version=this.version,
         firestore_emulator_host=firestore_emulator,
         storage_emulator_host=env.STORAGE_EMULATOR_HOST,
         tasks_emulator_host=env.CLOUD_TASKS_EMULATOR_HOST,

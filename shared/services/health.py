@@ -1,5 +1,10 @@
 """Liveness and readiness of the API and the services behind it.
 
+`/health` is liveness: it answers 200 whatever the configuration, so it reads
+nothing that can be broken (the version comes from `config.deployment()`, not the
+settings). `/health/ready` builds the settings first: a missing or contradictory
+setting is then the pipeline's 503 naming it, not three failed checks.
+
 `/health/ready` answers anyone, without a key: each service's entry says only
 whether it is ok, how long the check took and, when it failed, a generic kind
 (`timeout`, `unavailable`, `not_found`, `error`). What actually failed
@@ -19,7 +24,7 @@ from google.api_core import exceptions as google_errors
 
 from shared import clock
 from shared.adapters.gcp import firestore_client, queue_path, storage_client, tasks_client
-from shared.config import get_settings
+from shared.config import deployment, get_settings
 
 log = logging.getLogger("soku.health")
 
@@ -33,7 +38,7 @@ class Missing(RuntimeError):
 def liveness() -> dict:
     return {
         "status": "ok",
-        "version": get_settings().version,
+        "version": deployment().version,
         "timestamp": clock.iso(clock.now()),
     }
 
@@ -92,6 +97,7 @@ def _timed(name: str, check: Callable[[], None]) -> dict:
 
 
 def readiness() -> tuple[dict, bool]:
+    get_settings()  # ConfigurationError: 503 naming the setting (shared/web/api.py)
     with ThreadPoolExecutor(max_workers=len(CHECKS)) as pool:
         results = dict(zip(CHECKS, pool.map(_timed, CHECKS, CHECKS.values())))
     ready = all(r["ok"] for r in results.values())
