@@ -102,3 +102,20 @@ class ServiceUnavailableError(SokuError):
     status = 503
     code = "service_unavailable"
     message = "A backing service is unavailable"
+
+
+class MisconfiguredError(SokuError):
+    """A setting or secret this request needs is missing, malformed or contradictory
+    (shared.config.ConfigurationError): 503, its message naming what to fix, never a 500
+    (DESIGN.md, decision 4). Answered by every top-level handler (shared/web/api.py,
+    oauth_pages.py, media_files.py) and by the start-up check of secrets (shared/secrets.py)."""
+
+    status = 503
+    code = "service_misconfigured"
+    message = "This function is not configured"
+
+    @classmethod
+    def of(cls, cause: Exception) -> "MisconfiguredError":
+        error = cls(str(cause))
+        error.__cause__ = cause
+        return error

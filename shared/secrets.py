@@ -34,7 +34,11 @@ Start-up check: in production (no emulator), a function's first request verifies
 that the required secrets among those it declares are present, and builds the
 settings (so a malformed value is caught too). Failing that it logs at ERROR and
 answers 503 in the error envelope, naming the variable, until the deployment is
-fixed; Cloud Tasks keeps retrying task functions meanwhile. It is not done at
+fixed; Cloud Tasks keeps retrying task functions meanwhile. Under emulators it checks
+nothing up front: a setting that turns out missing or contradictory where a request
+needs it answers the same 503 from the request pipeline (shared/web/api.py), so what
+needs no configuration still answers (`GET /health`, a 401 for a request without a
+key) when the Firebase CLI runs the functions by hand (docs/local-stack.md). It is not done at
 import: the Firebase CLI imports main.py for discovery with no secrets (10 s
 limit), and nothing in the environment reliably tells that import from a serving
 instance's, so an import-time check would either break deploys or never run.
@@ -51,7 +55,7 @@ from firebase_functions.params import SecretParam
 from flask import Request, Response
 
 from shared.config import ConfigurationError, emulated, get_settings
-from shared.errors import SokuError
+from shared.errors import MisconfiguredError
 
 log = logging.getLogger("soku.secrets")
 
@@ -81,12 +85,6 @@ WEBHOOKS = [TOKEN_KEYS]  # endpoint signing secrets are sealed with the token ke
 TRANSCRIBE = [OPENAI_API_KEY]
 
 
-class MisconfiguredError(SokuError):
-    status = 503
-    code = "service_misconfigured"
-    message = "This function is not configured"
-
-
 def declared_secrets(function: Callable) -> list[str]:
     """The secret names in a decorated function's `secrets=[...]` (its deploy manifest)."""
     endpoint = getattr(function, "__firebase_endpoint__", None)
@@ -95,14 +93,16 @@ def declared_secrets(function: Callable) -> list[str]:
 
 
 def check(names: list[str]) -> None:
-    """Raise ConfigurationError naming the first required secret missing, outside emulators;
-    then build the settings, which names any malformed variable."""
-    if not emulated():
-        missing = [name for name in names if name in REQUIRED and not os.environ.get(name, "").strip()]
-        if missing:
-            raise ConfigurationError(
-                f"Missing secret {', '.join(missing)}: set it with `firebase functions:secrets:set "
-                f"{missing[0]}` and deploy again")
+    """Outside emulators: raise ConfigurationError naming the first required secret missing,
+    then build the settings, which names any malformed variable. Under emulators: nothing
+    (the pipeline answers a ConfigurationError where a request meets it)."""
+    if emulated():
+        return
+    missing = [name for name in names if name in REQUIRED and not os.environ.get(name, "").strip()]
+    if missing:
+        raise ConfigurationError(
+            f"Missing secret {', '.join(missing)}: set it with `firebase functions:secrets:set "
+            f"{missing[0]}` and deploy again")
     get_settings()
 
 
@@ -123,7 +123,7 @@ def checked(function: Callable[[Request], Response]) -> Callable[[Request], Resp
 
                 log.error("refusing to serve %s: %s", function.__name__, error)
                 request_id = request_id_for(request)
-                return finish(error_response(MisconfiguredError(str(error)), request_id), request_id)
+                return finish(error_response(MisconfiguredError.of(error), request_id), request_id)
             ready = True
         return function(request)
 

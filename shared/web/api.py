@@ -37,10 +37,11 @@ from typing import Any, Callable, Mapping, NoReturn
 
 from flask import Request, Response
 
-from shared.config import get_settings
+from shared.config import ConfigurationError, get_settings
 from shared.errors import (
     InternalError,
     MethodNotAllowedError,
+    MisconfiguredError,
     NotFoundError,
     PayloadTooLargeError,
     SokuError,
@@ -232,6 +233,12 @@ class Api:
         except SokuError as error:
             call.error = error
             response = error_response(error, request_id, debug=_debug())
+        except ConfigurationError as exc:
+            # A setting this request needs is missing or contradictory: 503 naming it, never a
+            # 500 (DESIGN.md, decision 4), wherever the request met it (auth, body, handler).
+            log.error("%s cannot serve %s %s: %s", self.name, request.method, request.path, exc)
+            call.error = error = MisconfiguredError.of(exc)
+            response = error_response(error, request_id, debug=_debug())
         except Exception as exc:  # noqa: BLE001 - the one place that turns crashes into 500s
             log.exception("unhandled error in %s (request %s)", self.name, request_id)
             error = InternalError()
@@ -354,16 +361,18 @@ class Api:
         """Start counting a reads_while_counting call (None: the limiter failed; counted now)."""
         try:
             return rate_limits.start_counting(**_whom_to_count(request, call))
-        except Exception:  # noqa: BLE001 - counted the usual way instead, which fails open itself
-            log.warning("could not start counting in %s; counting before the handler", self.name, exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - counted the usual way instead, which fails open itself
+            log.warning("could not start counting in %s; counting before the handler: %s", self.name, exc,
+                        exc_info=_trace(exc))
             return None
 
     def _decide(self, request: Request, call: Call) -> rate_limits.Decision | None:
         """The limiter's decision for this call (None: the limiter failed, served unlimited)."""
         try:
             decision = rate_limits.enforce(**_whom_to_count(request, call))
-        except Exception:  # noqa: BLE001 - fail open: the limiter never takes the API down
-            log.warning("rate limiter failed in %s; request served unlimited", self.name, exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - fail open: the limiter never takes the API down
+            log.warning("rate limiter failed in %s; request served unlimited: %s", self.name, exc,
+                        exc_info=_trace(exc))
             return None
         return decision
 
@@ -383,8 +392,8 @@ class Api:
                 exception=(call.error.__cause__ or call.error) if call.error is not None else None,
             )
             request_logs.record(response, entry)
-        except Exception:  # noqa: BLE001 - logging never fails a request
-            log.warning("could not record the request log of %s", request_id, exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - logging never fails a request
+            log.warning("could not record the request log of %s: %s", request_id, exc, exc_info=_trace(exc))
 
 
 def _whom_to_count(request: Request, call: Call) -> dict[str, Any]:
@@ -398,6 +407,13 @@ def _whom_to_count(request: Request, call: Call) -> dict[str, Any]:
         "endpoint": call.route.endpoint if call.route is not None else None,
         "via_hosting": rate_limits.came_through_hosting(request.headers),
     }
+
+
+def _trace(exc: Exception) -> Exception | bool:
+    """The `exc_info` of a warning about a part that failed open (the limiter, request logs):
+    the traceback, unless a ConfigurationError, whose message says what to fix (by hand, the
+    Firebase CLI's functions meet one on every request: docs/local-stack.md)."""
+    return False if isinstance(exc, ConfigurationError) else exc
 
 
 def _debug() -> bool:

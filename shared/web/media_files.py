@@ -16,7 +16,8 @@ from datetime import datetime
 from flask import Request, Response
 from werkzeug.http import http_date, parse_date
 
-from shared.errors import InternalError, MethodNotAllowedError, SokuError
+from shared.config import ConfigurationError
+from shared.errors import InternalError, MethodNotAllowedError, MisconfiguredError, SokuError
 from shared.services.media import delivery
 from shared.web.request_context import bind, carry, request_id_for
 from shared.web.responses import error_response, finish
@@ -118,6 +119,9 @@ def _respond(request: Request, request_id: str) -> Response:
         response = serve(request, path)
     except SokuError as error:
         response = error_response(error, request_id)
+    except ConfigurationError as exc:  # 503 naming the setting, as the API pipeline answers
+        log.error("media delivery cannot serve %s: %s", request.path, exc)
+        response = error_response(MisconfiguredError.of(exc), request_id)
     except Exception as exc:  # noqa: BLE001 - crashes become the 500 envelope, as everywhere
         log.exception("media delivery failed (request %s)", request_id)
         error = InternalError()

@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 from flask import Request, Response
 from markupsafe import escape
 
-from shared.config import get_settings
-from shared.errors import MethodNotAllowedError, NotFoundError, SokuError
+from shared.config import ConfigurationError, get_settings
+from shared.errors import MethodNotAllowedError, MisconfiguredError, NotFoundError, SokuError
 from shared.platforms import ALIASES, RULES
 from shared.services.connections import flow
 from shared.services.connections import state as states
@@ -64,7 +64,11 @@ CLOSE = "<p>You can close this window.</p>"
 def handle(request: Request) -> Response:
     request_id = request_id_for(request)
     with bind(request, request_id):
-        return _handle(request, request_id)
+        try:
+            return _handle(request, request_id)
+        except ConfigurationError as exc:  # 503 naming the setting, as the API pipeline answers
+            log.error("oauth page %s cannot be served: %s", request.path, exc)
+            return finish(error_response(MisconfiguredError.of(exc), request_id), request_id)
 
 
 def _handle(request: Request, request_id: str) -> Response:
