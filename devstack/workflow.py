@@ -112,11 +112,21 @@ def run(base_url: str, api_key: str, log=print, timeout_s: float = 180) -> dict:
                 raise SystemExit(f"runs still pending after {timeout_s:.0f} s: {post['runs']}")
             time.sleep(0.5)
     for run_view in post["runs"]:
-        outcome = run_view["result"].get("url") or run_view["result"].get("postId") \
-            if run_view["status"] == "succeeded" else run_view["result"]
-        log(f"   {run_view['targetId']}: {run_view['status']} -> {outcome}")
+        log(f"   {run_view['targetId']}: {run_view['status']} -> {_outcome(run_view)}")
     log("Done!" if all(r["status"] == "succeeded" for r in post["runs"]) else "Some runs failed.")
     return post
+
+
+def _outcome(run_view: dict) -> object:
+    """A run's URL; a published post without one (a private TikTok post has no public id)
+    says so rather than print its id as if it were the URL."""
+    result = run_view["result"] or {}
+    if run_view["status"] != "succeeded":
+        return result
+    if result.get("url"):
+        return result["url"]
+    why = f" ({result['urlUnavailable']})" if result.get("urlUnavailable") else ""
+    return f"published, no URL{why}; postId {result.get('postId')}"
 
 
 def _dev_env() -> dict[str, str]:

@@ -66,8 +66,9 @@ def test_video_is_uploaded_whole_as_self_only_and_waits_for_processing(client, s
     assert post["privacyLevel"] == "SELF_ONLY"  # no privacyLevel given: what unaudited apps may use
     assert post["chunks"] == [{"index": 0, "range": f"0-{size - 1}", "bytes": size}]
     assert post["media"][0]["bytes"] == size and post["media"][0]["contentType"] == "video/mp4"
-    # A private post never gets a public id: the result is the publish_id, without a URL.
+    # A private post never gets a public id: the result is the publish_id, no URL, and why.
     assert run["result"]["postId"] == post["publishId"] and run["result"]["url"] is None
+    assert run["result"]["publishId"] == post["publishId"] and run["result"]["urlUnavailable"] == "private"
     stored = _stored_run(db, sid)
     assert stored["checkpoint"]["upload"] | {"done": True, "nextChunk": 1, "count": 1} == stored["checkpoint"]["upload"]
 
@@ -80,8 +81,28 @@ def test_public_video_gets_its_post_url_after_moderation(client, demo, stored_me
     [post] = _posts_of(sandbox, _open_id(db, demo))
     assert run["result"]["postId"] == post["id"] and run["result"]["url"] == post["url"]
     assert run["result"]["url"].endswith(f"/@{post['username']}/video/{post['id']}")
+    # The video id, not the publish_id; the publish_id still comes along, and nothing is missing.
+    assert post["id"].isdigit() and run["result"]["publishId"] == post["publishId"] != post["id"]
+    assert run["result"]["urlUnavailable"] is None
     page = httpx.get(run["result"]["url"])
     assert page.status_code == 200 and "public video" in page.text
+
+
+def test_public_video_still_in_moderation_has_no_url_and_says_so(client, demo, stored_media, sandbox, db,
+                                                                 monkeypatch):
+    from dataclasses import replace
+
+    from shared.services.publishing.platforms import tiktok
+
+    # TikTok has not made it public by the time Soku stops waiting: no video id, so no URL.
+    monkeypatch.setattr(tiktok, "LIMITS", replace(tiktok.LIMITS, moderation_wait_s=-1))
+    sid = _submit(client, demo, _tiktok("in moderation", {"privacyLevel": "PUBLIC_TO_EVERYONE"},
+                                        mediaIds=[stored_media(demo, "video", 2 * MB)]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded", run
+    [post] = _posts_of(sandbox, _open_id(db, demo))
+    assert run["result"]["url"] is None and run["result"]["urlUnavailable"] == "moderation"
+    assert run["result"]["postId"] == run["result"]["publishId"] == post["publishId"]
 
 
 def test_multi_chunk_upload_follows_tiktoks_chunk_rules(client, stack, demo, stored_media, sandbox, db):

@@ -44,7 +44,8 @@ class RunView(BaseModel):
     startedAt: str | None = _DateTime
     finishedAt: str | None = _DateTime
     result: dict[str, Any] | None = Field(
-        description="The platform post id and URL, or an error `code` and `message`")
+        description="The platform post id and URL (`postId`, `url`; `url` is null where the platform gives "
+                    "no URL yet: TikTok adds `publishId` and `urlUnavailable`), or an error `code` and `message`")
     lastError: dict[str, Any] | None = Field(
         default=None, description="While the run is still being retried: why the last attempt did not "
                                   "finish (`code`, `message`, `retryable`)")

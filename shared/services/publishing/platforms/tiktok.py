@@ -29,8 +29,12 @@ on success and is what `classify` sorts on.
 4. `POST /v2/post/publish/status/fetch/` until PUBLISH_COMPLETE or FAILED
    (`fail_reason`). The public post id (`publicaly_available_post_id`, TikTok's
    spelling) only appears once moderation made the post public: the result is
-   then `<tiktok_web>/@<username>/video/<id>`; a private post, or one still in
-   moderation, is recorded by its `publish_id` with `url: null`.
+   then `postId` that id and `url` `<tiktok_web>/@<username>/video/<id>`. A
+   private post, one still in moderation, or one sent to the creator's inbox
+   has no id TikTok will give: its `postId` is the `publish_id` (the only handle
+   TikTok has for it, and what its status API takes), `url` is null, and
+   `urlUnavailable` says why (`private`, `moderation`, `inbox`). Every TikTok
+   result also carries `publishId`, so `postId == publishId` means "no video id".
 
 Reconciling an interrupted create: TikTok cannot look posts up by text, so
 `find_existing` relies on the checkpointed `publish_id` (status is then read
@@ -562,6 +566,14 @@ class TikTokPublisher:
         ctx.save(publishId=None, upload=None, createArmedAt=None)
 
     # -- status ---------------------------------------------------------------------------
+    @staticmethod
+    def _published(ctx: PublishContext, publish_id: str, post_id: str, url: str | None,
+                   url_unavailable: str | None) -> PublishedPost:
+        """The run's result: TikTok's video id and URL when it gave them, else the publish_id
+        and why there is no URL; `publishId` always."""
+        ctx.report(publishId=publish_id, urlUnavailable=url_unavailable)
+        return PublishedPost(post_id, url)
+
     def _status(self, http: PlatformHttp, publish_id: str) -> dict[str, Any]:
         return self._data(http.request("POST", self._api("post/publish/status/fetch/"),
                                        json={"publish_id": publish_id}))
@@ -579,14 +591,15 @@ class TikTokPublisher:
             if status == "PUBLISH_COMPLETE":
                 ids = [str(i) for i in data.get("publicaly_available_post_id") or []]
                 if ids:
-                    return PublishedPost(ids[0], self.post_url(plan.get("username"), ids[0]))
-                if plan.get("privacy") == "SELF_ONLY":
-                    return PublishedPost(publish_id, None)  # private posts never get a public id
+                    url = self.post_url(plan.get("username"), ids[0])
+                    return self._published(ctx, publish_id, ids[0], url, None if url else "no_username")
+                if plan.get("privacy") == "SELF_ONLY":  # private posts never get a public id
+                    return self._published(ctx, publish_id, publish_id, None, "private")
                 moderation_deadline = moderation_deadline or clock.now() + timedelta(seconds=LIMITS.moderation_wait_s)
-                if clock.now() > moderation_deadline:
-                    return PublishedPost(publish_id, None)  # published; the public id comes after moderation
-            elif status == "SEND_TO_USER_INBOX":
-                return PublishedPost(publish_id, None)
+                if clock.now() > moderation_deadline:  # published; the public id comes after moderation
+                    return self._published(ctx, publish_id, publish_id, None, "moderation")
+            elif status == "SEND_TO_USER_INBOX":  # the creator finishes it in the TikTok app
+                return self._published(ctx, publish_id, publish_id, None, "inbox")
             elif status == "FAILED":
                 reason = str(data.get("fail_reason") or "unknown")
                 error = error_for(reason, "")
