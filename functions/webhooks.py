@@ -39,7 +39,8 @@ def list_endpoints(ctx: RequestContext) -> dict:
 
 @api.route("GET", "/v1/webhooks/{webhook_id}/deliveries", auth=Auth.API_KEY_OR_FIREBASE,
            response_model=DeliveryList, tags=("webhooks",),
-           summary="Recent deliveries of one endpoint, newest first")
+           summary="An endpoint's 50 newest deliveries, newest first: one per event, with its attempt "
+                   "count and the last attempt's status")
 def deliveries(ctx: RequestContext) -> dict:
     return {"data": delivery.list_deliveries(ctx.user_id, ctx.path_params["webhook_id"])}
 

@@ -82,13 +82,15 @@ def test_failed_runs_say_why(client, demo, receiver, sandbox):
     assert receiver.events("post.published") == []
 
 
-def test_retries_until_success_and_every_attempt_is_listed(client, demo, receiver):
+def test_retries_until_success_and_the_delivery_counts_its_attempts(client, demo, receiver):
     hook = _register(client, demo, receiver.url, events=["post.published"])
     receiver.statuses = [500, 503]
     _publish(client, demo, "flaky receiver")
     deliveries = wait_for(lambda: (d := client.get(f"/v1/webhooks/{hook['id']}/deliveries",
                                                    headers=demo.key_headers).json()["data"])
                           and d[0]["status"] == "succeeded" and d, timeout=20)
+    # One row for the delivery, not one per attempt: it counts them and keeps the last one's status.
+    assert len(deliveries) == 1
     assert deliveries[0]["attempts"] == 3 and deliveries[0]["lastStatusCode"] == 200
     assert [r["headers"]["Soku-Delivery-Attempt"] for r in receiver.requests] == ["1", "2", "3"]
     assert len({r["json"]["id"] for r in receiver.requests}) == 1  # the same event each time
@@ -147,3 +149,23 @@ def test_endpoints_are_private_to_their_owner(client, demo, make_user, receiver)
     assert_error(client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=other.key_headers), 404, "not_found")
     assert client.delete(f"/v1/webhooks/{hook['id']}", headers=demo.key_headers).json() == {"deleted": True}
     assert client.get("/v1/webhooks", headers=demo.key_headers).json()["data"] == []
+
+
+def test_deliveries_are_described_as_what_they_list():
+    """One row per delivery (with its attempt count), as the route answers: the README, the
+    webhooks page and the reference say so, and none of them promises every attempt."""
+    from pathlib import Path
+
+    from shared.web import openapi
+
+    root = Path(__file__).resolve().parent.parent
+    for page in (root / "README.md", root / "docs" / "webhooks.md"):
+        text = " ".join(page.read_text().split())
+        assert "lists every attempt" not in text and "every attempt is listed" not in text, page
+        assert "one per event" in text or "one row per event" in text, page
+    document = openapi.build_document()
+    summary = document["paths"]["/v1/webhooks/{webhook_id}/deliveries"]["get"]["summary"]
+    assert "one per event" in summary and "attempt count" in summary
+    delivery = document["components"]["schemas"]["Delivery"]
+    assert "not one row per attempt" in delivery["description"]
+    assert delivery["properties"]["attempts"]["description"].startswith("How many attempts")

@@ -50,13 +50,17 @@ class WebhookList(BaseModel):
 
 
 class Delivery(BaseModel):
+    """One event sent to one endpoint, however many attempts it took (not one row per attempt)."""
+
     id: str
     eventId: str
     eventType: str
-    status: Literal["pending", "succeeded", "failed"]
-    attempts: int
-    lastStatusCode: int | None = None
-    lastError: str | None = None
+    status: Literal["pending", "succeeded", "failed"] = Field(
+        description="`pending` while attempts remain, then `succeeded` or `failed`")
+    attempts: int = Field(description="How many attempts have been made (at most 6)")
+    lastStatusCode: int | None = Field(default=None, description="The last attempt's HTTP status (null: no answer)")
+    lastError: str | None = Field(default=None, description="Why the last attempt failed: `HTTP <status>: ` and "
+                                                            "the answer's first 200 bytes, a timeout, or a refusal")
     createdAt: str
     updatedAt: str
 
