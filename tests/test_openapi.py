@@ -139,3 +139,88 @@ def test_a_new_route_is_picked_up_automatically():
     fn = lambda request: None  # noqa: E731
     rewrites = [Rewrite("/v1/gadgets/**", glob_to_regex("/v1/gadgets/**"), "gadgets")]
     assert openapi.public_routes({"gadgets": fn}, rewrites) == []  # this test module has no Api named so
+
+
+# -- every status an operation answers is in its `responses` -------------------------------
+
+def _operation_of(document: dict, method: str, path: str) -> dict:
+    """The document's operation serving `method path` (a concrete path, as requested)."""
+    for pattern, ops in document["paths"].items():
+        if re.fullmatch(re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(pattern)), path) and method.lower() in ops:
+            return ops[method.lower()]
+    raise AssertionError(f"{method} {path} is in no path of the document")
+
+
+def _answers_as_documented(document: dict, response) -> None:
+    request = response.request
+    op = _operation_of(document, request.method, request.url.path)
+    assert str(response.status_code) in op["responses"], (
+        f"{request.method} {request.url.path} answered {response.status_code}, which openapi.json does not "
+        f"list for it ({sorted(op['responses'])}): {response.text[:300]}")
+    if response.status_code >= 400:
+        _validator(document, "#/components/schemas/ErrorEnvelope").validate(response.json())
+
+
+def test_the_conflicts_of_managing_posts_and_uploads_are_documented(client, demo, document):
+    """Cancel, reschedule and retry answer 409 on a post in the wrong state, and so does an
+    upload's complete before its bytes arrived: each is listed for its operation."""
+    from tests.posting import body, final_run, future, submit
+
+    sid = submit(client, demo, body(["x"], "409s are documented"))
+    assert final_run(client, demo, sid, "x:x_main")["status"] == "succeeded"
+    post = f"/v1/posts/{sid}"
+    answers = [  # a published post: nothing left to cancel, reschedule or retry
+        client.delete(post, headers=demo.key_headers),
+        client.patch(post, json={"scheduledTime": future(hours=3)}, headers=demo.key_headers),
+        client.post(f"{post}/retry", headers=demo.key_headers),
+    ]
+    upload = client.post("/v1/media/uploads", json={"size": 4096, "contentType": "video/mp4"},
+                         headers=demo.key_headers)
+    assert upload.status_code == 201, upload.text
+    answers.append(client.post(f"/v1/media/uploads/{upload.json()['id']}/complete", headers=demo.key_headers))
+    assert [r.status_code for r in answers] == [409, 409, 409, 409], [r.text for r in answers]
+    for response in answers:
+        _answers_as_documented(document, response)
+
+
+def test_other_error_statuses_are_documented(client, demo, document):
+    answers = [
+        client.get("/v1/posts/nope", params={"expand": "runs"}, headers=demo.key_headers),   # 400: no query
+        client.get("/health", params={"verbose": "1"}),                                       # 400
+        client.delete("/v1/repurposeLinks/link_nope", headers=demo.key_headers),             # 404
+        client.delete("/v1/templates/saved/tmpl_nope", headers=demo.key_headers),           # 404
+        client.post("/v1/ai/transcribe", json={"mediaId": "nope"}, headers=demo.key_headers),  # 404
+    ]
+    assert [r.status_code for r in answers] == [400, 400, 404, 404, 404], [r.text for r in answers]
+    for response in answers:
+        _answers_as_documented(document, response)
+
+
+def test_every_operation_lists_the_statuses_every_route_answers(document):
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            statuses = set(op["responses"])
+            assert {"400", "429", "500"} <= statuses, (method, path)  # 400: an unknown query parameter
+            if (method, path) != ("get", "/health"):  # liveness answers whatever the configuration
+                assert "503" in statuses, (method, path)
+    paths = document["paths"]
+    assert {"409", "410"} <= set(paths["/v1/media/uploads/{upload_id}/complete"]["post"]["responses"])
+    for method in ("delete", "patch"):
+        assert "409" in paths["/v1/posts/{post_id}"][method]["responses"]
+    assert "409" in paths["/v1/posts/{post_id}/retry"]["post"]["responses"]
+    cancel = paths["/v1/posts/{post_id}"]["delete"]["responses"]["409"]
+    assert "`post_not_cancellable`" in cancel["description"]
+    assert cancel["content"]["application/json"]["example"]["error"]["code"] == "post_not_cancellable"
+
+
+def test_each_operations_own_error_codes_are_the_handlers(document):
+    """ENDPOINT_ERRORS names real operations, and codes the code really answers with."""
+    operations = {f"{method.upper()} {path}" for path, ops in document["paths"].items() for method in ops}
+    source = "\n".join(p.read_text() for folder in ("shared", "functions") for p in (ROOT / folder).rglob("*.py")
+                       if p.name != "openapi.py")
+    for endpoint, statuses in openapi.ENDPOINT_ERRORS.items():
+        assert endpoint in operations, endpoint
+        for status, codes in statuses.items():
+            assert status in openapi.ERRORS, (endpoint, status)
+            for code, _ in codes:
+                assert f'"{code}"' in source, f"{endpoint} {status}: no handler answers {code}"

@@ -41,6 +41,8 @@ _METHOD_ORDER = ("get", "post", "put", "patch", "delete")
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Routes that honour the Idempotency-Key header (and echo it).
 IDEMPOTENT_ENDPOINTS = {"POST /v1/posts", "POST /v1/ai/transcribe"}
+# Liveness answers whatever the configuration (functions/health.py): never 503.
+NEVER_UNAVAILABLE = {"GET /health"}
 
 DESCRIPTION = """\
 One API call, every social platform: publish to X, Instagram, Facebook, Threads, TikTok,
@@ -121,22 +123,106 @@ ERRORS: dict[int, tuple[str, str, dict, tuple[str, ...]]] = {
     409: ("Conflict", "Conflicts with the resource's state or an earlier request", _error_example(
         409, "idempotency_conflict", "Idempotency key conflict: this key was already used with a "
                                      "different request body"), ()),
-    413: ("PayloadTooLarge", "Body over 1 MB", _error_example(
-        413, "payload_too_large", "Request body exceeds the limit of 1048576 bytes",
-        {"limit": 1048576}), ()),
+    413: ("PayloadTooLarge", "Body over the limit: 1 MB of JSON (a multipart `POST /v1/media`: 30 MiB)",
+          _error_example(413, "payload_too_large", "Request body exceeds the limit of 1048576 bytes",
+                         {"limit": 1048576}), ()),
     415: ("UnsupportedMediaType", "Body is not application/json", _error_example(
         415, "unsupported_media_type", "Content-Type must be application/json, got text/plain"), ()),
+    402: ("PaymentRequired", "Not enough AI credits", _error_example(
+        402, "insufficient_credits", "Insufficient AI credits. Required: 3, Available: 1",
+        {"required": 3, "available": 1, "feature": "transcription"}), ()),
+    410: ("Gone", "The resource has expired", _error_example(
+        410, "upload_expired", "This upload expired; create a new one"), ()),
+    422: ("Unprocessable", "Understood, but this resource cannot be acted on this way", _error_example(
+        422, "deletion_not_supported", "Instagram's API offers no way to delete a published post"), ()),
     429: ("RateLimited", "Rate limit exceeded: wait `Retry-After` seconds", _error_example(
         429, "rate_limit_exceeded", "Rate limit exceeded. Try again in 30 seconds.",
         {"scope": "global", "tier": "premium", "limit": 100, "burst": 100, "retryAfter": 30,
          "resetAt": "2026-11-25T00:03:00.000Z"}), ("Retry-After",)),
     500: ("InternalError", "Unexpected server error", _error_example(
         500, "internal_error", "An unexpected error occurred"), ()),
+    502: ("BadGateway", "A platform or upstream service failed; retrying may succeed", _error_example(
+        502, "upstream_error", "The transcription service failed"), ()),
+    503: ("ServiceUnavailable", "A service this route needs is not answering (`service_unavailable`), or the "
+                                "deployment lacks a setting it needs (`service_misconfigured`, naming it)",
+          _error_example(503, "service_misconfigured", "OPENAI_API_KEY is not set"), ()),
+}
+
+# The errors particular to one operation, beside those every route of its kind answers (see
+# `_operation`): status -> [(code, example message)], the first one the example. Their codes
+# are the handlers' own (tests/test_openapi.py finds each one in the code).
+ENDPOINT_ERRORS: dict[str, dict[int, list[tuple[str, str]]]] = {
+    "POST /v1/posts": {
+        409: [("idempotency_conflict", "Idempotency key conflict: this key was already used with a different "
+                                       "request body"),
+              ("idempotency_in_progress", "A request with this Idempotency-Key is still being processed; "
+                                          "retry shortly")],
+        500: [("dispatch_failed", "The post was saved but could not be queued; it is dispatched within a "
+                                  "minute, and retrying with the same Idempotency-Key returns it"),
+              ("post_creation_failed", "The post could not be saved; nothing was created. Retrying is safe.")],
+    },
+    "DELETE /v1/posts/{post_id}": {409: [(
+        "post_not_cancellable", "Every run of this post has already started publishing; it can no longer "
+                                "be cancelled")]},
+    "PATCH /v1/posts/{post_id}": {409: [(
+        "post_not_reschedulable", "Only a scheduled post that has not started can be rescheduled")]},
+    "POST /v1/posts/{post_id}/retry": {409: [("nothing_to_retry", "This post has no failed runs to retry")]},
+    "DELETE /v1/posts/{post_id}/runs/{target_id}/published": {
+        409: [("post_not_published", "Run x:x_main has not published (it is failed); there is nothing to "
+                                     "delete"),
+              ("deletion_in_progress", "Run x:x_main is being taken down by another request"),
+              ("account_needs_reconnect", "x did not delete the post of run x:x_main: the authorization "
+                                          "was revoked"),
+              ("missing_permission", "linkedin did not delete the post of run linkedin:li_member: the "
+                                     "token lacks the delete permission")],
+        422: [("deletion_not_supported", "Instagram's API offers no way to delete a published post")],
+        502: [("platform_error", "x did not delete the post of run x:x_main: X is unavailable (503)")],
+    },
+    "POST /v1/posts/{post_id}/unpublish": {409: [(
+        "post_not_published", "No run of this post has published; nothing to delete")]},
+    "GET /v1/accounts/{account_id}": {409: [(
+        "ambiguous_account", "Several platforms have an account shared-id; name one with ?platform=")]},
+    "DELETE /v1/accounts/{account_id}": {409: [(
+        "ambiguous_account", "Several platforms have an account shared-id; name one with ?platform=")]},
+    "GET /v1/accounts/{account_id}/metrics": {409: [(
+        "ambiguous_account", "Several platforms have an account shared-id; name one with ?platform=")]},
+    "POST /v1/media": {413: [(
+        "payload_too_large", "Request body exceeds the limit of 31457280 bytes for a multipart upload (use "
+                             "POST /v1/media/uploads for bigger files)")]},
+    "POST /v1/media/uploads/{upload_id}/complete": {
+        409: [("upload_incomplete", "Upload 0a1b2c3d4e5f60718293a4b5 is not complete: Cloud Storage holds "
+                                    "1048576 of the 52428800 bytes. PUT the rest to uploadUrl, then complete "
+                                    "again")],
+        410: [("upload_expired", "Upload 0a1b2c3d4e5f60718293a4b5 expired at 2026-12-01T10:00:00.000Z "
+                                 "before it was completed; create a new one")],
+    },
+    "POST /v1/repurposeLinks": {409: [(
+        "repurpose_link_exists", "This link (video posts to tiktok:tt_brand through videoThumbnail) already "
+                                 "exists as link_2a6f04a4d32efd6a983c with other settings; delete it first "
+                                 "to change them")]},
+    "POST /v1/templates": {502: [("render_failed", "The template could not be rendered")]},
+    "POST /v1/media/render-og": {502: [("render_failed", "The template could not be rendered")]},
+    "POST /v1/ai/transcribe": {
+        402: [("insufficient_credits", "Insufficient AI credits. Required: 3, Available: 1")],
+        404: [("MEDIA_NOT_FOUND", "Media abc123def not found")],
+        409: [("idempotency_conflict", "Idempotency key conflict: this key was already used with a different "
+                                       "request body"),
+              ("idempotency_in_progress", "A request with this Idempotency-Key is still being processed; "
+                                          "retry shortly")],
+        502: [("upstream_error", "The transcription service failed")],
+    },
+    "POST /v1/connections/{platform}/start": {503: [(
+        "platform_not_configured", "Connecting X accounts is not enabled in this deployment")]},
 }
 
 
-def _error_response(status: int) -> dict:
+def _error_response(status: int, codes: list[tuple[str, str]] | None = None) -> dict:
+    """The shared component of an error status, or, given an operation's own codes, that
+    operation's: the codes named in the description, the first one the example."""
     _, description, example, extra = ERRORS[status]
+    if codes:
+        description = f"{description}: " + ", ".join(f"`{code}`" for code, _ in codes)
+        example = _error_example(status, *codes[0])
     return {"description": description, "headers": _headers(*extra),
             "content": {"application/json": {"schema": {"$ref": _REF.format(model="ErrorEnvelope")},
                                              "example": example}}}
@@ -327,6 +413,10 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
     extra_headers = ("Idempotency-Key",) if endpoint in IDEMPOTENT_ENDPOINTS else ()
     responses: dict[str, Any] = {}
     documented = {route.success_status: route.response_model} | dict(route.responses)
+    # Error statuses a route declares with the envelope are documented like every other error.
+    declared_errors = {status for status, model in documented.items()
+                       if status >= 400 and model in (ErrorEnvelope, None) and status in ERRORS}
+    documented = {status: model for status, model in documented.items() if status not in declared_errors}
     for status, model in sorted(documented.items()):
         schema = refs[(model, "serialization")] if model is not None else {"type": "object"}
         media: dict[str, Any] = {"schema": schema}
@@ -335,21 +425,26 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
         responses[str(status)] = {"description": "Success" if status < 400 else "See the body",
                                   "headers": _headers(*extra_headers),
                                   "content": {"application/json": media}}
-    errors = {429, 500}
+    # Every route: 400 (a query parameter it does not take is refused, shared/web/validation.py),
+    # 429, 500, and 503 (a setting it needs is missing, or a service it needs is not answering).
+    errors = {400, 429, 500} | declared_errors
+    if endpoint not in NEVER_UNAVAILABLE:
+        errors.add(503)
     if route.auth is not Auth.NONE:
         errors.add(401)
     if route.auth in (Auth.API_KEY, Auth.API_KEY_OR_FIREBASE):
         errors.add(403)
     if route.method in _BODY_METHODS:
         errors |= {400, 413, 415}
-    if route.query_model is not None or route.request_model is not None or extra_headers:
-        errors.add(400)
     if "{" in route.pattern:
         errors.add(404)
     if extra_headers:
         errors.add(409)
+    own = ENDPOINT_ERRORS.get(endpoint, {})
+    errors |= set(own)
     for status in sorted(errors - set(documented)):
-        responses[str(status)] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
+        responses[str(status)] = (_error_response(status, own[status]) if status in own
+                                  else {"$ref": f"#/components/responses/{ERRORS[status][0]}"})
     responses["default"] = {"$ref": "#/components/responses/Error"}
     op["responses"] = responses
     return op
