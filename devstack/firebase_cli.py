@@ -76,9 +76,15 @@ class FirebaseEmulators:
         ports = {"hosting": self.hosting_port, "functions": self.functions_port, "tasks": self.tasks_port,
                  "auth": self.auth_port, "hub": self.hub_port, "logging": self.logging_port}
         emulators = config.setdefault("emulators", {})
+        configured_auth = f"{LOOPBACK}:{emulators.get('auth', {}).get('port', 9099)}"
         for name, port in ports.items():
             emulators[name] = {"host": LOOPBACK, "port": port}
         emulators["ui"] = {"enabled": False}
+        # The console's Content-Security-Policy lets it reach the Auth emulator at firebase.json's
+        # port; this run's Auth emulator listens on its own port, so the policy names that one.
+        for rule in config.get("hosting", {}).get("headers", []):
+            for header in rule["headers"]:
+                header["value"] = header["value"].replace(configured_auth, f"{LOOPBACK}:{self.auth_port}")
         path = self.project_dir / RUN_CONFIG
         path.write_text(json.dumps(config, indent=2))
         return path

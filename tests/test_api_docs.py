@@ -106,3 +106,37 @@ def test_an_opened_operation_shows_the_specs_request_example(cli, spec):  # noqa
     # The first example is the one shown, pretty-printed as Swagger UI prints JSON.
     shown = json.dumps(first["value"], indent=2, ensure_ascii=False)
     assert shown in page.text, re.sub(r"\s+", " ", page.text)[:3000]
+
+
+def test_try_it_out_goes_to_the_server_the_page_came_from(cli):  # noqa: F811
+    """Swagger UI's default server is this page's origin (`make run`'s Hosting here), not the
+    spec's placeholder deployment: "Try it out" sends the reader's key where they are. The page
+    runs under its CSP (firebase.json) with no violation and no console error."""
+    from tests.test_console import FLAGS as PLAYWRIGHT_FLAGS
+    from tests.test_console import Problems
+
+    playwright = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=PLAYWRIGHT_FLAGS, headless=True)
+        try:
+            context = browser.new_context()
+            problems = Problems(context)
+            page = context.new_page()
+            page.set_default_timeout(120_000)
+            page.goto(f"{cli.hosting_url}/docs/")
+            servers = page.wait_for_selector(".servers select")
+            options = servers.evaluate("s => [...s.options].map(o => o.value)")
+            assert options[0] == cli.hosting_url, options
+            assert options[1:] and all(o != cli.hosting_url for o in options[1:]), options
+            assert servers.evaluate("s => s.value") == cli.hosting_url
+            # Try it out, as a reader does: the health check, sent to this server.
+            page.click("#operations-health-health_live .opblock-summary")
+            page.click("#operations-health-health_live .try-out__btn")
+            page.click("#operations-health-health_live .execute")
+            page.wait_for_selector("#operations-health-health_live .live-responses-table")
+            url = page.text_content("#operations-health-health_live .request-url pre")
+            assert url == f"{cli.hosting_url}/health", url
+            assert '"status": "ok"' in page.text_content("#operations-health-health_live .live-responses-table")
+            problems.assert_none()
+        finally:
+            browser.close()
