@@ -1,14 +1,24 @@
-"""The web console at /console, driven in headless Chromium against the Firebase CLI's stack.
+"""The web console at /console, as a person uses it: Chromium, through the Firebase CLI's Hosting.
 
-Hosting serves hosting/public/console/ and the Firebase JS SDK's files (`make console` copies
-them from npm); the page signs in with the CLI's Auth emulator and calls the API through
-Hosting's rewrites. Playwright (requirements-dev.txt) types and clicks in Debian's Chromium
-(`make test` installs it where it can; Playwright's own browser download is never used):
-sign in, create a key (shown once), use it, revoke it in the console, and the key gets 401;
-the accounts show with their health, and a connect button reaches Soku's begin page.
-The page as it looks then is saved as a screenshot: to the session's temporary folder, or,
-with SOKU_UPDATE_SCREENSHOT=1, to docs/console.png, which the README shows (a test run never
-rewrites a committed file on its own).
+Hosting serves hosting/public/console/ (with firebase.json's headers: its CSP among them) and
+the Firebase JS SDK's files (`make console` copies them from npm); the page signs in with the
+CLI's Auth emulator and calls the API through Hosting's rewrites, which drop every cookie but
+`__session` and every `Set-Cookie` of an answer that is not `private` (docs/hosting.md).
+Playwright (requirements-dev.txt) types and clicks in Debian's Chromium (`make test` installs it
+where it can; Playwright's own browser download is never used). The CLI runs with
+SOKU_OAUTH_REDIRECT_BASE at Hosting, as `make run` starts it, so a connect flow's begin page and
+callback are Hosting's.
+
+Covered: sign in; key create, shown once, used, revoked; accounts, posts (with their runs, errors
+and Retry), webhooks (with deliveries) and credits, all without pasting a key; Connect on each of
+the 8 platforms end to end (begin page, Continue, the sandbox's consent, callback, the account
+listed as connected); Cancel on the begin page; a begin link used twice; the callback opened in a
+second browser links nothing while the first browser can still finish; sign out. Every page
+fails its test on a script error, a console error or a CSP violation.
+
+The signed-in console is saved as a screenshot: to the session's temporary folder, or, with
+SOKU_UPDATE_SCREENSHOT=1, to docs/console.png, which the README shows (a test run never rewrites
+a committed file on its own).
 """
 
 from __future__ import annotations
@@ -18,78 +28,200 @@ import re
 
 import httpx
 import pytest
-from tests.conftest import PROJECT_ID, ROOT
-from tests.test_firebase_cli import cli  # noqa: F401  (the emulators, Hosting and Auth included)
+from shared.platforms import RULES
+from tests.conftest import PROJECT_ID, ROOT, wait_for
+from tests.posting import body
+from tests.test_firebase_cli import start_cli
+from tests.webhook_receiver import receiver  # noqa: F401  (a webhook endpoint on loopback)
 
 CHROMIUM = os.environ.get("SOKU_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 README_SCREENSHOT = ROOT / "docs/console.png"
 PASSWORD = "console-test-password"
+PLATFORMS = [p.value for p in RULES]
 
 pytestmark = pytest.mark.skipif(
     not os.access(CHROMIUM, os.X_OK),
     reason=f"no {CHROMIUM}: `make test` installs Debian's chromium package only as root with apt-get")
 
+# Recorded in every page before its own scripts run: what the browser reports as a CSP violation.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));
+"""
 
-def _auth_user(cli, uid: str, email: str) -> None:  # noqa: F811
-    """The demo fixture's user in the CLI's Auth emulator, with a password (the admin API the
-    Admin SDK's create_user calls; the emulator takes `Bearer owner` as an admin credential)."""
+
+@pytest.fixture(scope="module")
+def cli(stack, tmp_path_factory):
+    """The CLI's emulators with the connect flow's pages at Hosting, as `make run` has them."""
+    emulators = start_cli(stack, tmp_path_factory,
+                          env=lambda emulators: {"SOKU_OAUTH_REDIRECT_BASE": emulators.hosting_url})
+    yield emulators
+    emulators.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    playwright = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class Problems:
+    """Script errors, console errors and CSP violations of every page of a browser context."""
+
+    def __init__(self, context):
+        self.seen: list[str] = []
+        self.pages = []
+        context.add_init_script(WATCH_CSP)
+        context.on("page", self.watch)
+
+    def watch(self, page) -> None:
+        self.pages.append(page)
+        page.on("pageerror", lambda error: self.seen.append(f"{page.url}: {error}"))
+        page.on("console", lambda m: m.type == "error" and self.seen.append(
+            f"{page.url}: console: {m.text} ({m.location.get('url')})"))
+
+    def assert_none(self, expected_errors: tuple[str, ...] = ()) -> None:
+        """`expected_errors`: a refused page's own HTTP status, which Chromium logs as a console error."""
+        found = [s for s in self.seen if not any(e in s for e in expected_errors)]
+        for page in self.pages:
+            if not page.is_closed():
+                found += page.evaluate("window.__cspViolations || []")
+        assert not found, found
+
+
+@pytest.fixture
+def browser(chromium):
+    """A new browser profile (its own cookies), whose pages are watched for problems."""
+    contexts = []
+
+    def _open():
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(60_000)
+        contexts.append((context, Problems(context)))
+        return contexts[-1]
+
+    yield _open
+    for context, _ in contexts:
+        context.close()
+
+
+def _auth_user(cli, uid: str, email: str) -> None:
+    """The user in the CLI's Auth emulator, with a password (the admin API the Admin SDK's
+    create_user calls; the emulator takes `Bearer owner` as an admin credential)."""
     r = httpx.post(f"http://{cli.emulator_env['FIREBASE_AUTH_EMULATOR_HOST']}/identitytoolkit.googleapis.com"
                    f"/v1/projects/{PROJECT_ID}/accounts", headers={"Authorization": "Bearer owner"},
                    json={"localId": uid, "email": email, "password": PASSWORD}, timeout=10)
     assert r.status_code == 200, r.text
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-def test_sign_in_create_use_and_revoke_a_key_and_see_the_accounts(cli, demo, browser, tmp_path):  # noqa: F811
-    assert (ROOT / "hosting/public/console/vendor/firebase-auth-compat.js").is_file(), "run `make console`"
-    email = f"{demo.uid}@example.test"
-    _auth_user(cli, demo.uid, email)
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_default_timeout(60_000)
-    page.goto(f"{cli.hosting_url}/console")  # as the README gives it
-
+def _sign_in(cli, context, user):
+    """The console, signed in as `user` (as the README gives it: /console)."""
+    email = f"{user.uid}@example.test"
+    _auth_user(cli, user.uid, email)
+    page = context.new_page()
+    page.goto(f"{cli.hosting_url}/console")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("#sign-in button[type=submit]")
     page.wait_for_selector("#signed-in:not([hidden])")
     assert page.text_content("#who") == email
+    page.wait_for_selector("#accounts[data-loaded]", state="attached")
+    return page
+
+
+def _begin_tab(page, platform: str):
+    """Connect: the new tab, at Soku's one-time begin page."""
+    with page.context.expect_page() as opened:
+        page.click(f"#platforms button[data-platform={platform}]")
+    tab = opened.value
+    tab.wait_for_url(re.compile(rf"/oauth/{platform}/begin\?flow=[\w.-]+$"))
+    tab.wait_for_load_state()
+    return tab
+
+
+def _accounts(cli, user, platform: str) -> list[str]:
+    r = httpx.get(f"{cli.hosting_url}/v1/accounts", params={"platform": platform}, headers=user.key_headers,
+                  timeout=60)
+    assert r.status_code == 200, r.text
+    return [a["accountId"] for a in r.json()["accounts"]]
+
+
+def test_the_console_headers_keep_it_from_being_framed_or_sniffed(cli):
+    for path in ("/console/", "/console", "/docs/"):
+        r = httpx.get(f"{cli.hosting_url}{path}", timeout=30, follow_redirects=True)
+        assert r.status_code == 200, path
+        csp = r.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self';" in csp, (path, csp)
+        assert r.headers["x-frame-options"] == "DENY" and r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+def test_sign_in_manage_keys_and_see_everything_without_a_key(cli, demo, browser, sandbox, receiver,  # noqa: F811
+                                                            tmp_path):
+    assert (ROOT / "hosting/public/console/vendor/firebase-auth-compat.js").is_file(), "run `make console`"
+    # Something to show: a post that published and one that failed (X refuses it), and a webhook.
+    with httpx.Client(base_url=cli.hosting_url, timeout=60, headers=demo.key_headers) as http:
+        hook = http.post("/v1/webhooks", json={"url": receiver.url, "events": ["post.failed"]})
+        assert hook.status_code == 201, hook.text
+
+        def published(text: str) -> str:
+            sid = http.post("/v1/posts", json=body(["x"], text)).json()["postSubmissionId"]
+            wait_for(lambda: http.get(f"/v1/posts/{sid}").json()["runs"][0]["status"] in ("succeeded", "failed"),
+                     timeout=90, interval=0.5)
+            return sid
+
+        ok = published("Shown in the console")
+        sandbox.fault("x", "create", "duplicate")
+        bad = published("Refused by X")
+    context, problems = browser()
+    page = _sign_in(cli, context, demo)
     page.wait_for_selector("#keys tr:has-text('test key')")  # the fixture's own key
 
-    page.fill("#key-name", "Console key")
-    page.click("#create-key button")
-    key = page.wait_for_selector("#new-key:not([hidden]) code").text_content()
-    assert re.fullmatch(r"sk_live_\S+", key), key
-    page.wait_for_selector("#keys tr:has-text('Console key') td.ok")
-    assert page.locator("#keys tr").count() == 2
-    # Shown once: the list has only the preview.
-    assert key not in page.text_content("#keys") and key[-4:] in page.text_content("#keys")
-
-    # The key works.
-    me = httpx.get(f"{cli.hosting_url}/v1/me", headers={"soku-api-key": key}, timeout=60)
-    assert me.status_code == 200, me.text
-    assert me.json()["userId"] == demo.uid and me.json()["key"]["name"] == "Console key"
-
-    # The accounts, read with the new key, each with its health.
-    page.wait_for_selector("#accounts tr")
+    # Accounts with their health, read with the session alone.
     accounts = httpx.get(f"{cli.hosting_url}/v1/accounts", headers=demo.key_headers, timeout=60).json()["accounts"]
     shown = page.locator("#accounts tr").evaluate_all("rows => rows.map(r => r.dataset.accountId)")
     assert shown == [a["accountId"] for a in accounts] and shown
     rows = page.locator("#accounts tr").all_inner_texts()
     assert all("connected" in row and "valid" in row for row in rows), rows
 
-    # Revoke it in the console (after its confirm dialog); the key is refused at once.
+    # Recent posts with their runs: the published one with its URL, the failed one with X's reason
+    # and a Retry button that queues it again.
+    page.wait_for_selector("#posts[data-loaded]", state="attached")
+    published = page.locator(f"#posts tr[data-post-id='{ok}']")
+    assert "x x_main: published http" in published.inner_text()
+    failed = page.locator(f"#posts tr[data-post-id='{bad}']")
+    assert re.search(r"x x_main: failed \(\w+: .+\)", failed.inner_text()), failed.inner_text()
+    failed.locator("button", has_text="Retry").click()
+    page.wait_for_selector("#status:has-text('Queued 1 failed run(s) again.')")
+    assert published.locator("button").count() == 0
+
+    # Webhooks with their deliveries, and the credits.
+    hook_row = page.wait_for_selector(f"#webhooks tr[data-webhook-id='{hook.json()['id']}']")
+    hook_id = hook.json()["id"]
+    wait_for(lambda: [d for d in httpx.get(f"{cli.hosting_url}/v1/webhooks/{hook_id}/deliveries",
+                                           headers=demo.key_headers, timeout=60).json()["data"]
+                      if d["status"] == "succeeded"], timeout=60, interval=0.5)
+    page.reload()  # its delivery, once the receiver took it
+    hook_row = page.wait_for_selector(f"#webhooks tr[data-webhook-id='{hook.json()['id']}']")
+    assert "post.failed succeeded after 1 attempt(s) (HTTP 200)" in hook_row.inner_text(), hook_row.inner_text()
+    balance = httpx.get(f"{cli.hosting_url}/v1/credits/balance", headers=demo.key_headers, timeout=60).json()
+    assert page.text_content("#credits") == str(balance["balance"])
+
+    # A key: created, shown once, used, revoked (after its confirm dialog), refused at once.
+    page.fill("#key-name", "Console key")
+    page.click("#create-key button")
+    key = page.wait_for_selector("#new-key:not([hidden]) code").text_content()
+    assert re.fullmatch(r"sk_live_\S+", key), key
+    page.wait_for_selector("#keys tr:has-text('Console key') td.ok")
+    assert key not in page.text_content("#keys") and key[-4:] in page.text_content("#keys")
+    me = httpx.get(f"{cli.hosting_url}/v1/me", headers={"soku-api-key": key}, timeout=60)
+    assert me.status_code == 200 and me.json()["key"]["name"] == "Console key", me.text
     page.once("dialog", lambda dialog: dialog.accept())
     row = page.locator("#keys tr", has_text="Console key")
     row.locator("button", has_text="Revoke").click()
@@ -100,14 +232,92 @@ def test_sign_in_create_use_and_revoke_a_key_and_see_the_accounts(cli, demo, bro
 
     page.evaluate("window.scrollTo(0, 0)")
     shot = README_SCREENSHOT if os.environ.get("SOKU_UPDATE_SCREENSHOT") == "1" else tmp_path / "console.png"
-    page.screenshot(path=str(shot))
+    page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
-    assert not errors, errors
 
-    # A connect button starts a flow with the ID token and follows its authorizeUrl: Soku's
-    # one-time begin page. (Its origin is the one SOKU_OAUTH_REDIRECT_BASE names, which `make run`
-    # sets to Hosting; this fixture leaves it unset, so it is the Functions emulator's own here,
-    # as test_firebase_cli.py's `…/api` test relies on: only the navigation is checked.)
-    page.click("#platforms button[data-platform=x]")
-    page.wait_for_url(re.compile(r"/oauth/x/begin\?flow=[\w.-]+$"))
-    page.close()
+    # Sign out: the signed-in views are gone, and so is what they showed.
+    page.click("#sign-out")
+    page.wait_for_selector("#signed-out:not([hidden])")
+    assert page.locator("#signed-in").is_hidden() and page.locator("#accounts tr").count() == 0
+    problems.assert_none()
+
+
+def test_connect_each_platform_from_the_console_through_hosting(cli, user, browser):
+    context, problems = browser()
+    page = _sign_in(cli, context, user)
+    assert page.locator("#accounts tr").count() == 0
+    for platform in PLATFORMS:
+        name = RULES[next(p for p in RULES if p.value == platform)].display_name
+        tab = _begin_tab(page, platform)
+        assert f"Connect a {name} account to Soku" in tab.inner_text("h1")
+        tab.click("button[value=continue]")  # Continue: the sandbox consents at once and sends it back
+        tab.wait_for_selector(f"h1:has-text('{name} connected')")
+        linked = _accounts(cli, user, platform)
+        assert linked and all(f"<code>{a}</code>" in tab.content() for a in linked), (platform, linked)
+        tab.close()  # the console reads its accounts again
+        for account_id in linked:
+            row = page.wait_for_selector(f"#accounts tr[data-account-id='{account_id}']")
+            assert "connected" in row.inner_text() and "valid" in row.inner_text(), row.inner_text()
+    shown = page.locator("#accounts tr").evaluate_all("rows => rows.map(r => r.dataset.platform)")
+    assert set(shown) == set(PLATFORMS)
+    problems.assert_none()
+
+
+def test_cancel_and_a_begin_link_used_twice(cli, user, browser):
+    context, problems = browser()
+    page = _sign_in(cli, context, user)
+    tab = _begin_tab(page, "x")
+    tab.click("button[value=cancel]")
+    tab.wait_for_selector("h1:has-text('Connection cancelled')")
+    assert "cancelled" in tab.inner_text("body") and _accounts(cli, user, "x") == []
+    tab.close()
+
+    tab = _begin_tab(page, "threads")
+    begin_url = tab.url
+    tab.click("button[value=continue]")
+    tab.wait_for_selector("h1:has-text('Threads connected')")
+    # The same link again, in the same browser: used up, says so, links nothing more.
+    answer = tab.goto(begin_url)
+    assert answer.status == 409 and "link_already_used" in tab.inner_text("body")
+    assert len(_accounts(cli, user, "threads")) == 1
+    problems.assert_none(expected_errors=("409",))
+
+
+def test_a_callback_opened_in_another_browser_links_nothing(cli, user, browser):
+    """The attack: the platform's answer (the callback URL with its code) reaches a browser
+    that did not continue the flow. It links nothing; the browser that did can still finish."""
+    context, problems = browser()
+    page = _sign_in(cli, context, user)
+    tab = _begin_tab(page, "x")
+    begin_url = tab.url
+    held: list[str] = []
+
+    def hold(route):
+        """Continue's answer reaches this browser (its cookie with it) but is not followed: the
+        platform's consent, and so the callback URL with its code, is had by hand below.
+        (Playwright routes only the first request of a redirect chain.)"""
+        answer = route.fetch(max_redirects=0)
+        held.append(answer.headers["location"])
+        headers = {k: v for k, v in answer.headers.items() if k.lower() not in ("location", "content-length")}
+        route.fulfill(status=200, headers=headers, content_type="text/html", body="<p>held</p>")
+
+    tab.route(begin_url, hold)
+    tab.click("button[value=continue]")
+    wait_for(lambda: held, timeout=60)
+    consent = httpx.get(held[0], follow_redirects=False, timeout=30)  # the sandbox consents at once
+    assert consent.status_code in (302, 303), consent.text
+    callback = consent.headers["location"]
+    assert callback.startswith(f"{cli.hosting_url}/oauth/x/callback?")
+
+    other, other_problems = browser()  # someone else's browser, signed in to Soku or not
+    stranger = other.new_page()
+    answer = stranger.goto(callback)
+    assert answer.status == 403 and "browser_mismatch" in stranger.inner_text("body")
+    assert "browser where you started" in stranger.inner_text("body")
+    assert _accounts(cli, user, "x") == []
+
+    tab.goto(callback)
+    tab.wait_for_selector("h1:has-text('X connected')")
+    assert len(_accounts(cli, user, "x")) == 1
+    problems.assert_none()
+    other_problems.assert_none(expected_errors=("403",))

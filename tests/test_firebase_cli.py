@@ -49,21 +49,28 @@ def _clean_copy(dest):
     return dest
 
 
-@pytest.fixture(scope="module")
-def cli(stack, tmp_path_factory):
+def start_cli(stack, tmp_path_factory, env=lambda emulators: {}) -> FirebaseEmulators:
+    """The CLI's emulators on a clean copy of the tree, beside the session's Firestore, Storage
+    and sandboxes (the CLI's own Tasks and Auth); `env(emulators)` adds settings that need
+    its addresses."""
     tree = _clean_copy(tmp_path_factory.mktemp("tree"))
     emulators = FirebaseEmulators(project_dir=tree, project_id=PROJECT_ID, region=REGION,
                                   log_path=tmp_path_factory.mktemp("cli") / "firebase.log")
-    # The session's Firestore, Storage and sandboxes; the CLI's own Tasks and Auth.
     emulators.env = stack.env | emulators.emulator_env | {
         "SOKU_FUNCTIONS_BASE_URL": emulators.functions_base_url,
         "MEDIA_PUBLIC_BASE": f"{emulators.hosting_url}/media",
-    }
+    } | env(emulators)
     try:
         emulators.start()
     except Exception:
         print(emulators.log()[-4000:])
         raise
+    return emulators
+
+
+@pytest.fixture(scope="module")
+def cli(stack, tmp_path_factory):
+    emulators = start_cli(stack, tmp_path_factory)
     yield emulators
     emulators.stop()
 

@@ -1,10 +1,11 @@
 // The Soku web console: plain script, no build step, no server of its own. It calls the
-// public API on this same origin (Hosting's rewrites), with the signed-in user's Firebase
-// ID token for /v1/api-keys and /v1/connections/{platform}/start, and with an API key for
-// /v1/accounts (that route takes keys only).
+// public API on this same origin (Hosting's rewrites) with the signed-in user's Firebase ID
+// token: the key routes (/v1/api-keys) take only that, and the routes shown here (accounts,
+// posts, webhooks, credits, connecting) take it beside an API key, so nothing needs pasting.
 "use strict";
 
 const PLATFORMS = ["x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat"];
+const RECENT_POSTS = 10;
 const $ = (id) => document.getElementById(id);
 let auth;
 
@@ -33,11 +34,9 @@ function say(message, isError = false) {
   $("status").className = isError ? "error" : "";
 }
 
-// One API call; the error envelope's message becomes the exception's.
-async function api(method, path, { key, body } = {}) {
-  const headers = {};
-  if (key) headers["soku-api-key"] = key;
-  else headers.Authorization = "Bearer " + (await auth.currentUser.getIdToken());
+// One API call with the user's ID token; the error envelope's message becomes the exception's.
+async function api(method, path, body) {
+  const headers = { Authorization: "Bearer " + (await auth.currentUser.getIdToken()) };
   if (body) headers["Content-Type"] = "application/json";
   const response = await fetch(path, { method, headers, body: body && JSON.stringify(body) });
   const data = await response.json().catch(() => ({}));
@@ -55,7 +54,18 @@ function cell(row, text, className) {
   return td;
 }
 
+function button(label, onclick, className = "quiet") {
+  const element = document.createElement("button");
+  element.className = className;
+  element.textContent = label;
+  element.onclick = guard(onclick);
+  return element;
+}
+
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : "never");
+const path = (...parts) => parts.map(encodeURIComponent).join("/");
+
+// -- API keys ---------------------------------------------------------------------------------
 
 async function loadKeys() {
   const { keys } = await api("GET", "/v1/api-keys");
@@ -70,25 +80,17 @@ async function loadKeys() {
     cell(row, when(key.lastUsedAt));
     cell(row, key.revokedAt ? "revoked " + when(key.revokedAt) : "active", key.revokedAt ? "bad" : "ok");
     const actions = row.insertCell();
-    if (!key.revokedAt) {
-      const button = document.createElement("button");
-      button.className = "danger";
-      button.textContent = "Revoke";
-      button.onclick = () => revokeKey(key);
-      actions.append(button);
-    }
+    if (!key.revokedAt) actions.append(button("Revoke", () => revokeKey(key), "danger"));
   }
 }
 
 async function createKey(event) {
   event.preventDefault();
-  const { apiKey } = await api("POST", "/v1/api-keys", { body: { name: $("key-name").value } });
+  const { apiKey } = await api("POST", "/v1/api-keys", { name: $("key-name").value });
   $("new-key-value").textContent = apiKey;
   $("new-key").hidden = false;
-  $("accounts-key").value = apiKey; // in memory only: the accounts below are read with it
   say("Key created.");
   await loadKeys();
-  await loadAccounts();
 }
 
 async function revokeKey(key) {
@@ -97,24 +99,24 @@ async function revokeKey(key) {
   if ($("new-key").hidden === false && key.tokenPreview?.slice(-4) === $("new-key-value").textContent.slice(-4)) {
     $("new-key").hidden = true;
     $("new-key-value").textContent = "";
-    $("accounts-key").value = "";
   }
   say(`Key "${key.name}" revoked.`);
   await loadKeys();
 }
 
+// -- connected accounts -----------------------------------------------------------------------
+
 // The list, then each account's health (GET /v1/accounts/{id}).
-async function loadAccounts(event) {
-  event?.preventDefault();
-  const key = $("accounts-key").value.trim();
-  const { accounts } = await api("GET", "/v1/accounts", { key });
-  const details = await Promise.all(accounts.map((a) => api("GET",
-    `/v1/accounts/${encodeURIComponent(a.accountId)}?platform=${a.platform}`, { key })));
+async function loadAccounts() {
+  const { accounts } = await api("GET", "/v1/accounts");
+  const details = await Promise.all(accounts.map((a) =>
+    api("GET", `/v1/accounts/${encodeURIComponent(a.accountId)}?platform=${a.platform}`)));
   const body = $("accounts");
   body.replaceChildren();
   for (const account of details) {
     const row = body.insertRow();
     row.dataset.accountId = account.accountId;
+    row.dataset.platform = account.platform;
     const health = account.health;
     cell(row, account.platform);
     cell(row, `${account.displayName || ""} (${account.accountId})`);
@@ -128,14 +130,107 @@ async function loadAccounts(event) {
     cell(row, last ? `${last.status} ${when(last.at)}${last.code ? " (" + last.code + ")" : ""}` : "none",
          last && last.status !== "succeeded" ? "bad" : "");
   }
-  say(`${details.length} connected account(s).`);
+  $("accounts").dataset.loaded = String(details.length);
 }
 
-// The platform's flow starts on Soku's one-time begin page, in this browser.
+// The platform's flow starts on Soku's one-time begin page, in a tab of this browser (the
+// flow is bound to the browser that continues there). The tab is opened at the click, before
+// the start call, so no popup blocker takes it; when it closes, the accounts are read again.
 async function connect(platform) {
-  const { authorizeUrl } = await api("POST", `/v1/connections/${platform}/start`);
-  location.assign(authorizeUrl);
+  const tab = window.open("", "_blank");
+  try {
+    const { authorizeUrl } = await api("POST", `/v1/connections/${platform}/start`);
+    if (!tab) return location.assign(authorizeUrl); // no tabs here: this one goes instead
+    tab.opener = null; // the begin page needs nothing of this one
+    tab.location = authorizeUrl;
+  } catch (error) {
+    tab?.close();
+    throw error;
+  }
+  say(`Connecting ${platform} in the new tab…`);
+  const watch = setInterval(guard(async () => {
+    if (!tab.closed) return;
+    clearInterval(watch);
+    await loadAccounts();
+    say(`${$("accounts").rows.length} connected account(s).`);
+  }), 500);
 }
+
+// -- posts ------------------------------------------------------------------------------------
+
+function describeRun(run) {
+  const target = `${run.platform}${run.accountId ? " " + run.accountId : ""}`;
+  const result = run.result || {};
+  if (run.status === "succeeded") return `${target}: published${result.url ? " " + result.url : ""}`;
+  if (run.status === "failed") return `${target}: failed (${result.code || "error"}: ${result.message || ""})`;
+  const last = run.lastError ? `, last try ${run.lastError.code}: ${run.lastError.message}` : "";
+  return `${target}: ${run.status}${last}`;
+}
+
+async function loadPosts() {
+  const { data } = await api("GET", `/v1/posts?limit=${RECENT_POSTS}`);
+  const posts = await Promise.all(data.map((p) => api("GET", "/v1/posts/" + path(p.id))));
+  const body = $("posts");
+  body.replaceChildren();
+  for (const post of posts) {
+    const row = body.insertRow();
+    row.dataset.postId = post.id;
+    cell(row, when(post.createdAt));
+    cell(row, (post.content?.text || "").slice(0, 80));
+    cell(row, post.scheduledTime && post.status === "queued" ? `scheduled ${when(post.scheduledTime)}` : post.status);
+    const runs = row.insertCell();
+    for (const run of post.runs) {
+      const line = document.createElement("div");
+      line.className = run.status === "failed" ? "bad" : run.status === "succeeded" ? "ok" : "";
+      line.dataset.targetId = run.targetId;
+      line.textContent = describeRun(run);
+      runs.append(line);
+    }
+    const actions = row.insertCell();
+    if (post.runs.some((run) => run.status === "failed")) {
+      actions.append(button("Retry", async () => {
+        const { retried } = await api("POST", `/v1/posts/${path(post.id)}/retry`);
+        say(`Queued ${retried.length} failed run(s) again.`);
+        await loadPosts();
+      }));
+    }
+  }
+  $("posts").dataset.loaded = String(posts.length);
+}
+
+// -- webhooks and credits ---------------------------------------------------------------------
+
+async function loadWebhooks() {
+  const { data } = await api("GET", "/v1/webhooks");
+  const deliveries = await Promise.all(data.map((w) => api("GET", `/v1/webhooks/${path(w.id)}/deliveries`)));
+  const body = $("webhooks");
+  body.replaceChildren();
+  data.forEach((webhook, i) => {
+    const row = body.insertRow();
+    row.dataset.webhookId = webhook.id;
+    cell(row, webhook.url);
+    cell(row, webhook.events.join(", "));
+    cell(row, webhook.status + (webhook.disabledReason ? `: ${webhook.disabledReason}` : ""),
+         webhook.status === "active" ? "ok" : "bad");
+    const recent = row.insertCell();
+    for (const delivery of deliveries[i].data.slice(0, 5)) {
+      const line = document.createElement("div");
+      line.className = delivery.status === "failed" ? "bad" : delivery.status === "succeeded" ? "ok" : "";
+      line.textContent = `${delivery.eventType} ${delivery.status} after ${delivery.attempts} attempt(s)` +
+        (delivery.lastStatusCode ? ` (HTTP ${delivery.lastStatusCode})` : "") +
+        (delivery.lastError ? `: ${delivery.lastError}` : "");
+      recent.append(line);
+    }
+  });
+  $("webhooks").dataset.loaded = String(data.length);
+}
+
+async function loadCredits() {
+  const { balance } = await api("GET", "/v1/credits/balance");
+  $("credits").textContent = String(balance);
+}
+
+// -- the page ---------------------------------------------------------------------------------
 
 function guard(handler) {
   return (...args) => Promise.resolve(handler(...args)).catch((error) => say(error.message, true));
@@ -151,25 +246,24 @@ async function main() {
   $("sign-up").onclick = guard(() => auth.createUserWithEmailAndPassword(...credentials()));
   $("sign-out").onclick = guard(() => auth.signOut());
   $("create-key").onsubmit = guard(createKey);
-  $("load-accounts").onsubmit = guard(loadAccounts);
   for (const platform of PLATFORMS) {
-    const button = document.createElement("button");
-    button.className = "quiet";
-    button.textContent = "Connect " + platform;
-    button.dataset.platform = platform;
-    button.onclick = guard(() => connect(platform));
-    $("platforms").append(button);
+    const connectButton = button("Connect " + platform, () => connect(platform));
+    connectButton.dataset.platform = platform;
+    $("platforms").append(connectButton);
   }
   auth.onAuthStateChanged(guard(async (user) => {
     $("signed-in").hidden = !user;
     $("signed-out").hidden = !!user;
     $("sign-out").hidden = !user;
     $("who").textContent = user ? user.email : "";
-    $("accounts").replaceChildren();
+    for (const id of ["accounts", "posts", "webhooks"]) {
+      $(id).replaceChildren();
+      delete $(id).dataset.loaded;
+    }
+    $("credits").textContent = "";
     $("new-key").hidden = true;
-    $("accounts-key").value = "";
     say("");
-    if (user) await loadKeys();
+    if (user) await Promise.all([loadKeys(), loadAccounts(), loadPosts(), loadWebhooks(), loadCredits()]);
   }));
 }
 
