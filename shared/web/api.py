@@ -248,7 +248,7 @@ class Api:
         if call.limit is not None:
             for name, value in call.limit.headers().items():
                 response.headers[name] = value
-        response = finish(response, request_id)
+        response = finish(response, request_id, one_callers=call.principal is not None)
         latency_ms = (time.perf_counter() - started) * 1000
         self._log(request, response, request_id, call, latency_ms)
         # One line per call (werkzeug's access log is kept quiet): path only, never the query.

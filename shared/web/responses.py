@@ -70,22 +70,26 @@ def error_response(error: SokuError, request_id: str, *, debug: bool = False) ->
     return json_response(error_body(error, request_id, debug=debug), error.status, error.headers)
 
 
-def finish(response: Response, request_id: str) -> Response:
-    """Headers that every response carries, error or not."""
+def finish(response: Response, request_id: str, *, one_callers: bool = False) -> Response:
+    """Headers that every response carries, error or not. `one_callers`: the answer is for
+    the authenticated caller alone (an API key's, a signed-in user's)."""
     response.headers["X-Request-ID"] = request_id
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers.setdefault("Cache-Control", "no-store")
-    if "Set-Cookie" in response.headers:
+    if one_callers or "Set-Cookie" in response.headers:
         response.headers["Cache-Control"] = private(response.headers["Cache-Control"])
     return response
 
 
 def private(cache_control: str) -> str:
-    """`Cache-Control` for an answer that sets a cookie: marked `private`. Firebase Hosting's
-    CDN may cache an answer that is not private, so it removes `Set-Cookie` from every such
-    function answer (firebase-tools lib/hosting/proxy.js models it; `no-store` alone is not
-    enough): without `private` the cookie never reaches the browser (docs/hosting.md)."""
+    """`Cache-Control` marked `private` (and never `public`), for two answers Hosting's CDN
+    must not share (docs/hosting.md):
+    - one that sets a cookie: Hosting removes `Set-Cookie` from every function answer that is
+      not private (firebase-tools lib/hosting/proxy.js models it; `no-store` alone is not
+      enough), so without `private` the cookie never reaches the browser;
+    - one for an authenticated caller: Hosting varies its cache on `Authorization` and
+      `Cookie`, not on `soku-api-key`, so a shareable keyed answer could reach another caller."""
     directives = [d.strip() for d in cache_control.split(",") if d.strip()]
     if any(d.lower() == "private" for d in directives):
         return cache_control
