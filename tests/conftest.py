@@ -35,6 +35,20 @@ def stack(tmp_path_factory) -> LocalStack:
         local.stop()
 
 
+@pytest.fixture(scope="session")
+def hosting(stack, tmp_path_factory):
+    """The Firebase CLI's Functions, Hosting, Auth and Tasks emulators on a clean copy of the
+    tree, as `make run` starts them (the connect flow's pages at Hosting): the user's front
+    door, for the tests that go through it (the console, /docs, every operation of the spec).
+    One run for the session: it takes ~20 s to start."""
+    from tests.cli_stack import start_cli
+
+    emulators = start_cli(stack, tmp_path_factory,
+                          env=lambda emulators: {"SOKU_OAUTH_REDIRECT_BASE": emulators.hosting_url})
+    yield emulators
+    emulators.stop()
+
+
 @pytest.fixture
 def client(stack) -> httpx.Client:
     # Each test is a caller of its own, at its own address, as callers are in

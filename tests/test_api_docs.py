@@ -19,7 +19,6 @@ from html.parser import HTMLParser
 
 import pytest
 from tests.conftest import ROOT
-from tests.test_firebase_cli import cli  # noqa: F401  (the emulators, Hosting included)
 
 CHROMIUM = os.environ.get("SOKU_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -82,12 +81,18 @@ def _render(url: str) -> _Page:
     return _Page(run.stdout)
 
 
+@pytest.fixture
+def cli(hosting):
+    """The Firebase CLI's emulators, Hosting included (tests/conftest.py)."""
+    return hosting
+
+
 @pytest.fixture(scope="module")
 def spec():
     return json.loads((ROOT / "openapi.json").read_text())
 
 
-def test_the_docs_page_lists_every_route_of_the_spec(cli, spec):  # noqa: F811
+def test_the_docs_page_lists_every_route_of_the_spec(cli, spec):
     assert (ROOT / "hosting/public/docs/vendor/swagger-ui-bundle.js").is_file(), "run `make docs`"
     page = _render(f"{cli.hosting_url}/docs")  # as the README gives it
     assert spec["info"]["title"] in page.text
@@ -96,7 +101,7 @@ def test_the_docs_page_lists_every_route_of_the_spec(cli, spec):  # noqa: F811
     assert sorted(page.routes) == expected, page.text[:3000]
 
 
-def test_an_opened_operation_shows_the_specs_request_example(cli, spec):  # noqa: F811
+def test_an_opened_operation_shows_the_specs_request_example(cli, spec):
     operation = spec["paths"]["/v1/posts"]["post"]
     examples = operation["requestBody"]["content"]["application/json"]["examples"]
     first = next(iter(examples.values()))
@@ -108,7 +113,7 @@ def test_an_opened_operation_shows_the_specs_request_example(cli, spec):  # noqa
     assert shown in page.text, re.sub(r"\s+", " ", page.text)[:3000]
 
 
-def test_try_it_out_goes_to_the_server_the_page_came_from(cli):  # noqa: F811
+def test_try_it_out_goes_to_the_server_the_page_came_from(cli):
     """Swagger UI's default server is this page's origin (`make run`'s Hosting here), not the
     spec's placeholder deployment: "Try it out" sends the reader's key where they are. The page
     runs under its CSP (firebase.json) with no violation and no console error."""

@@ -30,7 +30,7 @@ from devstack.emulators import StackError
 from devstack.firebase_cli import FirebaseEmulators
 from tests.conftest import ROOT
 from tests.envelope import assert_error
-from tests.test_firebase_cli import _clean_copy
+from tests.cli_stack import clean_copy as _clean_copy
 
 DOC = ROOT / "docs" / "local-stack.md"
 MISSING = "FIRESTORE_EMULATOR_HOST"

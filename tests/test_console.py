@@ -31,7 +31,6 @@ import pytest
 from shared.platforms import RULES
 from tests.conftest import PROJECT_ID, ROOT, wait_for
 from tests.posting import body
-from tests.test_firebase_cli import start_cli
 from tests.webhook_receiver import receiver  # noqa: F401  (a webhook endpoint on loopback)
 
 CHROMIUM = os.environ.get("SOKU_CHROMIUM", "/usr/bin/chromium")
@@ -53,13 +52,10 @@ document.addEventListener("securitypolicyviolation", (e) =>
 """
 
 
-@pytest.fixture(scope="module")
-def cli(stack, tmp_path_factory):
+@pytest.fixture
+def cli(hosting):
     """The CLI's emulators with the connect flow's pages at Hosting, as `make run` has them."""
-    emulators = start_cli(stack, tmp_path_factory,
-                          env=lambda emulators: {"SOKU_OAUTH_REDIRECT_BASE": emulators.hosting_url})
-    yield emulators
-    emulators.stop()
+    return hosting
 
 
 @pytest.fixture(scope="module")

@@ -13,59 +13,15 @@ The in-process gateway the rest of the suite uses cannot show any of this.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import httpx
 import pytest
-from devstack.firebase_cli import FirebaseEmulators
 from devstack.provision import manifest_endpoints
-from tests.conftest import PROJECT_ID, REGION, ROOT, wait_for
+from tests.cli_stack import start_cli
+from tests.conftest import PROJECT_ID, REGION, wait_for
 from tests.posting import body
-
-# What `make` generates that Hosting serves (git-ignored, so not in the listing below):
-# Swagger UI's files behind /docs (tests/test_api_docs.py), the Firebase JS SDK behind /console
-# (tests/test_console.py).
-GENERATED = ("hosting/public/docs/vendor", "hosting/public/console/vendor")
 
 FAILURES = ("Unexpected runtime", "Failed to load function", "Error adding Task Queue",
             "Queue ID can contain only", "Traceback")
-
-
-def _clean_copy(dest):
-    """The files a fresh clone would have after `make` (tracked, or new and not ignored, and
-    what `make` generates for Hosting), and the venv."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
-    for rel in filter(None, listed):
-        source = ROOT / rel
-        if source.is_file():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / rel)
-    for rel in GENERATED:
-        if (ROOT / rel).is_dir():
-            shutil.copytree(ROOT / rel, dest / rel)
-    (dest / "venv").symlink_to(ROOT / "venv")
-    return dest
-
-
-def start_cli(stack, tmp_path_factory, env=lambda emulators: {}) -> FirebaseEmulators:
-    """The CLI's emulators on a clean copy of the tree, beside the session's Firestore, Storage
-    and sandboxes (the CLI's own Tasks and Auth); `env(emulators)` adds settings that need
-    its addresses."""
-    tree = _clean_copy(tmp_path_factory.mktemp("tree"))
-    emulators = FirebaseEmulators(project_dir=tree, project_id=PROJECT_ID, region=REGION,
-                                  log_path=tmp_path_factory.mktemp("cli") / "firebase.log")
-    emulators.env = stack.env | emulators.emulator_env | {
-        "SOKU_FUNCTIONS_BASE_URL": emulators.functions_base_url,
-        "MEDIA_PUBLIC_BASE": f"{emulators.hosting_url}/media",
-    } | env(emulators)
-    try:
-        emulators.start()
-    except Exception:
-        print(emulators.log()[-4000:])
-        raise
-    return emulators
 
 
 @pytest.fixture(scope="module")
