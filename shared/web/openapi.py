@@ -258,6 +258,22 @@ REQUEST_EXAMPLES: dict[str, dict[str, dict]] = {
     },
     "POST /v1/api-keys": {"named": {"summary": "A named key", "value": {"name": "My Production Key"}}},
     "POST /v1/media": {"remote": {"summary": "Fetch a remote file", "value": {"url": "https://example.com/my-image.jpg"}}},
+    "POST /v1/media/uploads": {"video": {"summary": "Announce a 48 MB video", "value": {
+        "size": 48_000_000, "contentType": "video/mp4", "filename": "launch.mp4"}}},
+    "POST /v1/ai/transcribe": {"english": {"summary": "Transcribe an uploaded video", "value": {
+        "mediaId": "abc123def", "language": "en"}}},
+    "POST /v1/templates": {"tweet": {"summary": "A tweet card, square", "value": {
+        "templateSlug": "tweetImage", "config": {"title": "My Tweet", "author": "@username",
+                                                 "content": "Tweet text here"}, "aspectRatio": "1:1"}}},
+    "POST /v1/media/render-og": {"tweet": {"summary": "A tweet card at the Open Graph size", "value": {
+        "templateSlug": "tweetImage", "config": {"title": "Big Announcement", "author": "@mybrand",
+                                                 "content": "We just launched our new product!"}}}},
+    "POST /v1/templates/saved": {"brand": {"summary": "A tweet card with your brand's defaults", "value": {
+        "name": "Brand card", "templateSlug": "tweetImage", "config": {"author": "@mybrand"}}}},
+    "POST /v1/repurposeLinks": {"text": {"summary": "Your text posts become tweet cards on Instagram", "value": {
+        "platform": "instagram", "accountId": "ig_business", "type": "text", "templateId": "tweetImage"}}},
+    "POST /v1/webhooks": {"failures": {"summary": "Be told when a run publishes or fails", "value": {
+        "url": "https://example.com/soku-hooks", "events": ["post.published", "post.failed"]}}},
 }
 RESPONSE_EXAMPLES: dict[str, Any] = {
     "POST /v1/posts": {"postSubmissionId": "550e8400-e29b-41d4-a716-446655440000"},
