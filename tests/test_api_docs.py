@@ -11,24 +11,20 @@ request example.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import tempfile
 from html.parser import HTMLParser
 
 import pytest
+from tests.browser import CHROMIUM, needs_chromium
+from tests.browser import FLAGS as BROWSER_FLAGS
 from tests.conftest import ROOT
 
-CHROMIUM = os.environ.get("SOKU_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--virtual-time-budget=15000")
+FLAGS = ("--headless", *BROWSER_FLAGS, "--virtual-time-budget=15000")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-pytestmark = pytest.mark.skipif(
-    not os.access(CHROMIUM, os.X_OK),
-    reason=f"no {CHROMIUM}: `make test` installs Debian's chromium package only as root with apt-get")
+pytestmark = needs_chromium
 
 
 class _Page(HTMLParser):
@@ -117,12 +113,11 @@ def test_try_it_out_goes_to_the_server_the_page_came_from(cli):
     """Swagger UI's default server is this page's origin (`make run`'s Hosting here), not the
     spec's placeholder deployment: "Try it out" sends the reader's key where they are. The page
     runs under its CSP (firebase.json) with no violation and no console error."""
-    from tests.test_console import FLAGS as PLAYWRIGHT_FLAGS
-    from tests.test_console import Problems
+    from tests.browser import Problems, launch
 
     playwright = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=PLAYWRIGHT_FLAGS, headless=True)
+        browser = launch(p)
         try:
             context = browser.new_context()
             problems = Problems(context)

@@ -29,27 +29,16 @@ import re
 import httpx
 import pytest
 from shared.platforms import RULES
+from tests.browser import Problems, launch, needs_chromium
 from tests.conftest import PROJECT_ID, ROOT, wait_for
 from tests.posting import body
 from tests.webhook_receiver import receiver  # noqa: F401  (a webhook endpoint on loopback)
 
-CHROMIUM = os.environ.get("SOKU_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 README_SCREENSHOT = ROOT / "docs/console.png"
 PASSWORD = "console-test-password"
 PLATFORMS = [p.value for p in RULES]
 
-pytestmark = pytest.mark.skipif(
-    not os.access(CHROMIUM, os.X_OK),
-    reason=f"no {CHROMIUM}: `make test` installs Debian's chromium package only as root with apt-get")
-
-# Recorded in every page before its own scripts run: what the browser reports as a CSP violation.
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) =>
-  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));
-"""
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -62,33 +51,9 @@ def cli(hosting):
 def chromium():
     playwright = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = launch(p)
         yield browser
         browser.close()
-
-
-class Problems:
-    """Script errors, console errors and CSP violations of every page of a browser context."""
-
-    def __init__(self, context):
-        self.seen: list[str] = []
-        self.pages = []
-        context.add_init_script(WATCH_CSP)
-        context.on("page", self.watch)
-
-    def watch(self, page) -> None:
-        self.pages.append(page)
-        page.on("pageerror", lambda error: self.seen.append(f"{page.url}: {error}"))
-        page.on("console", lambda m: m.type == "error" and self.seen.append(
-            f"{page.url}: console: {m.text} ({m.location.get('url')})"))
-
-    def assert_none(self, expected_errors: tuple[str, ...] = ()) -> None:
-        """`expected_errors`: a refused page's own HTTP status, which Chromium logs as a console error."""
-        found = [s for s in self.seen if not any(e in s for e in expected_errors)]
-        for page in self.pages:
-            if not page.is_closed():
-                found += page.evaluate("window.__cspViolations || []")
-        assert not found, found
 
 
 @pytest.fixture
