@@ -14,7 +14,6 @@ from __future__ import annotations
 from firebase_functions import https_fn
 
 from shared import secrets
-from shared.errors import UnauthorizedError
 from shared.models.common import ErrorEnvelope
 from shared.models.connections import ConnectStartResponse
 from shared.services.connections import flow
@@ -25,15 +24,9 @@ api = Api("connections")
 
 
 def _caller(ctx: RequestContext) -> str:
-    """API key (integrations) or Firebase ID token (the web app): either identifies the user."""
-    request = ctx.request
-    if request.headers.get(auth.API_KEY_HEADER):
-        ctx.principal = auth.authenticate_api_key(request)
-    elif request.headers.get("Authorization"):
-        ctx.principal = auth.authenticate_firebase_user(request)
-    else:
-        raise UnauthorizedError("Missing credentials: send soku-api-key, or Authorization: Bearer "
-                                "<Firebase ID token>")
+    """API key (integrations) or Firebase ID token (the web app): either identifies the user,
+    and a web-app user may connect accounts before subscribing."""
+    ctx.principal = auth.authenticate_key_or_user(ctx.request, user_subscribed=False)
     return ctx.principal.user_id
 
 

@@ -111,15 +111,18 @@ _ID_TOKEN_MESSAGES = {
 }
 
 
-def authenticate_key_or_user(request: Request) -> ApiKeyPrincipal | FirebaseUser:
+def authenticate_key_or_user(request: Request, *, user_subscribed: bool = True) -> ApiKeyPrincipal | FirebaseUser:
     """An API key (integrations) or the signed-in user's Firebase ID token (the web console),
-    held to the same rule as a key: the user's subscription must be active (the spec's 403)."""
+    held to the same rule as a key: the user's subscription must be active (the spec's 403),
+    unless `user_subscribed` is False (connecting accounts, which a web-app user may do first)."""
     if request.headers.get(API_KEY_HEADER):
         return authenticate_api_key(request)
     if not request.headers.get("Authorization"):
         raise UnauthorizedError("Missing credentials: send soku-api-key, or Authorization: Bearer "
                                 "<Firebase ID token>")
     user = authenticate_firebase_user(request)
+    if not user_subscribed:
+        return user
     try:
         status = subscriptions.require_active_subscription(user.user_id)
     except ForbiddenError as error:
