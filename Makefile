@@ -10,12 +10,12 @@ TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz workflow
-.PHONY: samples bench-templates id-token firebase deploy docs console chromium zapier
+.PHONY: samples bench-templates id-token firebase deploy docs console chromium zapier curl
 
 run: tools docs console
 	$(VENV)/bin/python -m devstack.run
 
-test: tools docs console chromium zapier
+test: tools docs console chromium zapier curl
 	$(VENV)/bin/python -m pytest
 
 # The pinned Firebase CLI: `make firebase ARGS="login"`, `make deploy PROJECT=my-project`.
@@ -159,6 +159,15 @@ chromium:
 	  echo "installing Debian's chromium package (for the /docs browser test)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	else echo "no $(CHROMIUM) and no root apt-get to install it: the /docs browser test will skip"; fi
+
+# curl for tests/test_docs_commands.py, which runs the docs' curl commands as written: Debian's
+# package, installed when missing and we are root with apt-get.
+curl:
+	@if command -v curl >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's curl package (for the docs' commands)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl; \
+	else echo "no curl and no root apt-get to install it: the docs' commands cannot run"; fi
 
 clean:
 	rm -rf $(VENV) $(NODE)/node_modules hosting/node_modules $(ZAPIER)/node_modules hosting/public/docs/vendor hosting/public/console/vendor .local .pytest_cache .deploy-build

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 from dataclasses import dataclass, field
@@ -157,6 +158,8 @@ def _refused_calls(page: Path, log: Path) -> list[str]:
     return refused
 
 
+@pytest.mark.skipif(shutil.which("curl") is None,
+                    reason="no curl: `make test` installs Debian's curl package only as root with apt-get")
 @pytest.mark.parametrize("page", RUNNABLE, ids=[p.name for p in RUNNABLE])
 def test_the_pages_commands_work_and_work_again(page, reader_folder, tmp_path, sandbox):
     """(`sandbox`: a fault a page asks the sandboxes for never outlives its test.)"""
