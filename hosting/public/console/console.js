@@ -35,10 +35,18 @@ function say(message, isError = false) {
 }
 
 // One API call with the user's ID token; the error envelope's message becomes the exception's.
+// A read that failed before reaching Soku (a 5xx without Soku's X-Request-ID: the proxy in front
+// of the functions answered, e.g. Hosting's 504, or the local emulator dropping a connection) is
+// sent once more; Soku's own errors and every write are answered as they are.
 async function api(method, path, body) {
   const headers = { Authorization: "Bearer " + (await auth.currentUser.getIdToken()) };
   if (body) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, headers, body: body && JSON.stringify(body) });
+  const send = () => fetch(path, { method, headers, body: body && JSON.stringify(body) });
+  let response = await send();
+  if (method === "GET" && response.status >= 500 && !response.headers.get("X-Request-ID")) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    response = await send();
+  }
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const error = data.error || {};
