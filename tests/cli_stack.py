@@ -54,3 +54,16 @@ def start_cli(stack, tmp_path_factory, env=lambda emulators: {}) -> FirebaseEmul
         print(emulators.log()[-4000:])
         raise
     return emulators
+
+
+def add_auth_user(emulators: FirebaseEmulators, uid: str, password: str) -> str:
+    """A user with a password in the CLI's Auth emulator (the admin API the Admin SDK's
+    create_user calls; the emulator takes `Bearer owner` as an admin credential): its email."""
+    import httpx
+
+    email = f"{uid}@example.test"
+    r = httpx.post(f"http://{emulators.emulator_env['FIREBASE_AUTH_EMULATOR_HOST']}/identitytoolkit.googleapis.com"
+                   f"/v1/projects/{PROJECT_ID}/accounts", headers={"Authorization": "Bearer owner"},
+                   json={"localId": uid, "email": email, "password": password}, timeout=10)
+    assert r.status_code == 200, r.text
+    return email

@@ -30,7 +30,8 @@ import httpx
 import pytest
 from shared.platforms import RULES
 from tests.browser import Problems, launch, needs_chromium
-from tests.conftest import PROJECT_ID, ROOT, wait_for
+from tests.cli_stack import add_auth_user
+from tests.conftest import ROOT, wait_for
 from tests.posting import body
 from tests.webhook_receiver import receiver  # noqa: F401  (a webhook endpoint on loopback)
 
@@ -72,19 +73,9 @@ def browser(chromium):
         context.close()
 
 
-def _auth_user(cli, uid: str, email: str) -> None:
-    """The user in the CLI's Auth emulator, with a password (the admin API the Admin SDK's
-    create_user calls; the emulator takes `Bearer owner` as an admin credential)."""
-    r = httpx.post(f"http://{cli.emulator_env['FIREBASE_AUTH_EMULATOR_HOST']}/identitytoolkit.googleapis.com"
-                   f"/v1/projects/{PROJECT_ID}/accounts", headers={"Authorization": "Bearer owner"},
-                   json={"localId": uid, "email": email, "password": PASSWORD}, timeout=10)
-    assert r.status_code == 200, r.text
-
-
 def _sign_in(cli, context, user):
     """The console, signed in as `user` (as the README gives it: /console)."""
-    email = f"{user.uid}@example.test"
-    _auth_user(cli, user.uid, email)
+    email = add_auth_user(cli, user.uid, PASSWORD)
     page = context.new_page()
     page.goto(f"{cli.hosting_url}/console")
     page.fill("#email", email)

@@ -28,7 +28,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import PROJECT_ID, ROOT
+from tests.cli_stack import add_auth_user
+from tests.conftest import ROOT
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE_OPEN = re.compile(r"^```sh\s*$")
@@ -86,13 +87,10 @@ RUNNABLE = [p for p in PAGES if any(b.skip is None for b in blocks_of(p))]
 
 def _id_token(hosting, uid: str) -> str:
     """The user in the CLI's Auth emulator, signed in with a password as the console does: a
-    token the functions verify there (the emulator's admin API takes `Bearer owner`)."""
-    auth = f"http://{hosting.emulator_env['FIREBASE_AUTH_EMULATOR_HOST']}/identitytoolkit.googleapis.com/v1"
-    email = f"{uid}@example.test"
-    r = httpx.post(f"{auth}/projects/{PROJECT_ID}/accounts", headers={"Authorization": "Bearer owner"},
-                   json={"localId": uid, "email": email, "password": PASSWORD}, timeout=10)
-    assert r.status_code == 200, r.text
-    r = httpx.post(f"{auth}/accounts:signInWithPassword?key=local", timeout=10,
+    token the functions verify there."""
+    email = add_auth_user(hosting, uid, PASSWORD)
+    r = httpx.post(f"http://{hosting.emulator_env['FIREBASE_AUTH_EMULATOR_HOST']}/identitytoolkit.googleapis.com"
+                   "/v1/accounts:signInWithPassword?key=local", timeout=10,
                    json={"email": email, "password": PASSWORD, "returnSecureToken": True})
     assert r.status_code == 200, r.text
     return r.json()["idToken"]
