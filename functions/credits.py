@@ -11,7 +11,6 @@ from firebase_functions import https_fn
 from shared.models.transcription import BalanceQuery, CreditsBalanceResponse
 from shared.services import credits as credit_service
 from shared.web.api import Api, Auth, RequestContext
-from shared.web.validation import parse_query
 
 api = Api("credits")
 
@@ -19,7 +18,7 @@ api = Api("credits")
 @api.route("GET", "/v1/credits/balance", summary="Your AI credit balance and recent ledger entries",
            auth=Auth.API_KEY_OR_FIREBASE, query_model=BalanceQuery, response_model=CreditsBalanceResponse, tags=("credits",))
 def balance(ctx: RequestContext) -> dict:
-    query = parse_query(BalanceQuery, ctx.request.args)
+    query: BalanceQuery = ctx.query
     return credit_service.balance_view(ctx.user_id, query.limit)
 
 
