@@ -7,14 +7,22 @@ post's `post.deleted` (posts/takedown.py). Right after the
 commit the publisher dispatches them (`dispatch`); if it dies first, or a
 dispatch fails, the recovery sweep finds the entry by its `dueAt` and
 dispatches it again (`dispatch_due`). So every event is dispatched at least
-once; the consumers de-duplicate: webhook deliveries are claimed with
-`create()` under an id derived from the event id, repurpose tasks and
-triggers have deterministic names.
+once, or its entry ends dead (below); the consumers de-duplicate: webhook
+deliveries are claimed with `create()` under an id derived from the event id,
+repurpose tasks and triggers have deterministic names.
 
 Most entries are done once dispatched (the webhook deliveries they create have
 their own retries and records). The repurpose entry stays open until the
 `repurposePost` task reports it finished (`complete`): if that task runs out of
 attempts, the sweep enqueues it again (under a new name), up to MAX_DISPATCHES.
+
+A dispatch that fails is retried by the sweep with backoff: GRACE after the
+first failure, doubling up to RETRY_CAP, until GIVE_UP_AFTER since the entry
+was recorded. Then the entry is dead: `deadAt` and `lastError` are set, it is
+logged once at ERROR, kept (no `expiresAt`) and counted by `/health/ready`
+(`count_dead`). To try a dead entry again once its cause is fixed, set its
+`dueAt` to now: the next sweep dispatches it once (a success clears `deadAt`;
+a failure leaves it dead).
 
 Entries live in the top-level `outbox` collection (one query finds what is
 due across all users), keyed by a deterministic id, and expire by TTL
@@ -26,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from google.api_core.exceptions import NotFound
@@ -46,7 +54,18 @@ BATCH = 100
 # (the repurpose task's 8 deliveries with backoff up to 10 minutes take about 30).
 AWAITS_COMPLETION = {"repurpose": timedelta(minutes=40)}
 MAX_DISPATCHES = 4
-MAX_FAILURES = 60  # an entry that fails this often is kept, but no longer retried
+# A failed dispatch is retried GRACE later, then twice as long after each failure (1, 2,
+# 4 ... 256 minutes), at most RETRY_CAP apart: about 20 tries over GIVE_UP_AFTER, so a
+# backlog of broken entries takes little of the sweep's batch, and an event comes at most
+# RETRY_CAP after its cause is fixed.
+RETRY_CAP = timedelta(hours=6)
+# What makes a dispatch fail is on our side: Cloud Tasks or Firestore refusing, or a
+# consumer failing on this entry (a bug, fixed by a deploy). Three days outlast a provider's
+# outage and a bug found on a Friday evening and fixed on Monday; it is also how long a
+# webhook endpoint may keep failing before it is disabled (webhooks/delivery.py). Past that,
+# an event is too stale to send unseen: the entry is dead, and a person decides.
+GIVE_UP_AFTER = timedelta(days=3)
+_EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)  # before any `deadAt`: `deadAt > _EPOCH` finds them all
 
 
 @dataclass(frozen=True)
@@ -132,21 +151,50 @@ def _dispatch_one(ref: firestore.DocumentReference, kind: str, payload: dict[str
         return False
     try:
         _perform(kind, payload, dispatches)
-    except Exception:  # noqa: BLE001 - stays due: the sweep tries again
-        log.exception("outbox entry %s (%s) could not be dispatched; the sweep will retry", ref.id, kind)
-        failures = int(stored.get("attempts", 0)) + 1
-        _mark(ref, {"attempts": firestore.Increment(1),
-                    "dueAt": clock.now() + GRACE if failures < MAX_FAILURES else None})
+    except Exception as exc:  # noqa: BLE001 - stays due with backoff, until the give-up span
+        _failed(ref, kind, stored, exc)
         return False
     crashpoints.reached("event_emitted")
     now = clock.now()
+    update = {"dispatchedAt": now, "dispatches": dispatches + 1}
+    if stored.get("deadAt"):
+        update["deadAt"] = None  # a dead entry tried again by hand, and this time dispatched
     if kind in AWAITS_COMPLETION:
         # Dispatched, not done: the sweep dispatches it again unless completed by then.
-        _mark(ref, {"dispatchedAt": now, "dispatches": dispatches + 1, "dueAt": now + AWAITS_COMPLETION[kind]})
+        _mark(ref, update | {"dueAt": now + AWAITS_COMPLETION[kind]})
     else:
-        _mark(ref, {"dispatchedAt": now, "dispatches": dispatches + 1, "dueAt": None,
-                    "expiresAt": now + KEEP_DISPATCHED})
+        _mark(ref, update | {"dueAt": None, "expiresAt": now + KEEP_DISPATCHED})
     return True
+
+
+def _failed(ref: firestore.DocumentReference, kind: str, stored: dict[str, Any], exc: Exception) -> None:
+    """Retry with backoff, or give up: once GIVE_UP_AFTER has passed since the entry was recorded."""
+    now = clock.now()
+    failures = int(stored.get("attempts", 0)) + 1
+    error = f"{type(exc).__name__}: {exc}"[:500]
+    give_up_at = (stored.get("createdAt") or now) + GIVE_UP_AFTER  # {} right after the commit
+    if now >= give_up_at:
+        log.error("outbox entry %s (%s) is dead: its dispatch has failed %d times since %s; last error: %s. "
+                  "Not retried again: set its dueAt to retry it", ref.id, kind, failures,
+                  clock.iso(stored.get("createdAt") or now), error, exc_info=exc)
+        _mark(ref, {"attempts": firestore.Increment(1), "dueAt": None, "deadAt": now, "lastError": error,
+                    "lastFailedAt": now})
+        return
+    due = min(now + backoff(failures), give_up_at)
+    log.warning("outbox entry %s (%s) could not be dispatched (failure %d); retried at %s",
+                ref.id, kind, failures, clock.iso(due), exc_info=exc)
+    _mark(ref, {"attempts": firestore.Increment(1), "dueAt": due, "lastError": error, "lastFailedAt": now})
+
+
+def backoff(failures: int) -> timedelta:
+    """How long after its `failures`-th failure an entry is retried."""
+    return min(GRACE * 2 ** min(failures - 1, 20), RETRY_CAP)
+
+
+def count_dead(timeout: float | None = None) -> int:
+    """How many entries are dead (given up on, kept until someone retries or removes them)."""
+    query = firestore_client().collection(COLLECTION).where(filter=firestore.FieldFilter("deadAt", ">", _EPOCH))
+    return int(query.count().get(timeout=timeout)[0][0].value)
 
 
 def _mark(ref: firestore.DocumentReference, update: dict[str, Any]) -> None:
