@@ -23,6 +23,7 @@ def test_readiness_reports_each_backing_service(client):
     services = r.json()["services"]
     assert set(services) == {"firestore", "storage", "tasks"}
     assert all(s["ok"] for s in services.values())
+    assert isinstance(r.json()["deadOutboxEntries"], int)  # tests/test_outbox.py makes some
 
 
 def test_readiness_is_degraded_when_a_service_is_missing(stack, monkeypatch):

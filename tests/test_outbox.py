@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from google.api_core.exceptions import ServiceUnavailable
+from google.cloud import firestore
 
 from shared import clock
 from shared.services.publishing import outbox
@@ -103,3 +104,17 @@ def test_sixty_failures_do_not_end_the_retries(broken_entry, time_travel, db):
     assert stored["dueAt"] is not None and stored.get("deadAt") is None
     assert round((stored["dueAt"] - clock.now()).total_seconds() / 3600) == 6  # backed off to the cap
 
+
+def test_readiness_counts_dead_entries_and_stays_ready(broken_entry, time_travel, db, client):
+    body = client.get("/health/ready").json()
+    assert "deadOutboxEntries" in body, body
+    before = body["deadOutboxEntries"]
+    time_travel(days=3, minutes=2)
+    stored = _sweep_until_tried(db, broken_entry)  # its first retry is past the give-up span
+    assert stored["deadAt"] is not None
+
+    r = client.get("/health/ready")
+    assert r.status_code == 200 and r.json()["status"] == "ok", r.text  # reported, not failed
+    dead = (db.collection(outbox.COLLECTION)
+            .where(filter=firestore.FieldFilter("deadAt", ">", datetime(2000, 1, 1, tzinfo=timezone.utc))))
+    assert r.json()["deadOutboxEntries"] == len(list(dead.stream())) >= before + 1

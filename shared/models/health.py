@@ -25,3 +25,7 @@ class ReadinessResponse(HealthResponse):
     """`status` is `ok` (200) or `degraded` (503) with the failing services."""
 
     services: dict[str, ServiceCheck]
+    deadOutboxEntries: int | None = Field(
+        default=None, description="Events Soku gave up dispatching after retrying them for 3 days (each "
+                                  "logged at ERROR, kept for an operator); null when they could not be "
+                                  "counted. Reported, never a reason for `degraded`")

@@ -9,6 +9,13 @@ setting is then the pipeline's 503 naming it, not three failed checks.
 whether it is ok, how long the check took and, when it failed, a generic kind
 (`timeout`, `unavailable`, `not_found`, `error`). What actually failed
 (exception, addresses, bucket names) is logged, never returned.
+
+It also counts the dead outbox entries (`deadOutboxEntries`: events whose
+dispatch failed for days and was given up, publishing/outbox.py), or null when
+the count could not be read. They do not make the service unready: it still
+serves every request, they are past events waiting for a person (whom the
+ERROR logged at each give-up tells), and a readiness failing until someone
+clears them would take a healthy service out of rotation for days.
 """
 
 from __future__ import annotations
@@ -96,10 +103,23 @@ def _timed(name: str, check: Callable[[], None]) -> dict:
     return {"ok": True, "latencyMs": round((time.perf_counter() - started) * 1000, 1)}
 
 
+def _dead_outbox_entries() -> int | None:
+    from shared.services.publishing import outbox
+
+    try:
+        return outbox.count_dead(timeout=READINESS_TIMEOUT_S)
+    except Exception as exc:  # noqa: BLE001 - a count it could not read is null; the firestore check says why
+        log.warning("readiness: could not count dead outbox entries (%s)", error_kind(exc), exc_info=exc)
+        return None
+
+
 def readiness() -> tuple[dict, bool]:
     get_settings()  # ConfigurationError: 503 naming the setting (shared/web/api.py)
-    with ThreadPoolExecutor(max_workers=len(CHECKS)) as pool:
+    with ThreadPoolExecutor(max_workers=len(CHECKS) + 1) as pool:
+        dead = pool.submit(_dead_outbox_entries)
         results = dict(zip(CHECKS, pool.map(_timed, CHECKS, CHECKS.values())))
-    ready = all(r["ok"] for r in results.values())
-    body = liveness() | {"status": "ok" if ready else "degraded", "services": results}
+        dead_entries = dead.result()
+    ready = all(r["ok"] for r in results.values())  # dead entries are reported, not a failure
+    body = liveness() | {"status": "ok" if ready else "degraded", "services": results,
+                         "deadOutboxEntries": dead_entries}
     return body, ready
