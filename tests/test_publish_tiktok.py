@@ -443,6 +443,49 @@ def test_killed_after_the_last_chunk_was_taken_resumes_without_sending_it_again(
     assert final["status"] == "succeeded" and final["result"]["postId"] == post["publishId"]
 
 
+def test_a_retry_past_the_upload_urls_hour_keeps_an_upload_tiktok_already_has(client, stack, demo, stored_media,
+                                                                              sandbox, db, time_travel):
+    """As above, but the retry comes over an hour after the upload began, when its URL takes no
+    more bytes. The URL's age says nothing about how far the upload got: TikTok's status does.
+    It has every byte (the post is made), so nothing is initialized or sent again: one post."""
+    sid = _submit(client, demo, {**_tiktok("complete, an hour later", mediaIds=[stored_media(demo, "video", MB)]),
+                                 "scheduledTime": "2099-01-01T00:00:00Z"})
+    open_id = _open_id(db, demo)
+    _killed_during(client, sandbox, "upload", sid, lambda: _posts_of(sandbox, open_id))
+    inits = len(_calls(stack, "create"))
+    time_travel(minutes=61)
+
+    retry = call_task(client, "publishTiktok", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    posts = _posts_of(sandbox, open_id)
+    assert len(posts) == 1, posts
+    assert len(_calls(stack, "create")) == inits  # no second init
+    final = _run(client, demo, sid)
+    assert final["status"] == "succeeded" and final["result"]["postId"] == posts[0]["publishId"]
+
+
+def test_a_retry_past_the_upload_urls_hour_starts_over_an_upload_tiktok_lacks_bytes_of(
+        client, stack, demo, stored_media, sandbox, db, time_travel):
+    """The publisher died after the first of two chunks and the retry comes over an hour later:
+    TikTok has only part of the video, which can never become a post, so the session is dropped
+    and a new init uploads the whole video: one post, from the second session."""
+    size = 21 * MB
+    sid = _submit(client, demo, {**_tiktok("incomplete, an hour later", mediaIds=[stored_media(demo, "video", size)]),
+                                 "scheduledTime": "2099-01-01T00:00:00Z"})
+    open_id = _open_id(db, demo)
+    _killed_during(client, sandbox, "upload", sid,
+                   lambda: any(p["received"] for p in _publishes_of(stack, open_id)), chunk=0)
+    time_travel(minutes=61)
+
+    retry = call_task(client, "publishTiktok", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    [post] = _posts_of(sandbox, open_id)
+    assert post["media"][0]["bytes"] == size and [c["index"] for c in post["chunks"]] == [0, 1]
+    publishes = _publishes_of(stack, open_id)
+    assert len(publishes) == 2 and sorted(p["received"] for p in publishes) == [10 * MB, size]
+    assert _run(client, demo, sid)["result"]["postId"] == post["publishId"]
+
+
 def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(client, stack, demo, stored_media,
                                                                               sandbox, db):
     """The init (the create) took effect but its answer was lost: a FILE_UPLOAD init never received a

@@ -274,7 +274,9 @@ def register(bp: flask.Blueprint, state: SandboxState, gate: Gate, web_base: str
             entry["expired"] = True
         if entry["expired"] or time.time() - entry["createdAt"] > UPLOAD_TTL_S:
             entry["expired"] = True
-            if entry["status"] == "PROCESSING_UPLOAD":
+            # Only an incomplete upload dies with its URL: once the last chunk is in, the video
+            # is being published (the post exists here already), whatever a late PUT is told.
+            if entry["status"] == "PROCESSING_UPLOAD" and entry["nextChunk"] < entry["count"]:
                 entry["status"], entry["failReason"] = "FAILED", "file_upload_expired"
             return _error(404, "invalid_params", "The upload URL has expired; initialize a new upload")
         if entry["nextChunk"] >= entry["count"]:

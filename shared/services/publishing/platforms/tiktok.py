@@ -24,8 +24,11 @@ on success and is what `classify` sorts on.
    a-b/total` (206 until the last, 201), each chunk streamed from Cloud
    Storage; the next chunk index is checkpointed after each, and a resumed
    upload first asks TikTok how many bytes it has (`uploaded_bytes`). An
-   upload session TikTok no longer accepts (the URL lives an hour) is dropped
-   and a new init made: nothing can be published from an incomplete upload.
+   upload session TikTok no longer accepts (the URL lives an hour, or a chunk
+   is answered 403/404/410) is dropped and a new init made, but only once
+   TikTok's status says the upload is incomplete or FAILED: nothing can be
+   published from an incomplete upload, while a complete one (its last chunk
+   landed, its checkpoint did not) is being published and is waited for.
 4. `POST /v2/post/publish/status/fetch/` until PUBLISH_COMPLETE or FAILED
    (`fail_reason`). The public post id (`publicaly_available_post_id`, TikTok's
    spelling) only appears once moderation made the post public: the result is
@@ -516,7 +519,8 @@ class TikTokPublisher:
     def _upload(self, ctx: PublishContext, http: PlatformHttp, upload: dict[str, Any]) -> None:
         started = datetime.fromisoformat(upload["startedAt"])
         if clock.now() - started > timedelta(seconds=LIMITS.upload_url_ttl_s - 60):
-            raise _UploadSessionGone("The TikTok upload URL has expired")
+            self._session_gone(ctx, http, upload, "The TikTok upload URL has expired")
+            return
         media = open_media(ctx.content.videos[0])
         size, chunk_size, count = upload["size"], upload["chunkSize"], upload["count"]
         if media.size != size:
@@ -535,9 +539,13 @@ class TikTokPublisher:
         client = PlatformHttp(_upload_classify)  # the upload URL carries its own token
         for index in range(first, count):
             start, end = ranges[index]
-            response = client.request("PUT", upload["url"], headers={
-                "Content-Type": media.content_type, "Content-Length": str(end - start),
-                "Content-Range": f"bytes {start}-{end - 1}/{size}"}, content=_stream(media, start, end))
+            try:
+                response = client.request("PUT", upload["url"], headers={
+                    "Content-Type": media.content_type, "Content-Length": str(end - start),
+                    "Content-Range": f"bytes {start}-{end - 1}/{size}"}, content=_stream(media, start, end))
+            except _UploadSessionGone as gone:
+                self._session_gone(ctx, http, upload, gone.message)
+                return
             last = index == count - 1
             if last and response.status_code not in (200, 201):
                 raise RetryableError(f"TikTok did not confirm the complete upload ({response.status_code}); "
@@ -560,6 +568,32 @@ class TikTokPublisher:
                 if start == uploaded:
                     return index
         return checkpointed
+
+    def _session_gone(self, ctx: PublishContext, http: PlatformHttp, upload: dict[str, Any], why: str) -> None:
+        """The upload URL takes no more bytes (older than its hour, or a chunk answered 403/404/410).
+
+        That says nothing about how far the upload got: the last chunk may have landed in an
+        attempt that died before recording it, and TikTok is then publishing the video. So
+        before the session is dropped TikTok's status is asked (`status`, `uploaded_bytes`:
+        developers.tiktok.com/doc/content-posting-api-reference-get-video-status). Every byte there, or the publish past PROCESSING_UPLOAD
+        (PROCESSING_DOWNLOAD, PUBLISH_COMPLETE, SEND_TO_USER_INBOX, …): the upload is done and
+        the status wait takes over. Only a FAILED publish, or one still missing bytes (which can
+        never become a post), is dropped (_UploadSessionGone: a new init follows).
+        """
+        data = self._status(http, ctx.checkpoint["publishId"])
+        status = data.get("status")
+        uploaded = data.get("uploaded_bytes")
+        size = int(upload["size"])
+        if status == "FAILED":
+            raise _UploadSessionGone(f"{why}; TikTok dropped the upload ({data.get('fail_reason') or 'FAILED'})")
+        if not status or (status == "PROCESSING_UPLOAD" and not isinstance(uploaded, int)):
+            # Without an answer to "how far did it get", dropping the session could post twice.
+            raise RetryableError(f"{why}, and TikTok's status does not say how much of the upload it has; "
+                                 "will ask again", code="platform_unavailable")
+        if status == "PROCESSING_UPLOAD" and uploaded < size:
+            raise _UploadSessionGone(f"{why}; TikTok has {uploaded} of its {size} bytes")
+        upload["nextChunk"], upload["done"] = upload["count"], True
+        ctx.save(upload=upload)
 
     def _discard_session(self, ctx: PublishContext) -> None:
         # Safe only because an incomplete upload (or a FAILED publish) can never become a post.
