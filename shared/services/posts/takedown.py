@@ -12,7 +12,8 @@ run keeps its `succeeded` status (the publish did happen) and gains
 `deletion.status = "deleting"` with a new `deletion.attempt` number, and, as
 the run state machine's claim does (publishing/runs.py), `create()`s
 `deletions/{attempt}` first, so of two concurrent claims exactly one commits
-even on the local emulator, whose transactions are not isolated. A concurrent
+even where a transaction's read were not isolated (the create's precondition
+holds on its own). A concurrent
 request finds the claim and answers 409 `deletion_in_progress`. A claim older
 than STALE_CLAIM (its holder died) may be taken over; deleting twice is
 harmless because a platform's "no such post" counts as deleted.

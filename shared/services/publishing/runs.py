@@ -27,9 +27,10 @@ clear it.
 causes (webhooks, the repurpose hand-off: publishing/outbox.py) in the same
 commit; they are dispatched after it, at least once, from there.
 
-On the local emulator transactions are not isolated (DESIGN.md), so the claim
-also `create()`s `attempts/{n}` in its commit, first: of two concurrent claims
-of the same attempt number exactly one commits, on every backend.
+The claim also `create()`s `attempts/{n}` in its commit: of two concurrent
+claims of the same attempt number exactly one commits by that precondition
+alone, whatever the isolation of the transaction's read (the local Firestore
+isolates them as Firestore does: devstack/node/firestore_transactions.js).
 """
 
 from __future__ import annotations
