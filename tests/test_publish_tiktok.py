@@ -565,3 +565,30 @@ def test_a_run_given_up_mid_upload_is_not_recorded_as_published(client, stack, d
     run = _run(client, demo, sid)
     assert run["status"] == "failed" and run["result"]["code"] == "publish_interrupted", run
     assert _posts_of(sandbox, _open_id(db, demo)) == []
+
+
+# -- retrying a failed post (POST /v1/posts/{id}/retry) -------------------------------------------
+
+def _retry(client, demo, sid):
+    r = client.post(f"/v1/posts/{sid}/retry", headers=demo.key_headers)
+    assert r.status_code == 200 and r.json()["retried"] == [TARGET], r.text
+    return _final(client, demo, sid)
+
+
+def test_a_publish_tiktok_reported_failed_is_retried_with_a_new_init(client, stack, demo, stored_media, sandbox, db):
+    """TikTok took the upload, then reported the publish FAILED (the creator's daily cap:
+    spam_risk_too_many_posts). A FAILED publish stays FAILED, so POST /retry must not poll that
+    publish_id again: the retry initializes a new publish, which is posted, once."""
+    sandbox.fault("tiktok", "create", "processing_failed", reason="spam_risk_too_many_posts")
+    sid = _submit(client, demo, _tiktok("failed, then retried", mediaIds=[stored_media(demo, "video", MB)]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "failed" and run["result"]["code"] == "publishing_quota_exhausted", run
+    open_id = _open_id(db, demo)
+    [failed] = _publishes_of(stack, open_id)
+    assert _posts_of(sandbox, open_id) == []
+
+    run = _retry(client, demo, sid)
+    assert run["status"] == "succeeded", (run["result"], _publishes_of(stack, open_id))
+    [post] = _posts_of(sandbox, open_id)
+    assert post["publishId"] != failed["publishId"] and run["result"]["publishId"] == post["publishId"]
+    assert len(_publishes_of(stack, open_id)) == 2

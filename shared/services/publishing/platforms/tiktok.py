@@ -30,7 +30,8 @@ on success and is what `classify` sorts on.
    published from an incomplete upload, while a complete one (its last chunk
    landed, its checkpoint did not) is being published and is waited for.
 4. `POST /v2/post/publish/status/fetch/` until PUBLISH_COMPLETE or FAILED
-   (`fail_reason`). The public post id (`publicaly_available_post_id`, TikTok's
+   (`fail_reason`; a FAILED publish never posts, so it is dropped from the
+   checkpoint and whatever tries next, a POST /retry included, inits anew). The public post id (`publicaly_available_post_id`, TikTok's
    spelling) only appears once moderation made the post public: the result is
    then `postId` that id and `url` `<tiktok_web>/@<username>/video/<id>`. A
    private post, one still in moderation, or one sent to the creator's inbox
@@ -637,9 +638,12 @@ class TikTokPublisher:
             elif status == "FAILED":
                 reason = str(data.get("fail_reason") or "unknown")
                 error = error_for(reason, "")
-                if isinstance(error, RetryableError):
-                    self._discard_session(ctx)  # a FAILED publish never posts: the next attempt starts over
-                elif not isinstance(error, NeedsReconnectError) and error.code == "publish_rejected":
+                # FAILED is final and a FAILED publish never posts: forget it, whatever the reason,
+                # so that whatever tries next (this run's next attempt, or a POST /retry of the
+                # failed run, say after the daily cap reset) makes a new init instead of polling
+                # this publish_id again and failing the same way.
+                self._discard_session(ctx)
+                if not isinstance(error, (RetryableError, NeedsReconnectError)) and error.code == "publish_rejected":
                     error = PermanentError(f"TikTok could not process the media: {reason}",
                                            code="media_processing_failed")
                 raise error
