@@ -31,9 +31,10 @@ on success and is what `classify` sorts on.
    landed, its checkpoint did not) is being published and is waited for.
 4. `POST /v2/post/publish/status/fetch/` until PUBLISH_COMPLETE or FAILED
    (`fail_reason`; a FAILED publish never posts, so it is dropped from the
-   checkpoint and whatever tries next, a POST /retry included, inits anew). The public post id (`publicaly_available_post_id`, TikTok's
-   spelling) only appears once moderation made the post public: the result is
-   then `postId` that id and `url` `<tiktok_web>/@<username>/video/<id>`. A
+   checkpoint and whatever tries next, a POST /retry included, inits anew).
+   The public post id (`publicaly_available_post_id`, TikTok's spelling) only
+   appears once moderation made the post public: the result is then `postId`
+   that id and `url` `<tiktok_web>/@<username>/video/<id>`. A
    private post, one still in moderation, or one sent to the creator's inbox
    has no id TikTok will give: its `postId` is the `publish_id` (the only handle
    TikTok has for it, and what its status API takes), `url` is null, and
@@ -576,10 +577,11 @@ class TikTokPublisher:
         That says nothing about how far the upload got: the last chunk may have landed in an
         attempt that died before recording it, and TikTok is then publishing the video. So
         before the session is dropped TikTok's status is asked (`status`, `uploaded_bytes`:
-        developers.tiktok.com/doc/content-posting-api-reference-get-video-status). Every byte there, or the publish past PROCESSING_UPLOAD
-        (PROCESSING_DOWNLOAD, PUBLISH_COMPLETE, SEND_TO_USER_INBOX, …): the upload is done and
-        the status wait takes over. Only a FAILED publish, or one still missing bytes (which can
-        never become a post), is dropped (_UploadSessionGone: a new init follows).
+        developers.tiktok.com/doc/content-posting-api-reference-get-video-status). Every byte
+        there, or the publish past PROCESSING_UPLOAD (PROCESSING_DOWNLOAD, PUBLISH_COMPLETE,
+        SEND_TO_USER_INBOX, …): the upload is done and the status wait takes over. Only a
+        FAILED publish, or one still missing bytes (which can never become a post), is dropped
+        (_UploadSessionGone: a new init follows).
         """
         data = self._status(http, ctx.checkpoint["publishId"])
         status = data.get("status")
