@@ -28,10 +28,11 @@ def _build(platform: Platform):
 
     def handler(request: tasks_fn.CallableRequest) -> dict:
         data = request.data or {}
-        retry_count = int(request.raw_request.headers.get("X-CloudTasks-TaskRetryCount") or 0)
+        headers = request.raw_request.headers
+        delivery = Delivery(retry_count=int(headers.get("X-CloudTasks-TaskRetryCount") or 0),
+                            task_name=headers.get("X-CloudTasks-TaskName") or "")
         try:
-            outcome = process_run(platform, str(data["postSubmissionId"]), str(data["targetId"]),
-                                  Delivery(retry_count=retry_count))
+            outcome = process_run(platform, str(data["postSubmissionId"]), str(data["targetId"]), delivery)
         except RetryLater as later:
             # Non-2xx: Cloud Tasks retries this task with the queue's backoff.
             raise https_fn.HttpsError(https_fn.FunctionsErrorCode.UNAVAILABLE, str(later)) from later

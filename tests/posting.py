@@ -19,11 +19,27 @@ def future(**delta) -> str:
 
 
 def call_task(client: httpx.Client, function: str, data: dict, queue: str | None = None,
-              retry_count: int = 0, base_url: str = "") -> httpx.Response:
-    """Deliver a task the way Cloud Tasks does (used to replay duplicate deliveries)."""
+              retry_count: int = 0, base_url: str = "", task_name: str | None = None) -> httpx.Response:
+    """Deliver a task the way Cloud Tasks does (used to replay duplicate deliveries).
+
+    A delivery with `retry_count` > 0 is Cloud Tasks' retry *of the task that last
+    claimed the run* unless `task_name` says otherwise: the publisher lets only the
+    same task's later delivery take over a live attempt (publishing/runs.py)."""
+    if task_name is None:
+        task_name = _claiming_task(data) if retry_count else "manual"
     headers = {"Content-Type": "application/json", "X-CloudTasks-QueueName": queue or function,
-               "X-CloudTasks-TaskName": "manual", "X-CloudTasks-TaskRetryCount": str(retry_count)}
+               "X-CloudTasks-TaskName": task_name, "X-CloudTasks-TaskRetryCount": str(retry_count)}
     return client.post(f"{base_url}/{PROJECT_ID}/{REGION}/{function}", json={"data": data}, headers=headers)
+
+
+def _claiming_task(data: dict) -> str:
+    if not (data.get("postSubmissionId") and data.get("targetId")):
+        return "manual"
+    from shared.adapters.gcp import firestore_client
+
+    run = (firestore_client().collection("postSubmissions").document(str(data["postSubmissionId"]))
+           .collection("runs").document(str(data["targetId"])).get().to_dict() or {})
+    return run.get("claimedByTask") or "manual"
 
 
 def run_sweep(client: httpx.Client) -> httpx.Response:

@@ -110,11 +110,12 @@ def test_a_stalled_attempt_that_lost_its_run_neither_posts_again_nor_overwrites(
     sandbox.fault("x", "append", "hold", seconds=4)
     sid = submit(client, demo, body(["x"], text, mediaIds=[media_id]))
     wait_for(lambda: ((stored_run(db, sid, "x:x_main") or {}).get("checkpoint") or {}).get("uploads"), timeout=20)
-    # ... Cloud Tasks gives up on it and delivers again: attempt 2 takes over and publishes.
+    # ... Cloud Tasks gives up on it and delivers the same task again: attempt 2 takes over and publishes.
     stalled = stored_run(db, sid, "x:x_main")
     later = int(stalled["claimedByDelivery"]) + 1
-    assert stalled["status"] == "processing"
-    assert process_run(Platform.X, sid, "x:x_main", Delivery(retry_count=later)) == "succeeded"
+    assert stalled["status"] == "processing" and stalled["claimedByTask"]
+    assert process_run(Platform.X, sid, "x:x_main",
+                       Delivery(retry_count=later, task_name=stalled["claimedByTask"])) == "succeeded"
     time.sleep(5)  # the stalled attempt gets its answer: it may neither create nor write
     run = run_of(client, demo, sid, "x:x_main")
     assert run["status"] == "succeeded" and run["attemptCount"] == stalled["attemptCount"] + 1, run
@@ -153,6 +154,31 @@ def test_a_run_whose_attempts_all_died_gives_up_only_after_looking_for_its_post(
 
 
 # -- 3. the recovery sweep ---------------------------------------------------------------------
+
+def test_a_late_retry_of_an_earlier_task_does_not_take_over_a_live_attempt(client, demo, sandbox, time_travel):
+    """One run, several tasks, each counting its retries from 0 (issue 35, item 1).
+
+    The first task's attempt outlives its lease; the sweep's recovery task claims the run
+    (its delivery 0). The first task's delivery 4 then arrives: a bigger retry count, but of
+    another task, so it must leave the live attempt alone. Only the recovery task's own
+    later delivery (Cloud Tasks retries a task after its attempt ended) may take over."""
+    from shared.services.publishing import runs
+    from shared.services.publishing.runner import Delivery, process_run
+
+    sid = submit(client, demo, {**body(["x"], "one run, many tasks"), "scheduledTime": LATER})
+    assert runs.claim_run(sid, "x:x_main", "x", 0, task="publish-first")["attemptCount"] == 1
+    time_travel(seconds=_lease().total_seconds() + 1)  # the first attempt timed out, still running
+    assert runs.claim_run(sid, "x:x_main", "x", 0, task="publish-first-recover-1")["attemptCount"] == 2
+    assert process_run(Platform.X, sid, "x:x_main",
+                       Delivery(retry_count=4, task_name="publish-first")) == "skipped"
+    run = run_of(client, demo, sid, "x:x_main")
+    assert run["status"] == "processing" and run["attemptCount"] == 2, run
+    assert not _x_posts(sandbox, "one run, many tasks")
+    # The recovery task's own retry: its attempt ended, so it takes over and publishes once.
+    assert process_run(Platform.X, sid, "x:x_main",
+                       Delivery(retry_count=1, task_name="publish-first-recover-1")) == "succeeded"
+    assert len(_x_posts(sandbox, "one run, many tasks")) == 1
+
 
 def test_a_run_whose_attempt_never_ends_is_taken_over_after_its_lease(client, demo, sandbox, time_travel):
     text = "publisher that never answers"

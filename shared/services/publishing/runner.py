@@ -74,7 +74,10 @@ class RetryLater(Exception):
 
 @dataclass
 class Delivery:
+    """Which Cloud Tasks delivery runs this attempt: the task's name and its retry count."""
+
     retry_count: int = 0
+    task_name: str = ""
 
 
 @dataclass
@@ -171,7 +174,7 @@ def _with_reauth(publisher: Publisher, ref, ctx: PublishContext, action: Callabl
 def process_run(platform: Platform, submission_id: str, target_id: str,
                 delivery: Delivery | None = None, sleep: Callable[[float], None] = time.sleep) -> str:
     delivery = delivery or Delivery()
-    run = claim_run(submission_id, target_id, platform.value, delivery.retry_count)
+    run = claim_run(submission_id, target_id, platform.value, delivery.retry_count, delivery.task_name)
     if run is None:
         log.info("run %s/%s not claimable: duplicate, early or cancelled delivery ignored",
                  submission_id, target_id)

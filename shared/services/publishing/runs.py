@@ -82,13 +82,20 @@ def spent_attempts(run: dict[str, Any]) -> int:
     return int(run.get("attemptCount", 0)) - int(run.get("attemptBase", 0)) - int(run.get("waits", 0))
 
 
-def claim_run(submission_id: str, target_id: str, platform: str, delivery: int = 0) -> dict[str, Any] | None:
+def claim_run(submission_id: str, target_id: str, platform: str, delivery: int = 0,
+              task: str = "") -> dict[str, Any] | None:
     """Move a queued run to processing under a new attempt number; None if not ours to run.
 
-    `delivery` is Cloud Tasks' retry count for this task. A run already
-    `processing` is taken over only by a *later* delivery (Cloud Tasks retries
-    only after the previous attempt ended: crashed, failed or timed out) or once
-    its lease has run out; a duplicate of the same delivery finds it taken.
+    `task` is the Cloud Tasks task delivering this attempt (`X-CloudTasks-TaskName`)
+    and `delivery` its retry count. A run already `processing` under a live lease
+    is taken over only by a *later delivery of the same task*: Cloud Tasks
+    retries a task only after its previous attempt ended (crashed, failed or
+    timed out). Retry counts of different tasks say nothing about each other:
+    one run is served by several tasks (the first, a wait for a platform's reset,
+    the sweep's recoveries, each POST /retry), each counting from 0, so a late
+    retry of the first task must not take over from the recovery task's live
+    attempt. Any task may claim once the lease has run out; a duplicate of the
+    same delivery finds the run taken.
     A task that arrives before the run's `notBefore` (a platform's reset time)
     is early and does nothing: the scheduled task, or the sweep, comes back.
     """
@@ -106,7 +113,8 @@ def claim_run(submission_id: str, target_id: str, platform: str, delivery: int =
         status = data.get("status")
         if status == "processing":
             lease_over = data.get("leaseUntil") is None or data["leaseUntil"] <= now
-            if not (lease_over or delivery > int(data.get("claimedByDelivery", -1))):
+            same_task = task == data.get("claimedByTask", "")
+            if not (lease_over or (same_task and delivery > int(data.get("claimedByDelivery", -1)))):
                 return None
         elif status != "queued":
             return None
@@ -115,11 +123,12 @@ def claim_run(submission_id: str, target_id: str, platform: str, delivery: int =
         attempt = int(data.get("attemptCount", 0)) + 1
         until = now + lease()
         update = {"status": "processing", "attemptCount": attempt, "startedAt": now, "updatedAt": now,
-                  "leaseUntil": until, "recoverAt": until, "claimedByDelivery": delivery, "notBefore": None}
+                  "leaseUntil": until, "recoverAt": until, "claimedByDelivery": delivery, "claimedByTask": task,
+                  "notBefore": None}
         # The create first: the local emulator applies a commit's writes in order and
         # stops at the first that fails, so a lost race writes nothing there either.
         transaction.create(ref.collection("attempts").document(str(attempt)),
-                           {"delivery": delivery, "claimedAt": now, "previousStatus": status})
+                           {"delivery": delivery, "task": task, "claimedAt": now, "previousStatus": status})
         transaction.update(ref, update)
         return data | update
 
