@@ -592,3 +592,41 @@ def test_a_publish_tiktok_reported_failed_is_retried_with_a_new_init(client, sta
     [post] = _posts_of(sandbox, open_id)
     assert post["publishId"] != failed["publishId"] and run["result"]["publishId"] == post["publishId"]
     assert len(_publishes_of(stack, open_id)) == 2
+
+
+def test_a_run_that_ran_out_of_upload_sessions_is_retried_from_a_clean_checkpoint(client, stack, demo, stored_media,
+                                                                                   sandbox, db):
+    """TikTok dropped the upload session three times (the run's limit) and the run failed; nothing
+    was posted, so the failed run's checkpoint holds nothing a retry must honour. POST /retry starts
+    from a clean one (a fresh session budget) instead of failing again at once: one post."""
+    sandbox.fault("tiktok", "upload", "expired", times=3)
+    sid = _submit(client, demo, _tiktok("out of sessions", mediaIds=[stored_media(demo, "video", MB)]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "failed" and run["result"]["code"] == "upload_incomplete", run
+    open_id = _open_id(db, demo)
+    assert len(_publishes_of(stack, open_id)) == 3 and _posts_of(sandbox, open_id) == []
+
+    run = _retry(client, demo, sid)
+    assert run["status"] == "succeeded", (run["result"], len(_publishes_of(stack, open_id)))
+    [post] = _posts_of(sandbox, open_id)
+    assert run["result"]["publishId"] == post["publishId"] and len(_publishes_of(stack, open_id)) == 4
+
+
+def test_a_retry_of_a_run_that_failed_while_its_publish_went_on_does_not_post_twice(client, stack, demo,
+                                                                                    stored_media, sandbox, db):
+    """TikTok refused the authorization (twice: before and after a refresh) while the run polled the
+    status of a publish it had fully uploaded; the publish went on without it and the post is made.
+    The failed run's checkpoint holds an answered create (its publish_id): POST /retry keeps it and
+    reads that publish's status instead of initializing again: one post."""
+    sandbox.fault("tiktok", "status", "expired_token", times=2)
+    sid = _submit(client, demo, _tiktok("published while failing", mediaIds=[stored_media(demo, "video", MB)]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "failed" and run["result"]["code"] == "token_expired", run
+    open_id = _open_id(db, demo)
+    assert len(_posts_of(sandbox, open_id)) == 1
+    inits = len(_calls(stack, "create"))
+
+    run = _retry(client, demo, sid)
+    assert run["status"] == "succeeded", run["result"]
+    [post] = _posts_of(sandbox, open_id)
+    assert len(_calls(stack, "create")) == inits and run["result"]["publishId"] == post["publishId"]

@@ -108,6 +108,34 @@ def reschedule_post(user_id: str, submission_id: str, raw_time: str) -> dict:
     return post_view(user_id, submission_id)
 
 
+def checkpoint_for_retry(checkpoint: dict | None) -> dict:
+    """The checkpoint a failed run's new generation (POST /retry) starts from.
+
+    A checkpoint is kept only for what may protect against a second post. The rule:
+
+    - `createArmedAt` set: a create was armed and never answered with a refusal, so the
+      platform holds the post or may (an answered create stays armed too: base.py's
+      create_once only disarms on a refusal). The next create_once reconciles through the
+      publisher's find_existing, which reads the platform's ids kept in the checkpoint
+      (TikTok's publishId and upload, Instagram's containers and publishedId, YouTube's
+      video, ...), and publishers resume from them: the checkpoint is kept whole. Dropping
+      only TikTok's publishId here would make a FILE_UPLOAD retry init again beside a
+      publish that may have completed.
+    - otherwise nothing of the failed generation can be a post: every create it armed was
+      refused (create_once disarms), or the publisher proved none was made (TikTok drops a
+      publish its status reported FAILED, and an incomplete upload, disarming with them).
+      Its platform state (upload sessions, media ids, containers, per-run counters such as
+      TikTok's upload sessions, a report) is then dropped and the retry starts fresh: reused,
+      it is at best stale (expired URLs and media ids) and at worst fails the new
+      generation at once. Only `createFirstArmedAt` stays, the marker create_once reads
+      after a duplicate_content answer to look for this run's post since its first arming.
+    """
+    checkpoint = dict(checkpoint or {})
+    if checkpoint.get("createArmedAt") is not None:
+        return checkpoint
+    return {key: checkpoint[key] for key in ("createFirstArmedAt",) if checkpoint.get(key) is not None}
+
+
 def retry_post(user_id: str, submission_id: str) -> dict:
     ref, data = load_owned(user_id, submission_id)
     if data.get("status") != "dispatched":
@@ -124,8 +152,10 @@ def retry_post(user_id: str, submission_id: str) -> dict:
             if current.get("status") != "failed":
                 return None
             now = clock.now()
-            # A new generation: its attempts count afresh, its waits too.
+            # A new generation: its attempts count afresh, its waits too, and it keeps of the
+            # failed generation's checkpoint only what guards against a second post.
             update = {"status": "queued", "retryCount": int(current.get("retryCount", 0)) + 1,
+                      "checkpoint": checkpoint_for_retry(current.get("checkpoint")),
                       "lastResult": current.get("result"), "result": None, "finishedAt": None,
                       "waits": 0, "waitingSince": None, "notBefore": None,
                       "attemptBase": int(current.get("attemptCount", 0)),
