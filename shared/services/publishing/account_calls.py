@@ -63,21 +63,7 @@ def with_account(user_id: str, platform: Platform, account_id: str,
 
 def _refresh(publisher: Publisher, ref: firestore.DocumentReference, account: Account, user_id: str,
              account_id: str) -> None:
-    """Refresh `account`'s tokens in place and store them.
-
-    Several calls for one account may refresh at once (a post's metrics are read in
-    parallel, a publish may be running), and refresh tokens are often single-use (X,
-    TikTok rotate them): a refusal is first checked against the stored tokens, and
-    when another caller has stored new ones meanwhile, those are used instead.
-    """
-    try:
-        tokens = publisher.refresh(account)
-    except NeedsReconnectError:
-        _, stored = accounts.load_account(user_id, account.platform, account_id)
-        if (stored.tokens.access_token, stored.tokens.refresh_token) == (account.tokens.access_token,
-                                                                          account.tokens.refresh_token):
-            raise
-        account.tokens = stored.tokens  # refreshed by someone else in the meantime
-        return
-    account.tokens = tokens
-    accounts.store_tokens(ref, tokens)
+    """Refresh `account`'s tokens in place and store them, once for all concurrent callers
+    (a post's metrics are read in parallel, a publish may be running, and refresh tokens are
+    often single-use): accounts.refresh_tokens."""
+    accounts.refresh_tokens(ref, account, publisher)

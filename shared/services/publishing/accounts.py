@@ -7,7 +7,10 @@ in clear except inside an `Account` handed to a publisher.
 
 from __future__ import annotations
 
-from datetime import datetime
+import secrets
+import time
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Callable
 
 from google.cloud import firestore
 
@@ -15,8 +18,17 @@ from shared import clock
 from shared.adapters.crypto import decrypt_json, encrypt_json
 from shared.adapters.gcp import firestore_client
 from shared.platforms import Platform
+from shared.services.publishing import outbox
 from shared.services.publishing.base import Account, Tokens
-from shared.services.publishing.errors import NeedsReconnectError
+from shared.services.publishing.errors import NeedsReconnectError, RetryableError
+
+if TYPE_CHECKING:
+    from shared.services.publishing.base import Publisher
+
+# One refresh per account at a time (refresh_tokens): how long a refresher may hold the
+# account before others stop waiting for it (a refresh call is cut well before this).
+REFRESH_LEASE = timedelta(seconds=45)
+REFRESH_POLL_S = 0.25
 
 
 def integration_ref(user_id: str, platform: str) -> firestore.DocumentReference:
@@ -62,17 +74,127 @@ def load_account(user_id: str, platform: Platform, account_id: str) -> tuple[fir
     if not sealed:
         raise NeedsReconnectError(f"The {platform.value} account {account_id} has no stored authorization; "
                                   "reconnect it", code="token_expired")
-    raw = decrypt_json(sealed, associated=ref.path)
-    expires = datetime.fromisoformat(raw["expiresAt"]) if raw.get("expiresAt") else None
-    tokens = Tokens(raw["accessToken"], raw.get("refreshToken"), expires)
+    tokens = _unseal(ref, sealed)
     public = {k: v for k, v in data.items() if k != "tokens"}
     return ref, Account(platform, account_id, data.get("platformUserId", account_id),
                         data.get("displayName"), tokens, public)
 
 
+def _unseal(ref: firestore.DocumentReference, sealed: dict) -> Tokens:
+    raw = decrypt_json(sealed, associated=ref.path)
+    expires = datetime.fromisoformat(raw["expiresAt"]) if raw.get("expiresAt") else None
+    return Tokens(raw["accessToken"], raw.get("refreshToken"), expires)
+
+
+def _same(a: Tokens, b: Tokens) -> bool:
+    return (a.access_token, a.refresh_token) == (b.access_token, b.refresh_token)
+
+
+def refresh_tokens(ref: firestore.DocumentReference, account: Account, publisher: "Publisher",
+                   sleep: Callable[[float], None] = time.sleep) -> Tokens:
+    """Refresh `account`'s tokens, once for everyone who needs it at the same moment.
+
+    Refresh tokens are often single-use (X and TikTok rotate them): two publishes, or a
+    publish and a metrics read, refreshing one account at once would spend the same
+    refresh token twice, and the platform refuses the second, which would then fail its
+    run and flag an account that is fine. So a refresh is single-flight: the caller
+    takes the account's `refreshLease` in a transaction; others wait for it and then
+    use the tokens it stored. A caller whose tokens are already out of date (someone
+    refreshed since it loaded them) uses the stored ones without calling the platform.
+    A refusal is checked once more against the stored tokens before it is believed.
+    Sets `account.tokens` and returns them.
+    """
+    lease_id = secrets.token_hex(8)
+
+    @firestore.transactional
+    def take(transaction: firestore.Transaction) -> Tokens | None:
+        data = ref.get(transaction=transaction).to_dict() or {}
+        if not data.get("tokens"):
+            raise NeedsReconnectError(f"The {account.platform.value} account {account.account_id} has no "
+                                      "stored authorization; reconnect it", code="token_expired")
+        stored = _unseal(ref, data["tokens"])
+        if not _same(stored, account.tokens):
+            return stored  # refreshed (or reconnected) since we loaded it
+        held = data.get("refreshLease") or {}
+        now = clock.now()
+        if held.get("until") is not None and held["until"] > now:
+            raise _Busy()
+        transaction.update(ref, {"refreshLease": {"id": lease_id, "until": now + REFRESH_LEASE}})
+        return None
+
+    waited_until = clock.now() + REFRESH_LEASE
+    while True:
+        try:
+            stored = take(firestore_client().transaction())
+            break
+        except _Busy:
+            if clock.now() > waited_until:
+                raise RetryableError(  # not the account's fault: never flags it
+                    f"Another refresh of the {account.platform.value} account's authorization is taking "
+                    "too long; will try again", code="token_refresh_busy") from None
+            sleep(REFRESH_POLL_S)
+    if stored is not None:
+        account.tokens = stored
+        return stored
+    try:
+        tokens = publisher.refresh(account)
+    except NeedsReconnectError:
+        _release(ref, lease_id)
+        sealed = (ref.get().to_dict() or {}).get("tokens")
+        current = _unseal(ref, sealed) if sealed else None
+        if current is None or _same(current, account.tokens):
+            raise
+        account.tokens = current  # refreshed by someone whose lease we outlived
+        return current
+    except BaseException:
+        _release(ref, lease_id)
+        raise
+    account.tokens = tokens
+    ref.update({"tokens": seal_tokens(ref, tokens), "tokensRefreshedAt": clock.now(), "status": "connected",
+                "refreshLease": firestore.DELETE_FIELD})
+    return tokens
+
+
+class _Busy(Exception):
+    """Another caller holds the account's refresh lease."""
+
+
+def _release(ref: firestore.DocumentReference, lease_id: str) -> None:
+    @firestore.transactional
+    def release(transaction: firestore.Transaction) -> None:
+        data = ref.get(transaction=transaction).to_dict() or {}
+        if (data.get("refreshLease") or {}).get("id") == lease_id:
+            transaction.update(ref, {"refreshLease": firestore.DELETE_FIELD})
+
+    try:
+        release(firestore_client().transaction())
+    except Exception:  # noqa: BLE001 - the lease runs out on its own
+        pass
+
+
 def store_tokens(ref: firestore.DocumentReference, tokens: Tokens) -> None:
     ref.update({"tokens": seal_tokens(ref, tokens), "tokensRefreshedAt": clock.now(),
                 "status": "connected"})
+
+
+def flag_if_refused(ref: firestore.DocumentReference, refused: Tokens | None, reason: str,
+                    display_name: str | None) -> Callable[[firestore.Transaction], list]:
+    """A write for a publish's final commit: flag the account `needs_reconnect`, with its
+    `account.needs_reconnect` event, unless its tokens changed since `refused` were refused
+    (refreshed by another caller, or the user reconnected meanwhile)."""
+    def flag(transaction: firestore.Transaction) -> list:
+        data = ref.get(transaction=transaction).to_dict()
+        if data is None:
+            return []  # disconnected meanwhile: nothing to flag
+        sealed = data.get("tokens")
+        if refused is not None and sealed and not _same(_unseal(ref, sealed), refused):
+            return []
+        now = clock.now()
+        transaction.update(ref, {"status": "needs_reconnect", "statusReason": reason, "statusChangedAt": now})
+        return [outbox.account_needs_reconnect(ref.path, {
+            "displayName": display_name, "statusReason": reason, "statusChangedAt": now.isoformat()})]
+
+    return flag
 
 
 def flag_needs_reconnect(ref: firestore.DocumentReference, reason: str) -> None:

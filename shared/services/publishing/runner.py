@@ -89,10 +89,14 @@ class Attempt:
     number: int
     generation: int  # the run's retryCount: POST /retry starts a new generation
 
-    def finish(self, status: str, result: dict, extra_events: list[outbox.Entry] = ()) -> None:
-        """Record the final outcome with its events in one commit, then dispatch them."""
+    def finish(self, status: str, result: dict, extra_events: list[outbox.Entry] = (),
+               also: Callable | None = None) -> None:
+        """Record the final outcome with its events in one commit, then dispatch them.
+
+        `also(transaction)` adds writes of its own to that commit, fenced like it (and
+        returns the events they cause)."""
         events = [*extra_events, outbox.run_finished(self.submission_id, self.target_id, self.generation, status)]
-        finish_run(self.submission_id, self.target_id, self.number, status, result, events)
+        events = finish_run(self.submission_id, self.target_id, self.number, status, result, events, also=also)
         crashpoints.reached("finish")
         outbox.dispatch(events)
 
@@ -159,15 +163,13 @@ def _with_reauth(publisher: Publisher, ref, ctx: PublishContext, action: Callabl
     """Refresh an expiring token first, and once more if the platform says 401."""
     account = ctx.account
     if account.tokens.expiring(clock.now()) and account.tokens.refresh_token:
-        account.tokens = publisher.refresh(account)
-        accounts.store_tokens(ref, account.tokens)
+        accounts.refresh_tokens(ref, account, publisher)  # single-flight: other runs may refresh too
     try:
         return action()
     except NeedsReconnectError:
         if not account.tokens.refresh_token:
             raise
-        account.tokens = publisher.refresh(account)  # raises NeedsReconnectError if refused
-        accounts.store_tokens(ref, account.tokens)
+        accounts.refresh_tokens(ref, account, publisher)  # raises NeedsReconnectError if refused
         return action()
 
 
@@ -227,14 +229,15 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
         release_for_retry(submission_id, target_id, attempt.number, details)
         raise RetryLater(error.message, error.retry_after) from error
     except NeedsReconnectError as error:
-        events = []
+        also = None
         if account_ref is not None:
-            accounts.flag_needs_reconnect(account_ref, error.message)
-            events.append(outbox.account_needs_reconnect(account_ref.path, {
-                "displayName": account.display_name if account is not None else None,
-                "statusReason": error.message, "statusChangedAt": clock.now().isoformat()}))
+            # Flagged in the run's own fenced commit: an attempt that lost its run flags nothing,
+            # and an account whose tokens changed since they were refused is left connected.
+            also = accounts.flag_if_refused(account_ref, account.tokens if account is not None else None,
+                                            error.message,
+                                            account.display_name if account is not None else None)
         attempt.finish("failed", {"code": "token_expired", "message": error.message, "retryable": False},
-                       events)
+                       also=also)
         return "failed"
     except PermanentError as error:
         attempt.finish("failed", {"code": error.code, "message": error.message,

@@ -192,23 +192,27 @@ def wait_until(submission_id: str, target_id: str, attempt: int, not_before: dat
 
 
 def finish_run(submission_id: str, target_id: str, attempt: int | None, status: str, result: dict[str, Any],
-               events: list[outbox.Entry] = ()) -> None:
+               events: list[outbox.Entry] = (),
+               also: Callable[[firestore.Transaction], list[outbox.Entry]] | None = None) -> list[outbox.Entry]:
     """Record the final outcome and, in the same commit, the events it causes.
 
     `attempt` None finishes a run no attempt holds (queued; the orchestrator and
-    the sweep do that); otherwise the attempt must still own it.
+    the sweep do that); otherwise the attempt must still own it. `also` adds its
+    own reads and writes to the commit (after the run's read, before any write)
+    and returns the events they cause. Returns every event recorded.
     """
     now = clock.now()
     update = {"status": status, "result": result, "finishedAt": now, "updatedAt": now,
               "leaseUntil": None, "recoverAt": None, "notBefore": None}
 
-    def write(transaction: firestore.Transaction, ref, data: dict[str, Any]) -> None:
+    def write(transaction: firestore.Transaction, ref, data: dict[str, Any]) -> list[outbox.Entry]:
+        recorded = [*(also(transaction) if also is not None else []), *events]
         transaction.update(ref, update)
-        outbox.record(transaction, events)
+        outbox.record(transaction, recorded)
+        return recorded
 
     if attempt is not None:
-        _fenced(submission_id, target_id, attempt, write)
-        return
+        return _fenced(submission_id, target_id, attempt, write)
     ref = run_ref(submission_id, target_id)
 
     @firestore.transactional
@@ -216,6 +220,6 @@ def finish_run(submission_id: str, target_id: str, attempt: int | None, status: 
         data = ref.get(transaction=transaction).to_dict() or {}
         if data.get("status") != "queued":
             raise LeaseLost(f"run {submission_id}/{target_id} is {data.get('status')}, not queued")
-        write(transaction, ref, data)
+        return write(transaction, ref, data)
 
-    unclaimed(firestore_client().transaction())
+    return unclaimed(firestore_client().transaction())
