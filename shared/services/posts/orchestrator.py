@@ -68,33 +68,32 @@ def orchestrate(submission_id: str, schedule_version: int) -> str:
     except MediaUnavailable as unavailable:
         fail_runs(ref, queued, {"code": "media_unavailable", "message": unavailable.message, "retryable": False})
         return "media_unavailable"
+    # Each run waits for its task from now on (the recovery sweep enqueues it again after
+    # the stall); set before the enqueue, so a run whose task is lost is always swept. Only
+    # runs still queued: an earlier delivery of this task may have enqueued and claimed some.
+    now = clock.now()
+    for run in queued:
+        runs.await_task(submission_id, run.id, now + runs.stall())
     for run in queued:
         data = run.to_dict()
         enqueue_run(submission_id, run.id, data["platform"], int(data.get("retryCount", 0)))
-    # Each run now waits for its task (the recovery sweep enqueues it again after the
-    # stall). The sweep looks at the post after one lease: no run claimed from now on
-    # can hold a lease ending earlier, so none stays stuck longer than that plus a sweep.
-    now = clock.now()
-    batch = db.batch()
-    for run in queued:
-        batch.update(run.reference, {"recoverAt": now + runs.stall(), "updatedAt": now})
-    batch.update(ref, {"status": "dispatched", "dispatchedAt": now,
-                       "recoverAt": now + min(runs.lease(), runs.stall()), "updatedAt": now})
-    batch.commit()
+    # The sweep looks at the post after one lease: no run claimed from now on can hold a
+    # lease ending earlier, so none stays stuck longer than that plus a sweep.
+    ref.update({"status": "dispatched", "dispatchedAt": now,
+                "recoverAt": now + min(runs.lease(), runs.stall()), "updatedAt": now})
     return "dispatched"
 
 
 def fail_runs(ref: firestore.DocumentReference, queued: list, result: dict) -> None:
-    """Every queued run `failed` with the reason, its events in the same commit, then dispatched."""
-    now = clock.now()
-    batch = firestore_client().batch()
+    """Every listed run that is still queued `failed` with the reason, its events in the same
+    commit (each run's own fenced transition: one claimed since it was listed is left to its
+    attempt), then dispatched; the post is `dispatched`, swept again while any run lives."""
     events = []
     for run in queued:
         run_events = [outbox.run_finished(ref.id, run.id, int(run.get("retryCount") or 0), "failed")]
-        batch.update(run.reference, {"status": "failed", "result": result, "finishedAt": now, "updatedAt": now,
-                                     "recoverAt": None})
-        outbox.record(batch, run_events)
-        events += run_events
-    batch.update(ref, {"status": "dispatched", "dispatchedAt": now, "recoverAt": None, "updatedAt": now})
-    batch.commit()
+        try:
+            events += runs.finish_run(ref.id, run.id, None, "failed", result, run_events)
+        except runs.LeaseLost:
+            log.info("run %s/%s moved on since it was listed; left to its attempt", ref.id, run.id)
+    runs.reschedule_submission(ref, {"status": "dispatched", "dispatchedAt": clock.now()})
     outbox.dispatch(events)

@@ -74,7 +74,7 @@ def recover_submission(ref: firestore.DocumentReference, data: dict[str, Any]) -
     if status != "dispatched":
         ref.update({"recoverAt": None})  # cancelled, or a state with nothing to recover
         return 0
-    recovered, deadlines = 0, []
+    recovered = 0
     for run in ref.collection("runs").stream():
         run_data = run.to_dict()
         if run_data.get("status") in runs.TERMINAL:
@@ -82,12 +82,9 @@ def recover_submission(ref: firestore.DocumentReference, data: dict[str, Any]) -
         deadline = run_data.get("recoverAt") or (data.get("dispatchedAt") or now) + runs.stall()
         if deadline <= now:
             recovered += _recover_run(ref.id, run.id, run_data["platform"])
-            run_data = run.reference.get().to_dict() or {}
-            if run_data.get("status") in runs.TERMINAL:
-                continue
-            deadline = run_data.get("recoverAt") or now + runs.stall()
-        deadlines.append(deadline)
-    ref.update({"recoverAt": min(deadlines) if deadlines else None, "updatedAt": now})
+    # From the runs as they are now (one transaction), not from this scan: a run re-queued
+    # while the sweep worked (POST /retry whose enqueue failed) must keep the post swept.
+    runs.reschedule_submission(ref)
     return recovered
 
 

@@ -223,3 +223,45 @@ def finish_run(submission_id: str, target_id: str, attempt: int | None, status: 
         return write(transaction, ref, data)
 
     return unclaimed(firestore_client().transaction())
+
+
+def await_task(submission_id: str, target_id: str, until: datetime) -> bool:
+    """A queued run now waits for its task: the sweep looks at it at `until` if it is still
+    queued then. Only a run still `queued` is touched (a task of an earlier delivery may have
+    claimed it meanwhile: its lease is its deadline). False when it was not queued."""
+    ref = run_ref(submission_id, target_id)
+
+    @firestore.transactional
+    def write(transaction: firestore.Transaction) -> bool:
+        data = ref.get(transaction=transaction).to_dict() or {}
+        if data.get("status") != "queued":
+            return False
+        transaction.update(ref, {"recoverAt": until, "updatedAt": clock.now()})
+        return True
+
+    return write(firestore_client().transaction())
+
+
+def reschedule_submission(ref: firestore.DocumentReference, update: dict[str, Any] | None = None) -> datetime | None:
+    """Set a submission's `recoverAt` to the earliest deadline of its live runs (None when
+    every run is terminal), with `update`, in one transaction that reads the runs.
+
+    Computed from runs read in the same transaction, never from an earlier scan: a run
+    re-queued meanwhile (POST /retry whose enqueue failed, a recovery) is seen, or its own
+    commit comes after this one and sets the submission's deadline itself.
+    """
+    now = clock.now()
+
+    @firestore.transactional
+    def write(transaction: firestore.Transaction) -> datetime | None:
+        deadlines = []
+        for snap in ref.collection("runs").stream(transaction=transaction):
+            data = snap.to_dict() or {}
+            if data.get("status") not in TERMINAL:
+                deadlines.append(data.get("recoverAt") or now + stall())
+        recover_at = min(deadlines) if deadlines else None
+        transaction.update(ref, {**(update or {}), "recoverAt": recover_at, "updatedAt": now})
+        return recover_at
+
+    return write(firestore_client().transaction())
+
