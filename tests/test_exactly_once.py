@@ -280,20 +280,19 @@ def test_an_orchestrated_post_keeps_no_dispatch_flag(client, demo, db, time_trav
 
 def test_events_of_a_finished_run_survive_a_failure_right_after_it(client, demo, receiver, time_travel,
                                                                     monkeypatch, db):
-    from shared.services.publishing import outcomes
+    from shared.services.webhooks import events
 
     register(client, demo, receiver.url, events=["post.published"])
     failed = []
-    real = outcomes.run_finished
+    real = events.emit_event
 
-    def read_error_once(submission_id, target_id):
-        text = db.collection("postSubmissions").document(submission_id).get().get("content")["text"]
-        if not failed and text == "events after a failure":  # this test's post only
-            failed.append(target_id)
-            raise ServiceUnavailable("injected: reading the post for its events failed")
-        return real(submission_id, target_id)
+    def store_error_once(user_id, event_type, evt, data, **kwargs):
+        if not failed and (data.get("post") or {}).get("content", {}).get("text") == "events after a failure":
+            failed.append(evt)
+            raise ServiceUnavailable("injected: storing the event's deliveries failed")
+        return real(user_id, event_type, evt, data, **kwargs)
 
-    monkeypatch.setattr(outcomes, "run_finished", read_error_once)
+    monkeypatch.setattr(events, "emit_event", store_error_once)
     sid = submit(client, demo, body(["x"], "events after a failure"))
     assert final_run(client, demo, sid, "x:x_main")["status"] == "succeeded"
     wait_for(lambda: failed)

@@ -93,3 +93,53 @@ from . import sibling
     assert not _matches("shared.webhooks", "shared.web")  # a prefix of the name is not the package
     package = {m for _, m in imported_modules("from . import flow", "shared.services.connections", True)}
     assert "shared.services.connections.flow" in package
+
+
+def import_cycles(root: Path = ROOT) -> list[list[str]]:
+    """Every set of `shared` modules that import one another in a circle (function-local
+    imports included: a lazy import hides a circle from Python, not from a reader)."""
+    modules = {}
+    for path in sorted((root / "shared").rglob("*.py")):
+        parts = path.relative_to(root).with_suffix("").parts
+        is_package = path.name == "__init__.py"
+        modules[".".join(parts[:-1] if is_package else parts)] = (path, is_package)
+    graph = {name: {m for _, m in imported_modules(path.read_text(), name, is_package)
+                    if m in modules and m != name}
+             for name, (path, is_package) in modules.items()}
+    # Tarjan's strongly connected components: a component of more than one module is a circle.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for imported in graph[module]:
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == module:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for module in graph:
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_module_imports_itself_in_a_circle():
+    """Issue 35, item 12: runs -> outbox -> outcomes -> post_events -> posts.views -> posts.dispatch
+    -> runs made webhook payloads depend on the API's display code at dispatch time. Events are
+    frozen when a run finishes now (publishing/run_events.py), from a pure shape (posts/shape.py)."""
+    cycles = import_cycles()
+    assert not cycles, "modules importing each other in a circle:\n  " + "\n  ".join(map(" <-> ".join, cycles))

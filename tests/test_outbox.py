@@ -1,7 +1,7 @@
 """The outbox retries a failing entry for days, backing off to hours, and a dead entry is seen.
 
-Each test records a real `run.finished` entry in the emulator's `outbox` collection whose
-dispatch always fails (reading its post is made to fail, as in tests/test_exactly_once.py),
+Each test records a real webhook entry in the emulator's `outbox` collection whose
+dispatch always fails (storing its deliveries is made to fail, as in tests/test_exactly_once.py),
 and moves this process's clock (`time_travel`) to each time the entry is due, dispatching it
 as the minute sweep does (`outbox.dispatch_due`).
 """
@@ -19,24 +19,24 @@ from google.cloud import firestore
 from shared import clock
 from shared.services.publishing import outbox
 
-INJECTED = "injected: reading the post for its events failed"
+INJECTED = "injected: storing the event's deliveries failed"
 
 
 @pytest.fixture
 def broken_entry(db, monkeypatch):
-    """A committed `run.finished` entry whose every dispatch fails; removed afterwards."""
-    from shared.services.publishing import outcomes
+    """A committed webhook entry whose every dispatch fails; removed afterwards."""
+    from shared.services.webhooks import events
 
-    sid = f"outbox-{uuid.uuid4().hex}"
-    real = outcomes.run_finished
+    user_id = f"outbox-{uuid.uuid4().hex}"
+    real = events.emit_event
 
-    def unreadable(submission_id, target_id):
-        if submission_id == sid:
+    def unstorable(uid, *args, **kwargs):
+        if uid == user_id:
             raise ServiceUnavailable(INJECTED)
-        return real(submission_id, target_id)
+        return real(uid, *args, **kwargs)
 
-    monkeypatch.setattr(outcomes, "run_finished", unreadable)
-    entry = outbox.run_finished(sid, "x:x_main", 0, "succeeded")
+    monkeypatch.setattr(events, "emit_event", unstorable)
+    entry = outbox.webhook(user_id, "post.published", (user_id, "x:x_main", "succeeded", 0), {"post": {}})
     batch = db.batch()
     outbox.record(batch, [entry])
     batch.commit()
@@ -86,7 +86,7 @@ def test_a_failing_entry_backs_off_to_hours_and_is_dead_only_after_three_days(br
 
     errors = [r for r in caplog.records if r.name == "soku.outbox" and r.levelno >= logging.ERROR]
     assert len(errors) == 1, [r.getMessage() for r in errors]  # the failures before it are warnings
-    assert broken_entry.id in errors[0].getMessage() and "run.finished" in errors[0].getMessage()
+    assert broken_entry.id in errors[0].getMessage() and "webhook" in errors[0].getMessage()
 
     # A dead entry is not tried again.
     time_travel(days=1)

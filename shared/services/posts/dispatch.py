@@ -15,6 +15,7 @@ from google.cloud import firestore
 from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.adapters.task_queue import EnqueueError, enqueue, task_id
+from shared.config import get_settings
 from shared.services.posts.scheduling import TASKS_HORIZON, within_tasks_horizon
 
 __all__ = ["EnqueueError", "ORCHESTRATOR_QUEUE", "dispatch_if_due", "enqueue_at", "enqueue_orchestrator",
@@ -36,10 +37,8 @@ def enqueue_at(scheduled_time: datetime) -> datetime:
 def recover_at(enqueue_at: datetime, scheduled_time: datetime | None) -> datetime:
     """When the recovery sweep should look at a submission whose orchestrator is (to be)
     enqueued at `enqueue_at` for `scheduled_time`: the stall after it was due."""
-    from shared.services.publishing.runs import stall  # the publishing package imports this module
-
     due = max(enqueue_at, scheduled_time) if scheduled_time is not None else enqueue_at
-    return due + stall()
+    return due + timedelta(seconds=get_settings().stall_s)  # runs.stall(), read where it is set
 
 
 # A new post's own request enqueues its orchestrator right after saving it and answers without

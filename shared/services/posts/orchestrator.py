@@ -90,9 +90,8 @@ def fail_runs(ref: firestore.DocumentReference, queued: list, result: dict) -> N
     attempt), then dispatched; the post is `dispatched`, swept again while any run lives."""
     events = []
     for run in queued:
-        run_events = [outbox.run_finished(ref.id, run.id, int(run.get("retryCount") or 0), "failed")]
         try:
-            events += runs.finish_run(ref.id, run.id, None, "failed", result, run_events)
+            events += runs.finish_run(ref.id, run.id, None, "failed", result)
         except runs.LeaseLost:
             log.info("run %s/%s moved on since it was listed; left to its attempt", ref.id, run.id)
     runs.reschedule_submission(ref, {"status": "dispatched", "dispatchedAt": clock.now()})

@@ -13,61 +13,12 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.errors import NotFoundError, ValidationError
 from shared.services.posts.dispatch import SUBMISSIONS
+from shared.services.posts.shape import RUN_STATUSES, post_shape, run_view, summary
 
-RUN_STATUSES = ("queued", "processing", "succeeded", "failed", "canceled")
+__all__ = ["RUN_STATUSES", "SUBMISSION_STATUSES", "list_posts", "load_owned", "post_view", "run_view"]
+
 SUBMISSION_STATUSES = ("queued", "orchestrating", "dispatched", "canceled")
 MAX_PAGE = 100
-
-
-def _run_view(data: dict) -> dict:
-    return {
-        "targetId": data.get("targetId"),
-        "platform": data.get("platform"),
-        "accountId": data.get("accountId"),
-        "status": data.get("status"),
-        "attemptCount": data.get("attemptCount", 0),
-        "createdAt": clock.iso(data.get("createdAt")),
-        "startedAt": clock.iso(data.get("startedAt")),
-        "finishedAt": clock.iso(data.get("finishedAt")),
-        "result": data.get("result"),
-        # Only while it matters: a finished run's `result` says everything.
-        "lastError": data.get("lastError") if data.get("status") in ("queued", "processing") else None,
-        "nextAttemptAt": clock.iso(data.get("notBefore")) if data.get("status") == "queued" else None,
-        "deletedAt": clock.iso(data.get("deletedAt")),
-        "deletion": _deletion_view(data.get("deletion")),
-    }
-
-
-def run_view(data: dict) -> dict:
-    """One run document as the API shows it (in `GET /v1/posts/{id}`'s `runs`)."""
-    return _run_view(data)
-
-
-def _deletion_view(deletion: dict | None) -> dict | None:
-    """Taking the run's post down (posts/takedown.py): `deleting`, `deleted` or `failed`."""
-    if not deletion:
-        return None
-    view = {"status": deletion.get("status"), "at": clock.iso(deletion.get("at"))}
-    if deletion.get("error"):
-        view["error"] = deletion["error"]
-    if deletion.get("alreadyGone"):
-        view["alreadyGone"] = True
-    return view
-
-
-def _summary(submission_id: str, data: dict) -> dict:
-    return {
-        "id": submission_id,
-        "postSubmissionId": submission_id,
-        "status": data.get("status"),
-        "createdAt": clock.iso(data.get("createdAt")),
-        "updatedAt": clock.iso(data.get("updatedAt")),
-        "scheduledTime": clock.iso(data.get("scheduledTime")),
-        "enableRepurposing": data.get("enableRepurposing", False),
-        "content": data.get("content"),
-        "targets": data.get("targets", []),
-        "platforms": data.get("platforms", []),
-    }
 
 
 def load_owned(user_id: str, submission_id: str) -> tuple[firestore.DocumentReference, dict]:
@@ -82,12 +33,7 @@ def load_owned(user_id: str, submission_id: str) -> tuple[firestore.DocumentRefe
 
 def post_view(user_id: str, submission_id: str) -> dict:
     ref, data = load_owned(user_id, submission_id)
-    runs = [_run_view(r.to_dict()) for r in ref.collection("runs").stream()]
-    runs.sort(key=lambda r: r["targetId"] or "")
-    counts = {status: 0 for status in RUN_STATUSES}
-    for run in runs:
-        counts[run["status"]] = counts.get(run["status"], 0) + 1
-    return _summary(submission_id, data) | {"runs": runs, "runCounts": counts}
+    return post_shape(submission_id, data, [r.to_dict() for r in ref.collection("runs").stream()])
 
 
 def _encode_cursor(created_at: datetime, submission_id: str) -> str:
@@ -160,6 +106,6 @@ def list_posts(user_id: str, args: dict[str, Any]) -> dict:
     query = query.order_by("createdAt", direction=firestore.Query.DESCENDING).limit(limit + 1)
     snaps = list(query.stream())
     page, more = snaps[:limit], len(snaps) > limit
-    data = [_summary(s.id, s.to_dict()) for s in page]
+    data = [summary(s.id, s.to_dict()) for s in page]
     next_cursor = _encode_cursor(page[-1].get("createdAt"), page[-1].id) if more else None
     return {"data": data, "hasMore": more, "nextCursor": next_cursor}

@@ -70,7 +70,9 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)  # before any `deadAt`: `dead
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # "run.finished" | "repurpose" | "account.needs_reconnect" | "post.deleted"
+    # "webhook" (an event frozen when it happened) | "repurpose"; entries recorded by earlier
+    # versions may also be "run.finished" | "account.needs_reconnect" | "post.deleted".
+    kind: str
     key: tuple  # what makes this occurrence unique
     payload: dict[str, Any] = field(default_factory=dict)
 
@@ -80,9 +82,14 @@ class Entry:
         return "obx_" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def run_finished(submission_id: str, target_id: str, generation: int, status: str) -> Entry:
-    return Entry("run.finished", (submission_id, target_id, generation, status),
-                 {"submissionId": submission_id, "targetId": target_id})
+def webhook(user_id: str, event_type: str, occurrence: tuple, data: dict[str, Any]) -> Entry:
+    """An event as it is when it happens: its id (from the occurrence), time and body are
+    fixed here and sent as they are, however late the dispatch (run_events.py)."""
+    from shared.services.webhooks.events import event_id  # below the outbox: no cycle
+
+    evt = event_id(user_id, event_type, *occurrence)
+    return Entry("webhook", (evt,), {"userId": user_id, "type": event_type, "eventId": evt,
+                                     "createdAt": clock.iso(clock.now()), "data": data})
 
 
 def repurpose(submission_id: str, target_id: str) -> Entry:
@@ -100,8 +107,12 @@ def complete(entry: Entry) -> None:
 
 
 def account_needs_reconnect(account_path: str, account: dict[str, Any]) -> Entry:
-    return Entry("account.needs_reconnect", (account_path, account.get("statusChangedAt")),
-                 {"accountPath": account_path, "account": account})
+    """`account.needs_reconnect` for users/{uid}/integrations/{platform}/accounts/{accountId}."""
+    parts = account_path.split("/")
+    user_id, platform, account_id = parts[1], parts[3], parts[5]
+    return webhook(user_id, "account.needs_reconnect", (platform, account_id, account.get("statusChangedAt")), {
+        "account": {"platform": platform, "accountId": account_id, "displayName": account.get("displayName"),
+                    "status": "needs_reconnect", "statusReason": account.get("statusReason")}})
 
 
 def post_deleted(submission_id: str, target_id: str) -> Entry:
@@ -205,8 +216,14 @@ def _mark(ref: firestore.DocumentReference, update: dict[str, Any]) -> None:
 
 
 def _perform(kind: str, payload: dict[str, Any], dispatches: int) -> None:
-    # Imported here: the consumers import the publishing package themselves.
-    if kind == "run.finished":
+    # Imported here: the consumers are not needed to record an entry, only to dispatch it.
+    if kind == "webhook":
+        from shared.services.webhooks import events
+
+        events.emit_event(payload["userId"], payload["type"], payload["eventId"], payload["data"], strict=True,
+                          created_at=payload.get("createdAt"))
+    elif kind == "run.finished":  # recorded by an earlier version: built from the run as it is now
+        from shared.services.publishing import outcomes
         from shared.services.publishing import outcomes
 
         outcomes.run_finished(payload["submissionId"], payload["targetId"])

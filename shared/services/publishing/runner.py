@@ -95,8 +95,8 @@ class Attempt:
 
         `also(transaction)` adds writes of its own to that commit, fenced like it (and
         returns the events they cause)."""
-        events = [*extra_events, outbox.run_finished(self.submission_id, self.target_id, self.generation, status)]
-        events = finish_run(self.submission_id, self.target_id, self.number, status, result, events, also=also)
+        events = finish_run(self.submission_id, self.target_id, self.number, status, result, list(extra_events),
+                            also=also)
         crashpoints.reached("finish")
         outbox.dispatch(events)
 

@@ -44,7 +44,7 @@ from google.cloud import firestore
 from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.config import get_settings
-from shared.services.publishing import outbox
+from shared.services.publishing import outbox, run_events
 
 SUBMISSIONS = "postSubmissions"
 TERMINAL = ("succeeded", "failed", "canceled")
@@ -194,19 +194,27 @@ def wait_until(submission_id: str, target_id: str, attempt: int, not_before: dat
 def finish_run(submission_id: str, target_id: str, attempt: int | None, status: str, result: dict[str, Any],
                events: list[outbox.Entry] = (),
                also: Callable[[firestore.Transaction], list[outbox.Entry]] | None = None) -> list[outbox.Entry]:
-    """Record the final outcome and, in the same commit, the events it causes.
+    """Record the final outcome and, in the same commit, the events it causes: `events`, and
+    the run's webhooks (post.published / post.failed, post.completed), frozen from the post as
+    this commit leaves it (run_events.py).
 
     `attempt` None finishes a run no attempt holds (queued; the orchestrator and
     the sweep do that); otherwise the attempt must still own it. `also` adds its
-    own reads and writes to the commit (after the run's read, before any write)
-    and returns the events they cause. Returns every event recorded.
+    own reads and writes to the commit (after every read of finish_run's own,
+    before its writes) and returns the events they cause. Returns every event
+    recorded.
     """
     now = clock.now()
     update = {"status": status, "result": result, "finishedAt": now, "updatedAt": now,
               "leaseUntil": None, "recoverAt": None, "notBefore": None}
 
     def write(transaction: firestore.Transaction, ref, data: dict[str, Any]) -> list[outbox.Entry]:
-        recorded = [*(also(transaction) if also is not None else []), *events]
+        # A transaction's reads precede its writes: first the post and its runs, from which the
+        # run's webhook events are frozen as of this commit; then `also` (reads, then writes).
+        frozen = run_events.frozen(transaction, ref.parent.parent, target_id, data | update)
+        recorded = [*(also(transaction) if also is not None else []),
+                    *(e for e in events if e.kind != "run.finished"),  # frozen above instead
+                    *frozen]
         transaction.update(ref, update)
         outbox.record(transaction, recorded)
         return recorded

@@ -36,14 +36,20 @@ def emit(user_id: str, event_type: str, occurrence: tuple, data: dict, strict: b
     Never raises unless `strict` (the outbox): then a failure to store or queue a
     delivery raises, and the outbox dispatches the event again.
     """
+    return emit_event(user_id, event_type, event_id(user_id, event_type, *occurrence), data, strict=strict)
+
+
+def emit_event(user_id: str, event_type: str, evt: str, data: dict, strict: bool = False,
+               created_at: str | None = None) -> str | None:
+    """`emit` of an event whose id (and time) were fixed when it happened (the outbox's frozen
+    events: publishing/run_events.py)."""
     try:
         endpoints = [s for s in collection(user_id).where(
             filter=firestore.FieldFilter("status", "==", "active")).stream()
             if event_type in (s.to_dict().get("events") or [])]
         if not endpoints:
             return None
-        evt = event_id(user_id, event_type, *occurrence)
-        body = json.dumps({"id": evt, "type": event_type, "createdAt": clock.iso(clock.now()),
+        body = json.dumps({"id": evt, "type": event_type, "createdAt": created_at or clock.iso(clock.now()),
                            "data": data}, separators=(",", ":"), default=str)
         for endpoint in endpoints:
             _queue(user_id, endpoint.id, endpoint.reference, evt, event_type, body)

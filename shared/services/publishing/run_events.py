@@ -1,0 +1,53 @@
+"""A finishing run's webhook events, frozen in the commit that finishes it.
+
+The events say what the run's final state *was*: built inside runs.finish_run's
+transaction, from the submission and every run as that transaction reads them
+(with this run's new state), and stored in its outbox entries. Dispatching an
+entry later, however late (the sweep after a crash), sends exactly that, even
+if the post was retried or changed meanwhile. Built at dispatch instead, a
+POST /retry inside the outbox's grace period would lose the earlier post.failed
+(the run is queued again by then), and two failed generations would share an id.
+
+- `post.published` / `post.failed` for the run, its occurrence
+  (submission, target, status, generation): one per generation's outcome;
+- `post.completed` when this finish leaves no run of the post unfinished. The
+  transaction read every run, so of two runs finishing at once exactly one
+  sees the other finished and records it; a retried post completes again, its
+  occurrence being every run's state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.cloud import firestore
+
+from shared.services.posts.shape import post_shape
+from shared.services.publishing import outbox
+
+TERMINAL = ("succeeded", "failed", "canceled")
+
+
+def frozen(transaction: firestore.Transaction, submission_ref: firestore.DocumentReference, target_id: str,
+           run_after: dict[str, Any]) -> list[outbox.Entry]:
+    """The events of `target_id` reaching `run_after` (read in `transaction`; it writes nothing)."""
+    status = run_after.get("status")
+    if status not in ("succeeded", "failed"):
+        return []
+    submission = submission_ref.get(transaction=transaction).to_dict() or {}
+    user_id = submission.get("userId")
+    if not user_id:
+        return []
+    documents = {snap.id: snap.to_dict() or {} for snap in
+                 submission_ref.collection("runs").stream(transaction=transaction)}
+    documents[target_id] = run_after
+    post = post_shape(submission_ref.id, submission, documents.values())
+    run = next(r for r in post["runs"] if r["targetId"] == target_id)
+    generation = int(run_after.get("retryCount", 0))
+    event = "post.published" if status == "succeeded" else "post.failed"
+    events = [outbox.webhook(user_id, event, (submission_ref.id, target_id, status, generation),
+                             {"post": post, "run": run})]
+    if all(r["status"] in TERMINAL for r in post["runs"]):
+        state = tuple(sorted((r["targetId"], r["status"], r["attemptCount"]) for r in post["runs"]))
+        events.append(outbox.webhook(user_id, "post.completed", (submission_ref.id, state), {"post": post}))
+    return events
