@@ -33,7 +33,7 @@ def mint_tokens(platform: str, subject: str, lifetime_s: int = 3600) -> tuple[st
 
 @dataclass
 class Fault:
-    kind: str  # rate_limit | server_error | expired_token | duplicate | processing_failed | hold | revoked | forbidden | cannot_load
+    kind: str  # rate_limit | server_error | expired_token | duplicate | processing_failed | hold | lag | revoked | forbidden | cannot_load
     remaining: int = 1
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -170,6 +170,19 @@ def hold_if_asked(fault: Fault | None) -> None:
     """The `hold` fault: the platform did the work but the answer never arrives in time."""
     if fault is not None and fault.kind == "hold":
         time.sleep(float(fault.params.get("seconds", 30)))
+
+
+def listing_cutoff(fault: Fault | None) -> float | None:
+    """The `lag` fault, on a listing: the epoch after which posts are not listed yet, else None.
+
+    Platforms list a new post a while after the create answered: their timelines and search
+    are eventually consistent, and a lookup made right after a create can miss the post. While
+    the fault lasts (each listing uses one of its `times`), posts younger than its `seconds`
+    (10 by default) are left out of the listing; the post itself exists (a create of the same
+    content is still refused as a duplicate)."""
+    if fault is None or fault.kind != "lag":
+        return None
+    return time.time() - float(fault.params.get("seconds", 10))
 
 
 # A fault kind's answer: the error response it stands for, given the fault and the operation it was
