@@ -5,6 +5,12 @@ A publisher module per platform implements `Publisher`: it uploads media
 `ctx.create_once`, which guarantees a create whose outcome is unknown is
 never simply re-run: the next attempt first asks the platform whether the post
 exists (`find_existing`) and only creates when it does not.
+
+A platform lists a new post a while after its create answered (X's timelines and
+search are eventually consistent), so that lookup can miss the post an interrupted
+create made; the re-create is then refused as duplicate content. After an armed
+create that refusal is the platform saying the post exists: the run stays armed,
+never creates again, and looks for the post with backoff (`createExistsAt`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Protocol
 
 from shared import clock, crashpoints
-from shared.platforms import Platform
+from shared.platforms import RULES, Platform
 from shared.services.publishing.errors import (
     NeedsReconnectError,
     PermanentError,
@@ -23,6 +29,13 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.http import PlatformHttp, creating
+
+
+# Seconds between the lookups of a post the platform said exists (it refused the re-create of
+# an armed create as a duplicate) but does not list yet: about 30 s of looking in one attempt,
+# then a retryable `post_not_listed`, and the next attempt looks again, until the runner's
+# MAX_ATTEMPTS (minutes, with the queue's backoff) is spent: far beyond a listing's usual lag.
+EXISTS_LOOKUP_BACKOFF: tuple[float, ...] = (2.0, 4.0, 8.0, 16.0)
 
 
 @dataclass
@@ -109,6 +122,9 @@ class PublishContext:
 
     def create_once(self, create: Callable[[], PublishedPost]) -> PublishedPost:
         armed = self.checkpoint.get("createArmedAt")
+        if armed is not None and self.checkpoint.get("createExistsAt"):
+            # The platform already said this post exists: never create it again, only look.
+            return self._find_the_post_that_exists()
         if armed is not None:
             # An earlier attempt called "create" and never recorded the outcome.
             found = self.publisher.find_existing(self, datetime.fromisoformat(armed))
@@ -116,8 +132,9 @@ class PublishContext:
                 return found
         # Arming is a fenced checkpoint write: it fails (LeaseLost) if this attempt no
         # longer owns the run, so a stale attempt never reaches the create.
-        first_armed = self.checkpoint.get("createFirstArmedAt") or armed or clock.now().isoformat()
-        self.save(createArmedAt=clock.now().isoformat(), createFirstArmedAt=first_armed)
+        now = clock.now().isoformat()
+        first_armed = self.checkpoint.get("createFirstArmedAt") or armed or now
+        self.save(createArmedAt=now, createFirstArmedAt=first_armed)
         crashpoints.reached("arm")
         self._accepted = False
         try:
@@ -128,16 +145,43 @@ class PublishContext:
         except PublishError as error:
             if armed is not None and isinstance(error, PermanentError) and error.code == "duplicate_content":
                 # The platform says this post already exists, and an earlier attempt of this run
-                # armed a create: an attempt that outlived its lease got its create through
-                # after the lookup above. It is our post: look for it since the first arming.
-                found = self.publisher.find_existing(self, datetime.fromisoformat(first_armed))
-                if found is not None:
-                    return found
+                # armed a create whose outcome is unknown: that create made it (the lookup above
+                # ran before the platform listed it, or an attempt that outlived its lease got
+                # its create through after that lookup). It is our post: the run stays armed and
+                # looks for it since the first arming, with backoff, and never creates again.
+                # Armed since the first arming again: every later lookup (the runner's last one
+                # too) must look from there, not from this refused re-create.
+                self.save(createArmedAt=first_armed, createExistsAt=clock.now().isoformat())
+                return self._find_the_post_that_exists()
             if _refused_before_creating(error) and not self._accepted:
                 # The platform answered the create with a refusal: no post exists, so
                 # the next attempt may create without reconciling first.
                 self.save(createArmedAt=None)
             raise
+
+    def _find_the_post_that_exists(self) -> PublishedPost:
+        """The post the platform said exists, looked up with backoff (EXISTS_LOOKUP_BACKOFF).
+
+        Not listed yet: a RetryableError (`post_not_listed`), the run still armed, so the
+        next attempt looks again; once the runner's attempts are spent it ends the run
+        failed with this code and message, retryable (POST /retry keeps an armed checkpoint
+        and looks again)."""
+        first_armed = self.checkpoint.get("createFirstArmedAt") or self.checkpoint["createArmedAt"]
+        since = datetime.fromisoformat(first_armed)
+        for delay in (0.0, *EXISTS_LOOKUP_BACKOFF):
+            if delay:
+                self.sleep(delay)
+            found = self.publisher.find_existing(self, since)
+            if found is not None:
+                return found
+        platform = getattr(self.publisher, "platform", None)
+        name = RULES[platform].display_name if platform in RULES else "The platform"
+        raise RetryableError(
+            f"{name} refused to create the post again as duplicate content, so it exists (an earlier "
+            f"attempt's create went through, or the account already had a post with the same content), "
+            f"but it is not listed on the account yet (looked for among posts made since {first_armed}); "
+            f"a retry looks for it again and never creates it twice",
+            code="post_not_listed")
 
 
 def _refused_before_creating(error: PublishError) -> bool:
