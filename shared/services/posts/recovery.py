@@ -160,15 +160,13 @@ def _recover_run(submission_id: str, target_id: str, platform: str) -> int:
         return 0
     if released["recoveries"] > MAX_RECOVERIES:
         try:
-            runs.finish_run(submission_id, target_id, None, "failed", {
+            events = runs.finish_run(submission_id, target_id, None, "failed", {
                 "code": "dispatch_failed", "retryable": True,
                 "message": f"Soku lost track of this run {MAX_RECOVERIES} times and stopped trying. "
-                           f"Retry it with POST /v1/posts/{submission_id}/retry."},
-                [outbox.run_finished(submission_id, target_id, int(released.get("retryCount", 0)), "failed")])
+                           f"Retry it with POST /v1/posts/{submission_id}/retry."})
         except runs.LeaseLost:
             return 0  # claimed meanwhile: it is moving again
-        outbox.dispatch([outbox.run_finished(submission_id, target_id, int(released.get("retryCount", 0)),
-                                             "failed")])
+        outbox.dispatch(events)  # its webhooks, frozen in finish_run's commit
         return 1
     log.warning("run %s/%s stuck (%s); enqueueing it again", submission_id, target_id,
                 released.get("lastError", {}).get("code") if released.get("lastError") else "queued")
