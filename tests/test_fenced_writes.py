@@ -82,3 +82,30 @@ def test_a_run_requeued_while_the_sweep_works_keeps_the_post_swept(client, demo,
     time_travel(seconds=runs.stall().total_seconds() + 1)
     assert run_sweep(client).status_code in (200, 204)
     assert final_run(client, demo, sid, threads_id, timeout=20)["status"] == "succeeded"
+
+
+def test_two_runs_never_claim_one_platform_post(client, demo, sandbox, db):
+    """Issue 35, item 11: lookups match on text. A run whose create was armed when its process
+    died looks its post up; another post with the same words to the same account has published
+    since. The tweet it finds is that run's: it must not become this run's too (taking one
+    down would then delete the other's)."""
+    from shared.clock import now
+    from shared.platforms import Platform
+    from shared.services.publishing.runner import Delivery, process_run
+
+    words = "same words, two posts, one account"
+    armed = submit(client, demo, {**body(["x"], words), "scheduledTime": LATER})
+    attempt = runs.claim_run(armed, "x:x_main", "x", 0, task="publish-armed")["attemptCount"]
+    runs.save_checkpoint(armed, "x:x_main", attempt, {"createArmedAt": now().isoformat()})  # then it died
+
+    other = submit(client, demo, body(["x"], words))
+    published = final_run(client, demo, other, "x:x_main")
+    assert published["status"] == "succeeded"
+
+    assert process_run(Platform.X, armed, "x:x_main", Delivery(1, "publish-armed")) == "failed"
+    run = run_of(client, demo, armed, "x:x_main")
+    assert run["result"]["code"] == "publish_outcome_unknown", run
+    assert published["result"]["postId"] in run["result"]["message"]
+    owners = [d.to_dict()["run"] for d in db.collection(runs.POST_CLAIMS).where(
+        filter=runs.firestore.FieldFilter("postId", "==", published["result"]["postId"])).stream()]
+    assert owners == [f"postSubmissions/{other}/runs/x:x_main"]

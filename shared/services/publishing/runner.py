@@ -44,6 +44,7 @@ from shared.services.repurpose import hook as repurpose_hook
 from shared.services.publishing.runs import (
     SUBMISSIONS,
     LeaseLost,
+    PostClaimedByAnotherRun,
     claim_run,
     finish_run,
     release_for_retry,
@@ -259,7 +260,18 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
         raise RetryLater(str(exc), None) from exc
     result = (ctx.checkpoint.get("report") or {}) | {"postId": post.post_id, "url": post.url,
                                                       "platform": platform.value}
-    attempt.finish("succeeded", result,
-                   [outbox.repurpose(submission_id, target_id)] if repurpose_hook.wants_repurposing(submission) else [])
+    try:
+        attempt.finish("succeeded", result, [outbox.repurpose(submission_id, target_id)]
+                       if repurpose_hook.wants_repurposing(submission) else [])
+    except PostClaimedByAnotherRun as claimed:
+        # The lookup matched another run's identical post (text, account): it is not this run's.
+        # Whether this run's own create was made is unknown: say so, never share the post.
+        name = RULES[platform].display_name
+        attempt.finish("failed", {
+            "code": "publish_outcome_unknown", "retryable": True, "platformPostId": claimed.post_id,
+            "message": f"Soku could not confirm this run's post: the matching post it found on {name} "
+                       f"({claimed.post_id}) is already the post of another run ({claimed.owner}). Check the "
+                       f"account, and retry with POST /v1/posts/{submission_id}/retry if the post is missing."})
+        return "failed"
     accounts.record_publish(account_ref, {"status": "succeeded", "postId": post.post_id})
     return "succeeded"

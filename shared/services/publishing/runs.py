@@ -35,6 +35,7 @@ isolates them as Firestore does: devstack/node/firestore_transactions.js).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -55,6 +56,26 @@ EARLY_TOLERANCE = timedelta(seconds=5)
 
 class LeaseLost(Exception):
     """This attempt no longer owns the run: it must stop without writing or creating."""
+
+
+class PostClaimedByAnotherRun(Exception):
+    """The platform post a run would finish with is already another run's (see claim_post)."""
+
+    def __init__(self, post_id: str, owner: str) -> None:
+        super().__init__(f"post {post_id} is already the post of {owner}")
+        self.post_id, self.owner = post_id, owner
+
+
+POST_CLAIMS = "platformPosts"
+
+
+def post_claim_ref(platform: str, account_id: str, post_id: str) -> firestore.DocumentReference:
+    """`platformPosts/{id}`: which run a platform post belongs to. A run finishing
+    `succeeded` claims its post in the same commit; a lookup that matched on text can find
+    another run's identical post, and two runs sharing one post would, among other things,
+    take each other's down. Keyed by platform, account and the platform's post id."""
+    key = hashlib.sha256(f"{platform}|{account_id}|{post_id}".encode()).hexdigest()[:40]
+    return firestore_client().collection(POST_CLAIMS).document(key)
 
 
 def run_ref(submission_id: str, target_id: str) -> firestore.DocumentReference:
@@ -212,9 +233,12 @@ def finish_run(submission_id: str, target_id: str, attempt: int | None, status: 
         # A transaction's reads precede its writes: first the post and its runs, from which the
         # run's webhook events are frozen as of this commit; then `also` (reads, then writes).
         frozen = run_events.frozen(transaction, ref.parent.parent, target_id, data | update)
+        claim = _claim_post(transaction, ref, data, status, result)
         recorded = [*(also(transaction) if also is not None else []),
                     *(e for e in events if e.kind != "run.finished"),  # frozen above instead
                     *frozen]
+        if claim is not None:
+            transaction.set(*claim)
         transaction.update(ref, update)
         outbox.record(transaction, recorded)
         return recorded
@@ -272,4 +296,20 @@ def reschedule_submission(ref: firestore.DocumentReference, update: dict[str, An
         return recover_at
 
     return write(firestore_client().transaction())
+
+
+def _claim_post(transaction: firestore.Transaction, ref: firestore.DocumentReference, run: dict[str, Any],
+                status: str, result: dict[str, Any]) -> tuple[firestore.DocumentReference, dict] | None:
+    """Read the claim of the post a run finishes `succeeded` with; the write that claims it, or
+    None when there is nothing to claim. Raises PostClaimedByAnotherRun when it is another
+    run's (the transaction then writes nothing)."""
+    post_id = result.get("postId") if status == "succeeded" else None
+    if not post_id:
+        return None
+    claim = post_claim_ref(str(run.get("platform")), str(run.get("accountId")), str(post_id))
+    owner = (claim.get(transaction=transaction).to_dict() or {}).get("run")
+    if owner is not None and owner != ref.path:
+        raise PostClaimedByAnotherRun(str(post_id), owner)
+    return claim, {"run": ref.path, "platform": run.get("platform"), "accountId": run.get("accountId"),
+                   "postId": str(post_id), "claimedAt": clock.now()}
 
