@@ -21,23 +21,39 @@ Task ids are derived from the work itself, so enqueueing the same work twice is
 one task: Cloud Tasks (and the emulator) answer 409 for a repeated name, which
 is success here. Consumers still claim their work in Firestore, because a name
 only stays reserved for a while after its task ran.
+
+`task_exists` asks whether a task is still in its queue (Cloud Tasks' GetTask,
+through google-cloud-tasks: firebase-admin has no such call). A task exists from
+its creation until a delivery succeeds, it is deleted, or it runs out of
+attempts: while it exists Cloud Tasks will still deliver it, so the recovery
+sweep waits for it instead of enqueueing a second one (posts/recovery.py).
+The Firebase CLI's Tasks emulator has no GetTask; against it the answer is
+None (cannot tell) unless it serves `GET .../queues/{queue}/tasks/{id}`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime, timezone
 
+import httpx
 from firebase_admin import exceptions as admin_errors
 from firebase_admin import functions
+from google.api_core import exceptions as google_errors
 
 from shared.adapters.firebase_app import firebase_app
+from shared.adapters.gcp import tasks_client
 from shared.config import get_settings
+
+log = logging.getLogger("soku.task_queue")
 
 # Longer than the longest task function's timeout (540 s), so Cloud Tasks never
 # gives up on a delivery that is still running and starts a second one. The
 # emulator's default is 60 s, which would re-deliver a slow publish mid-way.
 DISPATCH_DEADLINE_S = 600
+# GetTask answers in milliseconds; a probe that takes longer is not worth the sweep's time.
+PROBE_TIMEOUT_S = 5.0
 
 
 class EnqueueError(RuntimeError):
@@ -85,3 +101,60 @@ def enqueue(queue: str, payload: dict, *, name_parts: tuple[str, ...],
     except Exception as exc:  # noqa: BLE001 - callers decide how to recover
         raise EnqueueError(f"could not enqueue to {queue}: {exc}") from exc
     return name
+
+
+def task_path(queue: str, name: str) -> str:
+    """The full resource name of task `name` (a task_id) in the queue of function `queue`."""
+    settings = get_settings()
+    return f"projects/{settings.project_id}/locations/{settings.region}/queues/{queue}/tasks/{name}"
+
+
+_unanswered: set[str] = set()
+
+
+def task_exists(queue: str, name: str) -> bool | None:
+    """Whether task `name` is still in its queue: waiting (however long the backlog), being
+    delivered, or between retries. False once it is gone (delivered, deleted, out of
+    attempts, or never created); None when the queue cannot tell (no permission,
+    unavailable, an emulator without GetTask): the caller must not read that as either.
+
+    Production needs `cloudtasks.tasks.get` (roles/cloudtasks.viewer) for the runtime
+    service account, beside the enqueuer role firebase-tools grants."""
+    path = task_path(queue, name)
+    emulator = get_settings().tasks_emulator_host
+    if emulator:
+        return emulator_task_exists(emulator, path)
+    try:
+        tasks_client().get_task(request={"name": path}, timeout=PROBE_TIMEOUT_S, retry=None)
+    except google_errors.NotFound:
+        return False
+    except Exception as exc:  # noqa: BLE001 - the caller decides what "cannot tell" means
+        _cannot_tell("cloudtasks", f"GetTask {path} failed ({type(exc).__name__}: {exc})")
+        return None
+    return True
+
+
+def emulator_task_exists(host: str, path: str) -> bool | None:
+    """The same question, put to a Tasks emulator at `host` (REST, the emulator's own paths).
+
+    The emulator answers 200 with the task while it is queued or being delivered, and 404
+    with a JSON body once it is gone. The Firebase CLI's own emulator has no such route
+    (Express's HTML 404, "Cannot GET"): None, not False."""
+    try:
+        r = httpx.get(f"http://{host}/{path}", timeout=PROBE_TIMEOUT_S)
+    except httpx.HTTPError as exc:
+        _cannot_tell(host, f"the Tasks emulator did not answer GetTask ({exc})")
+        return None
+    if r.status_code == 200:
+        return True
+    if r.status_code == 404 and r.headers.get("content-type", "").startswith("application/json"):
+        return False
+    _cannot_tell(host, f"the Tasks emulator does not serve GetTask (HTTP {r.status_code})")
+    return None
+
+
+def _cannot_tell(where: str, message: str) -> None:
+    """Logged once per process and place: every recovery would say it again."""
+    if where not in _unanswered:
+        _unanswered.add(where)
+        log.warning("%s: the recovery sweep treats such a task as lost", message)

@@ -17,10 +17,19 @@ the submissions whose time has come, oldest first, and for each:
   gets a fresh task. The runner ends a run whose attempts all died with
   `publish_interrupted`. A run recovered MAX_RECOVERIES times is `failed`.
 
+**Slow is not lost.** Before a queued submission or run is given another task,
+Cloud Tasks is asked whether the task it waits for still exists
+(task_queue.task_exists): a task still queued behind a backlog (500 TikTok posts
+at 09:00 drain at 2 a second, slower with retries), or between its retries, will
+be delivered. Such a run waits another stall: no task is added, no recovery is
+counted, nothing is failed. Only a task that is gone (delivered, deleted, out of
+attempts, never created) is lost. When the queue cannot tell (no permission, an
+emulator without GetTask) the task is treated as lost, as before.
+
 Then the submission's `recoverAt` moves to the earliest deadline of its live
 runs, or is cleared when every run is terminal. So no run stays non-terminal
-longer than its lease (or stall) plus one sweep period, and the query never
-returns the same stale document twice in a row.
+longer than its lease (or stall) plus one sweep period, unless its task is still
+queued, and the query never returns the same stale document twice in a row.
 """
 
 from __future__ import annotations
@@ -32,11 +41,13 @@ from typing import Any
 from google.cloud import firestore
 
 from shared import clock
+from shared.adapters import task_queue
 from shared.adapters.gcp import firestore_client
 from shared.services.posts import dispatch, orchestrator
-from shared.services.posts.dispatch import ORCHESTRATOR_QUEUE, SUBMISSIONS, EnqueueError, enqueue_run
+from shared.services.posts.dispatch import (ORCHESTRATOR_QUEUE, SUBMISSIONS, EnqueueError, enqueue_run,
+                                            publisher_queue)
 from shared.services.publishing import outbox, runs
-from shared.adapters.task_queue import enqueue
+from shared.adapters.task_queue import enqueue, task_id
 
 log = logging.getLogger("soku.recovery")
 BATCH = 100
@@ -68,8 +79,12 @@ def recover_submission(ref: firestore.DocumentReference, data: dict[str, Any]) -
             # The dispatch pass owns it (its enqueue keeps failing): look again later.
             ref.update({"recoverAt": now + runs.stall()})
             return 0
+        if _orchestrator_coming(ref, data):
+            return 0
         return _redispatch(ref)
     if status == "orchestrating":
+        if _orchestrator_coming(ref, data):
+            return 0
         return _reorchestrate(ref, data)
     if status != "dispatched":
         ref.update({"recoverAt": None})  # cancelled, or a state with nothing to recover
@@ -81,11 +96,68 @@ def recover_submission(ref: firestore.DocumentReference, data: dict[str, Any]) -
             continue
         deadline = run_data.get("recoverAt") or (data.get("dispatchedAt") or now) + runs.stall()
         if deadline <= now:
+            if run_data.get("status") == "queued" and _task_coming(ref.id, run.id, run_data):
+                # Still in the queue: another stall, without a second task or a recovery counted.
+                runs.await_task(ref.id, run.id, now + runs.stall())
+                continue
             recovered += _recover_run(ref.id, run.id, run_data["platform"])
     # From the runs as they are now (one transaction), not from this scan: a run re-queued
     # while the sweep worked (POST /retry whose enqueue failed) must keep the post swept.
     runs.reschedule_submission(ref)
     return recovered
+
+
+def awaited_tasks(submission_id: str, target_id: str, run: dict[str, Any]) -> list[str]:
+    """The tasks (ids in the run's publisher queue) that may still deliver a queued run: any of
+    them claims it when it comes. Task names are derived from the work (dispatch.enqueue_run):
+
+    - the task that last claimed the run (`claimedByTask`): released for a retry, it is
+      delivered again after the queue's backoff;
+    - this generation's latest recovery task (`recoveries`: an earlier one was gone when the
+      next was enqueued) and latest wait for a platform's reset (`waits`: an earlier wait's
+      task would come before the run's `notBefore` and do nothing);
+    - this generation's first task (the orchestrator's, or POST /retry's)."""
+    generation = ("publish", submission_id, target_id, str(int(run.get("retryCount", 0))))
+    names = [run.get("claimedByTask") or ""]
+    if int(run.get("recoveries", 0)):
+        names.append(task_id(*generation, "recover", str(int(run["recoveries"]))))
+    if int(run.get("waits", 0)):
+        names.append(task_id(*generation, "wait", str(int(run["waits"]))))
+    names.append(task_id(*generation))
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def _task_coming(submission_id: str, target_id: str, run: dict[str, Any]) -> bool:
+    """Whether Cloud Tasks still holds a task that will deliver this queued run. Not when the
+    queue cannot tell: a run whose task is lost must be recovered."""
+    queue = publisher_queue(run["platform"])
+    for name in awaited_tasks(submission_id, target_id, run):
+        if task_queue.task_exists(queue, name):
+            log.warning("run %s/%s is still waiting in %s (task %s): the queue is slow, not the task "
+                        "lost; looking again in %s", submission_id, target_id, queue, name, runs.stall())
+            return True
+    return False
+
+
+def _orchestrator_coming(ref: firestore.DocumentReference, data: dict[str, Any]) -> bool:
+    """A submission whose orchestrator task (`orchestratorTask`: the last one enqueued for it)
+    is still in its queue, waiting behind a backlog or between retries, is slow, not lost:
+    it waits another stall, without a second task or a recovery counted. True if so."""
+    name = data.get("orchestratorTask")
+    if not name or not task_queue.task_exists(ORCHESTRATOR_QUEUE, name):
+        return False
+    now = clock.now()
+
+    @firestore.transactional
+    def wait(transaction: firestore.Transaction) -> None:
+        current = ref.get(transaction=transaction).to_dict() or {}
+        if current.get("status") == data.get("status") and current.get("recoverAt") == data.get("recoverAt"):
+            transaction.update(ref, {"recoverAt": now + runs.stall(), "updatedAt": now})
+
+    wait(firestore_client().transaction())
+    log.warning("submission %s (%s) is still waiting for its orchestrator task %s: the queue is slow, "
+                "not the task lost; looking again in %s", ref.id, data.get("status"), name, runs.stall())
+    return True
 
 
 def _redispatch(ref: firestore.DocumentReference) -> int:
@@ -118,11 +190,14 @@ def _reorchestrate(ref: firestore.DocumentReference, data: dict[str, Any]) -> in
                        f"tries (media or dispatch kept failing). Retry it with "
                        f"POST /v1/posts/{ref.id}/retry."})
         return 1
-    ref.update({"orchestrationRecoveries": recoveries, "recoverAt": now + runs.stall(), "updatedAt": now})
     version = int(data.get("scheduleVersion", 1))
+    name_parts = ("orchestrate", ref.id, str(version), "recover", str(recoveries))
+    # The task the submission waits for from now on: the next sweep asks the queue for it.
+    ref.update({"orchestrationRecoveries": recoveries, "orchestratorTask": task_id(*name_parts),
+                "recoverAt": now + runs.stall(), "updatedAt": now})
     log.warning("orchestration of %s stalled; enqueueing it again (%d)", ref.id, recoveries)
     enqueue(ORCHESTRATOR_QUEUE, {"postSubmissionId": ref.id, "scheduleVersion": version},
-            name_parts=("orchestrate", ref.id, str(version), "recover", str(recoveries)))
+            name_parts=name_parts)
     return 1
 
 
