@@ -230,6 +230,22 @@ def test_an_orchestration_retrying_behind_a_backlog_waits_and_one_gone_is_enqueu
     assert ref.get().get("orchestrationRecoveries") == 1
 
 
+def test_a_retried_run_starts_with_no_recoveries(client, demo, db, sandbox):
+    """`recoveries` counts the tasks lost in one generation; POST /retry starts a new one."""
+    from shared.services.posts import recovery
+
+    sandbox.fault("x", "create", "duplicate")
+    sid = submit(client, demo, body(["x"], "lost track of, then retried"))
+    assert final_run(client, demo, sid, "x:x_main")["status"] == "failed"
+    runs_ref = _submission(db, sid).collection("runs").document("x:x_main")
+    runs_ref.update({"recoveries": recovery.MAX_RECOVERIES})  # the failed generation's count
+    r = client.post(f"/v1/posts/{sid}/retry", headers=demo.key_headers)
+    assert r.status_code == 200, r.text
+    assert stored_run(db, sid, "x:x_main")["recoveries"] == 0
+    assert final_run(client, demo, sid, "x:x_main")["status"] == "succeeded"
+    assert stored_run(db, sid, "x:x_main")["retryCount"] == 1
+
+
 # -- what the adapter asks the queue ----------------------------------------------------------
 
 def test_the_clis_tasks_emulator_cannot_tell_whether_a_task_exists(stack):
