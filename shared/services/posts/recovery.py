@@ -4,7 +4,9 @@ Every non-terminal submission carries `recoverAt`: the moment after which, if
 nothing has moved it on, something was lost (a task that ran out of attempts,
 an enqueue that failed after a commit, a process killed on every delivery).
 Each run carries its own `recoverAt` (runs.py). Once a minute the sweep takes
-the submissions whose time has come, oldest first, and for each:
+the submissions whose time has come, oldest first, for as long as its time
+budget lasts (each one it handles moves its `recoverAt` on, so the next minute
+resumes where this one stopped), and for each:
 
 - `queued`, orchestrator enqueued but never ran: enqueue it again (a fresh task name);
 - `orchestrating` past the stall (the orchestrator died mid-way or ran out of
@@ -35,7 +37,8 @@ queued, and the query never returns the same stale document twice in a row.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from typing import Any
 
 from google.cloud import firestore
@@ -55,19 +58,45 @@ MAX_ORCHESTRATIONS = 3
 MAX_RECOVERIES = 8
 
 
-def recover_due(limit: int = BATCH) -> dict[str, int]:
-    query = (firestore_client().collection(SUBMISSIONS)
-             .where(filter=firestore.FieldFilter("recoverAt", "<=", clock.now()))
-             .order_by("recoverAt").limit(limit))
-    counts = {"submissions": 0, "recovered": 0, "failed": 0}
-    for snap in query.stream():
-        counts["submissions"] += 1
-        try:
-            counts["recovered"] += recover_submission(snap.reference, snap.to_dict())
-        except Exception:  # noqa: BLE001 - one bad document must not stop the sweep
-            counts["failed"] += 1
-            log.exception("could not recover submission %s; next minute again", snap.id)
-    return counts
+def recover_due(limit: int = BATCH, deadline: float | None = None) -> dict[str, int]:
+    """Recover the submissions past their `recoverAt`, oldest first, in pages of `limit`, until
+    none is left or `deadline` (time.monotonic()) has passed. `more` says the budget ran out
+    with some left: each one handled has moved its `recoverAt` on, so the next sweep resumes
+    with the rest; one that failed goes behind the others due."""
+    counts = {"submissions": 0, "recovered": 0, "failed": 0, "more": 0}
+    now = clock.now()
+    last = None
+    while True:
+        query = (firestore_client().collection(SUBMISSIONS)
+                 .where(filter=firestore.FieldFilter("recoverAt", "<=", now))
+                 .order_by("recoverAt").limit(limit))
+        if last is not None:
+            query = query.start_after(last)
+        page = 0
+        for snap in query.stream():
+            if deadline is not None and time.monotonic() >= deadline:
+                counts["more"] = 1
+                return counts
+            page += 1
+            last = snap
+            counts["submissions"] += 1
+            try:
+                counts["recovered"] += recover_submission(snap.reference, snap.to_dict())
+            except Exception:  # noqa: BLE001 - one bad document must not stop the sweep
+                counts["failed"] += 1
+                log.exception("could not recover submission %s; again after the others due", snap.id)
+                _behind_the_others(snap.reference)
+        if page < limit:
+            return counts
+
+
+def _behind_the_others(ref: firestore.DocumentReference) -> None:
+    """A submission whose recovery failed is tried again after every other one due now (a
+    minute on, it sorts after them): a few bad documents never take a backlog's budget."""
+    try:
+        ref.update({"recoverAt": clock.now() + timedelta(minutes=1)})
+    except Exception:  # noqa: BLE001 - then it is simply first again next minute
+        log.exception("could not move submission %s behind the others", ref.id)
 
 
 def recover_submission(ref: firestore.DocumentReference, data: dict[str, Any]) -> int:

@@ -1,13 +1,21 @@
-"""The minute sweep: enqueue what is due, recover what is stuck, dispatch overdue events.
+"""The minute sweep: enqueue what is due, dispatch overdue events, recover what is stuck.
 
-1. Dispatch: submissions with `needsDispatch` whose `enqueueAt` has come: posts
-   scheduled beyond the Cloud Tasks horizon (30 days), submissions whose
-   enqueue failed at creation time (the caller was told `dispatch_failed`), and
-   orchestrator tasks that arrived early. Each document processed leaves the
-   query (enqueued, or its stale flag cleared), so the sweep pages on until the
-   query is empty, nothing moved, or its time budget is spent.
-2. Recovery (posts/recovery.py): submissions and runs past their `recoverAt`.
-3. The outbox (publishing/outbox.py): events whose dispatch is overdue.
+Cloud Scheduler starts it every minute; `sweepScheduledPosts` declares a timeout of
+TIMEOUT_S, and the sweep's work ends after TIME_BUDGET_S (plus the item in hand), well
+inside it and inside its minute, so a backlog never has it killed half-way and the next
+minute's sweep starts on its own. Each phase has a budget and what it leaves is the next
+minute's: every document a phase handles leaves its query (or moves its due time on).
+
+1. Dispatch (DISPATCH_BUDGET_S): submissions with `needsDispatch` whose
+   `enqueueAt` has come: posts scheduled beyond the Cloud Tasks horizon (30 days),
+   submissions whose enqueue failed at creation time (the caller was told
+   `dispatch_failed`), and orchestrator tasks that arrived early. The sweep pages
+   on until the query is empty, nothing moved, or its budget is spent.
+2. The outbox (publishing/outbox.py, OUTBOX_BUDGET_S): events whose dispatch is
+   overdue, in pages. Before recovery, with a budget of its own: a recovery backlog
+   never starves the webhooks of runs that did finish.
+3. Recovery (posts/recovery.py): submissions and runs past their `recoverAt`, paged,
+   until TIME_BUDGET_S since the sweep began (at least MIN_RECOVERY_BUDGET_S).
 """
 
 from __future__ import annotations
@@ -25,23 +33,37 @@ from shared.services.publishing import outbox
 
 log = logging.getLogger("soku.sweep")
 BATCH = 200
-# The scheduler fires every minute; leave the next run its own minute.
-TIME_BUDGET_S = 40.0
+# The function's timeout (functions/scheduler.py). Cloud Scheduler's attempt deadline is
+# at least 180 s (firebase-tools), so a sweep is never retried while it still runs.
+TIMEOUT_S = 120
+# The scheduler fires every minute; leave the next run its own minute, and the timeout a
+# wide margin for the item in hand when a budget runs out (one enqueue or transaction).
+TIME_BUDGET_S = 45.0
+DISPATCH_BUDGET_S = 20.0
+OUTBOX_BUDGET_S = 10.0
+MIN_RECOVERY_BUDGET_S = 10.0
+OUTBOX_PAGE = 25
 MAX_PAGES = 10
 
 
 def sweep() -> dict:
     started = time.monotonic()
-    result = _dispatch_due(started) | {"recovery": recovery.recover_due(), "outbox": outbox.dispatch_due()}
+    result = _dispatch_due(started + DISPATCH_BUDGET_S)
+    result["outbox"] = _dispatch_outbox(time.monotonic() + OUTBOX_BUDGET_S)
+    recovery_deadline = max(started + TIME_BUDGET_S, time.monotonic() + MIN_RECOVERY_BUDGET_S)
+    result["recovery"] = recovery.recover_due(deadline=recovery_deadline)
     result["failed"] += result["recovery"]["failed"]
+    result["seconds"] = round(time.monotonic() - started, 3)
+    if result["recovery"]["more"] or result["outbox"]["more"] or result["more"]:
+        log.warning("the sweep's budget ran out with work left (dispatch %s, outbox %s, recovery %s): "
+                    "the next minute's sweep resumes it", bool(result["more"]), bool(result["outbox"]["more"]),
+                    bool(result["recovery"]["more"]))
     return result
 
 
-def _dispatch_due(started: float) -> dict:
-    enqueued = failed = 0
+def _dispatch_due(deadline: float) -> dict:
+    enqueued = failed = more = 0
     for _ in range(MAX_PAGES):
-        if time.monotonic() - started > TIME_BUDGET_S:
-            break
         query = (
             firestore_client().collection(SUBMISSIONS)
             .where(filter=firestore.FieldFilter("needsDispatch", "==", True))
@@ -52,6 +74,8 @@ def _dispatch_due(started: float) -> dict:
         page = list(query.stream())
         page_failed = 0
         for snap in page:
+            if time.monotonic() >= deadline:
+                return {"enqueued": enqueued, "failed": failed + page_failed, "more": 1}
             try:
                 enqueued += dispatch_if_due(snap.id, snap.to_dict())
             except EnqueueError:
@@ -60,4 +84,21 @@ def _dispatch_due(started: float) -> dict:
         failed += page_failed
         if len(page) < BATCH or page_failed == len(page):
             break  # the query is drained, or nothing on this page moved (the queue is down)
-    return {"enqueued": enqueued, "failed": failed}
+    else:
+        more = 1
+    return {"enqueued": enqueued, "failed": failed, "more": more}
+
+
+def _dispatch_outbox(deadline: float) -> dict:
+    """Overdue outbox entries, a page at a time until none is left or the budget is spent.
+    Each entry dispatched or failed leaves the query (done, or due again after its backoff)."""
+    counts = {"dispatched": 0, "failed": 0, "more": 0}
+    while True:
+        if time.monotonic() >= deadline:
+            counts["more"] = 1
+            return counts
+        page = outbox.dispatch_due(limit=OUTBOX_PAGE)
+        counts["dispatched"] += page["dispatched"]
+        counts["failed"] += page["failed"]
+        if page["dispatched"] + page["failed"] < OUTBOX_PAGE:
+            return counts

@@ -1,0 +1,78 @@
+"""The minute sweep fits its timeout (issue 35, item 6).
+
+Cloud Scheduler starts `sweepScheduledPosts` every minute and Cloud Functions ends it at its
+timeout: work still running then is lost, and what comes after it never runs. So the sweep's
+phases have budgets that end its work well inside the timeout the function declares; recovery
+is paged (what it leaves is the next minute's), and the outbox runs before recovery with a
+budget of its own, so a recovery backlog never starves the events of runs that did finish.
+
+A function timeout cannot be shown in this process (nothing kills the sweep here), so the
+budget test scales the budgets down and checks what the timeout would cut: the sweep's work
+ends within its budget, with the outbox dispatched, while the recovery backlog would take
+five times as long.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+def _backlog(db, prefix: str, n: int) -> list:
+    """`n` stuck posts, older than anything else due (first in the recovery query)."""
+    refs = []
+    batch = db.batch()
+    for i in range(n):
+        ref = db.collection("postSubmissions").document(f"{prefix}-{i:03d}")
+        batch.set(ref, {"userId": prefix, "status": "canceled",
+                        "recoverAt": datetime(2000, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=i)})
+        refs.append(ref)
+    batch.commit()
+    return refs
+
+
+def test_a_recovery_backlog_leaves_the_outbox_its_turn_and_the_sweep_its_budget(db, stack, monkeypatch):
+    from shared.services.posts import recovery, sweep
+    from shared.services.publishing import outbox
+
+    # Budgets scaled down 20 times (45 s -> 2.25 s); each recovery takes 0.25 s, so the backlog
+    # of 40 would take 10 s: the sweep's timeout would end it long before its end.
+    monkeypatch.setattr(sweep, "TIME_BUDGET_S", 2.25, raising=False)
+    monkeypatch.setattr(sweep, "DISPATCH_BUDGET_S", 1.0, raising=False)
+    monkeypatch.setattr(sweep, "OUTBOX_BUDGET_S", 0.5, raising=False)
+    monkeypatch.setattr(sweep, "MIN_RECOVERY_BUDGET_S", 0.5, raising=False)
+    real = recovery.recover_submission
+
+    def slow(ref, data):
+        time.sleep(0.25)
+        return real(ref, data)
+
+    monkeypatch.setattr(recovery, "recover_submission", slow)
+    prefix = f"sweep-backlog-{uuid.uuid4().hex[:8]}"
+    stuck = _backlog(db, prefix, 40)
+    # A finished run's event whose dispatch right after the commit failed: overdue.
+    entry = outbox.webhook(prefix, "post.published", (prefix, "x:x_main", "succeeded", 0), {"post": {}})
+    batch = db.batch()
+    outbox.record(batch, [entry])
+    batch.commit()
+    stored = db.collection(outbox.COLLECTION).document(entry.id)
+    stored.update({"dueAt": datetime(2000, 1, 1, tzinfo=timezone.utc)})
+    try:
+        started = time.monotonic()
+        result = sweep.sweep()
+        elapsed = time.monotonic() - started
+        # Within the budget (plus the recovery in hand and the outbox page in hand).
+        assert elapsed < 2.25 + 1.0, (elapsed, result)
+        assert stored.get().get("dispatchedAt") is not None, result
+        done = [ref for ref in stuck if ref.get().get("recoverAt") is None]
+        assert 0 < len(done) < len(stuck), len(done)
+        assert result["recovery"]["more"], result
+        # The next minute resumes where this one stopped: the handled ones left the query.
+        sweep.sweep()
+        resumed = [ref for ref in stuck if ref.get().get("recoverAt") is None]
+        assert len(resumed) > len(done)
+        assert all(ref in resumed for ref in stuck[:len(done)])
+    finally:
+        for ref in stuck:
+            ref.delete()
+        stored.delete()
