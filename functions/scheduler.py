@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from firebase_functions import scheduler_fn
 
-from shared.services.posts.sweep import sweep
+from shared.services.posts.sweep import TIMEOUT_S, sweep
 from shared.web.internal import cloud_scheduler_only
 
 
-@scheduler_fn.on_schedule(schedule="every 1 minutes", timezone=scheduler_fn.Timezone("UTC"))
+# The sweep's phases have budgets that end its work well inside this (sweep.py).
+@scheduler_fn.on_schedule(schedule="every 1 minutes", timezone=scheduler_fn.Timezone("UTC"),
+                          timeout_sec=TIMEOUT_S)
 def sweepScheduledPosts(event: scheduler_fn.ScheduledEvent) -> None:
     result = sweep()
     if result["failed"]:

@@ -14,9 +14,54 @@ five times as long.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
+
+import yaml
+
+from tests.conftest import ROOT
+
+DISCOVER = """
+import json
+from firebase_functions.private import serving
+print(json.dumps({"manifest": serving.functions_as_yaml(serving.get_functions())}))
+"""
+
+
+def _endpoints() -> dict:
+    """The functions and their options as the Firebase CLI discovers them (main.py imported
+    by firebase-functions' own discovery, in a process of its own)."""
+    result = subprocess.run([sys.executable, "-c", DISCOVER], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60, env={"PATH": "/usr/bin:/bin", "HOME": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(json.loads(result.stdout.strip().splitlines()[-1])["manifest"])["endpoints"]
+
+
+def test_the_sweep_and_the_orchestrator_declare_timeouts_that_fit_their_work(stack):
+    from shared.adapters.task_queue import DISPATCH_DEADLINE_S
+    from shared.config import get_settings
+    from shared.services.posts import sweep
+    from shared.services.publishing import runs
+
+    endpoints = _endpoints()
+    # The sweep: its budgets end its work inside its minute, and well inside its timeout (the
+    # default 60 s would cut a sweep whose dispatch phase alone may take 40 s).
+    timeout = endpoints["sweepScheduledPosts"].get("timeoutSeconds")
+    assert timeout is not None and timeout >= 2 * sweep.TIME_BUDGET_S, endpoints["sweepScheduledPosts"]
+    assert sweep.TIME_BUDGET_S <= 50
+    assert sweep.DISPATCH_BUDGET_S + sweep.OUTBOX_BUDGET_S + sweep.MIN_RECOVERY_BUDGET_S <= sweep.TIME_BUDGET_S
+    # The orchestrator: one remote media item's whole download (480 s) and the fan-out after
+    # it; still ended before Cloud Tasks would start another delivery (its dispatch deadline)
+    # and before the sweep would take an orchestration for stalled.
+    timeout = endpoints["orchestratePost"].get("timeoutSeconds")
+    assert timeout is not None, endpoints["orchestratePost"]
+    assert get_settings().fetch_deadline + 30 <= timeout < DISPATCH_DEADLINE_S
+    assert timeout < runs.stall().total_seconds()
+
 
 def _backlog(db, prefix: str, n: int) -> list:
     """`n` stuck posts, older than anything else due (first in the recovery query)."""
