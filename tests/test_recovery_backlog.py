@@ -1,8 +1,8 @@
 """A slow queue is not a lost task (issue 35, item 4 and item 6's orchestrator backlog).
 
-Cloud Tasks drains a queue at its dispatch rate: 500 TikTok posts at 09:00 wait 4 to 100
-minutes in `publishTiktok`, longer than the stall (15 min) after which the recovery
-sweep looks at a queued run. The sweep must then ask the queue whether the run's task is
+Cloud Tasks drains a queue at its rate limits: `publishTiktok` runs 20 tasks at a time, so
+500 TikTok posts at 09:00 with uploads of a few minutes each wait 25 to 100 minutes, longer
+than the stall (15 min) after which the recovery sweep looks at a queued run. The sweep must then ask the queue whether the run's task is
 still there (task_queue.task_exists, Cloud Tasks' GetTask) and wait for it, not enqueue a
 second task every stall and fail the run after MAX_RECOVERIES ("Soku lost track of this
 run") while its first task is still queued.

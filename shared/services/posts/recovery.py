@@ -21,9 +21,9 @@ resumes where this one stopped), and for each:
 
 **Slow is not lost.** Before a queued submission or run is given another task,
 Cloud Tasks is asked whether the task it waits for still exists
-(task_queue.task_exists): a task still queued behind a backlog (500 TikTok posts
-at 09:00 drain at 2 a second, slower with retries), or between its retries, will
-be delivered. Such a run waits another stall: no task is added, no recovery is
+(task_queue.task_exists): a task still queued behind a backlog (`publishTiktok`
+runs 20 at a time, so 500 TikTok posts at 09:00 with uploads of a few minutes each
+drain in 25 to 100 minutes), or between its retries, will be delivered. Such a run waits another stall: no task is added, no recovery is
 counted, nothing is failed. Only a task that is gone (delivered, deleted, out of
 attempts, never created) is lost. When the queue cannot tell (no permission, an
 emulator without GetTask) the task is treated as lost, as before.
