@@ -261,3 +261,36 @@ def test_the_clis_tasks_emulator_cannot_tell_whether_a_task_exists(stack):
                               name_parts=parts, schedule_time=clock.now() + timedelta(days=1))
     assert task_queue.task_exists("orchestratePost", name) is None
     assert task_queue.task_exists("orchestratePost", task_id("never", "created")) is None
+
+
+def test_in_production_the_adapter_asks_cloud_tasks_for_the_task_by_its_name(stack, monkeypatch):
+    """GetTask through google-cloud-tasks: found is True, NotFound is False, and anything else
+    (no permission, unavailable) is None: "cannot tell" is never read as "gone"."""
+    import dataclasses
+
+    from google.api_core import exceptions as google_errors
+
+    from shared.adapters import task_queue
+    from shared.config import get_settings
+
+    production = dataclasses.replace(get_settings(), tasks_emulator_host=None)
+    monkeypatch.setattr(task_queue, "get_settings", lambda: production)
+    asked, answers = [], []
+
+    class Client:
+        def get_task(self, request, timeout=None, retry=None):
+            asked.append((request["name"], timeout))
+            answer = answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+    monkeypatch.setattr(task_queue, "tasks_client", lambda: Client())
+    answers[:] = [object(), google_errors.NotFound("gone"), google_errors.PermissionDenied("no"),
+                  google_errors.ServiceUnavailable("down")]
+    assert task_queue.task_exists("publishTiktok", "abc") is True
+    assert task_queue.task_exists("publishTiktok", "abc") is False
+    assert task_queue.task_exists("publishTiktok", "abc") is None
+    assert task_queue.task_exists("publishTiktok", "abc") is None
+    name = f"projects/{production.project_id}/locations/{production.region}/queues/publishTiktok/tasks/abc"
+    assert asked == [(name, task_queue.PROBE_TIMEOUT_S)] * 4
