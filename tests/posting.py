@@ -64,11 +64,11 @@ def run_of(client: httpx.Client, user, sid: str, target: str) -> dict:
 
 
 def final_run(client: httpx.Client, user, sid: str, target: str, timeout: float = 30) -> dict:
-    """The run once it has succeeded or failed."""
+    """The run once it has succeeded, failed or ended unconfirmed."""
     from tests.conftest import wait_for
 
-    return wait_for(lambda: (r := run_of(client, user, sid, target))["status"] in ("succeeded", "failed") and r,
-                    timeout=timeout)
+    return wait_for(lambda: (r := run_of(client, user, sid, target))["status"] in ("succeeded", "failed", "unconfirmed")
+                    and r, timeout=timeout)
 
 
 def killed_while_held(sandbox, platform: str, task: dict, made, *, operation: str = "create",

@@ -150,7 +150,7 @@ def test_sign_in_manage_keys_and_see_everything_without_a_key(cli, demo, browser
     failed = page.locator(f"#posts tr[data-post-id='{bad}']")
     assert re.search(r"x x_main: failed \(\w+: .+\)", failed.inner_text()), failed.inner_text()
     failed.locator("button", has_text="Retry").click()
-    page.wait_for_selector("#status:has-text('Queued 1 failed run(s) again.')")
+    page.wait_for_selector("#status:has-text('Queued 1 failed or unconfirmed run(s) again.')")
     assert published.locator("button").count() == 0
 
     # Webhooks with their deliveries, and the credits.

@@ -531,17 +531,36 @@ def test_killed_after_the_init_answered_reconciles_from_the_publish_id(client, s
 
 def test_a_lost_answer_to_a_pull_init_is_not_sent_again(client, stack, demo, stored_media, sandbox, db):
     """TikTok pulled and published the photo, but the init's answer (its publish_id) was lost: TikTok
-    cannot look posts up, so rather than risk a second post the run fails and says why."""
+    cannot look posts up, so rather than risk a second post the run ends unconfirmed (not failed:
+    the post may well be live) and says why; the user, having looked, may retry it."""
     sid = _submit(client, demo, {**_tiktok("outcome unknown", mediaIds=[stored_media(demo, "image", 80_000)]),
                                  "scheduledTime": "2099-01-01T00:00:00Z"})
     open_id = _open_id(db, demo)
     _killed_during(client, sandbox, "create", sid, lambda: _posts_of(sandbox, open_id))
 
     retry = call_task(client, "publishTiktok", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
-    assert retry.json()["result"]["outcome"] == "failed"
+    assert retry.json()["result"]["outcome"] == "unconfirmed"
     final = _run(client, demo, sid)
+    assert final["status"] == "unconfirmed", final
     assert final["result"]["code"] == "publish_outcome_unknown" and "Check the TikTok profile" in final["result"]["message"]
     assert len(_posts_of(sandbox, open_id)) == 1
+
+
+def test_a_video_sent_to_the_creators_inbox_is_reported_as_not_posted(client, demo, stored_media, sandbox, db):
+    """SEND_TO_USER_INBOX: TikTok put the video in the creator's inbox to finish in the app. It is
+    not a post: the run ends unconfirmed, saying so, with TikTok's publish_id; no post.published."""
+    sandbox.fault("tiktok", "status", "inbox")
+    sid = _submit(client, demo, _tiktok("to the inbox", mediaIds=[stored_media(demo, "video", MB)]))
+    run = _final(client, demo, sid)
+    assert run["status"] == "unconfirmed", run
+    assert run["result"]["code"] == "sent_to_creator_inbox" and "inbox" in run["result"]["message"]
+    assert run["result"]["publishId"] and not run["result"].get("url")
+    # The creator never finished it; the user decides to post it after all: an unconfirmed run
+    # can be retried, and the retry starts afresh (a new init, not the inbox draft's status).
+    r = client.post(f"/v1/posts/{sid}/retry", headers=demo.key_headers)
+    assert r.status_code == 200 and r.json()["retried"] == [TARGET], r.text
+    retried = wait_for(lambda: (x := _run(client, demo, sid))["status"] == "succeeded" and x, timeout=45)
+    assert retried["result"]["publishId"] != run["result"]["publishId"]
 
 
 def test_a_run_given_up_mid_upload_is_not_recorded_as_published(client, stack, demo, stored_media, sandbox, db):

@@ -11,6 +11,7 @@ from shared import clock
 from shared.services.webhooks.signing import sign, verify
 from tests.conftest import wait_for
 from tests.envelope import assert_error
+from tests.media_origin import settings_env  # noqa: F401 - the fixture
 from tests.posting import call_task
 from tests.webhook_receiver import publish as _publish
 from tests.webhook_receiver import receiver  # noqa: F401 - the fixture
@@ -20,8 +21,8 @@ from tests.webhook_receiver import register as _register
 def test_register_shows_the_secret_once(client, demo, receiver):
     hook = _register(client, demo, receiver.url)
     assert hook["secret"].startswith("whsec_") and hook["status"] == "active"
-    assert set(hook["events"]) == {"post.published", "post.failed", "post.completed", "post.deleted",
-                                  "account.needs_reconnect"}
+    assert set(hook["events"]) == {"post.published", "post.failed", "post.unconfirmed", "post.completed",
+                                  "post.deleted", "account.needs_reconnect"}
     listed = client.get("/v1/webhooks", headers=demo.key_headers).json()["data"]
     assert [h["id"] for h in listed] == [hook["id"]]
     assert "secret" not in listed[0] and hook["secret"] not in json.dumps(listed)
@@ -82,7 +83,13 @@ def test_failed_runs_say_why(client, demo, receiver, sandbox):
     assert receiver.events("post.published") == []
 
 
-def test_retries_until_success_and_the_delivery_counts_its_attempts(client, demo, receiver):
+# The retry schedule (27 hours: delivery.py) scaled down: an hour of it is 0.36 s.
+RETRY_SCALE = "0.0001"
+
+
+def test_retries_until_success_and_the_delivery_counts_its_attempts(client, demo, receiver,
+                                                                    settings_env):  # noqa: F811
+    settings_env(SOKU_WEBHOOK_RETRY_SCALE=RETRY_SCALE)
     hook = _register(client, demo, receiver.url, events=["post.published"])
     receiver.statuses = [500, 503]
     _publish(client, demo, "flaky receiver")
@@ -96,15 +103,16 @@ def test_retries_until_success_and_the_delivery_counts_its_attempts(client, demo
     assert len({r["json"]["id"] for r in receiver.requests}) == 1  # the same event each time
 
 
-def test_retries_stop_at_the_cap(client, demo, receiver):
+def test_retries_stop_at_the_cap(client, demo, receiver, settings_env):  # noqa: F811
     from shared.services.webhooks.delivery import MAX_ATTEMPTS
 
+    settings_env(SOKU_WEBHOOK_RETRY_SCALE=RETRY_SCALE)
     hook = _register(client, demo, receiver.url, events=["post.published"])
     receiver.statuses = [500] * 50
     _publish(client, demo, "receiver down")
     deliveries = wait_for(lambda: (d := client.get(f"/v1/webhooks/{hook['id']}/deliveries",
                                                    headers=demo.key_headers).json()["data"])
-                          and d[0]["status"] == "failed" and d, timeout=30)
+                          and d[0]["status"] == "failed" and d, timeout=40, interval=0.5)
     assert deliveries[0]["attempts"] == MAX_ATTEMPTS
     assert deliveries[0]["lastError"].startswith("HTTP 500")
     assert len(receiver.requests) == MAX_ATTEMPTS

@@ -37,7 +37,8 @@ Fault operations: `token`, `revoke`, `creator_info`, `create` (both inits; `hold
 here, after the init took effect), `upload` (params `chunk`: only that chunk
 index), `status`. Kinds besides the common ones: `too_many_posts` (create),
 `unaudited` (create: `unaudited_client_can_only_post_to_private_accounts` for a
-non-private post), `expired` (upload: the session is gone, as after its hour),
+non-private post), `inbox` (status: the publish ends SEND_TO_USER_INBOX, in the creator's inbox
+and not posted), `expired` (upload: the session is gone, as after its hour),
 `processing_failed` (create or upload; params `reason`, default
 `file_format_check_failed`).
 
@@ -279,10 +280,16 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         if entry is None or entry["owner"] != who:
             return _error(400, "invalid_params", "publish_id does not exist")
         with state.lock:
+            if fault is not None and fault.kind == "inbox":
+                # SEND_TO_USER_INBOX: TikTok delivered the video to the creator's inbox, where they
+                # finish (or drop) it in the app; it is not posted. The status value and its meaning:
+                # developers.tiktok.com/doc/content-posting-api-reference-get-video-status.
+                entry["inbox"] = True
             if entry["status"] in ("PROCESSING_UPLOAD", "PROCESSING_DOWNLOAD") and "completedAt" in entry:
                 entry["polls"] += 1
                 if entry["polls"] > POLLS_PROCESSING:
-                    entry["status"] = "FAILED" if entry["failReason"] else "PUBLISH_COMPLETE"
+                    entry["status"] = ("FAILED" if entry["failReason"] else
+                                       "SEND_TO_USER_INBOX" if entry.get("inbox") else "PUBLISH_COMPLETE")
             elif entry["status"] == "PUBLISH_COMPLETE":
                 entry["polls"] += 1
             data: dict[str, Any] = {"status": entry["status"]}

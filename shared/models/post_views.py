@@ -38,7 +38,9 @@ class RunView(BaseModel):
     targetId: str | None
     platform: str | None
     accountId: str | None
-    status: str | None = Field(description="`queued`, `processing`, `succeeded`, `failed` or `canceled`")
+    status: str | None = Field(description="`queued`, `processing`, `succeeded`, `failed`, `canceled` or `unconfirmed` "
+                                           "(the platform may hold the post, or holds it for the creator to finish; "
+                                           "`result.code` says which: check the account, then retry if it is missing)")
     attemptCount: int
     createdAt: str | None = _DateTime
     startedAt: str | None = _DateTime

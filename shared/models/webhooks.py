@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 EventType = Literal["post.published", "post.failed", "post.completed", "post.deleted", "account.needs_reconnect"]
-ALL_EVENTS: tuple[str, ...] = ("post.published", "post.failed", "post.completed", "post.deleted",
-                               "account.needs_reconnect")
+ALL_EVENTS: tuple[str, ...] = ("post.published", "post.failed", "post.unconfirmed", "post.completed",
+                               "post.deleted", "account.needs_reconnect")
 
 
 class CreateWebhookRequest(BaseModel):

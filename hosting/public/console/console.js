@@ -171,6 +171,7 @@ function describeRun(run) {
   const result = run.result || {};
   if (run.status === "succeeded") return `${target}: published${result.url ? " " + result.url : ""}`;
   if (run.status === "failed") return `${target}: failed (${result.code || "error"}: ${result.message || ""})`;
+  if (run.status === "unconfirmed") return `${target}: not confirmed (${result.code}: ${result.message || ""})`;
   const last = run.lastError ? `, last try ${run.lastError.code}: ${run.lastError.message}` : "";
   return `${target}: ${run.status}${last}`;
 }
@@ -189,16 +190,16 @@ async function loadPosts() {
     const runs = row.insertCell();
     for (const run of post.runs) {
       const line = document.createElement("div");
-      line.className = run.status === "failed" ? "bad" : run.status === "succeeded" ? "ok" : "";
+      line.className = ["failed", "unconfirmed"].includes(run.status) ? "bad" : run.status === "succeeded" ? "ok" : "";
       line.dataset.targetId = run.targetId;
       line.textContent = describeRun(run);
       runs.append(line);
     }
     const actions = row.insertCell();
-    if (post.runs.some((run) => run.status === "failed")) {
+    if (post.runs.some((run) => ["failed", "unconfirmed"].includes(run.status))) {
       actions.append(button("Retry", async () => {
         const { retried } = await api("POST", `/v1/posts/${path(post.id)}/retry`);
-        say(`Queued ${retried.length} failed run(s) again.`);
+        say(`Queued ${retried.length} failed or unconfirmed run(s) again.`);
         await loadPosts();
       }));
     }

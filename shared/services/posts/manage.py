@@ -139,24 +139,29 @@ def checkpoint_for_retry(checkpoint: dict | None) -> dict:
 def retry_post(user_id: str, submission_id: str) -> dict:
     ref, data = load_owned(user_id, submission_id)
     if data.get("status") != "dispatched":
-        raise NothingToRetryError("Only a dispatched post's failed runs can be retried",
+        raise NothingToRetryError("Only a dispatched post's failed or unconfirmed runs can be retried",
                                   details={"postSubmissionId": submission_id, "status": data.get("status")})
     db = firestore_client()
     requeued = []
-    for run in ref.collection("runs").where(filter=firestore.FieldFilter("status", "==", "failed")).stream():
+    # `unconfirmed` runs too: the user has looked at the account and found the post missing.
+    retriable = ("failed", "unconfirmed")
+    for run in ref.collection("runs").where(filter=firestore.FieldFilter("status", "in", list(retriable))).stream():
 
         @firestore.transactional
         def requeue(transaction: firestore.Transaction, run_ref=run.reference) -> dict | None:
             snap = run_ref.get(transaction=transaction)
             current = snap.to_dict()
-            if current.get("status") != "failed":
+            if current.get("status") not in retriable:
                 return None
             now = clock.now()
             # A new generation: its attempts count afresh, its waits and recoveries (the
             # sweep's lost tasks) too, and it keeps of the failed generation's checkpoint only
             # what guards against a second post.
             update = {"status": "queued", "retryCount": int(current.get("retryCount", 0)) + 1,
-                      "checkpoint": checkpoint_for_retry(current.get("checkpoint")),
+                      # Unconfirmed: the user checked, so nothing of the last try is kept (kept, an
+                      # armed create would only be looked for again, and ends unconfirmed again).
+                      "checkpoint": {} if current.get("status") == "unconfirmed"
+                      else checkpoint_for_retry(current.get("checkpoint")),
                       "lastResult": current.get("result"), "result": None, "finishedAt": None,
                       "waits": 0, "waitingSince": None, "notBefore": None, "recoveries": 0,
                       "attemptBase": int(current.get("attemptCount", 0)),
@@ -175,6 +180,6 @@ def retry_post(user_id: str, submission_id: str) -> dict:
                 log.exception("could not enqueue the retry of %s/%s", submission_id, run.id)
             requeued.append(run.id)
     if not requeued:
-        raise NothingToRetryError("This post has no failed runs to retry",
+        raise NothingToRetryError("This post has no failed or unconfirmed runs to retry",
                                   details={"postSubmissionId": submission_id})
     return post_view(user_id, submission_id) | {"retried": requeued}

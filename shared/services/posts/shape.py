@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from shared import clock
 
-RUN_STATUSES = ("queued", "processing", "succeeded", "failed", "canceled")
+RUN_STATUSES = ("queued", "processing", "succeeded", "failed", "canceled", "unconfirmed")
 
 
 def run_view(data: dict) -> dict:

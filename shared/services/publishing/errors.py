@@ -35,3 +35,16 @@ class PermanentError(PublishError):
     """Retrying cannot help: validation, duplicate content, processing rejected the media."""
 
     code = "publish_rejected"
+
+
+class UnconfirmedError(PublishError):
+    """Soku cannot confirm a post exists, and must not try again on its own: the platform may
+    have made it (an answer lost where the platform offers no lookup) or holds it for the
+    creator to finish (TikTok's inbox). The run ends `unconfirmed`, saying which; the user
+    checks the account and may retry. `report` adds the platform's handles to the result."""
+
+    code = "publish_outcome_unknown"
+
+    def __init__(self, message: str, *, code: str | None = None, report: dict | None = None) -> None:
+        super().__init__(message, code=code)
+        self.report = report or {}

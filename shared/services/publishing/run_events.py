@@ -8,7 +8,7 @@ if the post was retried or changed meanwhile. Built at dispatch instead, a
 POST /retry inside the outbox's grace period would lose the earlier post.failed
 (the run is queued again by then), and two failed generations would share an id.
 
-- `post.published` / `post.failed` for the run, its occurrence
+- `post.published` / `post.failed` / `post.unconfirmed` for the run, its occurrence
   (submission, target, status, generation): one per generation's outcome;
 - `post.completed` when this finish leaves no run of the post unfinished. The
   transaction read every run, so of two runs finishing at once exactly one
@@ -25,14 +25,15 @@ from google.cloud import firestore
 from shared.services.posts.shape import post_shape
 from shared.services.publishing import outbox
 
-TERMINAL = ("succeeded", "failed", "canceled")
+TERMINAL = ("succeeded", "failed", "canceled", "unconfirmed")  # as runs.TERMINAL (which imports this module)
+EVENT_OF = {"succeeded": "post.published", "failed": "post.failed", "unconfirmed": "post.unconfirmed"}
 
 
 def frozen(transaction: firestore.Transaction, submission_ref: firestore.DocumentReference, target_id: str,
            run_after: dict[str, Any]) -> list[outbox.Entry]:
     """The events of `target_id` reaching `run_after` (read in `transaction`; it writes nothing)."""
     status = run_after.get("status")
-    if status not in ("succeeded", "failed"):
+    if status not in EVENT_OF:
         return []
     submission = submission_ref.get(transaction=transaction).to_dict() or {}
     user_id = submission.get("userId")
@@ -44,8 +45,7 @@ def frozen(transaction: firestore.Transaction, submission_ref: firestore.Documen
     post = post_shape(submission_ref.id, submission, documents.values())
     run = next(r for r in post["runs"] if r["targetId"] == target_id)
     generation = int(run_after.get("retryCount", 0))
-    event = "post.published" if status == "succeeded" else "post.failed"
-    events = [outbox.webhook(user_id, event, (submission_ref.id, target_id, status, generation),
+    events = [outbox.webhook(user_id, EVENT_OF[status], (submission_ref.id, target_id, status, generation),
                              {"post": post, "run": run})]
     if all(r["status"] in TERMINAL for r in post["runs"]):
         state = tuple(sorted((r["targetId"], r["status"], r["attemptCount"]) for r in post["runs"]))

@@ -11,7 +11,9 @@ Outcomes, following the taxonomy:
   spending an attempt; past MAX_WAIT the run is `failed` with the reason;
 - needs reconnect: run `failed` with `token_expired`, account flagged
   `needs_reconnect` (later posts to it fail fast at submission);
-- permanent: run `failed` with the platform's own message.
+- permanent: run `failed` with the platform's own message;
+- unconfirmed: run `unconfirmed` (errors.UnconfirmedError): the platform may hold the post, or
+  holds it for the creator to finish; Soku does not try again by itself.
 
 Every write goes through runs.py's fenced transitions: an attempt that lost
 the run (LeaseLost) stops where it is and answers 2xx, writing nothing.
@@ -38,6 +40,7 @@ from shared.services.publishing.errors import (
     PermanentError,
     PublishError,
     RetryableError,
+    UnconfirmedError,
 )
 from shared.services.publishing.registry import publisher_for
 from shared.services.repurpose import hook as repurpose_hook
@@ -240,6 +243,10 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
         attempt.finish("failed", {"code": "token_expired", "message": error.message, "retryable": False},
                        also=also)
         return "failed"
+    except UnconfirmedError as error:
+        attempt.finish("unconfirmed", {**error.report, "code": error.code, "message": error.message,
+                                       "retryable": True})
+        return "unconfirmed"
     except PermanentError as error:
         attempt.finish("failed", {"code": error.code, "message": error.message,
                                   "retryable": error.code == "publish_interrupted"})
@@ -267,11 +274,11 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
         # The lookup matched another run's identical post (text, account): it is not this run's.
         # Whether this run's own create was made is unknown: say so, never share the post.
         name = RULES[platform].display_name
-        attempt.finish("failed", {
+        attempt.finish("unconfirmed", {
             "code": "publish_outcome_unknown", "retryable": True, "platformPostId": claimed.post_id,
             "message": f"Soku could not confirm this run's post: the matching post it found on {name} "
                        f"({claimed.post_id}) is already the post of another run ({claimed.owner}). Check the "
                        f"account, and retry with POST /v1/posts/{submission_id}/retry if the post is missing."})
-        return "failed"
+        return "unconfirmed"
     accounts.record_publish(account_ref, {"status": "succeeded", "postId": post.post_id})
     return "succeeded"

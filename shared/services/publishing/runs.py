@@ -48,7 +48,8 @@ from shared.config import get_settings
 from shared.services.publishing import outbox, run_events
 
 SUBMISSIONS = "postSubmissions"
-TERMINAL = ("succeeded", "failed", "canceled")
+# `unconfirmed`: Soku cannot confirm the post exists and will not try again by itself (errors.py).
+TERMINAL = ("succeeded", "failed", "canceled", "unconfirmed")
 
 # A task this close to a run's `notBefore` is due (clocks differ a little).
 EARLY_TOLERANCE = timedelta(seconds=5)

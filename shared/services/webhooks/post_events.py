@@ -10,7 +10,7 @@ from shared.adapters.gcp import firestore_client
 from shared.services.posts.views import post_view
 from shared.services.webhooks.events import emit
 
-TERMINAL = ("succeeded", "failed", "canceled")
+TERMINAL = ("succeeded", "failed", "canceled", "unconfirmed")
 
 
 def run_finished(submission_id: str, target_id: str, submission: dict, strict: bool = False) -> None:

@@ -35,18 +35,21 @@ on success and is what `classify` sorts on.
    The public post id (`publicaly_available_post_id`, TikTok's spelling) only
    appears once moderation made the post public: the result is then `postId`
    that id and `url` `<tiktok_web>/@<username>/video/<id>`. A
-   private post, one still in moderation, or one sent to the creator's inbox
-   has no id TikTok will give: its `postId` is the `publish_id` (the only handle
-   TikTok has for it, and what its status API takes), `url` is null, and
-   `urlUnavailable` says why (`private`, `moderation`, `inbox`). Every TikTok
-   result also carries `publishId`, so `postId == publishId` means "no video id".
+   private post, or one still in moderation, has no id TikTok will give: its
+   `postId` is the `publish_id` (the only handle TikTok has for it, and what its
+   status API takes), `url` is null, and `urlUnavailable` says why (`private`,
+   `moderation`). Every TikTok result also carries `publishId`, so
+   `postId == publishId` means "no video id". SEND_TO_USER_INBOX is not a post:
+   the video waits in the creator's inbox for them to finish in the app, so the
+   run ends `unconfirmed` (`sent_to_creator_inbox`, with its `publishId`).
 
 Reconciling an interrupted create: TikTok cannot look posts up by text, so
 `find_existing` relies on the checkpointed `publish_id` (status is then read
 again instead of initializing again). If the init's answer itself was lost, a
 FILE_UPLOAD init is safely made again (the lost one never received a byte), but
-a PULL_FROM_URL init may have published already, so the run fails with
-`publish_outcome_unknown` rather than risk posting twice.
+a PULL_FROM_URL init may have published already, so the run ends `unconfirmed`
+(`publish_outcome_unknown`) rather than risk posting twice: the post may well
+exist, and the user, who can see the profile, decides whether to retry.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from shared.services.publishing.errors import (
     PermanentError,
     PublishError,
     RetryableError,
+    UnconfirmedError,
 )
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import StoredMedia, open_media
@@ -350,10 +354,10 @@ class TikTokPublisher:
             return PublishedPost(cp["publishId"], None)
         if (cp.get("plan") or {}).get("source") == "FILE_UPLOAD":
             return None  # the lost init never received a byte, so it cannot publish: init again
-        raise PermanentError(
+        raise UnconfirmedError(
             "TikTok was asked to publish this post (pulling its media from our URL) but the answer was lost, "
             "and TikTok offers no way to look a post up; it is not sent again, so it cannot be posted twice. "
-            "Check the TikTok profile, and post it again if it is missing.", code="publish_outcome_unknown")
+            "Check the TikTok profile, and retry the post if it is missing.", code="publish_outcome_unknown")
 
     def find_published(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
         """For a run given up on: the post only if TikTok has it or is making it without us.
@@ -635,8 +639,12 @@ class TikTokPublisher:
                 moderation_deadline = moderation_deadline or clock.now() + timedelta(seconds=LIMITS.moderation_wait_s)
                 if clock.now() > moderation_deadline:  # published; the public id comes after moderation
                     return self._published(ctx, publish_id, publish_id, None, "moderation")
-            elif status == "SEND_TO_USER_INBOX":  # the creator finishes it in the TikTok app
-                return self._published(ctx, publish_id, publish_id, None, "inbox")
+            elif status == "SEND_TO_USER_INBOX":
+                # Not posted: TikTok put the video in the creator's inbox, to finish (or not) in the app.
+                raise UnconfirmedError(
+                    "TikTok sent this video to the creator's TikTok inbox instead of posting it: it is not public "
+                    "until they finish posting it in the TikTok app", code="sent_to_creator_inbox",
+                    report={"publishId": publish_id})
             elif status == "FAILED":
                 reason = str(data.get("fail_reason") or "unknown")
                 error = error_for(reason, "")
