@@ -7,12 +7,12 @@ still there (task_queue.task_exists, Cloud Tasks' GetTask) and wait for it, not 
 second task every stall and fail the run after MAX_RECOVERIES ("Soku lost track of this
 run") while its first task is still queued.
 
-The Firebase CLI's Tasks emulator dispatches at once and has no GetTask, and a test moves
+The Firebase CLI's Tasks emulator dispatches at once, and a test moves
 Soku's clock by hours, not the emulator's. So the backed-up queue here is a double: every
 enqueue of the code under test lands in `BackedUpQueue` (nothing is delivered until the
 test delivers it, as Cloud Tasks does at the end of a backlog), and the queue answers
-GetTask for what it holds. What the adapter itself answers against the CLI's emulator is
-checked at the end: "cannot tell", never "gone".
+GetTask for what it holds. What the adapter itself answers against the local Tasks emulator
+(the CLI's, with the GetTask route devstack/node/tasks_emulator.js adds) is checked at the end.
 """
 
 from __future__ import annotations
@@ -248,19 +248,21 @@ def test_a_retried_run_starts_with_no_recoveries(client, demo, db, sandbox):
 
 # -- what the adapter asks the queue ----------------------------------------------------------
 
-def test_the_clis_tasks_emulator_cannot_tell_whether_a_task_exists(stack):
-    """The pinned CLI's emulator has no GetTask: the adapter answers None ("cannot tell"), which
-    recovery treats as lost (as before), never False for a task that is there."""
-    import uuid
-
+def test_the_local_tasks_emulator_answers_get_task_as_cloud_tasks_does(client, demo, sandbox):
+    """devstack/node/tasks_emulator.js adds GetTask to the CLI's emulator: a task being delivered
+    is there (True), one delivered or never created is gone (False), never "cannot tell"."""
     from shared.adapters import task_queue
+    from shared.services.posts.dispatch import enqueue_run, publisher_queue
+    from tests.conftest import wait_for
 
-    parts = ("probe", uuid.uuid4().hex)
-    sid = f"missing-{uuid.uuid4().hex}"
-    name = task_queue.enqueue("orchestratePost", {"postSubmissionId": sid, "scheduleVersion": 1},
-                              name_parts=parts, schedule_time=clock.now() + timedelta(days=1))
-    assert task_queue.task_exists("orchestratePost", name) is None
-    assert task_queue.task_exists("orchestratePost", task_id("never", "created")) is None
+    sandbox.fault("x", "create", "hold", seconds=3)  # the delivery lasts 3 s
+    sid = submit(client, demo, {**body(["x"], "a task looked up while it is delivered"), "scheduledTime": LATER})
+    name = enqueue_run(sid, "x:x_main", "x", 0, suffix=("probe",))
+    queue = publisher_queue("x")
+    wait_for(lambda: task_queue.task_exists(queue, name) is True, timeout=10)
+    assert final_run(client, demo, sid, "x:x_main")["status"] == "succeeded"
+    wait_for(lambda: task_queue.task_exists(queue, name) is False, timeout=10)
+    assert task_queue.task_exists(queue, task_id("never", "created")) is False
 
 
 def test_in_production_the_adapter_asks_cloud_tasks_for_the_task_by_its_name(stack, monkeypatch):
