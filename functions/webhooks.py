@@ -66,19 +66,26 @@ def webhooks(request: https_fn.Request) -> https_fn.Response:
 
 
 @tasks_fn.on_task_dispatched(
-    # Two deliveries beyond our own cap: an attempt that died mid-way still ends visibly.
-    retry_config=RetryConfig(max_attempts=delivery.MAX_ATTEMPTS + 2, min_backoff_seconds=30,
-                             max_backoff_seconds=3600),
+    # Each attempt is a task of its own, created for its time (delivery.py: Svix's schedule,
+    # which Cloud Tasks' backoff cannot express). The queue's retries only bring back a task
+    # whose handler crashed, whose next attempt could not be queued, or that came early (the
+    # CLI's emulator ignores schedule times): for as long as the schedule's longest wait, so
+    # an early task is retried until due, however many deliveries that takes.
+    retry_config=RetryConfig(max_attempts=5, max_retry_seconds=delivery.QUEUE_RETRY_S,
+                             min_backoff_seconds=10, max_backoff_seconds=600),
     rate_limits=RateLimits(max_concurrent_dispatches=50, max_dispatches_per_second=50),
     secrets=secrets.WEBHOOKS,
 )
 def deliverWebhook(request: tasks_fn.CallableRequest) -> dict:
     data = request.data or {}
+    ids = (str(data["userId"]), str(data["endpointId"]), str(data["deliveryId"]))
     try:
-        outcome = delivery.deliver(str(data["userId"]), str(data["endpointId"]), str(data["deliveryId"]))
-    except delivery.RetryDelivery as failed:
-        # Non-2xx: Cloud Tasks retries with the queue's backoff.
-        raise https_fn.HttpsError(https_fn.FunctionsErrorCode.UNAVAILABLE, str(failed)) from failed
+        # The emission's task (events.py) names no attempt: it is attempt 1.
+        outcome = delivery.deliver(*ids) if data.get("attempt") is None else \
+            delivery.deliver(*ids, attempt=int(data["attempt"]))
+    except delivery.RetryDelivery as later:
+        # Non-2xx: Cloud Tasks delivers this task again after the queue's backoff.
+        raise https_fn.HttpsError(https_fn.FunctionsErrorCode.UNAVAILABLE, str(later)) from later
     return {"outcome": outcome}
 
 

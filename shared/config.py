@@ -119,6 +119,10 @@ class Settings:
     # recovery sweep enqueues it again. The local stack shortens both for `make chaos`.
     run_lease_s: int = 600
     stall_s: int = 900
+    # Multiplies the webhook delivery retry schedule (shared/services/webhooks/delivery.py,
+    # about 27 hours at 1): soaks and tests shrink it. At most 1: the delivery queue's
+    # declared retry window is sized for the full schedule.
+    webhook_retry_scale: float = 1.0
 
     @property
     def debug_errors(self) -> bool:
@@ -263,6 +267,7 @@ def _environment_model() -> type:
         SOKU_OAUTH_STATE_TTL: int = Field(600, gt=0)
         SOKU_RUN_LEASE_S: int = Field(600, gt=0)
         SOKU_STALL_S: int = Field(900, gt=0)
+        SOKU_WEBHOOK_RETRY_SCALE: float = Field(1.0, gt=0, le=1)
         # The API edge.
         SOKU_MAX_BODY_BYTES: int = Field(1024 * 1024, gt=0)
         SOKU_ADMIN_USER_IDS: str = ""
@@ -471,6 +476,7 @@ def _build_settings() -> Settings:
         oauth_state_ttl_s=env.SOKU_OAUTH_STATE_TTL,
         run_lease_s=env.SOKU_RUN_LEASE_S,
         stall_s=env.SOKU_STALL_S,
+        webhook_retry_scale=env.SOKU_WEBHOOK_RETRY_SCALE,
         platform_scopes=per_platform("SCOPES"),
         media_bucket=env.MEDIA_BUCKET or f"{project_id}.firebasestorage.app",
         # Default: the delivery function's own URL (Hosting rewrites time out at 60 s).
