@@ -191,7 +191,8 @@ def test_single_image_is_a_photo_post_pulled_from_our_url(client, demo, stored_m
     assert post["mediaType"] == "PHOTO" and post["source"] == "PULL_FROM_URL"
     assert post["description"] == "one photo" and post["title"] == "" and post["photoCoverIndex"] == 0
     assert [m["bytes"] for m in post["media"]] == [200_000]
-    assert post["media"][0]["url"].endswith(f"/media/{media_id}.jpg")
+    # Pulled from this attempt's own URL of the file (media/pull_grants.py), which TikTok fetched.
+    assert post["media"][0]["url"].split("?grant=")[0].endswith(f"/media/{media_id}.jpg")
 
 
 def test_photo_post_with_title_cover_music_and_privacy(client, demo, stored_media, sandbox, db):
@@ -237,7 +238,7 @@ def test_video_is_pulled_from_url_when_our_domain_is_verified(client, demo, stor
     assert run["status"] == "succeeded", run
     [post] = _posts_of(sandbox, _open_id(db, demo))
     assert post["source"] == "PULL_FROM_URL" and post["chunks"] == []
-    assert post["media"][0]["bytes"] == size and post["media"][0]["url"].endswith(f"/media/{media_id}.mp4")
+    assert post["media"][0]["bytes"] == size and post["media"][0]["url"].split("?grant=")[0].endswith(f"/media/{media_id}.mp4")
     assert run["result"]["postId"] == post["publishId"]
 
 
@@ -544,6 +545,33 @@ def test_a_lost_answer_to_a_pull_init_is_not_sent_again(client, stack, demo, sto
     assert final["status"] == "unconfirmed", final
     assert final["result"]["code"] == "publish_outcome_unknown" and "Check the TikTok profile" in final["result"]["message"]
     assert len(_posts_of(sandbox, open_id)) == 1
+
+
+def test_a_pull_init_tiktok_never_acted_on_is_made_again_once_its_urls_are_revoked(client, stack, demo,
+                                                                                  stored_media, sandbox, db):
+    """The init was sent but held before TikTok acted on it, and the publisher died waiting. TikTok
+    never fetched that attempt's media URLs: the retry revokes them (a late pull of them now gets
+    404, so the held init can never publish) and initialises again: one post, run succeeded."""
+    from tests.posting import killed_while_held
+
+    sid = _submit(client, demo, {**_tiktok("never reached TikTok", mediaIds=[stored_media(demo, "image", 80_000)]),
+                                 "scheduledTime": "2099-01-01T00:00:00Z"})
+    open_id = _open_id(db, demo)
+    plan = lambda: (_stored_run(db, sid).get("checkpoint") or {}).get("plan")  # noqa: E731 - saved just before the init
+    killed_while_held(sandbox, "tiktok", {"postSubmissionId": sid, "targetId": TARGET}, plan,
+                      operation="create", before=True)
+    held = plan()
+
+    retry = call_task(client, "publishTiktok", {"postSubmissionId": sid, "targetId": TARGET}, retry_count=1)
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    [first_grant] = held["grants"]
+    [post] = _posts_of(sandbox, open_id)
+    assert "grant=" in post["media"][0]["url"] and first_grant not in post["media"][0]["url"]
+    grant = db.collection("mediaGrants").document(first_grant).get().to_dict()
+    assert grant["revokedAt"] is not None and grant["fetchedAt"] is None
+    # The held init's URL is dead for good: TikTok pulling it late gets what missing media gets.
+    late = httpx.get(post["media"][0]["url"].replace(post["media"][0]["url"].split("grant=")[1], first_grant))
+    assert late.status_code == 404
 
 
 def test_a_video_sent_to_the_creators_inbox_is_reported_as_not_posted(client, demo, stored_media, sandbox, db):

@@ -129,6 +129,11 @@ def register(bp: flask.Blueprint, state: SandboxState, gate: Gate, web_base: str
     # -- inits -------------------------------------------------------------------------
     def init_preamble():
         fault, who, refused = gate("create")
+        if fault is not None and fault.kind == "hold" and fault.params.get("before"):
+            # `hold` with `before`: the request waits before TikTok acts on it (a slow network or
+            # front end); the caller gives up on the answer while TikTok has not fetched anything.
+            hold_if_asked(fault)
+            fault = None
         if refused is not None:
             return fault, None, None, refused
         limited = rate_limited("init")

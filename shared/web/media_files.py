@@ -18,7 +18,7 @@ from werkzeug.http import http_date, parse_date
 
 from shared.config import ConfigurationError
 from shared.errors import InternalError, MethodNotAllowedError, MisconfiguredError, SokuError
-from shared.services.media import delivery
+from shared.services.media import delivery, pull_grants
 from shared.web.request_context import bind, carry, request_id_for
 from shared.web.responses import error_response, finish
 
@@ -132,6 +132,10 @@ def _respond(request: Request, request_id: str) -> Response:
 
 def serve(request: Request, file_name: str) -> Response:
     media = delivery.find(file_name)
+    grant = request.args.get("grant")
+    if grant is not None:
+        # An attempt's own URL (a pull by URL): its first fetch is recorded, a revoked one refused.
+        pull_grants.record_fetch(grant, file_name.rsplit(".", 1)[0])
     size, etag, updated = media.size, media.etag, media.updated
     last_modified = http_date(updated) if updated else None
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Accept-Ranges": "bytes",

@@ -47,9 +47,12 @@ Reconciling an interrupted create: TikTok cannot look posts up by text, so
 `find_existing` relies on the checkpointed `publish_id` (status is then read
 again instead of initializing again). If the init's answer itself was lost, a
 FILE_UPLOAD init is safely made again (the lost one never received a byte), but
-a PULL_FROM_URL init may have published already, so the run ends `unconfirmed`
-(`publish_outcome_unknown`) rather than risk posting twice: the post may well
-exist, and the user, who can see the profile, decides whether to retry.
+a PULL_FROM_URL init may have published already. Each attempt's init names its
+media by URLs of its own (media/pull_grants.py), which record whether TikTok
+fetched them: if it never did, they are revoked (TikTok can never fetch them
+now, so that init cannot publish) and the init is made again; if it did, the
+post is being made, and the run ends `unconfirmed` (`publish_outcome_unknown`)
+rather than risk posting twice: the user, who can see the profile, decides.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ from shared.services.publishing.errors import (
     UnconfirmedError,
 )
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
+from shared.services.media import pull_grants
 from shared.services.publishing.media import StoredMedia, open_media
 
 # Domains (and their subdomains) whose URLs TikTok accepts for PULL_FROM_URL: those verified
@@ -352,8 +356,13 @@ class TikTokPublisher:
         if cp.get("publishId"):
             # The init answered: publish() carries on from the checkpoint (upload, then status).
             return PublishedPost(cp["publishId"], None)
-        if (cp.get("plan") or {}).get("source") == "FILE_UPLOAD":
+        plan = cp.get("plan")
+        if not plan:
+            return None  # the plan is saved before the init is sent: none was sent
+        if plan.get("source") == "FILE_UPLOAD":
             return None  # the lost init never received a byte, so it cannot publish: init again
+        if plan.get("grants") and pull_grants.revoke_unless_fetched(plan["grants"]):
+            return None  # TikTok never fetched that init's media, and now never can: init again
         raise UnconfirmedError(
             "TikTok was asked to publish this post (pulling its media from our URL) but the answer was lost, "
             "and TikTok offers no way to look a post up; it is not sent again, so it cannot be posted twice. "
@@ -399,6 +408,8 @@ class TikTokPublisher:
             raise PermanentError("TikTok posts need a video or photos; text-only posts do not exist on TikTok",
                                  code="media_required")
         plan = plan | {"username": username, "privacy": privacy}
+        if plan.get("source") == "PULL_FROM_URL":
+            plan["grants"] = self._grant_urls(ctx, body)
 
         def create() -> PublishedPost:
             ctx.save(plan=plan)  # what find_existing needs to judge this init if its answer is lost
@@ -420,6 +431,20 @@ class TikTokPublisher:
             return PublishedPost(publish_id, None)
 
         ctx.create_once(create)
+
+    @staticmethod
+    def _grant_urls(ctx: PublishContext, body: dict[str, Any]) -> list[str]:
+        """This attempt's own URLs for the media TikTok pulls (media/pull_grants.py), put in the
+        init's body; their tokens, for find_existing to ask whether TikTok fetched them."""
+        source = body["source_info"]
+        items = ctx.content.videos[:1] if "video_url" in source else ctx.content.images
+        tokens = [pull_grants.issue(str(item["mediaId"]), ctx.run_path) for item in items]
+        if "video_url" in source:
+            source["video_url"] = pull_grants.granted_url(source["video_url"], tokens[0])
+        else:
+            source["photo_images"] = [pull_grants.granted_url(url, token)
+                                      for url, token in zip(source["photo_images"], tokens)]
+        return tokens
 
     def _privacy(self, info: dict[str, Any], options: dict[str, Any]) -> str:
         offered = [p for p in info.get("privacy_level_options") or [] if isinstance(p, str)]
