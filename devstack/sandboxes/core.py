@@ -56,6 +56,11 @@ class SandboxState:
             # The connect flow (devstack/sandboxes/oauth.py): authorization codes, revocations, and
             # the Pages / Instagram accounts each sandbox Meta user manages.
             self.oauth: dict[str, Any] = {"codes": {}, "revocations": [], "pages": {}}
+            # A cap on the lifetime of the access tokens `refresh` mints (None: each platform's
+            # own). Platforms hand out access tokens of hours (X 2 h, Snapchat 30 min) that expire
+            # while publishes are in flight; the crash soak shortens them to seconds so expiries,
+            # and refreshes racing over one single-use refresh token, happen within a run.
+            self.token_lifetime_s: int | None = None
 
     def next_id(self) -> str:
         with self.lock:
@@ -101,6 +106,8 @@ class SandboxState:
                     or refresh_token in self.used_refresh or (platform, parts[2]) in self.revoked):
                 return None
             self.used_refresh.add(refresh_token)  # rotation: each refresh token works once
+        if self.token_lifetime_s is not None:
+            lifetime_s = min(lifetime_s, self.token_lifetime_s)
         access, new_refresh, expiry = mint_tokens(platform, parts[2], lifetime_s)
         return access, new_refresh, lifetime_s
 

@@ -66,7 +66,7 @@ import flask
 from markupsafe import escape
 
 from devstack.sandboxes import containers
-from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked
+from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, listing_cutoff
 from devstack.sandboxes.graph import MetaApp, accounts_page, bad_version, fault_answers, graph_error, graph_page
 from devstack.sandboxes.graph import graph_time as _ig_time
 from devstack.sandboxes.graph import params, unknown_object
@@ -301,12 +301,17 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         return {"id": post["id"]}
 
     def listing(ig_user: str, stories: bool):
-        _, who, refused = gate("lookup", ig_user)
+        fault, who, refused = gate("lookup", ig_user)
         if refused is not None:
             return refused
+        # The `lag` fault: the IG User's media and stories edges catch up after a publish, so
+        # media just published can be missing here for a while (Meta documents no bound
+        # [unverified]) though `GET /{ig-media-id}` already answers it.
+        cutoff = listing_cutoff(fault)
         wanted = fields("id")
         since = time.time() - STORY_TTL_S if stories else 0.0
-        listed = [p for p in reversed(posts_of(who, since)) if (p["mediaType"] == "STORIES") == stories]
+        listed = [p for p in reversed(posts_of(who, since)) if (p["mediaType"] == "STORIES") == stories
+                  and (cutoff is None or p["createdAt"] <= cutoff)]
         # Newest first, cursor-paged like every Graph edge (IG User Media / Stories references).
         return graph_page(listed, lambda p: media_row(p, wanted))
 

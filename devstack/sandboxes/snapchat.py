@@ -57,7 +57,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from markupsafe import escape
 
 from devstack.sandboxes import oauth
-from devstack.sandboxes.core import Fault, Gate, SandboxState, answer, hold_if_asked, mint_tokens
+from devstack.sandboxes.core import Fault, Gate, SandboxState, answer, hold_if_asked, listing_cutoff, mint_tokens
 
 PLATFORM = "snapchat"
 CLIENT_ID = "sbx-snapchat-client-id"
@@ -360,12 +360,17 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         return publish(profile_id, "spotlight")
 
     def listing(profile_id: str, kind: str):
-        _, _, refused = gate("lookup", profile_id)
+        fault, _, refused = gate("lookup", profile_id)
         if refused is not None:
             return refused
+        # The `lag` fault: a public profile's stories and spotlights listings catch up after a
+        # post, so one just made can be missing here for a while (Snap documents no bound
+        # [unverified]).
+        cutoff = listing_cutoff(fault)
         with state.lock:
             posts = [p for p in reversed(state.posts)
-                     if p["platform"] == PLATFORM and p["subject"] == profile_id and p["kind"] == kind]
+                     if p["platform"] == PLATFORM and p["subject"] == profile_id and p["kind"] == kind
+                     and (cutoff is None or p["createdAt"] <= cutoff)]
         return _ok(**{PLURAL[kind]: [{"sub_request_status": "SUCCESS", kind: _entity(p)} for p in posts[:50]]})
 
     @bp.get("/v1/public_profiles/<profile_id>/stories")
