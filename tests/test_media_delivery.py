@@ -124,6 +124,26 @@ def test_unknown_files_are_404(client, path):
     assert_error(client.get(path), 404, "not_found")
 
 
+def test_an_attempts_own_url_is_served_until_revoked_and_records_its_first_fetch(client, stored, video, db):
+    """A pull by URL names the media by a grant of its own (media/pull_grants.py): served, and
+    its first fetch recorded; a revoked grant, one for other media, an unknown or malformed
+    token all answer exactly as missing media does (never a 500)."""
+    from shared.services.media import pull_grants
+
+    token = pull_grants.issue(stored["id"], "postSubmissions/s/runs/t")
+    url = pull_grants.granted_url(stored["url"], token)
+    assert client.get(url, headers={"Range": "bytes=0-15"}).content == video[:16]
+    assert client.get(url).content == video  # a second fetch of a fetched grant is served too
+    assert db.collection("mediaGrants").document(token).get().get("fetchedAt") is not None
+    assert not pull_grants.revoke_unless_fetched([token])  # fetched: never revoked
+
+    unfetched = pull_grants.issue(stored["id"], "postSubmissions/s/runs/t")
+    assert pull_grants.revoke_unless_fetched([unfetched])
+    other = pull_grants.issue("someothermedia", "postSubmissions/s/runs/t")
+    for bad in (unfetched, other, "mg_unknown", "mg_a/b", "mg_..", "__x__"):
+        assert_error(client.get(pull_grants.granted_url(stored["url"], bad)), 404, "not_found")
+
+
 def test_only_get_and_head(client, stored):
     r = client.post(stored["url"], json={})
     assert_error(r, 405, "method_not_allowed")

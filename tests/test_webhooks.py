@@ -25,6 +25,9 @@ def test_register_shows_the_secret_once(client, demo, receiver):
                                   "post.deleted", "account.needs_reconnect"}
     listed = client.get("/v1/webhooks", headers=demo.key_headers).json()["data"]
     assert [h["id"] for h in listed] == [hook["id"]]
+    # Every event sent can be subscribed to on its own.
+    for event in hook["events"]:
+        assert _register(client, demo, receiver.url, events=[event])["events"] == [event]
     assert "secret" not in listed[0] and hook["secret"] not in json.dumps(listed)
 
 

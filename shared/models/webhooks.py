@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-EventType = Literal["post.published", "post.failed", "post.completed", "post.deleted", "account.needs_reconnect"]
 ALL_EVENTS: tuple[str, ...] = ("post.published", "post.failed", "post.unconfirmed", "post.completed",
                                "post.deleted", "account.needs_reconnect")
+EventType = Literal[ALL_EVENTS]  # type: ignore[valid-type] - one list: subscribing accepts every event sent
 
 
 class CreateWebhookRequest(BaseModel):

@@ -25,7 +25,7 @@ from datetime import timedelta
 from google.cloud import firestore
 
 from shared import clock
-from shared.adapters.gcp import firestore_client
+from shared.adapters.gcp import could_be_document_id, firestore_client
 from shared.errors import NotFoundError
 
 COLLECTION = "mediaGrants"
@@ -51,8 +51,16 @@ def granted_url(public_url: str, token: str) -> str:
 
 def record_fetch(token: str, media_id: str) -> None:
     """A fetch of `media_id` under `token`: NotFoundError when the grant is unknown, revoked or
-    for other media (the answer is the one for missing media: nothing to learn from it)."""
+    for other media (the answer is the one for missing media: nothing to learn from it).
+
+    Only the first fetch writes: a platform pulls a file by many ranges, and once fetched a
+    grant is never revoked, so later fetches are one plain read."""
+    if not (token.startswith("mg_") and could_be_document_id(token)):
+        raise NotFoundError("Media not found")  # the query is anyone's: never a path we build on
     ref = _ref(token)
+    grant = ref.get().to_dict()
+    if grant is not None and grant.get("mediaId") == media_id and grant.get("fetchedAt") is not None:
+        return
 
     @firestore.transactional
     def record(transaction: firestore.Transaction) -> bool:
@@ -63,7 +71,7 @@ def record_fetch(token: str, media_id: str) -> None:
             transaction.update(ref, {"fetchedAt": clock.now()})
         return True
 
-    if not token.startswith("mg_") or not record(firestore_client().transaction()):
+    if not record(firestore_client().transaction()):
         raise NotFoundError("Media not found")
 
 
