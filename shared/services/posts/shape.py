@@ -12,6 +12,9 @@ from typing import Any, Iterable
 from shared import clock
 
 RUN_STATUSES = ("queued", "processing", "succeeded", "failed", "canceled", "unconfirmed")
+# A run in one of these states is finished (`unconfirmed`: Soku cannot confirm the post exists
+# and does not try again by itself: publishing/errors.py UnconfirmedError).
+TERMINAL = ("succeeded", "failed", "canceled", "unconfirmed")
 
 
 def run_view(data: dict) -> dict:
@@ -68,3 +71,14 @@ def post_shape(submission_id: str, data: dict, run_documents: Iterable[dict[str,
     for run in runs:
         counts[run["status"]] = counts.get(run["status"], 0) + 1
     return summary(submission_id, data) | {"runs": runs, "runCounts": counts}
+
+
+def completion(post: dict) -> tuple | None:
+    """The occurrence of `post.completed` for a post as post_shape shapes it; None while any run
+    is unfinished. A retried post completes again: every run's state, with when it finished,
+    names the occurrence (the same everywhere it is emitted, so it is sent once)."""
+    runs = post["runs"]
+    if not runs or any(r["status"] not in TERMINAL for r in runs):
+        return None
+    return post["id"], tuple(sorted((r["targetId"], r["status"], r["attemptCount"], r["finishedAt"] or "")
+                                    for r in runs))

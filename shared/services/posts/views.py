@@ -13,9 +13,9 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.errors import NotFoundError, ValidationError
 from shared.services.posts.dispatch import SUBMISSIONS
-from shared.services.posts.shape import RUN_STATUSES, post_shape, run_view, summary
+from shared.services.posts.shape import post_shape, run_view, summary
 
-__all__ = ["RUN_STATUSES", "SUBMISSION_STATUSES", "list_posts", "load_owned", "post_view", "run_view"]
+__all__ = ["SUBMISSION_STATUSES", "list_posts", "load_owned", "post_view", "run_view"]
 
 SUBMISSION_STATUSES = ("queued", "orchestrating", "dispatched", "canceled")
 MAX_PAGE = 100

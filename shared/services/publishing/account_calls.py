@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 import httpx
-from google.cloud import firestore
 
 from shared import clock
 from shared.platforms import Platform
@@ -46,24 +45,19 @@ def with_account(user_id: str, platform: Platform, account_id: str,
     with call_timeout(CALL_TIMEOUT):
         ref, account = accounts.load_account(user_id, platform, account_id)
         try:
+            # Single-flight refreshes (accounts.refresh_tokens): a post's metrics are read in
+            # parallel, a publish may be running, and refresh tokens are often single-use.
             if account.tokens.expiring(clock.now()) and account.tokens.refresh_token:
-                _refresh(publisher, ref, account, user_id, account_id)
+                accounts.refresh_tokens(ref, account, publisher)
             try:
                 return call(publisher, account)
             except NeedsReconnectError:
                 if not account.tokens.refresh_token:
                     raise
-                _refresh(publisher, ref, account, user_id, account_id)
+                accounts.refresh_tokens(ref, account, publisher)
                 return call(publisher, account)
         except NeedsReconnectError as error:
             if error.code not in _NOT_THE_ACCOUNTS_FAULT:
-                accounts.flag_needs_reconnect(ref, error.message)
+                accounts.flag_needs_reconnect(ref, account.tokens, error.message, account.display_name)
             raise
 
-
-def _refresh(publisher: Publisher, ref: firestore.DocumentReference, account: Account, user_id: str,
-             account_id: str) -> None:
-    """Refresh `account`'s tokens in place and store them, once for all concurrent callers
-    (a post's metrics are read in parallel, a publish may be running, and refresh tokens are
-    often single-use): accounts.refresh_tokens."""
-    accounts.refresh_tokens(ref, account, publisher)

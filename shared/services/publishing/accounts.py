@@ -122,17 +122,28 @@ def refresh_tokens(ref: firestore.DocumentReference, account: Account, publisher
         transaction.update(ref, {"refreshLease": {"id": lease_id, "until": now + REFRESH_LEASE}})
         return None
 
+    def still_busy() -> bool:
+        """Another refresher holds the lease and has stored nothing new yet (a plain read: the
+        wait must not lock the document the refresher is about to write)."""
+        data = ref.get().to_dict() or {}
+        held = (data.get("refreshLease") or {}).get("until")
+        return (held is not None and held > clock.now() and bool(data.get("tokens"))
+                and _same(_unseal(ref, data["tokens"]), account.tokens))
+
     waited_until = clock.now() + REFRESH_LEASE
     while True:
         try:
             stored = take(firestore_client().transaction())
             break
         except _Busy:
-            if clock.now() > waited_until:
-                raise RetryableError(  # not the account's fault: never flags it
-                    f"Another refresh of the {account.platform.value} account's authorization is taking "
-                    "too long; will try again", code="token_refresh_busy") from None
-            sleep(REFRESH_POLL_S)
+            while True:
+                if clock.now() > waited_until:
+                    raise RetryableError(  # not the account's fault: never flags it
+                        f"Another refresh of the {account.platform.value} account's authorization is taking "
+                        "too long; will try again", code="token_refresh_busy") from None
+                sleep(REFRESH_POLL_S)
+                if not still_busy():
+                    break
     if stored is not None:
         account.tokens = stored
         return stored
@@ -149,14 +160,32 @@ def refresh_tokens(ref: firestore.DocumentReference, account: Account, publisher
     except BaseException:
         _release(ref, lease_id)
         raise
-    account.tokens = tokens
-    ref.update({"tokens": seal_tokens(ref, tokens), "tokensRefreshedAt": clock.now(), "status": "connected",
-                "refreshLease": firestore.DELETE_FIELD})
-    return tokens
+    account.tokens = _store_refreshed(ref, account.tokens, tokens, lease_id)
+    return account.tokens
 
 
 class _Busy(Exception):
     """Another caller holds the account's refresh lease."""
+
+
+def _store_refreshed(ref: firestore.DocumentReference, refreshed_from: Tokens, tokens: Tokens,
+                     lease_id: str) -> Tokens:
+    """Store `tokens` (refreshed from `refreshed_from`) and free our lease, unless someone stored
+    others meanwhile (a refresh slower than the lease): theirs stay, and are the ones used."""
+
+    @firestore.transactional
+    def store(transaction: firestore.Transaction) -> Tokens:
+        data = ref.get(transaction=transaction).to_dict() or {}
+        sealed = data.get("tokens")
+        if sealed and not _same(current := _unseal(ref, sealed), refreshed_from):
+            return current
+        update = {"tokens": seal_tokens(ref, tokens), "tokensRefreshedAt": clock.now(), "status": "connected"}
+        if (data.get("refreshLease") or {}).get("id") == lease_id:
+            update["refreshLease"] = firestore.DELETE_FIELD
+        transaction.update(ref, update)
+        return tokens
+
+    return store(firestore_client().transaction())
 
 
 def _release(ref: firestore.DocumentReference, lease_id: str) -> None:
@@ -197,8 +226,19 @@ def flag_if_refused(ref: firestore.DocumentReference, refused: Tokens | None, re
     return flag
 
 
-def flag_needs_reconnect(ref: firestore.DocumentReference, reason: str) -> None:
-    ref.update({"status": "needs_reconnect", "statusReason": reason, "statusChangedAt": clock.now()})
+def flag_needs_reconnect(ref: firestore.DocumentReference, refused: Tokens | None, reason: str,
+                         display_name: str | None) -> None:
+    """flag_if_refused in a commit of its own (a call outside any run: account_calls), with its
+    event recorded in the outbox and dispatched, as a failed publish's is."""
+    flag = flag_if_refused(ref, refused, reason, display_name)
+
+    @firestore.transactional
+    def commit(transaction: firestore.Transaction) -> list:
+        events = flag(transaction)
+        outbox.record(transaction, events)
+        return events
+
+    outbox.dispatch(commit(firestore_client().transaction()))
 
 
 def record_publish(ref: firestore.DocumentReference, outcome: dict) -> None:

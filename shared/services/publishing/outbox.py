@@ -70,8 +70,10 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)  # before any `deadAt`: `dead
 
 @dataclass(frozen=True)
 class Entry:
-    # "webhook" (an event frozen when it happened) | "repurpose"; entries recorded by earlier
-    # versions may also be "run.finished" | "account.needs_reconnect" | "post.deleted".
+    # "webhook" (an event frozen when it happened) | "repurpose" | "post.deleted" (built at
+    # dispatch: a run is taken down once); entries recorded by earlier versions may also be
+    # "run.finished" | "account.needs_reconnect", dispatched as they were (remove those branches
+    # once no such entry is left: they end dead 3 days after they were recorded at the latest).
     kind: str
     key: tuple  # what makes this occurrence unique
     payload: dict[str, Any] = field(default_factory=dict)
@@ -223,7 +225,6 @@ def _perform(kind: str, payload: dict[str, Any], dispatches: int) -> None:
         events.emit_event(payload["userId"], payload["type"], payload["eventId"], payload["data"], strict=True,
                           created_at=payload.get("createdAt"))
     elif kind == "run.finished":  # recorded by an earlier version: built from the run as it is now
-        from shared.services.publishing import outcomes
         from shared.services.publishing import outcomes
 
         outcomes.run_finished(payload["submissionId"], payload["targetId"])

@@ -22,10 +22,9 @@ from typing import Any
 
 from google.cloud import firestore
 
-from shared.services.posts.shape import post_shape
+from shared.services.posts.shape import completion, post_shape
 from shared.services.publishing import outbox
 
-TERMINAL = ("succeeded", "failed", "canceled", "unconfirmed")  # as runs.TERMINAL (which imports this module)
 EVENT_OF = {"succeeded": "post.published", "failed": "post.failed", "unconfirmed": "post.unconfirmed"}
 
 
@@ -47,7 +46,7 @@ def frozen(transaction: firestore.Transaction, submission_ref: firestore.Documen
     generation = int(run_after.get("retryCount", 0))
     events = [outbox.webhook(user_id, EVENT_OF[status], (submission_ref.id, target_id, status, generation),
                              {"post": post, "run": run})]
-    if all(r["status"] in TERMINAL for r in post["runs"]):
-        state = tuple(sorted((r["targetId"], r["status"], r["attemptCount"]) for r in post["runs"]))
-        events.append(outbox.webhook(user_id, "post.completed", (submission_ref.id, state), {"post": post}))
+    completed = completion(post)
+    if completed is not None:
+        events.append(outbox.webhook(user_id, "post.completed", completed, {"post": post}))
     return events

@@ -45,11 +45,11 @@ from google.cloud import firestore
 from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.config import get_settings
+from shared.services.posts import shape
 from shared.services.publishing import outbox, run_events
 
 SUBMISSIONS = "postSubmissions"
-# `unconfirmed`: Soku cannot confirm the post exists and will not try again by itself (errors.py).
-TERMINAL = ("succeeded", "failed", "canceled", "unconfirmed")
+TERMINAL = shape.TERMINAL
 
 # A task this close to a run's `notBefore` is due (clocks differ a little).
 EARLY_TOLERANCE = timedelta(seconds=5)
@@ -147,8 +147,8 @@ def claim_run(submission_id: str, target_id: str, platform: str, delivery: int =
         update = {"status": "processing", "attemptCount": attempt, "startedAt": now, "updatedAt": now,
                   "leaseUntil": until, "recoverAt": until, "claimedByDelivery": delivery, "claimedByTask": task,
                   "notBefore": None}
-        # The create first: the local emulator applies a commit's writes in order and
-        # stops at the first that fails, so a lost race writes nothing there either.
+        # The create's precondition fails the whole commit (atomic, locally too): a lost race
+        # writes nothing.
         transaction.create(ref.collection("attempts").document(str(attempt)),
                            {"delivery": delivery, "task": task, "claimedAt": now, "previousStatus": status})
         transaction.update(ref, update)
@@ -235,9 +235,7 @@ def finish_run(submission_id: str, target_id: str, attempt: int | None, status: 
         # run's webhook events are frozen as of this commit; then `also` (reads, then writes).
         frozen = run_events.frozen(transaction, ref.parent.parent, target_id, data | update)
         claim = _claim_post(transaction, ref, data, status, result)
-        recorded = [*(also(transaction) if also is not None else []),
-                    *(e for e in events if e.kind != "run.finished"),  # frozen above instead
-                    *frozen]
+        recorded = [*(also(transaction) if also is not None else []), *events, *frozen]
         if claim is not None:
             transaction.set(*claim)
         transaction.update(ref, update)

@@ -7,10 +7,9 @@ outbox entry stays due; otherwise a notification problem is logged and dropped.
 from __future__ import annotations
 
 from shared.adapters.gcp import firestore_client
+from shared.services.posts.shape import completion
 from shared.services.posts.views import post_view
 from shared.services.webhooks.events import emit
-
-TERMINAL = ("succeeded", "failed", "canceled", "unconfirmed")
 
 
 def run_finished(submission_id: str, target_id: str, submission: dict, strict: bool = False) -> None:
@@ -29,11 +28,9 @@ def run_finished(submission_id: str, target_id: str, submission: dict, strict: b
 
 def post_completed(user_id: str, submission_id: str, post: dict | None = None, strict: bool = False) -> None:
     post = post or post_view(user_id, submission_id)
-    if not post["runs"] or any(r["status"] not in TERMINAL for r in post["runs"]):
-        return
-    # A retried post can complete again: the occurrence includes every run's state.
-    state = tuple(sorted((r["targetId"], r["status"], r["attemptCount"]) for r in post["runs"]))
-    emit(user_id, "post.completed", (submission_id, state), {"post": post}, strict=strict)
+    completed = completion(post)
+    if completed is not None:
+        emit(user_id, "post.completed", completed, {"post": post}, strict=strict)
 
 
 def post_deleted(submission_id: str, target_id: str, strict: bool = False) -> None:
