@@ -14,14 +14,22 @@ if (!port) {
 // The emulator registers its service in its constructor: wrap the implementation it hands
 // to addService, and read its state once it exists.
 let emulator = null;
+let isolated = false;
 const addService = grpc.Server.prototype.addService;
 grpc.Server.prototype.addService = function (service, implementation) {
+  isolated = true;
   const wrapped = isolate(implementation, () => emulator.state, Object.keys(service));
   return addService.call(this, service, wrapped);
 };
 const { FirestoreServer } = require("@firestore-emulator/server");
 emulator = new FirestoreServer();
 grpc.Server.prototype.addService = addService;
+if (!isolated) {
+  // The emulator registered its service through another copy of @grpc/grpc-js than this one:
+  // transactions would silently not be isolated. Refuse to start instead.
+  console.error("firestore emulator: the transaction layer was not installed (two copies of @grpc/grpc-js?)");
+  process.exit(1);
+}
 
 emulator.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
   if (err) {

@@ -408,10 +408,10 @@ class TikTokPublisher:
             raise PermanentError("TikTok posts need a video or photos; text-only posts do not exist on TikTok",
                                  code="media_required")
         plan = plan | {"username": username, "privacy": privacy}
-        if plan.get("source") == "PULL_FROM_URL":
-            plan["grants"] = self._grant_urls(ctx, body)
 
         def create() -> PublishedPost:
+            if plan.get("source") == "PULL_FROM_URL":
+                plan["grants"] = self._grant_urls(ctx, body)  # this init's own media URLs
             ctx.save(plan=plan)  # what find_existing needs to judge this init if its answer is lost
             try:
                 response = http.request("POST", self._api(endpoint), json=body)
