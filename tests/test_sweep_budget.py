@@ -88,9 +88,9 @@ def test_a_recovery_backlog_leaves_the_outbox_its_turn_and_the_sweep_its_budget(
     monkeypatch.setattr(sweep, "MIN_RECOVERY_BUDGET_S", 0.5, raising=False)
     real = recovery.recover_submission
 
-    def slow(ref, data):
+    def slow(ref, data, *args):
         time.sleep(0.25)
-        return real(ref, data)
+        return real(ref, data, *args)
 
     monkeypatch.setattr(recovery, "recover_submission", slow)
     prefix = f"sweep-backlog-{uuid.uuid4().hex[:8]}"

@@ -81,7 +81,7 @@ def recover_due(limit: int = BATCH, deadline: float | None = None) -> dict[str, 
             last = snap
             counts["submissions"] += 1
             try:
-                counts["recovered"] += recover_submission(snap.reference, snap.to_dict())
+                counts["recovered"] += recover_submission(snap.reference, snap.to_dict(), deadline)
             except Exception:  # noqa: BLE001 - one bad document must not stop the sweep
                 counts["failed"] += 1
                 log.exception("could not recover submission %s; again after the others due", snap.id)
@@ -99,8 +99,10 @@ def _behind_the_others(ref: firestore.DocumentReference) -> None:
         log.exception("could not move submission %s behind the others", ref.id)
 
 
-def recover_submission(ref: firestore.DocumentReference, data: dict[str, Any]) -> int:
-    """Recover what is stuck in one submission; the number of tasks enqueued or runs ended."""
+def recover_submission(ref: firestore.DocumentReference, data: dict[str, Any], deadline: float | None = None) -> int:
+    """Recover what is stuck in one submission; the number of tasks enqueued or runs ended.
+    Past `deadline` (time.monotonic()) its remaining runs are left due for the next sweep: a
+    post with many stuck runs (each may ask Cloud Tasks about its task) fits the budget too."""
     status = data.get("status")
     now = clock.now()
     if status == "queued":
@@ -123,8 +125,10 @@ def recover_submission(ref: firestore.DocumentReference, data: dict[str, Any]) -
         run_data = run.to_dict()
         if run_data.get("status") in runs.TERMINAL:
             continue
-        deadline = run_data.get("recoverAt") or (data.get("dispatchedAt") or now) + runs.stall()
-        if deadline <= now:
+        if deadline is not None and time.monotonic() >= deadline:
+            break  # the rest stay due: the submission's recoverAt (below) keeps it first in line
+        due = run_data.get("recoverAt") or (data.get("dispatchedAt") or now) + runs.stall()
+        if due <= now:
             if run_data.get("status") == "queued" and _task_coming(ref.id, run.id, run_data):
                 # Still in the queue: another stall, without a second task or a recovery counted.
                 runs.await_task(ref.id, run.id, now + runs.stall())
