@@ -20,6 +20,11 @@ What the front end does to a request, modelled here:
   it): a zombie that keeps calling the platform. The balancer keeps reading the zombie's
   answer in the background, to count what it did in the end.
 - **No instance answers** for `unavailable_after_s`: 503.
+- **Cloud Tasks backs off longer than the lease** (`late`: (share, seconds)): for that share of
+  the timed requests whose instance died, the 503 is held back `seconds` (past the run's lease
+  and a sweep or two) before the caller gets it, as if the task's retry backoff had outlasted
+  the lease: the sweep gives the run a recovery task first, and the original task comes back
+  afterwards with its retry count one higher.
 
 It also records every Cloud Tasks delivery to a publisher (task name, retry count,
 run), so the soak can deliver a task again as Cloud Tasks would: the same name.
@@ -31,6 +36,7 @@ import collections
 import http.client
 import http.server
 import json
+import random
 import select
 import threading
 import time
@@ -42,15 +48,19 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding
 
 class Balancer:
     def __init__(self, port: int, backends: Callable[[], list[int]], timeout_s: float | None,
-                 timed: Callable[[str], bool], prefix: str, unavailable_after_s: float = 20.0) -> None:
+                 timed: Callable[[str], bool], prefix: str, unavailable_after_s: float = 20.0,
+                 late: tuple[float, float] | None = None, rng: random.Random | None = None) -> None:
         self.backends = backends  # the ports of the function processes (read per request)
         self.prefix = prefix  # "/{project}/{region}/": a function's URL is this and its id
+        self.late, self.rng = late, rng or random.Random()
+        self.held_back = 0  # 503s held back (`late`)
         self.timeout_s, self.timed, self.unavailable_after_s = timeout_s, timed, unavailable_after_s
         self.lock = threading.Lock()
         self.turn = 0
         self.served: collections.Counter = collections.Counter()  # backend port -> requests answered
         self.outcomes: collections.Counter = collections.Counter()  # "200", "died (503)", "timeout (504)", ...
         self.by_function: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+        self.died_errors: collections.Counter = collections.Counter()
         self.zombies: collections.Counter = collections.Counter()  # what a timed-out request did in the end
         self.zombie_running = 0
         # (submission, target) -> [(task name, retry count)], in delivery order
@@ -107,8 +117,14 @@ class Balancer:
                     return
             response = connection.getresponse()
             answer = response.read()
-        except (OSError, http.client.HTTPException):
+        except (OSError, http.client.HTTPException) as exc:
             connection.close()
+            with self.lock:
+                self.died_errors[type(exc).__name__] += 1
+                hold = timeout is not None and self.late is not None and self.rng.random() < self.late[0]
+                self.held_back += hold
+            if hold:
+                time.sleep(self.late[1])
             return self._answer(request, 503, b"the instance died during the request", "died (503)")
         connection.close()
         with self.lock:

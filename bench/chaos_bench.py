@@ -18,11 +18,15 @@ off by its flag (`--help`):
   running in its process and calling the platform. The `hold` fault makes such
   attempts: `--stalls` creates are held `--hold` seconds (the platform makes the
   post, its answer comes late), past the timeout and the lease;
-- **task generations** (`--no-late-retries`): once the sweep has re-queued a
-  run (a recovery task, under a new name), the run's original task is delivered
-  again late, under its own name with a higher retry count, as Cloud Tasks does
-  when an earlier delivery of it timed out; and `--redeliver` of the tasks are
-  delivered twice (the same name and retry count: at-least-once delivery);
+- **task generations** (`--no-late-retries`): for `--late-share` of the
+  publisher deliveries whose process died, Cloud Tasks' retry comes only after
+  the lease and a few sweeps (the balancer holds their 503 back, as a backoff
+  that outlasts the lease would), so the sweep gives the run a recovery task
+  (a new name) first and the original task comes back after it with a higher
+  retry count; and once the sweep has re-queued a run, the soak delivers its
+  original task once more itself, under that name with a retry count above
+  any it had. `--redeliver` of the tasks are also delivered twice (the same
+  name and retry count: at-least-once delivery);
 - **a throttled queue** (`--no-throttle`): one platform's publisher queue
   dispatches `--throttle PLATFORM=RATE` tasks a second, so its backlog outlasts
   SOKU_STALL_S and the sweep finds queued runs whose task is still coming;
@@ -37,25 +41,28 @@ off by its flag (`--help`):
 - **user retries** (`--no-user-retries`): `--user-retries` of the posts get
   POST /v1/posts/{id}/retry as soon as one of their runs is seen failed (inside
   the outbox's grace period: its post.failed may not be sent yet);
-- **a webhook receiver down for an hour** (`--no-webhook-outage`): the receiver
+- **a webhook receiver down for over an hour** (`--no-webhook-outage`): the receiver
   answers 503 for `--outage-hours` of simulated time, `--webhook-scale` seconds
   per second (SOKU_WEBHOOK_RETRY_SCALE, which scales the delivery retry schedule
   the same way), starting once a third of the posts are in.
 The soak also calls `sweepScheduledPosts` every few seconds, like Cloud
 Scheduler, and counts the webhooks a local receiver gets (post.published,
-post.failed, post.completed). The lease, the stall and the queues' backoff cap
-are shortened (SOKU_RUN_LEASE_S, SOKU_STALL_S, LocalStack(max_task_backoff_s=…))
-so recovery happens in seconds.
+post.failed, post.unconfirmed, post.completed). The lease, the stall and the
+queues' backoff are shortened (SOKU_RUN_LEASE_S, SOKU_STALL_S,
+LocalStack(max_task_backoff_s=…), the publishers' retry config scaled with the
+lease: configure_queues) so recovery happens in seconds.
 
 Once every run is terminal and its events have arrived (or nothing has happened
 for `--settle` seconds), it prints what happened and then the checks, each on a
 line of its own as `LABEL: N`:
   DUPLICATES                    platform posts beyond the first for one run (target)
-  RUNS NOT TERMINAL             runs not succeeded/failed/canceled after lease + sweep
-                                (or never found in Firestore)
-  EVENTS MISSING                post.published / post.failed for a run's final state or
-                                for a failed generation the user retried, or post.completed
-                                for a post's final state, never received
+  RUNS NOT TERMINAL             runs not succeeded/failed/unconfirmed/canceled after lease
+                                + sweep (or never found in Firestore)
+  EVENTS MISSING                post.published / post.failed / post.unconfirmed for a run's
+                                final state or for a failed generation the user retried, or
+                                post.completed for a post's final state, never received (an
+                                event whose delivery is still pending when the wait ends is
+                                listed as in flight, not counted)
   EVENTS DELIVERED TWICE        one event (the same run outcome, or the same completed post)
                                 received under more than one event id
   RUNS FAILED WHOSE POST EXISTS runs that ended failed while the platform holds their post
@@ -63,7 +70,11 @@ line of its own as `LABEL: N`:
   POSTS CLAIMED BY TWO RUNS     platform posts recorded as the result of two runs, or of a
                                 run other than the one that made them
   ACCOUNTS WRONGLY FLAGGED      accounts marked needs_reconnect whose stored tokens work
-Any of them above 0 makes the exit status 1.
+                                (an access token still valid, or a refresh token neither
+                                spent nor revoked)
+Any of them above 0 makes the exit status 1 (so does a post the API refused).
+The runs a check counts are written with their attempts to suspects.json in the
+logs' folder.
 
 Every post carries a unique token in its text (and unique media bytes, which
 is how a Snapchat story, which has no text, is recognised), so a sandbox post
@@ -720,23 +731,46 @@ def read_runs(keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
 
 # -- the conditions that need setting up -------------------------------------------------------
 
-def throttle_queue(stack: LocalStack, platform: str, rate: float, max_backoff: float) -> str:
-    """Replace `platform`'s publisher queue (before any task) with one that dispatches `rate`
-    tasks a second: Cloud Tasks' maxDispatchesPerSecond, which a deployment may set low for a
-    platform's per-app limits; a morning's burst of posts then waits in the queue."""
+def configure_queue(stack: LocalStack, name: str, retry: dict | None = None, rates: dict | None = None) -> None:
+    """Replace function `name`'s queue on the Tasks emulator (before any task is in it) with its
+    declared config, `retry` and `rates` laid over its retryConfig and rateLimits."""
     from devstack.provision import task_queue_triggers
     from shared.config import get_settings
-    from shared.services.posts.dispatch import publisher_queue
 
-    name = publisher_queue(platform)
     config = dict(task_queue_triggers(stack.functions)[name], defaultUri=f"{stack.functions_base_url}/{name}")
-    config["retryConfig"] = dict(config.get("retryConfig") or {}, minBackoffSeconds=0.1,
-                                 maxBackoffSeconds=max_backoff)
-    config["rateLimits"] = dict(config.get("rateLimits") or {}, maxDispatchesPerSecond=rate)
+    config["retryConfig"] = dict(config.get("retryConfig") or {}, **(retry or {}))
+    config["rateLimits"] = dict(config.get("rateLimits") or {}, **(rates or {}))
     settings = get_settings()
     httpx.post(f"http://{settings.tasks_emulator_host}/projects/{settings.project_id}/locations/"
                f"{settings.region}/queues/{name}", json=config, timeout=10).raise_for_status()
-    return name
+
+
+def configure_queues(stack: LocalStack, lease: float, throttle: tuple[str, float] | None,
+                     webhook_backoff: float) -> None:
+    """The queues' retries and rates, where the soak departs from LocalStack's backoff cap:
+
+    - the publishers back off as declared (10 s to 600 s, 8 attempts) scaled like their lease
+      (600 s here `lease`): from lease/60 to `lease`. A delivery that died can then come back
+      after the sweep gave the run a recovery task, as in production;
+    - `throttle` (platform, rate): that publisher queue dispatches `rate` tasks a second (Cloud
+      Tasks' maxDispatchesPerSecond, which a deployment may set low for a platform's per-app
+      limits): a burst of posts waits in it longer than the stall;
+    - webhook attempts: Cloud Tasks holds each attempt's task until its schedule time; the
+      CLI's Tasks emulator sends it at once, the delivery answers 503 (too early) and the
+      queue's backoff brings it back (webhooks/delivery.py). Capped at the soak's few
+      seconds, every waiting attempt would come back several times a minute, a load
+      production never sees: here at most every `webhook_backoff` seconds (an attempt is sent
+      at most that late).
+    """
+    from shared.platforms import Platform
+    from shared.services.posts.dispatch import publisher_queue
+    from shared.services.webhooks.events import DELIVERY_QUEUE
+
+    for platform in Platform:
+        rates = {"maxDispatchesPerSecond": throttle[1]} if throttle and throttle[0] == platform.value else None
+        configure_queue(stack, publisher_queue(platform.value),
+                        {"minBackoffSeconds": lease / 60, "maxBackoffSeconds": lease}, rates)
+    configure_queue(stack, DELIVERY_QUEUE, {"minBackoffSeconds": 1, "maxBackoffSeconds": webhook_backoff})
 
 
 def shorten_tokens(sandbox, lifetime_s: int) -> None:
@@ -917,10 +951,11 @@ def main() -> None:  # noqa: C901 - one linear script
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=Help)
     parser.add_argument("--posts", type=int, default=300, help="posts to submit")
-    # 1% per point: with every publish passing 7 points, each process still dies every minute or
-    # so, and an attempt held past its timeout mostly lives to be a zombie (at 3%, the default
-    # before the conditions came, few attempts lived 50 s).
-    parser.add_argument("--crash", default="*=0.01",
+    # 0.5% per point: with every publish passing 7 points, each of the processes still dies
+    # about once a minute while the posts are worked on, and some attempts held past their
+    # timeout live to be zombies (at 3%, the default before the conditions came, and at 1%,
+    # none of 24 held attempts outlived its process by 50 s).
+    parser.add_argument("--crash", default="*=0.005",
                         help="SOKU_CRASHPOINTS of the function processes (name=probability,…; * for every point; "
                              "'' for no crashes)")
     # The publishers' timeout is 540 s and their lease 600 s; here 50 s and 60 s: the timeout
@@ -929,7 +964,9 @@ def main() -> None:  # noqa: C901 - one linear script
     # an attempt that is stuck is killed at it.
     parser.add_argument("--lease", type=int, default=60, help="SOKU_RUN_LEASE_S")
     parser.add_argument("--stall", type=int, default=30, help="SOKU_STALL_S")
-    parser.add_argument("--max-backoff", type=float, default=5, help="task queues' retry backoff cap (s)")
+    parser.add_argument("--max-backoff", type=float, default=5,
+                        help="retry backoff cap (s) of the queues other than the publishers' (theirs is scaled "
+                             "with the lease) and the webhooks'")
     parser.add_argument("--sweep-every", type=float, default=5, help="seconds between sweepScheduledPosts calls")
     conditions = parser.add_argument_group("conditions (each on by default; its --no-… flag turns it off)")
     conditions.add_argument("--processes", type=int, default=3,
@@ -943,17 +980,22 @@ def main() -> None:  # noqa: C901 - one linear script
                                  "(default: lease - 10 s)")
     conditions.add_argument("--no-zombies", action="store_true",
                             help="no timeout: a publisher request is answered whenever it ends")
-    conditions.add_argument("--stalls", type=int, default=24,
+    conditions.add_argument("--stalls", type=int, default=40,
                             help="creates held past the timeout and the lease (one platform each, in turn; 0: none)")
-    conditions.add_argument("--hold", type=float, default=None, help="how long a held create stalls (default lease + 10 s)")
+    conditions.add_argument("--hold", type=float, default=None,
+                            help="how long a held create stalls (default lease + 10 s)")
     conditions.add_argument("--redeliver", type=float, default=0.1,
                             help="share of runs whose latest task delivery is repeated (same name and retry count)")
+    conditions.add_argument("--late-share", type=float, default=0.3,
+                            help="share of the publisher deliveries whose instance died that Cloud Tasks brings "
+                                 "back only after the lease and the sweep (the 503 is held back)")
     conditions.add_argument("--no-late-retries", action="store_true",
-                            help="no late delivery of a run's original task after the sweep re-queued it")
+                            help="no late deliveries of a run's original task (no 503 held back, none sent by "
+                                 "the soak after the sweep re-queued a run)")
     conditions.add_argument("--throttle", default="youtube=0.1",
                             help="PLATFORM=RATE: that publisher queue dispatches RATE tasks a second")
     conditions.add_argument("--no-throttle", action="store_true", help="every queue at its declared rate")
-    conditions.add_argument("--token-lifetime", type=int, default=130,
+    conditions.add_argument("--token-lifetime", type=int, default=150,
                             help=f"seconds an access token of {', '.join(ROTATING)} lasts (refreshed ones too); "
                                  "the publishers refresh 120 s before expiry")
     conditions.add_argument("--no-token-expiry", action="store_true", help="tokens as seeded (an hour)")
@@ -966,7 +1008,7 @@ def main() -> None:  # noqa: C901 - one linear script
     conditions.add_argument("--webhook-scale", type=float, default=0.01,
                             help="SOKU_WEBHOOK_RETRY_SCALE: seconds of the soak per second of the webhook "
                                  "delivery schedule (0.01: an hour is 36 s)")
-    conditions.add_argument("--outage-hours", type=float, default=1.0,
+    conditions.add_argument("--outage-hours", type=float, default=1.5,
                             help="how long the webhook receiver answers 503, in hours of the scaled schedule")
     conditions.add_argument("--no-webhook-outage", action="store_true", help="the receiver never fails")
     parser.add_argument("--settle", type=float, default=None,
@@ -1033,7 +1075,7 @@ def main() -> None:  # noqa: C901 - one linear script
 
     api_key = seed_demo()
     headers = {"soku-api-key": api_key}
-    throttled_queue = throttle_queue(stack, *throttle, args.max_backoff) if throttle else None
+    configure_queues(stack, args.lease, throttle, webhook_backoff=max(args.max_backoff, 10.0))
     refresh_log = RefreshLog(sandbox.state)
     if token_lifetime:
         shorten_tokens(sandbox, token_lifetime)
@@ -1071,7 +1113,8 @@ def main() -> None:  # noqa: C901 - one linear script
     # Cloud Tasks and the scheduler reach the stack's port: the balancer, in front of them all.
     balancer = Balancer(stack.port, lambda: [s.port for s in supervisors], function_timeout,
                         timed=lambda path: path.startswith(f"/{PROJECT}/{REGION}/publish"),
-                        prefix=f"/{PROJECT}/{REGION}/")
+                        prefix=f"/{PROJECT}/{REGION}/", rng=random.Random(args.seed),
+                        late=None if args.no_late_retries else (args.late_share, args.lease + 3 * args.sweep_every))
     # The public API runs in a process of its own without crash points, as the `api` function
     # is its own service in production: a publisher's death does not take requests down with it.
     api_gateway = None if args.api_on_crashing_gateway else Supervisor(
@@ -1345,22 +1388,26 @@ def main() -> None:  # noqa: C901 - one linear script
     if api_gateway and api_gateway.exits:
         print(f"  the API process exited too: {dict(api_gateway.exits)} (see api.log)")
     print(f"  balancer: answers {dict(balancer.outcomes.most_common())}; requests answered per process "
-          f"{sorted(balancer.served.values(), reverse=True)}")
+          f"{sorted(balancer.served.values(), reverse=True)}; the instance died: {dict(balancer.died_errors)}")
     for function, answers in sorted(balancer.by_function.items(), key=lambda item: -sum(item[1].values())):
         print(f"    {function}: {dict(answers.most_common())}")
+    ended = ", ".join(f"{k} {n}" for k, n in balancer.zombies.most_common()) or "-"
     print(f"  zombies (publisher requests past the {function_timeout or 0:g} s timeout, run on): "
-          f"{sum(balancer.zombies.values())} ended ({', '.join(f'{k} {n}' for k, n in balancer.zombies.most_common()) or '-'})"
+          f"{sum(balancer.zombies.values())} ended ({ended})"
           + (f", {balancer.zombie_running} still running" if balancer.zombie_running else ""))
     print(f"  stalls: {len(stalls)} creates held {hold_s:g} s, {stalls_taken} taken "
           f"({', '.join(p for p, f in stalls if f.remaining <= 0) or '-'})")
-    for kind in ("duplicate", "late"):
-        print(f"  {'redeliveries (same task, same retry count)' if kind == 'duplicate' else 'late retries of the original task'}: "
-              f"{deliveries.sent[kind]} "
+    if not args.no_late_retries:
+        print(f"  deliveries whose instance died, their 503 held back past the lease: {balancer.held_back}")
+    for kind, what in (("duplicate", "redeliveries (same task, same retry count)"),
+                       ("late", "late deliveries of the original task after the sweep re-queued the run")):
+        print(f"  {what}: {deliveries.sent[kind]} "
               f"({', '.join(f'{k} {n}' for k, n in deliveries.outcomes[kind].most_common()) or 'none'})")
-    if throttled_queue:
+    if throttle:
         recovered = sum(1 for k, r in runs.items() if k[1].startswith(throttle[0] + ":") and r.get("recoveries"))
         longer = sum(1 for w in queue_waits if w > args.stall)
-        print(f"  throttled queue {throttled_queue}: {per_platform[throttle[0]]} runs; their first task waited "
+        print(f"  throttled queue {throttle[0]} ({throttle[1]:g} tasks/s): {per_platform[throttle[0]]} runs; "
+              f"their first task waited "
               + (f"{queue_waits[len(queue_waits) // 2]:.0f} s (median), {queue_waits[-1]:.0f} s at most; "
                  if queue_waits else "")
               + f"{longer} waited longer than the {args.stall} s stall; {recovered} re-queued by the sweep")
