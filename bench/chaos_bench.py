@@ -616,7 +616,9 @@ class Watcher:
         self.runs: dict[tuple[str, str], dict] = {}
         self.reads = 0
         self.late_sent: set[tuple[str, str, int]] = set()
-        self.decided: set[str] = set()
+        self.decided: set[str] = set()  # posts whose retry was decided (on the first failed run seen)
+        self.in_flight: set[str] = set()  # posts whose POST /retry is under way
+        self.done: set[tuple[str, str]] = set()  # runs not read any more
         self.retries: collections.Counter = collections.Counter()  # outcome of each POST /retry
         self.retrying = 0
         self.failed_generations: set[tuple[str, str, int]] = set()
@@ -632,13 +634,16 @@ class Watcher:
     def _loop(self) -> None:
         while not self.stopped.wait(self.period):
             with self.lock:
-                keys = list(self.keys)
+                # A run that is over, and that nothing of the soak's will move again, is not read
+                # again: succeeded (or canceled), or failed/unconfirmed in a post whose retry has
+                # been decided and is not in flight.
+                keys = [k for k in self.keys if k not in self.done]
             try:
                 runs = read_runs(keys)
             except Exception as exc:  # noqa: BLE001 - the emulator is busy: read again next time
                 log(f"watcher: could not read the runs ({type(exc).__name__}: {exc})")
                 continue
-            self.runs = runs
+            self.runs = self.runs | runs
             self.reads += 1
             now = time.monotonic()
             for (sid, target), run in runs.items():
@@ -649,12 +654,17 @@ class Watcher:
                     self.late_sent.add((sid, target, generation))
                     self.deliveries.schedule(now + self.rng.uniform(0, self.lease), "late", run["platform"], sid,
                                              target, generation)
-                if status == "failed" and self.retry_share and sid not in self.decided:
+                if status == "failed" and sid not in self.decided:
                     self.decided.add(sid)
-                    if self.rng.random() < self.retry_share:
+                    if self.retry_share and self.rng.random() < self.retry_share:
                         with self.lock:
                             self.retrying += 1
+                            self.in_flight.add(sid)
                         self.pool.submit(self._retry, sid)
+                with self.lock:
+                    if status in ("succeeded", "canceled") or (
+                            status in ("failed", "unconfirmed") and sid in self.decided and sid not in self.in_flight):
+                        self.done.add((sid, target))
 
     def _retry(self, sid: str) -> None:
         try:
@@ -680,6 +690,7 @@ class Watcher:
         finally:
             with self.lock:
                 self.retrying -= 1
+                self.in_flight.discard(sid)
 
     def busy(self) -> bool:
         with self.lock:
