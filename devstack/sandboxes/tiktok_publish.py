@@ -264,8 +264,12 @@ def register(bp: flask.Blueprint, state: SandboxState, gate: Gate, web_base: str
     @bp.put("/upload/video/")
     def upload():
         fault, faulted = gate.fault("upload")
-        entry = next((s for s in sessions().values() if s.get("uploadId") == flask.request.args.get("upload_id")
-                      and s.get("uploadToken") == flask.request.args.get("upload_token")), None)
+        # Looked up under the lock: inits on other threads add sessions meanwhile (the crash soak's
+        # concurrent publishes made this iteration fail with "dictionary changed size").
+        with state.lock:
+            entry = next((s for s in list(sessions().values())
+                          if s.get("uploadId") == flask.request.args.get("upload_id")
+                          and s.get("uploadToken") == flask.request.args.get("upload_token")), None)
         if fault is not None and "chunk" in fault.params and entry is not None \
                 and int(fault.params["chunk"]) != entry["nextChunk"]:
             with state.lock:
