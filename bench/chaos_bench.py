@@ -1003,7 +1003,7 @@ def main() -> None:  # noqa: C901 - one linear script
     conditions.add_argument("--no-late-retries", action="store_true",
                             help="no late deliveries of a run's original task (no 503 held back, none sent by "
                                  "the soak after the sweep re-queued a run)")
-    conditions.add_argument("--throttle", default="youtube=0.1",
+    conditions.add_argument("--throttle", default="youtube=0.06",
                             help="PLATFORM=RATE: that publisher queue dispatches RATE tasks a second")
     conditions.add_argument("--no-throttle", action="store_true", help="every queue at its declared rate")
     conditions.add_argument("--token-lifetime", type=int, default=150,
@@ -1030,6 +1030,8 @@ def main() -> None:  # noqa: C901 - one linear script
     parser.add_argument("--timeout", type=float, default=1080,
                         help="hard limit on the wait after the first post, seconds")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent submitting clients")
+    parser.add_argument("--batch", type=int, default=10, help="posts submitted together")
+    parser.add_argument("--every", type=float, default=10, help="seconds from one batch to the next (0: all at once)")
     parser.add_argument("--video-kb", type=int, default=64)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--api-on-crashing-gateway", action="store_true",
@@ -1070,6 +1072,16 @@ def main() -> None:  # noqa: C901 - one linear script
                        max_task_backoff_s=args.max_backoff, extra_env=extra_env)
     stack.start()
     atexit.register(stack.stop)  # whatever happens below (stopping twice is harmless)
+    # This process's own log lines (the sandboxes') go to stderr, with the progress: stdout is the report.
+    from shared.adapters import structured_logs
+
+    structured_logs.configure()
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    to_stderr = logging.StreamHandler(sys.stderr)
+    to_stderr.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(to_stderr)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` and atexit run
     # The sandboxes run in this process: lift the per-account daily caps and TikTok's per-minute
     # init limit, which a few hundred posts to 3 TikTok accounts would hit (that is not under test).
@@ -1215,9 +1227,20 @@ def main() -> None:  # noqa: C901 - one linear script
                                         f"{platform}:{account}")
             return True
 
-        pending, give_up = posts, time.monotonic() + 180
+        # In batches of --batch, one every --every seconds: a steady flow with bursts in it (several
+        # posts to one account at once), and the crashes spread over the soak rather than all in
+        # its first minute, so some attempts live long enough to outlast their timeout.
+        pending = []
         with ThreadPoolExecutor(args.concurrency) as pool:
+            for start in range(0, len(posts), args.batch):
+                due = soak_started + (start // args.batch) * args.every
+                time.sleep(max(0.0, due - time.monotonic()))
+                batch = posts[start:start + args.batch]
+                pending += [p for p, done in zip(batch, pool.map(submit, batch)) if not done]
+            give_up = time.monotonic() + 180
             while pending:
+                time.sleep(5)
+                pending = [p for p, done in zip(pending, pool.map(submit, pending)) if not done]
                 pending = [p for p, done in zip(pending, pool.map(submit, pending)) if not done]
                 if pending and time.monotonic() > give_up:
                     for post in pending:
@@ -1226,7 +1249,6 @@ def main() -> None:  # noqa: C901 - one linear script
                     break
                 if pending:
                     log(f"{len(pending)} submission(s) held by a request that died with the process; retrying")
-                    time.sleep(5)
         submitted = [p for p in posts if p.sid]
         log(f"{len(submitted)} posts submitted in {time.monotonic() - soak_started:.1f} s")
 
