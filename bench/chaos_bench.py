@@ -1,7 +1,8 @@
 """Crash soak: publish many posts while function processes die, time out and compete.
 
 N posts (text, image and video, each to several of the demo user's accounts on
-all 8 platforms) are submitted while the functions run in several
+all 8 platforms; `--batch` of them every `--every` seconds) are submitted while
+the functions run in several
 `devstack.serve_gateway` processes at once (`--processes`), behind one port
 (bench/chaos_balancer.py: each Cloud Tasks delivery, sweep and redelivery goes to
 the next live process), each with `SOKU_CRASHPOINTS` set, so it ends with
@@ -1013,7 +1014,7 @@ def main() -> None:  # noqa: C901 - one linear script
     conditions.add_argument("--lag", type=float, default=10,
                             help="platform listings leave out posts younger than this (s)")
     conditions.add_argument("--no-lag", action="store_true", help="listings show every post at once")
-    conditions.add_argument("--user-retries", type=float, default=0.5,
+    conditions.add_argument("--user-retries", type=float, default=1.0,
                             help="share of posts retried (POST /retry) as soon as a run of theirs is seen failed")
     conditions.add_argument("--no-user-retries", action="store_true", help="no POST /retry")
     conditions.add_argument("--webhook-scale", type=float, default=0.01,
