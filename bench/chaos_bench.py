@@ -966,7 +966,7 @@ def main() -> None:  # noqa: C901 - one linear script
     # 0.5% per point: with every publish passing 7 points, each of the processes still dies
     # about once a minute while the posts are worked on, and some attempts held past their
     # timeout live to be zombies (at 3%, the default before the conditions came, and at 1%,
-    # none of 24 held attempts outlived its process by 50 s).
+    # none of 20 held attempts outlived its process by 50 s).
     parser.add_argument("--crash", default="*=0.005",
                         help="SOKU_CRASHPOINTS of the function processes (name=probability,…; * for every point; "
                              "'' for no crashes)")
