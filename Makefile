@@ -52,9 +52,11 @@ workflow: deps
 bench-publish: tools
 	$(VENV)/bin/python -m bench.publish_bench
 
-# Crash soak (bench/chaos_bench.py): posts published while the function process dies at the
-# crash points and is restarted; fails on duplicate posts, stuck runs or missing webhooks.
-# `make chaos ARGS="--posts 20 --crash '*=0.05'"`; `--help` lists the knobs.
+# Crash soak (bench/chaos_bench.py), production-like: 300 posts through three function processes
+# that die at the crash points and are restarted, with zombies past their timeout, late and
+# duplicate task deliveries, a throttled queue, expiring tokens, listing lag, user retries and a
+# webhook receiver down for a (scaled) hour. Prints eight `LABEL: N` counts; exits 1 unless all
+# are 0. `make chaos ARGS="--posts 40"`; `--help` lists the knobs and each condition's --no-… flag.
 .PHONY: chaos
 chaos: tools
 	$(VENV)/bin/python -m bench.chaos_bench $(ARGS)
