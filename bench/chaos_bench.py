@@ -1014,6 +1014,10 @@ def main() -> None:  # noqa: C901 - one linear script
     conditions.add_argument("--lag", type=float, default=10,
                             help="platform listings leave out posts younger than this (s)")
     conditions.add_argument("--no-lag", action="store_true", help="listings show every post at once")
+    conditions.add_argument("--listing-lag-scale", type=float, default=0.3,
+                            help="SOKU_LISTING_LAG_SCALE: how much of a platform's declared listing lag (plus the "
+                                 "create's reach) a lookup waits out before trusting a miss; 0.3 waits 18-27 s, "
+                                 "more than --lag and less than the shortened lease")
     conditions.add_argument("--user-retries", type=float, default=1.0,
                             help="share of posts retried (POST /retry) as soon as a run of theirs is seen failed")
     conditions.add_argument("--no-user-retries", action="store_true", help="no POST /retry")
@@ -1066,6 +1070,7 @@ def main() -> None:  # noqa: C901 - one linear script
         "SOKU_RATE_LIMITS": json.dumps({"premium": [1000000, 0], "POST /v1/posts": 1000000,
                                         "POST /v1/media": 1000000}),
         "SOKU_REQUEST_LOG_MODE": "off",
+        "SOKU_LISTING_LAG_SCALE": str(args.listing_lag_scale),
     }
     if outage_s is not None:
         extra_env["SOKU_WEBHOOK_RETRY_SCALE"] = str(args.webhook_scale)

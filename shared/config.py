@@ -123,6 +123,10 @@ class Settings:
     # about 27 hours at 1): soaks and tests shrink it. At most 1: the delivery queue's
     # declared retry window is sized for the full schedule.
     webhook_retry_scale: float = 1.0
+    # Multiplies how long a reconciling lookup keeps looking before a miss is trusted
+    # (publishing/base.py: CREATE_REACH_S plus each platform's listing lag). The suite's
+    # sandboxes list a post at once, so it sets 0; a soak with a short lease shrinks it.
+    listing_lag_scale: float = 1.0
 
     @property
     def debug_errors(self) -> bool:
@@ -268,6 +272,7 @@ def _environment_model() -> type:
         SOKU_RUN_LEASE_S: int = Field(600, gt=0)
         SOKU_STALL_S: int = Field(900, gt=0)
         SOKU_WEBHOOK_RETRY_SCALE: float = Field(1.0, gt=0, le=1)
+        SOKU_LISTING_LAG_SCALE: float = Field(1.0, ge=0, le=1)
         # The API edge.
         SOKU_MAX_BODY_BYTES: int = Field(1024 * 1024, gt=0)
         SOKU_ADMIN_USER_IDS: str = ""
@@ -477,6 +482,7 @@ def _build_settings() -> Settings:
         run_lease_s=env.SOKU_RUN_LEASE_S,
         stall_s=env.SOKU_STALL_S,
         webhook_retry_scale=env.SOKU_WEBHOOK_RETRY_SCALE,
+        listing_lag_scale=env.SOKU_LISTING_LAG_SCALE,
         platform_scopes=per_platform("SCOPES"),
         media_bucket=env.MEDIA_BUCKET or f"{project_id}.firebasestorage.app",
         # Default: the delivery function's own URL (Hosting rewrites time out at 60 s).

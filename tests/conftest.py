@@ -25,7 +25,11 @@ def stack(tmp_path_factory) -> LocalStack:
     local = LocalStack(project_id=PROJECT_ID, region=REGION, environment="test",
                        log_dir=tmp_path_factory.mktemp("emulator-logs"),
                        # Only the literal loopback address: tests also check `localhost` is vetted.
-                       extra_env={"SOKU_FETCH_ALLOWLIST": "127.0.0.1"},
+                       extra_env={"SOKU_FETCH_ALLOWLIST": "127.0.0.1",
+                                  # The sandboxes list a post at once unless a test gives them a
+                                  # `lag` fault: a lookup's miss needs no waiting out here, except
+                                  # in the tests of that wait (test_listing_lag.py), which set it.
+                                  "SOKU_LISTING_LAG_SCALE": "0"},
                        # Retries as declared, but without minutes of backoff between them.
                        max_task_backoff_s=0.5)
     local.start()

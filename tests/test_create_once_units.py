@@ -10,8 +10,37 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from shared.services.publishing.base import PostContent, PublishContext, PublishedPost
+from shared import clock
+from shared.config import reset_settings
+from shared.services.publishing.base import PostContent, PublishContext, PublishedPost, lookup_waits
 from shared.services.publishing.errors import PermanentError, RetryableError
+
+
+@pytest.fixture
+def lag_scale():
+    """Set SOKU_LISTING_LAG_SCALE (and a project id, when no stack runs) for one test; the
+    default here is 0, the suite's: a miss is trusted at once. Settings are rebuilt after."""
+    import os
+
+    saved = {name: os.environ.get(name) for name in ("SOKU_LISTING_LAG_SCALE", "GCLOUD_PROJECT")}
+
+    def apply(scale: float) -> None:
+        os.environ["SOKU_LISTING_LAG_SCALE"] = str(scale)
+        os.environ.setdefault("GCLOUD_PROJECT", "demo-units")
+        reset_settings()
+
+    yield apply
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    reset_settings()
+
+
+@pytest.fixture(autouse=True)
+def _no_lag_by_default(lag_scale):
+    lag_scale(0)
 
 
 class _Platform:
@@ -129,3 +158,72 @@ def test_a_post_listed_while_the_attempt_waits_is_found_in_the_same_attempt():
 
     assert ctx.create_once(create) == late
     assert ctx.checkpoint["createArmedAt"] and ctx.checkpoint["createExistsAt"]
+
+
+# -- a miss is trusted only once the platform has had time to list the post (listing lag) ------------
+
+class _LaggingPlatform(_Platform):
+    """Lists a post only `lag` seconds after it was made (as Graph API feeds do), on a fake clock."""
+
+    listing_lag_s = 30.0
+
+    def __init__(self, lag: float) -> None:
+        super().__init__()
+        self.lag = timedelta(seconds=lag)
+
+    def find_existing(self, ctx, armed_at: datetime):
+        self.lookups.append(clock.now())
+        return next((post for made, post in self.posts
+                     if made >= armed_at - timedelta(seconds=5) and made + self.lag <= clock.now()), None)
+
+
+@pytest.fixture
+def fake_time():
+    """clock.now() on a fake timeline that each PublishContext.sleep moves on."""
+    now = [datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)]
+    clock.set_clock(lambda: now[0])
+
+    def sleep(seconds: float) -> None:
+        now[0] += timedelta(seconds=seconds)
+
+    yield now, sleep
+    clock.set_clock(None)
+
+
+def test_a_lookup_right_after_a_lost_create_keeps_looking_until_the_platform_lists_the_post(lag_scale, fake_time):
+    lag_scale(1)
+    now, sleep = fake_time
+    platform = _LaggingPlatform(lag=12)
+    armed = now[0]
+    made = PublishedPost("444", None)
+    platform.posts.append((armed + timedelta(seconds=1), made))  # the lost create made it
+    now[0] += timedelta(seconds=1)  # the retry comes a second later: the listing leaves it out
+    ctx = _context(platform, {"createArmedAt": armed.isoformat()})
+    ctx.sleep = sleep
+    assert ctx.create_once(lambda: pytest.fail("created twice: a miss inside the listing lag was trusted")) == made
+    assert now[0] - armed >= timedelta(seconds=13)
+
+
+def test_a_miss_is_trusted_once_the_create_is_older_than_its_reach_and_the_listing_lag(lag_scale, fake_time):
+    lag_scale(1)
+    now, sleep = fake_time
+    platform = _LaggingPlatform(lag=12)
+    armed = now[0]
+    ctx = _context(platform, {"createArmedAt": armed.isoformat()})
+    slept: list[float] = []
+    ctx.sleep = lambda seconds: (slept.append(seconds), sleep(seconds))
+    created = PublishedPost("555", None)
+    assert ctx.create_once(lambda: created) == created  # nothing was made: created, once
+    # Looked until the create was CREATE_REACH_S (30) + the platform's listing lag (30) old.
+    assert sum(slept) == 60 and slept == lookup_waits(60)
+    assert platform.lookups[-1] == armed + timedelta(seconds=60)
+
+
+def test_an_arming_older_than_the_window_is_trusted_at_once(lag_scale, fake_time):
+    lag_scale(1)
+    now, _ = fake_time
+    platform = _LaggingPlatform(lag=12)
+    ctx = _context(platform, {"createArmedAt": (now[0] - timedelta(minutes=5)).isoformat()})
+    ctx.sleep = lambda seconds: pytest.fail("waited for a window long past")
+    assert ctx.create_once(lambda: PublishedPost("666", None)) == PublishedPost("666", None)
+    assert len(platform.lookups) == 1

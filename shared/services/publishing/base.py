@@ -6,6 +6,14 @@ A publisher module per platform implements `Publisher`: it uploads media
 never simply re-run: the next attempt first asks the platform whether the post
 exists (`find_existing`) and only creates when it does not.
 
+A platform lists a new post a while after it made it, so a lookup that misses proves
+nothing at first: a miss is trusted only once the armed create could have reached the
+platform (CREATE_REACH_S) and the platform has had its `listing_lag_s` to list what it
+made. Until then the lookup is repeated with backoff (`look_for_armed_post`); only then
+is the post created again. Facebook, Instagram, Threads, LinkedIn, Snapchat and YouTube
+have no duplicate check of their own: without this wait, a retry seconds after a crash
+made the post twice.
+
 A platform lists a new post a while after its create answered (X's timelines and
 search are eventually consistent), so that lookup can miss the post an interrupted
 create made; the re-create is then refused as duplicate content. After an armed
@@ -21,6 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Protocol
 
 from shared import clock, crashpoints
+from shared.config import get_settings
 from shared.platforms import RULES, Platform
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -36,6 +45,26 @@ from shared.services.publishing.http import PlatformHttp, creating
 # then a retryable `post_not_listed`, and the next attempt looks again, until the runner's
 # MAX_ATTEMPTS (minutes, with the queue's backoff) is spent: far beyond a listing's usual lag.
 EXISTS_LOOKUP_BACKOFF: tuple[float, ...] = (2.0, 4.0, 8.0, 16.0)
+
+# How long after its arming an unanswered create may still reach the platform and make the
+# post: the HTTP layer's connect timeout (10 s, publishing/http.py) plus the time to send a
+# create's small body, with margin. Our side of the window in which a lookup can miss a post.
+CREATE_REACH_S = 30.0
+# A publisher that declares no `listing_lag_s` of its own gets this.
+DEFAULT_LISTING_LAG_S = 30.0
+
+
+def lookup_waits(seconds: float) -> list[float]:
+    """The sleeps between lookups that cover `seconds`: EXISTS_LOOKUP_BACKOFF, its last step
+    repeated, the final sleep cut so that the last lookup falls at the end of the window."""
+    waits: list[float] = []
+    steps = iter(EXISTS_LOOKUP_BACKOFF)
+    step = EXISTS_LOOKUP_BACKOFF[0]
+    while seconds > 0:
+        step = next(steps, step)
+        waits.append(min(step, seconds))
+        seconds -= waits[-1]
+    return waits
 
 
 @dataclass
@@ -126,8 +155,9 @@ class PublishContext:
             # The platform already said this post exists: never create it again, only look.
             return self._find_the_post_that_exists()
         if armed is not None:
-            # An earlier attempt called "create" and never recorded the outcome.
-            found = self.publisher.find_existing(self, datetime.fromisoformat(armed))
+            # An earlier attempt called "create" and never recorded the outcome: create only
+            # once the platform, given time to list that create's post, does not have it.
+            found = self.look_for_armed_post(self.publisher.find_existing, datetime.fromisoformat(armed))
             if found is not None:
                 return found
         # Arming is a fenced checkpoint write: it fails (LeaseLost) if this attempt no
@@ -158,6 +188,28 @@ class PublishContext:
                 # the next attempt may create without reconciling first.
                 self.save(createArmedAt=None)
             raise
+
+    def miss_is_proof_at(self, armed_at: datetime) -> datetime:
+        """When a lookup that misses the armed create's post proves it was not made: once
+        that create could have reached the platform and the platform has listed what it made.
+        SOKU_LISTING_LAG_SCALE shortens this for the test suite, whose sandboxes list at once."""
+        lag = getattr(self.publisher, "listing_lag_s", DEFAULT_LISTING_LAG_S)
+        wait = (CREATE_REACH_S + lag) * get_settings().listing_lag_scale
+        return armed_at + timedelta(seconds=wait)
+
+    def look_for_armed_post(self, find: Callable[["PublishContext", datetime], "PublishedPost | None"],
+                            armed_at: datetime) -> PublishedPost | None:
+        """`find(self, armed_at)`, a miss trusted only once it proves something (miss_is_proof_at):
+        until then the lookup is repeated with backoff. None: the platform does not have the post."""
+        found = find(self, armed_at)
+        if found is not None:
+            return found
+        for delay in lookup_waits((self.miss_is_proof_at(armed_at) - clock.now()).total_seconds()):
+            self.sleep(delay)
+            found = find(self, armed_at)
+            if found is not None:
+                return found
+        return None
 
     def _find_the_post_that_exists(self) -> PublishedPost:
         """The post the platform said exists, looked up with backoff (EXISTS_LOOKUP_BACKOFF).
@@ -197,6 +249,8 @@ def _refused_before_creating(error: PublishError) -> bool:
 
 class Publisher(Protocol):
     platform: Platform
+    # Seconds a listing `find_existing` reads may trail a create (PublishContext.miss_is_proof_at).
+    listing_lag_s: float
 
     def http(self, account: Account) -> PlatformHttp: ...
 

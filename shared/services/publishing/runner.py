@@ -129,7 +129,7 @@ def _after_interruptions(publisher: Publisher, ctx: PublishContext, run: dict) -
         # true of a post still being made (TikTok: an upload begun); a run given up on must
         # only be recorded as published when the post is there, so those publishers say so.
         find = getattr(publisher, "find_published", publisher.find_existing)
-        found = find(ctx, datetime.fromisoformat(armed))
+        found = ctx.look_for_armed_post(find, datetime.fromisoformat(armed))
         if found is not None:
             return found
     message = f"Publishing was interrupted {spent} times (the publisher stopped before recording a result)"

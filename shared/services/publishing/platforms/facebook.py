@@ -138,6 +138,10 @@ def _refresh_classify(response: httpx.Response) -> PublishError | None:
 
 class FacebookPublisher:
     platform = Platform.FACEBOOK
+    # How long a listing may trail a create (the Page's `/feed` and `/videos` edges):
+    # publishing/base.py waits it out before trusting a lookup's miss. No platform publishes a
+    # figure; this is our margin. Without the wait, the crash soak's 10 s lag made posts twice.
+    listing_lag_s = 30.0
 
     # -- plumbing -------------------------------------------------------------------
     def _graph(self, path: str) -> str:

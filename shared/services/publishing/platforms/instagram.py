@@ -198,6 +198,10 @@ class _Plan:
 
 class InstagramPublisher:
     platform = Platform.INSTAGRAM
+    # How long a listing may trail a create (the account's `/media` edge): publishing/base.py
+    # waits it out before trusting a lookup's miss. No platform publishes a figure; this is our
+    # margin.
+    listing_lag_s = 30.0
 
     # -- plumbing -------------------------------------------------------------------
     def _graph(self, path: str) -> str:

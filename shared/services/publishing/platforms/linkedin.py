@@ -185,6 +185,10 @@ def _stream(media: StoredMedia, start: int, end: int) -> Iterator[bytes]:
 
 class LinkedInPublisher:
     platform = Platform.LINKEDIN
+    # How long a listing may trail a create (the posts finder by author): publishing/base.py
+    # waits it out before trusting a lookup's miss. No platform publishes a figure; this is our
+    # margin.
+    listing_lag_s = 30.0
 
     # -- plumbing -------------------------------------------------------------------
     def _api(self) -> str:

@@ -146,6 +146,10 @@ def _refresh_classify(response: httpx.Response) -> PublishError | None:
 
 class SnapchatPublisher:
     platform = Platform.SNAPCHAT
+    # How long a listing may trail a create (the profile's stories and spotlights):
+    # publishing/base.py waits it out before trusting a lookup's miss. No platform publishes a
+    # figure; this is our margin.
+    listing_lag_s = 30.0
 
     # -- plumbing -------------------------------------------------------------------
     def _api(self, path: str) -> str:

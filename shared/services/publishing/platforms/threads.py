@@ -162,6 +162,10 @@ class ThreadsHttp(PlatformHttp):
 
 class ThreadsPublisher:
     platform = Platform.THREADS
+    # How long a listing may trail a create (the profile's `/threads` edge): publishing/base.py
+    # waits it out before trusting a lookup's miss. No platform publishes a figure; this is our
+    # margin.
+    listing_lag_s = 30.0
 
     # -- plumbing -------------------------------------------------------------------
     def _host(self) -> str:

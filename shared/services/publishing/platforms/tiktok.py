@@ -288,6 +288,10 @@ def _utf16_len(text: str) -> int:
 
 class TikTokPublisher:
     platform = Platform.TIKTOK
+    # No listing to wait for: lookups go by the `publish_id` TikTok answered, and a lost init is
+    # settled by its revocable media URLs (media/pull_grants.py). Only CREATE_REACH_S is waited
+    # (publishing/base.py).
+    listing_lag_s = 0.0
 
     # -- plumbing -------------------------------------------------------------------
     def _api(self, path: str) -> str:

@@ -90,6 +90,10 @@ def classify(response: httpx.Response) -> PublishError | None:
 
 class XPublisher:
     platform = Platform.X
+    # How long a listing may trail a create (X's timelines and search are eventually
+    # consistent): publishing/base.py waits it out before trusting a lookup's miss. No platform
+    # publishes a figure; this is our margin.
+    listing_lag_s = 30.0
 
     # -- plumbing -------------------------------------------------------------------
     def _api(self) -> str:

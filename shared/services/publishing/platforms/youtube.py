@@ -235,6 +235,10 @@ _PROBED: "weakref.WeakKeyDictionary[PublishContext, tuple[str, int | None]]" = w
 
 class YouTubePublisher:
     platform = Platform.YOUTUBE
+    # How long a listing may trail a create (the channel's uploads playlist, which trails an
+    # upload longest): publishing/base.py waits it out before trusting a lookup's miss. No
+    # platform publishes a figure; this is our margin.
+    listing_lag_s = 60.0
 
     # -- plumbing -------------------------------------------------------------------
     def _host(self) -> str:
