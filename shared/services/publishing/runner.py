@@ -139,6 +139,45 @@ def _after_interruptions(publisher: Publisher, ctx: PublishContext, run: dict) -
     raise PermanentError(message, code="publish_interrupted")
 
 
+
+def _fail_unless_posted(platform: Platform, publisher: Publisher, ctx: PublishContext | None, attempt: Attempt,
+                        details: dict, also: Callable | None = None) -> PublishedPost | str:
+    """End the run failed with `details`, unless an armed create may have made its post.
+
+    For failures that are not the platform's verdict on the post (attempts spent on errors,
+    a refused token, our own faults); a PermanentError is that verdict and fails the run as is.
+
+    A run whose create is armed (an earlier attempt sent it and never learned the outcome)
+    must not end failed while the platform holds its post: it is looked up one last time
+    (waiting out the listing lag). Found: the post is returned and the run succeeds. Not
+    there: failed, as asked. Not looked up (the lookup itself failed: a refused token, the
+    platform down): `unconfirmed`, saying why, since Soku cannot tell."""
+    armed = ctx.checkpoint.get("createArmedAt") if ctx is not None else None
+    if armed is None:
+        attempt.finish("failed", details, also=also)
+        return "failed"
+    find = getattr(publisher, "find_published", publisher.find_existing)
+    try:
+        found = ctx.look_for_armed_post(find, datetime.fromisoformat(armed))
+    except LeaseLost:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure to look leaves the outcome unknown
+        why = error.message if isinstance(error, PublishError) else "Soku hit an internal error"
+        if not isinstance(error, PublishError):
+            log.exception("could not look up the armed create of %s/%s", attempt.submission_id, attempt.target_id)
+        name = RULES[platform].display_name
+        attempt.finish("unconfirmed", {
+            "code": "publish_outcome_unknown", "retryable": True,
+            "message": f"{details['message']}. An earlier attempt sent the post to {name} without learning "
+                       f"whether it was made, and Soku could not look it up ({why}): check the account, "
+                       f"and retry with POST /v1/posts/{attempt.submission_id}/retry if the post is missing."},
+            also=also)
+        return "unconfirmed"
+    if found is not None:
+        return found
+    attempt.finish("failed", details, also=also)
+    return "failed"
+
 def _wait_for_reset(platform: Platform, attempt: Attempt, run: dict, error: RetryableError,
                     details: dict) -> str | None:
     """Park the run until the platform's reset time; None when the queue's backoff will do."""
@@ -209,7 +248,7 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
     stored = submission.get("content", {})
     content = PostContent(stored.get("text") or "", stored.get("mediaType", "text"), stored.get("media", []),
                           run.get("options") or {})
-    account_ref = account = None
+    account_ref = account = ctx = None
     try:
         account_ref, account = accounts.load_account(submission["userId"], platform, run["accountId"])
         ctx = PublishContext(account, content, dict(run.get("checkpoint") or {}), save, publisher, sleep,
@@ -226,12 +265,11 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
         waited = _wait_for_reset(platform, attempt, run, error, details)
         if waited is not None:
             return waited
-        if spent_attempts(run) >= MAX_ATTEMPTS:
-            attempt.finish("failed", details | {
-                "message": f"{error.message} (gave up after {spent_attempts(run)} attempts)"})
-            return "failed"
-        release_for_retry(submission_id, target_id, attempt.number, details)
-        raise RetryLater(error.message, error.retry_after) from error
+        if spent_attempts(run) < MAX_ATTEMPTS:
+            release_for_retry(submission_id, target_id, attempt.number, details)
+            raise RetryLater(error.message, error.retry_after) from error
+        post = _fail_unless_posted(platform, publisher, ctx, attempt, details | {
+            "message": f"{error.message} (gave up after {spent_attempts(run)} attempts)"})
     except NeedsReconnectError as error:
         also = None
         if account_ref is not None:
@@ -240,9 +278,9 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
             also = accounts.flag_if_refused(account_ref, account.tokens if account is not None else None,
                                             error.message,
                                             account.display_name if account is not None else None)
-        attempt.finish("failed", {"code": "token_expired", "message": error.message, "retryable": False},
-                       also=also)
-        return "failed"
+        post = _fail_unless_posted(platform, publisher, ctx, attempt,
+                                   {"code": "token_expired", "message": error.message, "retryable": False},
+                                   also=also)
     except UnconfirmedError as error:
         attempt.finish("unconfirmed", {**error.report, "code": error.code, "message": error.message,
                                        "retryable": True})
@@ -260,11 +298,12 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
         log.exception("unexpected error publishing %s/%s", submission_id, target_id)
         details = {"code": "internal_error", "message": "Soku hit an internal error while publishing",
                    "retryable": True, "attempt": run["attemptCount"]}
-        if spent_attempts(run) >= MAX_ATTEMPTS:
-            attempt.finish("failed", details)
-            return "failed"
-        release_for_retry(submission_id, target_id, attempt.number, details)
-        raise RetryLater(str(exc), None) from exc
+        if spent_attempts(run) < MAX_ATTEMPTS:
+            release_for_retry(submission_id, target_id, attempt.number, details)
+            raise RetryLater(str(exc), None) from exc
+        post = _fail_unless_posted(platform, publisher, ctx, attempt, details)
+    if isinstance(post, str):
+        return post
     result = (ctx.checkpoint.get("report") or {}) | {"postId": post.post_id, "url": post.url,
                                                       "platform": platform.value}
     try:
