@@ -300,6 +300,31 @@ def test_killed_between_create_and_result_reconciles_instead_of_posting_twice(cl
     assert len(_uploads(stack, profile)) == 1
 
 
+def test_reconcile_finds_the_spotlight_behind_a_busy_profile(client, stack, demo, stored_media, sandbox, db):
+    """Many runs publish to one profile at once: by the time the retry looks, the interrupted
+    create's spotlight is behind more newer ones than a listing page holds. The lookup follows
+    the listing's `paging.next_link` instead of creating it again."""
+    sid = _submit(client, demo, {**_snap("one of many at once", [stored_media(demo, "video", 300_000)],
+                                         kind="spotlight"),
+                                 "scheduledTime": "2099-01-01T00:00:00Z"})
+    profile = _profile_id(db, demo)
+    task = {"postSubmissionId": sid, "targetId": TARGET}
+    before = {p["id"] for p in sandbox.posts("snapchat")}
+    killed_while_held(sandbox, "snapchat", task,
+                      lambda: [p for p in sandbox.posts("snapchat") if p["id"] not in before], answer_timeout=2)
+    [made] = [p for p in sandbox.posts("snapchat") if p["id"] not in before]
+    for n in range(250):  # newer spotlights of the same profile, from its other runs
+        stack.sandboxes.state.record_post("snapchat", profile, kind="spotlight", media_id=f"other-media-{n}",
+                                          media_type="VIDEO", size=1, sha256="0" * 64)
+    calls_before = len(_snap_calls(stack))
+    retry = call_task(client, "publishSnapchat", task, retry_count=1)
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    final = _run(client, demo, sid)
+    assert final["status"] == "succeeded" and final["result"]["postId"] == made["id"], final
+    assert [p for p in sandbox.posts("snapchat") if p["media_id"] == made["media_id"]] == [made]  # made once
+    assert _snap_calls(stack)[calls_before:] == ["lookup"] * 3  # three pages of 100, no second create
+
+
 def test_a_finalize_whose_result_was_never_saved_is_not_refused_on_the_retry(client, demo, stored_media, sandbox,
                                                                              db, monkeypatch):
     """The attempt dies right after Snap accepted FINALIZE, before saving it: the retry's FINALIZE

@@ -20,7 +20,8 @@ describes (most of it unverified against Snap, see docs/platforms.md):
   only; `locale` required): answer `MEDIA_PROCESSING` while the media is still being
   processed (twice for a video, never for an image), then create the post. The same
   media content posted twice to a profile's stories (or spotlights) is a duplicate.
-- `GET /v1/public_profiles/{profile}/stories|spotlights`: the profile's posts.
+- `GET /v1/public_profiles/{profile}/stories|spotlights`: the profile's posts, newest first,
+  paged (`limit` 50 to 1000, `paging.next_link`).
 - `GET /web/{story|spotlight}/{id}`: a page showing the post.
 - The connect flow: `GET /accounts/oauth2/auth` (devstack/sandboxes/oauth.py), the
   authorization-code grant on `/login/oauth2/access_token`, and
@@ -367,11 +368,24 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         # post, so one just made can be missing here for a while (Snap documents no bound
         # [unverified]).
         cutoff = listing_cutoff(fault)
+        # Paged as the Marketing API pages lists: `limit` 50 to 1000 (50 when absent), newest
+        # first, and `paging.next_link` (the same request with a cursor) while more remain.
+        try:
+            limit = int(flask.request.args.get("limit", 50))
+            offset = int(flask.request.args.get("cursor", 0))
+        except ValueError:
+            return snap_error(400, "E1001", "Invalid limit or cursor.")
+        if not 50 <= limit <= 1000 or offset < 0:
+            return snap_error(400, "E1001", "The limit must be between 50 and 1000.")
         with state.lock:
             posts = [p for p in reversed(state.posts)
                      if p["platform"] == PLATFORM and p["subject"] == profile_id and p["kind"] == kind
                      and (cutoff is None or p["createdAt"] <= cutoff)]
-        return _ok(**{PLURAL[kind]: [{"sub_request_status": "SUCCESS", kind: _entity(p)} for p in posts[:50]]})
+        page = posts[offset:offset + limit]
+        body: dict[str, Any] = {PLURAL[kind]: [{"sub_request_status": "SUCCESS", kind: _entity(p)} for p in page]}
+        if offset + limit < len(posts):
+            body["paging"] = {"next_link": f"{flask.request.base_url}?limit={limit}&cursor={offset + limit}"}
+        return _ok(**body)
 
     @bp.get("/v1/public_profiles/<profile_id>/stories")
     def list_stories(profile_id: str):

@@ -21,7 +21,7 @@ What each publisher's `find_existing` matches on:
 | Facebook  | `from.id` = the Page (feed / videos) | `created_time` in window        | created video id / reel publishing phase first; else normalised `message` / `description` |
 | YouTube   | the channel's own uploads playlist   | `publishedAt` in window         | the upload session / video id first; else normalised title and description |
 | TikTok    | (ids only)                           | -                               | the `publish_id` saved when the init answers; no lookup exists      |
-| Snapchat  | (ids only)                           | -                               | the media id of the saved upload, in the profile's stories/spotlights |
+| Snapchat  | (ids only)                           | pages read back to the window   | the media id of the saved upload, in the profile's stories/spotlights |
 """
 
 from __future__ import annotations

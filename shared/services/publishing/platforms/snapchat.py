@@ -54,9 +54,12 @@ from shared.services.publishing.errors import (
 )
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import StoredMedia, open_media
+from shared.services.publishing.reconcile import LOOKUP_PAGES, before_window
 
 BLOCK = 16  # AES block size: CBC chains on it, PKCS7 pads to it
 PLURAL = {"story": "stories", "spotlight": "spotlights"}  # options.kind -> API collection
+# Posts per listing page a reconciling lookup asks for (the Marketing API's `limit`: 50 to 1000).
+LOOKUP_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -313,11 +316,36 @@ class SnapchatPublisher:
         if not media_id:
             return None
         kind = (ctx.content.options or {}).get("kind") or "story"
-        response = self.http(ctx.account).request(
-            "GET", self._api(f"public_profiles/{ctx.account.platform_user_id}/{PLURAL[kind]}"))
-        for entity in _entities(response.json(), kind):
-            if entity.get("media_id") == media_id and entity.get("id"):
-                return PublishedPost(str(entity["id"]), self.post_url(kind, str(entity["id"])))
+        http = self.http(ctx.account)
+        # The listing is newest first and paged (Marketing API: `limit`, then `paging.next_link`):
+        # a busy profile can have more posts since the arming than one page holds. Read pages
+        # until a post older than the window, or LOOKUP_PAGES.
+        url: str | None = self._api(f"public_profiles/{ctx.account.platform_user_id}/{PLURAL[kind]}")
+        params: dict[str, Any] | None = {"limit": LOOKUP_PAGE_SIZE}
+        for _ in range(LOOKUP_PAGES):
+            body = http.request("GET", url, params=params).json()
+            entities = _entities(body, kind)
+            for entity in entities:
+                if entity.get("media_id") == media_id and entity.get("id"):
+                    return PublishedPost(str(entity["id"]), self.post_url(kind, str(entity["id"])))
+            if any(before_window(_created_at(entity), armed_at) for entity in entities):
+                return None
+            url, params = self._next_page(body), None
+            if url is None:
+                return None
+        return None
+
+    def _next_page(self, body: Any) -> str | None:
+        """The listing's next page, only on the API's own host (the bearer token goes with it)."""
+        link = ((body.get("paging") or {}).get("next_link") if isinstance(body, dict) else None) or None
+        host = get_settings().platform_hosts["snapchat_api"]
+        return link if isinstance(link, str) and link.startswith(host + "/") else None
+
+
+def _created_at(entity: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(entity["created_at"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError):
         return None
 
 
