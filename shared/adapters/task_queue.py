@@ -41,6 +41,7 @@ import httpx
 from firebase_admin import exceptions as admin_errors
 from firebase_admin import functions
 from google.api_core import exceptions as google_errors
+from google.cloud import tasks_v2
 
 from shared.adapters.firebase_app import firebase_app
 from shared.adapters.gcp import tasks_client
@@ -106,7 +107,7 @@ def enqueue(queue: str, payload: dict, *, name_parts: tuple[str, ...],
 def task_path(queue: str, name: str) -> str:
     """The full resource name of task `name` (a task_id) in the queue of function `queue`."""
     settings = get_settings()
-    return f"projects/{settings.project_id}/locations/{settings.region}/queues/{queue}/tasks/{name}"
+    return tasks_v2.CloudTasksClient.task_path(settings.project_id, settings.region, queue, name)
 
 
 _unanswered: set[str] = set()
