@@ -128,6 +128,21 @@ def _allowlist() -> AllowList:
     return AllowList.parse(get_settings().fetch_allowlist)
 
 
+def allow_listed(url: str | httpx.URL) -> bool:
+    """Whether `url` goes only to destinations `SOKU_FETCH_ALLOWLIST` admits (a local
+    sandbox or receiver): its host is listed, or every address it resolves to is inside a
+    listed network. Always False in production, where the list is empty; a URL this
+    module refuses outright is not allow-listed either."""
+    allow = _allowlist()
+    if not allow.hosts and not allow.networks:
+        return False  # no DNS lookup needed to know
+    try:
+        target = check_url(url, allow)
+    except FetchRefused:
+        return False
+    return all(allow.admits(target.host, ip) for ip in target.addresses)
+
+
 def _ports() -> tuple[int, ...]:
     return tuple(sorted(set(STANDARD_PORTS) | set(get_settings().fetch_ports)))
 

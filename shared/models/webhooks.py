@@ -14,7 +14,8 @@ EventType = Literal[ALL_EVENTS]  # type: ignore[valid-type] - one list: subscrib
 class CreateWebhookRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: HttpUrl = Field(max_length=2048)
+    url: HttpUrl = Field(max_length=2048, description="A public https URL (http only for the local stack's "
+                                                      "loopback receivers)")
     events: list[EventType] | None = Field(default=None, min_length=1,
                                            description="Defaults to every event type")
     description: str | None = Field(default=None, max_length=200)

@@ -27,7 +27,9 @@ schedule time, but the Firebase CLI's Tasks emulator dispatches at once: such a
 task answers non-2xx (RetryDelivery) and the queue's backoff brings it back, never
 sending early and never looping faster than that backoff.
 
-A non-2xx answer, a timeout or a refused address is a failed attempt. After the
+An endpoint whose stored URL is plain http (registered before endpoints.check_url
+required https) is disabled at its next delivery, before any attempt: nothing is sent
+in clear text. A non-2xx answer, a timeout or a refused address is a failed attempt. After the
 last scheduled attempt the delivery is `failed`. An endpoint whose failures have
 lasted longer than DISABLE_AFTER is disabled, with the reason shown to its owner,
 and its pending deliveries end `failed` at their next attempt.
@@ -52,7 +54,7 @@ from shared.adapters import safe_http
 from shared.adapters.task_queue import EnqueueError, enqueue
 from shared.config import get_settings
 from shared.errors import NotFoundError
-from shared.services.webhooks.endpoints import owned, secrets_in_use
+from shared.services.webhooks.endpoints import CLEARTEXT_DISABLED, cleartext, owned, secrets_in_use
 from shared.services.webhooks.events import DELIVERY_QUEUE
 from shared.services.webhooks.signing import signed_headers
 
@@ -93,11 +95,18 @@ def deliver(user_id: str, endpoint_id: str, delivery_id: str, attempt: int = 1) 
     except NotFoundError:
         return "endpoint_deleted"
     ref = endpoint_ref.collection("deliveries").document(delivery_id)
+    if endpoint.get("status") == "active" and cleartext(endpoint["url"]):
+        # Registered with an http URL before https was required: nothing goes out in clear
+        # text; the endpoint is disabled, saying why, and its owner registers an https URL.
+        endpoint |= {"status": "disabled", "disabledAt": clock.now(), "disabledReason": CLEARTEXT_DISABLED}
+        endpoint_ref.update({k: endpoint[k] for k in ("status", "disabledAt", "disabledReason")})
+        log.warning("webhook endpoint %s disabled: its URL is http", endpoint_ref.path)
     if endpoint.get("status") != "active":
         snap = ref.get()
         if snap.exists and snap.get("status") == "pending":
-            ref.update({"status": "failed", "lastError": "endpoint disabled", "nextAttemptAt": None,
-                        "updatedAt": clock.now()})
+            reason = endpoint.get("disabledReason")
+            ref.update({"status": "failed", "lastError": f"endpoint disabled{': ' + reason if reason else ''}",
+                        "nextAttemptAt": None, "updatedAt": clock.now()})
             return "endpoint_disabled"
         return "already_done"
     task = _Task(user_id, endpoint_id, delivery_id)

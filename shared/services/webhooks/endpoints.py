@@ -24,6 +24,11 @@ from shared.services.webhooks.signing import new_secret
 
 MAX_ENDPOINTS = 20
 ROTATION_OVERLAP = timedelta(hours=24)
+HTTPS_REQUIRED = ("webhook URLs must use https (over http the events and their signatures travel in clear "
+                  "text and can be replayed)")
+# An endpoint stored with an http URL before https was required is disabled at its next delivery.
+CLEARTEXT_DISABLED = ("Its URL is http: Soku delivers webhooks over https only. Register an https URL "
+                      "(POST /v1/webhooks) and delete this endpoint.")
 
 
 def collection(user_id: str) -> firestore.CollectionReference:
@@ -47,13 +52,32 @@ def _previous_until(data: dict):
     return until if data.get("previousSecret") and until and until > clock.now() else None
 
 
-def create(user_id: str, request: CreateWebhookRequest) -> dict:
-    url = str(request.url)
+def cleartext(url: str) -> bool:
+    """Plain http to a destination the fetch allow-list does not admit: never a webhook URL.
+
+    Over http a delivery's payload and its signature headers travel in clear text, and anyone
+    on the path can replay it within the receiver's timestamp tolerance. Only the local stack's
+    and the tests' receivers, on the loopback addresses `SOKU_FETCH_ALLOWLIST` lists (empty in
+    production), may be http."""
+    return not url.lower().startswith("https://") and not safe_http.allow_listed(url)
+
+
+def check_url(url: str) -> None:
+    """A webhook URL as it may be registered: the same SSRF rules as media ingest (checked
+    again at each delivery), then https. ValidationError (400) naming `body.url` otherwise."""
     try:
-        safe_http.check_url(url)  # the same SSRF rules as media ingest, checked now and at each delivery
+        safe_http.check_url(url)
     except safe_http.FetchRefused as refused:
         raise ValidationError(f"Webhook URL refused: {refused.reason}", details=[{
             "field": "body.url", "message": refused.reason, "code": "invalid_url", "received": url}]) from None
+    if cleartext(url):
+        raise ValidationError(f"Webhook URL refused: {HTTPS_REQUIRED}", details=[{
+            "field": "body.url", "message": HTTPS_REQUIRED, "code": "https_required", "received": url}])
+
+
+def create(user_id: str, request: CreateWebhookRequest) -> dict:
+    url = str(request.url)
+    check_url(url)
     if len(list(collection(user_id).limit(MAX_ENDPOINTS).stream())) >= MAX_ENDPOINTS:
         raise ValidationError(f"At most {MAX_ENDPOINTS} webhook endpoints per account")
     endpoint_id = f"we_{uuid.uuid4().hex[:20]}"
