@@ -1,5 +1,8 @@
 """Each run's (and account's) metrics, kept a few minutes in Firestore: `metricsCache/{key}`.
 
+The key is a hash of (kind, user id, post id and target id | platform and account id); each
+entry stores its `userId`, and a read serves it only to that user.
+
 Why cache: platforms refresh insights every few minutes at best (Meta: "most metrics update once
 every 24 hours" for Pages, X impressions in near real time), and every read spends the user's
 own platform rate limit (X 300–900 reads per 15 min, Graph's per-user call count, YouTube's
@@ -22,6 +25,8 @@ policy on `expiresAt` (firestore.indexes.json) deletes old entries.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,16 +54,22 @@ class Entry:
 
 
 def _id(*parts: str) -> str:
-    # Document ids may not contain "/"; targets ("x:x_main") and account ids never should, but be safe.
-    return "_".join(p.replace("/", "%2F") for p in parts)
+    """The SHA-256 (hex) of the parts as one JSON array: distinct tuples never share an id.
+
+    Joining the parts with "_" did not have that property: user ids and account ids may
+    contain "_", so user `u` reading account `a_account_x_b` and user `u_account_x_a` reading
+    account `b` met in one document. Hex has no "/" and a fixed length, as a document id
+    needs. Entries written under the older joined ids are simply never read again (the TTL
+    policy deletes them within minutes of their expiry)."""
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
 
 
 def post_key(user_id: str, post_id: str, target_id: str) -> str:
-    return _id(user_id, post_id, target_id)
+    return _id("post", user_id, post_id, target_id)
 
 
 def account_key(user_id: str, platform: str, account_id: str) -> str:
-    return _id(user_id, "account", platform, account_id)
+    return _id("account", user_id, platform, account_id)
 
 
 def ttl_for(error: PublishError | None) -> int | None:
@@ -72,11 +83,14 @@ def ttl_for(error: PublishError | None) -> int | None:
     return None
 
 
-def read(key: str, *, refresh: bool = False) -> Entry | None:
-    """A still-fresh entry (with `refresh`, only one younger than MIN_REFRESH_S)."""
+def read(key: str, user_id: str, *, refresh: bool = False) -> Entry | None:
+    """A still-fresh entry of `user_id`'s (with `refresh`, only one younger than MIN_REFRESH_S).
+
+    An entry written for anyone else is a miss, whatever its id: the owner is checked, not
+    trusted from the key."""
     snap = firestore_client().collection(COLLECTION).document(key).get()
     data = snap.to_dict() if snap.exists else None
-    if not data:
+    if not data or data.get("userId") != user_id:
         return None
     entry = Entry(data["body"], data["fetchedAt"], data["expiresAt"])
     now = clock.now()
@@ -87,8 +101,12 @@ def read(key: str, *, refresh: bool = False) -> Entry | None:
     return entry
 
 
-def write(key: str, user_id: str, body: dict[str, Any], fetched_at: datetime, ttl_s: int) -> Entry:
+def write(key: str, user_id: str, body: dict[str, Any], fetched_at: datetime, ttl_s: int, *,
+          platform: str | None = None, account_id: str | None = None) -> Entry:
+    """Store an entry with its owner (checked on read) and the account it is about (the id
+    is a hash: `platform` and `accountId` are what finds an account's entries)."""
     entry = Entry(body, fetched_at, fetched_at + timedelta(seconds=ttl_s))
     firestore_client().collection(COLLECTION).document(key).set({
-        "userId": user_id, "body": body, "fetchedAt": entry.fetched_at, "expiresAt": entry.expires_at})
+        "userId": user_id, "platform": platform, "accountId": account_id, "body": body,
+        "fetchedAt": entry.fetched_at, "expiresAt": entry.expires_at})
     return entry

@@ -61,7 +61,7 @@ def _fetch(user_id: str, key: str, platform: Platform, account_id: str, call) ->
     ttl = cache.ttl_for(failure)
     if ttl is not None:
         try:
-            cache.write(key, user_id, body, fetched_at, ttl)
+            cache.write(key, user_id, body, fetched_at, ttl, platform=platform.value, account_id=account_id)
         except Exception:  # noqa: BLE001 - the answer stands; the next read fetches again
             log.exception("could not cache the metrics of %s", key)
     return body, fetched_at, ttl
@@ -69,7 +69,7 @@ def _fetch(user_id: str, key: str, platform: Platform, account_id: str, call) ->
 
 def _answer(key: str, user_id: str, refresh: bool, platform: Platform, account_id: str,
             call) -> tuple[dict, int | None]:
-    entry = cache.read(key, refresh=refresh)
+    entry = cache.read(key, user_id, refresh=refresh)
     if entry is not None:
         return entry.body | {"fetchedAt": clock.iso(entry.fetched_at), "cached": True}, \
             entry.remaining_s(clock.now())
