@@ -1,5 +1,6 @@
 """Token-key rotation over everything sealed with the token keys: connected accounts (even
-under a `users/{uid}` document that was never written) and webhook endpoint secrets.
+under a `users/{uid}` document that was never written), webhook endpoint secrets and
+publishing runs' checkpoints (a Snapchat upload's key); and the registry that names them.
 
 The rotation is the operator's: make a new key current, run the tool over the whole
 database (not told which users to look at), retire the old key; then deliveries
@@ -10,7 +11,10 @@ documents are already current and the stack ends the test with its own keys.
 
 from __future__ import annotations
 
+import ast
 import os
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
 
@@ -19,7 +23,7 @@ from standardwebhooks import Webhook
 
 from shared import clock
 from shared.services.webhooks import signing
-from tests.conftest import PROJECT_ID, User, wait_for
+from tests.conftest import PROJECT_ID, ROOT, User, wait_for
 from tests.connecting import account_doc, connect, final_run, new_subject
 from tests.posting import body
 from tests.webhook_receiver import publish, receiver, register  # noqa: F401 - receiver: fixture
@@ -52,6 +56,15 @@ class TokenKeys:
 
         self._set(f"{self.stack_keys},{self.old}", self.stack_kid)
         return reseal_all(user_ids)
+
+    def rotate_as_operator(self) -> subprocess.CompletedProcess:
+        """The new key current, the old one still readable, then the documented command, in a
+        process of its own (docs/connecting-accounts.md, "Rotating the token key")."""
+        self._set(f"{self.stack_keys},{self.old}", self.stack_kid)
+        done = subprocess.run([sys.executable, "-m", "shared.services.key_rotation"], cwd=ROOT,
+                              env=os.environ.copy(), capture_output=True, text=True, timeout=180)
+        assert "re-sealed" in done.stdout, (done.stdout, done.stderr)
+        return done
 
     def retire_old(self) -> None:
         self._set(self.stack_keys, self.stack_kid)
@@ -158,3 +171,168 @@ def test_an_expired_previous_secret_sealed_with_a_lost_key_is_dropped(client, to
     ref.update({"previousSecret": lost, "previousSecretExpiresAt": clock.now() + timedelta(hours=1)})
     assert reseal_all([user.uid]).of("webhook", "failed") == 1
     assert ref.get().get("previousSecret") == lost
+
+
+# -- publishing runs' checkpoints (a Snapchat upload's key), and the registry ----------------------
+
+SNAP_TARGET = "snapchat:snap_profile"
+
+
+def _code_modules():
+    """(module, path) for every Python file that is deployed or seeds data (not the suite)."""
+    for folder in ("shared", "functions", "devstack"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "node_modules" in path.parts:
+                continue
+            yield ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"), path
+    yield "main", ROOT / "main.py"
+
+
+def _calls_encrypt_json(source: str) -> bool:
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name == "encrypt_json":
+                return True
+    return False
+
+
+def test_every_caller_of_encrypt_json_is_a_registered_sealer():
+    """A value sealed where the registry does not say is a value the key rotation never re-seals:
+    whoever adds one must name its documents in shared/services/sealed_index.py (KINDS)."""
+    from shared.services.sealed_index import KINDS
+
+    callers = {module for module, path in _code_modules()
+               if module not in ("shared.adapters.crypto",) and _calls_encrypt_json(path.read_text())}
+    registered = {module for kind in KINDS.values() for module in kind.sealers}
+    assert "shared.services.publishing.platforms.snapchat" in callers  # the scan sees the Snapchat upload key
+    assert callers - registered == set(), "sealing outside the registry of sealed fields"
+    assert registered - callers == set(), "registered sealers that seal nothing (stale registry)"
+
+
+def _snap_payload(text, media_ids, **extra):
+    return body(["snapchat"], text, mediaIds=media_ids) | extra
+
+
+def _snap_run(db, sid):
+    return db.collection("postSubmissions").document(sid).collection("runs").document(SNAP_TARGET)
+
+
+def _interrupted_snapchat_upload(client, demo, stored_media, sandbox, db, monkeypatch, text):
+    """A video upload whose first attempt sent part 1 of 3 and failed on part 2: the run is
+    queued for its retry, its checkpoint holding the sealed media key."""
+    from shared.services.publishing.platforms import snapchat
+    from tests.posting import call_task, submit
+
+    monkeypatch.setattr(snapchat, "LIMITS", snapchat.SnapchatLimits(part_bytes=256 * 1024,
+                                                                    read_chunk_bytes=64 * 1024))
+    media_id = stored_media(demo, "video", 600_000)
+    sid = submit(client, demo, _snap_payload(text, [media_id], scheduledTime="2099-01-01T00:00:00Z"))
+    sandbox.fault("snapchat", "add", "server_error", part=2)
+    call_task(client, "publishSnapchat", {"postSubmissionId": sid, "targetId": SNAP_TARGET})
+    run = _snap_run(db, sid).get().to_dict()
+    assert run["status"] == "queued" and run["checkpoint"]["snap"]["nextPart"] == 2, run
+    return sid, media_id
+
+
+def _resume(client, sid):
+    from tests.posting import call_task
+
+    r = call_task(client, "publishSnapchat", {"postSubmissionId": sid, "targetId": SNAP_TARGET}, retry_count=1)
+    return r.json().get("result", {}).get("outcome"), r.text
+
+
+def test_after_the_operator_rotates_and_retires_the_old_key_nothing_opens_with_it_and_nothing_breaks(
+        client, token_keys, demo, stack, stored_media, sandbox, db, receiver, monkeypatch):
+    from shared.services import sealed_index
+    from tests.posting import final_run, stored_run, submit
+
+    account = db.collection("users").document(demo.uid).collection("integrations").document("snapchat") \
+        .collection("accounts").document("snap_profile")
+    assert account.get().get("tokens")["kid"] == token_keys.old_kid
+    # A Snapchat run that has finished: its upload key is spent.
+    done = submit(client, demo, _snap_payload("a finished story", [stored_media(demo, "image", 20_000)]))
+    assert final_run(client, demo, done, SNAP_TARGET)["status"] == "succeeded"
+    assert stored_run(db, done, SNAP_TARGET)["checkpoint"]["snap"]["sealed"]["kid"] == token_keys.old_kid
+    # A Snapchat upload interrupted half way: its retry needs the key.
+    sid, media_id = _interrupted_snapchat_upload(client, demo, stored_media, sandbox, db, monkeypatch,
+                                                 "resumed after the key rotation")
+    assert _snap_run(db, sid).get().to_dict()["checkpoint"]["snap"]["sealed"]["kid"] == token_keys.old_kid
+    assert {_snap_run(db, sid).path, _snap_run(db, done).path} <= set(sealed_index.recorded())
+    # A webhook whose secret was rotated more than a day ago: the previous secret's overlap has
+    # ended, but it still opens with the old key.
+    hook = register(client, demo, receiver.url, events=["post.published"])
+    r = client.post(f"/v1/webhooks/{hook['id']}/rotate-secret", headers=demo.key_headers)
+    assert r.status_code == 200, r.text
+    previous, current = hook["secret"], r.json()["secret"]
+    endpoint = db.collection("users").document(demo.uid).collection("webhooks").document(hook["id"])
+    endpoint.update({"previousSecretExpiresAt": clock.now() - timedelta(minutes=1)})
+
+    done_rotating = token_keys.rotate_as_operator()
+    assert "publishing run(s)" in done_rotating.stdout, done_rotating.stdout
+    # Every sealed value is on the new key, or gone when nothing needs it.
+    assert account.get().get("tokens")["kid"] == token_keys.stack_kid
+    assert _snap_run(db, sid).get().to_dict()["checkpoint"]["snap"]["sealed"]["kid"] == token_keys.stack_kid
+    finished = stored_run(db, done, SNAP_TARGET)
+    assert finished["checkpoint"]["snap"]["sealed"] is None and finished["status"] == "succeeded"
+    stored = endpoint.get().to_dict()
+    assert stored["previousSecret"] is None and stored["secret"]["kid"] == token_keys.stack_kid
+    recorded = set(sealed_index.recorded())
+    assert _snap_run(db, sid).path in recorded and _snap_run(db, done).path not in recorded
+    token_keys.retire_old()
+
+    # The upload resumes from its checkpoint with the same key: part 2 on, nothing sent twice.
+    outcome, text = _resume(client, sid)
+    assert outcome == "succeeded", text
+    run = final_run(client, demo, sid, SNAP_TARGET)
+    assert run["status"] == "succeeded" and run["attemptCount"] == 2, run
+    [post] = [p for p in sandbox.posts("snapchat") if p["id"] == run["result"]["postId"]]
+    upload = stack.sandboxes.state.media[f"snap:{post['media_id']}"]
+    assert [a["part"] for a in upload["adds"]] == [1, 2, 3]
+    assert post["size"] == 600_000
+    # The webhook signs with the current secret only; the expired one is gone.
+    wait_for(lambda: [e for e in receiver.requests if sid.encode() in e["raw"]], timeout=20)
+    request = next(e for e in receiver.requests if sid.encode() in e["raw"])
+    assert Webhook(current).verify(request["raw"], request["headers"]) == request["json"]
+    with pytest.raises(Exception):
+        Webhook(previous).verify(request["raw"], request["headers"])
+
+
+def test_a_run_in_the_middle_of_an_attempt_is_left_alone_and_reported(client, token_keys, demo, stored_media,
+                                                                       sandbox, db, monkeypatch):
+    """Its attempt writes its whole checkpoint back: a re-seal underneath would be undone."""
+    from shared.services.key_rotation import main, reseal_all
+
+    sid, _ = _interrupted_snapchat_upload(client, demo, stored_media, sandbox, db, monkeypatch, "busy run")
+    ref = _snap_run(db, sid)
+    ref.update({"status": "processing"})
+    result = token_keys.rotate([demo.uid])
+    assert result.of("run", "busy") == 1 and result.busy == 1
+    assert ref.get().to_dict()["checkpoint"]["snap"]["sealed"]["kid"] == token_keys.old_kid
+    assert main([]) == 1  # the operator is told to run it again before retiring the key
+    ref.update({"status": "queued"})
+    assert reseal_all([demo.uid]).of("run", "resealed") == 1
+    assert ref.get().to_dict()["checkpoint"]["snap"]["sealed"]["kid"] == token_keys.stack_kid
+
+
+def test_an_upload_key_retired_before_the_rotation_ran_is_dropped_and_the_upload_starts_again(
+        client, token_keys, demo, stack, stored_media, sandbox, db, monkeypatch):
+    """The old key left SOKU_TOKEN_KEYS too early: the upload cannot resume, so the rotation drops
+    its key rather than leave a run that fails on it, and the retry uploads again with a new one."""
+    from shared.services.key_rotation import reseal_all
+
+    sid, _ = _interrupted_snapchat_upload(client, demo, stored_media, sandbox, db, monkeypatch, "key lost early")
+    demo_account = db.collection("users").document(demo.uid).collection("integrations").document("snapchat") \
+        .collection("accounts").document("snap_profile")
+    token_keys.rotate([demo.uid])  # the account (and the run) on the new key
+    ref = _snap_run(db, sid)
+    lost = {**ref.get().to_dict()["checkpoint"]["snap"]["sealed"], "kid": "lost"}
+    ref.update({"checkpoint.snap.sealed": lost})
+    token_keys.retire_old()
+    result = reseal_all([demo.uid])
+    assert result.of("run", "resealed") == 1 and result.of("run", "failed") == 0 and result.dropped == 1
+    assert ref.get().to_dict()["checkpoint"]["snap"]["sealed"] is None
+    assert demo_account.get().get("tokens")["kid"] == token_keys.stack_kid
+    outcome, text = _resume(client, sid)
+    assert outcome == "succeeded", text

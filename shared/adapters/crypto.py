@@ -55,6 +55,11 @@ def decrypt_json(sealed: dict, associated: str) -> Any:
     return json.loads(plaintext)
 
 
+def is_sealed(value: Any) -> bool:
+    """Whether `value` is what `encrypt_json` returns (the rotation finds sealed values by it)."""
+    return isinstance(value, dict) and {"kid", "nonce", "ciphertext"} <= value.keys()
+
+
 def current_key_id() -> str:
     """The kid new encryptions use (SOKU_TOKEN_KEY_ID)."""
     return _keys()[0]

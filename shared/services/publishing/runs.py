@@ -45,6 +45,7 @@ from google.cloud import firestore
 from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.config import get_settings
+from shared.services import sealed_index
 from shared.services.posts import shape
 from shared.services.publishing import outbox, run_events
 
@@ -177,8 +178,15 @@ def _fenced(submission_id: str, target_id: str, attempt: int,
 
 
 def save_checkpoint(submission_id: str, target_id: str, attempt: int, checkpoint: dict[str, Any]) -> None:
-    _fenced(submission_id, target_id, attempt, lambda tx, ref, _: tx.update(
-        ref, {"checkpoint": checkpoint, "updatedAt": clock.now()}))
+    def write(transaction: firestore.Transaction, ref: firestore.DocumentReference, data: dict[str, Any]) -> None:
+        transaction.update(ref, {"checkpoint": checkpoint, "updatedAt": clock.now()})
+        # A sealed value (a Snapchat upload's key) in the checkpoint: the key rotation must find
+        # this run, so it is indexed in the same commit, whatever the publisher sealed.
+        if (any(sealed_index.sealed_values(checkpoint))
+                and not any(sealed_index.sealed_values(data.get("checkpoint")))):
+            sealed_index.record(ref, data.get("userId"), transaction=transaction)
+
+    _fenced(submission_id, target_id, attempt, write)
 
 
 def release_for_retry(submission_id: str, target_id: str, attempt: int, error: dict[str, Any]) -> None:

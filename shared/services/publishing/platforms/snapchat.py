@@ -5,7 +5,9 @@ encrypted media upload" is documented by Snap, the rest is unverified):
 
 1. A random 32-byte key and 16-byte IV are drawn once per upload and kept in the
    run's checkpoint *sealed* (AES-GCM, `encrypt_json`, bound to the run's document
-   path), so a retry resumes with the same key and never re-uploads a part.
+   path), so a retry resumes with the same key and never re-uploads a part. The
+   token-key rotation re-seals it, or drops it once `upload_key_needed` says no
+   retry can use it (a retry without one starts a new upload).
 2. `POST /v1/public_profiles/{profile}/media {type, name, key, iv}` (base64) →
    `{media_id, add_path, finalize_path}`; media lives 24 h.
 3. The file is AES-256-CBC encrypted (PKCS7 padding) while it streams from Cloud
@@ -261,7 +263,8 @@ class SnapchatPublisher:
             raise PermanentError(f"Snapchat accepts {'videos' if is_video else 'images'} up to "
                                  f"{cap // (1024 * 1024)} MB; this one is {media.size} bytes", code="media_too_large")
         binding = _binding(ctx)
-        if not state.get("mediaId") or self._expired(state) or state.get("size") != media.size:
+        if (not state.get("mediaId") or not state.get("sealed") or self._expired(state)
+                or state.get("size") != media.size):  # (no key: the key rotation dropped a spent one)
             key, iv = os.urandom(32), os.urandom(BLOCK)
             sealed = encrypt_json({"key": _b64(key), "iv": _b64(iv)}, associated=binding)
             ext = (media.content_type.split("/")[-1] or "bin").split(";")[0]
@@ -307,8 +310,7 @@ class SnapchatPublisher:
 
     @staticmethod
     def _expired(state: dict) -> bool:
-        expires = state.get("expiresAt")
-        return not expires or datetime.fromisoformat(expires) <= clock.now() + timedelta(minutes=10)
+        return _upload_expired(state)
 
     # -- reconciliation ------------------------------------------------------------------
     def find_existing(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
@@ -340,6 +342,21 @@ class SnapchatPublisher:
         link = ((body.get("paging") or {}).get("next_link") if isinstance(body, dict) else None) or None
         host = get_settings().platform_hosts["snapchat_api"]
         return link if isinstance(link, str) and link.startswith(host + "/") else None
+
+
+def _upload_expired(state: dict) -> bool:
+    expires = state.get("expiresAt")
+    return not expires or datetime.fromisoformat(expires) <= clock.now() + timedelta(minutes=10)
+
+
+def upload_key_needed(run: dict[str, Any]) -> bool:
+    """Whether a run's sealed upload key (`checkpoint.snap.sealed`) can still be used: only to
+    resume an upload that is neither finalized (a retry then needs just the media id) nor
+    expired (a retry then starts a new upload with a new key), of a run that has not
+    succeeded. The key rotation drops it otherwise (shared/services/sealed_index.py)."""
+    state = (run.get("checkpoint") or {}).get("snap") or {}
+    return (run.get("status") != "succeeded" and bool(state.get("sealed")) and not state.get("finalized")
+            and not _upload_expired(state))
 
 
 def _created_at(entity: dict[str, Any]) -> datetime | None:
