@@ -227,3 +227,40 @@ def test_an_arming_older_than_the_window_is_trusted_at_once(lag_scale, fake_time
     ctx.sleep = lambda seconds: pytest.fail("waited for a window long past")
     assert ctx.create_once(lambda: PublishedPost("666", None)) == PublishedPost("666", None)
     assert len(platform.lookups) == 1
+
+
+def test_a_post_the_platform_calls_published_but_does_not_list_is_looked_for_past_the_window(lag_scale, fake_time):
+    """Threads and Instagram: the container says PUBLISHED, the profile does not list the post yet
+    (NotListedYet). The lookup keeps at it through the window and one more round of backoff
+    before the attempt gives up with that answer, instead of spending an attempt per lookup."""
+    from shared.services.publishing.base import EXISTS_LOOKUP_BACKOFF
+    from shared.services.publishing.errors import NotListedYet
+
+    lag_scale(1)
+    now, sleep = fake_time
+    armed = now[0]
+    listed_at = armed + timedelta(seconds=75)  # past the 60 s window
+    looks: list[datetime] = []
+
+    class _Listing:
+        listing_lag_s = 30.0
+
+        def find_existing(self, ctx, armed_at):
+            looks.append(clock.now())
+            if clock.now() < listed_at:
+                raise NotListedYet("published, not listed yet")
+            return PublishedPost("777", None)
+
+    ctx = _context(_Listing(), {"createArmedAt": armed.isoformat()})
+    ctx.sleep = sleep
+    assert ctx.create_once(lambda: pytest.fail("created a post the platform said was published")) == \
+        PublishedPost("777", None)
+
+    never = armed + timedelta(hours=1)
+    listed_at = never
+    looks.clear()
+    ctx = _context(_Listing(), {"createArmedAt": clock.now().isoformat()})
+    ctx.sleep = sleep
+    with pytest.raises(NotListedYet):
+        ctx.create_once(lambda: pytest.fail("created a post the platform said was published"))
+    assert looks[-1] - looks[0] == timedelta(seconds=60 + sum(EXISTS_LOOKUP_BACKOFF))

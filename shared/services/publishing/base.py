@@ -33,6 +33,7 @@ from shared.config import get_settings
 from shared.platforms import RULES, Platform
 from shared.services.publishing.errors import (
     NeedsReconnectError,
+    NotListedYet,
     PermanentError,
     PublishError,
     RetryableError,
@@ -200,15 +201,30 @@ class PublishContext:
     def look_for_armed_post(self, find: Callable[["PublishContext", datetime], "PublishedPost | None"],
                             armed_at: datetime) -> PublishedPost | None:
         """`find(self, armed_at)`, a miss trusted only once it proves something (miss_is_proof_at):
-        until then the lookup is repeated with backoff. None: the platform does not have the post."""
-        found = find(self, armed_at)
-        if found is not None:
-            return found
-        for delay in lookup_waits((self.miss_is_proof_at(armed_at) - clock.now()).total_seconds()):
-            self.sleep(delay)
-            found = find(self, armed_at)
+        until then the lookup is repeated with backoff. None: the platform does not have the post.
+        A NotListedYet answer (the post exists, not listed yet) is looked at again through the
+        window and one more round of EXISTS_LOOKUP_BACKOFF (scaled like the window), then raised."""
+        waits = iter(lookup_waits((self.miss_is_proof_at(armed_at) - clock.now()).total_seconds()))
+        pending: NotListedYet | None = None
+        extended = False
+        while True:
+            try:
+                found, pending = find(self, armed_at), None
+            except NotListedYet as not_listed:
+                # The platform says the post exists but does not list it yet: keep looking
+                # through the window, and through one more round of backoff past it.
+                found, pending = None, not_listed
             if found is not None:
                 return found
+            delay = next(waits, None)
+            if delay is None and pending is not None and not extended:
+                waits, extended = iter(lookup_waits(sum(EXISTS_LOOKUP_BACKOFF) * get_settings().listing_lag_scale)), True
+                delay = next(waits, None)
+            if delay is None:
+                break
+            self.sleep(delay)
+        if pending is not None:
+            raise pending
         return None
 
     def _find_the_post_that_exists(self) -> PublishedPost:

@@ -25,6 +25,14 @@ class RetryableError(PublishError):
         self.retry_after = retry_after
 
 
+class NotListedYet(RetryableError):
+    """The platform says the post exists (a container reports PUBLISHED) but does not list it
+    yet: a lookup keeps looking with backoff (PublishContext.look_for_armed_post) before this
+    ends an attempt."""
+
+    code = "reconcile_pending"
+
+
 class NeedsReconnectError(PublishError):
     """The account's authorization is gone (expired or revoked): the user must reconnect."""
 

@@ -53,6 +53,7 @@ from shared.platforms import Platform
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
+    NotListedYet,
     PermanentError,
     PublishError,
     RetryableError,
@@ -273,8 +274,8 @@ class InstagramPublisher:
             return None  # the container says it was never published
         found = self._find_on_account(http, ctx, armed_at, story=post.get("mediaType") == "STORIES")
         if found is None and status == "PUBLISHED":
-            raise RetryableError("Instagram reports the post as published but it is not listed on the account yet; "
-                                 "checking again", code="reconcile_pending")
+            raise NotListedYet("Instagram reports the post as published but it is not listed on the account yet; "
+                               "checking again")
         if found is not None:
             ctx.save(publishedId=found.post_id)
         return found

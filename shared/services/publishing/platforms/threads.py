@@ -39,6 +39,7 @@ from shared.platforms import Platform
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
+    NotListedYet,
     PermanentError,
     PublishError,
     RetryableError,
@@ -220,8 +221,8 @@ class ThreadsPublisher:
             return None  # the container says it was never published
         found = self._find_in_profile(http, ctx, armed_at)
         if found is None and status == "PUBLISHED":
-            raise RetryableError("Threads reports the post as published but it is not listed on the profile yet; "
-                                 "checking again", code="reconcile_pending")
+            raise NotListedYet("Threads reports the post as published but it is not listed on the profile yet; "
+                               "checking again")
         return found
 
     # -- taking a post down ---------------------------------------------------------------
