@@ -19,8 +19,8 @@ import pytest
 from shared.services.connections.state import OAuthState
 from tests.connecting import begin, connect, consent, csrf_of, new_subject, query_of, start
 
-PKCE = {"x", "youtube", "facebook", "instagram", "snapchat"}
-NO_PKCE = {"tiktok", "linkedin", "threads"}  # their web flows take no code_challenge (see their modules)
+PKCE = {"x", "youtube", "facebook", "instagram", "snapchat", "tiktok"}
+NO_PKCE = {"linkedin", "threads"}  # their web flows take no code_challenge (see their modules)
 
 
 @pytest.fixture
@@ -183,7 +183,7 @@ def test_pkce_exactly_where_the_platform_takes_it(client, user):
             assert "code_challenge" not in query, platform
 
 
-@pytest.mark.parametrize("platform", ["youtube", "facebook", "instagram", "snapchat"])
+@pytest.mark.parametrize("platform", ["youtube", "facebook", "instagram", "snapchat", "tiktok"])
 def test_the_platform_checks_the_pkce_verifier(platform, client, user, monkeypatch):
     """A code taken with the wrong verifier is worthless at the platform's token endpoint."""
     link = _platform_url(client, start(client, platform, user.key_headers))

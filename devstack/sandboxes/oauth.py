@@ -55,8 +55,8 @@ def consent(state: SandboxState, platform: str, expected_client_id: str, *, clie
     """The authorize endpoint: an error page for a bad client, else a redirect with a code.
 
     `pkce` is what the real platform does with PKCE on its web flow: `required` (X: no
-    code without an S256 challenge), `optional` (Google, Meta, Snap: a challenge, when sent,
-    binds the code to its verifier) or `none` (TikTok's web flow, LinkedIn's, Threads': the
+    code without an S256 challenge), `optional` (Google, Meta, Snap, TikTok: a challenge, when
+    sent, binds the code to its verifier) or `none` (LinkedIn's web flow, Threads': the
     parameters are not part of the flow and are ignored)."""
     args = flask.request.args
     if args.get(client_param) != expected_client_id:

@@ -204,7 +204,7 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
             return refused
         if form.get("grant_type") == "authorization_code":
             grant, why = oauth.redeem(state, PLATFORM, form.get("code"), client_id=form.get("client_key"),
-                                      redirect_uri=form.get("redirect_uri"))
+                                      redirect_uri=form.get("redirect_uri"), code_verifier=form.get("code_verifier"))
             if grant is None:
                 return {"error": "invalid_grant", "error_description": why, "log_id": _log_id()}, 400
             access, refresh, _ = mint_tokens(PLATFORM, grant["subject"], ACCESS_LIFETIME_S)
@@ -225,7 +225,7 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
 
     @bp.get("/web/v2/auth/authorize/")
     def oauth_consent():
-        return oauth.consent(state, PLATFORM, CLIENT_KEY, client_param="client_key")
+        return oauth.consent(state, PLATFORM, CLIENT_KEY, client_param="client_key", pkce="optional")
 
     @bp.post("/v2/oauth/revoke/")
     def revoke():

@@ -2,7 +2,9 @@
 
 Some platform calls must carry a secret in the URL (Meta's and Threads' token
 exchanges take `client_secret`, `code`, `fb_exchange_token` or `access_token` as
-query parameters), and httpx logs every request's full URL at INFO. This filter,
+query parameters), httpx logs every request's full URL at INFO, and the connect
+flow's own pages are reached with secrets in their query (the callback's `code`
+and `state`, the begin link's `flow`). This filter,
 installed on the HTTP clients' loggers and on the root handler
 (structured_logs.configure), replaces the values of such parameters with
 `[redacted]` in the message and in the traceback before any handler formats the
@@ -15,9 +17,11 @@ from __future__ import annotations
 import logging
 import re
 
-# Query / form parameter names whose values are credentials.
+# Query / form parameter names whose values are credentials. `state` and `flow` are the connect
+# flow's: the state a platform sends back to /oauth/{platform}/callback next to the code, and the
+# one-time begin link's token (/oauth/{platform}/begin?flow=…); neither may reach a log.
 SECRET_PARAMS = ("access_token", "refresh_token", "client_secret", "code", "code_verifier", "token",
-                 "fb_exchange_token", "input_token", "id_token", "assertion")
+                 "fb_exchange_token", "input_token", "id_token", "assertion", "state", "flow")
 # A value already redacted is left alone (redacting twice changes nothing).
 _PATTERN = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(SECRET_PARAMS) + r")="
                       r"(?!\[redacted\](?:[&\s\"'#\\]|$))([^&\s\"'#]+)")

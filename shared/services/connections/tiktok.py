@@ -17,6 +17,8 @@ from shared.services.connections.base import (
     client_secret,
     expiry,
     host,
+    pkce_challenge,
+    pkce_verifier,
     scopes_of,
     with_query,
 )
@@ -33,22 +35,26 @@ class TikTokProvider:
     # of /v2/user/info/ (developers.tiktok.com/doc/tiktok-api-scopes).
     default_scopes = ("user.info.basic", "video.publish", "video.upload", "video.list", "user.info.stats")
     scope_separator = ","
-    # No PKCE on the web: Login Kit for Web's authorize parameters are client_key, scope,
-    # redirect_uri, state, response_type (developers.tiktok.com/doc/login-kit-web); TikTok
-    # documents code_challenge only for desktop and mobile apps (login-kit-desktop), with a
-    # hex-encoded challenge of its own.
-    pkce = False
+    # PKCE (S256) on the web flow too. TikTok's token endpoint takes `code_verifier` next to
+    # the client secret (developers.tiktok.com/doc/oauth-user-access-token-management), and
+    # its web authorize endpoint takes the standard S256 challenge: the widely used
+    # server-side OAuth library Arctic sends code_challenge/code_challenge_method=S256 to
+    # www.tiktok.com/v2/auth/authorize and code_verifier with client_secret to
+    # /v2/oauth/token/ (pilcrowonpaper/arctic, src/providers/tiktok.ts). The hex-encoded
+    # challenge TikTok documents is the desktop SDK's (login-kit-desktop), not this flow's.
+    # With it, a code intercepted on its way back is worthless without the flow's verifier.
+    pkce = True
 
     def authorize_url(self, state: OAuthState, state_token: str, scopes: list[str]) -> str:
         return with_query(f"{host('tiktok_web')}/v2/auth/authorize/", {
             "client_key": client_id("tiktok"), "scope": ",".join(scopes), "response_type": "code",
-            "redirect_uri": state.redirect_uri, "state": state_token})
+            "redirect_uri": state.redirect_uri, "state": state_token, **pkce_challenge(self, state)})
 
     def exchange(self, code: str, state: OAuthState) -> Grant:
         body = call(self.platform, "POST", f"{host('tiktok_api')}/v2/oauth/token/", failure="token_exchange_failed",
                     headers=FORM, data={"client_key": client_id("tiktok"), "client_secret": client_secret("tiktok"),
                                         "code": code, "grant_type": "authorization_code",
-                                        "redirect_uri": state.redirect_uri})
+                                        "redirect_uri": state.redirect_uri, **pkce_verifier(self, state)})
         if not body.get("access_token"):  # TikTok can answer 200 with an error body
             raise ConnectError("token_exchange_failed", "TikTok refused: "
                                f"{body.get('error_description') or body.get('error') or 'no token'}",
