@@ -17,25 +17,21 @@ from shared import secrets
 from shared.models.common import ErrorEnvelope
 from shared.models.connections import ConnectStartResponse
 from shared.services.connections import flow
-from shared.web import auth, oauth_pages, routes
+from shared.web import oauth_pages, routes
 from shared.web.api import Api, Auth, RequestContext
 
 api = Api("connections")
 
 
-def _caller(ctx: RequestContext) -> str:
-    """API key (integrations) or Firebase ID token (the web app): either identifies the user,
-    and a web-app user may connect accounts before subscribing."""
-    ctx.principal = auth.authenticate_key_or_user(ctx.request, user_subscribed=False)
-    return ctx.principal.user_id
-
-
-@api.route("POST", "/v1/connections/{platform}/start", auth=Auth.NONE,
+# API key (integrations) or Firebase ID token (the web app), checked by the pipeline before
+# the rate limiter counts, so the call counts against its user, not its address (a shared
+# egress is not one caller); a web-app user may connect accounts before subscribing.
+@api.route("POST", "/v1/connections/{platform}/start", auth=Auth.API_KEY_OR_SIGNED_IN,
            summary="Start connecting an account (API key or Firebase ID token): a one-time link for the user's browser",
            response_model=ConnectStartResponse, tags=("account",),
            responses={401: ErrorEnvelope, 403: ErrorEnvelope, 503: ErrorEnvelope})
 def start(ctx: RequestContext) -> dict:
-    user_id = _caller(ctx)
+    user_id = ctx.user_id
     platform = flow.parse_platform(ctx.path_params["platform"])
     # Where this caller reaches the callback: the origin (Hosting), or `…/api` through the api function.
     return flow.start(user_id, platform, routes.public_root(ctx.request))

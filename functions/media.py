@@ -20,7 +20,8 @@ from shared.models.media import (
     UploadMediaForm,
     UploadSession,
 )
-from shared.services.media import ingest, library, upload_sessions, uploads
+from shared.services import rate_limits
+from shared.services.media import ingest, library, quotas, upload_sessions, uploads
 from shared.web import media_files, multipart
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
@@ -41,12 +42,14 @@ def create(ctx: RequestContext) -> Reply:
         doc = _store_multipart(ctx, principal)
     else:
         body = parse_body(CreateMediaRequest, ctx.body)
+        quotas.check_storage(principal.user_id, _tier(ctx))
         doc = ingest.ingest_remote(principal.user_id, principal.key_hash, body.url)
     return Reply({"id": doc["id"], "url": doc["url"]}, status=201)
 
 
 def _store_multipart(ctx: RequestContext, principal: ApiKeyPrincipal) -> dict:
     try:
+        quotas.check_storage(principal.user_id, _tier(ctx))
         part = multipart.open_file_part(ctx.request, uploads.DIRECT_UPLOAD_MAX_BYTES)
         return uploads.store_upload(principal.user_id, principal.key_hash, part.filename, part.chunks)
     except SokuError:
@@ -54,6 +57,14 @@ def _store_multipart(ctx: RequestContext, principal: ApiKeyPrincipal) -> dict:
         # still sending, gets this answer rather than a reset connection.
         multipart.drain(ctx.request)
         raise
+
+
+def _tier(ctx: RequestContext) -> str:
+    """The caller's rate-limit tier, which also sets its media quotas."""
+    if ctx.rate_limit is not None:
+        return ctx.rate_limit.tier.name
+    ip = rate_limits.client_ip(ctx.request.remote_addr, ctx.request.headers.get("X-Forwarded-For"))
+    return rate_limits.tier_for(ctx.user_id, True, ip).name
 
 
 # Literal paths: the pipeline never reads them as a {media_id} (shared/web/api.py _match).
@@ -64,6 +75,8 @@ def create_upload(ctx: RequestContext) -> Reply:
     body = parse_body(CreateUploadRequest, ctx.body)
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
+    upload_sessions.check_size(body.size)
+    quotas.check_new_upload(principal.user_id, _tier(ctx), body.size)
     view = upload_sessions.create_upload(principal.user_id, principal.key_hash, body.size, body.contentType,
                                          body.filename, origin=ctx.request.headers.get("Origin"))
     return Reply(view, status=201)

@@ -198,7 +198,9 @@ def test_spec_table_of_tiers_and_endpoint_limits():
                                          "premium": (100, 100), "admin": (200, 500)}
     assert rate_limits.DEFAULT_ENDPOINT_LIMITS == {
         "POST /v1/posts": 30, "POST /v1/media": 30, "POST /v1/ai/transcribe": 10,
-        "POST /v1/templates": 20, "POST /v1/media/render-og": 20}
+        "POST /v1/templates": 20, "POST /v1/media/render-og": 20,
+        # Ours (issue 36): opening upload sessions, starting connect flows.
+        "POST /v1/media/uploads": 30, "POST /v1/connections/{platform}/start": 10}
 
 
 # -- burst semantics (lowered numbers) -------------------------------------------------

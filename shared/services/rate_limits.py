@@ -6,6 +6,8 @@ Tiers (global, every route)            Endpoint limits (on top, every tier)
   premium       100/min + 100 burst      POST /v1/ai/transcribe    10/min
   admin         200/min + 500 burst      POST /v1/templates        20/min
                                          POST /v1/media/render-og  20/min
+                                         POST /v1/media/uploads    30/min
+                                         POST /v1/connections/{platform}/start  10/min
 
 Who is counted: a caller with an identity (API key, or Firebase user) is
 counted per *user*, so extra keys do not buy extra requests; everyone else
@@ -118,6 +120,9 @@ DEFAULT_ENDPOINT_LIMITS: dict[str, int] = {
     "POST /v1/ai/transcribe": 10,
     "POST /v1/templates": 20,
     "POST /v1/media/render-og": 20,
+    # Not in the spec (issue 36): each opens a Cloud Storage session or an OAuth flow record.
+    "POST /v1/media/uploads": 30,
+    "POST /v1/connections/{platform}/start": 10,
 }
 # Routes that count against another route's endpoint counter (one budget, one counter).
 SHARED_BUDGETS: dict[str, str] = {"POST /v1/media/render-og": "POST /v1/templates"}

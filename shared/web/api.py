@@ -74,6 +74,9 @@ class Auth(Enum):
     # Either: integrations send a key, the web console its signed-in user's ID token (both
     # need an active subscription).
     API_KEY_OR_FIREBASE = "api_key_or_firebase"
+    # Either, and a signed-in user needs no subscription yet (connecting accounts, which a
+    # web-app user may do before subscribing; a key still needs one).
+    API_KEY_OR_SIGNED_IN = "api_key_or_signed_in"
 
 
 @dataclass
@@ -299,6 +302,8 @@ class Api:
                 ctx.principal = auth.authenticate_firebase_user(request)
             elif route.auth is Auth.API_KEY_OR_FIREBASE:
                 ctx.principal = auth.authenticate_key_or_user(request)
+            elif route.auth is Auth.API_KEY_OR_SIGNED_IN:
+                ctx.principal = auth.authenticate_key_or_user(request, user_subscribed=False)
         except SokuError as error:
             self._refused(request, call, error)
         call.principal = ctx.principal

@@ -186,9 +186,18 @@ ENDPOINT_ERRORS: dict[str, dict[int, list[tuple[str, str]]]] = {
         "ambiguous_account", "Several platforms have an account shared-id; name one with ?platform=")]},
     "GET /v1/accounts/{account_id}/metrics": {409: [(
         "ambiguous_account", "Several platforms have an account shared-id; name one with ?platform=")]},
-    "POST /v1/media": {413: [(
-        "payload_too_large", "Request body exceeds the limit of 31457280 bytes for a multipart upload (use "
-                             "POST /v1/media/uploads for bigger files)")]},
+    "POST /v1/media": {
+        409: [("storage_quota_exceeded", "Storage quota exceeded: you store 53687091200 bytes; the premium tier "
+                                         "allows 53687091200. Delete media (DELETE /v1/media/{id}) to make room")],
+        413: [("payload_too_large", "Request body exceeds the limit of 31457280 bytes for a multipart upload "
+                                    "(use POST /v1/media/uploads for bigger files)")]},
+    "POST /v1/media/uploads": {409: [
+        ("too_many_pending_uploads", "You have 20 pending uploads, the most the premium tier allows (20). "
+                                     "Complete one (POST /v1/media/uploads/{id}/complete) or wait for one to "
+                                     "expire (24 hours after it was created), then try again"),
+        ("storage_quota_exceeded", "Storage quota exceeded: you store 53000000000 bytes plus this file's "
+                                   "1000000000; the premium tier allows 53687091200. Delete media "
+                                   "(DELETE /v1/media/{id}) to make room")]},
     "POST /v1/media/uploads/{upload_id}/complete": {
         409: [("upload_incomplete", "Upload 0a1b2c3d4e5f60718293a4b5 is not complete: Cloud Storage holds "
                                     "1048576 of the 52428800 bytes. PUT the rest to uploadUrl, then complete "
@@ -211,8 +220,11 @@ ENDPOINT_ERRORS: dict[str, dict[int, list[tuple[str, str]]]] = {
                                           "retry shortly")],
         502: [("upstream_error", "The transcription service failed")],
     },
-    "POST /v1/connections/{platform}/start": {503: [(
-        "platform_not_configured", "Connecting X accounts is not enabled in this deployment")]},
+    "POST /v1/connections/{platform}/start": {
+        429: [("rate_limit_exceeded", "Rate limit exceeded. Try again in 30 seconds."),
+              ("too_many_open_connections", "You have 20 connection flows open, the most allowed (20); finish "
+                                            "or cancel one, or try again in 412 seconds when the oldest expires")],
+        503: [("platform_not_configured", "Connecting X accounts is not enabled in this deployment")]},
 }
 
 
@@ -401,7 +413,7 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
         op["security"] = [{"ApiKey": []}]
     elif route.auth is Auth.FIREBASE:
         op["security"] = [{"FirebaseIdToken": []}]
-    elif route.auth is Auth.API_KEY_OR_FIREBASE:  # either one
+    elif route.auth in (Auth.API_KEY_OR_FIREBASE, Auth.API_KEY_OR_SIGNED_IN):  # either one
         op["security"] = [{"ApiKey": []}, {"FirebaseIdToken": []}]
     else:
         op["security"] = []
@@ -448,7 +460,7 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
         errors.add(503)
     if route.auth is not Auth.NONE:
         errors.add(401)
-    if route.auth in (Auth.API_KEY, Auth.API_KEY_OR_FIREBASE):
+    if route.auth in (Auth.API_KEY, Auth.API_KEY_OR_FIREBASE, Auth.API_KEY_OR_SIGNED_IN):
         errors.add(403)
     if route.method in _BODY_METHODS:
         errors |= {400, 413, 415}

@@ -4,7 +4,9 @@
 started the flow (`userId`), for which platform, the `redirectUri`, until when
 it is good (`SOKU_OAUTH_STATE_TTL`, 10 minutes) and the SHA-256 of a one-time
 *begin secret*. Only the caller gets the begin secret, inside the one-time
-begin URL (`/oauth/{platform}/begin?flow=<flowId>.<beginSecret>`).
+begin URL (`/oauth/{platform}/begin?flow=<flowId>.<beginSecret>`). A user has at
+most MAX_OPEN_FLOWS (20) flows open (started or begun, not expired) at once; one
+more is refused with 429 `too_many_open_connections`.
 
 The flow moves `started` → `begun` → `claimed` (or `cancelled`), each step a
 Firestore transaction, so each happens once:
@@ -31,6 +33,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -43,9 +46,13 @@ from shared import clock
 from shared.adapters import crypto
 from shared.adapters.gcp import firestore_client
 from shared.config import get_settings
+from shared.errors import SokuError
 from shared.services.connections.errors import ConnectError
 
 COLLECTION = "oauthFlows"
+# Flows a user may have open at once (started or begun, not yet expired): enough for the web
+# app's connect buttons clicked many times over, not a way to fill the collection.
+MAX_OPEN_FLOWS = 20
 VERSION = 2
 _PART = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 FLOW_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")  # token_urlsafe(16)
@@ -123,9 +130,41 @@ def _invalid(message: str = "The sign-in link is invalid. Start connecting again
     return ConnectError("invalid_state", message)
 
 
+class TooManyOpenFlowsError(SokuError):
+    status = 429
+    code = "too_many_open_connections"
+    message = "Too many connection flows open"
+
+
+def _open_flows(user_id: str, now: datetime) -> list[datetime]:
+    """When each of the user's open flows (started or begun, not expired) expires, soonest first."""
+    query = (firestore_client().collection(COLLECTION)
+             .where(filter=firestore.FieldFilter("userId", "==", user_id))
+             .where(filter=firestore.FieldFilter("status", "in", ["started", "begun"]))
+             .where(filter=firestore.FieldFilter("expiresAt", ">", now))
+             .order_by("expiresAt").limit(MAX_OPEN_FLOWS))
+    return [snap.get("expiresAt") for snap in query.stream()]
+
+
+def check_open_flows(user_id: str, now: datetime) -> None:
+    """At most MAX_OPEN_FLOWS unfinished, unexpired flows per user: 429 naming the cap, with
+    Retry-After until the oldest one expires (a flow lives SOKU_OAUTH_STATE_TTL, 10 minutes)."""
+    open_flows = _open_flows(user_id, now)
+    if len(open_flows) < MAX_OPEN_FLOWS:
+        return
+    wait = max(1, math.ceil((open_flows[0] - now).total_seconds()))
+    raise TooManyOpenFlowsError(
+        f"You have {len(open_flows)} connection flows open, the most allowed ({MAX_OPEN_FLOWS}); finish or "
+        f"cancel one, or try again in {wait} seconds when the oldest expires",
+        details={"limit": MAX_OPEN_FLOWS, "open": len(open_flows), "retryAfter": wait,
+                 "oldestExpiresAt": clock.iso(open_flows[0])},
+        headers={"Retry-After": str(wait)})
+
+
 def issue(user_id: str, platform: str, redirect_uri: str) -> tuple[OAuthState, str]:
     """A new flow record; (its state, the begin secret that only the caller gets)."""
     now = clock.now()
+    check_open_flows(user_id, now)
     expires = now + timedelta(seconds=get_settings().oauth_state_ttl_s)
     state = OAuthState(secrets.token_urlsafe(16), user_id, platform, redirect_uri, expires)
     begin_secret = new_secret()

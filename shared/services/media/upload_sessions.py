@@ -19,9 +19,11 @@ the same media.
 
 An upload not completed by `expiresAt` (`SESSION_LIFETIME` after creation; Cloud
 Storage itself keeps a session for a week) is refused on complete and its staging
-object deleted. Staged objects of uploads nobody completes are deleted by the
-bucket's lifecycle rule on `uploads/` (docs/deploying.md); a session never finished
-never becomes an object at all.
+object deleted. Uploads nobody completes are cleaned up by the minute sweep
+(`sweep_expired`, a phase of posts/sweep.py with its own budget): once expired, the
+session is cancelled and the staging object and the document deleted. The bucket's
+lifecycle rule on `uploads/` (docs/deploying.md) stays as a backstop. Opening a
+session is held to the caller's quotas (quotas.py).
 """
 
 from __future__ import annotations
@@ -29,12 +31,13 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 import uuid
 from datetime import timedelta
 
 import httpx
 from google.api_core.exceptions import AlreadyExists, NotFound, PreconditionFailed
-from google.cloud import storage
+from google.cloud import firestore, storage
 
 from shared import clock
 from shared.adapters.gcp import firestore_client, storage_client
@@ -54,6 +57,8 @@ STAGING_PREFIX = "uploads/"
 SESSION_LIFETIME = timedelta(hours=24)
 KEPT_AFTER_EXPIRY = timedelta(days=30)
 UPLOAD_ID = re.compile(r"^[0-9a-f]{24}$")
+SWEEP_PAGE = 50
+SWEEP_CANCEL_TIMEOUT_S = 3.0
 
 
 class UploadExpiredError(SokuError):
@@ -101,17 +106,22 @@ def upload_view(data: dict) -> dict:
     return view
 
 
+def check_size(size: int) -> None:
+    """The media cap, checked before the caller's quotas (a file too big for any quota is a 400)."""
+    limit = max_upload_bytes()
+    if size > limit:
+        message = f"The file may be at most {limit} bytes"
+        raise ValidationError(message, details=[{"field": "body.size", "message": message, "code": "too_big",
+                                                 "limit": limit}])
+
+
 def create_upload(user_id: str, key_hash: str | None, size: int, content_type: str | None,
                   filename: str | None, origin: str | None = None) -> dict:
     """Open the session. `origin` is the calling page's Origin header, when a browser calls:
     Cloud Storage answers the session's PUTs with CORS headers for exactly the origin the
     session was opened with (https://cloud.google.com/storage/docs/cross-origin#resumable),
     so a web page can upload straight to it."""
-    limit = max_upload_bytes()
-    if size > limit:
-        message = f"The file may be at most {limit} bytes"
-        raise ValidationError(message, details=[{"field": "body.size", "message": message, "code": "too_big",
-                                                 "limit": limit}])
+    check_size(size)
     upload_id = secrets.token_hex(12)
     object_path = f"{STAGING_PREFIX}{upload_id}"
     # Pinned to this object (create-only) and this size; the declared type is the staged
@@ -280,11 +290,49 @@ def _copy(staged: storage.Blob, object_path: str, content_type: str, token: str)
         return  # the target exists already: a concurrent complete copied the same bytes
 
 
-def _expire(ref, data: dict) -> None:
+def _expire(ref, data: dict, cancel_timeout: float = 10.0) -> None:
+    _cancel_session(data, cancel_timeout)
     _delete_staging(data)
+    ref.update({"status": "expired"})
+
+
+def _cancel_session(data: dict, timeout: float) -> None:
+    """Cancel the Cloud Storage session, so that no PUT can finalize the staging object after
+    it was deleted (a session otherwise lives a week)."""
     try:
-        httpx.delete(data["sessionUrl"], timeout=10.0)  # cancels the session (answers 499)
+        httpx.delete(data["sessionUrl"], timeout=timeout)  # answers 499
     except httpx.HTTPError:
         pass  # it expires by itself
-    ref.update({"status": "expired"})
+
+
+def sweep_expired(deadline: float, page: int = SWEEP_PAGE) -> dict:
+    """The sweep's phase (posts/sweep.py): sessions still `pending` past `expiresAt`, oldest
+    first, a page at a time until none is left or `deadline` (time.monotonic()) has passed.
+    Each one's session is cancelled, its staging object and then its document deleted, so it
+    leaves the query: what the budget leaves is the next minute's. `more` says it ran out."""
+    counts = {"deleted": 0, "failed": 0, "more": 0}
+    while True:
+        query = (_collection().where(filter=firestore.FieldFilter("status", "==", "pending"))
+                 .where(filter=firestore.FieldFilter("expiresAt", "<=", clock.now()))
+                 .order_by("expiresAt").limit(page))
+        snaps = list(query.stream())
+        page_failed = 0
+        for snap in snaps:
+            if time.monotonic() >= deadline:
+                counts["more"] = 1
+                return counts
+            data = snap.to_dict() or {}
+            try:
+                if data.get("sessionUrl"):
+                    _cancel_session(data, SWEEP_CANCEL_TIMEOUT_S)
+                if data.get("objectPath"):
+                    _delete_staging(data)
+                snap.reference.delete()
+                counts["deleted"] += 1
+            except Exception:  # noqa: BLE001 - one bad upload never stops the phase
+                page_failed += 1
+                counts["failed"] += 1
+                log.exception("sweep could not delete expired upload %s; will try again next minute", snap.id)
+        if len(snaps) < page or page_failed == len(snaps):
+            return counts
 

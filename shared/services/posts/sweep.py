@@ -14,7 +14,11 @@ minute's: every document a phase handles leaves its query (or moves its due time
 2. The outbox (publishing/outbox.py, OUTBOX_BUDGET_S): events whose dispatch is
    overdue, in pages. Before recovery, with a budget of its own: a recovery backlog
    never starves the webhooks of runs that did finish.
-3. Recovery (posts/recovery.py): submissions and runs past their `recoverAt`, paged,
+3. Expired uploads (media/upload_sessions.py, UPLOADS_BUDGET_S): upload sessions
+   still pending past their `expiresAt`, in pages: the session cancelled, the staging
+   object and the document deleted. Small and bounded, before recovery, so abandoned
+   uploads never wait on a recovery backlog nor hold one up for long.
+4. Recovery (posts/recovery.py): submissions and runs past their `recoverAt`, paged,
    until TIME_BUDGET_S since the sweep began (at least MIN_RECOVERY_BUDGET_S).
 """
 
@@ -27,6 +31,7 @@ from google.cloud import firestore
 
 from shared import clock
 from shared.adapters.gcp import firestore_client
+from shared.services.media import upload_sessions
 from shared.services.posts import recovery
 from shared.services.posts.dispatch import SUBMISSIONS, EnqueueError, dispatch_if_due
 from shared.services.publishing import outbox
@@ -41,6 +46,7 @@ TIMEOUT_S = 120
 TIME_BUDGET_S = 45.0
 DISPATCH_BUDGET_S = 20.0
 OUTBOX_BUDGET_S = 10.0
+UPLOADS_BUDGET_S = 5.0
 MIN_RECOVERY_BUDGET_S = 10.0
 OUTBOX_PAGE = 25
 MAX_PAGES = 10
@@ -50,14 +56,15 @@ def sweep() -> dict:
     started = time.monotonic()
     result = _dispatch_due(started + DISPATCH_BUDGET_S)
     result["outbox"] = _dispatch_outbox(time.monotonic() + OUTBOX_BUDGET_S)
+    result["uploads"] = _sweep_uploads(time.monotonic() + UPLOADS_BUDGET_S)
     recovery_deadline = max(started + TIME_BUDGET_S, time.monotonic() + MIN_RECOVERY_BUDGET_S)
     result["recovery"] = recovery.recover_due(deadline=recovery_deadline)
     result["failed"] += result["recovery"]["failed"]
     result["seconds"] = round(time.monotonic() - started, 3)
-    if result["recovery"]["more"] or result["outbox"]["more"] or result["more"]:
-        log.warning("the sweep's budget ran out with work left (dispatch %s, outbox %s, recovery %s): "
+    if result["recovery"]["more"] or result["outbox"]["more"] or result["uploads"]["more"] or result["more"]:
+        log.warning("the sweep's budget ran out with work left (dispatch %s, outbox %s, uploads %s, recovery %s): "
                     "the next minute's sweep resumes it", bool(result["more"]), bool(result["outbox"]["more"]),
-                    bool(result["recovery"]["more"]))
+                    bool(result["uploads"]["more"]), bool(result["recovery"]["more"]))
     return result
 
 
@@ -87,6 +94,15 @@ def _dispatch_due(deadline: float) -> dict:
     else:
         more = 1
     return {"enqueued": enqueued, "failed": failed, "more": more}
+
+
+def _sweep_uploads(deadline: float) -> dict:
+    """Expired upload sessions; never fails the sweep (they wait for the next minute)."""
+    try:
+        return upload_sessions.sweep_expired(deadline)
+    except Exception:  # noqa: BLE001 - a cleanup phase never takes dispatch or recovery down
+        log.exception("the sweep could not clean up expired uploads; the next minute tries again")
+        return {"deleted": 0, "failed": 1, "more": 1}
 
 
 def _dispatch_outbox(deadline: float) -> dict:
