@@ -17,6 +17,7 @@ from functions.health import health
 from functions.media import media, mediaFiles
 from functions.not_found import notFound
 from functions.openapi import openapi
+from functions.platform_webhooks import platformWebhooks
 from functions.orchestrator import orchestratePost
 from functions.posts import posts
 from functions.publishers import (
@@ -42,7 +43,7 @@ __all__ = [
     "media", "mediaFiles", "openapi", "templates",
     "orchestratePost", "sweepScheduledPosts", "webhooks", "deliverWebhook",
     "transcribe", "credits",
-    "repurpose", "repurposePost",
+    "repurpose", "repurposePost", "platformWebhooks",
     "publishFacebook", "publishInstagram", "publishLinkedin", "publishSnapchat",
     "publishThreads", "publishTiktok", "publishX", "publishYoutube",
 ]

@@ -77,6 +77,9 @@ class Emulators:
     firestore_port: int = field(default_factory=free_port)
     storage_port: int = field(default_factory=free_port)
     tasks_port: int = field(default_factory=free_port)
+    # Serves `GET /dump`, every document the local Firestore holds (devstack/node/firestore_emulator.js):
+    # what tests look through to check nothing of a deleted user is left (tests/test_privacy.py).
+    firestore_dump_port: int = field(default_factory=free_port)
     # False when the Firebase CLI runs beside them with a Tasks emulator of its own.
     with_tasks: bool = True
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
@@ -117,7 +120,8 @@ class Emulators:
             if not (NODE_TOOLS / "node_modules" / package).exists():
                 raise StackError(f"devstack/node/node_modules is missing {package}; run `make tools`")
         firestore = self._spawn(
-            "firestore", ["node", str(NODE_TOOLS / "firestore_emulator.js"), str(self.firestore_port)]
+            "firestore", ["node", str(NODE_TOOLS / "firestore_emulator.js"), str(self.firestore_port),
+                          str(self.firestore_dump_port)]
         )
         storage = self._spawn("storage", [
             str(_gcs_binary()), "-scheme", "http", "-backend", "memory",

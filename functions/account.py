@@ -6,6 +6,8 @@ shows the key, tier and AI credits. `GET /v1/accounts` lists the connected
 accounts per platform with the `accountId` a post targets: the dropdown of a
 Zapier "Create post" action. `GET /v1/accounts/{id}` adds the account's health
 and `DELETE /v1/accounts/{id}` disconnects it (shared/services/connections).
+`DELETE /v1/me` (the console's signed-in user) deletes the user and everything
+they own (shared/services/privacy/users.py).
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from shared import secrets
 from shared.models.account import AccountsQuery, AccountsResponse, MeResponse
 from shared.models.connections import AccountDetail, AccountQuery, DisconnectResponse
 from shared.models.metrics import AccountMetricsQuery, AccountMetricsResponse
+from shared.models.privacy import DeleteMeRequest, DeleteMeResponse
 from shared.services import accounts, rate_limits
 from shared.services.analytics import service as analytics
 from shared.services.connections import store as connections
 from shared.services.connections.flow import parse_platform
+from shared.services.privacy import users
 from shared.web.api import Api, Auth, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply
+from shared.web.validation import parse_body
 
 api = Api("account")
 
@@ -47,6 +52,17 @@ def me(ctx: RequestContext) -> dict:
         "subscription": {"status": principal.subscription_status},
         "credits": {"balance": info["creditsBalance"]},
     }
+
+
+@api.route("DELETE", "/v1/me", auth=Auth.FIREBASE, summary="Delete your Soku account and everything in it "
+           "(accounts and tokens, keys, posts, media, webhooks, logs, credits); confirm with your user id",
+           request_model=DeleteMeRequest, response_model=DeleteMeResponse, tags=("account",))
+def delete_me(ctx: RequestContext) -> dict:
+    body = parse_body(DeleteMeRequest, ctx.body if ctx.body is not None else {})
+    result = users.delete_user(ctx.user_id, body.confirm)
+    # The user is gone: this call is not logged under them (the request log would recreate users/{uid}).
+    ctx.call.principal = None
+    return result
 
 
 @api.route("GET", "/v1/accounts", summary="Connected accounts per platform (accountId, name, status)",

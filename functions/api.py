@@ -40,6 +40,7 @@ from functions.health import health
 from functions.media import media, mediaFiles
 from functions.not_found import notFound
 from functions.openapi import openapi
+from functions.platform_webhooks import platformWebhooks
 from functions.posts import posts
 from functions.repurpose import repurpose
 from functions.templates import templates
@@ -53,7 +54,7 @@ FUNCTION_ID = "api"
 ROUTED: dict[str, Callable] = {
     fn.__firebase_endpoint__.entryPoint: fn
     for fn in (account, apiKeys, connections, oauthCallback, credits, health, media, mediaFiles,
-               notFound, openapi, posts, repurpose, templates, transcribe, webhooks)
+               notFound, openapi, platformWebhooks, posts, repurpose, templates, transcribe, webhooks)
 }
 _unknown = set(routes.function_ids()) - set(ROUTED)
 if _unknown:  # a table entry this function could not serve: fail at import, i.e. at deploy

@@ -83,6 +83,7 @@ CONNECT_START = [OAUTH_STATE_SECRET, OAUTH_CLIENT_SECRETS]  # signs the state; i
 OAUTH_CALLBACK = [TOKEN_KEYS, OAUTH_STATE_SECRET, OAUTH_CLIENT_SECRETS]  # verify, exchange, seal
 WEBHOOKS = [TOKEN_KEYS]  # endpoint signing secrets are sealed with the token keys
 TRANSCRIBE = [OPENAI_API_KEY]
+PLATFORM_WEBHOOKS = [OAUTH_CLIENT_SECRETS]  # Meta's signed requests are signed with the app secret
 
 
 def declared_secrets(function: Callable) -> list[str]:

@@ -118,7 +118,7 @@ def test_me_health_and_errors_answer_alike(client, user):
     assert_error(client.get(f"{API}/"), 404, "not_found")
     # Auth and method errors come from the routed function's pipeline.
     _same(client.get("/v1/me"), client.get(f"{API}/v1/me"), 401)
-    error = assert_error(client.delete(f"{API}/v1/me", headers=user.key_headers), 405, "method_not_allowed")
+    error = assert_error(client.put(f"{API}/v1/me", headers=user.key_headers), 405, "method_not_allowed")
     assert error["requestId"]
 
 

@@ -29,6 +29,7 @@ EXPECTED = {
     "connections": {STATE, CLIENTS},  # signs the state; is the platform configured
     "oauthCallback": {TOKENS, STATE, CLIENTS},  # verifies the state, exchanges the code, seals tokens
     "webhooks": {TOKENS},  # seals endpoint secrets
+    "platformWebhooks": {CLIENTS},  # verifies Meta's signed requests with the app secret
     "deliverWebhook": {TOKENS},  # unseals them to sign deliveries
     "transcribe": {OPENAI},
     **{f"publish{p}": {TOKENS, CLIENTS} for p in ("X", "Instagram", "Facebook", "Tiktok", "Youtube",

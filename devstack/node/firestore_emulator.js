@@ -38,6 +38,22 @@ emulator.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInse
   }
   console.log(`ready ${bound}`);
 });
+// Optional second port: `GET /dump` answers every document the emulator holds, as JSON (the
+// emulator's own state; no Firestore API lists collections or missing documents here). Tests
+// use it to check that deleting a user leaves nothing of them behind.
+const dumpPort = Number(process.argv[3]);
+if (dumpPort) {
+  require("http")
+    .createServer((req, res) => {
+      if (req.method !== "GET" || req.url !== "/dump") {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(emulator.state.toJSON()));
+    })
+    .listen(dumpPort, "127.0.0.1");
+}
 const stop = () => {
   emulator.stop();
   process.exit(0);

@@ -5,6 +5,8 @@ tokens and Facebook Login routes (Facebook Pages and Instagram)."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -156,6 +158,18 @@ def params() -> dict[str, Any]:
 
 
 # -- Facebook Login and the app's tokens (Facebook Pages, Instagram) ---------------------------
+def sign_request(app_secret: str, payload: dict[str, Any]) -> str:
+    """A `signed_request` as Meta makes it for the Deauthorize and Data Deletion callbacks:
+    base64url (no padding) of the JSON payload, HMAC-SHA256 of that text with the app secret,
+    `<signature>.<payload>` (developers.facebook.com/docs/development/create-an-app/app-dashboard/
+    data-deletion-callback)."""
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    body = b64(json.dumps({"algorithm": "HMAC-SHA256", **payload}, separators=(",", ":")).encode())
+    return f"{b64(hmac.new(app_secret.encode(), body.encode(), hashlib.sha256).digest())}.{body}"
+
+
 class MetaApp:
     """One Meta app's tokens and its Facebook Login routes, as the Facebook and Instagram sandboxes
     share them.
@@ -233,6 +247,12 @@ class MetaApp:
 
     def find_post(self, post_id: str) -> dict[str, Any] | None:
         return next((p for p in self.state.posts if p["platform"] == self.platform and p["id"] == post_id), None)
+
+    def signed_request(self, user: str, **extra: Any) -> str:
+        """What Meta posts to the app's Deauthorize / Data Deletion callbacks when `user` (the
+        app-scoped id `/me` answers) removes the app or asks for their data to be deleted."""
+        now = int(time.time())
+        return sign_request(self.app_secret, {"issued_at": now, "expires": now + 3600, "user_id": user, **extra})
 
     def user_token(self, user: str) -> str:
         return f"sbx-rt.{self.platform}.{user}.{secrets.token_hex(6)}"

@@ -96,3 +96,21 @@ def verify_id_token(token: str) -> str:
     if not uid:
         raise InvalidIdToken("token has no subject")
     return uid
+
+
+def delete_user(uid: str) -> bool:
+    """Delete the Firebase Auth user (`DELETE /v1/me`): True when deleted, False when there is
+    none or no Auth server to ask (the in-process test stack, which turns the user-record
+    lookup off, runs none). A failure is logged, not raised: the user's data is gone already."""
+    if not get_settings().id_token_check_revoked:
+        return False
+    try:
+        admin_auth.delete_user(uid, app=firebase_app())
+        return True
+    except admin_auth.UserNotFoundError:
+        return False
+    except Exception:  # noqa: BLE001 - reported; deleting the user's data does not depend on it
+        import logging
+
+        logging.getLogger("soku.auth").warning("could not delete the Firebase Auth user %s", uid, exc_info=True)
+        return False

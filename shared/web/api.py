@@ -164,9 +164,12 @@ class Route:
     # body is left unread for the handler to stream from `request.stream` (a file upload
     # must not be buffered whole, nor capped at the JSON limit); any other body is JSON.
     form_model: type | None = None
+    # The form's media type: a file upload's multipart, or a platform's callback that posts an
+    # urlencoded form (Meta's `signed_request`: shared/services/privacy).
+    form_media_type: str = "multipart/form-data"
 
     def streams_body(self, request: Request) -> bool:
-        return self.form_model is not None and request.mimetype == "multipart/form-data"
+        return self.form_model is not None and request.mimetype == self.form_media_type
 
     @property
     def endpoint(self) -> str:
@@ -205,7 +208,8 @@ class Api:
               request_model: type | None = None, response_model: type | None = None,
               query_model: type | None = None, success_status: int = 200,
               tags: tuple[str, ...] = (), responses: dict[int, type | None] | None = None,
-              reads_while_counting: bool = False, form_model: type | None = None):
+              reads_while_counting: bool = False, form_model: type | None = None,
+              form_media_type: str = "multipart/form-data"):
         """Register a handler. The keyword metadata describes the route's contract."""
 
         def register(handler: Handler) -> Handler:
@@ -215,7 +219,7 @@ class Api:
                 request_model=request_model, response_model=response_model,
                 query_model=query_model, success_status=success_status, tags=tags,
                 responses=dict(responses or {}), reads_while_counting=reads_while_counting,
-                form_model=form_model,
+                form_model=form_model, form_media_type=form_media_type,
             ))
             return handler
 

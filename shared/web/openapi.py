@@ -436,7 +436,10 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
         op["requestBody"] = {"required": required, "content": {"application/json": content}}
         if route.form_model is not None:
             # The same operation also takes a file: a multipart form (bytes fields are binary parts).
-            op["requestBody"]["content"]["multipart/form-data"] = {"schema": refs[(route.form_model, "validation")]}
+            op["requestBody"]["content"][route.form_media_type] = {"schema": refs[(route.form_model, "validation")]}
+    elif route.form_model is not None:  # a form only (a platform's callback: Meta's signed_request)
+        op["requestBody"] = {"required": True, "content": {
+            route.form_media_type: {"schema": refs[(route.form_model, "validation")]}}}
 
     extra_headers = ("Idempotency-Key",) if endpoint in IDEMPOTENT_ENDPOINTS else ()
     responses: dict[str, Any] = {}

@@ -39,6 +39,7 @@ REWRITES: tuple[tuple[str, str], ...] = (
     ("/v1/accounts/**", "account"),
     ("/v1/connections/**", "connections"),
     ("/oauth/**", "oauthCallback"),
+    ("/webhooks/**", "platformWebhooks"),  # the platforms' own callbacks (Meta's signed requests)
     ("/v1/openapi.json", "openapi"),
     ("/v1/posts", "posts"),
     ("/v1/posts/**", "posts"),

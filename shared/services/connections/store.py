@@ -27,6 +27,7 @@ from shared.services import sealed_index
 from shared.services.connections.base import NewAccount
 from shared.services.connections.errors import ConnectError
 from shared.services.connections.registry import provider_for
+from shared.services.privacy import logins
 from shared.services.publishing.accounts import account_ref, accounts_collection, integration_ref, seal_tokens
 from shared.services.publishing.base import Tokens
 
@@ -75,6 +76,7 @@ def upsert(user_id: str, platform: Platform, found: list[NewAccount], scopes: li
         }
         ref.set(doc, merge=True)
         sealed_index.record(ref)  # the key rotation finds it even if users/{uid} does not exist
+        logins.record(ref, account.grant_id)  # a platform's privacy callbacks find it by its login
         stored.append({"accountId": account.account_id, "displayName": account.display_name,
                        "reconnected": snap.exists})
     _recount(user_id, platform)
@@ -181,6 +183,7 @@ def disconnect(user_id: str, platform: Platform, snap: firestore.DocumentSnapsho
             outcome, reason = "failed", error.message
             log.warning("revoking %s at %s failed: %s", snap.reference.path, platform.value, error.code)
     snap.reference.delete()
+    logins.forget(snap.reference.path)
     _recount(user_id, platform)
     return {"accountId": snap.id, "platform": platform.value, "disconnected": True,
             "revocation": outcome, "revocationError": reason}

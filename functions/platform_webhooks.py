@@ -1,0 +1,60 @@
+"""HTTP function `platformWebhooks`: what the platforms call on their own (no Soku credential).
+
+Meta's Deauthorize Callback (`POST /webhooks/meta/deauthorize`) and Data Deletion Request
+Callback (`POST /webhooks/meta/data-deletion`), each a form with one `signed_request`
+verified with the app secret, and the status page that callback answers with
+(`GET /webhooks/meta/data-deletion/{code}`). The logic is shared/services/privacy.
+"""
+
+from __future__ import annotations
+
+from firebase_functions import https_fn
+
+from shared import secrets
+from shared.errors import PayloadTooLargeError
+from shared.models.common import ErrorEnvelope
+from shared.models.privacy import DataDeletionResponse, DataDeletionStatus, DeauthorizeResponse, SignedRequestForm
+from shared.services.privacy import meta
+from shared.web import routes
+from shared.web.api import Api, Auth, RequestContext
+
+api = Api("platformWebhooks")
+FORM = "application/x-www-form-urlencoded"
+MAX_FORM_BYTES = 16 * 1024
+
+
+def _signed_request(ctx: RequestContext) -> meta.SignedRequest:
+    request = ctx.request
+    if request.content_length is not None and request.content_length > MAX_FORM_BYTES:
+        raise PayloadTooLargeError(f"The form may be at most {MAX_FORM_BYTES} bytes")
+    form = request.form if request.mimetype == FORM else {}
+    return meta.verify(form.get("signed_request"))
+
+
+@api.route("POST", "/webhooks/meta/deauthorize", auth=Auth.NONE, form_model=SignedRequestForm, form_media_type=FORM,
+           summary="Meta's Deauthorize Callback: a Facebook user removed the app (signed_request)",
+           response_model=DeauthorizeResponse, tags=("privacy",), responses={401: ErrorEnvelope})
+def deauthorize(ctx: RequestContext) -> dict:
+    return meta.deauthorize(_signed_request(ctx))
+
+
+@api.route("POST", "/webhooks/meta/data-deletion", auth=Auth.NONE, form_model=SignedRequestForm,
+           form_media_type=FORM, summary="Meta's Data Deletion Request Callback: delete what a Facebook user's "
+           "login stored; answers Meta's {url, confirmation_code}", response_model=DataDeletionResponse,
+           tags=("privacy",), responses={401: ErrorEnvelope})
+def data_deletion(ctx: RequestContext) -> dict:
+    request = _signed_request(ctx)
+    return meta.request_deletion(request, meta.status_root(routes.public_root(ctx.request)))
+
+
+@api.route("GET", "/webhooks/meta/data-deletion/{code}", auth=Auth.NONE,
+           summary="The status of a data deletion request (its confirmation code; no authentication)",
+           response_model=DataDeletionStatus, tags=("privacy",))
+def data_deletion_status(ctx: RequestContext) -> dict:
+    return meta.deletion_status(ctx.path_params["code"])
+
+
+@secrets.checked
+@https_fn.on_request(secrets=secrets.PLATFORM_WEBHOOKS)
+def platformWebhooks(request: https_fn.Request) -> https_fn.Response:
+    return api.handle(request)

@@ -1,0 +1,163 @@
+"""Meta's Deauthorize and Data Deletion Request callbacks.
+
+Both arrive as a form POST with one field, `signed_request` (signed_request.py), naming the
+app-scoped id of the Facebook user who removed the app. Every Soku account that user's
+Facebook Login connected (their Pages as `facebook` accounts, the Instagram accounts linked
+to them) carries `grantId = meta:<appId>:<userId>` (shared/services/connections/meta.py),
+whichever Soku user connected it; logins.py finds them.
+
+- Deauthorize (the app was removed): the accounts stay, without tokens, `needs_reconnect`
+  with `statusReason` saying so, and each gets its `account.needs_reconnect` event through
+  the outbox, as a refused token does (publishing/accounts.py). Reconnecting restores them.
+- Data deletion (the user asks for their data to be deleted): the accounts, their cached
+  metrics, and the index entries naming them are deleted, and the answer is what Meta asks
+  for, `{"url": <status URL>, "confirmation_code": <code>}`. The request is kept as
+  `dataDeletionRequests/{code}`: status, counts and times, nothing about the person.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from google.cloud import firestore
+
+from shared import clock
+from shared.adapters.gcp import firestore_client
+from shared.config import get_settings
+from shared.errors import NotFoundError
+from shared.services import sealed_index
+from shared.services.analytics import cache as metrics_cache
+from shared.services.connections.base import client_id, client_secret
+from shared.services.privacy import logins
+from shared.services.privacy.signed_request import SignedRequest, parse
+from shared.services.publishing import outbox
+from shared.services.publishing.accounts import accounts_collection, integration_ref
+
+log = logging.getLogger("soku.privacy")
+DELETIONS = "dataDeletionRequests"
+DEAUTHORIZED = ("The Facebook user removed Soku's app (Meta's deauthorize callback): "
+                "connect the account again to post to it")
+
+
+def meta_apps() -> dict[str, str]:
+    """The Meta apps of this deployment: app id -> app secret (Facebook's; Instagram's when its own)."""
+    apps: dict[str, str] = {}
+    for platform in ("facebook", "instagram"):
+        app_id = client_id(platform) or client_id("facebook")
+        secret = client_secret(platform) or client_secret("facebook")
+        if app_id and secret:
+            apps.setdefault(app_id, secret)
+    return apps
+
+
+def status_root(request_root: str) -> str:
+    """Where the status page is public: the Hosting origin when configured (behind Hosting a
+    function sees its own host), else the root the callback came through."""
+    return get_settings().oauth_redirect_base.rstrip("/") or request_root
+
+
+def verify(signed_request: str | None) -> SignedRequest:
+    return parse(signed_request, meta_apps())
+
+
+def _grant(request: SignedRequest) -> str:
+    return f"meta:{request.app_id}:{request.user_id}"
+
+
+def _recount(user_id: str, platform: str) -> None:
+    count = accounts_collection(user_id, platform).count().get()[0][0].value
+    integration_ref(user_id, platform).set({"platform": platform, "connectedCount": count,
+                                            "updatedAt": clock.now()}, merge=True)
+
+
+def deauthorize(request: SignedRequest) -> dict[str, Any]:
+    """Strip the tokens of every account this login connected and flag it needs_reconnect."""
+    flagged = 0
+    for snap in logins.accounts_of(_grant(request)):
+        ref = snap.reference
+
+        @firestore.transactional
+        def flag(transaction: firestore.Transaction) -> list:
+            data = ref.get(transaction=transaction).to_dict()
+            if data is None:
+                return []
+            now = clock.now()
+            transaction.update(ref, {"status": "needs_reconnect", "statusReason": DEAUTHORIZED,
+                                     "statusChangedAt": now, "tokens": None,  # null, not a deleted field: the
+                                     # local emulator ignores field deletes, and every reader takes null as none
+                                     "refreshLease": None, "deauthorizedAt": now})
+            events = [outbox.account_needs_reconnect(ref.path, {
+                "displayName": data.get("displayName"), "statusReason": DEAUTHORIZED,
+                "statusChangedAt": now.isoformat()})]
+            outbox.record(transaction, events)
+            return events
+
+        outbox.dispatch(flag(firestore_client().transaction()))
+        flagged += 1
+    log.info("Meta deauthorize: %d account(s) flagged needs_reconnect", flagged)
+    return {"accountsDeauthorized": flagged}
+
+
+def _forget_account(snap: firestore.DocumentSnapshot) -> None:
+    parts = snap.reference.path.split("/")
+    user_id, platform, account_id = parts[1], parts[3], parts[5]
+    db = firestore_client()
+    for cached in db.collection(metrics_cache.COLLECTION).where(
+            filter=firestore.FieldFilter("userId", "==", user_id)).stream():
+        # The account's entry and its posts' entries (each names its account).
+        data = cached.to_dict() or {}
+        if cached.id == metrics_cache.account_key(user_id, platform, account_id) or (
+                data.get("accountId") == account_id and data.get("platform") in (platform, None)):
+            cached.reference.delete()
+    snap.reference.delete()
+    sealed_index.forget(snap.reference.path)
+    logins.forget(snap.reference.path)
+    _recount(user_id, platform)
+
+
+def request_deletion(request: SignedRequest, public_root: str) -> dict[str, str]:
+    """Delete what this Meta user's login stored; Meta's answer `{url, confirmation_code}`."""
+    code = secrets.token_hex(10)
+    ref = firestore_client().collection(DELETIONS).document(code)
+    now = clock.now()
+    ref.create({"code": code, "platform": "meta", "status": "processing", "requestedAt": now,
+                "completedAt": None, "accountsDeleted": 0, "sokuUsers": 0})
+    try:
+        found = logins.accounts_of(_grant(request))
+        for snap in found:
+            _forget_account(snap)
+    except Exception:
+        ref.update({"status": "failed", "failedAt": clock.now()})
+        raise
+    ref.update({"status": "completed", "completedAt": clock.now(), "accountsDeleted": len(found),
+                "sokuUsers": len({s.reference.path.split("/")[1] for s in found})})
+    log.info("Meta data deletion %s: %d account(s) deleted", code, len(found))
+    return {"url": f"{public_root}/webhooks/meta/data-deletion/{code}", "confirmation_code": code}
+
+
+MESSAGES = {
+    "processing": "Your request to delete the data Soku received from Facebook is being processed.",
+    "completed": ("Soku has deleted the data it received from Facebook about you: the Facebook Pages and "
+                  "Instagram accounts connected through your login, their access tokens and cached metrics."),
+    "failed": "Deleting your data did not finish; it is retried when Facebook sends the request again.",
+}
+
+
+def deletion_status(code: str) -> dict[str, Any]:
+    snap = firestore_client().collection(DELETIONS).document(code).get()
+    data = snap.to_dict() if snap.exists else None
+    if not data:
+        raise NotFoundError("No data deletion request with this confirmation code",
+                            details={"field": "path.code"})
+    status = data.get("status") or "processing"
+    return {
+        "confirmationCode": code,
+        "platform": "facebook",
+        "status": status,
+        "message": MESSAGES.get(status, MESSAGES["processing"]),
+        "requestedAt": clock.iso(data["requestedAt"]) if data.get("requestedAt") else None,
+        "completedAt": clock.iso(data["completedAt"]) if data.get("completedAt") else None,
+        "accountsDeleted": int(data.get("accountsDeleted") or 0),
+    }
