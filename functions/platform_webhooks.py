@@ -3,7 +3,9 @@
 Meta's Deauthorize Callback (`POST /webhooks/meta/deauthorize`) and Data Deletion Request
 Callback (`POST /webhooks/meta/data-deletion`), each a form with one `signed_request`
 verified with the app secret, and the status page that callback answers with
-(`GET /webhooks/meta/data-deletion/{code}`). The logic is shared/services/privacy.
+(`GET /webhooks/meta/data-deletion/{code}`); TikTok's webhooks (`POST /webhooks/tiktok`,
+signed in a `TikTok-Signature` header), whose `authorization.removed` is a deauthorize.
+The logic is shared/services/privacy.
 """
 
 from __future__ import annotations
@@ -13,9 +15,16 @@ from firebase_functions import https_fn
 from shared import secrets
 from shared.errors import PayloadTooLargeError
 from shared.models.common import ErrorEnvelope
-from shared.models.privacy import DataDeletionResponse, DataDeletionStatus, DeauthorizeResponse, SignedRequestForm
-from shared.services.privacy import meta
-from shared.web import routes
+from shared.models.privacy import (
+    DataDeletionResponse,
+    DataDeletionStatus,
+    DeauthorizeResponse,
+    SignedRequestForm,
+    TikTokEvent,
+    TikTokEventResponse,
+)
+from shared.services.privacy import meta, tiktok
+from shared.web import privacy_pages, routes
 from shared.web.api import Api, Auth, RequestContext
 
 api = Api("platformWebhooks")
@@ -48,10 +57,24 @@ def data_deletion(ctx: RequestContext) -> dict:
 
 
 @api.route("GET", "/webhooks/meta/data-deletion/{code}", auth=Auth.NONE,
-           summary="The status of a data deletion request (its confirmation code; no authentication)",
+           summary="The status of a data deletion request (its confirmation code; no authentication); "
+           "a page for browsers",
            response_model=DataDeletionStatus, tags=("privacy",))
-def data_deletion_status(ctx: RequestContext) -> dict:
-    return meta.deletion_status(ctx.path_params["code"])
+def data_deletion_status(ctx: RequestContext):
+    report = meta.deletion_status(ctx.path_params["code"])
+    # A person following Meta's link in a browser gets a page; everyone else the JSON.
+    return privacy_pages.deletion_status_page(report) if privacy_pages.wants_page(ctx.request) else report
+
+
+@api.route("POST", "/webhooks/tiktok", auth=Auth.NONE, form_model=TikTokEvent, form_media_type="application/json",
+           summary="TikTok's webhooks (TikTok-Signature): authorization.removed flags the account needs_reconnect",
+           response_model=TikTokEventResponse, tags=("privacy",), responses={401: ErrorEnvelope})
+def tiktok_event(ctx: RequestContext) -> dict:
+    # Declared as a form so the pipeline leaves the body unread: the signature covers its raw bytes.
+    raw = ctx.request.stream.read(MAX_FORM_BYTES + 1)
+    if len(raw) > MAX_FORM_BYTES:
+        raise PayloadTooLargeError(f"The event may be at most {MAX_FORM_BYTES} bytes")
+    return tiktok.handle(tiktok.verify(ctx.request.headers.get("TikTok-Signature"), raw))
 
 
 @secrets.checked

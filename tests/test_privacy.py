@@ -72,6 +72,11 @@ def test_data_deletion_deletes_the_logins_accounts_and_its_status_url_reports_co
     report = status.json()
     assert report["confirmationCode"] == answer["confirmation_code"]
     assert report["status"] == "completed" and report["accountsDeleted"] == 2 and report["completedAt"]
+    # A browser following Meta's link gets the same as a page.
+    page = client.get(urlsplit(answer["url"]).path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert answer["confirmation_code"] in page.text and "completed" in page.text
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     stored = db.collection("dataDeletionRequests").document(answer["confirmation_code"]).get().to_dict()
     assert subject not in json.dumps(stored, default=str) and owner.uid not in json.dumps(stored, default=str)
     assert_error(client.get("/webhooks/meta/data-deletion/nosuchcode"), 404, "not_found")
@@ -228,3 +233,46 @@ def test_delete_me_leaves_no_document_and_no_object_behind(client, demo, db, sta
     assert [path for path in objects if bucket.blob(path).exists()] == []
     # The key no longer works.
     assert_error(client.get("/v1/me", headers=demo.key_headers), 401, "unauthorized")
+
+
+def _tiktok(client: httpx.Client, event: dict, secret: str | None = None, stamp: int | None = None,
+            signature: str | None = None) -> httpx.Response:
+    """A TikTok webhook as TikTok sends it: `TikTok-Signature: t=<time>,s=<hex HMAC-SHA256 of "<t>.<body>">`
+    keyed with the app's client secret (developers.tiktok.com/doc/webhooks-verification)."""
+    import hashlib
+    import hmac
+
+    from devstack.sandboxes import tiktok as tt_sandbox
+
+    raw = json.dumps(event).encode()
+    stamp = int(time.time()) if stamp is None else stamp
+    key = (secret or tt_sandbox.CLIENT_SECRET).encode()
+    signature = signature or hmac.new(key, f"{stamp}.".encode() + raw, hashlib.sha256).hexdigest()
+    return client.post("/webhooks/tiktok", content=raw,
+                       headers={"Content-Type": "application/json", "TikTok-Signature": f"t={stamp},s={signature}"})
+
+
+def test_tiktok_authorization_removed_flags_the_account_and_a_bad_signature_is_refused(client, user, db):
+    from devstack.sandboxes import tiktok as tt_sandbox
+
+    subject = new_subject()
+    connect(client, user, "tiktok", subject)
+    [account] = client.get("/v1/accounts", params={"platform": "tiktok"}, headers=user.key_headers).json()["accounts"]
+    open_id = client.get(f"/v1/accounts/{account['accountId']}", headers=user.key_headers).json()["platformUserId"]
+    event = {"client_key": tt_sandbox.CLIENT_KEY, "event": "authorization.removed", "create_time": int(time.time()),
+             "user_openid": open_id, "content": json.dumps({"reason": 1})}
+
+    for refused in (_tiktok(client, event, secret="not-the-client-secret"),
+                    _tiktok(client, event, stamp=int(time.time()) - 3600),  # a replay an hour later
+                    _tiktok(client, event, signature="00" * 32),
+                    _tiktok(client, event | {"client_key": "another-app"})):
+        assert_error(refused, 401, "invalid_signature")
+    assert account_doc(db, user, "tiktok", account["accountId"]).get().get("tokens")
+
+    other = _tiktok(client, event | {"event": "video.publish.completed"})
+    assert other.status_code == 200 and other.json()["handled"] is False
+    r = _tiktok(client, event)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"event": "authorization.removed", "handled": True, "accountsDeauthorized": 1}
+    shown = client.get(f"/v1/accounts/{account['accountId']}", headers=user.key_headers).json()
+    assert shown["status"] == "needs_reconnect" and shown["health"]["tokensReadable"] is False

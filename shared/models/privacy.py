@@ -51,3 +51,19 @@ class DeleteMeResponse(BaseModel):
     documentsDeleted: int
     objectsDeleted: int = Field(description="Stored media files deleted")
     authUserDeleted: bool = Field(description="Whether the Firebase Auth user was deleted too")
+
+
+class TikTokEvent(BaseModel):
+    """What TikTok posts to the app's webhook callback URL (JSON, signed: `TikTok-Signature`)."""
+
+    client_key: str
+    event: str = Field(description="`authorization.removed` is acted on; other events are acknowledged")
+    create_time: int
+    user_openid: str
+    content: str = Field(description="A JSON string: for `authorization.removed`, `{\"reason\": <int>}`")
+
+
+class TikTokEventResponse(BaseModel):
+    event: str
+    handled: bool
+    accountsDeauthorized: int

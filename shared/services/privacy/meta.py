@@ -74,8 +74,16 @@ def _recount(user_id: str, platform: str) -> None:
 
 def deauthorize(request: SignedRequest) -> dict[str, Any]:
     """Strip the tokens of every account this login connected and flag it needs_reconnect."""
+    flagged = deauthorize_login(_grant(request), DEAUTHORIZED)
+    log.info("Meta deauthorize: %d account(s) flagged needs_reconnect", flagged)
+    return {"accountsDeauthorized": flagged}
+
+
+def deauthorize_login(grant_id: str, reason: str) -> int:
+    """Every account of the login `grant_id` loses its tokens and turns needs_reconnect for
+    `reason`, with its account.needs_reconnect event through the outbox. How many."""
     flagged = 0
-    for snap in logins.accounts_of(_grant(request)):
+    for snap in logins.accounts_of(grant_id):
         ref = snap.reference
 
         @firestore.transactional
@@ -84,20 +92,19 @@ def deauthorize(request: SignedRequest) -> dict[str, Any]:
             if data is None:
                 return []
             now = clock.now()
-            transaction.update(ref, {"status": "needs_reconnect", "statusReason": DEAUTHORIZED,
+            transaction.update(ref, {"status": "needs_reconnect", "statusReason": reason,
                                      "statusChangedAt": now, "tokens": None,  # null, not a deleted field: the
                                      # local emulator ignores field deletes, and every reader takes null as none
                                      "refreshLease": None, "deauthorizedAt": now})
             events = [outbox.account_needs_reconnect(ref.path, {
-                "displayName": data.get("displayName"), "statusReason": DEAUTHORIZED,
+                "displayName": data.get("displayName"), "statusReason": reason,
                 "statusChangedAt": now.isoformat()})]
             outbox.record(transaction, events)
             return events
 
         outbox.dispatch(flag(firestore_client().transaction()))
         flagged += 1
-    log.info("Meta deauthorize: %d account(s) flagged needs_reconnect", flagged)
-    return {"accountsDeauthorized": flagged}
+    return flagged
 
 
 def _forget_account(snap: firestore.DocumentSnapshot) -> None:
