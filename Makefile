@@ -23,8 +23,10 @@ FIREBASE := $(NODE)/node_modules/.bin/firebase
 firebase: tools
 	$(FIREBASE) $(ARGS)
 
+# devstack/deploy_env.py first: no .env file the CLI deploys may set emulator variables.
 deploy: tools docs console
 	@test -n "$(PROJECT)" || { echo "usage: make deploy PROJECT=<your Firebase project id>"; exit 2; }
+	@$(VENV)/bin/python -m devstack.deploy_env $(PROJECT)
 	$(FIREBASE) deploy --only functions,hosting,firestore,storage --project $(PROJECT)
 
 # A fresh Firebase ID token for the demo user of a running `make run` (they last an hour).

@@ -356,24 +356,96 @@ def _read_environment() -> Any:
         raise ConfigurationError("Invalid configuration: " + "; ".join(problems)) from None
 
 
-# -- production markers --------------------------------------------------------------
+# -- production markers ----------------------------------------------------------------
+
+# Where an emulator may be: this machine. Anything else is a real service, or a mistake.
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost"})
+# The emulator switches: the Firebase CLI's Functions emulator sets the first, the local stack
+# and the tests set the second (and the CLI also sets it when it runs a Firestore emulator).
+_SWITCHES = ("FUNCTIONS_EMULATOR", "FIRESTORE_EMULATOR_HOST")
+# Set by the Firebase CLI's emulators to its hub's address, always (`emulators:start` and
+# `emulators:exec` start the hub whatever `--only` says: firebase-tools 15.34.2,
+# lib/emulator/controller.js `shouldStart`, lib/emulator/env.js). A name a deployment cannot
+# be given through `.env` files: the CLI refuses keys with the FIREBASE_ prefix there
+# (lib/functions/env.js RESERVED_PREFIXES).
+CLI_HUB_VARIABLE = "FIREBASE_EMULATOR_HUB"
+
+
+def _is_emulator_variable(name: str) -> bool:
+    return name.endswith("_EMULATOR_HOST") or name == CLI_HUB_VARIABLE
+
+
+def is_loopback_address(value: str) -> bool:
+    """`127.0.0.1:8080`, `localhost:9099`, `[::1]:8085`, `http://127.0.0.1:9023`: an address on
+    this machine. A name other than localhost, or any other address, is not."""
+    raw = value.strip()
+    if "://" not in raw:
+        raw = "//" + raw
+    try:
+        host = urlsplit(raw).hostname
+    except ValueError:
+        return False
+    if not host:
+        return False
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def emulator_hosts(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every emulator address set: the `*_EMULATOR_HOST` variables, and the CLI's hub."""
+    env = os.environ if environ is None else environ
+    return {name: value for name, value in env.items() if _is_emulator_variable(name) and value.strip()}
+
 
 def emulated(environ: Mapping[str, str] | None = None) -> bool:
     """Running against emulators: the Firebase CLI's Functions emulator, or the local stack
-    and tests (which point Firestore at its emulator)."""
+    and tests (which point Firestore at its emulator). Turns the internal guards off (OIDC
+    of task and scheduler calls, shared/web/internal.py; the start-up secret check,
+    shared/secrets.py) and arms the crash points (shared/crashpoints.py), so it takes all of:
+
+    - a switch: FUNCTIONS_EMULATOR=true or FIRESTORE_EMULATOR_HOST;
+    - at least one emulator address, and every one set on loopback (an emulator is a
+      process on this machine; an address elsewhere is a real service or a mistake);
+    - no production marker (`production_markers`): SOKU_ENV=production, or K_SERVICE
+      unless the Firebase CLI's emulator set it.
+
+    FUNCTIONS_EMULATOR is an ordinary name a `.env.<project>` file can give a deployed
+    function (the CLI reserves only FIREBASE_*, X_GOOGLE_*, EXT_*, KIT_* and K_SERVICE-like
+    names), and so can FIRESTORE_EMULATOR_HOST; K_SERVICE, which Cloud Run always sets and
+    a `.env` file cannot, keeps such a deployment out of this mode (and `make deploy`
+    refuses such files: devstack/deploy_env.py).
+    """
     env = os.environ if environ is None else environ
-    return env.get("FUNCTIONS_EMULATOR") == "true" or bool(env.get("FIRESTORE_EMULATOR_HOST"))
+    if not (env.get("FUNCTIONS_EMULATOR") == "true" or (env.get("FIRESTORE_EMULATOR_HOST") or "").strip()):
+        return False
+    hosts = emulator_hosts(env)
+    if not hosts or not all(is_loopback_address(value) for value in hosts.values()):
+        return False
+    return not production_markers(env)
+
+
+def _in_cli_emulator(env: Mapping[str, str]) -> bool:
+    """The Firebase CLI's Functions emulator: FUNCTIONS_EMULATOR=true *and* its hub's address
+    on loopback. FUNCTIONS_EMULATOR alone proves nothing (any `.env` file can set it); the hub
+    variable is one the CLI sets for its functions and refuses in `.env` files."""
+    hub = env.get(CLI_HUB_VARIABLE) or ""
+    return env.get("FUNCTIONS_EMULATOR") == "true" and bool(hub) and is_loopback_address(hub)
 
 
 def production_markers(environ: Mapping[str, str] | None = None) -> list[str]:
     """What says this process serves production: SOKU_ENV=production set explicitly, or
-    K_SERVICE (set by Cloud Run / Cloud Functions) outside the Firebase CLI's Functions
-    emulator, which sets K_SERVICE too but also FUNCTIONS_EMULATOR=true."""
+    K_SERVICE (set by Cloud Run / Cloud Functions, and not settable from a `.env` file)
+    outside the Firebase CLI's Functions emulator, which sets K_SERVICE too (see
+    `_in_cli_emulator` for how it is told apart)."""
     env = os.environ if environ is None else environ
     markers = []
     if env.get("SOKU_ENV") == "production":
         markers.append("SOKU_ENV=production")
-    if env.get("K_SERVICE") and env.get("FUNCTIONS_EMULATOR") != "true":
+    if env.get("K_SERVICE") and not _in_cli_emulator(env):
         markers.append("K_SERVICE")
     return markers
 

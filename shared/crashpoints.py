@@ -3,7 +3,9 @@
 The publishing path calls `reached("claim")`, `reached("arm")`, … at the steps
 where a process death matters for exactly-once. In production they do nothing:
 they act only when `SOKU_CRASHPOINTS` is set *and* the process runs against
-the emulators (`shared.config.emulated()`), which a deployed function never does.
+the emulators (`shared.config.emulated()`: loopback emulators, no production
+marker), which a deployed function never does (and `make deploy` refuses a
+`.env` file setting SOKU_CRASHPOINTS: devstack/deploy_env.py).
 
 `SOKU_CRASHPOINTS` is `name=probability,…` (`*` for every point), e.g.
 `*=0.02` or `create_sent=0.2,finish=0.1`. A hit ends the process at once with

@@ -34,7 +34,9 @@ Start-up check: in production (no emulator), a function's first request verifies
 that the required secrets among those it declares are present, and builds the
 settings (so a malformed value is caught too). Failing that it logs at ERROR and
 answers 503 in the error envelope, naming the variable, until the deployment is
-fixed; Cloud Tasks keeps retrying task functions meanwhile. Under emulators it checks
+fixed; Cloud Tasks keeps retrying task functions meanwhile. Under emulators
+(`shared.config.emulated()`: loopback emulator addresses and no production marker, so
+never in a deployed function, whatever its `.env` file says) it checks
 nothing up front: a setting that turns out missing or contradictory where a request
 needs it answers the same 503 from the request pipeline (shared/web/api.py), so what
 needs no configuration still answers (`GET /health`, a 401 for a request without a

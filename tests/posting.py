@@ -19,17 +19,40 @@ def future(**delta) -> str:
 
 
 def call_task(client: httpx.Client, function: str, data: dict, queue: str | None = None,
-              retry_count: int = 0, base_url: str = "", task_name: str | None = None) -> httpx.Response:
+              retry_count: int = 0, base_url: str = "", task_name: str | None = None,
+              due: bool = True) -> httpx.Response:
     """Deliver a task the way Cloud Tasks does (used to replay duplicate deliveries).
 
     A delivery with `retry_count` > 0 is Cloud Tasks' retry *of the task that last
     claimed the run* unless `task_name` says otherwise: the publisher lets only the
-    same task's later delivery take over a live attempt (publishing/runs.py)."""
+    same task's later delivery take over a live attempt (publishing/runs.py).
+    A publisher task is delivered as Cloud Tasks would, once its post is due: a post
+    scheduled later (the tests' way of keeping the pipeline off it) is made due first
+    (`make_due`), unless `due=False` (a delivery before the scheduled time)."""
     if task_name is None:
         task_name = _claiming_task(data) if retry_count else "manual"
+    if function.startswith("publish") and data.get("postSubmissionId") and due:
+        make_due(str(data["postSubmissionId"]))
     headers = {"Content-Type": "application/json", "X-CloudTasks-QueueName": queue or function,
                "X-CloudTasks-TaskName": task_name, "X-CloudTasks-TaskRetryCount": str(retry_count)}
     return client.post(f"{base_url}/{PROJECT_ID}/{REGION}/{function}", json={"data": data}, headers=headers)
+
+
+def make_due(sid: str) -> None:
+    """Move a post scheduled for later (`LATER`: the pipeline leaves it alone) to just now, so
+    its runs may be claimed (a publisher never claims one before the post's scheduledTime,
+    publishing/runs.py). Only `scheduledTime`: the sweep still leaves the post alone (its
+    `enqueueAt` and `recoverAt` stay where they were)."""
+    from shared import clock
+    from shared.adapters.gcp import firestore_client
+
+    # Due by this process's clock (which a test may have moved forward) and by the real one
+    # (a second gateway process's).
+    now = min(clock.now(), datetime.now(timezone.utc)) - timedelta(seconds=1)
+    ref = firestore_client().collection("postSubmissions").document(sid)
+    scheduled = (ref.get().to_dict() or {}).get("scheduledTime")
+    if scheduled is not None and scheduled > now:
+        ref.update({"scheduledTime": now})
 
 
 def _claiming_task(data: dict) -> str:

@@ -141,13 +141,19 @@ def test_unsigned_tokens_are_refused_on_cloud_run(bare_env):
 
 
 def test_the_firebase_functions_emulator_may_use_the_auth_emulator(bare_env):
-    # The CLI's Functions emulator sets K_SERVICE too, with FUNCTIONS_EMULATOR=true.
+    # The CLI's Functions emulator sets K_SERVICE too, with FUNCTIONS_EMULATOR=true and its
+    # hub's address (a FIREBASE_ name no .env file can deploy).
     bare_env.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8081")
     bare_env.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
     bare_env.setenv("K_SERVICE", "posts")
     bare_env.setenv("FUNCTIONS_EMULATOR", "true")
     bare_env.setenv("SOKU_ENV", "local")
+    bare_env.setenv("FIREBASE_EMULATOR_HUB", "127.0.0.1:4400")
     assert _build_settings().auth_emulator_host == "127.0.0.1:9099"
+    # FUNCTIONS_EMULATOR=true alone, as a .env file could deploy it, does not hide K_SERVICE.
+    bare_env.delenv("FIREBASE_EMULATOR_HUB")
+    with pytest.raises(ConfigurationError, match="K_SERVICE"):
+        _build_settings()
 
 
 def test_revocation_checks_can_only_be_skipped_beside_the_auth_emulator(bare_env):

@@ -18,7 +18,7 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.platforms import Platform
 from tests.conftest import wait_for
-from tests.posting import body, call_task, final_run, run_of, run_sweep, stored_run, submit
+from tests.posting import body, call_task, final_run, make_due, run_of, run_sweep, stored_run, submit
 from tests.webhook_receiver import receiver  # noqa: F401 - the fixture
 from tests.webhook_receiver import register
 
@@ -61,6 +61,7 @@ def test_a_claim_whose_write_fails_leaves_the_run_claimable(client, demo, sandbo
     from shared.services.publishing.runner import Delivery, process_run
 
     sid = submit(client, demo, {**body(["x"], "claim fails half-way"), "scheduledTime": LATER})
+    make_due(sid)  # a post the pipeline leaves alone, due now
     failing = _FailingCommits(monkeypatch, f"postSubmissions/{sid}/runs/x:x_main")
     with pytest.raises(ServiceUnavailable):
         process_run(Platform.X, sid, "x:x_main", Delivery(retry_count=0))
@@ -132,6 +133,7 @@ def test_a_run_whose_attempts_all_died_gives_up_only_after_looking_for_its_post(
 
     text = "interrupted again and again"
     sid = submit(client, demo, {**body(["x"], text), "scheduledTime": LATER})
+    make_due(sid)  # a post the pipeline leaves alone, due now
     sandbox.fault("x", "create", "hold", seconds=3)  # the tweet is made; this attempt hears nothing
     hung = threading.Thread(target=process_run, args=(Platform.X, sid, "x:x_main", Delivery(retry_count=0)))
     hung.start()
@@ -146,6 +148,7 @@ def test_a_run_whose_attempts_all_died_gives_up_only_after_looking_for_its_post(
 
     # Never armed: nothing can be on the platform, and the run says why it stopped.
     other = submit(client, demo, {**body(["x"], "never got as far as the create"), "scheduledTime": LATER})
+    make_due(other)  # a post the pipeline leaves alone, due now
     for delivery in range(MAX_ATTEMPTS):
         assert runs.claim_run(other, "x:x_main", "x", delivery) is not None
     assert process_run(Platform.X, other, "x:x_main", Delivery(retry_count=MAX_ATTEMPTS)) == "failed"
@@ -166,6 +169,7 @@ def test_a_late_retry_of_an_earlier_task_does_not_take_over_a_live_attempt(clien
     from shared.services.publishing.runner import Delivery, process_run
 
     sid = submit(client, demo, {**body(["x"], "one run, many tasks"), "scheduledTime": LATER})
+    make_due(sid)  # a post the pipeline leaves alone, due now
     assert runs.claim_run(sid, "x:x_main", "x", 0, task="publish-first")["attemptCount"] == 1
     time_travel(seconds=_lease().total_seconds() + 1)  # the first attempt timed out, still running
     assert runs.claim_run(sid, "x:x_main", "x", 0, task="publish-first-recover-1")["attemptCount"] == 2
@@ -399,6 +403,7 @@ def test_a_stale_attempt_racing_a_takeover_never_arms_unseen(client, demo, db):
 
     for n in range(10):
         sid = submit(client, demo, {**body(["x"], f"race {n}"), "scheduledTime": LATER})
+        make_due(sid)  # a post the pipeline leaves alone, due now
         stale = runs.claim_run(sid, "x:x_main", "x", delivery=0)
 
         def arm():

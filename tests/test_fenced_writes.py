@@ -11,7 +11,7 @@ from __future__ import annotations
 from shared.platforms import Platform  # noqa: F401 - the platforms' publishers register on import
 from shared.services.posts import dispatch, orchestrator, recovery
 from shared.services.publishing import runs
-from tests.posting import body, final_run, run_of, run_sweep, submit
+from tests.posting import body, final_run, make_due, run_of, run_sweep, submit
 
 LATER = "2099-01-01T00:00:00Z"  # the pipeline leaves these alone: the test moves them on
 
@@ -23,6 +23,7 @@ def _runs(db, sid):
 def test_failing_the_listed_runs_leaves_a_run_claimed_since_to_its_attempt(client, demo, db):
     sid = submit(client, demo, {**body(["x", "threads"], "media gone, one run already claimed"),
                                 "scheduledTime": LATER})
+    make_due(sid)  # a post the pipeline leaves alone, due now
     ref = db.collection("postSubmissions").document(sid)
     listed = list(_runs(db, sid).stream())
     assert {r.to_dict()["status"] for r in listed} == {"queued"}
@@ -45,6 +46,7 @@ def test_a_run_requeued_while_the_sweep_works_keeps_the_post_swept(client, demo,
     worked on another must still be looked at: the retry's own write is all it has."""
     sid = submit(client, demo, {**body(["x", "threads"], "retried while the sweep worked"),
                                 "scheduledTime": LATER})
+    make_due(sid)  # dispatched below: a post whose time has come
     ref = db.collection("postSubmissions").document(sid)
     now = runs.clock.now()
     # The state a dispatched post reaches when its Threads run failed and its X run's task
@@ -95,6 +97,7 @@ def test_two_runs_never_claim_one_platform_post(client, demo, sandbox, db):
 
     words = "same words, two posts, one account"
     armed = submit(client, demo, {**body(["x"], words), "scheduledTime": LATER})
+    make_due(armed)  # a post the pipeline leaves alone, due now
     attempt = runs.claim_run(armed, "x:x_main", "x", 0, task="publish-armed")["attemptCount"]
     runs.save_checkpoint(armed, "x:x_main", attempt, {"createArmedAt": now().isoformat()})  # then it died
 

@@ -123,7 +123,13 @@ def test_unsigned_tokens_are_refused_beside_a_production_marker(client, signed_u
 
 
 def test_the_cli_functions_emulator_is_not_production(client, signed_up, monkeypatch):
-    """K_SERVICE beside FUNCTIONS_EMULATOR=true is the Firebase CLI's emulator, not a deployment."""
+    """K_SERVICE beside FUNCTIONS_EMULATOR=true and the CLI's hub on loopback is the Firebase
+    CLI's emulator, not a deployment; FUNCTIONS_EMULATOR=true alone (a .env file can deploy it)
+    is not enough."""
     monkeypatch.setenv("K_SERVICE", "api")
     monkeypatch.setenv("FUNCTIONS_EMULATOR", "true")
+    monkeypatch.setenv("FIREBASE_EMULATOR_HUB", "127.0.0.1:4400")
     assert client.get("/v1/api-keys", headers=signed_up["bearer"]).status_code == 200
+    monkeypatch.delenv("FIREBASE_EMULATOR_HUB")
+    r = client.get("/v1/api-keys", headers=signed_up["bearer"])
+    assert_error(r, 401, "unauthorized", "Unsigned Firebase ID tokens are refused in production")

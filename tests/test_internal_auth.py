@@ -297,8 +297,30 @@ def test_scheduler_job_token_is_checked(production):
 
 @pytest.fixture(params=["FIRESTORE_EMULATOR_HOST", "FUNCTIONS_EMULATOR"])
 def emulated(request, production, monkeypatch):
-    monkeypatch.setenv(request.param, "127.0.0.1:8080" if request.param.startswith("FIRESTORE") else "true")
+    if request.param == "FIRESTORE_EMULATOR_HOST":  # the local stack and the tests: no K_SERVICE
+        monkeypatch.delenv("K_SERVICE")
+        monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080")
+    else:  # the Firebase CLI's Functions emulator: K_SERVICE, FUNCTIONS_EMULATOR and its hub
+        monkeypatch.setenv("FUNCTIONS_EMULATOR", "true")
+        monkeypatch.setenv("FIREBASE_EMULATOR_HUB", "127.0.0.1:4400")
     reset_settings()
+
+
+@pytest.mark.parametrize("switch", [{"FUNCTIONS_EMULATOR": "true"}, {"FIRESTORE_EMULATOR_HOST": "127.0.0.1:8080"},
+                                    {"FUNCTIONS_EMULATOR": "true", "FIRESTORE_EMULATOR_HOST": "127.0.0.1:8080"}],
+                         ids=["FUNCTIONS_EMULATOR", "FIRESTORE_EMULATOR_HOST", "both"])
+def test_an_emulator_switch_in_a_deployment_leaves_the_token_check_on(production, monkeypatch, switch):
+    """What a `.env.<project>` file can deploy beside Cloud Run's K_SERVICE (issue 36, item 1)."""
+    import main
+
+    for name, value in switch.items():
+        monkeypatch.setenv(name, value)
+    reset_settings()
+    calls: list = []
+    assert_refused(call(cloud_tasks_only("publishX", _ran(calls)), queue="publishX"), 401, "unauthorized")
+    assert_refused(call(_sweep(calls), scheduler=True), 401, "unauthorized")
+    assert_refused(call(main.publishX, queue="publishX"), 401, "unauthorized")
+    assert calls == []
 
 
 def test_emulator_mode_checks_this_functions_queue_name(emulated):

@@ -23,7 +23,7 @@ import pytest
 from shared.services.publishing.base import lookup_waits
 from tests.media_origin import settings_env  # noqa: F401 - fixture
 
-from tests.posting import body, call_task, killed_while_held, run_of, stored_run, submit
+from tests.posting import body, call_task, killed_while_held, make_due, run_of, stored_run, submit
 
 LATER = "2099-01-01T00:00:00Z"  # a post the pipeline leaves alone: the test delivers its tasks
 PAGE = "fb_page_42"
@@ -78,6 +78,7 @@ def test_a_create_that_never_reached_facebook_is_made_once_the_window_has_passed
 
     text = "armed, never sent to Facebook"
     sid = submit(client, demo, {**body(FB, text), "scheduledTime": LATER})
+    make_due(sid)  # a post the pipeline leaves alone, due now
     task = {"postSubmissionId": sid, "targetId": TARGET}
     # The first attempt claims the run and arms its create; its process dies before the call.
     claimed = runs.claim_run(sid, TARGET, "facebook", 0, "first-task")

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.conftest import wait_for
-from tests.posting import Target, body, call_task, killed_while_held, submit, wait_out_the_reset
+from tests.posting import Target, body, call_task, killed_while_held, make_due, submit, wait_out_the_reset
 
 ACCOUNT = "tt_creator"
 TARGET = f"tiktok:{ACCOUNT}"
@@ -602,6 +602,7 @@ def test_a_run_given_up_mid_upload_is_not_recorded_as_published(client, stack, d
     payload = {**_tiktok("upload never finished", mediaIds=[stored_media(demo, "video", 2 * MB)]),
                "scheduledTime": "2099-01-01T00:00:00Z"}  # the pipeline leaves it alone: the test delivers
     sid = _submit(client, demo, payload)
+    make_due(sid)  # a post the pipeline leaves alone, due now
     sandbox.fault("tiktok", "upload", "server_error")  # the init answers, the upload does not
     with pytest.raises(RetryLater):
         process_run(Platform.TIKTOK, sid, TARGET, Delivery(retry_count=0))

@@ -17,7 +17,7 @@ from shared.services.publishing import accounts, runs
 from shared.services.publishing.errors import NeedsReconnectError
 from shared.services.publishing.registry import publisher_for
 from shared.services.publishing.runner import Delivery, process_run
-from tests.posting import body, run_of, submit
+from tests.posting import body, make_due, run_of, submit
 
 LATER = "2099-01-01T00:00:00Z"  # the pipeline leaves these alone: the test delivers their tasks
 ACCOUNT = "x_main"
@@ -35,6 +35,8 @@ def test_two_publishes_refreshing_one_account_spend_its_refresh_token_once(
         client, demo, sandbox, time_travel, monkeypatch):
     first = submit(client, demo, {**body(["x"], "first of two near expiry"), "scheduledTime": LATER})
     second = submit(client, demo, {**body(["x"], "second of two near expiry"), "scheduledTime": LATER})
+    make_due(first)  # a post the pipeline leaves alone, due now
+    make_due(second)  # a post the pipeline leaves alone, due now
     time_travel(hours=3)  # the stored access token is expiring: each publish refreshes first
 
     publisher_type = type(publisher_for(Platform.X))
@@ -76,6 +78,7 @@ def test_an_attempt_that_lost_its_run_does_not_flag_the_account(client, demo, sa
     from devstack.seed import platform_user_id
 
     sid = submit(client, demo, {**body(["x"], "stale attempt, refused refresh"), "scheduledTime": LATER})
+    make_due(sid)  # a post the pipeline leaves alone, due now
     time_travel(hours=3)
     publisher_type = type(publisher_for(Platform.X))
     original = publisher_type.refresh
@@ -97,6 +100,7 @@ def test_a_refusal_is_not_believed_when_the_account_was_refreshed_meanwhile(clie
     """A refresh refused because someone else spent the token just before us (their store landed
     after our refusal) leaves the account connected and uses what they stored."""
     sid = submit(client, demo, {**body(["x"], "refused, but refreshed by another"), "scheduledTime": LATER})
+    make_due(sid)  # a post the pipeline leaves alone, due now
     time_travel(hours=3)
     publisher_type = type(publisher_for(Platform.X))
     original = publisher_type.refresh

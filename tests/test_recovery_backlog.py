@@ -23,7 +23,7 @@ import pytest
 
 from shared import clock
 from shared.adapters.task_queue import task_id
-from tests.posting import body, call_task, final_run, stored_run, submit
+from tests.posting import body, call_task, final_run, make_due, stored_run, submit
 
 LATER = "2099-01-01T00:00:00Z"
 
@@ -257,6 +257,7 @@ def test_the_local_tasks_emulator_answers_get_task_as_cloud_tasks_does(client, d
 
     sandbox.fault("x", "create", "hold", seconds=3)  # the delivery lasts 3 s
     sid = submit(client, demo, {**body(["x"], "a task looked up while it is delivered"), "scheduledTime": LATER})
+    make_due(sid)  # its run's task is delivered at once: a post whose time has come
     name = enqueue_run(sid, "x:x_main", "x", 0, suffix=("probe",))
     queue = publisher_queue("x")
     wait_for(lambda: task_queue.task_exists(queue, name) is True, timeout=10)

@@ -70,8 +70,18 @@ def test_required_secrets_are_checked_only_without_emulators(production):
     with pytest.raises(ConfigurationError, match=OPENAI):
         secrets.check([OPENAI])
     secrets.check([CLIENTS])  # optional: a platform without a client secret is just not offered
+    # FUNCTIONS_EMULATOR=true alone is no emulator (a .env file can deploy it): checked.
     production.setenv("FUNCTIONS_EMULATOR", "true")
+    with pytest.raises(ConfigurationError, match=OPENAI):
+        secrets.check([OPENAI])
+    # The Firebase CLI's Functions emulator: its hub and emulators on loopback.
+    production.setenv("FIREBASE_EMULATOR_HUB", "127.0.0.1:4400")
+    production.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
     secrets.check([OPENAI])
+    # ... but not beside a production marker.
+    production.setenv("SOKU_ENV", "production")
+    with pytest.raises(ConfigurationError, match=OPENAI):
+        secrets.check([OPENAI])
 
 
 def test_a_function_missing_its_secret_answers_503_naming_it_until_configured(production):

@@ -8,9 +8,12 @@ ever made public. Then, as a second line, the headers those services set must
 be there: `X-CloudTasks-QueueName` naming this function's own queue;
 `X-CloudScheduler-JobName`.
 
-In emulator mode (FIRESTORE_EMULATOR_HOST set, i.e. the local stack and the
-tests, or FUNCTIONS_EMULATOR=true under the Firebase CLI) no OIDC token exists
-(neither Tasks emulator sends one), so the header check is the only check.
+In emulator mode (`shared.config.emulated()`: FIRESTORE_EMULATOR_HOST set, i.e. the
+local stack and the tests, or FUNCTIONS_EMULATOR=true under the Firebase CLI, with
+every emulator address on loopback and no production marker) no OIDC token exists
+(neither Tasks emulator sends one), so the header check is the only check. A
+deployed function never is in that mode, whatever its `.env` file sets: K_SERVICE
+(set by Cloud Run, not settable from `.env`) is a production marker there.
 
 Refusals, in the error envelope, with a warning logged (never the token):
 - 401 `unauthorized`: no bearer token, or one that is malformed, badly signed,

@@ -13,7 +13,9 @@ Outcomes, following the taxonomy:
   `needs_reconnect` (later posts to it fail fast at submission);
 - permanent: run `failed` with the platform's own message;
 - unconfirmed: run `unconfirmed` (errors.UnconfirmedError): the platform may hold the post, or
-  holds it for the creator to finish; Soku does not try again by itself.
+  holds it for the creator to finish; Soku does not try again by itself;
+- early: a delivery before the post's `scheduledTime` claims nothing and ends non-2xx
+  (runs.NotYetDue), so Cloud Tasks delivers it again later.
 
 Every write goes through runs.py's fenced transitions: an attempt that lost
 the run (LeaseLost) stops where it is and answers 2xx, writing nothing.
@@ -47,6 +49,7 @@ from shared.services.repurpose import hook as repurpose_hook
 from shared.services.publishing.runs import (
     SUBMISSIONS,
     LeaseLost,
+    NotYetDue,
     PostClaimedByAnotherRun,
     claim_run,
     finish_run,
@@ -219,7 +222,14 @@ def _with_reauth(publisher: Publisher, ref, ctx: PublishContext, action: Callabl
 def process_run(platform: Platform, submission_id: str, target_id: str,
                 delivery: Delivery | None = None, sleep: Callable[[float], None] = time.sleep) -> str:
     delivery = delivery or Delivery()
-    run = claim_run(submission_id, target_id, platform.value, delivery.retry_count, delivery.task_name)
+    try:
+        run = claim_run(submission_id, target_id, platform.value, delivery.retry_count, delivery.task_name)
+    except NotYetDue as early:
+        # Non-2xx: nothing is published before its time, and a genuine task that came early
+        # is delivered again after the queue's backoff (runs.claim_run says why not a 2xx).
+        log.warning("run %s/%s delivered before its post's scheduled time %s: not claimed",
+                    submission_id, target_id, early.due.isoformat())
+        raise RetryLater(str(early), max(0.0, (early.due - clock.now()).total_seconds())) from early
     if run is None:
         log.info("run %s/%s not claimable: duplicate, early or cancelled delivery ignored",
                  submission_id, target_id)

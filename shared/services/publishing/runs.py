@@ -60,6 +60,15 @@ class LeaseLost(Exception):
     """This attempt no longer owns the run: it must stop without writing or creating."""
 
 
+class NotYetDue(Exception):
+    """A delivery came before the post's `scheduledTime`: nothing was claimed, and the
+    delivery must end non-2xx so that Cloud Tasks delivers it again (see claim_run)."""
+
+    def __init__(self, due: datetime) -> None:
+        super().__init__(f"the post is scheduled for {due.isoformat()}: not due yet")
+        self.due = due
+
+
 class PostClaimedByAnotherRun(Exception):
     """The platform post a run would finish with is already another run's (see claim_post)."""
 
@@ -121,6 +130,18 @@ def claim_run(submission_id: str, target_id: str, platform: str, delivery: int =
     same delivery finds the run taken.
     A task that arrives before the run's `notBefore` (a platform's reset time)
     is early and does nothing: the scheduled task, or the sweep, comes back.
+
+    Never before the post's `scheduledTime` (read from the submission in the same
+    transaction, so a reschedule is seen): a delivery that would claim earlier raises
+    NotYetDue and claims nothing. The orchestrator enqueues a post's runs only once it
+    is due, so no genuine publisher task comes early beyond clock differences
+    (EARLY_TOLERANCE); an early one is a forged call or one run by hand, and it must not
+    publish a post its user scheduled for later. NotYetDue rather than None: the
+    publisher answers it non-2xx (runner.py), so a genuine task that did come early is
+    delivered again by Cloud Tasks after its backoff, the same task, under the same name,
+    and claims then; a 2xx would end it and leave the run to the recovery sweep a stall
+    later. Re-enqueueing at the scheduled time instead would mint a second task for the
+    run on the word of a caller that may be forged.
     """
     ref = run_ref(submission_id, target_id)
 
@@ -143,6 +164,9 @@ def claim_run(submission_id: str, target_id: str, platform: str, delivery: int =
             return None
         elif data.get("notBefore") is not None and data["notBefore"] > now + EARLY_TOLERANCE:
             return None
+        scheduled = (ref.parent.parent.get(transaction=transaction).to_dict() or {}).get("scheduledTime")
+        if scheduled is not None and scheduled > now + EARLY_TOLERANCE:
+            raise NotYetDue(scheduled)
         attempt = int(data.get("attemptCount", 0)) + 1
         until = now + lease()
         update = {"status": "processing", "attemptCount": attempt, "startedAt": now, "updatedAt": now,
