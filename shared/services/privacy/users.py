@@ -54,28 +54,70 @@ OWNED = ("apiKeys", "rendered_media", "uploads", "oauthFlows", "errorLogs", "met
          sealed_index.COLLECTION, logins.COLLECTION)
 
 
-def _delete_doc(ref: firestore.DocumentReference, tree: dict[str, dict], counts: dict[str, int],
+BATCH = 400  # deletes per commit (Firestore takes 500 writes in one)
+IN_LIMIT = 30  # values per `in` filter
+
+
+class _Deletes:
+    """Deletes gathered and committed in batches: a user with thousands of posts is deleted in
+    a few dozen commits, not one round trip per document."""
+
+    def __init__(self) -> None:
+        self.refs: dict[str, firestore.DocumentReference] = {}
+        self.count = 0
+
+    def add(self, ref: firestore.DocumentReference) -> None:
+        self.refs[ref.path] = ref
+        if len(self.refs) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        refs = list(self.refs.values())
+        self.refs.clear()
+        for start in range(0, len(refs), BATCH):
+            batch = firestore_client().batch()
+            for ref in refs[start:start + BATCH]:
+                batch.delete(ref)
+            batch.commit()
+            self.count += len(refs[start:start + BATCH])
+
+
+def _delete_doc(ref: firestore.DocumentReference, tree: dict[str, dict], deletes: _Deletes,
                 ids: dict[str, list[str]] | None = None) -> None:
     for name, subtree in tree.items():
         collection = ref.collection(name)
-        doc_ids = {snap.id for snap in collection.stream()} | set((ids or {}).get(name, []))
+        doc_ids = {snap.id for snap in collection.select([]).stream()} | set((ids or {}).get(name, []))
         for doc_id in sorted(doc_ids):
-            _delete_doc(collection.document(doc_id), subtree, counts)
-    ref.delete()
-    counts["documents"] = counts.get("documents", 0) + 1
+            _delete_doc(collection.document(doc_id), subtree, deletes)
+    deletes.add(ref)
+
+
+def _at(data: Any, field: str) -> Any:
+    for part in field.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
 
 
 def _by(collection: str, field: str, value: Any) -> list[firestore.DocumentSnapshot]:
+    return _by_any(collection, field, [value])
+
+
+def _by_any(collection: str, field: str, values: list[Any]) -> list[firestore.DocumentSnapshot]:
+    """Documents of `collection` whose `field` is one of `values`."""
     query = firestore_client().collection(collection)
+    if not values:
+        return []
     if "." in field and emulated():
         # The local emulator cannot filter on a map's field (`payload.userId`): filter here.
-        def at(data: dict) -> Any:
-            for part in field.split("."):
-                data = data.get(part) if isinstance(data, dict) else None
-            return data
-
-        return [snap for snap in query.stream() if at(snap.to_dict() or {}) == value]
-    return list(query.where(filter=firestore.FieldFilter(field, "==", value)).stream())
+        wanted = set(values)
+        return [snap for snap in query.stream() if _at(snap.to_dict() or {}, field) in wanted]
+    found: list[firestore.DocumentSnapshot] = []
+    for start in range(0, len(values), IN_LIMIT):
+        chunk = values[start:start + IN_LIMIT]
+        condition = firestore.FieldFilter(field, "==", chunk[0]) if len(chunk) == 1 else \
+            firestore.FieldFilter(field, "in", chunk)
+        found += query.where(filter=condition).stream()
+    return found
 
 
 def _delete_object(path: Any, counts: dict[str, int]) -> None:
@@ -107,36 +149,38 @@ def delete_user(user_id: str, confirm: Any) -> dict[str, Any]:
     counts: dict[str, int] = {}
     _disconnect_accounts(user_id, counts)
 
+    deletes = _Deletes()
     # Posts: the submission, its runs and what hangs off them; the claims of their platform posts
     # and the undelivered events that name them.
-    for snap in _by("postSubmissions", "userId", user_id):
-        runs = list(snap.reference.collection("runs").stream())
-        for run in runs:
-            for claim in _by("platformPosts", "run", run.reference.path):
-                claim.reference.delete()
-        for entry in _by("outbox", "payload.submissionId", snap.id):
-            entry.reference.delete()
-        _delete_doc(snap.reference, SUBMISSION_TREE, counts)
-    for entry in _by("outbox", "payload.userId", user_id):
-        entry.reference.delete()
+    submissions = _by("postSubmissions", "userId", user_id)
+    run_paths: list[str] = []
+    for snap in submissions:
+        run_paths += [run.reference.path for run in snap.reference.collection("runs").select([]).stream()]
+        _delete_doc(snap.reference, SUBMISSION_TREE, deletes)
+    for claim in _by_any("platformPosts", "run", run_paths):
+        deletes.add(claim.reference)
+    for entry in _by_any("outbox", "payload.submissionId", [s.id for s in submissions]) + \
+            _by("outbox", "payload.userId", user_id):
+        deletes.add(entry.reference)
 
     # Media: the documents, their transcripts and grants, and the stored objects.
-    for snap in _by("media", "userId", user_id):
-        data = snap.to_dict() or {}
-        _delete_object(data.get("objectPath"), counts)
-        for grant in _by("mediaGrants", "mediaId", snap.id):
-            grant.reference.delete()
-        _delete_doc(snap.reference, MEDIA_TREE, counts)
+    media = _by("media", "userId", user_id)
+    for snap in media:
+        _delete_object((snap.to_dict() or {}).get("objectPath"), counts)
+        _delete_doc(snap.reference, MEDIA_TREE, deletes)
+    for grant in _by_any("mediaGrants", "mediaId", [m.id for m in media]):
+        deletes.add(grant.reference)
     for collection in OWNED:
         for snap in _by(collection, "userId", user_id):
             if collection in ("rendered_media", "uploads"):
                 _delete_object((snap.to_dict() or {}).get("objectPath"), counts)
-            snap.reference.delete()
-            counts["documents"] = counts.get("documents", 0) + 1
+            deletes.add(snap.reference)
 
     user_ref = db.collection("users").document(user_id)
-    _delete_doc(user_ref, USER_TREE, counts, ids={"integrations": [p.value for p in Platform]})
-    _delete_doc(db.collection("customers").document(user_id), CUSTOMER_TREE, counts)
+    _delete_doc(user_ref, USER_TREE, deletes, ids={"integrations": [p.value for p in Platform]})
+    _delete_doc(db.collection("customers").document(user_id), CUSTOMER_TREE, deletes)
+    deletes.flush()
+    counts["documents"] = deletes.count
     if not emulated():  # the local emulator cannot list collections (nor survive being asked to)
         for ref in (user_ref, db.collection("customers").document(user_id)):
             try:  # Firestore: whatever lives below that the trees above do not name
