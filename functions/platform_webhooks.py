@@ -32,19 +32,34 @@ FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 16 * 1024
 
 
-def _signed_request(ctx: RequestContext) -> meta.SignedRequest:
+def _signed_request(ctx: RequestContext, family: meta.Family) -> meta.SignedRequest:
     request = ctx.request
     if request.content_length is not None and request.content_length > MAX_FORM_BYTES:
         raise PayloadTooLargeError(f"The form may be at most {MAX_FORM_BYTES} bytes")
     form = request.form if request.mimetype == FORM else {}
-    return meta.verify(form.get("signed_request"))
+    return meta.verify(form.get("signed_request"), family)
+
+
+def _deauthorize(ctx: RequestContext, family: meta.Family) -> dict:
+    return meta.deauthorize(_signed_request(ctx, family), family)
+
+
+def _data_deletion(ctx: RequestContext, family: meta.Family) -> dict:
+    request = _signed_request(ctx, family)
+    return meta.request_deletion(request, meta.status_root(routes.public_root(ctx.request)), family)
+
+
+def _status(ctx: RequestContext, family: meta.Family):
+    report = meta.deletion_status(ctx.path_params["code"], family)
+    # A person following the link in a browser gets a page; everyone else the JSON.
+    return privacy_pages.deletion_status_page(report) if privacy_pages.wants_page(ctx.request) else report
 
 
 @api.route("POST", "/webhooks/meta/deauthorize", auth=Auth.NONE, form_model=SignedRequestForm, form_media_type=FORM,
            summary="Meta's Deauthorize Callback: a Facebook user removed the app (signed_request)",
            response_model=DeauthorizeResponse, tags=("privacy",), responses={401: ErrorEnvelope})
 def deauthorize(ctx: RequestContext) -> dict:
-    return meta.deauthorize(_signed_request(ctx))
+    return _deauthorize(ctx, meta.META)
 
 
 @api.route("POST", "/webhooks/meta/data-deletion", auth=Auth.NONE, form_model=SignedRequestForm,
@@ -52,8 +67,7 @@ def deauthorize(ctx: RequestContext) -> dict:
            "login stored; answers Meta's {url, confirmation_code}", response_model=DataDeletionResponse,
            tags=("privacy",), responses={401: ErrorEnvelope})
 def data_deletion(ctx: RequestContext) -> dict:
-    request = _signed_request(ctx)
-    return meta.request_deletion(request, meta.status_root(routes.public_root(ctx.request)))
+    return _data_deletion(ctx, meta.META)
 
 
 @api.route("GET", "/webhooks/meta/data-deletion/{code}", auth=Auth.NONE,
@@ -61,9 +75,29 @@ def data_deletion(ctx: RequestContext) -> dict:
            "a page for browsers",
            response_model=DataDeletionStatus, tags=("privacy",))
 def data_deletion_status(ctx: RequestContext):
-    report = meta.deletion_status(ctx.path_params["code"])
-    # A person following Meta's link in a browser gets a page; everyone else the JSON.
-    return privacy_pages.deletion_status_page(report) if privacy_pages.wants_page(ctx.request) else report
+    return _status(ctx, meta.META)
+
+
+@api.route("POST", "/webhooks/threads/deauthorize", auth=Auth.NONE, form_model=SignedRequestForm,
+           form_media_type=FORM, summary="Threads' Uninstall Callback: a Threads user removed the app (signed_request)",
+           response_model=DeauthorizeResponse, tags=("privacy",), responses={401: ErrorEnvelope})
+def threads_deauthorize(ctx: RequestContext) -> dict:
+    return _deauthorize(ctx, meta.THREADS)
+
+
+@api.route("POST", "/webhooks/threads/data-deletion", auth=Auth.NONE, form_model=SignedRequestForm,
+           form_media_type=FORM, summary="Threads' Delete Callback: delete what a Threads user's login stored; "
+           "answers {url, confirmation_code}", response_model=DataDeletionResponse,
+           tags=("privacy",), responses={401: ErrorEnvelope})
+def threads_data_deletion(ctx: RequestContext) -> dict:
+    return _data_deletion(ctx, meta.THREADS)
+
+
+@api.route("GET", "/webhooks/threads/data-deletion/{code}", auth=Auth.NONE,
+           summary="The status of a Threads data deletion request (no authentication); a page for browsers",
+           response_model=DataDeletionStatus, tags=("privacy",))
+def threads_data_deletion_status(ctx: RequestContext):
+    return _status(ctx, meta.THREADS)
 
 
 @api.route("POST", "/webhooks/tiktok", auth=Auth.NONE, form_model=TikTokEvent, form_media_type="application/json",

@@ -276,3 +276,32 @@ def test_tiktok_authorization_removed_flags_the_account_and_a_bad_signature_is_r
     assert r.json() == {"event": "authorization.removed", "handled": True, "accountsDeauthorized": 1}
     shown = client.get(f"/v1/accounts/{account['accountId']}", headers=user.key_headers).json()
     assert shown["status"] == "needs_reconnect" and shown["health"]["tokensReadable"] is False
+
+
+def test_threads_uninstall_and_delete_callbacks(client, user, db):
+    from devstack.sandboxes import threads as th_sandbox
+
+    subject, other = new_subject(), new_subject()
+    for who in (subject, other):
+        flow = connect(client, user, "threads", who)
+        assert flow.callback is not None and flow.callback.status_code == 200, flow.callback
+    # Signed by the Facebook app, it is no Threads request.
+    assert_error(client.post("/webhooks/threads/deauthorize", data={"signed_request": _signed(subject)}),
+                 401, "invalid_signature")
+    r = client.post("/webhooks/threads/deauthorize", data={"signed_request": _signed(
+        subject, secret=th_sandbox.CLIENT_SECRET)})
+    assert r.status_code == 200 and r.json() == {"accountsDeauthorized": 1}, r.text
+    shown = client.get(f"/v1/accounts/threads_{subject}", headers=user.key_headers).json()
+    assert shown["status"] == "needs_reconnect" and shown["health"]["tokensReadable"] is False
+
+    r = client.post("/webhooks/threads/data-deletion", data={"signed_request": _signed(
+        other, secret=th_sandbox.CLIENT_SECRET)})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert urlsplit(answer["url"]).path == f"/webhooks/threads/data-deletion/{answer['confirmation_code']}"
+    assert not account_doc(db, user, "threads", f"threads_{other}").get().exists
+    assert account_doc(db, user, "threads", f"threads_{subject}").get().exists  # another person's
+    report = client.get(urlsplit(answer["url"]).path).json()
+    assert report["status"] == "completed" and report["platform"] == "threads" and "Threads" in report["message"]
+    # A Threads code is not a Facebook one.
+    assert_error(client.get(f"/webhooks/meta/data-deletion/{answer['confirmation_code']}"), 404, "not_found")

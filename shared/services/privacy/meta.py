@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from google.cloud import firestore
@@ -37,16 +38,37 @@ from shared.services.publishing.accounts import accounts_collection, integration
 
 log = logging.getLogger("soku.privacy")
 DELETIONS = "dataDeletionRequests"
-DEAUTHORIZED = ("The Facebook user removed Soku's app (Meta's deauthorize callback): "
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of Meta apps whose callbacks share one format: Facebook Login's (the Facebook app,
+    and the Instagram app when it has its own) and Threads' (its own app, its own user ids)."""
+
+    name: str  # the callbacks' path segment and the grants' prefix
+    platforms: tuple[str, ...]  # whose SOKU_<PLATFORM>_CLIENT_ID / _SECRET are its apps
+    label: str
+    what: str  # what a data deletion deletes, for the person who asked
+
+    @property
+    def deauthorized(self) -> str:
+        return (f"The {self.label} user removed Soku's app ({self.label}'s deauthorize callback): "
                 "connect the account again to post to it")
 
 
-def meta_apps() -> dict[str, str]:
-    """The Meta apps of this deployment: app id -> app secret (Facebook's; Instagram's when its own)."""
+META = Family("meta", ("facebook", "instagram"), "Facebook",
+              "the Facebook Pages and Instagram accounts connected through your login")
+THREADS = Family("threads", ("threads",), "Threads", "the Threads profile connected through your login")
+
+
+def meta_apps(family: Family = META) -> dict[str, str]:
+    """The family's apps in this deployment: app id -> app secret (Instagram falls back to the
+    Facebook app, as its connector does)."""
     apps: dict[str, str] = {}
-    for platform in ("facebook", "instagram"):
-        app_id = client_id(platform) or client_id("facebook")
-        secret = client_secret(platform) or client_secret("facebook")
+    for platform in family.platforms:
+        fallback = "facebook" if family is META else platform
+        app_id = client_id(platform) or client_id(fallback)
+        secret = client_secret(platform) or client_secret(fallback)
         if app_id and secret:
             apps.setdefault(app_id, secret)
     return apps
@@ -58,12 +80,12 @@ def status_root(request_root: str) -> str:
     return get_settings().oauth_redirect_base.rstrip("/") or request_root
 
 
-def verify(signed_request: str | None) -> SignedRequest:
-    return parse(signed_request, meta_apps())
+def verify(signed_request: str | None, family: Family = META) -> SignedRequest:
+    return parse(signed_request, meta_apps(family))
 
 
-def _grant(request: SignedRequest) -> str:
-    return f"meta:{request.app_id}:{request.user_id}"
+def _grant(request: SignedRequest, family: Family) -> str:
+    return f"{family.name}:{request.app_id}:{request.user_id}"
 
 
 def _recount(user_id: str, platform: str) -> None:
@@ -72,10 +94,10 @@ def _recount(user_id: str, platform: str) -> None:
                                             "updatedAt": clock.now()}, merge=True)
 
 
-def deauthorize(request: SignedRequest) -> dict[str, Any]:
+def deauthorize(request: SignedRequest, family: Family = META) -> dict[str, Any]:
     """Strip the tokens of every account this login connected and flag it needs_reconnect."""
-    flagged = deauthorize_login(_grant(request), DEAUTHORIZED)
-    log.info("Meta deauthorize: %d account(s) flagged needs_reconnect", flagged)
+    flagged = deauthorize_login(_grant(request, family), family.deauthorized)
+    log.info("%s deauthorize: %d account(s) flagged needs_reconnect", family.label, flagged)
     return {"accountsDeauthorized": flagged}
 
 
@@ -124,15 +146,15 @@ def _forget_account(snap: firestore.DocumentSnapshot) -> None:
     _recount(user_id, platform)
 
 
-def request_deletion(request: SignedRequest, public_root: str) -> dict[str, str]:
+def request_deletion(request: SignedRequest, public_root: str, family: Family = META) -> dict[str, str]:
     """Delete what this Meta user's login stored; Meta's answer `{url, confirmation_code}`."""
     code = secrets.token_hex(10)
     ref = firestore_client().collection(DELETIONS).document(code)
     now = clock.now()
-    ref.create({"code": code, "platform": "meta", "status": "processing", "requestedAt": now,
+    ref.create({"code": code, "platform": family.name, "status": "processing", "requestedAt": now,
                 "completedAt": None, "accountsDeleted": 0, "sokuUsers": 0})
     try:
-        found = logins.accounts_of(_grant(request))
+        found = logins.accounts_of(_grant(request, family))
         for snap in found:
             _forget_account(snap)
     except Exception:
@@ -140,30 +162,31 @@ def request_deletion(request: SignedRequest, public_root: str) -> dict[str, str]
         raise
     ref.update({"status": "completed", "completedAt": clock.now(), "accountsDeleted": len(found),
                 "sokuUsers": len({s.reference.path.split("/")[1] for s in found})})
-    log.info("Meta data deletion %s: %d account(s) deleted", code, len(found))
-    return {"url": f"{public_root}/webhooks/meta/data-deletion/{code}", "confirmation_code": code}
+    log.info("%s data deletion %s: %d account(s) deleted", family.label, code, len(found))
+    return {"url": f"{public_root}/webhooks/{family.name}/data-deletion/{code}", "confirmation_code": code}
 
 
-MESSAGES = {
-    "processing": "Your request to delete the data Soku received from Facebook is being processed.",
-    "completed": ("Soku has deleted the data it received from Facebook about you: the Facebook Pages and "
-                  "Instagram accounts connected through your login, their access tokens and cached metrics."),
-    "failed": "Deleting your data did not finish; it is retried when Facebook sends the request again.",
-}
+def _message(status: str, family: Family) -> str:
+    if status == "completed":
+        return (f"Soku has deleted the data it received from {family.label} about you: {family.what}, "
+                "their access tokens and cached metrics.")
+    if status == "failed":
+        return f"Deleting your data did not finish; it is retried when {family.label} sends the request again."
+    return f"Your request to delete the data Soku received from {family.label} is being processed."
 
 
-def deletion_status(code: str) -> dict[str, Any]:
+def deletion_status(code: str, family: Family = META) -> dict[str, Any]:
     snap = firestore_client().collection(DELETIONS).document(code).get()
     data = snap.to_dict() if snap.exists else None
-    if not data:
+    if not data or data.get("platform", META.name) != family.name:
         raise NotFoundError("No data deletion request with this confirmation code",
                             details={"field": "path.code"})
     status = data.get("status") or "processing"
     return {
         "confirmationCode": code,
-        "platform": "facebook",
+        "platform": "facebook" if family is META else family.name,
         "status": status,
-        "message": MESSAGES.get(status, MESSAGES["processing"]),
+        "message": _message(status, family),
         "requestedAt": clock.iso(data["requestedAt"]) if data.get("requestedAt") else None,
         "completedAt": clock.iso(data["completedAt"]) if data.get("completedAt") else None,
         "accountsDeleted": int(data.get("accountsDeleted") or 0),
