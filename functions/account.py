@@ -60,8 +60,10 @@ def me(ctx: RequestContext) -> dict:
 def delete_me(ctx: RequestContext) -> dict:
     body = parse_body(DeleteMeRequest, ctx.body if ctx.body is not None else {})
     result = users.delete_user(ctx.user_id, body.confirm)
-    # The user is gone: this call is not logged under them (the request log would recreate users/{uid}).
+    # The user is gone: this call is not logged under them (the request log would recreate users/{uid}),
+    # and its answer is still the caller's alone.
     ctx.call.principal = None
+    ctx.extra_headers["Cache-Control"] = "private, no-store"
     return result
 
 

@@ -221,6 +221,7 @@ def test_delete_me_leaves_no_document_and_no_object_behind(client, demo, db, sta
     r = client.request("DELETE", "/v1/me", headers=demo.bearer, json={"confirm": demo.uid})
     assert r.status_code == 200, r.text
     result = r.json()
+    assert r.headers["Cache-Control"] == "private, no-store"
     assert result["deleted"] is True and result["accountsDisconnected"] >= 9 and result["objectsDeleted"] >= 1
     # The connected X account's grant was revoked at X, as a disconnect does.
     revoked = httpx.get(f"{sandbox.base_url}/__sandbox/oauth/revocations").json()
