@@ -81,8 +81,7 @@ def deliverWebhook(request: tasks_fn.CallableRequest) -> dict:
     ids = (str(data["userId"]), str(data["endpointId"]), str(data["deliveryId"]))
     try:
         # The emission's task (events.py) names no attempt: it is attempt 1.
-        outcome = delivery.deliver(*ids) if data.get("attempt") is None else \
-            delivery.deliver(*ids, attempt=int(data["attempt"]))
+        outcome = delivery.deliver(*ids, attempt=int(data.get("attempt") or 1))
     except delivery.RetryDelivery as later:
         # Non-2xx: Cloud Tasks delivers this task again after the queue's backoff.
         raise https_fn.HttpsError(https_fn.FunctionsErrorCode.UNAVAILABLE, str(later)) from later
