@@ -1069,6 +1069,7 @@ def main() -> None:  # noqa: C901 - one linear script
         # One user submits hundreds of posts and media a minute here.
         "SOKU_RATE_LIMITS": json.dumps({"premium": [1000000, 0], "POST /v1/posts": 1000000,
                                         "POST /v1/media": 1000000}),
+        "SOKU_DAILY_LIMITS": json.dumps({"premium": {"posts": 10 ** 9, "mediaBytes": 10 ** 15}}),
         "SOKU_REQUEST_LOG_MODE": "off",
         "SOKU_LISTING_LAG_SCALE": str(args.listing_lag_scale),
     }

@@ -39,6 +39,9 @@ EXCLUDED: tuple[str, ...] = ()
 DROPPED_BODIES = {("/v1/media", "post"): "application/json"}
 RAISED_LIMITS = {"premium": [100000, 0], "default": [100000, 0], "authenticated": [100000, 0],
                  "POST /v1/posts": 100000, "POST /v1/media": 100000}
+# Nor the daily ceilings (shared/services/budgets.py): one demo user takes every request.
+RAISED_DAILY_LIMITS = {"premium": {"posts": 10 ** 9, "mediaBytes": 10 ** 15, "renders": 10 ** 9,
+                                   "transcriptionMinutes": 10 ** 9}}
 
 
 def _read_env(path: Path) -> dict[str, str]:
@@ -49,7 +52,8 @@ def _start_stack(local_dir: Path) -> tuple[subprocess.Popen, dict[str, str]]:
     from devstack.emulators import free_port
 
     env = os.environ | {"SOKU_GATEWAY_PORT": str(free_port()), "SOKU_LOCAL_DIR": str(local_dir),
-                        "SOKU_RATE_LIMITS": json.dumps(RAISED_LIMITS), "GRPC_VERBOSITY": "ERROR"}
+                        "SOKU_RATE_LIMITS": json.dumps(RAISED_LIMITS), "GRPC_VERBOSITY": "ERROR",
+                        "SOKU_DAILY_LIMITS": json.dumps(RAISED_DAILY_LIMITS)}
     for name in ("FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "CLOUD_TASKS_EMULATOR_HOST",
                  "FIREBASE_AUTH_EMULATOR_HOST"):
         env.pop(name, None)

@@ -19,7 +19,7 @@ from shared.models.account import AccountsQuery, AccountsResponse, MeResponse
 from shared.models.connections import AccountDetail, AccountQuery, DisconnectResponse
 from shared.models.metrics import AccountMetricsQuery, AccountMetricsResponse
 from shared.models.privacy import DeleteMeRequest, DeleteMeResponse
-from shared.services import accounts, rate_limits
+from shared.services import accounts, budgets
 from shared.services.analytics import service as analytics
 from shared.services.connections import store as connections
 from shared.services.connections.flow import parse_platform
@@ -27,6 +27,7 @@ from shared.services.privacy import users
 from shared.web.api import Api, Auth, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply
+from shared.web.tiers import caller_tier
 from shared.web.validation import parse_body
 
 api = Api("account")
@@ -38,9 +39,7 @@ def me(ctx: RequestContext) -> dict:
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
     info = accounts.profile(principal.user_id)
-    tier = ctx.rate_limit.tier if ctx.rate_limit is not None else rate_limits.tier_for(
-        principal.user_id, True, rate_limits.client_ip(ctx.request.remote_addr,
-                                                      ctx.request.headers.get("X-Forwarded-For")))
+    tier = caller_tier(ctx)
     return {
         "userId": principal.user_id,
         "keyId": principal.key_hash,
@@ -51,6 +50,7 @@ def me(ctx: RequestContext) -> dict:
         "rateLimit": {"tier": tier.name, "limit": tier.limit, "burst": tier.burst},
         "subscription": {"status": principal.subscription_status},
         "credits": {"balance": info["creditsBalance"]},
+        "usage": budgets.usage_view(principal.user_id, tier.name),
     }
 
 

@@ -20,12 +20,13 @@ from shared.models.media import (
     UploadMediaForm,
     UploadSession,
 )
-from shared.services import rate_limits
+from shared.services import budgets
 from shared.services.media import ingest, library, quotas, upload_sessions, uploads
 from shared.web import media_files, multipart
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply
+from shared.web.tiers import caller_tier
 from shared.web.validation import parse_body
 
 api = Api("media")
@@ -43,15 +44,20 @@ def create(ctx: RequestContext) -> Reply:
     else:
         body = parse_body(CreateMediaRequest, ctx.body)
         quotas.check_storage(principal.user_id, _tier(ctx))
-        doc = ingest.ingest_remote(principal.user_id, principal.key_hash, body.url)
+        meter = _bytes_meter(ctx)
+        meter.check()  # nothing left today: refused before the download
+        doc = ingest.ingest_remote(principal.user_id, principal.key_hash, body.url, meter=meter)
     return Reply({"id": doc["id"], "url": doc["url"]}, status=201)
 
 
 def _store_multipart(ctx: RequestContext, principal: ApiKeyPrincipal) -> dict:
     try:
         quotas.check_storage(principal.user_id, _tier(ctx))
+        meter = _bytes_meter(ctx)
+        meter.check()  # nothing left today: refused before the body is read
         part = multipart.open_file_part(ctx.request, uploads.DIRECT_UPLOAD_MAX_BYTES)
-        return uploads.store_upload(principal.user_id, principal.key_hash, part.filename, part.chunks)
+        return uploads.store_upload(principal.user_id, principal.key_hash, part.filename, part.chunks,
+                                    meter=meter)
     except SokuError:
         # Refused before the body was read to its end: read the rest so that the client,
         # still sending, gets this answer rather than a reset connection.
@@ -60,11 +66,12 @@ def _store_multipart(ctx: RequestContext, principal: ApiKeyPrincipal) -> dict:
 
 
 def _tier(ctx: RequestContext) -> str:
-    """The caller's rate-limit tier, which also sets its media quotas."""
-    if ctx.rate_limit is not None:
-        return ctx.rate_limit.tier.name
-    ip = rate_limits.client_ip(ctx.request.remote_addr, ctx.request.headers.get("X-Forwarded-For"))
-    return rate_limits.tier_for(ctx.user_id, True, ip).name
+    """The caller's rate-limit tier, which also sets its media quotas and daily limits."""
+    return caller_tier(ctx).name
+
+
+def _bytes_meter(ctx: RequestContext) -> budgets.Meter:
+    return budgets.Meter(ctx.user_id, lambda: _tier(ctx), "mediaBytes")
 
 
 # Literal paths: the pipeline never reads them as a {media_id} (shared/web/api.py _match).
@@ -77,6 +84,7 @@ def create_upload(ctx: RequestContext) -> Reply:
     assert isinstance(principal, ApiKeyPrincipal)
     upload_sessions.check_size(body.size)
     quotas.check_new_upload(principal.user_id, _tier(ctx), body.size)
+    _bytes_meter(ctx).check(body.size)  # charged on complete; refused now if it could not fit today
     view = upload_sessions.create_upload(principal.user_id, principal.key_hash, body.size, body.contentType,
                                          body.filename, origin=ctx.request.headers.get("Origin"))
     return Reply(view, status=201)
@@ -91,7 +99,7 @@ def get_upload(ctx: RequestContext) -> dict:
 @api.route("POST", "/v1/media/uploads/{upload_id}/complete", summary="Turn an uploaded file into media "
            "(idempotent); returns its stable URL", response_model=CreateMediaResponse, tags=("media",))
 def complete_upload(ctx: RequestContext) -> dict:
-    doc = upload_sessions.complete_upload(ctx.user_id, ctx.path_params["upload_id"])
+    doc = upload_sessions.complete_upload(ctx.user_id, ctx.path_params["upload_id"], meter=_bytes_meter(ctx))
     return {"id": doc["id"], "url": doc["url"]}
 
 

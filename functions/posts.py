@@ -16,11 +16,13 @@ from shared.models.post_views import (
 )
 from shared.models.metrics import MetricsQuery, PostMetricsResponse
 from shared.models.posts import CreatePostRequest, CreatePostResponse, ReschedulePostRequest
+from shared.services import budgets
 from shared.services.analytics import service as analytics
 from shared.services.posts import manage, submission, takedown, views
 from shared.web.api import Api, Auth, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply, idempotent_reply
+from shared.web.tiers import caller_tier
 from shared.web.validation import parse_body
 
 api = Api("posts")
@@ -33,8 +35,11 @@ def create(ctx: RequestContext) -> Reply:
     request = parse_body(CreatePostRequest, ctx.body)
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
+    # The tier is known once the gate is passed (ctx.admit()), before the meter charges.
+    meter = budgets.Meter(principal.user_id, lambda: caller_tier(ctx).name, "posts")
     return idempotent_reply(submission.create_post(principal.user_id, principal.key_hash, request, ctx.body,
-                                                   ctx.request.headers.get("Idempotency-Key"), gate=ctx))
+                                                   ctx.request.headers.get("Idempotency-Key"), gate=ctx,
+                                                   meter=meter))
 
 
 @api.route("POST", "/v1/posts/validate", summary="Check a post without creating it",

@@ -11,10 +11,12 @@ from __future__ import annotations
 from firebase_functions import https_fn, options
 
 from shared.models.templates import RenderTemplateRequest, RenderTemplateResponse, TemplateInfo, TemplateListResponse
+from shared.services import budgets
 from shared.services.templates import registry, service
 from shared.web.api import Api, Auth, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply
+from shared.web.tiers import caller_tier
 from shared.web.validation import parse_body
 
 api = Api("templates")
@@ -24,7 +26,8 @@ def _render(ctx: RequestContext) -> Reply:
     body = parse_body(RenderTemplateRequest, ctx.body)
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
-    result, from_cache = service.render_template(principal.user_id, principal.key_hash, body)
+    meter = budgets.Meter(principal.user_id, lambda: caller_tier(ctx).name, "renders")
+    result, from_cache = service.render_template(principal.user_id, principal.key_hash, body, meter=meter)
     return Reply(result, headers={"X-Soku-Render-Cache": "hit" if from_cache else "miss"})
 
 

@@ -13,10 +13,12 @@ from firebase_functions import https_fn, options
 from shared import secrets
 from shared.models.common import ErrorEnvelope
 from shared.models.transcription import TranscribeRequest, TranscribeResponse
+from shared.services import budgets
 from shared.services.transcription import service
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply, idempotent_reply
+from shared.web.tiers import caller_tier
 from shared.web.validation import parse_body
 
 api = Api("transcribe")
@@ -30,8 +32,9 @@ def create(ctx: RequestContext) -> Reply:
     request = parse_body(TranscribeRequest, ctx.body)
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
+    meter = budgets.Meter(principal.user_id, lambda: caller_tier(ctx).name, "transcriptionMinutes")
     return idempotent_reply(service.transcribe(principal.user_id, principal.key_hash, request, ctx.body,
-                                               ctx.request.headers.get("Idempotency-Key")))
+                                               ctx.request.headers.get("Idempotency-Key"), meter=meter))
 
 
 @secrets.checked

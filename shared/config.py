@@ -111,6 +111,7 @@ class Settings:
     hosting_proxy_networks: tuple[str, ...] = ("35.191.0.0/16", "130.211.0.0/22")
     rate_limit_overrides: str = ""  # JSON: {"premium": [100, 100], "POST /v1/posts": 30}
     media_quota_overrides: str = ""  # JSON: {"premium": [20, 53687091200]} (shared/services/media/quotas.py)
+    daily_limit_overrides: str = ""  # JSON: {"premium": {"posts": 1000}} (shared/services/budgets.py)
     request_log_mode: str = "background"  # background | inline | off
     request_log_retention_days: int = 30
     # Exactly-once bookkeeping (shared/services/publishing/runs.py, posts/recovery.py).
@@ -284,6 +285,7 @@ def _environment_model() -> type:
         # kept (shared/services/rate_limits.py), rather than taking the API down.
         SOKU_RATE_LIMITS: str = ""
         SOKU_MEDIA_QUOTAS: str = ""  # likewise (shared/services/media/quotas.py)
+        SOKU_DAILY_LIMITS: str = ""  # likewise (shared/services/budgets.py)
         SOKU_REQUEST_LOG_MODE: Literal["background", "inline", "off"] = "background"
         SOKU_REQUEST_LOG_RETENTION_DAYS: int = Field(30, ge=0)
 
@@ -576,6 +578,7 @@ def _build_settings() -> Settings:
                                 else tuple(n for n in _csv(env.SOKU_HOSTING_PROXY_NETWORKS) if n != "none")),
         rate_limit_overrides=env.SOKU_RATE_LIMITS,
         media_quota_overrides=env.SOKU_MEDIA_QUOTAS,
+        daily_limit_overrides=env.SOKU_DAILY_LIMITS,
         request_log_mode=env.SOKU_REQUEST_LOG_MODE,
         request_log_retention_days=env.SOKU_REQUEST_LOG_RETENTION_DAYS,
     )

@@ -30,6 +30,23 @@ class RateLimitInfo(BaseModel):
     burst: int = Field(description="Extra requests allowed beyond the limit, per 10 minutes")
 
 
+class BudgetUsage(BaseModel):
+    used: int = Field(description="Used today (UTC)")
+    limit: int = Field(description="The tier's daily ceiling")
+    unit: Literal["targets", "bytes", "images", "minutes"]
+    resetsAt: str = Field(description="Next UTC midnight, when `used` starts again from 0",
+                          json_schema_extra={"format": "date-time"})
+
+
+class DailyUsage(BaseModel):
+    """Today's use of each daily ceiling (docs/limits-and-errors.md, "Daily ceilings")."""
+
+    posts: BudgetUsage = Field(description="Post targets submitted (`POST /v1/posts`, one per target)")
+    mediaBytes: BudgetUsage = Field(description="Media bytes stored (`POST /v1/media`, completed uploads)")
+    renders: BudgetUsage = Field(description="Images rendered (`POST /v1/templates`; cached renders are free)")
+    transcriptionMinutes: BudgetUsage = Field(description="Minutes transcribed (`POST /v1/ai/transcribe`)")
+
+
 class MeResponse(BaseModel):
     """Who the API key belongs to: Zapier's connection test."""
 
@@ -42,6 +59,8 @@ class MeResponse(BaseModel):
     rateLimit: RateLimitInfo
     subscription: SubscriptionInfo
     credits: CreditsInfo
+    usage: DailyUsage = Field(description="Today's use of the daily ceilings; over one, 429 "
+                                          "`daily_limit_exceeded`")
 
 
 class AccountsQuery(BaseModel):

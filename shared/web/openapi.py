@@ -148,11 +148,27 @@ ERRORS: dict[int, tuple[str, str, dict, tuple[str, ...]]] = {
           _error_example(503, "service_misconfigured", "OPENAI_API_KEY is not set"), ()),
 }
 
+_RATE_LIMITED = ("rate_limit_exceeded", "Rate limit exceeded. Try again in 30 seconds.")
+
+
+def _daily(budget: str, used: int, limit: int, unit: str, needs: int) -> tuple[str, str]:
+    """A route's 429 `daily_limit_exceeded` (shared/services/budgets.py), as the code words it."""
+    return ("daily_limit_exceeded", f"Daily limit exceeded for {budget}: you have used {used} of the {limit} "
+                                    f"{unit} the premium tier allows per day; this request needs {needs} more. "
+                                    f"The limit resets at 2026-11-26T00:00:00.000Z (UTC midnight)")
+
+
+_DAILY_POSTS = _daily("posts", 999, 1000, "targets", 3)
+_DAILY_BYTES = _daily("mediaBytes", 21474000000, 21474836480, "bytes", 5242880)
+_DAILY_RENDERS = _daily("renders", 2000, 2000, "images", 1)
+_DAILY_MINUTES = _daily("transcriptionMinutes", 598, 600, "minutes", 4)
+
 # The errors particular to one operation, beside those every route of its kind answers (see
 # `_operation`): status -> [(code, example message)], the first one the example. Their codes
 # are the handlers' own (tests/test_openapi.py finds each one in the code).
 ENDPOINT_ERRORS: dict[str, dict[int, list[tuple[str, str]]]] = {
     "POST /v1/posts": {
+        429: [_RATE_LIMITED, _DAILY_POSTS],
         409: [("idempotency_conflict", "Idempotency key conflict: this key was already used with a different "
                                        "request body"),
               ("idempotency_in_progress", "A request with this Idempotency-Key is still being processed; "
@@ -190,27 +206,32 @@ ENDPOINT_ERRORS: dict[str, dict[int, list[tuple[str, str]]]] = {
         409: [("storage_quota_exceeded", "Storage quota exceeded: you store 53687091200 bytes; the premium tier "
                                          "allows 53687091200. Delete media (DELETE /v1/media/{id}) to make room")],
         413: [("payload_too_large", "Request body exceeds the limit of 31457280 bytes for a multipart upload "
-                                    "(use POST /v1/media/uploads for bigger files)")]},
+                                    "(use POST /v1/media/uploads for bigger files)")],
+        429: [_RATE_LIMITED, _DAILY_BYTES]},
     "POST /v1/media/uploads": {409: [
         ("too_many_pending_uploads", "You have 20 pending uploads, the most the premium tier allows (20). "
                                      "Complete one (POST /v1/media/uploads/{id}/complete) or wait for one to "
                                      "expire (24 hours after it was created), then try again"),
         ("storage_quota_exceeded", "Storage quota exceeded: you store 53000000000 bytes plus this file's "
                                    "1000000000; the premium tier allows 53687091200. Delete media "
-                                   "(DELETE /v1/media/{id}) to make room")]},
+                                   "(DELETE /v1/media/{id}) to make room")],
+        429: [_RATE_LIMITED, _DAILY_BYTES]},
     "POST /v1/media/uploads/{upload_id}/complete": {
         409: [("upload_incomplete", "Upload 0a1b2c3d4e5f60718293a4b5 is not complete: Cloud Storage holds "
                                     "1048576 of the 52428800 bytes. PUT the rest to uploadUrl, then complete "
                                     "again")],
         410: [("upload_expired", "Upload 0a1b2c3d4e5f60718293a4b5 expired at 2026-12-01T10:00:00.000Z "
                                  "before it was completed; create a new one")],
+        429: [_RATE_LIMITED, _DAILY_BYTES],
     },
     "POST /v1/repurposeLinks": {409: [(
         "repurpose_link_exists", "This link (video posts to tiktok:tt_brand through videoThumbnail) already "
                                  "exists as link_2a6f04a4d32efd6a983c with other settings; delete it first "
                                  "to change them")]},
-    "POST /v1/templates": {502: [("render_failed", "The template could not be rendered")]},
-    "POST /v1/media/render-og": {502: [("render_failed", "The template could not be rendered")]},
+    "POST /v1/templates": {429: [_RATE_LIMITED, _DAILY_RENDERS],
+                           502: [("render_failed", "The template could not be rendered")]},
+    "POST /v1/media/render-og": {429: [_RATE_LIMITED, _DAILY_RENDERS],
+                                 502: [("render_failed", "The template could not be rendered")]},
     "POST /v1/ai/transcribe": {
         402: [("insufficient_credits", "Insufficient AI credits. Required: 3, Available: 1")],
         404: [("MEDIA_NOT_FOUND", "Media abc123def not found")],
@@ -218,10 +239,11 @@ ENDPOINT_ERRORS: dict[str, dict[int, list[tuple[str, str]]]] = {
                                        "request body"),
               ("idempotency_in_progress", "A request with this Idempotency-Key is still being processed; "
                                           "retry shortly")],
+        429: [_RATE_LIMITED, _DAILY_MINUTES],
         502: [("upstream_error", "The transcription service failed")],
     },
     "POST /v1/connections/{platform}/start": {
-        429: [("rate_limit_exceeded", "Rate limit exceeded. Try again in 30 seconds."),
+        429: [_RATE_LIMITED,
               ("too_many_open_connections", "You have 20 connection flows open, the most allowed (20); finish "
                                             "or cancel one, or try again in 412 seconds when the oldest expires")],
         503: [("platform_not_configured", "Connecting X accounts is not enabled in this deployment")]},

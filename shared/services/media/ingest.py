@@ -17,7 +17,7 @@ import itertools
 import logging
 import secrets
 import uuid
-from typing import Iterator
+from typing import Any, Iterator
 
 import google_crc32c
 import httpx
@@ -144,18 +144,24 @@ def discard(blob: storage.Blob | None) -> None:
         log.exception("could not delete %s after a failed ingest", blob.name)
 
 
-def ingest_remote(user_id: str, key_hash: str | None, url: str) -> dict:
+def ingest_remote(user_id: str, key_hash: str | None, url: str, meter: Any = None) -> dict:
     """Fetch `url` into the media bucket for `user_id`; return the `media/{id}` view.
 
     Raises UploadFailedError (400 upload_failed) for every refusal: unsafe or
-    unreachable URL, too large, too slow, or not a media type we accept.
+    unreachable URL, too large, too slow, or not a media type we accept. `meter`
+    (budgets.Meter, the daily `mediaBytes`): a declared size over what is left is
+    refused before the download, and the stored size is charged before the document
+    is written (refunded if that write fails).
     """
     settings = get_settings()
     media_id = new_media_id()
     bucket = storage_client().bucket(settings.media_bucket)
     blob: storage.Blob | None = None
+    charge = None
     try:
         with safe_http.open_remote(drive.to_direct_download(url)) as remote:
+            if meter is not None and remote.content_length:
+                meter.check(remote.content_length)
             chunks = remote.iter_bytes(READ_CHUNK)
             head = read_head(chunks)
             detected = _detect(head, remote, url)
@@ -181,11 +187,14 @@ def ingest_remote(user_id: str, key_hash: str | None, url: str) -> dict:
             "size": size,
             "createdAt": clock.now(),
         }
+        charge = meter.charge(size) if meter is not None else None
         firestore_client().collection("media").document(media_id).create(doc)
     except safe_http.FetchRefused as refused:
         discard(blob)
         raise UploadFailedError(f"Media upload failed: {refused.reason}") from None
     except BaseException:
+        if charge is not None:
+            charge.refund()
         discard(blob)
         raise
     log.info("media %s stored: %s, %d bytes, from %s", media_id, detected.content_type, size, final_url)

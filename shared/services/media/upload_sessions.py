@@ -34,6 +34,7 @@ import secrets
 import time
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import httpx
 from google.api_core.exceptions import AlreadyExists, NotFound, PreconditionFailed
@@ -211,10 +212,13 @@ def _finish(ref, data: dict, media: dict) -> dict:
     return document_view(media)
 
 
-def complete_upload(user_id: str, upload_id: str, *, again: bool = True) -> dict:
+def complete_upload(user_id: str, upload_id: str, *, again: bool = True, meter: Any = None) -> dict:
     """Turn the staged bytes into media; return the `media/{id}` view (the same one again
     for a repeated call). Refusals: 409 upload_incomplete (bytes missing, try again after
-    sending them), 410 upload_expired, 400 upload_failed (size or type; final)."""
+    sending them), 410 upload_expired, 400 upload_failed (size or type; final), 429
+    daily_limit_exceeded (`meter`, the daily `mediaBytes`: charged the size once the file
+    is checked, before it is copied; refunded when this call does not create the media,
+    so a repeated or concurrent complete is charged once; the session stays pending)."""
     data = _own(user_id, upload_id)
     ref = _collection().document(upload_id)
     media_ref = firestore_client().collection("media").document(data["mediaId"])
@@ -237,7 +241,7 @@ def complete_upload(user_id: str, upload_id: str, *, again: bool = True) -> dict
     if staged is None and again:
         # A concurrent complete may have finished (or refused) and dropped it since `data`
         # was read: answer from the fresh state, as that call did.
-        return complete_upload(user_id, upload_id, again=False)
+        return complete_upload(user_id, upload_id, again=False, meter=meter)
     if staged is None:
         received = _received_bytes(data)
         said = f"Cloud Storage holds {received} of the {size} bytes" if received is not None else \
@@ -249,6 +253,7 @@ def complete_upload(user_id: str, upload_id: str, *, again: bool = True) -> dict
         # Cloud Storage never finalizes a session short or long; the local emulator does.
         raise _fail(ref, data, UploadFailedError(
             f"Media upload failed: the uploaded file is {staged.size} bytes, not the declared {size}"))
+    charge = None
     try:
         head = staged.download_as_bytes(start=0, end=SNIFF_BYTES - 1, if_generation_match=staged.generation)
         try:
@@ -258,16 +263,29 @@ def complete_upload(user_id: str, upload_id: str, *, again: bool = True) -> dict
         media = media_document(media_id=data["mediaId"], user_id=user_id, key_hash=data.get("keyHash"),
                                detected=detected, size=size, token=data["downloadToken"],
                                filename=data.get("filename"), upload_id=upload_id)
+        charge = meter.charge(size) if meter is not None else None
         _copy(staged, media["objectPath"], detected.content_type, data["downloadToken"])
     except NotFound:
+        if charge is not None:
+            charge.refund()
         if not again:
             raise
         # The staged object went away under us: a concurrent complete got there first.
-        return complete_upload(user_id, upload_id, again=False)
+        return complete_upload(user_id, upload_id, again=False, meter=meter)
+    except BaseException:
+        if charge is not None:
+            charge.refund()
+        raise
     try:
         media_ref.create(media)
-    except AlreadyExists:  # a concurrent complete wrote it first: the same document
+    except AlreadyExists:  # a concurrent complete wrote it first (and was charged): the same document
+        if charge is not None:
+            charge.refund()
         media = media_ref.get().to_dict()
+    except BaseException:
+        if charge is not None:
+            charge.refund()
+        raise
     log.info("upload %s completed as media %s: %s, %d bytes", upload_id, data["mediaId"],
              detected.content_type, size)
     return _finish(ref, data, media)

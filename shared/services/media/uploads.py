@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Iterator
+from typing import Any, Iterator
 
 from shared import clock
 from shared.adapters.gcp import firestore_client, storage_client
@@ -75,14 +75,18 @@ def media_document(*, media_id: str, user_id: str, key_hash: str | None, detecte
     return doc
 
 
-def store_upload(user_id: str, key_hash: str | None, filename: str | None, chunks: Iterator[bytes]) -> dict:
+def store_upload(user_id: str, key_hash: str | None, filename: str | None, chunks: Iterator[bytes],
+                 meter: Any = None) -> dict:
     """Store the bytes of `chunks` for `user_id`; return the `media/{id}` view.
 
     `chunks` may raise (a SokuError from the HTTP layer) at any point: nothing is kept.
+    `meter` (budgets.Meter, the daily `mediaBytes`) is charged the stored size before
+    the document is written, and refunded if that write fails.
     """
     media_id = ingest.new_media_id()
     bucket = storage_client().bucket(get_settings().media_bucket)
     blob = None
+    charge = None
     try:
         head = ingest.read_head(chunks)
         detected = detect_or_refuse(head)
@@ -92,8 +96,11 @@ def store_upload(user_id: str, key_hash: str | None, filename: str | None, chunk
         blob = bucket.blob(doc["objectPath"])
         blob.metadata = {ingest.TOKEN_METADATA_KEY: token}  # Firebase download token, as ingest
         doc["size"] = ingest.upload_in_chunks(blob, detected, head, chunks)
+        charge = meter.charge(doc["size"]) if meter is not None else None
         firestore_client().collection("media").document(media_id).create(doc)
     except BaseException:
+        if charge is not None:
+            charge.refund()
         ingest.discard(blob)
         raise
     log.info("media %s stored: %s, %d bytes, uploaded", media_id, detected.content_type, doc["size"])

@@ -1,12 +1,14 @@
 """`POST /v1/posts` and `POST /v1/posts/validate`.
 
-Order of work, three sequential round trips once the instance knows the API key's
-owner (bench/posts_bench.py counts them):
+Order of work, three sequential round trips, and the daily budget's transaction, once
+the instance knows the API key's owner (bench/posts_bench.py counts them):
 1. one read of everything the post refers to (posts/reads.py): its idempotency
    record, media and accounts, with the gate's documents (the API key and its
    user's subscription, the rate limiter's counters), while the pipeline's
    commit counts the request. The gate is passed (the key confirmed, the limit
-   checked) before anything is written or answered;
+   checked) before anything is written or answered; then one transaction charges the
+   post's targets to the user's daily budget (shared/services/budgets.py; refunded
+   if step 2 fails or another request wrote the post);
 2. one atomic batch: the idempotency record, already answered (201 and the
    post's id), the submission with its dispatch bookkeeping, and all of its
    runs, so a record never exists without its post;
@@ -231,12 +233,14 @@ class _Open:
 
 
 def create_post(user_id: str, key_hash: str | None, request: CreatePostRequest, raw_body: dict,
-                explicit_key: str | None, gate: Gate = _Open()) -> IdempotentResult:
+                explicit_key: str | None, gate: Gate = _Open(), meter: Any = None) -> IdempotentResult:
     """Create and dispatch a post, exactly once per idempotency key.
 
     `gate.admit()` is called before the first write or answer; the gate's documents (the
     key, the limiter's counters) are read in this post's own read, so neither adds a round
-    trip or an RPC."""
+    trip or an RPC. `meter` (budgets.Meter, the daily `posts`) is charged one per target
+    once the post is accepted, before it is written (one transaction more), and refunded
+    when this request does not write it; a replay is not charged again."""
     parse_scheduled_time(request.scheduledTime)  # the spec's scheduling errors come first
     claim = idempotency.new_claim(user_id, ENDPOINT, explicit_key, raw_body)
     reads = read_for_post(user_id, request.post.content, also=(claim.ref, *gate.gate_refs()))
@@ -250,12 +254,17 @@ def create_post(user_id: str, key_hash: str | None, request: CreatePostRequest, 
 
     prepared = prepare(user_id, request, reads)  # refusals write nothing: a corrected retry runs afresh
     gate.admit()
+    charge = meter.charge(len(prepared.targets)) if meter is not None else None  # 429 over the daily ceiling
     document = _submission_document(claim.resource_id, user_id, key_hash, prepared, claim.key)
     try:
         written = _write(claim, document, prepared.targets)
     except Exception as exc:  # noqa: BLE001 - reported as the spec's post_creation_failed
         log.exception("could not write submission %s", claim.resource_id)
+        if charge is not None:
+            charge.refund()
         raise PostCreationFailedError() from exc
+    if not written and charge is not None:
+        charge.refund()  # another request wrote this post (and was charged for it)
     if written and not claim.taken_over:
         return _enqueue_new(claim, document)
     if written:  # a crashed attempt's claim, still unanswered: answered with the dispatch

@@ -84,6 +84,7 @@ class _Job:
         self.request, self.idempotency_key = request, idempotency_key
         self.ref = firestore_client().collection("users").document(user_id).collection("aiJobs").document(job_id)
         self.started = False
+        self.budget = None  # the daily transcriptionMinutes charge (budgets.Charge), once made
         self.clock_start = time.monotonic()
         self.timings: dict[str, int] = {}
 
@@ -118,27 +119,37 @@ class _Job:
 
 
 def transcribe(user_id: str, key_hash: str | None, request: TranscribeRequest, raw_body: Any,
-               explicit_key: str | None) -> IdempotentResult:
+               explicit_key: str | None, meter: Any = None) -> IdempotentResult:
+    """`meter` (budgets.Meter, the daily `transcriptionMinutes`): refused at once when
+    nothing is left today, or when the declared or measured minutes pass what is left;
+    charged the measured minutes before the upstream calls, refunded if the job fails."""
     claim = idempotency.begin(user_id, ENDPOINT, explicit_key, raw_body)
     if claim.state == "completed":
         return IdempotentResult(claim.body, claim.status or 200, claim.key)
     job = _Job(user_id, key_hash, job_id_for(claim), request, claim.key)
     with _Heartbeat(claim):
         try:
-            body = _run(job, claim)
+            body = _run(job, claim, meter)
         except BaseException as error:
+            if job.budget is not None:
+                job.budget.refund()
             job.fail(error)
             idempotency.abandon(claim)  # nothing was charged: a retry starts afresh
             raise
     return IdempotentResult(body, 200, claim.key)
 
 
-def _run(job: _Job, claim: idempotency.Claim) -> dict:
+def _run(job: _Job, claim: idempotency.Claim, meter: Any = None) -> dict:
     settings = get_settings()
     request = job.request
     found = media.load(job.user_id, request.mediaId)
     available = credits.require(job.user_id, 1, FEATURE)  # every job costs at least one credit
     media.check_size(found)
+    # The minutes left today (the daily ceiling), in seconds; unbounded without a meter.
+    allowed_seconds = float("inf")
+    if meter is not None:
+        meter.check(1)  # every job takes at least a minute
+        allowed_seconds = meter.remaining() * credits.SECONDS_PER_CREDIT
     job.start(found)
     with tempfile.TemporaryDirectory(prefix="soku-transcribe-") as workdir:
         step = time.monotonic()
@@ -152,7 +163,9 @@ def _run(job: _Job, claim: idempotency.Claim) -> dict:
         paid_seconds = float(available) * credits.SECONDS_PER_CREDIT
         if inspected.declared_seconds is not None and inspected.declared_seconds > paid_seconds + 1.0:
             raise _unaffordable(credits.cost_for_seconds(inspected.declared_seconds), available)
-        bound = min(settings.transcribe_max_seconds, paid_seconds + 1.0)
+        if inspected.declared_seconds is not None and inspected.declared_seconds > allowed_seconds + 1.0:
+            meter.check(credits.cost_for_seconds(inspected.declared_seconds))  # 429: over today's minutes
+        bound = min(settings.transcribe_max_seconds, paid_seconds + 1.0, allowed_seconds + 1.0)
         prepared = parts.prepare(source, workdir, settings.transcribe_max_upload_bytes,
                                  settings.transcribe_max_part_seconds, fmt=inspected.fmt,
                                  max_source_seconds=bound)
@@ -160,9 +173,13 @@ def _run(job: _Job, claim: idempotency.Claim) -> dict:
         if prepared.truncated and bound >= settings.transcribe_max_seconds:
             raise media.too_long(found, settings.transcribe_max_seconds)
         cost = credits.cost_for_seconds(prepared.seconds)
-        if prepared.truncated:  # longer than the header said, and than the balance pays for
-            raise _unaffordable(cost, available)
+        if prepared.truncated and bound >= paid_seconds + 1.0:
+            raise _unaffordable(cost, available)  # longer than the header said, and than the balance pays for
+        if prepared.truncated:  # longer than the header said, and than today's minutes allow
+            meter.check(cost)
         credits.require(job.user_id, cost, FEATURE)
+        if meter is not None:
+            job.budget = meter.charge(cost)  # 429 if concurrent jobs took the minutes meanwhile
         texts = _transcribe_parts(prepared.parts, request)
         job.mark("transcribeMs", step)
     transcript = " ".join(text for text in texts if text)
@@ -235,6 +252,8 @@ def _finish(job: _Job, claim: idempotency.Claim, found: media.Media, prepared: p
         credits.charge(job.user_id, job.id, body["creditsDebited"], FEATURE,
                        memo={"jobId": job.id, "mediaId": found.id, "durationSeconds": seconds}, also=also)
     except credits.AlreadyCharged:
+        if job.budget is not None:
+            job.budget.refund()  # the attempt that charged the credits counted its minutes
         return _first_result(claim, body)
     except credits.InsufficientCreditsError:
         raise
