@@ -11,7 +11,7 @@ from shared.adapters.safe_http import AllowList, non_public_reason
 from shared.errors import SokuError
 from shared.services.media import drive
 from shared.services.media.sniff import describe_unknown, sniff
-from shared.web.media_files import parse_range
+from shared.web.byte_ranges import MAX_RANGES, parse_ranges
 from tests.media_origin import JPEG_1PX, mp4, png
 
 
@@ -121,17 +121,27 @@ def test_allow_list_takes_hosts_and_networks():
 
 
 @pytest.mark.parametrize("header, expected", [
-    (None, None), ("bytes=0-0", (0, 0)), ("bytes=10-19", (10, 19)), ("bytes=90-", (90, 99)),
-    ("bytes=-5", (95, 99)), ("bytes=-500", (0, 99)), ("bytes=50-5000", (50, 99)),
-    ("bytes=0-1,5-6", None),  # several ranges: the whole file
+    (None, None), ("bytes=0-0", [(0, 0)]), ("bytes=10-19", [(10, 19)]), ("bytes=90-", [(90, 99)]),
+    ("bytes=-5", [(95, 99)]), ("bytes=-500", [(0, 99)]), ("bytes=50-5000", [(50, 99)]),
+    ("bytes=0-1,5-6", [(0, 1), (5, 6)]), ("bytes=50-59, 0-9", [(50, 59), (0, 9)]),  # in the order asked
+    ("bytes=0-9,10-19", [(0, 9), (10, 19)]),  # adjacent is not overlapping
+    ("bytes=0-9,200-300", [(0, 9)]),  # a range past the end is dropped, the others stand
     ("items=0-5", None), ("bytes=abc", None), ("bytes=5-2", None), ("bytes=-", None),
+    ("bytes=0-1,5-2", None),  # one invalid range: the header is ignored (the whole file)
 ])
 def test_range_header_parsing(header, expected):
-    assert parse_range(header, 100) == expected
+    assert parse_ranges(header, 100) == expected
 
 
-@pytest.mark.parametrize("header", ["bytes=100-", "bytes=250-300", "bytes=-0"])
-def test_unsatisfiable_ranges(header):
+@pytest.mark.parametrize("header, reason", [
+    ("bytes=100-", "beyond_end"), ("bytes=250-300", "beyond_end"), ("bytes=-0", "beyond_end"),
+    ("bytes=100-,200-", "beyond_end"),
+    ("bytes=0-9,0-9", "overlapping_ranges"), ("bytes=0-50,50-60", "overlapping_ranges"),
+    ("bytes=0-,-10", "overlapping_ranges"), ("bytes=10-20,0-99", "overlapping_ranges"),
+    ("bytes=" + ",".join(f"{i}-{i}" for i in range(MAX_RANGES + 1)), "too_many_ranges"),
+])
+def test_unsatisfiable_ranges(header, reason):
     with pytest.raises(SokuError) as caught:
-        parse_range(header, 100)
+        parse_ranges(header, 100)
     assert caught.value.status == 416 and caught.value.headers["Content-Range"] == "bytes */100"
+    assert caught.value.details["reason"] == reason

@@ -3,15 +3,15 @@
 Objects stay private in the bucket; this streams them (shared/services/media/delivery.py
 finds them and reads their bytes). Platforms fetch our URLs themselves (Instagram,
 Threads, TikTok pull by URL), several of them by byte ranges, so single ranges answer
-206 with exact bytes, and ETag / Last-Modified make revalidation cheap. A request with
-several ranges gets the whole file (200), which RFC 9110 section 14.2 allows and every
-client handles.
+206 with exact bytes, several ranges a bounded 206 multipart/byteranges
+(shared/web/byte_ranges.py), and ETag / Last-Modified make revalidation cheap.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Iterable
 
 from flask import Request, Response
 from werkzeug.http import http_date, parse_date
@@ -19,6 +19,8 @@ from werkzeug.http import http_date, parse_date
 from shared.config import ConfigurationError
 from shared.errors import InternalError, MethodNotAllowedError, MisconfiguredError, SokuError
 from shared.services.media import delivery, pull_grants
+from shared.web import byte_ranges
+from shared.web.byte_ranges import RangeNotSatisfiableError  # noqa: F401 - re-exported
 from shared.web.request_context import bind, carry, request_id_for
 from shared.web.responses import error_response, finish
 
@@ -27,48 +29,6 @@ log = logging.getLogger("soku.media")
 # Content under an id never changes (uploads are create-only), so caches may
 # keep it; an hour bounds how long a deleted file can still be served from one.
 CACHE_CONTROL = "public, max-age=3600"
-
-
-class RangeNotSatisfiableError(SokuError):
-    status = 416
-    code = "range_not_satisfiable"
-    message = "Requested range not satisfiable"
-
-
-def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
-    """(first, last) inclusive for a single satisfiable `bytes=` range, None to send
-    the whole file; raises RangeNotSatisfiableError for a range past the end."""
-    if not header:
-        return None
-    unit, _, spec = header.partition("=")
-    if unit.strip().lower() != "bytes":
-        return None
-    specs = [s.strip() for s in spec.split(",") if s.strip()]
-    if len(specs) != 1:
-        return None
-    first, dash, last = specs[0].partition("-")
-    first, last = first.strip(), last.strip()
-    if not dash or (first and not first.isdigit()) or (last and not last.isdigit()) or not (first or last):
-        return None  # malformed: RFC 9110 says ignore the header
-    if not first:  # suffix range: the last N bytes
-        count = int(last)
-        if count == 0 or size == 0:
-            raise _unsatisfiable(size)
-        return max(0, size - count), size - 1
-    start = int(first)
-    end = int(last) if last else size - 1
-    if last and end < start:
-        return None  # invalid, so ignored (RFC 9110 14.1.1)
-    if start >= size:
-        raise _unsatisfiable(size)
-    return start, min(end, size - 1)
-
-
-def _unsatisfiable(size: int) -> RangeNotSatisfiableError:
-    return RangeNotSatisfiableError(
-        f"The range starts beyond the end of the file ({size} bytes)",
-        headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"},
-    )
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -147,19 +107,29 @@ def serve(request: Request, file_name: str) -> Response:
         return Response(status=304, headers=headers)
 
     content_type = media.content_type
-    byte_range = parse_range(request.headers.get("Range"), size) if _range_applies(
+    ranges = byte_ranges.parse_ranges(request.headers.get("Range"), size) if _range_applies(
         request, etag, last_modified) else None
-    if byte_range is None:
+    multipart = None
+    if ranges is None:
         start, end, status = 0, size - 1, 200
-    else:
-        start, end = byte_range
-        status = 206
+        length = size
+    elif len(ranges) == 1:
+        (start, end), status = ranges[0], 206
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    headers["Content-Length"] = str(end - start + 1)
+        length = end - start + 1
+    else:
+        multipart = byte_ranges.Multipart.of(ranges, size, content_type)
+        status, content_type, length = 206, multipart.media_type, multipart.length()
+    headers["Content-Length"] = str(length)
     # The body streams after handle() returned: carry the request's log context into it.
-    body = [] if request.method == "HEAD" or size == 0 else carry(delivery.read(media, start, end))
+    if request.method == "HEAD" or size == 0:
+        body: Iterable[bytes] = []
+    elif multipart is not None:
+        body = carry(multipart.body(lambda first, last: delivery.read(media, first, last)))
+    else:
+        body = carry(delivery.read(media, start, end))
     response = Response(body, status=status, headers=headers, content_type=content_type,
                         direct_passthrough=True)
-    # Response() computed a length for the empty HEAD body; the real one is the object's.
-    response.headers["Content-Length"] = str(end - start + 1)
+    # Response() computed a length for the empty HEAD body; the real one is the answer's.
+    response.headers["Content-Length"] = str(length)
     return response
