@@ -12,8 +12,7 @@ from shared.errors import ConflictError
 from shared.services.posts import dispatch
 from shared.services.posts.scheduling import parse_scheduled_time, within_tasks_horizon
 from shared.services.posts.views import load_owned, post_view
-from shared.services.publishing import runs
-from shared.services.webhooks import post_events
+from shared.services.publishing import outbox, run_events, runs
 
 log = logging.getLogger("soku.posts")
 
@@ -30,27 +29,35 @@ class NothingToRetryError(ConflictError):
     code = "nothing_to_retry"
 
 
-def _cancel_queued_runs(ref: firestore.DocumentReference) -> int:
-    """Cancel each run that no publisher has claimed yet; return how many."""
+def _cancel_queued_runs(ref: firestore.DocumentReference) -> tuple[int, list[outbox.Entry]]:
+    """Cancel each run that no publisher has claimed yet; how many, and the events recorded.
+
+    The cancel that leaves no run unfinished records `post.completed` in its own commit
+    (run_events.completed_by, read in the same transaction), as a finishing run does: a
+    process that dies right after the commit leaves the event to the outbox's sweep."""
     db = firestore_client()
     canceled = 0
+    recorded: list[outbox.Entry] = []
     for run in ref.collection("runs").stream():
 
         @firestore.transactional
-        def cancel(transaction: firestore.Transaction, run_ref=run.reference) -> bool:
+        def cancel(transaction: firestore.Transaction, run_ref=run.reference) -> list[outbox.Entry] | None:
             snap = run_ref.get(transaction=transaction)
             if not snap.exists or snap.get("status") != "queued":
-                return False
+                return None
             now = clock.now()
-            transaction.update(run_ref, {"status": "canceled", "finishedAt": now, "updatedAt": now,
-                                         "recoverAt": None,
-                                         "result": {"code": "canceled", "message": "Canceled before publishing"}})
-            return True
+            update = {"status": "canceled", "finishedAt": now, "updatedAt": now, "recoverAt": None,
+                      "result": {"code": "canceled", "message": "Canceled before publishing"}}
+            events = run_events.completed_by(transaction, ref, run_ref.id, (snap.to_dict() or {}) | update)
+            transaction.update(run_ref, update)
+            outbox.record(transaction, events)
+            return events
 
-        canceled += cancel(db.transaction())
-    return canceled
-
-
+        events = cancel(db.transaction())
+        if events is not None:
+            canceled += 1
+            recorded += events
+    return canceled, recorded
 def cancel_post(user_id: str, submission_id: str) -> dict:
     ref, data = load_owned(user_id, submission_id)
     if data.get("status") == "canceled":
@@ -67,14 +74,13 @@ def cancel_post(user_id: str, submission_id: str) -> dict:
         return True
 
     whole = cancel_submission(db.transaction())
-    canceled_runs = _cancel_queued_runs(ref)
+    canceled_runs, events = _cancel_queued_runs(ref)
+    outbox.dispatch(events)  # post.completed, when nothing is left running
     if not whole and canceled_runs == 0:
         raise NotCancellableError(
             "Every run of this post has already started publishing; it can no longer be cancelled",
             details={"postSubmissionId": submission_id})
-    view = post_view(user_id, submission_id)
-    post_events.post_completed(user_id, submission_id, view)  # when nothing is left running
-    return view
+    return post_view(user_id, submission_id)
 
 
 def reschedule_post(user_id: str, submission_id: str, raw_time: str) -> dict:

@@ -34,19 +34,38 @@ def frozen(transaction: firestore.Transaction, submission_ref: firestore.Documen
     status = run_after.get("status")
     if status not in EVENT_OF:
         return []
-    submission = submission_ref.get(transaction=transaction).to_dict() or {}
-    user_id = submission.get("userId")
-    if not user_id:
+    read = _post_after(transaction, submission_ref, target_id, run_after)
+    if read is None:
         return []
-    documents = {snap.id: snap.to_dict() or {} for snap in
-                 submission_ref.collection("runs").stream(transaction=transaction)}
-    documents[target_id] = run_after
-    post = post_shape(submission_ref.id, submission, documents.values())
+    user_id, post = read
     run = next(r for r in post["runs"] if r["targetId"] == target_id)
     generation = int(run_after.get("retryCount", 0))
     events = [outbox.webhook(user_id, EVENT_OF[status], (submission_ref.id, target_id, status, generation),
                              {"post": post, "run": run})]
+    return events + _completed(user_id, post)
+
+
+def completed_by(transaction: firestore.Transaction, submission_ref: firestore.DocumentReference,
+                 target_id: str, run_after: dict[str, Any]) -> list[outbox.Entry]:
+    """`post.completed`, if `target_id` reaching `run_after` leaves no run of the post unfinished
+    (a run canceled: it has no event of its own). Read in `transaction`; it writes nothing."""
+    read = _post_after(transaction, submission_ref, target_id, run_after)
+    return _completed(*read) if read is not None else []
+
+
+def _post_after(transaction: firestore.Transaction, submission_ref: firestore.DocumentReference, target_id: str,
+                run_after: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(user id, the post as the API shows it) once `target_id` is `run_after`."""
+    submission = submission_ref.get(transaction=transaction).to_dict() or {}
+    user_id = submission.get("userId")
+    if not user_id:
+        return None
+    documents = {snap.id: snap.to_dict() or {} for snap in
+                 submission_ref.collection("runs").stream(transaction=transaction)}
+    documents[target_id] = run_after
+    return user_id, post_shape(submission_ref.id, submission, documents.values())
+
+
+def _completed(user_id: str, post: dict[str, Any]) -> list[outbox.Entry]:
     completed = completion(post)
-    if completed is not None:
-        events.append(outbox.webhook(user_id, "post.completed", completed, {"post": post}))
-    return events
+    return [outbox.webhook(user_id, "post.completed", completed, {"post": post})] if completed is not None else []
