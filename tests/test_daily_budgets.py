@@ -18,7 +18,7 @@ from google.cloud.firestore import FieldFilter
 from shared.services import budgets
 from tests.audio_fixtures import balance_of, encode, give_credits, put_media  # noqa: F401 - fixtures
 from tests.envelope import assert_error
-from tests.media_origin import JPEG_1PX, mp4, settings_env  # noqa: F401 - fixture
+from tests.media_origin import JPEG_1PX, loopback_only, mp4, origin, settings_env  # noqa: F401 - fixtures
 from tests.posting import body
 
 LATER = "2099-01-01T00:00:00Z"  # a post the pipeline leaves alone
@@ -161,6 +161,26 @@ def test_media_bytes_are_limited_per_day(client, user, db, settings_env):
     # At the ceiling, even a URL is refused before anything is fetched.
     _assert_daily(client.post("/v1/media", json={"url": "https://example.com/a.jpg"}, headers=user.key_headers),
                   "mediaBytes", limit=limit + 1, used=limit + 1, requested=None)
+
+
+def test_a_url_is_refused_before_its_download_when_its_declared_size_does_not_fit(client, user, db, origin,
+                                                                                 settings_env):
+    limit = len(JPEG_1PX) + 1_000
+    _limits(settings_env, mediaBytes=limit)
+    fetch = lambda url: client.post("/v1/media", json={"url": url}, headers=user.key_headers)  # noqa: E731
+    stored = fetch(origin.add("/photo.jpg", body=JPEG_1PX))
+    assert stored.status_code == 201, stored.text
+    assert _usage(client, user)["mediaBytes"]["used"] == len(JPEG_1PX)
+    # Content-Length says it cannot fit: refused before a byte is stored.
+    _assert_daily(fetch(origin.add("/clip.mp4", body=VIDEO)), "mediaBytes", limit=limit, used=len(JPEG_1PX),
+                  requested=len(VIDEO))
+    # No size declared (chunked): refused once its bytes are in, and none of them kept.
+    chunked = origin.add("/stream.mp4", body=lambda: (VIDEO[i:i + 1024] for i in range(0, len(VIDEO), 1024)),
+                         chunked=True)
+    _assert_daily(fetch(chunked), "mediaBytes", limit=limit, used=len(JPEG_1PX), requested=len(VIDEO))
+    owned = list(db.collection("media").where(filter=FieldFilter("userId", "==", user.uid)).stream())
+    assert [snap.id for snap in owned] == [stored.json()["id"]]
+    assert _usage(client, user)["mediaBytes"]["used"] == len(JPEG_1PX)
 
 
 # -- rendered images -------------------------------------------------------------------------
