@@ -53,6 +53,14 @@ class Settings:
     # downloads are served by the `mediaFiles` function.
     media_public_base: str = ""
     media_max_bytes: int = 1024 * 1024 * 1024
+    # Public delivery (shared/services/media/delivery_budget.py, shared/web/media_files.py):
+    # bytes one client may be sent per window (0: no budget), and objects above
+    # `media_redirect_bytes` (0: never) answered with a redirect to a signed URL of
+    # `media_signed_url_ttl_s` seconds instead of through the function.
+    media_delivery_budget_bytes: int = 10 * 1024 * 1024 * 1024
+    media_delivery_window_s: int = 3600
+    media_redirect_bytes: int = 0
+    media_signed_url_ttl_s: int = 900
     # Remote fetches (shared/adapters/safe_http.py): hosts or CIDRs admitted
     # although not public (loopback sandboxes of the local stack and tests).
     fetch_allowlist: tuple[str, ...] = ()
@@ -252,6 +260,10 @@ def _environment_model() -> type:
         MEDIA_BUCKET: str | None = None
         MEDIA_PUBLIC_BASE: str | None = None
         SOKU_MEDIA_MAX_BYTES: int = Field(1024 * 1024 * 1024, gt=0)
+        SOKU_MEDIA_DELIVERY_BUDGET: int = Field(10 * 1024 * 1024 * 1024, ge=0)
+        SOKU_MEDIA_DELIVERY_WINDOW: int = Field(3600, gt=0, le=86400)
+        SOKU_MEDIA_REDIRECT_BYTES: int = Field(0, ge=0)
+        SOKU_MEDIA_SIGNED_URL_TTL: int = Field(900, ge=60, le=7 * 86400)
         SOKU_FETCH_ALLOWLIST: str = ""
         SOKU_FETCH_PORTS: str = ""
         SOKU_FETCH_CONNECT_TIMEOUT: float = Field(10.0, gt=0)
@@ -564,6 +576,10 @@ def _build_settings() -> Settings:
         # Default: the delivery function's own URL (Hosting rewrites time out at 60 s).
         media_public_base=env.MEDIA_PUBLIC_BASE or f"{functions_base_url}/mediaFiles",
         media_max_bytes=env.SOKU_MEDIA_MAX_BYTES,
+        media_delivery_budget_bytes=env.SOKU_MEDIA_DELIVERY_BUDGET,
+        media_delivery_window_s=env.SOKU_MEDIA_DELIVERY_WINDOW,
+        media_redirect_bytes=env.SOKU_MEDIA_REDIRECT_BYTES,
+        media_signed_url_ttl_s=env.SOKU_MEDIA_SIGNED_URL_TTL,
         fetch_allowlist=tuple(_csv(env.SOKU_FETCH_ALLOWLIST)),
         fetch_ports=tuple(sorted({int(p) for p in _csv(env.SOKU_FETCH_PORTS)})),
         fetch_connect_timeout=env.SOKU_FETCH_CONNECT_TIMEOUT,

@@ -8,8 +8,8 @@ import random
 import pytest
 
 from shared.adapters.gcp import storage_client
-from shared.config import get_settings
-from shared.services.media import delivery
+from shared.config import get_settings, reset_settings
+from shared.services.media import delivery, delivery_budget
 from tests.conftest import PROJECT_ID, REGION
 from tests.envelope import assert_error
 from tests.media_origin import JPEG_1PX, loopback_only, mp4, origin  # noqa: F401
@@ -20,6 +20,20 @@ VIDEO_SIZE = 9 * 1024 * 1024 + 333
 @pytest.fixture(scope="module")
 def video() -> bytes:
     return mp4(VIDEO_SIZE)
+
+
+@pytest.fixture
+def settings_env(monkeypatch):
+    """Change settings for the in-process gateway; restored afterwards."""
+
+    def _set(**env: str) -> None:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        reset_settings()
+
+    yield _set
+    monkeypatch.undo()
+    reset_settings()
 
 
 @pytest.fixture
@@ -232,3 +246,83 @@ def test_media_routes_need_an_api_key(client, stored):
     assert_error(client.get(f"/v1/media/{stored['id']}"), 401, "unauthorized")
     assert_error(client.delete(f"/v1/media/{stored['id']}"), 401, "unauthorized")
     assert_error(client.put("/v1/media", json={}), 405, "method_not_allowed")
+
+
+MIB = 1024 * 1024
+
+
+def _mib(client, url: str, n: int, **headers: str):
+    return client.get(url, headers={"Range": f"bytes={n * MIB}-{(n + 1) * MIB - 1}", **headers})
+
+
+def test_a_client_is_sent_at_most_its_byte_budget_per_window(client, stored, video, settings_env):
+    """Issue 36: a loop of GETs on a big file ran up egress without bound. Now each client
+    address may be sent SOKU_MEDIA_DELIVERY_BUDGET bytes per window; past it, 429."""
+    settings_env(SOKU_MEDIA_DELIVERY_BUDGET=str(3 * MIB))
+    for n in range(3):  # exactly the budget
+        r = _mib(client, stored["url"], n)
+        assert r.status_code == 206 and r.content == video[n * MIB:(n + 1) * MIB]
+    r = client.get(stored["url"], headers={"Range": "bytes=0-0"})
+    error = assert_error(r, 429, "rate_limit_exceeded")
+    assert 0 < int(r.headers["Retry-After"]) <= 3600
+    assert r.headers["Cache-Control"] == "no-store"
+    assert error["details"] | {"retryAfter": 0, "resetAt": ""} == {
+        "scope": "mediaDelivery", "limit": 3 * MIB, "used": 3 * MIB, "requested": 1, "client": "ip",
+        "retryAfter": 0, "resetAt": ""}
+    # HEAD and 304 send no body and cost nothing; another address has a budget of its own.
+    head = client.head(stored["url"])
+    assert head.status_code == 200
+    assert client.get(stored["url"], headers={"If-None-Match": head.headers["ETag"]}).status_code == 304
+    other = client.get(stored["url"], headers={"Range": "bytes=0-0", "X-Forwarded-For": "198.51.100.77"})
+    assert other.status_code == 206
+
+
+def test_the_whole_file_past_the_budget_is_refused_but_a_range_that_fits_is_served(client, stored, video,
+                                                                                 settings_env):
+    settings_env(SOKU_MEDIA_DELIVERY_BUDGET=str(2 * MIB))
+    r = client.get(stored["url"])  # 9 MiB: more than the whole budget
+    assert_error(r, 429, "rate_limit_exceeded")
+    assert r.json()["error"]["details"]["requested"] == VIDEO_SIZE
+    assert _mib(client, stored["url"], 0).status_code == 206  # nothing was charged for the refusal
+    assert _mib(client, stored["url"], 1).status_code == 206
+    assert_error(_mib(client, stored["url"], 2), 429, "rate_limit_exceeded")
+
+
+def test_the_budget_holds_across_instances(client, stored, settings_env):
+    """Counted in Firestore, not only in the instance: a fresh instance knows what was sent."""
+    settings_env(SOKU_MEDIA_DELIVERY_BUDGET=str(2 * MIB))
+    assert _mib(client, stored["url"], 0).status_code == 206
+    assert _mib(client, stored["url"], 1).status_code == 206
+    delivery_budget._ledger.clear()  # what another instance, or a restarted one, knows
+    assert_error(client.get(stored["url"], headers={"Range": "bytes=0-0"}), 429, "rate_limit_exceeded")
+
+
+def test_a_valid_grant_has_a_budget_of_its_own(client, stored, video, settings_env):
+    """A platform's pull by URL (a grant) is counted under its grant, not the address it
+    shares with every other pull of that platform; a grant's budget is the same ceiling."""
+    from shared.services.media import pull_grants
+
+    settings_env(SOKU_MEDIA_DELIVERY_BUDGET=str(2 * MIB))
+    assert _mib(client, stored["url"], 0).status_code == 206
+    assert _mib(client, stored["url"], 1).status_code == 206
+    assert_error(_mib(client, stored["url"], 2), 429, "rate_limit_exceeded")  # the address is spent
+    url = pull_grants.granted_url(stored["url"], pull_grants.issue(stored["id"], "postSubmissions/s/runs/t"))
+    assert _mib(client, url, 2).content == video[2 * MIB:3 * MIB]
+    assert _mib(client, url, 3).content == video[3 * MIB:4 * MIB]
+    r = _mib(client, url, 4)
+    assert_error(r, 429, "rate_limit_exceeded")
+    assert r.json()["error"]["details"]["client"] == "grant"
+    # An unknown grant is no way around the budget: 404 before any byte.
+    assert_error(_mib(client, pull_grants.granted_url(stored["url"], "mg_unknown"), 0), 404, "not_found")
+
+
+def test_without_firestore_the_budget_is_counted_in_the_instance(client, stored, settings_env, monkeypatch):
+    """An outage does not open delivery up: the instance counts alone, and refuses past the budget."""
+    def down(*args, **kwargs):
+        raise TimeoutError("Firestore is unreachable")
+
+    settings_env(SOKU_MEDIA_DELIVERY_BUDGET=str(2 * MIB))
+    monkeypatch.setattr(delivery_budget, "_commit_and_read", down)
+    assert _mib(client, stored["url"], 0).status_code == 206
+    assert _mib(client, stored["url"], 1).status_code == 206
+    assert_error(_mib(client, stored["url"], 2), 429, "rate_limit_exceeded")

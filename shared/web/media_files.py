@@ -18,7 +18,8 @@ from werkzeug.http import http_date, parse_date
 
 from shared.config import ConfigurationError
 from shared.errors import InternalError, MethodNotAllowedError, MisconfiguredError, SokuError
-from shared.services.media import delivery, pull_grants
+from shared.services import rate_limits
+from shared.services.media import delivery, delivery_budget, pull_grants
 from shared.web import byte_ranges
 from shared.web.byte_ranges import RangeNotSatisfiableError  # noqa: F401 - re-exported
 from shared.web.request_context import bind, carry, request_id_for
@@ -61,7 +62,8 @@ def handle(request: Request) -> Response:
     limits and request logs. This is a file server for platforms (the spec's
     storage.mysoku.io host, not an API endpoint): a platform pulling one video
     by dozens of ranges from one address must not hit the 25/min anonymous
-    limit, nor cost a Firestore write per range.
+    limit, nor cost a Firestore write per range. What bounds it is the bytes
+    each client is sent per window (shared/services/media/delivery_budget.py).
     """
     request_id = request_id_for(request)
     with bind(request, request_id):
@@ -88,6 +90,16 @@ def _respond(request: Request, request_id: str) -> Response:
         error.__cause__ = exc
         response = error_response(error, request_id)
     return response
+
+
+def _client(request: Request, grant: str | None) -> str:
+    """Whose delivery budget an answer spends: its grant's (checked valid by then), else its
+    caller's address, as the rate limiter determines it."""
+    if grant is not None:
+        return f"grant:{grant}"
+    ip = rate_limits.client_ip(request.remote_addr, request.headers.get("X-Forwarded-For"),
+                               rate_limits.came_through_hosting(request.headers))
+    return f"ip:{ip}"
 
 
 def serve(request: Request, file_name: str) -> Response:
@@ -121,6 +133,8 @@ def serve(request: Request, file_name: str) -> Response:
         multipart = byte_ranges.Multipart.of(ranges, size, content_type)
         status, content_type, length = 206, multipart.media_type, multipart.length()
     headers["Content-Length"] = str(length)
+    if request.method == "GET":
+        delivery_budget.charge(_client(request, grant), length)
     # The body streams after handle() returned: carry the request's log context into it.
     if request.method == "HEAD" or size == 0:
         body: Iterable[bytes] = []
