@@ -59,7 +59,7 @@ class Settings:
     # `media_signed_url_ttl_s` seconds instead of through the function.
     media_delivery_budget_bytes: int = 10 * 1024 * 1024 * 1024
     media_delivery_window_s: int = 3600
-    media_redirect_bytes: int = 0
+    media_redirect_bytes: int = 10 * 1024 * 1024
     media_signed_url_ttl_s: int = 900
     # Remote fetches (shared/adapters/safe_http.py): hosts or CIDRs admitted
     # although not public (loopback sandboxes of the local stack and tests).
@@ -262,7 +262,7 @@ def _environment_model() -> type:
         SOKU_MEDIA_MAX_BYTES: int = Field(1024 * 1024 * 1024, gt=0)
         SOKU_MEDIA_DELIVERY_BUDGET: int = Field(10 * 1024 * 1024 * 1024, ge=0)
         SOKU_MEDIA_DELIVERY_WINDOW: int = Field(3600, gt=0, le=86400)
-        SOKU_MEDIA_REDIRECT_BYTES: int = Field(0, ge=0)
+        SOKU_MEDIA_REDIRECT_BYTES: int = Field(10 * 1024 * 1024, ge=0)
         SOKU_MEDIA_SIGNED_URL_TTL: int = Field(900, ge=60, le=7 * 86400)
         SOKU_FETCH_ALLOWLIST: str = ""
         SOKU_FETCH_PORTS: str = ""

@@ -51,7 +51,8 @@ def test_get_streams_the_whole_file_with_its_headers(client, stored, video):
     assert r.headers["Content-Length"] == str(len(video))
     assert r.headers["ETag"] == f'"{hashlib.md5(video).hexdigest()}"'
     assert r.headers["Accept-Ranges"] == "bytes"
-    assert r.headers["Cache-Control"] == "public, max-age=3600"
+    # Immutable: Hosting's CDN (and every cache) serves repeats without the function.
+    assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert r.headers["Last-Modified"].endswith("GMT")
     assert r.headers["X-Content-Type-Options"] == "nosniff"
 
@@ -197,7 +198,10 @@ def test_an_attempts_own_url_is_served_until_revoked_and_records_its_first_fetch
     token = pull_grants.issue(stored["id"], "postSubmissions/s/runs/t")
     url = pull_grants.granted_url(stored["url"], token)
     assert client.get(url, headers={"Range": "bytes=0-15"}).content == video[:16]
-    assert client.get(url).content == video  # a second fetch of a fetched grant is served too
+    granted = client.get(url)
+    assert granted.content == video  # a second fetch of a fetched grant is served too
+    # Never kept by a cache: every fetch must reach us (recorded; refused once revoked).
+    assert granted.headers["Cache-Control"] == "private, no-store"
     assert db.collection("mediaGrants").document(token).get().get("fetchedAt") is not None
     assert not pull_grants.revoke_unless_fetched([token])  # fetched: never revoked
 
@@ -326,3 +330,54 @@ def test_without_firestore_the_budget_is_counted_in_the_instance(client, stored,
     assert _mib(client, stored["url"], 0).status_code == 206
     assert _mib(client, stored["url"], 1).status_code == 206
     assert_error(_mib(client, stored["url"], 2), 429, "rate_limit_exceeded")
+
+
+def test_files_above_the_cdn_limit_redirect_to_a_short_lived_signed_url(client, stored, video, settings_env):
+    """Above SOKU_MEDIA_REDIRECT_BYTES (default 10 MiB, what a CDN caches) a GET is a 302 to a
+    V4 signed URL of the object: Cloud Storage serves the bytes, not the function."""
+    from urllib.parse import parse_qs, urlsplit
+
+    settings_env(SOKU_MEDIA_REDIRECT_BYTES=str(MIB), SOKU_MEDIA_SIGNED_URL_TTL="300")
+    r = client.get(stored["url"], headers={"Range": "bytes=100-199"})
+    assert r.status_code == 302 and r.content == b""
+    assert r.headers["Cache-Control"] == "private, no-store"  # the URL expires: no cache may keep it
+    location = urlsplit(r.headers["Location"])
+    assert f"{location.scheme}://{location.netloc}" == get_settings().storage_emulator_host.rstrip("/")
+    assert location.path == f"/{get_settings().media_bucket}/media/{stored['url'].rsplit('/', 1)[1]}"
+    query = parse_qs(location.query)
+    assert query["X-Goog-Algorithm"] == ["GOOG4-RSA-SHA256"] and query["X-Goog-Expires"] == ["300"]
+    assert query["X-Goog-Signature"][0] and "generation" in query
+    # The client follows it, with its Range.
+    followed = client.get(r.headers["Location"], headers={"Range": "bytes=100-199"})
+    assert followed.status_code == 206 and followed.content == video[100:200]
+    assert client.get(r.headers["Location"]).content == video
+    # One signature serves many requests (a player's ranges): the same URL while it is young.
+    assert client.get(stored["url"], headers={"Range": "bytes=0-0"}).headers["Location"] == r.headers["Location"]
+
+    # Not redirected: HEAD (no body), several ranges (Storage would answer the whole file), and a
+    # pull grant (TikTok pulls only from a verified URL prefix, and each fetch must be recorded).
+    assert client.head(stored["url"]).status_code == 200
+    assert client.get(stored["url"], headers={"Range": "bytes=0-0,5-5"}).status_code == 206
+    from shared.services.media import pull_grants
+    url = pull_grants.granted_url(stored["url"], pull_grants.issue(stored["id"], "postSubmissions/s/runs/t"))
+    assert client.get(url, headers={"Range": "bytes=0-9"}).content == video[:10]
+    # Below the threshold the function serves the file itself.
+    settings_env(SOKU_MEDIA_REDIRECT_BYTES=str(VIDEO_SIZE))
+    assert client.get(stored["url"], headers={"Range": "bytes=0-9"}).status_code == 206
+
+
+def test_a_redirect_spends_the_budget_like_the_bytes_it_leads_to(client, stored, settings_env):
+    settings_env(SOKU_MEDIA_REDIRECT_BYTES=str(MIB), SOKU_MEDIA_DELIVERY_BUDGET=str(2 * MIB))
+    assert _mib(client, stored["url"], 0).status_code == 302
+    assert _mib(client, stored["url"], 1).status_code == 302
+    assert_error(_mib(client, stored["url"], 2), 429, "rate_limit_exceeded")
+
+
+def test_the_storage_emulator_does_not_check_signatures(client, stored, video, settings_env):
+    """The local gap, held by a test: fake-gcs-server serves a signed URL whatever its signature,
+    so locally only the redirect's shape is checked; Cloud Storage checks the signature and the
+    expiry. If this fails, the emulator has started checking: make it a positive test."""
+    settings_env(SOKU_MEDIA_REDIRECT_BYTES=str(MIB))
+    location = client.get(stored["url"]).headers["Location"]
+    forged = location.replace("X-Goog-Signature=", "X-Goog-Signature=00")
+    assert client.get(forged, headers={"Range": "bytes=0-9"}).content == video[:10]

@@ -16,7 +16,7 @@ from typing import Iterable
 from flask import Request, Response
 from werkzeug.http import http_date, parse_date
 
-from shared.config import ConfigurationError
+from shared.config import ConfigurationError, get_settings
 from shared.errors import InternalError, MethodNotAllowedError, MisconfiguredError, SokuError
 from shared.services import rate_limits
 from shared.services.media import delivery, delivery_budget, pull_grants
@@ -27,9 +27,13 @@ from shared.web.responses import error_response, finish
 
 log = logging.getLogger("soku.media")
 
-# Content under an id never changes (uploads are create-only), so caches may
-# keep it; an hour bounds how long a deleted file can still be served from one.
-CACHE_CONTROL = "public, max-age=3600"
+# Content under an id never changes (uploads are create-only, ids are never reused), so
+# Hosting's CDN and every other cache may keep it for good: repeat fetches never reach the
+# function. The price: a deleted file can be served from a cache until it is evicted (a
+# Hosting deploy clears Hosting's CDN). Answers for one pull grant are never stored: each
+# fetch must reach us to be recorded, and a revoked grant must stop working.
+CACHE_CONTROL = "public, max-age=31536000, immutable"
+NOT_STORED = "private, no-store"
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -102,6 +106,19 @@ def _client(request: Request, grant: str | None) -> str:
     return f"ip:{ip}"
 
 
+def _redirect(media: delivery.StoredMedia) -> Response | None:
+    """302 to a short-lived signed URL of the object, for files above what Hosting's CDN caches
+    (SOKU_MEDIA_REDIRECT_BYTES): Cloud Storage serves the bytes, ranges included, and the
+    function's instances stay free. None when no URL can be signed: the function serves it."""
+    try:
+        url = delivery.signed_url(media, get_settings().media_signed_url_ttl_s)
+    except Exception:  # noqa: BLE001 - e.g. no signBlob permission: serve it ourselves, loudly
+        log.exception("cannot sign a URL for %s; serving it through the function", media.blob.name)
+        return None
+    # Not stored by any cache: the URL expires, and the budget counts each redirect.
+    return Response(status=302, headers={"Location": url, "Cache-Control": NOT_STORED})
+
+
 def serve(request: Request, file_name: str) -> Response:
     media = delivery.find(file_name)
     grant = request.args.get("grant")
@@ -110,7 +127,7 @@ def serve(request: Request, file_name: str) -> Response:
         pull_grants.record_fetch(grant, file_name.rsplit(".", 1)[0])
     size, etag, updated = media.size, media.etag, media.updated
     last_modified = http_date(updated) if updated else None
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Accept-Ranges": "bytes",
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL if grant is None else NOT_STORED, "Accept-Ranges": "bytes",
                # Only sniffed media is stored; this keeps a browser from treating it as a page.
                "Content-Security-Policy": "default-src 'none'; sandbox"}
     if last_modified:
@@ -135,6 +152,10 @@ def serve(request: Request, file_name: str) -> Response:
     headers["Content-Length"] = str(length)
     if request.method == "GET":
         delivery_budget.charge(_client(request, grant), length)
+        if grant is None and multipart is None and 0 < get_settings().media_redirect_bytes < size:
+            redirect = _redirect(media)
+            if redirect is not None:
+                return redirect
     # The body streams after handle() returned: carry the request's log context into it.
     if request.method == "HEAD" or size == 0:
         body: Iterable[bytes] = []

@@ -9,10 +9,13 @@ so memory per download stays at one chunk.
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import re
+import threading
+import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
 from google.cloud import storage
@@ -74,3 +77,63 @@ def read(media: StoredMedia, start: int, end: int) -> Iterator[bytes]:
     except Exception:  # noqa: BLE001 - headers are sent; all we can do is cut the response short
         log.exception("delivery of %s stopped at byte %d", blob.name, offset)
         raise
+
+
+# -- signed URLs (answers too large for Hosting's CDN) ---------------------------------
+
+_signed: dict[tuple[str, int | None], tuple[str, float]] = {}
+_signed_lock = threading.Lock()
+
+
+def signed_url(media: StoredMedia, ttl_s: int) -> str:
+    """A V4 signed `GET` URL for the object, pinned to its generation, valid `ttl_s` seconds.
+
+    One URL is reused while more than half its life is left, so a player pulling a file by
+    hundreds of ranges costs one signature, not one per range. In production the runtime's
+    service account has no private key: the signature is made by IAM's signBlob (the account
+    needs `iam.serviceAccounts.signBlob` on itself, roles/iam.serviceAccountTokenCreator).
+    Against the storage emulator it is signed with a throwaway key: fake-gcs-server does not
+    check signatures (docs/media.md)."""
+    blob = media.blob
+    key = (blob.name, blob.generation)
+    now = time.monotonic()
+    with _signed_lock:
+        cached = _signed.get(key)
+        if cached is not None and cached[1] - now > ttl_s / 2:
+            return cached[0]
+    settings = get_settings()
+    kwargs: dict = {}
+    if settings.storage_emulator_host:
+        kwargs = {"credentials": _emulator_signer(),
+                  "api_access_endpoint": settings.storage_emulator_host.rstrip("/")}
+    else:
+        credentials = storage_client()._credentials
+        if not hasattr(credentials, "sign_bytes"):  # Compute Engine / Cloud Run credentials
+            import google.auth.transport.requests
+
+            if not credentials.valid:
+                credentials.refresh(google.auth.transport.requests.Request())
+            kwargs = {"service_account_email": credentials.service_account_email,
+                      "access_token": credentials.token}
+    url = blob.generate_signed_url(version="v4", method="GET", expiration=timedelta(seconds=ttl_s),
+                                   generation=blob.generation, **kwargs)
+    with _signed_lock:
+        if len(_signed) > 10_000:
+            _signed.clear()
+        _signed[key] = (url, now + ttl_s)
+    return url
+
+
+@functools.cache
+def _emulator_signer():
+    """Service-account credentials with a key made here, for URLs the emulator serves unchecked."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from google.oauth2 import service_account
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    return service_account.Credentials.from_service_account_info({
+        "type": "service_account", "client_email": "local-signer@soku.local", "private_key": pem,
+        "token_uri": "https://oauth2.googleapis.com/token", "project_id": get_settings().project_id,
+    })
