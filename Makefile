@@ -70,6 +70,12 @@ bench-transcribe: tools
 bench-media: tools
 	$(VENV)/bin/python -m bench.media_bench
 
+# Fetches of one media URL through the Firebase CLI's Hosting emulator, and how many reached
+# mediaFiles (bench/media_cache_bench.py; the emulator has no CDN cache: it says so).
+.PHONY: bench-media-cache
+bench-media-cache: tools
+	$(VENV)/bin/python -m bench.media_cache_bench $(ARGS)
+
 .PHONY: bench-uploads
 bench-uploads: tools
 	$(VENV)/bin/python -m bench.uploads_bench
