@@ -381,3 +381,23 @@ def test_the_storage_emulator_does_not_check_signatures(client, stored, video, s
     location = client.get(stored["url"]).headers["Location"]
     forged = location.replace("X-Goog-Signature=", "X-Goog-Signature=00")
     assert client.get(forged, headers={"Range": "bytes=0-9"}).content == video[:10]
+
+
+def test_through_the_clis_hosting_the_caching_headers_and_the_redirect_pass_unchanged(hosting, video):
+    """The path a platform takes through Hosting's /media/** rewrite: the immutable
+    Cache-Control reaches it as the function set it (the emulator only fills in a missing one),
+    and a file above 10 MiB (the default SOKU_MEDIA_REDIRECT_BYTES) is a 302 whose Location,
+    another origin, Hosting leaves alone."""
+    import httpx
+
+    bucket = storage_client().bucket(get_settings().media_bucket)
+    small, large = "hostingsmall01.mp4", "hostinglarge01.mp4"
+    bucket.blob(f"media/{small}").upload_from_string(video[:2 * MIB], content_type="video/mp4")
+    bucket.blob(f"media/{large}").upload_from_string(video + video[:2 * MIB], content_type="video/mp4")
+    r = httpx.get(f"{hosting.hosting_url}/media/{small}", headers={"Range": "bytes=0-9"}, timeout=30)
+    assert r.status_code == 206 and r.content == video[:10]
+    assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable" and "set-cookie" not in r.headers
+    r = httpx.get(f"{hosting.hosting_url}/media/{large}", timeout=30)
+    assert r.status_code == 302 and r.headers["Cache-Control"] == "private, no-store"
+    assert r.headers["Location"].startswith(f"{get_settings().storage_emulator_host.rstrip('/')}/")
+    assert httpx.get(r.headers["Location"], headers={"Range": "bytes=0-9"}, timeout=30).content == video[:10]
