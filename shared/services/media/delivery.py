@@ -104,8 +104,9 @@ def signed_url(media: StoredMedia, ttl_s: int) -> str:
     settings = get_settings()
     kwargs: dict = {}
     if settings.storage_emulator_host:
+        host = settings.storage_emulator_host.rstrip("/")
         kwargs = {"credentials": _emulator_signer(),
-                  "api_access_endpoint": settings.storage_emulator_host.rstrip("/")}
+                  "api_access_endpoint": host if "://" in host else f"http://{host}"}
     else:
         credentials = storage_client()._credentials
         if not hasattr(credentials, "sign_bytes"):  # Compute Engine / Cloud Run credentials
