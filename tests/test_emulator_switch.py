@@ -173,7 +173,7 @@ def test_a_delivery_before_the_scheduled_time_publishes_nothing_and_asks_to_be_r
     """`POST …/publishX` with the queue header, under the emulators (no OIDC), for a post
     scheduled for 2099: 503 (Cloud Tasks retries a non-2xx), the run untouched, nothing
     posted. Once the post is due the same delivery publishes it, once."""
-    text = "not before its time"
+    text = "an early delivery, not before its time"
     sid = submit(client, demo, {**body(["x"], text), "scheduledTime": LATER})
     task = {"postSubmissionId": sid, "targetId": "x:x_main"}
     early = call_task(client, "publishX", task, due=False)

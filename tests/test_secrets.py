@@ -54,8 +54,10 @@ def test_the_manifest_declares_the_secrets_and_gives_each_function_exactly_its_o
 
 @pytest.fixture
 def production(monkeypatch):
-    for var in ("FIRESTORE_EMULATOR_HOST", "FUNCTIONS_EMULATOR", "FIREBASE_AUTH_EMULATOR_HOST",
-                "SOKU_ENV", TOKENS, "SOKU_TOKEN_KEY_ID", STATE, CLIENTS, OPENAI):
+    # Every emulator address too (the suite's stack sets them all, on loopback): with one left,
+    # FUNCTIONS_EMULATOR=true below would still count as the local stack.
+    emulators = [name for name in os.environ if name.endswith(("_EMULATOR_HOST", "_EMULATOR_HUB"))]
+    for var in ("FUNCTIONS_EMULATOR", "SOKU_ENV", TOKENS, "SOKU_TOKEN_KEY_ID", STATE, CLIENTS, OPENAI, *emulators):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("GCLOUD_PROJECT", "soku-prod")
     from shared.config import reset_settings
