@@ -100,7 +100,8 @@ class LocalStack:
             "MEDIA_PUBLIC_BASE": f"{self.base_url}/media",
             "SOKU_FETCH_ALLOWLIST": os.environ.get("SOKU_FETCH_ALLOWLIST", "127.0.0.1,localhost"),
             # Platform tokens are sealed with a key made for this stack, like production's.
-            "SOKU_TOKEN_KEYS": f"{self.environment}:{generate_key()}",
+            # (`make fuzz` hands its stack one, to seal the tokens of the users it seeds itself.)
+            "SOKU_TOKEN_KEYS": os.environ.get("SOKU_LOCAL_TOKEN_KEYS") or f"{self.environment}:{generate_key()}",
             "SOKU_TOKEN_KEY_ID": self.environment,
         } | sandbox_env | (self.cli.emulator_env | self._cli_oauth_env if self.cli else self._no_auth_server_env) \
             | self.extra_env

@@ -224,3 +224,24 @@ def test_each_operations_own_error_codes_are_the_handlers(document):
             assert status in openapi.ERRORS, (endpoint, status)
             for code, _ in codes:
                 assert f'"{code}"' in source, f"{endpoint} {status}: no handler answers {code}"
+
+
+def test_each_create_links_its_id_to_the_operations_that_take_it(document):
+    """OpenAPI links (LINKS): what `make fuzz`'s stateful phase and clients follow."""
+    operations = {op["operationId"]: (p, op) for p, ops in document["paths"].items() for op in ops.values()
+                  if isinstance(op, dict) and "operationId" in op}
+    schemas = document["components"]["schemas"]
+    found = 0
+    for create, (field, targets) in openapi.LINKS.items():
+        method, path = create.split(" ", 1)
+        success = next(r for s, r in document["paths"][path][method.lower()]["responses"].items() if s.startswith("2"))
+        body = schemas[success["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]]
+        assert field in body["properties"], create
+        assert len(success["links"]) == len(targets), create
+        for link in success["links"].values():
+            target_path, target = operations[link["operationId"]]
+            (parameter, expression), = link["parameters"].items()
+            assert expression == f"$response.body#/{field}"
+            assert f"{{{parameter}}}" in target_path
+            found += 1
+    assert found >= 18

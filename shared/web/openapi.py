@@ -503,6 +503,50 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
     return op
 
 
+# OpenAPI links: the id a create answers, and the operations that take it as a path parameter
+# (clients follow them; `make fuzz`'s stateful phase chains real creates into reads, updates and
+# deletes through them). "METHOD path" of the create -> (its 2xx body field, {"METHOD path": param}).
+LINKS: dict[str, tuple[str, dict[str, str]]] = {
+    "POST /v1/posts": ("postSubmissionId", {
+        "GET /v1/posts/{post_id}": "post_id", "PATCH /v1/posts/{post_id}": "post_id",
+        "DELETE /v1/posts/{post_id}": "post_id", "GET /v1/posts/{post_id}/metrics": "post_id",
+        "POST /v1/posts/{post_id}/retry": "post_id", "POST /v1/posts/{post_id}/unpublish": "post_id"}),
+    "POST /v1/media": ("id", {"GET /v1/media/{media_id}": "media_id", "DELETE /v1/media/{media_id}": "media_id"}),
+    "POST /v1/media/uploads": ("id", {"GET /v1/media/uploads/{upload_id}": "upload_id",
+                                      "POST /v1/media/uploads/{upload_id}/complete": "upload_id"}),
+    "POST /v1/webhooks": ("id", {"GET /v1/webhooks/{webhook_id}/deliveries": "webhook_id",
+                                 "POST /v1/webhooks/{webhook_id}/rotate-secret": "webhook_id",
+                                 "DELETE /v1/webhooks/{webhook_id}": "webhook_id"}),
+    "POST /v1/repurposeLinks": ("id", {"GET /v1/repurposeLinks/{link_id}/triggers": "link_id",
+                                       "DELETE /v1/repurposeLinks/{link_id}": "link_id"}),
+    "POST /v1/templates/saved": ("id", {"DELETE /v1/templates/saved/{template_id}": "template_id"}),
+    "POST /v1/api-keys": ("id", {"DELETE /v1/api-keys/{key_id}": "key_id"}),
+    "POST /webhooks/meta/data-deletion": ("confirmation_code", {"GET /webhooks/meta/data-deletion/{code}": "code"}),
+    "POST /webhooks/threads/data-deletion": ("confirmation_code", {
+        "GET /webhooks/threads/data-deletion/{code}": "code"}),
+}
+
+
+def _add_links(paths: dict[str, dict]) -> None:
+    """Each create's success response links to the operations its id feeds (LINKS)."""
+    for create, (field, targets) in LINKS.items():
+        method, path = create.split(" ", 1)
+        operation = paths.get(path, {}).get(method.lower())
+        if operation is None:
+            continue
+        success = next(status for status in operation["responses"] if status.startswith("2"))
+        links = {}
+        for target, parameter in targets.items():
+            t_method, t_path = target.split(" ", 1)
+            linked = paths.get(t_path, {}).get(t_method.lower())
+            if linked is None:
+                continue
+            links[linked["operationId"]] = {"operationId": linked["operationId"],
+                           "parameters": {parameter: f"$response.body#/{field}"},
+                           "description": f"`{field}` of the answer is `{parameter}` of {target}"}
+        operation["responses"][success]["links"] = links
+
+
 def build_document(routes: Iterable[tuple[str, Any]] | None = None) -> dict:
     routes = list(routes if routes is not None else public_routes())
     models: list[tuple[type[BaseModel], str]] = [(ErrorEnvelope, "serialization")]
@@ -520,6 +564,7 @@ def build_document(routes: Iterable[tuple[str, Any]] | None = None) -> dict:
         paths.setdefault(route.pattern, {})[route.method.lower()] = _operation(function_id, route, refs)
     paths = {path: dict(sorted(ops.items(), key=lambda kv: _METHOD_ORDER.index(kv[0])))
              for path, ops in sorted(paths.items())}
+    _add_links(paths)
 
     responses = {name: _error_response(status) for status, (name, *_rest) in ERRORS.items()}
     responses["Error"] = {"description": "Any other error, in the same envelope", "headers": _headers(),
