@@ -82,11 +82,11 @@ def test_a_webhook_attempt_whose_write_fails_is_delivered_by_the_next_delivery(c
     calls = []
     real_deliver = delivery.deliver
 
-    def deliver_once_failing(user_id, endpoint_id, delivery_id):
+    def deliver_once_failing(user_id, endpoint_id, delivery_id, attempt=1):
         if not calls:
             calls.append(delivery_id)
             _FailingCommits(monkeypatch, f"deliveries/{delivery_id}")
-        return real_deliver(user_id, endpoint_id, delivery_id)
+        return real_deliver(user_id, endpoint_id, delivery_id, attempt=attempt)
 
     monkeypatch.setattr(delivery, "deliver", deliver_once_failing)
     sid = submit(client, demo, body(["x"], "hook whose write fails"))
