@@ -283,6 +283,8 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         offset = int(args.get("pagination_token") or 0)
         page = tweets[offset:offset + limit]
         meta = {"result_count": len(page)}
+        if page:  # as X answers (tweepy's cassettes/test_client_get_users_tweets.yaml: newest_id, oldest_id)
+            meta |= {"newest_id": page[0]["id"], "oldest_id": page[-1]["id"]}
         if offset + limit < len(tweets):
             meta["next_token"] = str(offset + limit)
         return {"data": page, "meta": meta} if page else {"meta": {"result_count": 0}}

@@ -55,15 +55,14 @@ class XProvider:
         return Grant(tokens, scopes_of(body.get("scope")))
 
     def accounts(self, grant: Grant) -> list[NewAccount]:
-        me = call(self.platform, "GET", f"{host('x_api')}/2/users/me", failure="identity_failed",
-                  headers={"Authorization": f"Bearer {grant.tokens.access_token}"}).get("data") or {}
-        user_id = str(me.get("id") or "")
+        user_id, username, name = identity_of(call(
+            self.platform, "GET", f"{host('x_api')}/2/users/me", failure="identity_failed",
+            headers={"Authorization": f"Bearer {grant.tokens.access_token}"}))
         if not user_id:
             return []
-        username = me.get("username")
-        return [NewAccount(user_id, f"@{username}" if username else me.get("name"), grant.tokens,
+        return [NewAccount(user_id, f"@{username}" if username else name, grant.tokens,
                            grant_id=f"x:{client_id('x')}:{user_id}",
-                           extra={"username": username, "name": me.get("name")})]
+                           extra={"username": username, "name": name})]
 
     def revoke(self, tokens: Tokens, data: dict[str, Any]) -> bool:
         token, hint = (tokens.refresh_token, "refresh_token") if tokens.refresh_token else \
@@ -71,3 +70,9 @@ class XProvider:
         call(self.platform, "POST", f"{host('x_oauth')}/2/oauth2/revoke", failure="revocation_failed",
              data={"token": token, "token_type_hint": hint, "client_id": client_id("x")}, auth=self._auth())
         return True
+
+
+def identity_of(body: dict) -> tuple[str, str | None, str | None]:
+    """`GET /2/users/me` → `{"data": {"id", "name", "username"}}`: (user id, "" if none; username; name)."""
+    me = body.get("data") or {}
+    return str(me.get("id") or ""), me.get("username"), me.get("name")

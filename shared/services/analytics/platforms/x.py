@@ -56,6 +56,12 @@ def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
     http = metrics_http(publisher, account, _refine)
     response = http.request("GET", f"{_api()}/2/tweets/{result['postId']}",
                             params={"tweet.fields": "public_metrics"})
+    return tweet_metrics(response)
+
+
+def tweet_metrics(response: httpx.Response) -> PostMetrics:
+    """`GET /2/tweets/:id?tweet.fields=public_metrics`'s answer as metrics (raises MetricsRefused
+    for X's partial-error answer about a post it no longer has)."""
     public = _data(response, "post").get("public_metrics") or {}
     return PostMetrics(views=count(public.get("impression_count")), likes=count(public.get("like_count")),
                        comments=count(public.get("reply_count")), shares=count(public.get("retweet_count")),

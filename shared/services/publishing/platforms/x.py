@@ -129,7 +129,7 @@ class XPublisher:
 
         def create() -> PublishedPost:
             response = http.request("POST", f"{self._api()}/2/tweets", json=payload)
-            post_id = response.json()["data"]["id"]
+            post_id = created_post_id(response.json())
             return PublishedPost(post_id, self.post_url(post_id))
 
         return ctx.create_once(create)
@@ -164,8 +164,8 @@ class XPublisher:
         params = {"max_results": 100, "start_time": since, "tweet.fields": "created_at,author_id"}
         for _ in range(LOOKUP_PAGES):
             body = http.request("GET", f"{self._api()}/2/users/{user}/tweets", params=params).json()
-            yield from body.get("data") or []
-            token = (body.get("meta") or {}).get("next_token")
+            tweets, token = timeline_page(body)
+            yield from tweets
             if not token:
                 return
             params = params | {"pagination_token": token}
@@ -178,8 +178,7 @@ class XPublisher:
         response-codes-and-errors): the post is already gone."""
         http = for_deletion(self.http(account), "X", _tweet_gone)
         response = http.request("DELETE", f"{self._api()}/2/tweets/{post_id}")
-        body = response.json() if response.content else {}
-        if not (body.get("data") or {}).get("deleted"):
+        if not was_deleted(response.json() if response.content else {}):
             raise PermanentError(f"X did not delete the post: {_error_text(response)}", code="publish_rejected")
 
     # -- media ------------------------------------------------------------------------
@@ -195,7 +194,7 @@ class XPublisher:
                 "tweet_gif" if media.content_type == "image/gif" else "tweet_image")
             response = http.request("POST", f"{base}/initialize", json={
                 "media_type": media.content_type, "total_bytes": media.size, "media_category": category})
-            data = response.json()["data"]
+            data = upload_session(response.json())
             state = {"mediaId": data["id"], "nextSegment": 0, "finalized": False, "ready": False,
                      "expiresAt": (clock.now() + timedelta(seconds=int(data.get("expires_after_secs", 86400)))).isoformat()}
             uploads[str(index)] = state
@@ -213,7 +212,7 @@ class XPublisher:
             response = http.request("POST", f"{base}/{media_id}/finalize")
             state["finalized"] = True
             ctx.save(uploads=uploads)
-            info = (response.json().get("data") or {}).get("processing_info")
+            info = processing_info(response.json())
         else:
             info = {"state": "pending", "check_after_secs": 0}
         if info:
@@ -241,7 +240,33 @@ class XPublisher:
             ctx.sleep(min(float(info.get("check_after_secs", 1)), LIMITS.max_poll_interval_s))
             response = http.request("GET", f"{self._api()}/2/media/upload",
                                     params={"command": "STATUS", "media_id": media_id})
-            info = (response.json().get("data") or {}).get("processing_info") or {"state": "succeeded"}
+            info = processing_info(response.json()) or {"state": "succeeded"}
+
+
+# -- reading X's answers (tests/test_recorded_answers.py feeds recorded real answers through these) --
+def created_post_id(body: dict) -> str:
+    """`POST /2/tweets` → 201 `{"data": {"id", "text"}}`: the new tweet's id."""
+    return body["data"]["id"]
+
+
+def timeline_page(body: dict) -> tuple[list[dict], str | None]:
+    """One page of `GET /2/users/:id/tweets`: (tweets, `meta.next_token` or None on the last page)."""
+    return body.get("data") or [], (body.get("meta") or {}).get("next_token")
+
+
+def was_deleted(body: dict) -> bool:
+    """`DELETE /2/tweets/:id` → `{"data": {"deleted": true}}`."""
+    return bool((body.get("data") or {}).get("deleted"))
+
+
+def upload_session(body: dict) -> dict:
+    """`POST /2/media/upload/initialize` → `{"data": {"id", "media_key", "expires_after_secs"}}`."""
+    return body["data"]
+
+
+def processing_info(body: dict) -> dict | None:
+    """FINALIZE's and STATUS's `data.processing_info` (None: nothing left to process)."""
+    return (body.get("data") or {}).get("processing_info")
 
 
 def _parse_created_at(value: str | None) -> datetime | None:
