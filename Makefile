@@ -71,10 +71,21 @@ bench-media: tools
 	$(VENV)/bin/python -m bench.media_bench
 
 # Fetches of one media URL through the Firebase CLI's Hosting emulator, and how many reached
-# mediaFiles (bench/media_cache_bench.py; the emulator has no CDN cache: it says so).
-.PHONY: bench-media-cache
-bench-media-cache: tools
+# mediaFiles: directly (the emulator has no CDN cache) and through nginx's proxy_cache standing
+# in for Hosting's CDN (bench/media_cache_bench.py).
+.PHONY: bench-media-cache nginx
+bench-media-cache: tools nginx
 	$(VENV)/bin/python -m bench.media_cache_bench $(ARGS)
+
+# nginx for bench-media-cache only (a shared HTTP cache in front of the Hosting emulator):
+# Debian's package, installed when missing and we are root with apt-get. Not part of `make test`.
+NGINX ?= /usr/sbin/nginx
+nginx:
+	@if [ -x "$(NGINX)" ] || command -v nginx >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's nginx package (the shared cache of make bench-media-cache)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx; \
+	else echo "no $(NGINX) and no root apt-get to install it: bench-media-cache will stop, naming it"; fi
 
 .PHONY: bench-uploads
 bench-uploads: tools
