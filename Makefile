@@ -23,7 +23,8 @@ FIREBASE := $(NODE)/node_modules/.bin/firebase
 firebase: tools
 	$(FIREBASE) $(ARGS)
 
-# devstack/deploy_env.py first: no .env file the CLI deploys may set emulator variables.
+# devstack/deploy_env.py first: no .env file the CLI deploys may set emulator variables, nor a
+# SOKU_ENV other than production.
 deploy: tools docs console
 	@test -n "$(PROJECT)" || { echo "usage: make deploy PROJECT=<your Firebase project id>"; exit 2; }
 	@$(VENV)/bin/python -m devstack.deploy_env $(PROJECT)

@@ -1,4 +1,4 @@
-"""`make deploy` refuses `.env` files that would deploy emulator settings.
+"""`make deploy` refuses `.env` files that would deploy emulator settings or a non-production SOKU_ENV.
 
 The Firebase CLI gives a deployed function every variable of the dotenv files of its
 codebase: `.env`, `.env.<project id>` and `.env.<project alias>`, read from the codebase's
@@ -11,7 +11,13 @@ Those are the emulator switches of shared/config.py `emulated()`. A deployed fun
 never honours them (K_SERVICE, which Cloud Run sets, is a production marker), but a
 deployment that carries them points its clients at emulators that are not there and
 says it is something it is not; so the deploy stops first, naming file, line and
-variable. Usage: python -m devstack.deploy_env PROJECT [--root DIR] (exit 2: refused).
+variable.
+
+Likewise SOKU_ENV set to anything but `production` (shared/config.py: unset means production;
+`development` puts stack traces in error bodies, and `development`, `local` and `test` check
+every answer against its documented model and take the request's origin as the OAuth
+redirect base): a deployed function is production, so such a line is refused too, with its
+value. Usage: python -m devstack.deploy_env PROJECT [--root DIR] (exit 2: refused).
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ from pathlib import Path
 
 # Emulator settings: never in a deployed function's environment.
 FORBIDDEN = re.compile(r"^(FUNCTIONS_EMULATOR|[A-Z0-9_]*_EMULATOR_HOST|[A-Z0-9_]*_EMULATOR_HUB|SOKU_CRASHPOINTS)$")
+
+# The one SOKU_ENV a deployed function may have (shared/config.py: unset is production too).
+SOKU_ENV, DEPLOYED_ENV = "SOKU_ENV", "production"
 
 # The CLI's own dotenv grammar (lib/functions/env.js LINE_RE): `KEY=value`, optional
 # `export`, quoted values spanning lines, `#` comments.
@@ -41,6 +50,16 @@ class Finding:
     path: Path
     line: int
     name: str
+    value: str | None = None  # for SOKU_ENV: the value refused
+
+
+def _value(raw: str | None) -> str:
+    """A value as the CLI reads it: trimmed, its quotes removed (escapes do not matter here:
+    anything but the bare word `production` is refused)."""
+    value = (raw or "").strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return value
 
 
 def _functions_dirs(root: Path) -> list[Path]:
@@ -86,25 +105,38 @@ def findings(root: Path, project: str) -> list[Finding]:
         text = path.read_text(errors="replace").replace("\r\n", "\n")
         for match in _LINE.finditer(text):
             name = match.group(1)
+            line = text.count("\n", 0, match.start(1)) + 1
             if FORBIDDEN.match(name):
-                found.append(Finding(path, text.count("\n", 0, match.start(1)) + 1, name))
+                found.append(Finding(path, line, name))
+            elif name == SOKU_ENV and _value(match.group(2)) != DEPLOYED_ENV:
+                found.append(Finding(path, line, name, _value(match.group(2))))
     return found
 
 
 def message(found: list[Finding], root: Path) -> str:
-    lines = [f"make deploy: refusing to deploy emulator settings to a real project:"]
-    for item in found:
+    def where(item: Finding) -> str:
         try:
             shown = item.path.relative_to(root.resolve())
         except ValueError:
             shown = item.path
-        lines.append(f"  {shown}:{item.line}: {item.name}")
-    lines += [
-        "These variables are for the local emulators only (FUNCTIONS_EMULATOR, *_EMULATOR_HOST,",
-        "SOKU_CRASHPOINTS): the Firebase CLI deploys every variable of .env and .env.<project>.",
-        "Remove them from those files; settings for the emulators belong in .env.local, which",
-        "the CLI reads only for its emulators (docs/deploying.md).",
-    ]
+        return f"  {shown}:{item.line}: {item.name}"
+
+    lines = []
+    emulator = [item for item in found if item.name != SOKU_ENV]
+    if emulator:
+        lines += ["make deploy: refusing to deploy emulator settings to a real project:",
+                  *(where(item) for item in emulator),
+                  "These variables are for the local emulators only (FUNCTIONS_EMULATOR, *_EMULATOR_HOST,",
+                  "SOKU_CRASHPOINTS): the Firebase CLI deploys every variable of .env and .env.<project>.",
+                  "Remove them from those files; settings for the emulators belong in .env.local, which",
+                  "the CLI reads only for its emulators (docs/deploying.md)."]
+    soku_env = [item for item in found if item.name == SOKU_ENV]
+    if soku_env:
+        lines += ["make deploy: refusing to deploy SOKU_ENV other than production to a real project:",
+                  *(f"{where(item)}={item.value}" for item in soku_env),
+                  "A deployed function is production: leave SOKU_ENV unset or set it to production in",
+                  ".env and .env.<project>; development, local and test belong in .env.local, which the",
+                  "CLI reads only for its emulators (docs/deploying.md)."]
     return "\n".join(lines)
 
 

@@ -82,3 +82,30 @@ def test_the_files_are_read_where_firebase_json_points(project):
     (project / "config" / ".env.prod").write_text("STORAGE_EMULATOR_HOST=http://127.0.0.1:9023\n")
     assert [(f.path.parent.name, f.name) for f in deploy_env.findings(project, "prod")] == [
         ("config", "STORAGE_EMULATOR_HOST")]
+
+
+@pytest.mark.parametrize("file", [".env", ".env.soku-prod", ".env.prod"])
+@pytest.mark.parametrize("line", ["SOKU_ENV=development", "SOKU_ENV=test", "export SOKU_ENV='local'",
+                                  'SOKU_ENV="Production"', "SOKU_ENV=", "SOKU_ENV=development # debugging"])
+def test_an_env_file_the_cli_deploys_may_not_set_a_non_production_soku_env(project, file, line):
+    # shared/config.py: SOKU_ENV unset means production; development shows stack traces in error
+    # bodies, and development/local/test check response contracts and take the request's
+    # origin as the OAuth redirect base. A deployed function is production.
+    (project / file).write_text(f"# settings\nSOKU_TOKEN_KEY_ID=k1\n{line}\n")
+    for given in ("soku-prod", "prod"):
+        found = deploy_env.findings(project, given)
+        assert [(f.path.name, f.line, f.name) for f in found] == [(file, 3, "SOKU_ENV")]
+    result = _make_deploy(project, "prod")
+    assert result.returncode != 0
+    assert "firebase deploy" not in result.stdout  # the CLI never ran
+    assert f"{file}:3: SOKU_ENV=" in result.stderr
+    assert "SOKU_ENV other than production" in result.stderr
+
+
+@pytest.mark.parametrize("line", ["SOKU_ENV=production", "export SOKU_ENV='production'", 'SOKU_ENV="production" # pinned'])
+def test_soku_env_production_deploys(project, line):
+    (project / ".env.prod").write_text(f"{line}\n")
+    (project / ".env.local").write_text("SOKU_ENV=local\n")  # the emulators' own file: never deployed
+    assert deploy_env.findings(project, "prod") == []
+    result = _make_deploy(project, "prod")
+    assert result.returncode == 0, result.stderr
