@@ -9,10 +9,10 @@ conservative figure is used and the publishers re-check at run time.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+
+from shared.text_counting import x_weighted_length
 
 
 class Platform(str, Enum):
@@ -55,31 +55,6 @@ RULES: dict[Platform, PlatformRules] = {
     # Snapchat Story/Spotlight: one video or one image per post.
     Platform.SNAPCHAT: PlatformRules("Snapchat", 160, False, True, True, True, 1),
 }
-
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
-X_URL_WEIGHT = 23
-
-
-def x_weighted_length(text: str) -> int:
-    """X's weighted length: URLs count 23; CJK and other wide characters count 2.
-
-    A close reading of twitter-text's rules (code points outside the Latin,
-    general punctuation and similar light ranges weigh 2), without the library.
-    """
-    urls = _URL.findall(text)
-    rest = _URL.sub("", text)
-    total = X_URL_WEIGHT * len(urls)
-    for char in unicodedata.normalize("NFC", rest):
-        code = ord(char)
-        light = (
-            code <= 0x10FF
-            or 0x2000 <= code <= 0x200D
-            or 0x2010 <= code <= 0x201F
-            or 0x2032 <= code <= 0x2037
-        )
-        total += 1 if light else 2
-    return total
-
 
 def text_length(platform: Platform, text: str) -> int:
     return x_weighted_length(text) if RULES[platform].weighted_text else len(text)
