@@ -204,3 +204,29 @@ def stored_media(stack, db):
     return _store
 
 
+
+
+@pytest.fixture(autouse=True)
+def platform_contracts():
+    """A test during which our code sent a platform sandbox something the platform's published
+    contract forbids, or a sandbox answered outside it, fails, naming each violation
+    (devstack/contracts; `make contracts` prints the whole report)."""
+    from devstack.contracts.ledger import LEDGER
+
+    mark = LEDGER.mark
+    yield
+    violations = LEDGER.since(mark)
+    if violations:
+        pytest.fail("platform contract violations:\n" + "\n".join(f"  {v}" for v in violations), pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Every run that reached a sandbox ends with the contracts report."""
+    from devstack.contracts import report
+    from devstack.contracts.ledger import LEDGER
+
+    snap = LEDGER.snapshot()
+    if snap["checked"] or snap["uncovered"] or snap["violations"]:
+        terminalreporter.section("platform contracts")
+        for line in report.lines():
+            terminalreporter.write_line(line)

@@ -22,6 +22,7 @@ from devstack.sandboxes import tiktok
 from devstack.sandboxes import openai_audio
 from devstack.sandboxes import insights
 from devstack.sandboxes.core import SandboxState, control_blueprint
+from devstack.contracts import observer as contracts
 
 
 class _KeepUnderscoreHeaders(WSGIRequestHandler):
@@ -52,6 +53,8 @@ class Sandboxes:
         app.register_blueprint(snapchat.blueprint(self.state, self.base_url))
         app.register_blueprint(tiktok.blueprint(self.state, self.base_url))
         insights.register(app, self.state)  # the platforms' metrics endpoints (docs/analytics.md)
+        # Every API exchange checked against the platform's published contract (devstack/contracts).
+        contracts.install(app)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.server = make_server(host, port, app, threaded=True, request_handler=_KeepUnderscoreHeaders)
         self.thread = threading.Thread(target=self.server.serve_forever, name="sandboxes", daemon=True)

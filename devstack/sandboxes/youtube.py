@@ -158,7 +158,9 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if "processingDetails" in parts:
             details: dict[str, Any] = {"processingStatus": video["processingStatus"]}
             if video["processingStatus"] == "processing":
-                details["processingProgress"] = {"partsTotal": 1000, "partsProcessed": 500, "timeLeftMs": 1000}
+                # uint64 fields travel as JSON strings (discovery document: "type": "string",
+                # "format": "uint64"; devstack/contracts/youtube.py checks it).
+                details["processingProgress"] = {"partsTotal": "1000", "partsProcessed": "500", "timeLeftMs": "1000"}
             if video["processingStatus"] == "failed":
                 details["processingFailureReason"] = "transcodeFailed"
             out["processingDetails"] = details
@@ -321,11 +323,16 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if flask.request.args.get("mine") != "true":
             return google_error(400, "missingRequiredParameter", "No filter selected. Expected one of: mine, id, "
                                 "forHandle, forUsername, managedByMe", domain="youtube.parameter")
+        # Only the parts asked for ("The part parameter specifies a comma-separated list of one or
+        # more channel resource properties that the API response will include",
+        # developers.google.com/youtube/v3/docs/channels/list).
+        parts = {part.strip() for part in flask.request.args.get("part", "").split(",")}
+        every_part = {"snippet": {"title": f"Sandbox channel {who}", "customUrl": f"@{who}"},
+                      "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": uploads_playlist(who)}}}
+        item = {"kind": "youtube#channel", "etag": secrets.token_urlsafe(12), "id": channel_id(who)}
         return {"kind": "youtube#channelListResponse", "etag": secrets.token_urlsafe(12),
                 "pageInfo": {"totalResults": 1, "resultsPerPage": 5},
-                "items": [{"kind": "youtube#channel", "etag": secrets.token_urlsafe(12), "id": channel_id(who),
-                           "snippet": {"title": f"Sandbox channel {who}", "customUrl": f"@{who}"},
-                           "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": uploads_playlist(who)}}}]}
+                "items": [item | {part: body for part, body in every_part.items() if part in parts}]}
 
     @bp.get("/youtube/v3/playlistItems")
     def playlist_items():

@@ -1,0 +1,63 @@
+"""One request to a platform sandbox and the sandbox's answer, as a contract sees them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+# Bodies above this are uploads (video chunks, images): their bytes are not a contract's
+# business, and reading them twice would double the memory of every upload test.
+MAX_BODY_CHECKED = 1024 * 1024
+
+# Each sandbox serves its platform under a prefix; the Graph video host is a second prefix.
+PREFIXES = {
+    "/facebook/video/": "facebook",
+    "/x/": "x", "/linkedin/": "linkedin", "/threads/": "threads", "/facebook/": "facebook",
+    "/youtube/": "youtube", "/instagram/": "instagram", "/snapchat/": "snapchat",
+    "/tiktok/": "tiktok", "/openai/": "openai",
+}
+
+
+@dataclass
+class Exchange:
+    platform: str
+    method: str
+    path: str  # as the platform's own base URL sees it: the sandbox prefix removed
+    query: dict[str, list[str]]
+    content_type: str  # the request's media type, parameters dropped
+    body: Any = None  # parsed JSON, or None
+    form: dict[str, list[str]] | None = None  # a form-encoded body, or None
+    status: int = 0
+    response_type: str = ""
+    response_body: Any = None  # parsed JSON answer, or None
+    response_raw: bytes | None = None  # None: a streamed or oversized answer, not read
+    response_headers: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"{self.platform} {self.method} {self.path} -> {self.status}"
+
+
+def platform_and_path(url_path: str) -> tuple[str, str] | None:
+    """(platform, path at the platform) for an API call; None for anything else: the
+    sandboxes' control routes (`/__sandbox/...`) and the web pages a person's browser opens
+    (consent screens, post permalinks under `/web/`), which no API contract describes."""
+    if "/__sandbox/" in url_path:
+        return None
+    for prefix, platform in PREFIXES.items():
+        if url_path.startswith(prefix):
+            rest = "/" + url_path[len(prefix):]
+            if rest.startswith("/web/") or rest.startswith("/accounts/"):
+                return None
+            return platform, rest
+    return None
+
+
+def parse_json(raw: bytes | None) -> Any:
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None

@@ -1,0 +1,43 @@
+"""Which contract holds each platform's sandbox, and which platforms publish none."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from devstack.contracts.base import Contract
+from devstack.contracts.recorded import FACTS, RecordedContract
+
+# Platforms with no machine-readable contract: their sandboxes follow these pages
+# (docs/platforms.md, "Contracts"); their exchanges are counted as unchecked.
+NO_CONTRACT = {
+    "tiktok": "developers.tiktok.com/doc/content-posting-api-reference-direct-post (prose only)",
+    "linkedin": "learn.microsoft.com/linkedin/marketing/community-management/shares/posts-api (prose only)",
+    "snapchat": "developers.snap.com/api/marketing-api/Public-Profile-API (prose only)",
+    "threads": "developers.facebook.com/docs/threads (prose only; not in Meta's SDK codegen specs)",
+    "openai": "the audio sandbox only; OpenAI's OpenAPI (openai/openai-openapi) is not yet applied",
+}
+
+
+@functools.cache
+def contract_for(platform: str) -> Contract | None:
+    if platform == "youtube":
+        from devstack.contracts.youtube import YouTubeContract
+        return YouTubeContract()
+    facts = FACTS / f"{platform}.json"
+    if facts.exists():
+        return RecordedContract(facts)
+    return None
+
+
+def platforms_with_contract() -> list[str]:
+    return sorted({"youtube"} | {path.stem for path in FACTS.glob("*.json")})
+
+
+_ID = re.compile(r"^(?!v\d+(\.\d+)?$).*\d.*$")
+
+
+def generalise(call: str) -> str:
+    """`GET /v1.0/1789/threads` -> `GET /v1.0/{id}/threads`: uncovered calls grouped by shape."""
+    method, path = call.split(" ", 1)
+    return method + " " + "/".join("{id}" if _ID.match(s) else s for s in path.split("/"))
