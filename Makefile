@@ -110,6 +110,13 @@ bench/og/node_modules/.installed: bench/og/package.json bench/og/package-lock.js
 openapi: deps
 	$(VENV)/bin/python -m shared.web.openapi openapi.json
 
+# The platform-facing tests with every sandbox exchange checked against the platform's published
+# contract (devstack/contracts), then the per-platform report; its last line reads
+# `contracts: <N> checked, <V> violations`. `make test` runs the same checks and prints the report too.
+.PHONY: contracts
+contracts: tools
+	$(VENV)/bin/python -m devstack.contracts $(ARGS)
+
 # Schema-driven fuzzing (schemathesis) of a private local stack; bounded, not part of `make test`.
 # FUZZ_ARGS=--running fuzzes the stack `make run` started instead.
 fuzz: tools

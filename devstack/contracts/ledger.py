@@ -34,6 +34,7 @@ class Ledger:
         with self._lock:
             self._seq = 0
             self.violations: list[Violation] = []
+            self.provoked: list[Violation] = []  # caused on purpose by the checker's own tests
             # platform -> messages checked (each request and each answer counts once)
             self.checked: Counter[str] = Counter()
             # platform -> operation -> exchanges checked
@@ -65,6 +66,14 @@ class Ledger:
         with self._lock:
             return [v for v in self.violations if v.seq > mark]
 
+    def set_aside(self, mark: int) -> list[Violation]:
+        """The violations since `mark`, moved out of the count: a test of the checker provoked them."""
+        with self._lock:
+            taken = [v for v in self.violations if v.seq > mark]
+            self.violations = [v for v in self.violations if v.seq <= mark]
+            self.provoked += taken
+            return taken
+
     def snapshot(self) -> dict:
         with self._lock:
             return {
@@ -72,6 +81,7 @@ class Ledger:
                 "operations": {p: dict(c) for p, c in self.operations.items()},
                 "uncovered": {p: dict(c) for p, c in self.uncovered.items()},
                 "violations": [v.__dict__ for v in self.violations],
+                "provoked": len(self.provoked),
             }
 
 

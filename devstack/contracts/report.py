@@ -37,6 +37,8 @@ def lines(ledger: Ledger = LEDGER) -> list[str]:
         out.append(f"  VIOLATION {violation['exchange']}: {violation['side']}: {violation['message']}")
     if len(snap["violations"]) > 20:
         out.append(f"  … {len(snap['violations']) - 20} more violations")
+    if snap["provoked"]:
+        out.append(f"  ({snap['provoked']} violations provoked on purpose by the checker's own tests, not counted)")
     total = sum(snap["checked"].values())
     out.append(f"contracts: {total} checked, {len(snap['violations'])} violations")
     return out
