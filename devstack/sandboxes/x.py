@@ -20,6 +20,7 @@ from markupsafe import escape
 
 from devstack.sandboxes import oauth
 from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, listing_cutoff, mint_tokens
+from shared.text_counting import MAX_WEIGHTED_TWEET_LENGTH, x_weighted_length
 
 PLATFORM = "x"
 CLIENT_ID = "sbx-x-client-id"
@@ -238,6 +239,15 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         body = flask.request.get_json(force=True)
         text = body.get("text", "")
         media_ids = (body.get("media") or {}).get("media_ids") or []
+        # X counts the weighted length twitter-text computes (config v3: emoji sequences 2,
+        # any URL 23, CJK 2); shared.text_counting agrees with twitter-text itself
+        # (tests/test_text_counting.py). Past 280 X refuses the tweet.
+        length = x_weighted_length(text)
+        if length > MAX_WEIGHTED_TWEET_LENGTH:
+            return _problem(400, "Invalid Request",
+                            f"Your Tweet text is too long: {length} weighted characters, at most "
+                            f"{MAX_WEIGHTED_TWEET_LENGTH}. For more information on how X determines text "
+                            "length see https://github.com/twitter/twitter-text.")
         for media_id in media_ids:
             media = state.media.get(media_id)
             if media is None or media["owner"] != who or media["state"] != "succeeded":
