@@ -36,7 +36,6 @@ overrides them with JSON, `{"premium": {"posts": 2000, "mediaBytes": 1073741824}
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import math
 from dataclasses import dataclass
@@ -49,6 +48,7 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.config import get_settings
 from shared.errors import SokuError
+from shared.services.overrides import apply_json_overrides
 
 log = logging.getLogger("soku.budgets")
 
@@ -72,30 +72,22 @@ class DailyLimitExceededError(SokuError):
     message = "Daily limit exceeded"
 
 
+def _apply(limits: dict[str, dict[str, int]], tier: str, values: Any) -> None:
+    if tier not in limits:
+        raise ValueError(f"unknown tier {tier!r}")
+    if not isinstance(values, dict):
+        raise ValueError(f"{tier}: expected an object of budgets")
+    for budget, value in values.items():
+        if budget not in BUDGETS:
+            raise ValueError(f"unknown budget {budget!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{tier}.{budget}: expected a whole number >= 0")
+        limits[tier][budget] = value
+
+
 @functools.lru_cache(maxsize=4)
 def _parse(overrides: str) -> dict[str, dict[str, int]]:
-    limits = {tier: dict(values) for tier, values in DEFAULT_LIMITS.items()}
-    if not overrides.strip():
-        return limits
-    try:
-        raw = json.loads(overrides)
-        if not isinstance(raw, dict):
-            raise ValueError("expected a JSON object")
-        for tier, values in raw.items():
-            if tier not in limits:
-                raise ValueError(f"unknown tier {tier!r}")
-            if not isinstance(values, dict):
-                raise ValueError(f"{tier}: expected an object of budgets")
-            for budget, value in values.items():
-                if budget not in BUDGETS:
-                    raise ValueError(f"unknown budget {budget!r}")
-                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise ValueError(f"{tier}.{budget}: expected a whole number >= 0")
-                limits[tier][budget] = value
-    except (ValueError, TypeError) as exc:
-        log.error("ignoring invalid SOKU_DAILY_LIMITS (%s); using the default daily limits", exc)
-        return {tier: dict(values) for tier, values in DEFAULT_LIMITS.items()}
-    return limits
+    return apply_json_overrides(overrides, DEFAULT_LIMITS, _apply, "SOKU_DAILY_LIMITS")
 
 
 def limits_for(tier: str) -> dict[str, int]:

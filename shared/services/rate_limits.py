@@ -70,7 +70,6 @@ import functools
 import hashlib
 import ipaddress
 import itertools
-import json
 import logging
 import math
 import random
@@ -87,6 +86,7 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.config import get_settings
 from shared.errors import SokuError
+from shared.services.overrides import apply_json_overrides
 
 log = logging.getLogger("soku.rate_limits")
 
@@ -140,27 +140,21 @@ class Limits:
     endpoints: dict[str, int]
 
 
+def _apply(limits: tuple[dict, dict], key: Any, value: Any) -> None:
+    tiers, endpoints = limits
+    if key in tiers:
+        limit, burst = value
+        tiers[key] = (int(limit), int(burst))
+    elif isinstance(key, str) and " /" in key:
+        endpoints[key] = int(value)
+    else:
+        raise ValueError(f"unknown key {key!r}")
+
+
 @functools.lru_cache(maxsize=4)
 def _parse_limits(overrides: str) -> Limits:
-    tiers = dict(DEFAULT_TIERS)
-    endpoints = dict(DEFAULT_ENDPOINT_LIMITS)
-    if overrides.strip():
-        try:
-            raw = json.loads(overrides)
-            if not isinstance(raw, dict):
-                raise ValueError("expected a JSON object")
-            for key, value in raw.items():
-                if key in tiers:
-                    limit, burst = value
-                    tiers[key] = (int(limit), int(burst))
-                elif isinstance(key, str) and " /" in key:
-                    endpoints[key] = int(value)
-                else:
-                    raise ValueError(f"unknown key {key!r}")
-        except (ValueError, TypeError) as exc:
-            # A typo in an override must not take the API down: keep the spec's numbers.
-            log.error("ignoring invalid SOKU_RATE_LIMITS (%s); using the default limits", exc)
-            tiers, endpoints = dict(DEFAULT_TIERS), dict(DEFAULT_ENDPOINT_LIMITS)
+    tiers, endpoints = apply_json_overrides(overrides, (DEFAULT_TIERS, DEFAULT_ENDPOINT_LIMITS), _apply,
+                                            "SOKU_RATE_LIMITS")
     return Limits({name: Tier(name, *pair) for name, pair in tiers.items()}, endpoints)
 
 

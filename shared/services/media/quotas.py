@@ -24,9 +24,9 @@ premium, admin); `SOKU_MEDIA_QUOTAS` overrides them with JSON,
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from google.cloud import firestore
 from google.cloud.firestore_v1 import aggregation
@@ -35,6 +35,7 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.config import get_settings
 from shared.errors import ConflictError
+from shared.services.overrides import apply_json_overrides
 
 log = logging.getLogger("soku.media")
 
@@ -55,24 +56,16 @@ class Quota:
     stored_bytes: int
 
 
+def _apply(quotas: dict[str, tuple[int, int]], tier: str, value: Any) -> None:
+    if tier not in quotas:
+        raise ValueError(f"unknown tier {tier!r}")
+    pending, stored = value
+    quotas[tier] = (int(pending), int(stored))
+
+
 @functools.lru_cache(maxsize=4)
 def _parse(overrides: str) -> dict[str, tuple[int, int]]:
-    quotas = dict(DEFAULT_QUOTAS)
-    if not overrides.strip():
-        return quotas
-    try:
-        raw = json.loads(overrides)
-        if not isinstance(raw, dict):
-            raise ValueError("expected a JSON object")
-        for tier, value in raw.items():
-            if tier not in quotas:
-                raise ValueError(f"unknown tier {tier!r}")
-            pending, stored = value
-            quotas[tier] = (int(pending), int(stored))
-    except (ValueError, TypeError) as exc:
-        log.error("ignoring invalid SOKU_MEDIA_QUOTAS (%s); using the default quotas", exc)
-        return dict(DEFAULT_QUOTAS)
-    return quotas
+    return apply_json_overrides(overrides, DEFAULT_QUOTAS, _apply, "SOKU_MEDIA_QUOTAS")
 
 
 def quota_for(tier: str) -> Quota:
