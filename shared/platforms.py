@@ -40,21 +40,48 @@ class PlatformRules:
     accepts_video: bool
     max_images: int  # per post (carousel / multi-image)
     weighted_text: bool = False  # X counts URLs as 23 and wide characters as 2
+    text_unit: str = "characters"  # what max_text counts: "characters" (code points) or "bytes" (UTF-8)
 
 
+# How each platform counts its limit, with the page that says so:
 RULES: dict[Platform, PlatformRules] = {
+    # Weighted length of twitter-text v3 (shared/text_counting.py): emoji sequence 2, URL 23,
+    # CJK 2. docs.x.com/fundamentals/counting-characters; github.com/twitter/twitter-text
     Platform.X: PlatformRules("X", 280, False, False, True, True, 4, weighted_text=True),
+    # "2200 characters" (developers.facebook.com/docs/instagram-platform/instagram-graph-api/
+    # reference/ig-user/media, `caption`): unit not documented; we count code points.
     Platform.INSTAGRAM: PlatformRules("Instagram", 2200, False, True, True, True, 10),
+    # 63,206 is the figure Facebook's composer enforces; the Graph API page reference
+    # (developers.facebook.com/docs/graph-api/reference/page/feed, `message`) gives no limit
+    # or unit: unit not documented; we count code points.
     Platform.FACEBOOK: PlatformRules("Facebook", 63206, False, False, True, True, 10),
+    # "Text posts are limited to 500 characters. Emojis are counted as the number of UTF-8
+    # bytes." (developers.facebook.com/documentation/threads/posts). We count code points, so
+    # a text heavy in emoji can pass here and be refused by Threads (issue 37: not yet fixed).
     Platform.THREADS: PlatformRules("Threads", 500, False, False, True, True, 20),
-    # TikTok takes a video, or a photo post of up to 35 images.
+    # TikTok takes a video, or a photo post of up to 35 images. `title` (the caption) of
+    # developers.tiktok.com/doc/content-posting-api-reference-direct-post: 2200, counted in
+    # UTF-16 runes there; we count code points (an astral character is 1 here, 2 there).
     Platform.TIKTOK: PlatformRules("TikTok", 2200, False, True, True, True, 35),
-    # YouTube's text becomes the video description (title comes from options or the text).
-    Platform.YOUTUBE: PlatformRules("YouTube", 5000, False, True, False, True, 0),
+    # YouTube's text becomes the video description (title comes from options or the text):
+    # "maximum length of 5000 bytes and may contain all valid UTF-8 characters except < and >"
+    # (developers.google.com/youtube/v3/docs/videos, snippet.description); the title is "100
+    # characters" (snippet.title), cut by the publisher. We count the description's UTF-8 bytes.
+    Platform.YOUTUBE: PlatformRules("YouTube", 5000, False, True, False, True, 0, text_unit="bytes"),
+    # `commentary` of the Posts API (learn.microsoft.com/linkedin/marketing/community-management/
+    # shares/posts-api): 3000 characters; unit not documented; we count code points.
     Platform.LINKEDIN: PlatformRules("LinkedIn", 3000, False, False, True, True, 20),
-    # Snapchat Story/Spotlight: one video or one image per post.
+    # Snapchat Story/Spotlight: one video or one image per post. 160 for a Spotlight
+    # description (developers.snap.com/api/marketing-api/Public-Profile-API): unit not
+    # documented; we count code points.
     Platform.SNAPCHAT: PlatformRules("Snapchat", 160, False, True, True, True, 1),
 }
 
 def text_length(platform: Platform, text: str) -> int:
-    return x_weighted_length(text) if RULES[platform].weighted_text else len(text)
+    """The text's length in the unit of `RULES[platform].max_text`."""
+    rules = RULES[platform]
+    if rules.weighted_text:
+        return x_weighted_length(text)
+    if rules.text_unit == "bytes":
+        return len(text.encode("utf-8", "surrogatepass"))
+    return len(text)

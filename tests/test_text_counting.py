@@ -185,3 +185,26 @@ def test_named_cases(text, expected):
 
 def test_x_rules_use_the_weighted_length():
     assert RULES[Platform.X].max_text == 280
+
+
+def test_youtube_counts_the_description_in_utf8_bytes():
+    """YouTube: "maximum length of 5000 bytes" (developers.google.com/youtube/v3/docs/videos)."""
+    from shared.errors import ValidationError
+    from shared.services.posts.checks import check_content
+    from shared.services.posts.targets import Target
+
+    assert RULES[Platform.YOUTUBE].text_unit == "bytes"
+    assert text_length(Platform.YOUTUBE, "é日😀") == 2 + 3 + 4
+    assert text_length(Platform.LINKEDIN, "é日😀") == 3
+    fits, over = "日" * 1666 + "ab", "日" * 1667  # 5000 and 5001 bytes, 1668 and 1667 characters
+    assert text_length(Platform.YOUTUBE, fits) == 5000 and text_length(Platform.YOUTUBE, over) == 5001
+
+    class Plan:
+        media_type, videos, images = "video", ["v"], []
+
+    target = Target.__new__(Target)
+    object.__setattr__(target, "platform", Platform.YOUTUBE)
+    check_content(fits, Plan(), [target])
+    with pytest.raises(ValidationError) as refused:
+        check_content(over, Plan(), [target])
+    assert "YouTube allows at most 5000 bytes; this text has 5001" in str(refused.value.details)

@@ -28,7 +28,7 @@ def check_content(text: str | None, plan: MediaPlan, targets: list[Target]) -> N
 
         length = text_length(platform, text or "")
         if length > rules.max_text:
-            unit = "weighted characters" if rules.weighted_text else "characters"
+            unit = "weighted characters" if rules.weighted_text else rules.text_unit
             problem("body.post.content.text",
                     f"{name} allows at most {rules.max_text} {unit}; this text has {length}",
                     "too_big", length)
