@@ -11,18 +11,15 @@ CLI's emulator set it (FUNCTIONS_EMULATOR=true *and* its hub on loopback, a FIRE
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
-from devstack.emulators import free_port, port_open
 from shared import secrets
 from shared.config import ConfigurationError, emulated, production_markers, reset_settings
+from tests import function_process
 from tests.posting import body, call_task, make_due, run_of, submit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,28 +100,7 @@ def test_the_secret_check_runs_in_a_deployment_whose_env_file_says_emulator(envi
 
 # -- a real functions-framework instance: production markers beside the emulator switches ---------
 
-def _serve(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "functions-framework"), "--target", target, "--source", "main.py",
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 90
-    while not port_open(port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"functions-framework ({target}) did not start:\n{process.communicate()[0]}")
-        time.sleep(0.2)
-    return process, port
-
-
-def _stop(process: subprocess.Popen) -> str:
-    process.terminate()
-    try:
-        return process.communicate(timeout=10)[0]
-    except subprocess.TimeoutExpired:
-        process.kill()
-        return process.communicate()[0]
+_serve, _stop = function_process.serve, function_process.stop
 
 
 def test_a_deployed_function_with_emulator_variables_still_refuses_forged_calls(stack, client, demo, sandbox):

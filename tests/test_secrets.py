@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -13,8 +10,8 @@ import pytest
 import yaml
 from firebase_functions import https_fn
 
-from devstack.emulators import free_port, port_open
 from shared import secrets
+from tests import function_process
 from shared.adapters.crypto import generate_key
 from shared.config import ConfigurationError
 
@@ -106,31 +103,14 @@ def test_a_function_missing_its_secret_answers_503_naming_it_until_configured(pr
 
 # -- a real functions-framework instance in production mode -------------------------------
 
-def _serve(target: str, extra_env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = free_port()
+def _serve(target: str, extra_env: dict[str, str]):
     # Production: no emulator variables, no credentials; K_SERVICE as Cloud Run sets it.
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(ROOT), "GCLOUD_PROJECT": "soku-prod",
            "K_SERVICE": target.lower(), "PYTHONUNBUFFERED": "1", **extra_env}
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "functions-framework"), "--target", target, "--source", "main.py",
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 60
-    while not port_open(port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"functions-framework did not start:\n{process.communicate()[0]}")
-        time.sleep(0.2)
-    return process, port
+    return function_process.serve(target, env, start_timeout=60)
 
 
-def _stop(process: subprocess.Popen) -> str:
-    process.terminate()
-    try:
-        return process.communicate(timeout=10)[0]
-    except subprocess.TimeoutExpired:
-        process.kill()
-        return process.communicate()[0]
+_stop = function_process.stop
 
 
 def test_a_production_function_without_its_token_keys_refuses_and_names_the_secret():
