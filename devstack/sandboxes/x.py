@@ -244,10 +244,14 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         # (tests/test_text_counting.py). Past 280 X refuses the tweet.
         length = x_weighted_length(text)
         if length > MAX_WEIGHTED_TWEET_LENGTH:
-            return _problem(400, "Invalid Request",
-                            f"Your Tweet text is too long: {length} weighted characters, at most "
-                            f"{MAX_WEIGHTED_TWEET_LENGTH}. For more information on how X determines text "
-                            "length see https://github.com/twitter/twitter-text.")
+            # An InvalidRequestProblem of X's OpenAPI document, as application/problem+json.
+            return flask.make_response(
+                {"type": "https://api.x.com/2/problems/invalid-request", "title": "Invalid Request",
+                 "detail": f"Your Tweet text is too long: {length} weighted characters, at most "
+                           f"{MAX_WEIGHTED_TWEET_LENGTH}. For more information on how X determines text "
+                           "length see https://github.com/twitter/twitter-text.",
+                 "status": 400, "parameter": "text"},
+                400, {"Content-Type": "application/problem+json"})
         for media_id in media_ids:
             media = state.media.get(media_id)
             if media is None or media["owner"] != who or media["state"] != "succeeded":
