@@ -119,6 +119,16 @@ def _unavailable(platform: Platform, attempt: Attempt) -> str:
     return "failed"
 
 
+def _last_look(publisher: Publisher, ctx: PublishContext, armed: str) -> PublishedPost | None:
+    """The post an armed create may have made, looked up through the listing lag; None: not there.
+
+    find_existing answers "may the create be skipped?", which for some platforms is also
+    true of a post still being made (TikTok: an upload begun); a run given up on must only
+    be recorded as published when the post is there, so those publishers say so."""
+    find = getattr(publisher, "find_published", publisher.find_existing)
+    return ctx.look_for_armed_post(find, datetime.fromisoformat(armed))
+
+
 def _after_interruptions(publisher: Publisher, ctx: PublishContext, run: dict) -> PublishedPost:
     """Earlier attempts all died mid-way (crash, timeout): give up, but never on a live post.
 
@@ -128,11 +138,7 @@ def _after_interruptions(publisher: Publisher, ctx: PublishContext, run: dict) -
     spent = spent_attempts(run) - 1
     armed = ctx.checkpoint.get("createArmedAt")
     if armed is not None:
-        # find_existing answers "may the create be skipped?", which for some platforms is also
-        # true of a post still being made (TikTok: an upload begun); a run given up on must
-        # only be recorded as published when the post is there, so those publishers say so.
-        find = getattr(publisher, "find_published", publisher.find_existing)
-        found = ctx.look_for_armed_post(find, datetime.fromisoformat(armed))
+        found = _last_look(publisher, ctx, armed)
         if found is not None:
             return found
     message = f"Publishing was interrupted {spent} times (the publisher stopped before recording a result)"
@@ -159,9 +165,8 @@ def _fail_unless_posted(platform: Platform, publisher: Publisher, ctx: PublishCo
     if armed is None:
         attempt.finish("failed", details, also=also)
         return "failed"
-    find = getattr(publisher, "find_published", publisher.find_existing)
     try:
-        found = ctx.look_for_armed_post(find, datetime.fromisoformat(armed))
+        found = _last_look(publisher, ctx, armed)
     except LeaseLost:
         raise
     except Exception as error:  # noqa: BLE001 - any failure to look leaves the outcome unknown
