@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from shared.text_counting import x_weighted_length
+from shared.text_counting import threads_length, utf16_length, x_weighted_length
+
+THREADS_UNIT = "characters (an emoji counts its UTF-8 bytes)"
+UTF16_UNIT = "UTF-16 code units"
 
 
 class Platform(str, Enum):
@@ -40,7 +43,9 @@ class PlatformRules:
     accepts_video: bool
     max_images: int  # per post (carousel / multi-image)
     weighted_text: bool = False  # X counts URLs as 23 and wide characters as 2
-    text_unit: str = "characters"  # what max_text counts: "characters" (code points) or "bytes" (UTF-8)
+    # What max_text counts, as error messages name it: "characters" (code points), "bytes"
+    # (UTF-8), "UTF-16 code units", or Threads' "characters (an emoji counts its UTF-8 bytes)".
+    text_unit: str = "characters"
 
 
 # How each platform counts its limit, with the page that says so:
@@ -56,13 +61,13 @@ RULES: dict[Platform, PlatformRules] = {
     # or unit: unit not documented; we count code points.
     Platform.FACEBOOK: PlatformRules("Facebook", 63206, False, False, True, True, 10),
     # "Text posts are limited to 500 characters. Emojis are counted as the number of UTF-8
-    # bytes." (developers.facebook.com/documentation/threads/posts). We count code points, so
-    # a text heavy in emoji can pass here and be refused by Threads (issue 37: not yet fixed).
-    Platform.THREADS: PlatformRules("Threads", 500, False, False, True, True, 20),
+    # bytes." (developers.facebook.com/documentation/threads/posts): text_counting.threads_length.
+    Platform.THREADS: PlatformRules("Threads", 500, False, False, True, True, 20, text_unit=THREADS_UNIT),
     # TikTok takes a video, or a photo post of up to 35 images. `title` (the caption) of
-    # developers.tiktok.com/doc/content-posting-api-reference-direct-post: 2200, counted in
-    # UTF-16 runes there; we count code points (an astral character is 1 here, 2 there).
-    Platform.TIKTOK: PlatformRules("TikTok", 2200, False, True, True, True, 35),
+    # developers.tiktok.com/doc/content-posting-api-reference-direct-post: "max 2200 UTF-16
+    # runes"; we count UTF-16 code units (an emoji outside the BMP is 2). Photo posts put the
+    # text in `description`, 4000 there: 2200 is the stricter of the two.
+    Platform.TIKTOK: PlatformRules("TikTok", 2200, False, True, True, True, 35, text_unit=UTF16_UNIT),
     # YouTube's text becomes the video description (title comes from options or the text):
     # "maximum length of 5000 bytes and may contain all valid UTF-8 characters except < and >"
     # (developers.google.com/youtube/v3/docs/videos, snippet.description); the title is "100
@@ -84,4 +89,8 @@ def text_length(platform: Platform, text: str) -> int:
         return x_weighted_length(text)
     if rules.text_unit == "bytes":
         return len(text.encode("utf-8", "surrogatepass"))
+    if rules.text_unit == THREADS_UNIT:
+        return threads_length(text)
+    if rules.text_unit == UTF16_UNIT:
+        return utf16_length(text)
     return len(text)

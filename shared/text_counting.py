@@ -106,6 +106,38 @@ def _code_points(units: str) -> str:
     return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
+def threads_length(text: str) -> int:
+    """Threads' count: "Text posts are limited to 500 characters. Emojis are counted as the
+    number of UTF-8 bytes." (developers.facebook.com/documentation/threads/posts).
+
+    Threads does not say which code points are emoji; we take the ones twemoji-parser
+    recognises and, beyond its older set, every code point of the emoji blocks
+    (U+1F000-U+1FAFF), tag characters (flags of subdivisions), ZWJ, VS16 and the keycap
+    mark: each counts its UTF-8 bytes (4, or 3 in the BMP). Any other code point counts 1.
+    """
+    units = _utf16(text)
+    in_emoji = bytearray(len(units))
+    for start, length in _emoji_entities(units):
+        in_emoji[start:start + length] = b"\x01" * length
+    total = 0
+    i = 0
+    while i < len(units):
+        step = 2 if 0xD800 <= ord(units[i]) <= 0xDBFF and i + 1 < len(units) \
+            and 0xDC00 <= ord(units[i + 1]) <= 0xDFFF else 1
+        char = _code_points(units[i:i + step])
+        code = ord(char)
+        emoji = in_emoji[i] or 0x1F000 <= code <= 0x1FAFF or 0xE0020 <= code <= 0xE007F \
+            or code in (0x200D, 0xFE0F, 0x20E3)
+        total += len(char.encode("utf-8", "surrogatepass")) if emoji else 1
+        i += step
+    return total
+
+
+def utf16_length(text: str) -> int:
+    """UTF-16 code units: what TikTok's "UTF-16 runes" count (an astral character is 2)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 # --- emoji: twemoji-parser's matches, leftmost and longest -----------------------------
 
 @lru_cache(maxsize=1)

@@ -208,3 +208,42 @@ def test_youtube_counts_the_description_in_utf8_bytes():
     with pytest.raises(ValidationError) as refused:
         check_content(over, Plan(), [target])
     assert "YouTube allows at most 5000 bytes; this text has 5001" in str(refused.value.details)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("abc", 3),
+    ("日本", 2),  # not emoji: one each
+    ("\u2764", 3), ("\u2764\ufe0f", 6),  # BMP emoji and VS16: 3 bytes each
+    ("\U0001fae0", 4),  # newer than twemoji-parser's set, still an emoji block
+    ("\U0001f1ef\U0001f1f5", 8),  # a flag: two regional indicators
+    ("\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466", 25),  # 4 x 4 + 3 x 3
+])
+def test_threads_counts_emoji_as_their_utf8_bytes(text, expected):
+    """Threads: "Emojis are counted as the number of UTF-8 bytes"
+    (developers.facebook.com/documentation/threads/posts)."""
+    assert text_length(Platform.THREADS, text) == expected
+
+
+def test_tiktok_counts_utf16_code_units():
+    """TikTok: "max 2200 UTF-16 runes" (developers.tiktok.com/doc/content-posting-api-reference-direct-post)."""
+    assert text_length(Platform.TIKTOK, "ab日") == 3
+    assert text_length(Platform.TIKTOK, "\U0001f600") == 2
+    assert text_length(Platform.TIKTOK, "\U0001f600" * 1100) == 2200
+    assert text_length(Platform.TIKTOK, "\U0001f600" * 1100 + "a") == 2201
+
+
+def test_the_refusal_names_the_unit():
+    from shared.errors import ValidationError
+    from shared.services.posts.checks import check_content
+    from shared.services.posts.targets import Target
+
+    class Plan:
+        media_type, videos, images = "text", [], []
+
+    target = Target.__new__(Target)
+    object.__setattr__(target, "platform", Platform.THREADS)
+    check_content("\U0001f600" * 125, Plan(), [target])  # 500
+    with pytest.raises(ValidationError) as refused:
+        check_content("\U0001f600" * 125 + "a", Plan(), [target])
+    assert ("Threads allows at most 500 characters (an emoji counts its UTF-8 bytes); this text has 501"
+            in str(refused.value.details))
