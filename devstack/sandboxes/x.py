@@ -79,9 +79,40 @@ def _parse_time(value: str | None) -> float | None:
         return None
 
 
+# Refusals are RFC 7807 problems sent as `application/problem+json`: X's OpenAPI document
+# (xdevplatform/xdk specs/openapi.json, version 2.167; devstack/contracts/facts/x.json) gives
+# every operation's failures as `application/json` → `Error` {code, message} or
+# `application/problem+json` → `Problem`, and X answers the latter. Where the document's
+# Problem catalogue has the case, the problem is that one (`x_problem`: type
+# `https://api.x.com/2/problems/<kind>` with the members its schema requires); the gateway's
+# own refusals (401, 429, 503, the duplicate-content 403) are `about:blank` problems, as X
+# sends them, which that catalogue does not list.
+PROBLEM_JSON = "application/problem+json"
+PROBLEMS = "https://api.x.com/2/problems/"
+
+
 def _problem(status: int, title: str, detail: str, headers: dict | None = None):
     body = {"title": title, "detail": detail, "type": "about:blank", "status": status}
-    return flask.make_response(body, status, headers or {})
+    return flask.make_response(body, status, {"Content-Type": PROBLEM_JSON, **(headers or {})})
+
+
+def x_problem(status: int, kind: str, title: str, detail: str, **members: str):
+    """A problem of the document's catalogue: `invalid-request` (InvalidRequestProblem: type,
+    title, detail), `resource-not-found` (ResourceNotFoundProblem: + resource_type),
+    `not-authorized-for-resource` (NotAuthorizedForResourceProblem: + resource_type)."""
+    body = {"title": title, "detail": detail, "type": PROBLEMS + kind, "status": status, **members}
+    return flask.make_response(body, status, {"Content-Type": PROBLEM_JSON})
+
+
+def _invalid(detail: str, **members: str):
+    return x_problem(400, "invalid-request", "Invalid Request", detail, **members)
+
+
+def _fields(args, kind: str = "post") -> set[str]:
+    """The fields asked for: the document names the parameter `post.fields` (`tweet.fields`
+    before version 2.167, still read here)."""
+    names = (f"{kind}.fields", "tweet.fields") if kind == "post" else (f"{kind}.fields",)
+    return {f for name in names for f in args.get(name, "").split(",") if f}
 
 
 def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
@@ -185,13 +216,13 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         hold_if_asked(fault)  # a slow upload: the segment is stored after the wait
         media = state.media.get(media_id)
         if subject() is None or media is None or media["owner"] != subject():
-            return _problem(400, "Bad Request", "Unknown media id")
+            return _invalid("Unknown media id", parameter="id", value=media_id)
         index = int(flask.request.form["segment_index"])
         chunk = flask.request.files["media"].read()
         if len(chunk) > MAX_SEGMENT:
-            return _problem(400, "Bad Request", "Segment too large")
+            return _invalid("Segment too large", parameter="media")
         if index > len(media["received"]):
-            return _problem(400, "Bad Request", f"Segment {index} out of order")
+            return _invalid(f"Segment {index} out of order", parameter="segment_index", value=str(index))
         media["received"][index] = len(chunk)
         return {"data": {"expires_at": int(time.time()) + 86400}}
 
@@ -202,10 +233,10 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
             return faulted
         media = state.media.get(media_id)
         if subject() is None or media is None:
-            return _problem(400, "Bad Request", "Unknown media id")
+            return _invalid("Unknown media id", parameter="id", value=media_id)
         received = sum(media["received"].values())
         if received != media["total"]:
-            return _problem(400, "Bad Request", f"Expected {media['total']} bytes, received {received}")
+            return _invalid(f"Expected {media['total']} bytes, received {received}")
         if media["category"] == "tweet_video":
             media["state"] = "failed" if fault is not None and fault.kind == "processing_failed" else "pending"
             return {"data": {"id": media_id, "processing_info": {"state": "pending", "check_after_secs": 0}}}
@@ -217,19 +248,31 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         _, faulted = gate.fault("status")
         if faulted is not None:
             return faulted
-        media = state.media.get(flask.request.args.get("media_id", ""))
-        if subject() is None or media is None or flask.request.args.get("command") != "STATUS":
-            return _problem(400, "Bad Request", "Unknown media id")
+        media_id = flask.request.args.get("media_id", "")
+        media = state.media.get(media_id)
+        # `command` is optional (the document: `media_id` required, `command` enum [STATUS]).
+        if flask.request.args.get("command", "STATUS") != "STATUS":
+            return _invalid("command must be STATUS", parameter="command", value=flask.request.args["command"])
+        if subject() is None or media is None:
+            return _invalid("Unknown media id", parameter="media_id", value=media_id)
         media["polls"] += 1
+        errors = None
         if media["state"] == "failed":
-            info = {"state": "failed", "error": {"code": 1, "name": "InvalidMedia",
-                                                  "message": "Unsupported video codec"}}
+            # `processing_info` is {state, check_after_secs, progress_percent} and nothing else
+            # (GetMediaUploadStatusResponseDataProcessingInfo: additionalProperties false): why
+            # processing failed comes in the answer's `errors` (Problem), beside `data`.
+            info = {"state": "failed"}
+            errors = [{"type": PROBLEMS + "invalid-request", "title": "Invalid Request",
+                       "detail": "Unsupported video codec", "parameter": "media_id", "value": media_id}]
         elif media["polls"] < 2:
             info = {"state": "in_progress", "check_after_secs": 0, "progress_percent": 50}
         else:
             media["state"] = "succeeded"
             info = {"state": "succeeded", "progress_percent": 100}
-        return {"data": {"id": flask.request.args["media_id"], "processing_info": info}}
+        answer_body = {"data": {"id": media_id, "processing_info": info}}
+        if errors:
+            answer_body["errors"] = errors
+        return answer_body
 
     @bp.post("/2/tweets")
     def create():
@@ -255,7 +298,7 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         for media_id in media_ids:
             media = state.media.get(media_id)
             if media is None or media["owner"] != who or media["state"] != "succeeded":
-                return _problem(400, "Invalid Request", f"Media {media_id} is not ready")
+                return _invalid(f"Media {media_id} is not ready", parameter="media.media_ids", value=media_id)
         with state.lock:
             # X refuses a tweet whose submitted text repeats one of the user's recent tweets.
             if any(p["platform"] == PLATFORM and p["subject"] == who and p["text"] == text for p in state.posts):
@@ -280,7 +323,7 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
             return _problem(401, "Unauthorized", "Unauthorized")
         args = flask.request.args
         # Default fields are id, text and edit_history_tweet_ids; others only when asked for.
-        wanted = set(DEFAULT_TWEET_FIELDS) | {f for f in args.get("tweet.fields", "").split(",") if f}
+        wanted = set(DEFAULT_TWEET_FIELDS) | _fields(args)
         start, end = _parse_time(args.get("start_time")), _parse_time(args.get("end_time"))
         limit = max(5, min(int(args.get("max_results", "10")), 100))
         with state.lock:
@@ -318,11 +361,14 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         with state.lock:
             post = next((p for p in state.posts if p["platform"] == PLATFORM and p["id"] == tweet_id), None)
             if post is None:
-                return flask.make_response({
-                    "title": "Not Found Error", "type": "https://api.twitter.com/2/problems/resource-not-found",
-                    "detail": f"Could not find tweet with id: [{tweet_id}].", "status": 404}, 404)
+                # ResourceNotFoundProblem: type, title, detail and resource_type required.
+                return x_problem(404, "resource-not-found", "Not Found Error",
+                                 f"Could not find tweet with id: [{tweet_id}].", resource_type="tweet",
+                                 parameter="id", value=tweet_id, resource_id=tweet_id)
             if post["subject"] != who:
-                return _problem(403, "Forbidden", "You are not allowed to delete a Tweet you did not author.")
+                return x_problem(403, "not-authorized-for-resource", "Forbidden",
+                                 "You are not allowed to delete a Tweet you did not author.",
+                                 resource_type="tweet", resource_id=tweet_id)
             state.delete_post(PLATFORM, lambda p: p is post)
         return {"data": {"deleted": True}}
 

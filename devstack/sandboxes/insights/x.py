@@ -10,6 +10,14 @@
   following_count, tweet_count, listed_count, like_count`).
 - Refusals are RFC 7807-style problems `{title, detail, type, status}`: 401 Unauthorized, 403
   "client-forbidden" for a token without the needed scope, 429 with `x-rate-limit-reset`.
+
+Held to X's OpenAPI document (xdevplatform/xdk specs/openapi.json, version 2.167;
+devstack/contracts/facts/x.json): the field lists are asked for as `post.fields` (`tweet.fields`
+before, still read); the metrics are named `PostPublicMetrics` {repost_count, reply_count,
+like_count, quote_count, bookmark_count, impression_count} and `UserPublicMetrics`
+{followers_count, following_count, post_count, listed_count, like_count}, all but the last
+required; problems come as `application/problem+json`, and a missing post's partial error is the
+document's ResourceNotFoundProblem (`https://api.x.com/2/problems/resource-not-found`).
 """
 
 from __future__ import annotations
@@ -32,13 +40,18 @@ PLATFORM = "x"
 
 def _problem(status: int, title: str, detail: str, kind: str = "about:blank", headers: dict | None = None):
     return flask.make_response({"title": title, "detail": detail, "type": kind, "status": status}, status,
-                               headers or {})
+                               {"Content-Type": "application/problem+json", **(headers or {})})
 
 
 def _not_found(post_id: str):
     return {"errors": [{"value": post_id, "detail": f"Could not find tweet with id: [{post_id}].",
                         "title": "Not Found Error", "resource_type": "tweet", "parameter": "id",
-                        "resource_id": post_id, "type": "https://api.twitter.com/2/problems/resource-not-found"}]}
+                        "resource_id": post_id, "type": "https://api.x.com/2/problems/resource-not-found"}]}
+
+
+def _fields(args, kind: str) -> set[str]:
+    names = (f"{kind}.fields", "tweet.fields") if kind == "post" else (f"{kind}.fields",)
+    return {f for name in names for f in args.get(name, "").split(",") if f}
 
 
 def blueprint(state: SandboxState) -> flask.Blueprint:
@@ -71,12 +84,12 @@ def blueprint(state: SandboxState) -> flask.Blueprint:
         post = find_post(state, PLATFORM, post_id)
         if post is None or (fault is not None and fault.kind == "not_found"):
             return _not_found(post_id)
-        wanted = set(flask.request.args.get("tweet.fields", "").split(","))
+        wanted = _fields(flask.request.args, "post")
         out = {"id": post["id"], "text": post.get("rendered", post.get("text", "")),
                "edit_history_tweet_ids": [post["id"]]}
         if "public_metrics" in wanted:
             c = post_counts_of(post)
-            out["public_metrics"] = {"retweet_count": c["shares"], "reply_count": c["comments"],
+            out["public_metrics"] = {"repost_count": c["shares"], "reply_count": c["comments"],
                                      "like_count": c["likes"], "quote_count": c["quotes"],
                                      "bookmark_count": c["bookmarks"], "impression_count": c["views"]}
         return {"data": out}
@@ -87,10 +100,10 @@ def blueprint(state: SandboxState) -> flask.Blueprint:
         if refused is not None:
             return refused
         out = {"id": user_id, "name": f"Sandbox user {user_id}", "username": user_id}
-        if "public_metrics" in flask.request.args.get("user.fields", "").split(","):
+        if "public_metrics" in _fields(flask.request.args, "user"):
             c = account_counts(state, PLATFORM, user_id)
             out["public_metrics"] = {"followers_count": c["followers"], "following_count": c["following"],
-                                     "tweet_count": c["posts"], "listed_count": c["followers"] // 50,
+                                     "post_count": c["posts"], "listed_count": c["followers"] // 50,
                                      "like_count": c["following"] * 3}
         return {"data": out}
 

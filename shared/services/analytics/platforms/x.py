@@ -9,6 +9,11 @@
   The user's own id is the account's `platformUserId`.
 - A 403 problem on a read is a permission the token lacks (X's "client-forbidden" /
   "You are not permitted" problems); 401 and 429 are the publisher's rules (reconnect, rate limit).
+
+X's OpenAPI document since version 2.167 (xdevplatform/xdk specs/openapi.json;
+devstack/contracts/facts/x.json) names these `post.fields` (it lists no `tweet.fields`, and an
+unlisted parameter is refused), `repost_count` and `post_count`; the older names are still read
+when an answer has them.
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ def _data(response: httpx.Response, what: str) -> dict:
 def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
     http = metrics_http(publisher, account, _refine)
     response = http.request("GET", f"{_api()}/2/tweets/{result['postId']}",
-                            params={"tweet.fields": "public_metrics"})
+                            params={"post.fields": "public_metrics"})
     return tweet_metrics(response)
 
 
@@ -64,7 +69,8 @@ def tweet_metrics(response: httpx.Response) -> PostMetrics:
     for X's partial-error answer about a post it no longer has)."""
     public = _data(response, "post").get("public_metrics") or {}
     return PostMetrics(views=count(public.get("impression_count")), likes=count(public.get("like_count")),
-                       comments=count(public.get("reply_count")), shares=count(public.get("retweet_count")),
+                       comments=count(public.get("reply_count")),
+                       shares=count(public.get("repost_count", public.get("retweet_count"))),
                        platform={k: count(v) for k, v in public.items()})
 
 
@@ -74,5 +80,6 @@ def account(publisher: Publisher, account: Account) -> AccountMetrics:
                             params={"user.fields": "public_metrics"})
     public = _data(response, "user").get("public_metrics") or {}
     return AccountMetrics(followers=count(public.get("followers_count")),
-                          following=count(public.get("following_count")), posts=count(public.get("tweet_count")),
+                          following=count(public.get("following_count")),
+                          posts=count(public.get("post_count", public.get("tweet_count"))),
                           platform={k: count(v) for k, v in public.items()})

@@ -161,7 +161,10 @@ class XPublisher:
     def _timeline_since(self, http: PlatformHttp, user: str, since: str) -> Iterator[dict]:
         """The user's tweets since `since`, newest first, every page: a busy account (many runs
         publishing at once) can have more tweets in the window than one page holds."""
-        params = {"max_results": 100, "start_time": since, "tweet.fields": "created_at,author_id"}
+        # `post.fields`: the name X's OpenAPI document (version 2.167) gives the field list; it
+        # lists no `tweet.fields`, and its values no `author_id` (devstack/contracts/facts/x.json):
+        # the timeline is the user's own, so a tweet without one is the user's.
+        params = {"max_results": 100, "start_time": since, "post.fields": "created_at"}
         for _ in range(LOOKUP_PAGES):
             body = http.request("GET", f"{self._api()}/2/users/{user}/tweets", params=params).json()
             tweets, token = timeline_page(body)
@@ -227,20 +230,25 @@ class XPublisher:
 
     def _wait_until_processed(self, ctx: PublishContext, http: PlatformHttp, media_id: str, info: dict) -> None:
         deadline = clock.now() + timedelta(seconds=LIMITS.processing_timeout_s)
+        errors: list[dict] = []
         while True:
             state = info.get("state")
             if state == "succeeded":
                 return
             if state == "failed":
-                error = info.get("error") or {}
-                raise PermanentError(f"X could not process the media: {error.get('message') or error.get('name') or 'failed'}",
-                                     code="media_processing_failed")
+                # Why: `processing_info.error` (v1.1's STATUS), or the answer's `errors` (Problem),
+                # where X's OpenAPI document puts it (processing_info has only state/progress).
+                error = info.get("error") or next(iter(errors), {})
+                why = error.get("message") or error.get("detail") or error.get("name") or "failed"
+                raise PermanentError(f"X could not process the media: {why}", code="media_processing_failed")
             if clock.now() > deadline:
                 raise RetryableError("X is still processing the media; will check again", code="media_processing")
             ctx.sleep(min(float(info.get("check_after_secs", 1)), LIMITS.max_poll_interval_s))
             response = http.request("GET", f"{self._api()}/2/media/upload",
                                     params={"command": "STATUS", "media_id": media_id})
-            info = processing_info(response.json()) or {"state": "succeeded"}
+            body = response.json()
+            info = processing_info(body) or {"state": "succeeded"}
+            errors = [e for e in body.get("errors") or [] if isinstance(e, dict)]
 
 
 # -- reading X's answers (tests/test_recorded_answers.py feeds recorded real answers through these) --
