@@ -42,5 +42,7 @@ and arrays, comma-separated for arrays with `"style": "form"`). Schemas are JSON
 minLength/maxLength, oneOf/anyOf/allOf, additionalProperties, nullable as type lists),
 with descriptions and examples dropped; `{"$ref": "#/schemas/Name"}` points into the
 file's own `schemas`. `responses` keys are status codes, `4XX`/`5XX` ranges, or
-`default`. A status the operation does not list is a violation.
+`default`; each may add `"content": {"<media type>": {"schema": ...}}` for answers in
+another JSON media type (X answers errors as `application/problem+json`). A status the
+operation does not list is a violation.
 """

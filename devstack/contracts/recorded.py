@@ -75,7 +75,8 @@ class RecordedContract:
         if spec is None:
             checked.response.append(f"status {status} is not one the contract lists ({', '.join(sorted(responses))})")
             return
-        schema = spec.get("schema")
+        # An answer in another JSON media type has its own schema (X: application/problem+json).
+        schema = ((spec.get("content") or {}).get(exchange.response_type) or {}).get("schema") or spec.get("schema")
         if not schema:
             return
         if exchange.response_body is None:
