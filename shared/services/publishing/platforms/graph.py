@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -121,6 +122,30 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return None
 
 
+# What a time-paged `paging.next` carries that the next request must pass back.
+_TIME_PAGING = ("until", "since", "__paging_token", "after")
+
+
+def edge_page(body: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+    """One page of an edge: (its `data`, the parameters that ask for the next page, or None on
+    the last page: no `paging.next`).
+
+    Cursor-paged pages carry `paging.cursors.after`. Feeds may page by time instead: `next` with
+    `until` and `__paging_token` and no cursors (python-facebook's recording of a real answer,
+    testdata/facebook/apidata/posts/feed_fields_p1.json; tests/test_recorded_answers.py); those
+    parameters (the non-empty ones) are taken from `next`."""
+    paging = body.get("paging") or {}
+    data = body.get("data") or []
+    if not paging.get("next"):
+        return data, None
+    after = (paging.get("cursors") or {}).get("after")
+    if after:
+        return data, {"after": after}
+    query = parse_qs(urlsplit(str(paging["next"])).query)
+    following = {name: query[name][0] for name in _TIME_PAGING if query.get(name) and query[name][0]}
+    return data, following or None
+
+
 def listed_since(http: "PlatformHttp", url: str, params: dict[str, Any], armed_at: datetime, *,
                  time_field: str, limit: int) -> Iterator[dict[str, Any]]:
     """A newest-first edge's entries, page after page, until one is older than the window of a
@@ -134,15 +159,14 @@ def listed_since(http: "PlatformHttp", url: str, params: dict[str, Any], armed_a
     params = params | {"limit": limit}
     for _ in range(LOOKUP_PAGES):
         body = http.request("GET", url, params=params).json()
-        for entry in body.get("data") or []:
+        entries, following = edge_page(body)
+        for entry in entries:
             if before_window(parse_timestamp(entry.get(time_field)), armed_at):
                 return
             yield entry
-        paging = body.get("paging") or {}
-        after = (paging.get("cursors") or {}).get("after")
-        if not paging.get("next") or not after:
+        if not following:
             return
-        params = params | {"after": after}
+        params = params | following
 
 
 def await_containers(ctx, makers: dict[str, Callable[[], dict]], *,
