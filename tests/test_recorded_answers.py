@@ -252,6 +252,261 @@ def _(record):
     assert metrics.platform == {}
 
 
+# -- YouTube (python-youtube's testdata) -------------------------------------------------------
+VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(4084)
+
+
+def _yt_insert(sandbox: Sandbox, title: str = "Recorded answers", subject: str = "rec-yt") -> Any:
+    """videos.insert as YoutubePublisher._initiate and _send make it: a resumable session, one chunk."""
+    with sandbox.client("youtube", subject) as yt:
+        opened = yt.post("/upload/youtube/v3/videos", params={"uploadType": "resumable", "part": "snippet,status"},
+                         headers={"X-Upload-Content-Length": str(len(VIDEO)), "X-Upload-Content-Type": "video/mp4"},
+                         json={"snippet": {"title": title, "description": "recorded answers", "categoryId": "22"},
+                               "status": {"privacyStatus": "private", "selfDeclaredMadeForKids": False}})
+        assert opened.status_code == 200, opened.text
+        return _answer(yt.put(opened.headers["Location"], content=VIDEO,
+                              headers={"Content-Range": f"bytes 0-{len(VIDEO) - 1}/{len(VIDEO)}"}), 200)
+
+
+def _yt_channels(part: str, subject: str = "rec-yt") -> Callable[[Sandbox], Any]:
+    def ask(sandbox: Sandbox) -> Any:
+        with sandbox.client("youtube", subject) as yt:
+            return _answer(yt.get("/youtube/v3/channels", params={"part": part, "mine": "true"}), 200)
+    return ask
+
+
+def _yt_playlist_items(sandbox: Sandbox) -> Any:
+    for n in range(2):  # two uploads, one a page: a nextPageToken
+        _yt_insert(sandbox, f"Recorded answers {n}", subject="rec-yt-pl")
+    playlist = _yt_channels("contentDetails", "rec-yt-pl")(sandbox)["items"][0]["contentDetails"][
+        "relatedPlaylists"]["uploads"]
+    with sandbox.client("youtube", "rec-yt-pl") as yt:
+        return _answer(yt.get("/youtube/v3/playlistItems", params={
+            "part": "snippet", "playlistId": playlist, "maxResults": 1}), 200)
+
+
+YT_MODELDATA = ("https://github.com/sns-sdks/python-youtube/blob/1694c2c91820dde127a1876ee2f16db31c565d7c/"
+                "testdata/modeldata/videos/video_api_response.json")
+
+
+# We ask for part=snippet,status; the recording asked for snippet (and player): a video resource with
+# the status part is real too.
+@call("youtube", "POST /upload/youtube/v3/videos (videos.insert)", ("id",), _yt_insert,
+      extra_top_level={"status": YT_MODELDATA})
+def _(record):
+    from shared.services.publishing.platforms.youtube import inserted_video_id
+
+    assert inserted_video_id(record["body"]) == "D-lhorsDlUQ"
+
+
+@call("youtube", "GET /youtube/v3/channels?part=contentDetails&mine=true",
+      ("items", "items[].contentDetails.relatedPlaylists.uploads"), _yt_channels("contentDetails"))
+def _(record):
+    from shared.services.publishing.platforms.youtube import uploads_playlist_of
+
+    assert uploads_playlist_of(record["body"]) == "UUK8sQmJBp8GCxrOtXWBpyEA"
+
+
+@call("youtube", "GET /youtube/v3/channels?part=snippet&mine=true",
+      ("items", "items[].id", "items[].snippet.title", "items[].snippet.customUrl"), _yt_channels("snippet"))
+def _(record):
+    from shared.services.connections.google import channel_of
+
+    assert channel_of(record["body"]) == ("UC_x5XG1OV2P6uZZ5FSM9Ttw", "Google Developers", "@googledevelopers")
+    assert channel_of({"kind": "youtube#channelListResponse", "items": []}) is None
+
+
+@call("youtube", "GET /youtube/v3/channels?part=statistics&mine=true",
+      ("items", "items[].statistics.subscriberCount", "items[].statistics.hiddenSubscriberCount",
+       "items[].statistics.videoCount", "items[].statistics.viewCount"), _yt_channels("statistics"))
+def _(record):
+    from shared.services.analytics.platforms.youtube import channel_metrics
+
+    metrics = channel_metrics(record["body"])
+    assert (metrics.followers, metrics.posts) == (1927873, 5026)
+    assert metrics.platform == {"subscriberCount": 1927873, "hiddenSubscriberCount": False, "videoCount": 5026,
+                                "viewCount": 160361638}
+
+
+@call("youtube", "GET /youtube/v3/playlistItems?part=snippet",
+      ("items", "items[].snippet.publishedAt", "items[].snippet.title", "items[].snippet.description",
+       "items[].snippet.resourceId.videoId", "nextPageToken"), _yt_playlist_items)
+def _(record):
+    from datetime import datetime, timezone
+
+    from shared.services.publishing.platforms.youtube import playlist_page, upload_of
+
+    entries, token = playlist_page(record["body"])
+    assert token == "CAoQAA"
+    published, title, description, video_id = upload_of(entries[0])
+    assert published == datetime(2019, 11, 21, 22, 17, 43, tzinfo=timezone.utc)
+    assert title == "Welcome from Google Developers - Pittsburgh ML Summit ‘19"
+    assert description.startswith("Kyle Paul, Regional Lead")
+    assert video_id == "CvTApw9X8aA"
+
+
+# -- Facebook (python-facebook's testdata) -----------------------------------------------------
+FB_VERSION = "v23.0"
+FB_READS = ("data", "data[].id", "data[].message", "data[].created_time", "data[].permalink_url", "data[].from.id",
+            "paging.next", "paging.cursors.after")
+
+
+def _fb_feed(sandbox: Sandbox) -> Any:
+    """The Page's feed as FacebookPublisher.find_existing reads it, after two text posts."""
+    page = "rec-fb-page"
+    with sandbox.client("facebook", page, scheme="OAuth") as fb:
+        fb.base_url = f"{sandbox.base_url}/facebook/{FB_VERSION}"
+        for n in range(2):
+            _answer(fb.post(f"/{page}/feed", data={"message": f"recorded answers {n}"}), 200)
+        return _answer(fb.get(f"/{page}/feed", params={
+            "fields": "id,message,created_time,permalink_url,from", "since": 0, "limit": 1}), 200)
+
+
+@call("facebook", "GET /{page}/feed", FB_READS, _fb_feed)
+def _(record):
+    from shared.services.publishing.platforms.graph import edge_page, parse_timestamp
+
+    entries, after = edge_page(record["body"])
+    assert after == {"after": "after"}
+    assert [(e["id"], e["permalink_url"]) for e in entries] == [
+        ("19292868552_10158349356748553", "https://www.facebook.com/19292868552/posts/10158349356748553/"),
+        ("19292868552_10158347294088553", "https://www.facebook.com/19292868552/posts/10158347294088553/")]
+    assert parse_timestamp(entries[0]["created_time"]).isoformat() == "2021-07-09T19:09:52+00:00"
+
+
+@call("facebook", "GET /{page}/feed (time-based paging)", FB_READS, _fb_feed)
+def _(record):
+    from shared.services.publishing.platforms.graph import edge_page
+
+    entries, after = edge_page(record["body"])
+    assert [e["id"] for e in entries] == ["4_10113477241177441", "4_10113449068715281"]
+    # No cursors, yet a next page: its `until` and paging token (a lookup that stopped here
+    # would miss the window's older posts).
+    assert after == {"until": "1624385168", "__paging_token": "__paging_token"}
+
+
+# -- Instagram (python-facebook's testdata) ----------------------------------------------------
+IG_VERSION = "v23.0"
+
+
+def _ig(sandbox: Sandbox, subject: str) -> httpx.Client:
+    client = sandbox.client("instagram", subject, scheme="OAuth")
+    client.base_url = f"{sandbox.base_url}/instagram/{IG_VERSION}"
+    return client
+
+
+def _ig_container(sandbox: Sandbox, subject: str = "rec-ig", caption: str = "recorded answers") -> Any:
+    with _ig(sandbox, subject) as ig:
+        return _answer(ig.post(f"/{subject}/media", data={"image_url": f"{sandbox.origin}/photo.jpg",
+                                                           "caption": caption}), 200)
+
+
+def _ig_status(sandbox: Sandbox, container_id: str, subject: str = "rec-ig") -> Any:
+    with _ig(sandbox, subject) as ig:
+        return _answer(ig.get(f"/{container_id}", params={"fields": "status_code,status"}), 200)
+
+
+def _ig_publish(sandbox: Sandbox, subject: str = "rec-ig", caption: str = "recorded answers") -> Any:
+    container = _ig_container(sandbox, subject, caption)["id"]
+    for _ in range(20):  # as the publisher polls, until FINISHED
+        if _ig_status(sandbox, container, subject)["status_code"] == "FINISHED":
+            break
+    with _ig(sandbox, subject) as ig:
+        return _answer(ig.post(f"/{subject}/media_publish", params={"creation_id": container}), 200)
+
+
+def _ig_ask(path: str, params: dict[str, Any], subject: str = "rec-ig", published: bool = False):
+    def ask(sandbox: Sandbox) -> Any:
+        media = _ig_publish(sandbox, subject)["id"] if published else None
+        with _ig(sandbox, subject) as ig:
+            return _answer(ig.get(path.format(user=subject, media=media), params=params), 200)
+    return ask
+
+
+def _ig_listing(sandbox: Sandbox) -> Any:
+    for n in range(2):  # two media, one a page: a next page
+        _ig_publish(sandbox, "rec-ig-list", caption=f"recorded answers {n}")
+    with _ig(sandbox, "rec-ig-list") as ig:
+        return _answer(ig.get("/rec-ig-list/media", params={"fields": "id,caption,timestamp,permalink", "limit": 1}),
+                       200)
+
+
+@call("instagram", "POST /{ig-user}/media", ("id",), _ig_container)
+def _(record):
+    from shared.services.publishing.platforms.instagram import created_id
+
+    assert created_id(record["body"]) == "17889455560051444"
+
+
+@call("instagram", "GET /{ig-container}?fields=status_code,status", ("status_code", "status"),
+      lambda s: _ig_status(s, _ig_container(s)["id"]))
+def _(record):
+    from shared.services.publishing.platforms.instagram import container_status
+
+    assert container_status(record["body"]) == (
+        "FINISHED", "Finished: Media has been uploaded and it is ready to be published.")
+
+
+@call("instagram", "GET /{ig-user}/content_publishing_limit",
+      ("data", "data[].quota_usage", "data[].config.quota_total", "data[].config.quota_duration"),
+      _ig_ask("/{user}/content_publishing_limit", {"fields": "quota_usage,config"}))
+def _(record):
+    from shared.services.publishing.platforms.instagram import publishing_quota
+
+    assert publishing_quota(record["body"]) == (0, 25, 24)
+
+
+@call("instagram", "POST /{ig-user}/media_publish", ("id",), _ig_publish)
+def _(record):
+    from shared.services.publishing.platforms.instagram import created_id
+
+    assert created_id(record["body"]) == "17920238422030506"
+
+
+@call("instagram", "GET /{ig-media}?fields=permalink", ("permalink",),
+      _ig_ask("/{media}", {"fields": "permalink"}, published=True))
+def _(record):
+    from shared.services.publishing.platforms.instagram import permalink_of
+
+    assert permalink_of(record["body"]) == "https://www.instagram.com/p/CRyZpmrjYC4/"
+
+
+@call("instagram", "GET /{ig-user}/media",
+      ("data", "data[].id", "data[].timestamp", "data[].caption", "data[].permalink", "paging.next",
+       "paging.cursors.after"), _ig_listing)
+def _(record):
+    from shared.services.publishing.platforms.graph import edge_page, parse_timestamp
+
+    entries, after = edge_page(record["body"])
+    assert after == {"after": "after"}
+    assert [(e["id"], e["permalink"]) for e in entries] == [
+        ("17895731045244887", "https://www.instagram.com/p/CSgf9BChwVq/"),
+        ("17896622936197745", "https://www.instagram.com/p/CSgdWACBeKr/")]
+    # Instagram's `+0000` offsets, as the lookup's window reads them.
+    assert parse_timestamp(entries[0]["timestamp"]).isoformat() == "2021-08-13T08:25:28+00:00"
+
+
+@call("instagram", "GET /{ig-media}/insights",
+      ("data", "data[].name", "data[].values[].value", "data[].total_value.value"),
+      _ig_ask("/{media}/insights", {"metric": "views,reach,likes,comments,shares,saved,total_interactions"},
+              published=True))
+def _(record):
+    from shared.services.analytics.platforms.graph import insight_values
+
+    assert insight_values(record["body"]) == {"impressions": 8, "reach": 5, "saved": 0}
+
+
+@call("instagram", "GET /{ig-user}?fields=followers_count,follows_count,media_count",
+      ("followers_count", "follows_count", "media_count"),
+      _ig_ask("/{user}", {"fields": "followers_count,follows_count,media_count"}))
+def _(record):
+    from shared.services.analytics.platforms.instagram import account_metrics_of
+
+    metrics = account_metrics_of(record["body"])
+    assert (metrics.followers, metrics.following, metrics.posts) == (64361, 16, 427)
+    assert metrics.platform == {"followers_count": 64361, "follows_count": 16, "media_count": 427}
+
+
 # -- the tests ---------------------------------------------------------------------------------
 RECORDS = {platform: _load(platform) for platform in sorted({c.platform for c in CALLS})}
 IDS = [f"{c.platform}: {c.call}" for c in CALLS]

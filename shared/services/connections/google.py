@@ -60,18 +60,27 @@ class YouTubeProvider:
         body = call(self.platform, "GET", f"{host('youtube_upload')}/youtube/v3/channels", failure="identity_failed",
                     params={"part": "snippet", "mine": "true"},
                     headers={"Authorization": f"Bearer {grant.tokens.access_token}"})
-        items = body.get("items") or []
-        if not items:
+        channel = channel_of(body)
+        if channel is None:
             raise ConnectError("no_accounts", "This Google account has no YouTube channel. Create one, then "
                                "connect again.", platform=self.platform.value)
-        channel = items[0]
-        snippet = channel.get("snippet") or {}
-        return [NewAccount(str(channel["id"]), snippet.get("title"), grant.tokens,
-                           grant_id=f"youtube:{client_id('youtube')}:{channel['id']}",
-                           extra={"channelTitle": snippet.get("title"), "customUrl": snippet.get("customUrl")})]
+        channel_id, title, custom_url = channel
+        return [NewAccount(channel_id, title, grant.tokens,
+                           grant_id=f"youtube:{client_id('youtube')}:{channel_id}",
+                           extra={"channelTitle": title, "customUrl": custom_url})]
 
     def revoke(self, tokens: Tokens, data: dict[str, Any]) -> bool:
         # The token goes in the form body, never in the URL (URLs end up in logs).
         call(self.platform, "POST", f"{host('google_oauth')}/revoke", failure="revocation_failed",
              data={"token": tokens.refresh_token or tokens.access_token})
         return True
+
+
+def channel_of(body: dict[str, Any]) -> tuple[str, str | None, str | None] | None:
+    """channels.list(part=snippet, mine=true) → (channel id, snippet.title, snippet.customUrl), or
+    None when the Google account has no channel (no `items`)."""
+    items = body.get("items") or []
+    if not items:
+        return None
+    snippet = items[0].get("snippet") or {}
+    return str(items[0]["id"]), snippet.get("title"), snippet.get("customUrl")

@@ -43,8 +43,12 @@ def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
 
 def account(publisher: Publisher, account: Account) -> AccountMetrics:
     http = metrics_http(publisher, account, _refine)
-    body = http.request("GET", _graph(account.platform_user_id),
-                        params={"fields": "followers_count,follows_count,media_count"}).json()
+    return account_metrics_of(http.request("GET", _graph(account.platform_user_id),
+                                           params={"fields": "followers_count,follows_count,media_count"}).json())
+
+
+def account_metrics_of(body: dict) -> AccountMetrics:
+    """`GET /{ig-user}?fields=followers_count,follows_count,media_count` as the account's metrics."""
     return AccountMetrics(followers=count(body.get("followers_count")), following=count(body.get("follows_count")),
                           posts=count(body.get("media_count")),
                           platform={k: count(body.get(k)) for k in ("followers_count", "follows_count", "media_count")})

@@ -55,8 +55,12 @@ def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
 
 def account(publisher: Publisher, account: Account) -> AccountMetrics:
     http = metrics_http(publisher, account, _refine)
-    items = http.request("GET", _api("channels"), params={"part": "statistics", "mine": "true"}).json().get(
-        "items") or []
+    return channel_metrics(http.request("GET", _api("channels"), params={"part": "statistics", "mine": "true"}).json())
+
+
+def channel_metrics(body: dict) -> AccountMetrics:
+    """channels.list(part=statistics, mine=true)'s answer as the account's metrics."""
+    items = body.get("items") or []
     if not items:
         raise MetricsRefused("YouTube answered without the channel", code="post_not_found")
     stats = items[0].get("statistics") or {}

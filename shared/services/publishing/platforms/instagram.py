@@ -251,7 +251,7 @@ class InstagramPublisher:
 
         def create() -> PublishedPost:
             response = self._media_publish(ctx, http, user, creation_id)
-            media_id = str(response.json()["id"])
+            media_id = created_id(response.json())
             ctx.accepted(publishedId=media_id)  # published: a retry only needs the permalink
             return self._published(http, media_id)
 
@@ -357,11 +357,7 @@ class InstagramPublisher:
     def _check_quota(self, http: PlatformHttp, account: Account) -> None:
         response = http.request("GET", self._graph(f"{account.platform_user_id}/content_publishing_limit"),
                                 params={"fields": "quota_usage,config"})
-        rows = response.json().get("data") or [{}]
-        usage = _int(rows[0].get("quota_usage"))
-        config = rows[0].get("config") or {}
-        total = _int(config.get("quota_total"))
-        hours = (_int(config.get("quota_duration")) or 86400) // 3600
+        usage, total, hours = publishing_quota(response.json())
         # Without the platform's total the figure is unknown (25, 50 or 100 by source):
         # media_publish's own 2207042 then decides.
         if usage is not None and total is not None and usage >= total:
@@ -391,7 +387,7 @@ class InstagramPublisher:
                           extra: dict | None = None) -> None:
         response = http.request("POST", self._graph(f"{ctx.account.platform_user_id}/media"), data=params)
         containers = ctx.checkpoint["containers"]
-        containers[key] = {"id": str(response.json()["id"]), "createdAt": clock.now().isoformat(),
+        containers[key] = {"id": created_id(response.json()), "createdAt": clock.now().isoformat(),
                            "status": "IN_PROGRESS"} | (extra or {})
         ctx.save(containers=containers)  # a retry re-checks this container instead of making another
 
@@ -417,8 +413,7 @@ class InstagramPublisher:
 
     def _status(self, http: PlatformHttp, container_id: str) -> tuple[str, str | None]:
         response = http.request("GET", self._graph(container_id), params={"fields": "status_code,status"})
-        body = response.json()
-        return str(body.get("status_code") or "IN_PROGRESS"), body.get("status")
+        return container_status(response.json())
 
     def _media_publish(self, ctx: PublishContext, http: PlatformHttp, user: str, creation_id: str) -> httpx.Response:
         """`media_publish`; answered "not ready" (2207027), poll the container and try again."""
@@ -446,7 +441,7 @@ class InstagramPublisher:
             response = http.request("GET", self._graph(media_id), params={"fields": "permalink"})
         except PermanentError:
             return PublishedPost(media_id, None)  # published for sure; only the URL is unknown
-        return PublishedPost(media_id, response.json().get("permalink"))
+        return PublishedPost(media_id, permalink_of(response.json()))
 
     def _first_comment(self, ctx: PublishContext, http: PlatformHttp, post: PublishedPost) -> None:
         """Post `firstComment` once; its outcome goes into the run's result, never raised."""
@@ -496,3 +491,28 @@ class InstagramPublisher:
             return None
         _, media_id, permalink = min(matches)  # the first one made after the publish was armed
         return PublishedPost(media_id, permalink)
+
+
+# -- reading Instagram's answers (tests/test_recorded_answers.py feeds recorded real answers through these) --
+def created_id(body: dict[str, Any]) -> str:
+    """`POST /{ig-user}/media` (a container) and `POST /{ig-user}/media_publish` (the media) → `{"id"}`."""
+    return str(body["id"])
+
+
+def container_status(body: dict[str, Any]) -> tuple[str, str | None]:
+    """`GET /{container}?fields=status_code,status` → (status_code, IN_PROGRESS if absent; status)."""
+    return str(body.get("status_code") or "IN_PROGRESS"), body.get("status")
+
+
+def publishing_quota(body: dict[str, Any]) -> tuple[int | None, int | None, int]:
+    """`GET /{ig-user}/content_publishing_limit?fields=quota_usage,config` → (posts used, the
+    quota, its window in hours)."""
+    rows = body.get("data") or [{}]
+    config = rows[0].get("config") or {}
+    return (_int(rows[0].get("quota_usage")), _int(config.get("quota_total")),
+            (_int(config.get("quota_duration")) or 86400) // 3600)
+
+
+def permalink_of(body: dict[str, Any]) -> str | None:
+    """`GET /{ig-media}?fields=permalink` → the post's URL."""
+    return body.get("permalink")

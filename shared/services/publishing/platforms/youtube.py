@@ -294,7 +294,7 @@ class YouTubePublisher:
 
             def create() -> PublishedPost:
                 video = self._insert(ctx, media, metadata)
-                return self._remember(ctx, video["id"])
+                return self._remember(ctx, inserted_video_id(video))
 
             post = ctx.create_once(create)
             if not ctx.checkpoint.get("video"):
@@ -485,18 +485,16 @@ class YouTubePublisher:
     def _find_in_uploads(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
         http = self.http(ctx.account)
         channels = http.request("GET", self._api("channels"), params={"part": "contentDetails", "mine": "true"})
-        items = channels.json().get("items") or []
-        playlist = ((items[0].get("contentDetails") or {}).get("relatedPlaylists") or {}).get("uploads") if items else None
+        playlist = uploads_playlist_of(channels.json())
         if not playlist:
             return None
         metadata = video_resource(ctx.content.text, ctx.content.options)["snippet"]
         for entry in self._uploads_since(http, playlist, armed_at):
-            snippet = entry.get("snippet") or {}
-            if not in_window(_parse_time(snippet.get("publishedAt")), armed_at):
+            published, title, description, video_id = upload_of(entry)
+            if not in_window(published, armed_at):
                 continue
-            if (normalise(snippet.get("title")) == normalise(metadata["title"])
-                    and normalise(snippet.get("description")) == normalise(metadata["description"])):
-                video_id = (snippet.get("resourceId") or {}).get("videoId")
+            if normalise(title) == normalise(metadata["title"]) and normalise(description) == normalise(
+                    metadata["description"]):
                 if video_id:
                     return PublishedPost(video_id, self.post_url(video_id))
         return None
@@ -512,11 +510,11 @@ class YouTubePublisher:
         params: dict[str, Any] = {"part": "snippet", "playlistId": playlist, "maxResults": LIMITS.lookup_window}
         for _ in range(LOOKUP_PAGES):
             body = http.request("GET", self._api("playlistItems"), params=params).json()
-            for entry in body.get("items") or []:
-                if before_window(_parse_time((entry.get("snippet") or {}).get("publishedAt")), armed_at):
+            entries, token = playlist_page(body)
+            for entry in entries:
+                if before_window(upload_of(entry)[0], armed_at):
                     return
                 yield entry
-            token = body.get("nextPageToken")
             if not token:
                 return
             params = params | {"pageToken": token}
@@ -546,6 +544,30 @@ def video_resource(text: str, options: dict[str, Any]) -> dict[str, Any]:
     status = {"privacyStatus": options.get("privacy") or "public",
               "selfDeclaredMadeForKids": bool(options.get("madeForKids", False))}
     return {"snippet": snippet, "status": status}
+
+
+# -- reading YouTube's answers (tests/test_recorded_answers.py feeds recorded real answers through these) --
+def inserted_video_id(video: dict[str, Any]) -> str:
+    """videos.insert's answer is the video resource; its `id` is the post's."""
+    return video["id"]
+
+
+def uploads_playlist_of(body: dict[str, Any]) -> str | None:
+    """channels.list(part=contentDetails, mine=true) → the channel's uploads playlist id."""
+    items = body.get("items") or []
+    return ((items[0].get("contentDetails") or {}).get("relatedPlaylists") or {}).get("uploads") if items else None
+
+
+def playlist_page(body: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of playlistItems.list: (items, `nextPageToken` or None on the last page)."""
+    return body.get("items") or [], body.get("nextPageToken")
+
+
+def upload_of(entry: dict[str, Any]) -> tuple[datetime | None, str | None, str | None, str | None]:
+    """A playlistItem: (snippet.publishedAt, title, description, resourceId.videoId)."""
+    snippet = entry.get("snippet") or {}
+    return (_parse_time(snippet.get("publishedAt")), snippet.get("title"), snippet.get("description"),
+            (snippet.get("resourceId") or {}).get("videoId"))
 
 
 def _parse_time(value: str | None) -> datetime | None:
