@@ -195,18 +195,18 @@ def _x_me(sandbox: Sandbox) -> Any:
 
 
 def _x_timeline(sandbox: Sandbox) -> Any:
-    # Enough tweets for a second page, asked for as XPublisher._timeline_since asks.
+    # Enough tweets for a second page, asked for as XPublisher._timeline_since asks (its field list).
     for n in range(6):
         _x_create(sandbox, f"recorded answers: timeline {n}", subject="rec-x-tl")
     with sandbox.client("x", "rec-x-tl") as x:
         return _answer(x.get("/2/users/rec-x-tl/tweets", params={
-            "max_results": 5, "start_time": "2020-01-01T00:00:00Z", "tweet.fields": "created_at,author_id"}), 200)
+            "max_results": 5, "start_time": "2020-01-01T00:00:00Z", "post.fields": "created_at"}), 200)
 
 
 def _x_tweet(sandbox: Sandbox) -> Any:
     tweet = _x_create(sandbox, "recorded answers: metrics")
     with sandbox.client("x", "rec-x") as x:
-        return _answer(x.get(f"/2/tweets/{tweet['data']['id']}", params={"tweet.fields": "public_metrics"}), 200)
+        return _answer(x.get(f"/2/tweets/{tweet['data']['id']}", params={"post.fields": "public_metrics"}), 200)
 
 
 @call("x", "POST /2/tweets", ("data.id",), lambda s: _x_create(s, "recorded answers: create"))
@@ -246,7 +246,7 @@ def _(record):
 def _(record):
     from shared.services.analytics.platforms.x import tweet_metrics
 
-    # Recorded without tweet.fields=public_metrics: the frame parses, and no figure is made up.
+    # Recorded without public_metrics asked for: the frame parses, and no figure is made up.
     metrics = tweet_metrics(_response(record))
     assert (metrics.views, metrics.likes, metrics.comments, metrics.shares) == (None, None, None, None)
     assert metrics.platform == {}

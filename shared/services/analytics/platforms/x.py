@@ -65,7 +65,7 @@ def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
 
 
 def tweet_metrics(response: httpx.Response) -> PostMetrics:
-    """`GET /2/tweets/:id?tweet.fields=public_metrics`'s answer as metrics (raises MetricsRefused
+    """`GET /2/tweets/:id` with `public_metrics` asked for: the answer as metrics (raises MetricsRefused
     for X's partial-error answer about a post it no longer has)."""
     public = _data(response, "post").get("public_metrics") or {}
     return PostMetrics(views=count(public.get("impression_count")), likes=count(public.get("like_count")),
