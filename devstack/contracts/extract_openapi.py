@@ -71,6 +71,23 @@ PRESETS: dict[str, dict[str, Any]] = {
                                        "api.x.com/2/oauth2/authorize as the authorizationUrl",
             "GET /i/web/status/{id}": "x.com's page for a post (a browser page, not the API)",
         },
+        "errata": [{
+            # X's edge answers what it refuses before the API itself (a bad token 401, a rate
+            # limit 429, an outage 503, duplicate content 403) with a generic RFC 7807 problem:
+            # {"title": "Too Many Requests", "type": "about:blank", "status": 429, "detail": ...}.
+            # X's own earlier contract named it (GenericProblem: Problem {title, type required;
+            # detail, status}); 2.167 dropped it from Problem's oneOf, so every such real answer
+            # would break the document.
+            "why": "X's generic problem (type about:blank, RFC 7807 section 4.2), which X's earlier "
+                   "published contract defines as GenericProblem and 2.167 leaves out of Problem's oneOf",
+            "source": "https://github.com/xdevplatform/twitter-api-typescript-sdk/blob/"
+                      "0d12a20a76d6dd9c346decf9cc80bc611975d43f/src/gen/openapi-types.ts (GenericProblem, Problem)",
+            "add_schemas": {"GenericProblem": {
+                "type": "object", "required": ["title", "type"],
+                "properties": {"type": {"const": "about:blank"}, "title": {"type": "string"},
+                               "detail": {"type": "string"}, "status": {"type": "integer"}}}},
+            "extend_one_of": {"Problem": ["#/schemas/GenericProblem"]},
+        }],
     },
 }
 
@@ -252,8 +269,19 @@ class Extractor:
         return kind == "array" or (isinstance(kind, list) and "array" in kind)
 
 
+def apply_errata(schemas: dict[str, Any], errata: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Where the document contradicts what the platform demonstrably answers, the correction,
+    each with its source; the facts file lists them under `errata`."""
+    for erratum in errata:
+        for name, schema in erratum.get("add_schemas", {}).items():
+            schemas[name] = copy.deepcopy(schema)
+        for name, refs in erratum.get("extend_one_of", {}).items():
+            schemas[name].setdefault("oneOf", []).extend({"$ref": ref} for ref in refs)
+    return [{"why": e["why"], "source": e["source"]} for e in errata]
+
+
 def extract(spec: dict[str, Any], platform: str, source: str, operations: list[str],
-            uncovered: dict[str, str] | None = None) -> dict[str, Any]:
+            uncovered: dict[str, str] | None = None, errata: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     extractor = Extractor(spec)
     facts: dict[str, Any] = {}
     for line in operations:
@@ -268,6 +296,8 @@ def extract(spec: dict[str, Any], platform: str, source: str, operations: list[s
                            "operations": facts, "schemas": extractor.schemas}
     if uncovered:
         out["uncovered"] = dict(uncovered)
+    if errata:
+        out["errata"] = apply_errata(extractor.schemas, errata)
     return out
 
 
@@ -289,15 +319,16 @@ def main(argv: list[str] | None = None) -> int:
     if not str(spec.get("openapi", "")).startswith("3."):
         parser.error("not an OpenAPI 3.x document")
     operations, uncovered = list(args.operation), dict(item.split("=", 1) for item in args.uncovered)
-    platform = args.platform
+    platform, errata = args.platform, []
     if args.preset:
         preset = PRESETS[args.preset]
         platform = platform or args.preset
         operations = [*preset["operations"], *operations]
         uncovered = {**preset["uncovered"], **uncovered}
+        errata = preset.get("errata", [])
     if not platform or not operations:
         parser.error("name the platform and the operations (or a --preset)")
-    text = dumps(extract(spec, platform, args.source, operations, uncovered))
+    text = dumps(extract(spec, platform, args.source, operations, uncovered, errata))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
