@@ -154,7 +154,7 @@ def test_disconnect_revokes_the_grant_and_later_posts_are_refused(client, user, 
                                                  "disconnected": True, "revocation": "revoked",
                                                  "revocationError": None}
     # The platform no longer honours the token it gave us.
-    mine = httpx.get(f"{stack.sandboxes.base_url}/youtube/youtube/v3/channels", params={"mine": "true"},
+    mine = httpx.get(f"{stack.sandboxes.base_url}/youtube/youtube/v3/channels", params={"part": "snippet", "mine": "true"},
                      headers={"Authorization": f"Bearer {token}"})
     assert mine.status_code == 401
     assert_error(client.delete(f"/v1/accounts/{account_id}", headers=user.key_headers), 404, "not_found")
