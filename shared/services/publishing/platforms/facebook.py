@@ -225,12 +225,14 @@ class FacebookPublisher:
         media = open_media(item)
 
         def create() -> PublishedPost:
+            # No `fields`: the answer is the created Photo's, and a Photo has neither `post_id` nor
+            # `permalink_url` (Meta's Graph spec, facebook-business-sdk-codegen api_specs/specs/Photo.json);
+            # the default answer is `{id, post_id}` (Page Photos reference), the URL is the post's.
             response = http.request("POST", self._graph(f"{page}/photos"),
-                                    params={"fields": "id,post_id,permalink_url"},
                                     json={"url": media.public_url, "caption": ctx.content.text, "published": True})
             body = response.json()
             post_id = body.get("post_id") or body["id"]
-            return PublishedPost(post_id, self._permalink(http, post_id, body.get("permalink_url")))
+            return PublishedPost(post_id, self._permalink(http, post_id, None))
 
         return ctx.create_once(create)
 
