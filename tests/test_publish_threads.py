@@ -182,12 +182,18 @@ def test_duplicate_content_is_a_permanent_failure(client, demo, sandbox):
                              "message": "Duplicate post: this profile already published the same text."}
 
 
-def test_text_over_the_platform_count_is_refused_with_its_message(client, demo):
-    text = "🎉" * 200  # 200 characters pass submission; Threads counts each emoji as 4
-    sid = _submit(client, demo, body(["threads"], text))
-    run = _final(client, demo, sid)
-    assert run["status"] == "failed" and run["result"]["code"] == "text_too_long"
-    assert "text must be at most 500 characters" in run["result"]["message"]
+def test_text_is_counted_as_threads_counts_before_and_at_publishing(client, demo):
+    """Threads counts an emoji as its UTF-8 bytes (4 for 🎉): 200 of them are refused at
+    submission, naming the rule, before any run exists; 125 (500) are accepted by us and by
+    the Threads sandbox, which counts the same way."""
+    r = client.post("/v1/posts", json=body(["threads"], "🎉" * 200), headers=demo.key_headers)
+    assert r.status_code == 400, r.text
+    detail = r.json()["error"]["details"][0]
+    assert detail["code"] == "too_big" and detail["platform"] == "threads" and detail["received"] == 800
+    assert "an emoji counts its UTF-8 bytes" in detail["message"]
+
+    run = _final(client, demo, _submit(client, demo, body(["threads"], "🎉" * 125)))
+    assert run["status"] == "succeeded", run
 
 
 def test_processing_failure_is_reported(client, demo, stored_media, sandbox):
