@@ -206,7 +206,7 @@ def test_every_caller_of_encrypt_json_is_a_registered_sealer():
     callers = {module for module, path in _code_modules()
                if module not in ("shared.adapters.crypto",) and _calls_encrypt_json(path.read_text())}
     registered = {module for kind in KINDS.values() for module in kind.sealers}
-    assert "shared.services.publishing.platforms.snapchat" in callers  # the scan sees the Snapchat upload key
+    assert "shared.platforms.snapchat.publisher" in callers  # the scan sees the Snapchat upload key
     assert callers - registered == set(), "sealing outside the registry of sealed fields"
     assert registered - callers == set(), "registered sealers that seal nothing (stale registry)"
 
@@ -222,7 +222,7 @@ def _snap_run(db, sid):
 def _interrupted_snapchat_upload(client, demo, stored_media, sandbox, db, monkeypatch, text):
     """A video upload whose first attempt sent part 1 of 3 and failed on part 2: the run is
     queued for its retry, its checkpoint holding the sealed media key."""
-    from shared.services.publishing.platforms import snapchat
+    from shared.platforms.snapchat import publisher as snapchat
     from tests.posting import call_task, submit
 
     monkeypatch.setattr(snapchat, "LIMITS", snapchat.SnapchatLimits(part_bytes=256 * 1024,

@@ -143,3 +143,70 @@ def test_no_module_imports_itself_in_a_circle():
     frozen when a run finishes now (publishing/run_events.py), from a pure shape (posts/shape.py)."""
     cycles = import_cycles()
     assert not cycles, "modules importing each other in a circle:\n  " + "\n  ".join(map(" <-> ".join, cycles))
+
+
+# -- platform packages (issue 38): the core never imports one --------------------------------------
+
+PLATFORMS = ROOT / "shared" / "platforms"
+# Packages of platform code that several platforms share (and only they may import).
+FAMILIES = {"meta_graph": {"facebook", "instagram", "threads"}}
+
+
+def platform_packages() -> list[str]:
+    return sorted(d.name for d in PLATFORMS.iterdir() if (d / "__init__.py").exists())
+
+
+def platform_import_violations(root: Path = ROOT) -> list[str]:
+    """Every import of a platform package (`shared.platforms.<name>`) from outside it: the core
+    (shared/, functions/, main.py) reaches a platform only through shared/platforms/loader.py,
+    by name, so arrows point from the platforms to the core and never back."""
+    packages = platform_packages()
+    problems = []
+    files = [*sorted((root / "shared").rglob("*.py")), *sorted((root / "functions").rglob("*.py")), root / "main.py"]
+    for path in files:
+        relative = path.relative_to(root)
+        parts = relative.with_suffix("").parts
+        owner = parts[2] if parts[:2] == ("shared", "platforms") and len(parts) > 3 else None
+        is_package = path.name == "__init__.py"
+        module = ".".join(parts[:-1] if is_package else parts)
+        for line, imported in imported_modules(path.read_text(), module, is_package):
+            for package in packages:
+                if not _matches(imported, f"shared.platforms.{package}") or owner == package:
+                    continue
+                if owner in FAMILIES.get(package, set()):
+                    continue
+                problems.append(f"{relative}:{line} imports {imported}: only shared/platforms/loader.py reaches "
+                                f"a platform package (by name), and a platform only its own package"
+                                f"{' or ' + package if package in FAMILIES else ''}")
+    return problems
+
+
+def test_the_core_never_imports_a_platform_package():
+    assert len(platform_packages()) >= 8
+    problems = platform_import_violations()
+    assert not problems, "imports of platform packages from outside them:\n  " + "\n  ".join(problems)
+
+
+def test_the_platform_scan_catches_an_import_from_the_core(tmp_path):
+    (tmp_path / "shared" / "platforms" / "x").mkdir(parents=True)
+    (tmp_path / "shared" / "platforms" / "x" / "__init__.py").write_text("")
+    (tmp_path / "shared" / "platforms" / "x" / "publisher.py").write_text("from shared.platforms import Platform\n")
+    (tmp_path / "shared" / "services").mkdir()
+    (tmp_path / "shared" / "services" / "runner.py").write_text("from shared.platforms.x import publisher\n")
+    (tmp_path / "functions").mkdir()
+    (tmp_path / "main.py").write_text("")
+    global PLATFORMS
+    saved, PLATFORMS = PLATFORMS, tmp_path / "shared" / "platforms"
+    try:
+        problems = platform_import_violations(tmp_path)
+    finally:
+        PLATFORMS = saved
+    assert len(problems) == 2 and all(p.startswith("shared/services/runner.py:1") for p in problems), problems
+
+
+def test_every_platform_package_has_its_five_parts():
+    from shared.platforms import Platform
+
+    for platform in Platform:
+        for part in ("manifest", "options", "connector", "publisher", "insights"):
+            assert (PLATFORMS / platform.value / f"{part}.py").exists(), f"{platform.value}/{part}.py"

@@ -13,7 +13,7 @@ import json
 
 from google.cloud import firestore
 
-from shared.services.connections.x import XProvider
+from shared.platforms.x.connector import XProvider
 from tests.connecting import Flow, begin, connect, consent, query_of, start
 from tests.test_structured_logs import json_logs  # noqa: F401 - the fixture
 

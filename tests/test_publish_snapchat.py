@@ -147,7 +147,7 @@ def test_image_spotlight_is_refused_clearly_before_any_upload(client, stack, dem
 
 def test_media_processing_beyond_one_attempt_is_retried_and_reconciled(client, stack, demo, stored_media,
                                                                         sandbox, db, monkeypatch):
-    from shared.services.publishing.platforms import snapchat
+    from shared.platforms.snapchat import publisher as snapchat
 
     monkeypatch.setattr(snapchat, "LIMITS", snapchat.SnapchatLimits(processing_retries=1, first_retry_s=0.1))
     sandbox.fault("snapchat", "finalize", "slow_processing", polls=3)

@@ -92,7 +92,7 @@ def test_public_video_still_in_moderation_has_no_url_and_says_so(client, demo, s
                                                                  monkeypatch):
     from dataclasses import replace
 
-    from shared.services.publishing.platforms import tiktok
+    from shared.platforms.tiktok import publisher as tiktok
 
     # TikTok has not made it public by the time Soku stops waiting: no video id, so no URL.
     monkeypatch.setattr(tiktok, "LIMITS", replace(tiktok.LIMITS, moderation_wait_s=-1))
@@ -131,7 +131,7 @@ def test_multi_chunk_upload_follows_tiktoks_chunk_rules(client, stack, demo, sto
 ])
 def test_chunk_arithmetic(size, expected):
     from devstack.sandboxes.tiktok import check_chunks
-    from shared.services.publishing.platforms.tiktok import chunk_ranges, plan_chunks
+    from shared.platforms.tiktok.publisher import chunk_ranges, plan_chunks
 
     chunk_size, count = plan_chunks(size)
     assert (chunk_size, count) == expected
@@ -149,7 +149,7 @@ def test_chunk_arithmetic(size, expected):
 
 def test_chunk_arithmetic_caps_the_chunk_count():
     from shared.services.publishing.errors import PermanentError
-    from shared.services.publishing.platforms.tiktok import plan_chunks
+    from shared.platforms.tiktok.publisher import plan_chunks
 
     size = 20 * 1024 * MB  # 2048 chunks of 10 MiB would be too many: chunks grow instead
     chunk_size, count = plan_chunks(size, target=10 * MB)

@@ -179,7 +179,7 @@ def test_a_failed_thumbnail_does_not_fail_the_run(client, demo, stored_media, sa
 
 
 def test_quota_exceeded_is_retried_after_the_pacific_midnight_reset(client, demo, stored_media, sandbox, db, time_travel):
-    from shared.services.publishing.platforms.youtube import seconds_until_quota_reset
+    from shared.platforms.youtube.publisher import seconds_until_quota_reset
 
     sandbox.fault("youtube", "initiate", "quota_exceeded")
     expected, reset = seconds_until_quota_reset()

@@ -9,7 +9,7 @@ import pytest
 from devstack.sandboxes.instagram import listed_caption
 from devstack.sandboxes.linkedin import stored_commentary
 from devstack.sandboxes.x import rendered_text
-from shared.services.publishing.platforms.linkedin import escape_commentary
+from shared.platforms.linkedin.publisher import escape_commentary
 from shared.services.publishing.reconcile import (
     caption_matches,
     in_window,

@@ -211,14 +211,14 @@ def _x_tweet(sandbox: Sandbox) -> Any:
 
 @call("x", "POST /2/tweets", ("data.id",), lambda s: _x_create(s, "recorded answers: create"))
 def _(record):
-    from shared.services.publishing.platforms.x import created_post_id
+    from shared.platforms.x.publisher import created_post_id
 
     assert created_post_id(record["body"]) == "1456012973835788293"
 
 
 @call("x", "DELETE /2/tweets/{id}", ("data.deleted",), _x_delete)
 def _(record):
-    from shared.services.publishing.platforms.x import was_deleted
+    from shared.platforms.x.publisher import was_deleted
 
     assert was_deleted(record["body"]) is True
     assert was_deleted({"data": {"deleted": False}}) is False  # the parser looks at the value
@@ -226,7 +226,7 @@ def _(record):
 
 @call("x", "GET /2/users/me", ("data.id", "data.username", "data.name"), _x_me)
 def _(record):
-    from shared.services.connections.x import identity_of
+    from shared.platforms.x.connector import identity_of
 
     assert identity_of(record["body"]) == ("1072250532645998596", "TweepyDev", "Tweepy Testing")
 
@@ -234,7 +234,7 @@ def _(record):
 @call("x", "GET /2/users/{id}/tweets",
       ("data", "data[].id", "data[].text", "data[].created_at", "data[].author_id", "meta.next_token"), _x_timeline)
 def _(record):
-    from shared.services.publishing.platforms.x import timeline_page
+    from shared.platforms.x.publisher import timeline_page
 
     tweets, token = timeline_page(record["body"])
     assert [t["id"] for t in tweets] == ["1577730467436138524", "1565318587736285184"]
@@ -244,7 +244,7 @@ def _(record):
 
 @call("x", "GET /2/tweets/{id}", ("data", "data.public_metrics"), _x_tweet)
 def _(record):
-    from shared.services.analytics.platforms.x import tweet_metrics
+    from shared.platforms.x.insights import tweet_metrics
 
     # Recorded without public_metrics asked for: the frame parses, and no figure is made up.
     metrics = tweet_metrics(_response(record))
@@ -294,7 +294,7 @@ YT_MODELDATA = ("https://github.com/sns-sdks/python-youtube/blob/1694c2c91820dde
 @call("youtube", "POST /upload/youtube/v3/videos (videos.insert)", ("id",), _yt_insert,
       extra_top_level={"status": YT_MODELDATA})
 def _(record):
-    from shared.services.publishing.platforms.youtube import inserted_video_id
+    from shared.platforms.youtube.publisher import inserted_video_id
 
     assert inserted_video_id(record["body"]) == "D-lhorsDlUQ"
 
@@ -302,7 +302,7 @@ def _(record):
 @call("youtube", "GET /youtube/v3/channels?part=contentDetails&mine=true",
       ("items", "items[].contentDetails.relatedPlaylists.uploads"), _yt_channels("contentDetails"))
 def _(record):
-    from shared.services.publishing.platforms.youtube import uploads_playlist_of
+    from shared.platforms.youtube.publisher import uploads_playlist_of
 
     assert uploads_playlist_of(record["body"]) == "UUK8sQmJBp8GCxrOtXWBpyEA"
 
@@ -310,7 +310,7 @@ def _(record):
 @call("youtube", "GET /youtube/v3/channels?part=snippet&mine=true",
       ("items", "items[].id", "items[].snippet.title", "items[].snippet.customUrl"), _yt_channels("snippet"))
 def _(record):
-    from shared.services.connections.google import channel_of
+    from shared.platforms.youtube.connector import channel_of
 
     assert channel_of(record["body"]) == ("UC_x5XG1OV2P6uZZ5FSM9Ttw", "Google Developers", "@googledevelopers")
     assert channel_of({"kind": "youtube#channelListResponse", "items": []}) is None
@@ -320,7 +320,7 @@ def _(record):
       ("items", "items[].statistics.subscriberCount", "items[].statistics.hiddenSubscriberCount",
        "items[].statistics.videoCount", "items[].statistics.viewCount"), _yt_channels("statistics"))
 def _(record):
-    from shared.services.analytics.platforms.youtube import channel_metrics
+    from shared.platforms.youtube.insights import channel_metrics
 
     metrics = channel_metrics(record["body"])
     assert (metrics.followers, metrics.posts) == (1927873, 5026)
@@ -334,7 +334,7 @@ def _(record):
 def _(record):
     from datetime import datetime, timezone
 
-    from shared.services.publishing.platforms.youtube import playlist_page, upload_of
+    from shared.platforms.youtube.publisher import playlist_page, upload_of
 
     entries, token = playlist_page(record["body"])
     assert token == "CAoQAA"
@@ -364,7 +364,7 @@ def _fb_feed(sandbox: Sandbox) -> Any:
 
 @call("facebook", "GET /{page}/feed", FB_READS, _fb_feed)
 def _(record):
-    from shared.services.publishing.platforms.graph import edge_page, parse_timestamp
+    from shared.platforms.meta_graph.publishing import edge_page, parse_timestamp
 
     entries, after = edge_page(record["body"])
     assert after == {"after": "after"}
@@ -376,7 +376,7 @@ def _(record):
 
 @call("facebook", "GET /{page}/feed (time-based paging)", FB_READS, _fb_feed)
 def _(record):
-    from shared.services.publishing.platforms.graph import edge_page
+    from shared.platforms.meta_graph.publishing import edge_page
 
     entries, after = edge_page(record["body"])
     assert [e["id"] for e in entries] == ["4_10113477241177441", "4_10113449068715281"]
@@ -433,7 +433,7 @@ def _ig_listing(sandbox: Sandbox) -> Any:
 
 @call("instagram", "POST /{ig-user}/media", ("id",), _ig_container)
 def _(record):
-    from shared.services.publishing.platforms.instagram import created_id
+    from shared.platforms.instagram.publisher import created_id
 
     assert created_id(record["body"]) == "17889455560051444"
 
@@ -441,7 +441,7 @@ def _(record):
 @call("instagram", "GET /{ig-container}?fields=status_code,status", ("status_code", "status"),
       lambda s: _ig_status(s, _ig_container(s)["id"]))
 def _(record):
-    from shared.services.publishing.platforms.instagram import container_status
+    from shared.platforms.instagram.publisher import container_status
 
     assert container_status(record["body"]) == (
         "FINISHED", "Finished: Media has been uploaded and it is ready to be published.")
@@ -451,14 +451,14 @@ def _(record):
       ("data", "data[].quota_usage", "data[].config.quota_total", "data[].config.quota_duration"),
       _ig_ask("/{user}/content_publishing_limit", {"fields": "quota_usage,config"}))
 def _(record):
-    from shared.services.publishing.platforms.instagram import publishing_quota
+    from shared.platforms.instagram.publisher import publishing_quota
 
     assert publishing_quota(record["body"]) == (0, 25, 24)
 
 
 @call("instagram", "POST /{ig-user}/media_publish", ("id",), _ig_publish)
 def _(record):
-    from shared.services.publishing.platforms.instagram import created_id
+    from shared.platforms.instagram.publisher import created_id
 
     assert created_id(record["body"]) == "17920238422030506"
 
@@ -466,7 +466,7 @@ def _(record):
 @call("instagram", "GET /{ig-media}?fields=permalink", ("permalink",),
       _ig_ask("/{media}", {"fields": "permalink"}, published=True))
 def _(record):
-    from shared.services.publishing.platforms.instagram import permalink_of
+    from shared.platforms.instagram.publisher import permalink_of
 
     assert permalink_of(record["body"]) == "https://www.instagram.com/p/CRyZpmrjYC4/"
 
@@ -475,7 +475,7 @@ def _(record):
       ("data", "data[].id", "data[].timestamp", "data[].caption", "data[].permalink", "paging.next",
        "paging.cursors.after"), _ig_listing)
 def _(record):
-    from shared.services.publishing.platforms.graph import edge_page, parse_timestamp
+    from shared.platforms.meta_graph.publishing import edge_page, parse_timestamp
 
     entries, after = edge_page(record["body"])
     assert after == {"after": "after"}
@@ -491,7 +491,7 @@ def _(record):
       _ig_ask("/{media}/insights", {"metric": "views,reach,likes,comments,shares,saved,total_interactions"},
               published=True))
 def _(record):
-    from shared.services.analytics.platforms.graph import insight_values
+    from shared.platforms.meta_graph.insights import insight_values
 
     assert insight_values(record["body"]) == {"impressions": 8, "reach": 5, "saved": 0}
 
@@ -500,7 +500,7 @@ def _(record):
       ("followers_count", "follows_count", "media_count"),
       _ig_ask("/{user}", {"fields": "followers_count,follows_count,media_count"}))
 def _(record):
-    from shared.services.analytics.platforms.instagram import account_metrics_of
+    from shared.platforms.instagram.insights import account_metrics_of
 
     metrics = account_metrics_of(record["body"])
     assert (metrics.followers, metrics.following, metrics.posts) == (64361, 16, 427)

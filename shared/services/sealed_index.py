@@ -52,9 +52,9 @@ def _previous_secret_ended(endpoint: dict) -> bool:
 
 
 def _snapchat_upload_done(run: dict) -> bool:
-    from shared.services.publishing.platforms.snapchat import upload_key_needed  # it owns the rule
+    from shared.platforms import Platform, loader
 
-    return not upload_key_needed(run)
+    return not loader.part(Platform.SNAPCHAT, "publisher").upload_key_needed(run)  # it owns the rule
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          sealers=("shared.services.webhooks.endpoints",),
          drop={"previousSecret": _previous_secret_ended}),
     Kind(RUN, ("postSubmissions", None, "runs", None), ("checkpoint.snap.sealed",),
-         sealers=("shared.services.publishing.platforms.snapchat",),
+         sealers=("shared.platforms.snapchat.publisher",),
          drop={"checkpoint.snap.sealed": _snapchat_upload_done}, drop_unreadable=("checkpoint.snap.sealed",),
          user_from_path=False),
 )}

@@ -14,9 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from shared import clock
-from shared.platforms import Platform
+from shared.platforms import Platform, loader
 from shared.services.analytics import cache
-from shared.services.analytics.platforms import FETCHERS
 from shared.services.connections import store as connections
 from shared.services.posts.views import load_owned
 from shared.services.publishing.account_calls import with_account
@@ -39,7 +38,7 @@ def _error(error: PublishError) -> dict[str, Any]:
 
 def _fetch(user_id: str, key: str, platform: Platform, account_id: str, call) -> tuple[dict, datetime, int | None]:
     """Ask the platform: (answer, fetchedAt, seconds it may be served again or None), cached."""
-    fetcher = FETCHERS[platform]
+    fetcher = loader.part(platform, "insights")  # the platform package's metrics reader
     failure: PublishError | None = None
     try:
         if fetcher.SUPPORTED:

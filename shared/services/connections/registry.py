@@ -1,27 +1,16 @@
-"""Which OAuth module serves which platform: the one table to extend."""
+"""Which connector serves which platform: each platform package's `provider()`."""
 
 from __future__ import annotations
 
 import functools
 
-from shared.platforms import Platform
+from shared.platforms import Platform, loader
 from shared.services.connections.base import Provider
 
 
 @functools.cache
 def providers() -> dict[Platform, Provider]:
-    from shared.services.connections import google, linkedin, meta, snapchat, threads, tiktok, x
-
-    return {
-        Platform.X: x.XProvider(),
-        Platform.INSTAGRAM: meta.instagram(),
-        Platform.FACEBOOK: meta.facebook(),
-        Platform.THREADS: threads.ThreadsProvider(),
-        Platform.TIKTOK: tiktok.TikTokProvider(),
-        Platform.YOUTUBE: google.YouTubeProvider(),
-        Platform.LINKEDIN: linkedin.LinkedInProvider(),
-        Platform.SNAPCHAT: snapchat.SnapchatProvider(),
-    }
+    return {platform: loader.part(platform, "connector").provider() for platform in Platform}
 
 
 def provider_for(platform: Platform) -> Provider:

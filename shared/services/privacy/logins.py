@@ -3,7 +3,7 @@
 A platform's privacy callbacks name the platform's user (Meta: the app-scoped user id in a
 signed request), not a Soku user: the accounts that login connected may belong to any Soku
 user. Every connect records each account's `grantId` here (`meta:<appId>:<userId>` for
-Facebook Pages and Instagram accounts, shared/services/connections/meta.py) with its path;
+Facebook Pages and Instagram accounts, shared/platforms/meta_graph/login.py) with its path;
 `accounts_of` finds them with one equality query, on the emulator as on Firestore. On
 Firestore it also asks the collection group `accounts` (its single-field index is in
 firestore.indexes.json), which finds accounts connected before this index existed.

@@ -3,7 +3,7 @@
 Both arrive as a form POST with one field, `signed_request` (signed_request.py), naming the
 app-scoped id of the Facebook user who removed the app. Every Soku account that user's
 Facebook Login connected (their Pages as `facebook` accounts, the Instagram accounts linked
-to them) carries `grantId = meta:<appId>:<userId>` (shared/services/connections/meta.py),
+to them) carries `grantId = meta:<appId>:<userId>` (shared/platforms/meta_graph/login.py),
 whichever Soku user connected it; logins.py finds them.
 
 - Deauthorize (the app was removed): the accounts stay, without tokens, `needs_reconnect`

@@ -1,9 +1,0 @@
-"""Options for LinkedIn posts (`post.content.options.linkedin`)."""
-
-from typing import Literal
-
-from shared.models.options._base import Options
-
-
-class LinkedInOptions(Options):
-    visibility: Literal["PUBLIC", "CONNECTIONS"] | None = None

@@ -1,9 +1,0 @@
-"""Options for Threads posts (`post.content.options.threads`)."""
-
-from pydantic import Field
-
-from shared.models.options._base import Options
-
-
-class ThreadsOptions(Options):
-    topicTag: str | None = Field(default=None, max_length=50)

@@ -1,9 +1,0 @@
-"""Options for X posts (`post.content.options.x`)."""
-
-from typing import Literal
-
-from shared.models.options._base import Options
-
-
-class XOptions(Options):
-    replySettings: Literal["following", "mentionedUsers", "subscribers", "verified"] | None = None

@@ -1,0 +1,82 @@
+"""The platforms as the core sees them: their names, aliases and the manifest type.
+
+Each platform is a package beside this file (`shared/platforms/<name>/`: manifest, options,
+connector, publisher, insights), reached only through `loader.py`; nothing here imports one.
+Submission checks what can be known up front from the manifests (`RULES`: text length in the
+platform's unit, media count and kind), so a post that cannot work fails at `POST /v1/posts`
+with a clear message instead of later in a run. Where platforms disagree or change often the
+conservative figure is used and the publishers re-check at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from shared.text_counting import threads_length, utf16_length, x_weighted_length
+
+THREADS_UNIT = "characters (an emoji counts its UTF-8 bytes)"
+UTF16_UNIT = "UTF-16 code units"
+
+
+class Platform(str, Enum):
+    X = "x"
+    INSTAGRAM = "instagram"
+    FACEBOOK = "facebook"
+    THREADS = "threads"
+    TIKTOK = "tiktok"
+    YOUTUBE = "youtube"
+    LINKEDIN = "linkedin"
+    SNAPCHAT = "snapchat"
+
+
+# Accepted spellings in requests -> canonical platform.
+ALIASES: dict[str, Platform] = {p.value: p for p in Platform} | {"facebook_pages": Platform.FACEBOOK}
+
+
+@dataclass(frozen=True)
+class PlatformRules:
+    display_name: str
+    max_text: int
+    text_required: bool  # a post with no text at all is refused
+    media_required: bool  # no text-only posts
+    accepts_images: bool
+    accepts_video: bool
+    max_images: int  # per post (carousel / multi-image)
+    weighted_text: bool = False  # X counts URLs as 23 and wide characters as 2
+    # What max_text counts, as error messages name it: "characters" (code points), "bytes"
+    # (UTF-8), "UTF-16 code units", or Threads' "characters (an emoji counts its UTF-8 bytes)".
+    text_unit: str = "characters"
+
+
+class _Manifests(Mapping):
+    """`RULES[platform]`: each platform package's `MANIFEST` (shared/platforms/<name>/manifest.py),
+    loaded on first use through the registry (shared/platforms/loader.py)."""
+
+    def __getitem__(self, platform: Platform) -> PlatformRules:
+        from shared.platforms import loader
+
+        return loader.part(Platform(platform), "manifest").MANIFEST
+
+    def __iter__(self) -> Iterator[Platform]:
+        return iter(Platform)
+
+    def __len__(self) -> int:
+        return len(Platform)
+
+
+RULES: Mapping[Platform, PlatformRules] = _Manifests()
+
+def text_length(platform: Platform, text: str) -> int:
+    """The text's length in the unit of `RULES[platform].max_text`."""
+    rules = RULES[platform]
+    if rules.weighted_text:
+        return x_weighted_length(text)
+    if rules.text_unit == "bytes":
+        return len(text.encode("utf-8", "surrogatepass"))
+    if rules.text_unit == THREADS_UNIT:
+        return threads_length(text)
+    if rules.text_unit == UTF16_UNIT:
+        return utf16_length(text)
+    return len(text)
