@@ -12,7 +12,7 @@ import pytest
 
 from devstack.sandboxes import facebook as fb_sandbox
 from devstack.sandboxes import instagram as ig_sandbox
-from devstack.sandboxes.graph import sign_request
+from devstack.sandboxes.meta_graph import sign_request
 from tests.conftest import wait_for
 from tests.connecting import account_doc, connect, final_run, new_subject
 from tests.envelope import assert_error

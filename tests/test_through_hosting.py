@@ -93,7 +93,7 @@ class Resources:
             return hash_key(self.user.api_key)
         if name == "code":  # a data deletion request's confirmation code, from Meta's callback signed as Meta signs
             from devstack.sandboxes.facebook import APP_SECRET
-            from devstack.sandboxes.graph import sign_request
+            from devstack.sandboxes.meta_graph import sign_request
 
             r = httpx.post(f"{self.direct}/webhooks/meta/data-deletion", timeout=60,
                            data={"signed_request": sign_request(APP_SECRET, {"user_id": f"nobody-{uuid.uuid4().hex}"})})

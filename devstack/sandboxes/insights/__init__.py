@@ -1,4 +1,5 @@
-"""The platforms' metrics endpoints (insights, public metrics, statistics), one module per platform.
+"""The platforms' metrics endpoints (insights, public metrics, statistics): each platform's
+sandbox package has an `insights.py` (devstack/sandboxes/<name>/insights.py), registered here.
 
 Each module is a second Flask blueprint under the platform's existing URL prefix, so the
 publishing sandboxes stay as they are. Where a metrics read shares its path with a read the
@@ -19,7 +20,13 @@ from __future__ import annotations
 import flask
 
 from devstack.sandboxes.core import SandboxState
-from devstack.sandboxes.insights import facebook, instagram, linkedin, threads, tiktok, x, youtube
+from devstack.sandboxes.facebook import insights as facebook
+from devstack.sandboxes.instagram import insights as instagram
+from devstack.sandboxes.linkedin import insights as linkedin
+from devstack.sandboxes.threads import insights as threads
+from devstack.sandboxes.tiktok import insights as tiktok
+from devstack.sandboxes.x import insights as x
+from devstack.sandboxes.youtube import insights as youtube
 
 
 def register(app: flask.Flask, state: SandboxState) -> None:

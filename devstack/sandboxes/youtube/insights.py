@@ -20,7 +20,7 @@ import secrets
 import flask
 
 from devstack.sandboxes.core import Gate, SandboxState, answer
-from devstack.sandboxes.google import google_error
+from devstack.sandboxes.youtube.google import google_error
 from devstack.sandboxes.insights.common import (
     ACCOUNT_OPERATION,
     POST_OPERATION,

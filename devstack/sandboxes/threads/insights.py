@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import flask
 
-from devstack.sandboxes import graph
+from devstack.sandboxes import meta_graph as graph
 from devstack.sandboxes.core import Gate, SandboxState
-from devstack.sandboxes.insights import graph as meta
+from devstack.sandboxes.meta_graph import insights as meta
 from devstack.sandboxes.insights.common import (
     ACCOUNT_OPERATION,
     POST_OPERATION,

@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from devstack.sandboxes.core import Gate, SandboxState
-from devstack.sandboxes.graph import graph_error, params
+from devstack.sandboxes.meta_graph import graph_error, params
 from devstack.sandboxes.media_urls import fetch_media
 
 PLATFORM = "instagram"

@@ -46,8 +46,8 @@ The connect flow: Google's consent page at `/youtube/accounts/o/oauth2/v2/auth`
 `/youtube/oauth/token` (a refresh token comes with it), `POST /youtube/oauth/revoke`
 and the channel's `snippet` in `channels.list?mine=true`.
 
-videos.insert is in devstack/sandboxes/youtube_uploads.py; Google's error envelope in
-devstack/sandboxes/google.py.
+videos.insert is in devstack/sandboxes/youtube/uploads.py; Google's error envelope in
+devstack/sandboxes/youtube/google.py.
 """
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ import flask
 from markupsafe import escape
 
 from devstack.sandboxes import oauth
-from devstack.sandboxes import youtube_uploads
+from devstack.sandboxes.youtube import uploads as youtube_uploads
 from devstack.sandboxes.core import Gate, SandboxState, answer, listing_cutoff, mint_tokens
-from devstack.sandboxes.google import _rfc3339, google_error
+from devstack.sandboxes.youtube.google import _rfc3339, google_error
 from devstack.sandboxes.uploads import cut_short
 
 PLATFORM = "youtube"

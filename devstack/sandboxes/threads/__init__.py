@@ -28,9 +28,11 @@ import unicodedata
 import flask
 from markupsafe import escape
 
-from devstack.sandboxes import containers, oauth
+from devstack.sandboxes import oauth
+
+from devstack.sandboxes.meta_graph import containers
 from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, listing_cutoff, mint_tokens
-from devstack.sandboxes.graph import graph_page
+from devstack.sandboxes.meta_graph import graph_page
 from devstack.sandboxes.media_urls import fetch_media
 
 PLATFORM = "threads"

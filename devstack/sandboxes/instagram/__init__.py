@@ -47,9 +47,9 @@ Read back, a caption's mentions lose their `@` (`listed_caption`), as the IG Med
 reference documents for readers without admin-equivalent tasks on the linked Page.
 
 The tokens, Graph's errors and the Facebook Login routes are the Meta app's, shared with the
-Facebook sandbox (devstack/sandboxes/graph.py); creating containers is in
-devstack/sandboxes/instagram_containers.py, the container mechanics shared with Threads in
-devstack/sandboxes/containers.py.
+Facebook sandbox (devstack/sandboxes/meta_graph/__init__.py); creating containers is in
+devstack/sandboxes/instagram/containers.py, the container mechanics shared with Threads in
+devstack/sandboxes/meta_graph/containers.py.
 
 Approximations [unverified]: the exact wording of most messages, the
 duplicate-post error (Instagram documents none; Graph's 506 is used), the
@@ -65,12 +65,13 @@ from typing import Any
 import flask
 from markupsafe import escape
 
-from devstack.sandboxes import containers
+# As meta_containers: the name `containers` is this package's own submodule (containers.py).
+from devstack.sandboxes.meta_graph import containers as meta_containers
 from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, listing_cutoff
-from devstack.sandboxes.graph import MetaApp, accounts_page, bad_version, fault_answers, graph_error, graph_page
-from devstack.sandboxes.graph import graph_time as _ig_time
-from devstack.sandboxes.graph import params, unknown_object
-from devstack.sandboxes.instagram_containers import (CONTAINER_TTL_S, NOT_READY_MESSAGE, container_of,
+from devstack.sandboxes.meta_graph import MetaApp, accounts_page, bad_version, fault_answers, graph_error, graph_page
+from devstack.sandboxes.meta_graph import graph_time as _ig_time
+from devstack.sandboxes.meta_graph import params, unknown_object
+from devstack.sandboxes.instagram.containers import (CONTAINER_TTL_S, NOT_READY_MESSAGE, container_of,
                                                      create_container, status_text)
 
 PLATFORM = "instagram"
@@ -179,7 +180,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     }, app.authorized)
 
     def posts_of(who: str, since: float = 0.0) -> list[dict[str, Any]]:
-        return containers.posts_of(state, PLATFORM, who, since)
+        return meta_containers.posts_of(state, PLATFORM, who, since)
 
     def permalink(post: dict[str, Any]) -> str:
         if post["mediaType"] == "STORIES":
@@ -234,7 +235,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             if container["owner"] != who:
                 return unknown_object(node)
             with state.lock:
-                containers.advance(container, fault, container["pollsNeeded"], CONTAINER_TTL_S)
+                meta_containers.advance(container, fault, container["pollsNeeded"], CONTAINER_TTL_S)
                 row = {"id": node, "status_code": container["status"], "status": status_text(container)}
             return {k: v for k, v in row.items() if k in wanted}
         post = app.find_post(node)
@@ -264,7 +265,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         fault, who, refused = gate("publishing_limit", ig_user)
         if refused is not None:
             return refused
-        return containers.publishing_limit(len(posts_of(who, time.time() - QUOTA_WINDOW_S)), fault,
+        return meta_containers.publishing_limit(len(posts_of(who, time.time() - QUOTA_WINDOW_S)), fault,
                                            quota_total=QUOTA_TOTAL, window_s=QUOTA_WINDOW_S,
                                            wanted=fields("quota_usage"))
 
@@ -278,7 +279,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             return graph_error(400, 100, f"(#100) Param creation_id {creation_id!r} is not a media container of "
                                          "this account", subcode=2207008)
         with state.lock:
-            why = containers.unpublishable(container, ttl_s=CONTAINER_TTL_S, quota_total=QUOTA_TOTAL,
+            why = meta_containers.unpublishable(container, ttl_s=CONTAINER_TTL_S, quota_total=QUOTA_TOTAL,
                                            used=len(posts_of(who, time.time() - QUOTA_WINDOW_S)))
             if why == "carousel_item":
                 return graph_error(400, 100, "(#100) A carousel item cannot be published on its own")

@@ -21,7 +21,7 @@ from typing import Any, Callable
 import flask
 
 from devstack.sandboxes.core import Fault, Gate, SandboxState, hold_if_asked
-from devstack.sandboxes.google import google_error
+from devstack.sandboxes.youtube.google import google_error
 from devstack.sandboxes.uploads import cut_short, kept_of, take_part
 
 PLATFORM = "youtube"

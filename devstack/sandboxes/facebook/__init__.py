@@ -27,8 +27,8 @@ photo, /videos, reels finish; `hold` and `processing_failed` apply here),
 `reel_start`, `reel_upload` (also honours `after_bytes`), `status`, `lookup`.
 
 The tokens, Graph's errors and the Facebook Login routes are the Meta app's, shared with the
-Instagram sandbox (devstack/sandboxes/graph.py); videos (the resumable upload API, /videos,
-reels) are in devstack/sandboxes/facebook_videos.py.
+Instagram sandbox (devstack/sandboxes/meta_graph/__init__.py); videos (the resumable upload API, /videos,
+reels) are in devstack/sandboxes/facebook/videos.py.
 """
 
 from __future__ import annotations
@@ -40,11 +40,11 @@ import flask
 import httpx
 from markupsafe import escape
 
-from devstack.sandboxes import facebook_videos
+from devstack.sandboxes.facebook import videos as facebook_videos
 from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, listing_cutoff
-from devstack.sandboxes.graph import (RATE_MESSAGES, MetaApp, bad_version, fault_answers, graph_error, graph_page,
+from devstack.sandboxes.meta_graph import (RATE_MESSAGES, MetaApp, bad_version, fault_answers, graph_error, graph_page,
                                       params, permission_error, unknown_object)
-from devstack.sandboxes.graph import graph_time as _fb_time
+from devstack.sandboxes.meta_graph import graph_time as _fb_time
 
 PLATFORM = "facebook"
 APP_ID = "1000000000000001"

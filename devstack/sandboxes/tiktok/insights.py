@@ -23,7 +23,7 @@ from devstack.sandboxes.insights.common import (
     find_post,
     post_counts_of,
 )
-from devstack.sandboxes.tiktok_publish import _error, _invalid_token, _ok
+from devstack.sandboxes.tiktok.publish import _error, _invalid_token, _ok
 
 PLATFORM = "tiktok"
 _STATS = ("follower_count", "following_count", "likes_count", "video_count")

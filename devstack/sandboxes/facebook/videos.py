@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import flask
 
 from devstack.sandboxes.core import Fault, Gate, hold_if_asked
-from devstack.sandboxes.graph import bad_version, graph_error, graph_time, params, server_error, unknown_object
+from devstack.sandboxes.meta_graph import bad_version, graph_error, graph_time, params, server_error, unknown_object
 from devstack.sandboxes.uploads import cut_short, kept_of, take_part, unless_cut_short
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ Commentary is read as "little" text, like LinkedIn: `\\x` is a literal `x`,
 reserved character ends the text there (LinkedIn's reported silent truncation).
 The posts finder returns commentary the way LinkedIn stores it
 (`stored_commentary`): still little text, with each hashtag as a template. Both readings are in
-devstack/sandboxes/linkedin_little.py; the Images and Videos APIs in linkedin_media.py.
+devstack/sandboxes/linkedin/little.py; the Images and Videos APIs in linkedin_media.py.
 
 Organization authors: a member may post as `urn:li:organization:{id}` only when
 registered as its admin (`POST /linkedin/__sandbox/organizations`, optionally
@@ -34,9 +34,11 @@ from datetime import datetime, timezone
 import flask
 from markupsafe import escape
 
-from devstack.sandboxes import linkedin_media, oauth
+from devstack.sandboxes import oauth
+
+from devstack.sandboxes.linkedin import media as linkedin_media
 from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, listing_cutoff, mint_tokens
-from devstack.sandboxes.linkedin_little import render_little, stored_commentary
+from devstack.sandboxes.linkedin.little import render_little, stored_commentary
 
 PLATFORM = "linkedin"
 CLIENT_ID = "sbx-linkedin-client-id"

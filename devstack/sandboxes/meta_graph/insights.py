@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import flask
 
-from devstack.sandboxes import graph
+from devstack.sandboxes import meta_graph as graph
 from devstack.sandboxes.core import Answer, Gate, SandboxState, answer
 
 

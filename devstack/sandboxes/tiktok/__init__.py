@@ -42,7 +42,7 @@ and not posted), `expired` (upload: the session is gone, as after its hour),
 `processing_failed` (create or upload; params `reason`, default
 `file_format_check_failed`).
 
-The inits and the chunked upload are in devstack/sandboxes/tiktok_publish.py.
+The inits and the chunked upload are in devstack/sandboxes/tiktok/publish.py.
 """
 
 from __future__ import annotations
@@ -56,10 +56,12 @@ from urllib.parse import urlsplit
 import flask
 from markupsafe import escape
 
-from devstack.sandboxes import oauth, tiktok_publish
+from devstack.sandboxes import oauth
+
+from devstack.sandboxes.tiktok import publish as tiktok_publish
 from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, mint_tokens
-from devstack.sandboxes.tiktok_publish import check_chunks  # noqa: F401 (tests import it from here)
-from devstack.sandboxes.tiktok_publish import _error, _invalid_token, _log_id, _ok, _too_many_posts
+from devstack.sandboxes.tiktok.publish import check_chunks  # noqa: F401 (tests import it from here)
+from devstack.sandboxes.tiktok.publish import _error, _invalid_token, _log_id, _ok, _too_many_posts
 
 PLATFORM = "tiktok"
 CLIENT_KEY = "sbx-tiktok-client-key"
