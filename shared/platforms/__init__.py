@@ -11,7 +11,7 @@ conservative figure is used and the publishers re-check at run time.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from shared.text_counting import threads_length, utf16_length, x_weighted_length
@@ -36,7 +36,33 @@ ALIASES: dict[str, Platform] = {p.value: p for p in Platform} | {"facebook_pages
 
 
 @dataclass(frozen=True)
+class MediaRule:
+    """One kind of media a post kind takes, as the platform documents it (or as the publisher
+    enforces it where the platform documents less)."""
+    type: str  # "image" | "video"
+    formats: tuple[str, ...]  # MIME types
+    max_bytes: int | None = None
+    min_duration_s: float | None = None
+    max_duration_s: float | None = None
+    source: str = ""  # the page the figures come from
+
+
+@dataclass(frozen=True)
+class PostKind:
+    """A kind of post (`feed`, `reel`, `story`, `video`, `photo`, ...): what media it takes and how many."""
+    name: str  # the option value that selects it, or the one kind a platform has
+    description: str
+    media: tuple[MediaRule, ...] = ()
+    min_media: int = 0
+    max_media: int = 0
+    carries_text: bool = True  # Instagram stories, for one, show no caption
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class PlatformRules:
+    """A platform's manifest (`shared/platforms/<name>/manifest.py`, `MANIFEST`): what submission
+    checks up front, and what `GET /v1/platforms` tells callers."""
     display_name: str
     max_text: int
     text_required: bool  # a post with no text at all is refused
@@ -48,6 +74,11 @@ class PlatformRules:
     # What max_text counts, as error messages name it: "characters" (code points), "bytes"
     # (UTF-8), "UTF-16 code units", or Threads' "characters (an emoji counts its UTF-8 bytes)".
     text_unit: str = "characters"
+    text_source: str = ""  # the page that gives the limit and its unit
+    post_kinds: tuple[PostKind, ...] = ()
+    # capability -> the OAuth scopes it needs beyond publishing (`GET /v1/accounts/{id}/capabilities`
+    # narrows by the scopes an account granted): {"delete": ("threads_delete",), ...}
+    scope_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class _Manifests(Mapping):
