@@ -18,8 +18,9 @@ from shared import secrets
 from shared.models.account import AccountsQuery, AccountsResponse, MeResponse
 from shared.models.connections import AccountDetail, AccountQuery, DisconnectResponse
 from shared.models.metrics import AccountMetricsQuery, AccountMetricsResponse
+from shared.models.platforms import AccountCapabilities
 from shared.models.privacy import DeleteMeRequest, DeleteMeResponse
-from shared.services import accounts, budgets
+from shared.services import accounts, budgets, platform_catalog
 from shared.services.analytics import service as analytics
 from shared.services.connections import store as connections
 from shared.services.connections.flow import parse_platform
@@ -94,6 +95,15 @@ def get_account(ctx: RequestContext) -> dict:
 def disconnect_account(ctx: RequestContext) -> dict:
     platform, snap = _one(ctx)
     return connections.disconnect(ctx.user_id, platform, snap)
+
+
+@api.route("GET", "/v1/accounts/{account_id}/capabilities", summary="What this account can do: the platform's "
+           "capabilities (GET /v1/platforms) less those whose scopes it did not grant, and the scopes to grant",
+           auth=Auth.API_KEY_OR_FIREBASE, query_model=AccountQuery, response_model=AccountCapabilities,
+           tags=("account",))
+def account_capabilities(ctx: RequestContext) -> dict:
+    platform, snap = _one(ctx)
+    return platform_catalog.account_capabilities(platform, snap.id, snap.to_dict() or {})
 
 
 @api.route("GET", "/v1/accounts/{account_id}/metrics", summary="The account's followers (and following and "

@@ -321,6 +321,29 @@ RESPONSE_EXAMPLES: dict[str, Any] = {
         {"accountId": "ig_business", "platform": "instagram", "displayName": "Business",
          "status": "connected", "connectedAt": "2026-11-01T10:00:00.000Z"}]},
     "POST /v1/media": {"id": "abc123def", "url": "https://storage.mysoku.io/abc123def.jpg"},
+    "GET /v1/platforms/{platform}": {
+        "platform": "threads", "displayName": "Threads", "aliases": [],
+        "text": {"maxLength": 500, "unit": "characters (an emoji counts its UTF-8 bytes)", "required": False,
+                 "source": "https://developers.facebook.com/docs/threads/posts"},
+        "media": {"required": False, "images": True, "video": True, "maxImages": 20},
+        "postKinds": [{"kind": "image", "description": "One image with the text as its caption", "minMedia": 1,
+                       "maxMedia": 1, "carriesText": True,
+                       "media": [{"type": "image", "formats": ["image/jpeg", "image/png"], "maxBytes": 8388608,
+                                  "minDurationSeconds": None, "maxDurationSeconds": None,
+                                  "source": "https://developers.facebook.com/docs/threads/overview"}],
+                       "source": "https://developers.facebook.com/docs/threads/posts"}],
+        "options": {"type": "object", "additionalProperties": False, "properties": {}},
+        "connection": {"type": "oauth", "scopes": ["threads_basic", "threads_content_publish", "threads_delete",
+                                                   "threads_manage_insights"]},
+        "capabilities": {"publish": True, "schedule": True, "delete": True, "metrics": True, "firstComment": False,
+                         "threads": False},
+        "capabilityScopes": {"delete": ["threads_delete"], "metrics": ["threads_manage_insights"]}},
+    "GET /v1/accounts/{account_id}/capabilities": {
+        "accountId": "threads_main", "platform": "threads",
+        "grantedScopes": ["threads_basic", "threads_content_publish", "threads_manage_insights"],
+        "capabilities": {"publish": True, "schedule": True, "delete": False, "metrics": True, "firstComment": False,
+                         "threads": False},
+        "missingScopes": {"delete": ["threads_delete"]}, "postKinds": ["text", "image", "video", "carousel"]},
 }
 
 

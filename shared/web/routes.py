@@ -41,6 +41,8 @@ REWRITES: tuple[tuple[str, str], ...] = (
     ("/oauth/**", "oauthCallback"),
     ("/webhooks/**", "platformWebhooks"),  # the platforms' own callbacks (Meta's signed requests)
     ("/v1/openapi.json", "openapi"),
+    ("/v1/platforms", "openapi"),  # the platform catalog: like the OpenAPI document, public self-description
+    ("/v1/platforms/**", "openapi"),
     ("/v1/posts", "posts"),
     ("/v1/posts/**", "posts"),
     ("/v1/repurposeLinks", "repurpose"),

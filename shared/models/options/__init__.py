@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, create_model
 
-from shared.models.options._base import Options
+from shared.models.options_base import Options
 from shared.platforms import Platform, loader
 
 OPTION_MODELS: dict[Platform, type[Options]] = {

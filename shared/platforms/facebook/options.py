@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from shared.models.options._base import Options
+from shared.models.options_base import Options
 
 
 class FacebookOptions(Options):

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.models.options._base import Options
+from shared.models.options_base import Options
 
 
 class TikTokOptions(Options):

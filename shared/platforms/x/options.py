@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from shared.models.options._base import Options
+from shared.models.options_base import Options
 
 
 class XOptions(Options):

@@ -1,0 +1,99 @@
+"""Bodies of the platform catalog: `GET /v1/platforms`, `GET /v1/platforms/{platform}` and
+`GET /v1/accounts/{account_id}/capabilities` (shared/services/platform_catalog.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from shared.models.account import PlatformValue
+
+
+class TextRule(BaseModel):
+    maxLength: int = Field(description="The most the platform takes, counted in `unit`")
+    unit: str = Field(description="What `maxLength` counts, as the platform counts it (X: weighted characters; "
+                                  "YouTube: UTF-8 bytes; Threads: characters with an emoji as its UTF-8 bytes)")
+    required: bool = Field(description="A post without text is refused")
+    source: str | None = Field(default=None, description="The platform's page that states the limit")
+
+
+class MediaSummary(BaseModel):
+    required: bool = Field(description="A post needs at least one image or video")
+    images: bool
+    video: bool
+    maxImages: int = Field(description="Images in one post at the most")
+
+
+class MediaRuleView(BaseModel):
+    type: str = Field(description="`image` or `video`")
+    formats: list[str] = Field(description="MIME types")
+    maxBytes: int | None = None
+    minDurationSeconds: float | None = None
+    maxDurationSeconds: float | None = None
+    source: str | None = None
+
+
+class PostKindView(BaseModel):
+    kind: str = Field(description="How `post.content.options.<platform>` selects it, where it does")
+    description: str
+    minMedia: int
+    maxMedia: int
+    carriesText: bool = Field(description="The post shows the text (Instagram stories, for one, do not)")
+    media: list[MediaRuleView]
+    source: str | None = None
+
+
+class Connection(BaseModel):
+    type: str = Field(description="`oauth`: connect through `POST /v1/connections/{platform}/start`")
+    scopes: list[str] = Field(description="What Soku asks the platform for when connecting")
+
+
+class Capabilities(BaseModel):
+    publish: bool
+    schedule: bool = Field(description="`scheduledTime`: Soku holds the post and publishes it then")
+    delete: bool = Field(description="`DELETE /v1/posts/{id}` takes a published post down there")
+    metrics: bool = Field(description="`GET /v1/posts/{id}/metrics` and `GET /v1/accounts/{id}/metrics`")
+    firstComment: bool = Field(description="`options.<platform>.firstComment` posts a comment once published")
+    threads: bool = Field(description="A chain of posts, each replying to the last (not yet through Soku)")
+
+
+class PlatformView(BaseModel):
+    platform: PlatformValue
+    displayName: str
+    aliases: list[str] = Field(description="Other names `POST /v1/posts` accepts for it")
+    text: TextRule
+    media: MediaSummary
+    postKinds: list[PostKindView]
+    options: dict[str, Any] = Field(description="JSON Schema of `post.content.options.<platform>`")
+    connection: Connection
+    capabilities: Capabilities
+    capabilityScopes: dict[str, list[str]] = Field(
+        description="Scopes a capability needs beyond publishing; an account that did not grant them lacks it")
+
+
+class TierLimit(BaseModel):
+    perMinute: int
+    burst: int
+
+
+class SokuLimits(BaseModel):
+    rateLimits: dict[str, TierLimit] = Field(description="Requests per minute by tier, every route")
+    endpointLimits: dict[str, int] = Field(description="Per-endpoint requests per minute, on top, every tier")
+    dailyCeilings: dict[str, dict[str, int]] = Field(description="Per-account daily ceilings by tier")
+
+
+class PlatformsResponse(BaseModel):
+    platforms: list[PlatformView]
+    limits: SokuLimits = Field(description="What Soku itself applies, whatever the platform")
+
+
+class AccountCapabilities(BaseModel):
+    accountId: str
+    platform: PlatformValue
+    grantedScopes: list[str] | None = Field(description="What the account granted when it connected (null: not "
+                                                        "recorded; capabilities then assume Soku's scopes)")
+    capabilities: Capabilities
+    missingScopes: dict[str, list[str]] = Field(description="For each capability the account lacks for want of "
+                                                            "scopes, the scopes to grant (reconnect to grant them)")
+    postKinds: list[str]

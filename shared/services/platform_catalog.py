@@ -1,0 +1,102 @@
+"""What each platform takes and what Soku does there, read from the platform packages.
+
+`GET /v1/platforms` and `GET /v1/platforms/{platform}` describe every platform from its
+manifest (text limit and unit, post kinds and their media, with sources), its options
+model (as JSON Schema), its connector (the scopes Soku asks for) and what its package
+implements (delete, metrics, a first comment). The same manifests drive submission's
+checks (`shared.platforms.RULES`), so what this says is what `POST /v1/posts` enforces.
+`GET /v1/accounts/{id}/capabilities` narrows one platform's capabilities by the scopes
+that account granted.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from shared.platforms import ALIASES, RULES, Platform, PlatformRules, loader
+from shared.services import budgets, rate_limits
+from shared.services.connections.base import scopes_for
+from shared.services.connections.registry import provider_for
+
+
+def _text(rules: PlatformRules) -> dict[str, Any]:
+    unit = "weighted characters (twitter-text v3: a URL 23, an emoji or CJK character 2)" if rules.weighted_text \
+        else rules.text_unit
+    return {"maxLength": rules.max_text, "unit": unit, "required": rules.text_required,
+            "source": rules.text_source or None}
+
+
+def _post_kinds(rules: PlatformRules) -> list[dict[str, Any]]:
+    return [{
+        "kind": kind.name, "description": kind.description, "minMedia": kind.min_media, "maxMedia": kind.max_media,
+        "carriesText": kind.carries_text, "source": kind.source or None,
+        "media": [{"type": m.type, "formats": list(m.formats), "maxBytes": m.max_bytes,
+                   "minDurationSeconds": m.min_duration_s, "maxDurationSeconds": m.max_duration_s,
+                   "source": m.source or None} for m in kind.media],
+    } for kind in rules.post_kinds]
+
+
+def _capabilities(platform: Platform) -> dict[str, bool]:
+    """What the platform's package implements: a capability is there when its code is."""
+    options = loader.part(platform, "options").OPTIONS
+    return {
+        "publish": True,
+        "schedule": True,
+        "delete": callable(getattr(loader.part(platform, "publisher").PUBLISHER, "delete_post", None)),
+        "metrics": bool(loader.part(platform, "insights").SUPPORTED),
+        "firstComment": "firstComment" in options.model_fields,
+        "threads": False,
+    }
+
+
+@functools.cache
+def _static_view(platform: Platform) -> dict[str, Any]:
+    """The parts of a platform's view that only a deploy changes."""
+    rules = RULES[platform]
+    return {
+        "platform": platform.value,
+        "displayName": rules.display_name,
+        "aliases": sorted(alias for alias, target in ALIASES.items() if target is platform and alias != platform.value),
+        "text": _text(rules),
+        "media": {"required": rules.media_required, "images": rules.accepts_images, "video": rules.accepts_video,
+                  "maxImages": rules.max_images},
+        "postKinds": _post_kinds(rules),
+        "options": loader.part(platform, "options").OPTIONS.model_json_schema(),
+        "capabilities": _capabilities(platform),
+        "capabilityScopes": {capability: list(scopes) for capability, scopes in rules.scope_needs.items()},
+    }
+
+
+def platform_view(platform: Platform) -> dict[str, Any]:
+    # Scopes may be overridden per deployment (SOKU_<PLATFORM>_SCOPES): read them each time.
+    return _static_view(platform) | {"connection": {"type": "oauth", "scopes": scopes_for(provider_for(platform))}}
+
+
+def catalog() -> dict[str, Any]:
+    limits = rate_limits.limits()
+    return {
+        "platforms": [platform_view(platform) for platform in Platform],
+        "limits": {
+            "rateLimits": {name: {"perMinute": tier.limit, "burst": tier.burst} for name, tier in limits.tiers.items()},
+            "endpointLimits": dict(limits.endpoints),
+            "dailyCeilings": {tier: budgets.limits_for(tier) for tier in budgets.DEFAULT_LIMITS},
+        },
+    }
+
+
+def account_capabilities(platform: Platform, account_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The platform's capabilities, less those whose scopes the account did not grant."""
+    view = platform_view(platform)
+    granted = data.get("scopes") if isinstance(data.get("scopes"), list) else None
+    capabilities = dict(view["capabilities"])
+    missing: dict[str, list[str]] = {}
+    held = set(granted) if granted is not None else set(view["connection"]["scopes"])
+    for capability, needed in view["capabilityScopes"].items():
+        lacking = [scope for scope in needed if scope not in held]
+        if lacking and capabilities.get(capability):
+            capabilities[capability] = False
+            missing[capability] = lacking
+    return {"accountId": account_id, "platform": platform.value, "grantedScopes": granted,
+            "capabilities": capabilities, "missingScopes": missing,
+            "postKinds": [kind["kind"] for kind in view["postKinds"]]}
