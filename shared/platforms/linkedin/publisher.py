@@ -31,6 +31,15 @@ import httpx
 from shared import clock
 from shared.config import get_settings
 from shared.platforms import Platform
+from shared.platforms.linkedin.manifest import (
+    IMAGE_FORMATS,
+    MAX_COMMENTARY,
+    MAX_IMAGES,
+    MAX_VIDEO_BYTES,
+    MAX_VIDEOS,
+    MB,
+    MIN_MULTI_IMAGES,
+)
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -46,12 +55,13 @@ from shared.services.publishing.reconcile import LOOKUP_PAGES, before_window, in
 
 @dataclass(frozen=True)
 class LinkedInLimits:
-    max_commentary: int = 3000  # characters of "little" text (counted as displayed: unverified)
-    min_multi_images: int = 2
-    max_images: int = 20  # multiImage: 2–20
-    max_videos: int = 1
-    max_video_bytes: int = 500 * 1024 * 1024  # MP4, 3 s–30 min, ≤ 500 MB
-    image_types: tuple[str, ...] = ("image/jpeg", "image/png", "image/gif")
+    # What LinkedIn accepts, as its manifest states it (manifest.py, with sources).
+    max_commentary: int = MAX_COMMENTARY  # characters of "little" text (counted as displayed: unverified)
+    min_multi_images: int = MIN_MULTI_IMAGES
+    max_images: int = MAX_IMAGES  # multiImage: 2–20
+    max_videos: int = MAX_VIDEOS
+    max_video_bytes: int = MAX_VIDEO_BYTES
+    image_types: tuple[str, ...] = IMAGE_FORMATS
     stream_chunk_bytes: int = 4 * 1024 * 1024  # at most this much of a file in memory
     processing_timeout_s: float = 5 * 60  # then retry later: the checkpoint resumes the polling
     first_poll_interval_s: float = 0.5
@@ -390,7 +400,7 @@ class LinkedInPublisher:
     def _upload_video(self, ctx: PublishContext, http: PlatformHttp, owner: str, index: int,
                       media: StoredMedia, uploads: dict, state: dict | None) -> str:
         if media.size > LIMITS.max_video_bytes:
-            raise PermanentError(f"LinkedIn accepts videos up to {LIMITS.max_video_bytes // (1024 * 1024)} MB; "
+            raise PermanentError(f"LinkedIn accepts videos up to {LIMITS.max_video_bytes // MB} MB; "
                                  f"this one is {media.size} bytes", code="media_too_large")
         if not state or (not state.get("finalized") and self._expired(state)):
             response = http.request("POST", f"{self._api()}/videos", params={"action": "initializeUpload"},

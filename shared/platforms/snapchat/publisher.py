@@ -47,6 +47,7 @@ from shared import clock
 from shared.adapters.crypto import decrypt_json, encrypt_json
 from shared.config import get_settings
 from shared.platforms import Platform
+from shared.platforms.snapchat.manifest import MAX_DESCRIPTION, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, MB
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -68,9 +69,10 @@ LOOKUP_PAGE_SIZE = 100
 class SnapchatLimits:
     part_bytes: int = 32 * 1024 * 1024  # docs: files over 32 MB are split into chunks
     read_chunk_bytes: int = 4 * 1024 * 1024  # plaintext read from Cloud Storage and encrypted at a time
-    max_video_bytes: int = 500 * 1024 * 1024  # [2nd]: "MP4 ≤ 500 MB" (one source says 32 MB)
-    max_image_bytes: int = 20 * 1024 * 1024  # [2nd]
-    max_description: int = 160  # Spotlight description, hashtags included [2nd]
+    # What Snapchat accepts, as its manifest states it (manifest.py, with sources; [2nd]).
+    max_video_bytes: int = MAX_VIDEO_BYTES
+    max_image_bytes: int = MAX_IMAGE_BYTES
+    max_description: int = MAX_DESCRIPTION  # Spotlight description, hashtags included
     media_lifetime_s: float = 24 * 3600  # docs: a media object stays active for 24 h
     processing_retries: int = 6  # MEDIA_PROCESSING answers tolerated inside one attempt
     first_retry_s: float = 0.5
@@ -261,7 +263,7 @@ class SnapchatPublisher:
         cap = LIMITS.max_video_bytes if is_video else LIMITS.max_image_bytes
         if media.size > cap:
             raise PermanentError(f"Snapchat accepts {'videos' if is_video else 'images'} up to "
-                                 f"{cap // (1024 * 1024)} MB; this one is {media.size} bytes", code="media_too_large")
+                                 f"{cap // MB} MB; this one is {media.size} bytes", code="media_too_large")
         binding = _binding(ctx)
         if (not state.get("mediaId") or not state.get("sealed") or self._expired(state)
                 or state.get("size") != media.size):  # (no key: the key rotation dropped a spent one)

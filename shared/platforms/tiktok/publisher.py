@@ -69,6 +69,18 @@ import httpx
 from shared import clock
 from shared.config import get_settings
 from shared.platforms import Platform
+from shared.platforms.tiktok.manifest import (
+    MAX_PHOTO_BYTES,
+    MAX_PHOTO_DESCRIPTION,
+    MAX_PHOTO_TITLE,
+    MAX_PHOTOS,
+    MAX_VIDEO_BYTES,
+    MAX_VIDEO_TITLE,
+    MB,
+    MIN_PHOTOS,
+    PHOTO_FORMATS,
+    VIDEO_FORMATS,
+)
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -85,8 +97,6 @@ from shared.services.publishing.media import StoredMedia, open_media
 # for the app in TikTok's developer portal. Comma- or space-separated; read on every publish.
 VERIFIED_DOMAINS_ENV = "SOKU_TIKTOK_VERIFIED_DOMAINS"
 
-MB = 1024 * 1024
-
 
 @dataclass(frozen=True)
 class TikTokLimits:
@@ -100,13 +110,14 @@ class TikTokLimits:
     max_chunks: int = 1000
     chunk_bytes: int = 10 * MB  # the chunk we aim for (Postiz uses 10 MB); files up to this go whole
     read_bytes: int = 4 * MB  # bytes read from Cloud Storage at a time while a chunk streams
-    max_video_bytes: int = 4 * 1024 * MB  # [unverified] 4 GB
-    max_photo_bytes: int = 20 * MB  # JPEG / WebP, ≤1080p [2nd]
-    min_photos: int = 1
-    max_photos: int = 35
-    max_video_title: int = 2200  # UTF-16 code units
-    max_photo_title: int = 90
-    max_photo_description: int = 4000
+    # What TikTok accepts, as its manifest states it (manifest.py, with sources).
+    max_video_bytes: int = MAX_VIDEO_BYTES
+    max_photo_bytes: int = MAX_PHOTO_BYTES
+    min_photos: int = MIN_PHOTOS
+    max_photos: int = MAX_PHOTOS
+    max_video_title: int = MAX_VIDEO_TITLE  # UTF-16 code units
+    max_photo_title: int = MAX_PHOTO_TITLE
+    max_photo_description: int = MAX_PHOTO_DESCRIPTION
     upload_url_ttl_s: float = 3600  # an upload URL is valid for one hour
     max_sessions: int = 3  # upload sessions (inits) per run before giving up
     processing_timeout_s: float = 4 * 60  # then the attempt ends retryable; the next one polls again
@@ -120,8 +131,8 @@ LIMITS = TikTokLimits()
 
 PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 DEFAULT_PRIVACY = "SELF_ONLY"
-VIDEO_TYPES = {"video/mp4", "video/webm", "video/quicktime"}
-PHOTO_TYPES = {"image/jpeg", "image/jpg", "image/webp"}
+VIDEO_TYPES = set(VIDEO_FORMATS)
+PHOTO_TYPES = set(PHOTO_FORMATS)
 
 # error.code → taxonomy. Permanent unless listed as retryable or reconnect.
 _RECONNECT = {"access_token_invalid", "auth_removed"}

@@ -58,6 +58,7 @@ import httpx
 from shared import clock
 from shared.config import get_settings
 from shared.platforms import Platform
+from shared.platforms.youtube.manifest import MAX_THUMBNAIL_BYTES, MAX_TITLE_CHARS, MB, THUMBNAIL_FORMATS
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -77,9 +78,10 @@ log = logging.getLogger("soku.publisher.youtube")
 class YouTubeLimits:
     chunk_bytes: int = 8 * 1024 * 1024  # Postiz's size; every chunk but the last must be a multiple of…
     chunk_granularity: int = 256 * 1024  # …256 KiB (the resumable protocol)
-    max_title_chars: int = 100  # snippet.title; the description (≤5000 bytes) is YouTube's to check
-    max_thumbnail_bytes: int = 2 * 1024 * 1024  # thumbnails.set: 2 MB, image/jpeg or image/png
-    thumbnail_types: tuple[str, ...] = ("image/jpeg", "image/png")
+    # What YouTube accepts, as its manifest states it (manifest.py, with sources).
+    max_title_chars: int = MAX_TITLE_CHARS  # snippet.title; the description (≤5000 bytes) is YouTube's to check
+    max_thumbnail_bytes: int = MAX_THUMBNAIL_BYTES  # thumbnails.set
+    thumbnail_types: tuple[str, ...] = THUMBNAIL_FORMATS
     # Polling videos.list; then the attempt ends retryable and the next one only polls again,
     # leaving room inside the publisher function's 540 s.
     processing_timeout_s: float = 4 * 60
@@ -447,7 +449,8 @@ class YouTubePublisher:
                 raise PermanentError(f"YouTube thumbnails must be JPEG or PNG, not {image.content_type}",
                                      code="invalid_media")
             if image.size > LIMITS.max_thumbnail_bytes:
-                raise PermanentError(f"YouTube thumbnails must be at most 2 MB; this image is {image.size} bytes",
+                raise PermanentError(f"YouTube thumbnails must be at most {LIMITS.max_thumbnail_bytes // MB} MB; "
+                                     f"this image is {image.size} bytes",
                                      code="invalid_media")
             http.request("POST", self._upload_api("thumbnails/set"), params={"videoId": video_id},
                          headers={"Content-Type": image.content_type}, content=image.read(0, image.size))
