@@ -45,6 +45,7 @@ import httpx
 from shared import clock
 from shared.config import get_settings
 from shared.platforms import Platform
+from shared.platforms.facebook.manifest import MAX_PHOTOS
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -67,7 +68,7 @@ DEFAULT_GRAPH_VERSION = "v23.0"
 @dataclass(frozen=True)
 class FacebookLimits:
     lookup_page_size: int = 100  # feed / videos entries a page when reconciling (Graph's maximum)
-    max_photos: int = 10  # per multi-photo post (Soku's rule for Facebook; Facebook's own cap is unverified)
+    max_photos: int = MAX_PHOTOS  # per multi-photo post: the manifest's figure (manifest.py)
     read_chunk_bytes: int = 4 * 1024 * 1024  # bytes read from Cloud Storage at a time while streaming
     # Then the attempt ends retryable and the next one only polls again; leaves the upload
     # room inside the publisher function's 540 s.

@@ -50,6 +50,14 @@ import httpx
 from shared import clock
 from shared.config import get_settings
 from shared.platforms import Platform
+from shared.platforms.instagram.manifest import (
+    MAX_CAPTION,
+    MAX_CAROUSEL,
+    MAX_IMAGE_BYTES,
+    MAX_REEL_BYTES,
+    MAX_STORY_VIDEO_BYTES,
+    MIN_CAROUSEL,
+)
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -75,12 +83,13 @@ DEFAULT_GRAPH_VERSION = "v23.0"
 @dataclass(frozen=True)
 class InstagramLimits:
     lookup_page_size: int = 100  # media / stories a page when reconciling an interrupted publish
-    max_caption: int = 2200  # also ≤30 hashtags and ≤20 @mentions (Instagram checks those)
-    min_carousel: int = 2
-    max_carousel: int = 10  # the API reference's figure (the app allows 20) [unverified which applies]
-    max_image_bytes: int = 8 * 1024 * 1024  # JPEG only
-    max_reel_bytes: int = 1024 * 1024 * 1024  # MP4/MOV, 3 s-15 min
-    max_story_video_bytes: int = 100 * 1024 * 1024  # 3-60 s
+    # The media figures are the manifest's (manifest.py, with their sources).
+    max_caption: int = MAX_CAPTION  # also ≤30 hashtags and ≤20 @mentions (Instagram checks those)
+    min_carousel: int = MIN_CAROUSEL
+    max_carousel: int = MAX_CAROUSEL
+    max_image_bytes: int = MAX_IMAGE_BYTES  # JPEG only
+    max_reel_bytes: int = MAX_REEL_BYTES  # MP4/MOV, 3 s-15 min
+    max_story_video_bytes: int = MAX_STORY_VIDEO_BYTES  # 3-60 s
     container_ttl_s: float = 24 * 3600  # unpublished containers EXPIRE after 24 h
     # Then the attempt ends retryable and the next one only polls again (the
     # containers are checkpointed); leaves room inside the function's 540 s.

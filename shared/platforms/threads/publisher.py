@@ -36,6 +36,13 @@ import httpx
 from shared import clock
 from shared.config import get_settings
 from shared.platforms import Platform
+from shared.platforms.threads.manifest import (
+    MAX_CAROUSEL,
+    MAX_IMAGE_BYTES,
+    MAX_TEXT,
+    MAX_VIDEO_BYTES,
+    MIN_CAROUSEL,
+)
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -57,12 +64,13 @@ API_VERSION = "v1.0"
 @dataclass(frozen=True)
 class ThreadsLimits:
     lookup_page_size: int = 100  # threads a page when reconciling (the edge's maximum `limit`)
-    max_text: int = 500  # emojis count as their UTF-8 bytes (the platform checks; submission counts characters)
-    min_carousel: int = 2
-    max_carousel: int = 20
+    # The text and media figures are the manifest's (manifest.py, with their sources).
+    max_text: int = MAX_TEXT  # emojis count as their UTF-8 bytes (submission counts the same way)
+    min_carousel: int = MIN_CAROUSEL
+    max_carousel: int = MAX_CAROUSEL
     posts_per_day: int = 250  # rolling 24 h, a carousel counts as one; the platform's figure wins
-    max_image_bytes: int = 8 * 1024 * 1024  # [unverified] JPEG/PNG
-    max_video_bytes: int = 1024 * 1024 * 1024  # [unverified] MOV/MP4, ≤5 min
+    max_image_bytes: int = MAX_IMAGE_BYTES  # JPEG/PNG
+    max_video_bytes: int = MAX_VIDEO_BYTES  # MOV/MP4, ≤5 min
     container_ttl_s: float = 24 * 3600  # unpublished containers EXPIRE after 24 h
     processing_timeout_s: float = 5 * 60  # Meta: poll "for no more than 5 minutes"
     first_poll_interval_s: float = 0.5

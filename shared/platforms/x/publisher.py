@@ -22,6 +22,7 @@ import httpx
 from shared import clock
 from shared.config import get_settings
 from shared.platforms import Platform
+from shared.platforms.x.manifest import MAX_IMAGES, MAX_VIDEOS
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -38,8 +39,8 @@ from shared.services.publishing.reconcile import SKEW, in_window, x_text_matches
 @dataclass(frozen=True)
 class XLimits:
     segment_bytes: int = 4 * 1024 * 1024  # docs: ≤5 MB recommended, 8 MB max
-    max_images: int = 4
-    max_videos: int = 1
+    max_images: int = MAX_IMAGES  # the manifest's figures (manifest.py)
+    max_videos: int = MAX_VIDEOS
     processing_timeout_s: float = 7 * 60  # Postiz's cap; X suggests check_after_secs
     max_poll_interval_s: float = 10.0
 
