@@ -17,8 +17,9 @@ from shared.services.publishing.media import StoredMedia
 
 MINE = (Platform.X, Platform.INSTAGRAM, Platform.FACEBOOK, Platform.THREADS)
 CAPABILITIES = {"delete", "metrics", "firstComment"}
-# Scopes a capability needs that the connector does not ask for (yet): capabilities narrow on them.
-NOT_REQUESTED = {(Platform.INSTAGRAM, "instagram_manage_comments")}
+# Scopes a capability needs that the connector does not ask for: none (every capability's scopes
+# are in the default login, or its accounts could never have it).
+NOT_REQUESTED: set[tuple[Platform, str]] = set()
 
 
 def _kinds(platform: Platform) -> dict[str, PostKind]:

@@ -138,4 +138,8 @@ def instagram() -> MetaProvider:
                         ("instagram_basic", "instagram_content_publish", "pages_show_list",
                          "pages_read_engagement", "business_management",
                          # GET /{ig-media}/insights and the account's follower counts (docs/analytics.md).
-                         "instagram_manage_insights"))
+                         "instagram_manage_insights",
+                         # options.instagram.firstComment: POST /{ig-media}/comments takes instagram_basic,
+                         # instagram_manage_comments and pages_read_engagement (developers.facebook.com/docs/
+                         # instagram-platform/instagram-graph-api/reference/ig-media/comments, "Requirements").
+                         "instagram_manage_comments"))
