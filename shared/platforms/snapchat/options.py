@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import Field
 
 from shared.models.options_base import Options
+from shared.platforms.snapchat.manifest import MAX_DESCRIPTION
 
 
 class SnapchatOptions(Options):
@@ -17,7 +18,7 @@ class SnapchatOptions(Options):
     skipSaveToProfile: bool = Field(
         default=False, description="Spotlight: do not also save the Snap to the Public Profile")
     description: str | None = Field(
-        default=None, max_length=160,
+        default=None, max_length=MAX_DESCRIPTION,
         description="Spotlight: the description (hashtags included, at most 160 characters); "
                     "defaults to the post text")
 

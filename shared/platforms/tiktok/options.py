@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field
 
 from shared.models.options_base import Options
+from shared.platforms.tiktok.manifest import MAX_PHOTO_TITLE, MAX_PHOTOS
 
 
 class TikTokOptions(Options):
@@ -31,11 +32,11 @@ class TikTokOptions(Options):
     videoCoverTimestampMs: int | None = Field(
         default=None, ge=0, description="Video posts: the frame used as cover, in milliseconds from the start "
                                          "(`video_cover_timestamp_ms`).")
-    title: str | None = Field(default=None, max_length=90,
+    title: str | None = Field(default=None, max_length=MAX_PHOTO_TITLE,
                               description="Photo posts: title (`post_info.title`, up to 90 characters); the "
                                           "post's text becomes the description.")
     photoCoverIndex: int | None = Field(
-        default=None, ge=0, le=34, description="Photo posts: which image (0-based) is the cover "
+        default=None, ge=0, le=MAX_PHOTOS - 1, description="Photo posts: which image (0-based) is the cover "
                                                "(`photo_cover_index`). Default 0.")
     autoAddMusic: bool = Field(default=False,
                                description="Photo posts: let TikTok add recommended music (`auto_add_music`).")

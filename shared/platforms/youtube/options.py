@@ -5,10 +5,11 @@ from typing import Literal
 from pydantic import Field
 
 from shared.models.options_base import Options
+from shared.platforms.youtube.manifest import MAX_TITLE_CHARS
 
 
 class YouTubeOptions(Options):
-    title: str | None = Field(default=None, min_length=1, max_length=100,
+    title: str | None = Field(default=None, min_length=1, max_length=MAX_TITLE_CHARS,
                               description="Defaults to the first line of the post text")
     privacy: Literal["public", "private", "unlisted"] = "public"
     tags: list[str] | None = Field(default=None, max_length=50)
