@@ -4,6 +4,7 @@
 // GET /v1/posts/{id} shows it (one run per target), so the Zap history shows what will publish.
 
 const { api, idempotencyKey, parseAccount } = require('../lib/api');
+const { platformFields, optionsFrom } = require('../lib/platform_fields');
 
 const list = (value) => (Array.isArray(value) ? value : value ? [value] : []).filter((v) => v !== '' && v != null);
 
@@ -24,6 +25,8 @@ const buildBody = (inputData) => {
   if (list(inputData.mediaUrls).length) content.mediaUrls = list(inputData.mediaUrls);
   if (list(inputData.mediaIds).length) content.mediaIds = list(inputData.mediaIds);
   if (inputData.mediaType) content.mediaType = inputData.mediaType;
+  const options = optionsFrom(inputData);
+  if (Object.keys(options).length) content.options = options;
   const body = { post: { content } };
   if (inputData.scheduledTime) body.scheduledTime = inputData.scheduledTime;
   if (inputData.enableRepurposing !== undefined && inputData.enableRepurposing !== '') {
@@ -62,8 +65,9 @@ module.exports = {
       { key: 'text', label: 'Text', type: 'text', required: false,
         helpText: 'The caption or post text. Each platform checks its own length limit at submission.' },
       { key: 'accounts', label: 'Accounts', list: true, required: false, dynamic: 'account.id.name',
+        altersDynamicFields: true,
         helpText: 'The accounts to publish to, one run each. Only the accounts chosen here publish.' },
-      { key: 'targets', label: 'Targets with your own target IDs', required: false,
+      { key: 'targets', label: 'Targets with your own target IDs', required: false, altersDynamicFields: true,
         children: [
           { key: 'account', label: 'Account', dynamic: 'account.id.name', required: false },
           { key: 'targetId', label: 'Target ID', type: 'string', required: false,
@@ -81,6 +85,8 @@ module.exports = {
         helpText: "When it publishes, let this account's repurpose links make posts of it." },
       { key: 'idempotencyKey', label: 'Idempotency Key', type: 'string', required: false,
         helpText: "Leave empty: a key derived from this Zap and this step's inputs makes a retried or replayed step post once. Map a unique value (e.g. the trigger item's ID) to publish identical content more than once." },
+      // Each chosen platform's limits and options, from GET /v1/platforms (lib/platform_fields.js).
+      platformFields,
     ],
     sample: {
       id: '550e8400-e29b-41d4-a716-446655440000', postSubmissionId: '550e8400-e29b-41d4-a716-446655440000',
