@@ -86,3 +86,11 @@ def test_the_catalog_through_hosting(hosting):
     r = httpx.get(f"{hosting.hosting_url}/v1/platforms/instagram", timeout=60)
     assert r.status_code == 200, r.text
     assert r.json()["displayName"] == "Instagram" and r.headers["cache-control"] == "public, max-age=300"
+
+
+def test_rules_answer_membership_like_the_table_they_replaced():
+    """RULES reads the packages' manifests but is still a mapping: an unknown or missing platform is
+    not in it (the runner asks `platform in RULES` of publishers that have none), never an error."""
+    assert None not in RULES and "myspace" not in RULES
+    assert "x" in RULES and Platform.THREADS in RULES and len(RULES) == len(Platform)
+    assert dict(RULES)[Platform.LINKEDIN].max_text == 3000

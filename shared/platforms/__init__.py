@@ -88,7 +88,11 @@ class _Manifests(Mapping):
     def __getitem__(self, platform: Platform) -> PlatformRules:
         from shared.platforms import loader
 
-        return loader.part(Platform(platform), "manifest").MANIFEST
+        try:
+            platform = Platform(platform)
+        except ValueError:
+            raise KeyError(platform) from None  # a Mapping's contract: `x in RULES` is False, not an error
+        return loader.part(platform, "manifest").MANIFEST
 
     def __iter__(self) -> Iterator[Platform]:
         return iter(Platform)
