@@ -49,9 +49,9 @@ MANIFEST = PlatformRules(
     # developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-media/insights;
     # insights.py). First comment: POST /{ig-media-id}/comments needs instagram_basic,
     # instagram_manage_comments and pages_read_engagement (IG Media Comments,
-    # developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-media/comments);
-    # instagram_manage_comments is NOT among the connector's default scopes
-    # (meta_graph/login.instagram()). No delete: the publisher has no delete_post.
+    # developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-media/comments),
+    # among the connector's default scopes (meta_graph/login.instagram()). No delete: the
+    # publisher has no delete_post.
     scope_needs={"metrics": ("instagram_manage_insights",),
                  "firstComment": ("instagram_manage_comments",)},
 )
