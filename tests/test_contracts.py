@@ -138,3 +138,10 @@ def test_every_platform_has_a_contract_or_says_which_pages_its_sandbox_follows()
     for platform in registry.platforms_with_contract():
         contract = registry.contract_for(platform)
         assert contract.source and contract.version, platform
+
+
+def test_the_report_groups_uncovered_calls_by_shape_not_by_id():
+    assert registry.generalise("POST /2/oauth2/token") == "POST /2/oauth2/token"
+    assert registry.generalise("GET /v23.0/oauth/access_token") == "GET /v23.0/oauth/access_token"
+    assert registry.generalise("GET /v1.0/17896/threads") == "GET /v1.0/{id}/threads"
+    assert registry.generalise("GET /2/users/x-x_main-954a2e0d") == "GET /2/users/{id}"

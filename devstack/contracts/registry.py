@@ -34,9 +34,9 @@ def platforms_with_contract() -> list[str]:
     return sorted({"youtube"} | {path.stem for path in FACTS.glob("*.json")})
 
 
-# An id: all digits, or three digits or more in a segment that is not a version (v23.0);
-# `oauth2` and `v1.0` are names.
-_ID = re.compile(r"^(?!v\d+(\.\d+)?$)(\d+|(.*\d){3,}.*)$")
+# An id: three digits or more in a segment that is not a version (v23.0); `2` (X's API
+# version), `oauth2` and `v1.0` are names.
+_ID = re.compile(r"^(?!v\d+(\.\d+)?$)(.*\d){3,}.*$")
 
 
 def generalise(call: str) -> str:
