@@ -61,13 +61,12 @@ from shared.platforms.instagram.manifest import (
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
-    NotListedYet,
     PermanentError,
     PublishError,
     RetryableError,
 )
 from shared.platforms.meta_graph.publishing import as_int as _int
-from shared.platforms.meta_graph.publishing import await_containers, listed_since
+from shared.platforms.meta_graph.publishing import await_containers, find_after_container, listed_since
 from shared.platforms.meta_graph.publishing import graph_error as _graph_error
 from shared.platforms.meta_graph.publishing import graph_message
 from shared.platforms.meta_graph.publishing import parse_timestamp as _parse_timestamp
@@ -272,19 +271,10 @@ class InstagramPublisher:
         http = self.http(ctx.account)
         if ctx.checkpoint.get("publishedId"):
             return self._published(http, ctx.checkpoint["publishedId"])
-        post = (ctx.checkpoint.get("containers") or {}).get("post")
-        if not post:
-            return None  # no container was ever made: nothing can have been published
-        try:
-            status, _ = self._status(http, post["id"])
-        except PermanentError:
-            status = None  # container unknown to Instagram now: fall back to the account's media
-        if status is not None and status != "PUBLISHED":
-            return None  # the container says it was never published
-        found = self._find_on_account(http, ctx, armed_at, story=post.get("mediaType") == "STORIES")
-        if found is None and status == "PUBLISHED":
-            raise NotListedYet("Instagram reports the post as published but it is not listed on the account yet; "
-                               "checking again")
+        found = find_after_container(
+            ctx.checkpoint, lambda container_id: self._status(http, container_id),
+            lambda post: self._find_on_account(http, ctx, armed_at, story=post.get("mediaType") == "STORIES"),
+            "Instagram reports the post as published but it is not listed on the account yet")
         if found is not None:
             ctx.save(publishedId=found.post_id)
         return found

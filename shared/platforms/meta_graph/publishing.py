@@ -17,7 +17,7 @@ import httpx
 
 from shared import clock
 from shared.services.publishing.deletion import PostGone, for_deletion
-from shared.services.publishing.errors import PermanentError, RetryableError
+from shared.services.publishing.errors import NotListedYet, PermanentError, RetryableError
 from shared.services.publishing.reconcile import LOOKUP_PAGES, before_window
 
 if TYPE_CHECKING:
@@ -213,3 +213,27 @@ def await_containers(ctx, makers: dict[str, Callable[[], dict]], *,
                                  code="media_processing")
         ctx.sleep(delay)
         delay = min(delay * 2, limits.max_poll_interval_s)
+
+
+def find_after_container(checkpoint: dict, status_of: Callable[[str], tuple[str | None, Any]],
+                         find_listed: Callable[[dict], Any], missing: str) -> Any:
+    """Instagram's and Threads' lookup for an armed create: what the post's container says first.
+
+    No container made: nothing can have been published. A container that says it was never
+    published: nor was the post. Otherwise (published, or a container the platform no longer
+    knows) the account's listing decides; a container that says PUBLISHED while the listing
+    does not show the post yet is NotListedYet (`missing` says where), so the run looks again
+    rather than creating it a second time."""
+    post = (checkpoint.get("containers") or {}).get("post")
+    if not post:
+        return None
+    try:
+        status, _ = status_of(post["id"])
+    except PermanentError:
+        status = None  # the container is unknown to the platform now: the listing decides
+    if status is not None and status != "PUBLISHED":
+        return None
+    found = find_listed(post)
+    if found is None and status == "PUBLISHED":
+        raise NotListedYet(f"{missing}; checking again")
+    return found

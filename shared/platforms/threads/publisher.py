@@ -46,13 +46,12 @@ from shared.platforms.threads.manifest import (
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
-    NotListedYet,
     PermanentError,
     PublishError,
     RetryableError,
 )
 from shared.platforms.meta_graph.publishing import as_int as _int
-from shared.platforms.meta_graph.publishing import await_containers, delete_object, listed_since
+from shared.platforms.meta_graph.publishing import await_containers, delete_object, find_after_container, listed_since
 from shared.platforms.meta_graph.publishing import parse_timestamp as _parse_timestamp
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import open_media
@@ -218,20 +217,10 @@ class ThreadsPublisher:
         http = self.http(ctx.account)
         if ctx.checkpoint.get("publishedId"):
             return self._published(http, ctx.checkpoint["publishedId"])
-        post = (ctx.checkpoint.get("containers") or {}).get("post")
-        if not post:
-            return None  # no container was ever made: nothing can have been published
-        try:
-            status, _ = self._status(http, post["id"])
-        except PermanentError:
-            status = None  # container unknown to Threads now: fall back to the profile's threads
-        if status is not None and status != "PUBLISHED":
-            return None  # the container says it was never published
-        found = self._find_in_profile(http, ctx, armed_at)
-        if found is None and status == "PUBLISHED":
-            raise NotListedYet("Threads reports the post as published but it is not listed on the profile yet; "
-                               "checking again")
-        return found
+        return find_after_container(
+            ctx.checkpoint, lambda container_id: self._status(http, container_id),
+            lambda post: self._find_in_profile(http, ctx, armed_at),
+            "Threads reports the post as published but it is not listed on the profile yet")
 
     # -- taking a post down ---------------------------------------------------------------
     def delete_post(self, account: Account, post_id: str) -> None:
