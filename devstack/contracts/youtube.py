@@ -93,7 +93,13 @@ class YouTubeContract:
         self.methods: dict[tuple[str, str], dict] = {}
         for resource, body in document["resources"].items():
             for name, method in body.get("methods", {}).items():
-                method = dict(method, name=f"youtube.{resource}.{name}")
+                # Converted once here, not per exchange: its query parameters (with the API's
+                # global ones) and its request and response schemas as JSON Schema.
+                method = dict(method, name=f"youtube.{resource}.{name}",
+                              query={param: _param(spec) for param, spec in method.get("parameters", {}).items()
+                                     if spec.get("location") == "query"} | self.global_params,
+                              request_schema=_convert(method["request"]) if method.get("request") else None,
+                              response_schema=_convert(method["response"]) if method.get("response") else None)
                 self.methods[(method["httpMethod"], "/" + method["path"])] = method
                 for protocol in (method.get("mediaUpload") or {}).get("protocols", {}).values():
                     self.methods[(method["httpMethod"], protocol["path"])] = dict(method, upload=True)
@@ -128,8 +134,7 @@ class YouTubeContract:
             return None
         method, session = found
         checked = Checked(operation=method["name"] + (" (resumable upload)" if session else ""))
-        declared = {name: _param(spec) for name, spec in method.get("parameters", {}).items()
-                    if spec.get("location") == "query"} | self.global_params
+        declared = method["query"]
         if session:
             # The session URI carries the POST's own query plus `upload_id`; nothing is required again.
             declared = {name: dict(spec, required=False) for name, spec in declared.items()}
@@ -137,7 +142,7 @@ class YouTubeContract:
         checked.request += wire.params_errors(self.validator, declared, exchange.query, "query")
         parts = self._parts(method, exchange, checked)
         if not session and method.get("request") and exchange.content_type == "application/json":
-            checked.request += wire.schema_errors(self.validator, _convert(method["request"]), exchange.body, "body")
+            checked.request += wire.schema_errors(self.validator, method["request_schema"], exchange.body, "body")
         self._check_response(method, exchange, parts, checked)
         return checked
 
@@ -179,7 +184,7 @@ class YouTubeContract:
             if "upload_id=" not in exchange.response_headers.get("Location", ""):
                 checked.response.append("no session URI with upload_id in Location")
             return
-        response = method.get("response")
+        response = method["response_schema"]
         if response is None:
             if exchange.response_raw:
                 checked.response.append(f"a body on a {status} where the method returns none")
@@ -189,7 +194,7 @@ class YouTubeContract:
         if exchange.response_body is None:
             checked.response.append(f"a {exchange.response_type or 'bodiless'} answer where the method returns JSON")
             return
-        checked.response += wire.schema_errors(self.validator, _convert(response), exchange.response_body, "answer")
+        checked.response += wire.schema_errors(self.validator, response, exchange.response_body, "answer")
         if parts is not None:
             body = exchange.response_body
             resources_ = body.get("items", []) if "items" in body and "items" not in parts else [body]

@@ -3,10 +3,9 @@
 // Publish Post: POST /v1/posts with the chosen accounts as targets, then the post as
 // GET /v1/posts/{id} shows it (one run per target), so the Zap history shows what will publish.
 
-const { api, idempotencyKey, parseAccount } = require('../lib/api');
+const { api, idempotencyKey, list, parseAccount } = require('../lib/api');
 const { platformFields, optionsFrom } = require('../lib/platform_fields');
 
-const list = (value) => (Array.isArray(value) ? value : value ? [value] : []).filter((v) => v !== '' && v != null);
 
 const buildTargets = (inputData) => {
   const targets = list(inputData.accounts).map(parseAccount);

@@ -99,4 +99,7 @@ const linkParams = (inputData) => {
   return params;
 };
 
-module.exports = { linkParams, api, baseUrl, addApiKey, handleErrors, idempotencyKey, parseAccount, canonical };
+// A Zapier input as a list of its non-empty values (a single value, a list, or nothing).
+const list = (value) => (Array.isArray(value) ? value : value ? [value] : []).filter((v) => v !== '' && v != null);
+
+module.exports = { list, linkParams, api, baseUrl, addApiKey, handleErrors, idempotencyKey, parseAccount, canonical };

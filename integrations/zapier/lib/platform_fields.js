@@ -5,11 +5,10 @@
 // chosen platform's text limit and post kinds, and its options as fields) is what Soku enforces.
 // A field `options__<platform>__<name>` becomes post.content.options.<platform>.<name>.
 
-const { api, parseAccount } = require('./api');
+const { api, list, parseAccount } = require('./api');
 
 const OPTION_KEY = /^options__([a-z_]+)__([A-Za-z0-9_]+)$/;
 
-const list = (value) => (Array.isArray(value) ? value : value ? [value] : []).filter((v) => v !== '' && v != null);
 
 // The platforms of the accounts and target rows chosen so far.
 const chosenPlatforms = (inputData) => {
