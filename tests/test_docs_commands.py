@@ -43,7 +43,7 @@ source .local/dev.env  # as the README's tour has the reader do, once per termin
 curl() {
   local dump; dump=$(mktemp "$SOKU_DOCS_LOG/block$SOKU_DOCS_BLOCK.XXXXXX")
   printf '%s\n' "curl $*" > "$dump.cmd"
-  command curl -D "$dump" "$@"
+  command curl -D "$dump" "$@" | tee "$dump.body"  # the answer as the page shows it, kept to explain a refusal
 }
 make() {
   if [ "$*" = run ]; then echo "(make run: the test's own stack is running)"; return 0; fi
@@ -146,13 +146,14 @@ def _refused_calls(page: Path, log: Path) -> list[str]:
     blocks = blocks_of(page)  # numbered as _run numbers them: every block of the page
     refused = []
     for dump in sorted(log.glob("block*.*")):
-        if dump.suffix == ".cmd":
+        if dump.suffix in (".cmd", ".body"):
             continue
         statuses = re.findall(r"^HTTP/\S+ (\d{3})", dump.read_text(errors="replace"), re.M)
         block = blocks[int(re.match(r"block(\d+)", dump.name)[1])]
         if statuses and int(statuses[-1]) >= 400 and int(statuses[-1]) not in block.allowed:
             command = Path(f"{dump}.cmd").read_text().strip()
-            refused.append(f"{page.name}:{block.line}: {statuses[-1]} for {command[:300]}")
+            body = Path(f"{dump}.body").read_text(errors="replace")[:600] if Path(f"{dump}.body").exists() else ""
+            refused.append(f"{page.name}:{block.line}: {statuses[-1]} for {command[:300]}\n  answered: {body}")
     return refused
 
 
