@@ -34,7 +34,9 @@ def start(ctx: RequestContext) -> dict:
     user_id = ctx.user_id
     platform = flow.parse_platform(ctx.path_params["platform"])
     # Where this caller reaches the callback: the origin (Hosting), or `…/api` through the api function.
-    return flow.start(user_id, platform, routes.public_root(ctx.request))
+    # The body is optional: only Mastodon reads one (`{"instanceUrl": "https://mastodon.social"}`,
+    # the user's server); the other platforms' starts send none and ignore one.
+    return flow.start(user_id, platform, routes.public_root(ctx.request), ctx.body)
 
 
 @secrets.checked

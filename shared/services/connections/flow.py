@@ -53,10 +53,16 @@ def _configured(platform: Platform) -> bool:
     return bool(own_id) and (bool(own_secret) or platform is Platform.X)
 
 
-def start(user_id: str, platform: Platform, request_origin: str) -> dict[str, Any]:
+def start(user_id: str, platform: Platform, request_origin: str, body: Any = None) -> dict[str, Any]:
+    """`body`: the start request's JSON body. Only a platform whose users each name their own
+    server reads it (Mastodon: `{"instanceUrl": ...}`); the others take no body."""
     settings = get_settings()
     name = RULES[platform].display_name
-    if not _configured(platform):
+    provider = provider_for(platform)
+    # Mastodon-like platforms (`per_instance`): every user names their own server, and Soku
+    # registers its OAuth app there (the connector's `prepare`), so no client is configured.
+    per_instance = bool(getattr(provider, "per_instance", False))
+    if not per_instance and not _configured(platform):
         raise PlatformNotConfiguredError(f"Connecting {name} accounts is not enabled in this deployment "
                                          "(no OAuth client configured)")
     # The redirect URI must be registered with the platform, so production names it;
@@ -66,7 +72,10 @@ def start(user_id: str, platform: Platform, request_origin: str) -> dict[str, An
         raise PlatformNotConfiguredError("Connecting accounts is not enabled in this deployment "
                                          "(SOKU_OAUTH_REDIRECT_BASE is not set)")
     root = f"{base.rstrip('/')}/oauth/{platform.value}"
-    state, begin_secret = states.issue(user_id, platform.value, f"{root}/callback")
+    # Per-instance: the server named in the body, vetted (400 naming body.instanceUrl) and with
+    # Soku's app registered on it for this callback (once per server); the flow remembers it.
+    instance = provider.prepare(body, f"{root}/callback") if per_instance else None
+    state, begin_secret = states.issue(user_id, platform.value, f"{root}/callback", instance)
     # Not the platform's authorize URL: Soku's one-time begin page on the callback's origin,
     # which binds the flow to the browser that confirms there and then sends it on.
     return {"platform": platform.value,

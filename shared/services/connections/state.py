@@ -24,6 +24,9 @@ user id, platform or expiry readable in it; the MAC lets a forged or altered
 state be refused before any I/O. A Firestore TTL policy on
 `oauthFlows.purgeAt` deletes old records.
 
+Where the user names the platform's server (Mastodon), the record also keeps it (`instance`),
+vetted at start; the authorize URL, the token exchange and the identity call go there.
+
 PKCE: the code verifier is derived from the flow id with the same secret, so
 it never travels through the browser and needs no storage.
 """
@@ -66,6 +69,10 @@ class OAuthState:
     platform: str
     redirect_uri: str
     expires_at: datetime
+    # The server the account lives on, for platforms where the user names it (Mastodon's
+    # `instanceUrl`, vetted at start): its OAuth endpoints are there. None everywhere else, and
+    # on flows stored before the field existed.
+    instance: str | None = None
 
     @property
     def token(self) -> str:
@@ -161,17 +168,18 @@ def check_open_flows(user_id: str, now: datetime) -> None:
         headers={"Retry-After": str(wait)})
 
 
-def issue(user_id: str, platform: str, redirect_uri: str) -> tuple[OAuthState, str]:
-    """A new flow record; (its state, the begin secret that only the caller gets)."""
+def issue(user_id: str, platform: str, redirect_uri: str, instance: str | None = None) -> tuple[OAuthState, str]:
+    """A new flow record; (its state, the begin secret that only the caller gets). `instance`:
+    the user's server, where the platform has one per user (Mastodon), kept as `instance`."""
     now = clock.now()
     check_open_flows(user_id, now)
     expires = now + timedelta(seconds=get_settings().oauth_state_ttl_s)
-    state = OAuthState(secrets.token_urlsafe(16), user_id, platform, redirect_uri, expires)
+    state = OAuthState(secrets.token_urlsafe(16), user_id, platform, redirect_uri, expires, instance)
     begin_secret = new_secret()
     _ref(state.flow_id).create({
         "userId": user_id, "platform": platform, "redirectUri": redirect_uri, "status": "started",
         "beginHash": digest(begin_secret), "createdAt": now, "expiresAt": expires,
-        "purgeAt": expires + timedelta(days=1)})
+        "purgeAt": expires + timedelta(days=1), **({"instance": instance} if instance else {})})
     return state, begin_secret
 
 
@@ -199,7 +207,9 @@ def _flow(snap: firestore.DocumentSnapshot, platform: str) -> Flow:
     data = snap.to_dict() or {}
     if data.get("platform") != platform:
         raise _invalid("The sign-in link was made for another platform.")
-    state = OAuthState(snap.id, str(data["userId"]), platform, str(data["redirectUri"]), data["expiresAt"])
+    instance = data.get("instance")
+    state = OAuthState(snap.id, str(data["userId"]), platform, str(data["redirectUri"]), data["expiresAt"],
+                       instance if isinstance(instance, str) and instance else None)
     if clock.now() >= state.expires_at:
         raise ConnectError("state_expired", "The sign-in link expired. Start connecting again.", platform=platform)
     return Flow(state, str(data.get("status")), data)
