@@ -56,7 +56,8 @@ def _sha(db, media_id: str) -> str:
     from shared.config import get_settings
 
     path = db.collection("media").document(media_id).get().get("objectPath")
-    return hashlib.sha256(storage_client().bucket(get_settings().media_bucket).blob(path).download_as_bytes()).hexdigest()
+    blob = storage_client().bucket(get_settings().media_bucket).blob(path)
+    return hashlib.sha256(blob.download_as_bytes()).hexdigest()
 
 
 def test_a_text_status_is_what_the_server_stores(client, user, server, sandbox, account):

@@ -388,7 +388,8 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         page = mine[:limit]
         response = flask.make_response(flask.jsonify([status_entity(p) for p in page]))
         if len(mine) > limit:
-            response.headers["Link"] = f'<{root}/api/v1/accounts/{account}/statuses?max_id={page[-1]["id"]}>; rel="next"'
+            older = f"{root}/api/v1/accounts/{account}/statuses?max_id={page[-1]['id']}"
+            response.headers["Link"] = f'<{older}>; rel="next"'
         return response
 
     @bp.get("/@<username>/<status_id>")

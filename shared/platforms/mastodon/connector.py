@@ -63,11 +63,13 @@ class MastodonProvider:
     # user's notifications, lists and direct messages.
     default_scopes = ("write:statuses", "write:media", "read:statuses", "read:accounts")
     scope_separator = " "
-    # PKCE (S256) since Mastodon 4.3.0: `code_challenge` and `code_challenge_method` on
-    # /oauth/authorize, `code_verifier` on /oauth/token (docs.joinmastodon.org/methods/oauth/#authorize,
-    # "4.3.0 - added PKCE support"; the server's /.well-known/oauth-authorization-server lists
-    # `code_challenge_methods_supported: ["S256"]`). Older servers (Doorkeeper without PKCE)
-    # ignore the parameters, so sending them always is safe.
+    # PKCE (S256) since Mastodon 4.3.0: `code_challenge` and `code_challenge_method` ("Must be
+    # `S256`, as this is the only code challenge method that is supported by Mastodon for PKCE") on
+    # /oauth/authorize, `code_verifier` on /oauth/token (docs.joinmastodon.org/methods/oauth/,
+    # "4.3.0 - added support for PKCE parameters"; the server's /.well-known/oauth-authorization-server
+    # lists `code_challenge_methods_supported: ["S256"]`). A server before 4.3.0 does not know the
+    # parameters [unverified: that it ignores them, as Doorkeeper does without its PKCE columns];
+    # the confidential client (client_secret) is what authenticates the exchange there.
     pkce = True
     # The user names the server; Soku's OAuth client is its app registered there (flow.start).
     per_instance = True

@@ -9,16 +9,17 @@ Flow (docs.joinmastodon.org/methods/media/ and methods/statuses/):
    the stock figures (manifest.py); a server with other figures is held to its own here.
 2. Each image or video: `POST /api/v2/media` (multipart `file`, streamed from Cloud Storage) →
    200 with `url` when processed at once, or 202 with `url: null` while the server processes it
-   ("Still processing the file, poll GET /api/v1/media/:id"); `GET /api/v1/media/:id` answers 206
+   ("the full-size file is still processing ... Use GET /api/v1/media/:id to check the status";
+   since 4.0.0 images answer 200, video, gifv and audio 202); `GET /api/v1/media/:id` answers 206
    while processing, 200 with `url` when done. Each id is checkpointed, and once processed
    marked ready, so a retry neither uploads again nor waits again. A server deletes media no
-   status uses after a day (Vacuum::MediaAttachmentsVacuum, TTL 1 day), so an upload older than
+   status uses after a day (app/lib/vacuum/media_attachments_vacuum.rb: `TTL = 1.day`), so an upload older than
    MEDIA_REUSE_S is done again.
 3. `POST /api/v1/statuses` {status, media_ids, spoiler_text, visibility, sensitive, language}
-   inside `ctx.create_once`, with `Idempotency-Key` derived from the run: "Prevent duplicate
-   submissions of the same status. Idempotency keys are stored for up to 1 hour"
-   (methods/statuses/#create; PostStatusService answers the status the key made instead of
-   making another). So the same run's create is the same status however often it is sent
+   inside `ctx.create_once`, with `Idempotency-Key` derived from the run: "Provide this header
+   with any arbitrary string to prevent duplicate submissions of the same status. ... Idempotency
+   keys are stored for up to 1 hour" (methods/statuses/#create; PostStatusService answers the
+   status the key made instead of making another). So the same run's create is the same status however often it is sent
    within the hour: Mastodon's own exactly-once. Beyond the hour, or when the lookup below
    finds it first, `create_once`'s reconciliation holds.
 4. Reconciling an armed create: the account's own statuses, newest first
@@ -180,7 +181,8 @@ class MastodonPublisher:
     def _upload(self, ctx: PublishContext, http: PlatformHttp, root: str, index: int, item: dict) -> str:
         uploads: dict[str, Any] = ctx.checkpoint.setdefault("media", {})
         state = uploads.get(str(index))
-        if state and datetime.fromisoformat(state["uploadedAt"]) < clock.now() - timedelta(seconds=LIMITS.media_reuse_s):
+        reusable_since = clock.now() - timedelta(seconds=LIMITS.media_reuse_s)
+        if state and datetime.fromisoformat(state["uploadedAt"]) < reusable_since:
             state = None  # the server may have cleaned the unattached upload away: upload again
         if state and state.get("ready"):
             return state["id"]
@@ -203,7 +205,7 @@ class MastodonPublisher:
                 raise PermanentError(f"The Mastodon server could not take the media: {error.message}",
                                      code="media_processing_failed") from None
             body = response.json()
-            # 200: processed already (`url` set); 202: "the file is still processing" (methods/media/#v2).
+            # 200: processed already (`url` set); 202: "the full-size file is still processing" (methods/media/#v2).
             state = {"id": str(body["id"]), "ready": response.status_code == 200 and bool(body.get("url")),
                      "uploadedAt": clock.now().isoformat()}
             uploads[str(index)] = state
@@ -215,8 +217,9 @@ class MastodonPublisher:
         return state["id"]
 
     def _wait_until_processed(self, ctx: PublishContext, http: PlatformHttp, root: str, media_id: str) -> None:
-        """`GET /api/v1/media/:id`: 206 "Partial content" while processing, 200 with `url` when done
-        (docs.joinmastodon.org/methods/media/#get); a failed processing is a 422."""
+        """`GET /api/v1/media/:id`: 206 "Partial content" ("The media attachment is still being
+        processed"), 200 with `url` when done (docs.joinmastodon.org/methods/media/#get); a failed
+        processing is a 422."""
         deadline = clock.now() + timedelta(seconds=LIMITS.processing_timeout_s)
         delay = LIMITS.first_poll_s
         while True:
