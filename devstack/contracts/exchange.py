@@ -16,7 +16,16 @@ PREFIXES = {
     "/x/": "x", "/linkedin/": "linkedin", "/threads/": "threads", "/facebook/": "facebook",
     "/youtube/": "youtube", "/instagram/": "instagram", "/snapchat/": "snapchat",
     "/tiktok/": "tiktok", "/openai/": "openai",
+    # Discord's document names its server `https://discord.com/api/v10` and its paths from there;
+    # the sandbox's other pages (`/discord/channels/...`, a message's link) are a browser's.
+    "/discord/api/v10/": "discord",
 }
+
+# Platforms whose multipart requests carry their JSON body in one form field, checked as that
+# body: Discord's `payload_json` ("The JSON message body can optionally be provided using the
+# payload_json parameter", discord.com/developers/docs/reference#uploading-files); the files
+# beside it are bytes, no contract's business.
+MULTIPART_JSON = {"discord": "payload_json"}
 
 
 @dataclass

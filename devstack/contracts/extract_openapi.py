@@ -28,6 +28,14 @@ written to a top-level `"uncovered"` object. X's facts were made with
     python -m devstack.contracts.extract_openapi /tmp/x-openapi.json --preset x \\
         --source https://github.com/xdevplatform/xdk/blob/84c26540df30c0b798e50e34151c56d5d262ba1c/specs/openapi.json \\
         --out devstack/contracts/facts/x.json
+
+and Discord's with
+
+    git --git-dir=<discord/discord-api-spec clone> show 74fda0fad044407ea280043a03ffc9bc64c4e49e:specs/openapi.json \\
+        > /tmp/discord-openapi.json
+    python -m devstack.contracts.extract_openapi /tmp/discord-openapi.json --preset discord \\
+        --source https://github.com/discord/discord-api-spec/blob/74fda0fad044407ea280043a03ffc9bc64c4e49e/specs/openapi.json \\
+        --out devstack/contracts/facts/discord.json
 """
 
 from __future__ import annotations
@@ -87,6 +95,45 @@ PRESETS: dict[str, dict[str, Any]] = {
                 "properties": {"type": {"const": "about:blank"}, "title": {"type": "string"},
                                "detail": {"type": "string"}, "status": {"type": "integer"}}}},
             "extend_one_of": {"Problem": ["#/schemas/GenericProblem"]},
+        }],
+    },
+    "discord": {
+        # What the connector (verify) and the publisher (execute, read back, delete) call; the
+        # JSON body of execute also comes as multipart, in `payload_json` (exchange.MULTIPART_JSON).
+        "operations": [
+            "GET /webhooks/{webhook_id}/{webhook_token}",
+            "POST /webhooks/{webhook_id}/{webhook_token}",
+            "GET /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
+            "DELETE /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
+        ],
+        "also_accepts": {"POST /webhooks/{webhook_id}/{webhook_token}": ["multipart/form-data"]},
+        "uncovered": {
+            "GET /channels/{guild_id}/{channel_id}/{message_id}": "discord.com's page for a message (a browser "
+                                                                  "page, not the API; the sandbox serves it at "
+                                                                  "/discord/channels/...)",
+        },
+        "errata": [{
+            # The document lists 200/204, 429 and 4XX per operation; Discord's HTTP status table
+            # also gives "502 (GATEWAY UNAVAILABLE) ... Wait a bit and retry" and "5xx (SERVER
+            # ERROR) The server had an error processing your request (these are rare)", whose
+            # body the document does not describe.
+            "why": "Discord answers 5xx too (502 gateway unavailable, other server errors), which the document's "
+                   "operations do not list",
+            "source": "https://github.com/discord/discord-api-docs/blob/c98d64bc233833839cf0d8d369e81b77f21ade60/"
+                      "developers/topics/opcodes-and-status-codes.mdx (HTTP Response Codes)",
+            "add_responses": {"5XX": {}},
+        }, {
+            # RatelimitedResponse requires Error's `code`; Discord's rate-limit page gives the 429
+            # body as `message`, `retry_after`, `global` and "code? ... for some limits", and its
+            # examples of exceeded user, resource and global limits carry no code.
+            "why": "a 429's `code` is optional (\"An error code for some limits\"); the document's "
+                   "RatelimitedResponse requires it through Error",
+            "source": "https://github.com/discord/discord-api-docs/blob/c98d64bc233833839cf0d8d369e81b77f21ade60/"
+                      "developers/topics/rate-limits.mdx (Rate Limit Response Structure, and its examples)",
+            "add_schemas": {"RatelimitedResponse": {
+                "type": "object", "required": ["message", "retry_after", "global"],
+                "properties": {"message": {"type": "string"}, "retry_after": {"type": "number"},
+                               "global": {"type": "boolean"}, "code": {"type": "integer"}}}},
         }],
     },
 }
@@ -269,10 +316,15 @@ class Extractor:
         return kind == "array" or (isinstance(kind, list) and "array" in kind)
 
 
-def apply_errata(schemas: dict[str, Any], errata: list[dict[str, Any]]) -> list[dict[str, str]]:
+def apply_errata(schemas: dict[str, Any], errata: list[dict[str, Any]],
+                 operations: dict[str, Any] | None = None) -> list[dict[str, str]]:
     """Where the document contradicts what the platform demonstrably answers, the correction,
-    each with its source; the facts file lists them under `errata`."""
+    each with its source; the facts file lists them under `errata`. `add_responses` adds
+    statuses to every operation that does not list them."""
     for erratum in errata:
+        for status, response in erratum.get("add_responses", {}).items():
+            for operation in (operations or {}).values():
+                operation["responses"].setdefault(status, copy.deepcopy(response))
         for name, schema in erratum.get("add_schemas", {}).items():
             schemas[name] = copy.deepcopy(schema)
         for name, refs in erratum.get("extend_one_of", {}).items():
@@ -281,7 +333,8 @@ def apply_errata(schemas: dict[str, Any], errata: list[dict[str, Any]]) -> list[
 
 
 def extract(spec: dict[str, Any], platform: str, source: str, operations: list[str],
-            uncovered: dict[str, str] | None = None, errata: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+            uncovered: dict[str, str] | None = None, errata: list[dict[str, Any]] | None = None,
+            also_accepts: dict[str, list[str]] | None = None) -> dict[str, Any]:
     extractor = Extractor(spec)
     facts: dict[str, Any] = {}
     for line in operations:
@@ -291,13 +344,16 @@ def extract(spec: dict[str, Any], platform: str, source: str, operations: list[s
         method, path = parts[0].upper(), parts[1]
         facts[f"{method} {path}"] = extractor.operation(method, path, parts[2] if len(parts) == 3 else None)
     extractor.drain()
+    for key, types in (also_accepts or {}).items():
+        # Other media types the operation takes for the same JSON body (recorded.py accepts them).
+        facts[key]["request"]["also"] = list(types)
     out: dict[str, Any] = {"platform": platform, "source": source,
                            "version": str((spec.get("info") or {}).get("version", "")),
                            "operations": facts, "schemas": extractor.schemas}
     if uncovered:
         out["uncovered"] = dict(uncovered)
     if errata:
-        out["errata"] = apply_errata(extractor.schemas, errata)
+        out["errata"] = apply_errata(extractor.schemas, errata, facts)
     return out
 
 
@@ -319,16 +375,17 @@ def main(argv: list[str] | None = None) -> int:
     if not str(spec.get("openapi", "")).startswith("3."):
         parser.error("not an OpenAPI 3.x document")
     operations, uncovered = list(args.operation), dict(item.split("=", 1) for item in args.uncovered)
-    platform, errata = args.platform, []
+    platform, errata, also_accepts = args.platform, [], {}
     if args.preset:
         preset = PRESETS[args.preset]
         platform = platform or args.preset
         operations = [*preset["operations"], *operations]
         uncovered = {**preset["uncovered"], **uncovered}
         errata = preset.get("errata", [])
+        also_accepts = preset.get("also_accepts", {})
     if not platform or not operations:
         parser.error("name the platform and the operations (or a --preset)")
-    text = dumps(extract(spec, platform, args.source, operations, uncovered, errata))
+    text = dumps(extract(spec, platform, args.source, operations, uncovered, errata, also_accepts))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")

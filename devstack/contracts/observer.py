@@ -11,7 +11,7 @@ from __future__ import annotations
 import flask
 
 from devstack.contracts import registry
-from devstack.contracts.exchange import MAX_BODY_CHECKED, Exchange, parse_json, platform_and_path
+from devstack.contracts.exchange import MAX_BODY_CHECKED, MULTIPART_JSON, Exchange, parse_json, platform_and_path
 from devstack.contracts.ledger import LEDGER, Ledger
 
 _READ_BODY = ("application/json", "application/x-www-form-urlencoded")
@@ -47,6 +47,10 @@ def exchange_of(platform: str, path: str, request: flask.Request, response: flas
         body = parse_json(request.get_data(cache=True))
     elif content_type == "application/x-www-form-urlencoded":
         form = {name: request.form.getlist(name) for name in request.form}
+    elif content_type == "multipart/form-data" and platform in MULTIPART_JSON:
+        # The route parsed the form already (werkzeug caches it): its JSON field is the body.
+        field = request.form.get(MULTIPART_JSON[platform])
+        body = parse_json(field.encode()) if field is not None else None
     raw = None
     if not response.is_streamed and (response.content_length or 0) <= MAX_BODY_CHECKED:
         raw = response.get_data()

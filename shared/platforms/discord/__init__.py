@@ -1,0 +1,7 @@
+"""Discord: everything Soku knows of it, in one package.
+
+manifest.py (limits and media rules, with sources), options.py (post options), connector.py
+(connecting a channel's webhook by its URL), publisher.py (publishing, lookup, delete),
+insights.py (metrics: none). The core reaches these only through shared/platforms/loader.py;
+the sandbox is devstack/sandboxes/discord.
+"""
