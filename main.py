@@ -20,16 +20,7 @@ from functions.openapi import openapi
 from functions.platform_webhooks import platformWebhooks
 from functions.orchestrator import orchestratePost
 from functions.posts import posts
-from functions.publishers import (
-    publishFacebook,
-    publishInstagram,
-    publishLinkedin,
-    publishSnapchat,
-    publishThreads,
-    publishTiktok,
-    publishX,
-    publishYoutube,
-)
+from functions.publishers import PUBLISHERS
 from functions.repurpose import repurpose, repurposePost
 from functions.scheduler import sweepScheduledPosts
 from functions.templates import templates
@@ -44,6 +35,8 @@ __all__ = [
     "orchestratePost", "sweepScheduledPosts", "webhooks", "deliverWebhook",
     "transcribe", "credits",
     "repurpose", "repurposePost", "platformWebhooks",
-    "publishFacebook", "publishInstagram", "publishLinkedin", "publishSnapchat",
-    "publishThreads", "publishTiktok", "publishX", "publishYoutube",
 ]
+
+# The publishers, one per platform (functions/publishers.py names them after their queues).
+globals().update(PUBLISHERS)
+__all__ += sorted(PUBLISHERS)

@@ -15,10 +15,12 @@ from firebase_functions import https_fn
 
 from shared import secrets
 from shared.models.common import ErrorEnvelope
-from shared.models.connections import ConnectStartResponse
-from shared.services.connections import flow
+from shared.models.connections import ConnectStartResponse, ManualConnectResponse
+from shared.services.connections import flow, manual
 from shared.web import oauth_pages, routes
 from shared.web.api import Api, Auth, RequestContext
+from shared.web.responses import Reply
+from shared.web.validation import parse_body
 
 api = Api("connections")
 
@@ -37,6 +39,20 @@ def start(ctx: RequestContext) -> dict:
     # The body is optional: only Mastodon reads one (`{"instanceUrl": "https://mastodon.social"}`,
     # the user's server); the other platforms' starts send none and ignore one.
     return flow.start(user_id, platform, routes.public_root(ctx.request), ctx.body)
+
+
+# Platforms connected with credentials (Telegram, Discord): checked with the platform, then stored
+# sealed; nothing is written when the platform refuses them. The body is the platform's own
+# credentials model (`GET /v1/platforms/{platform}` shows it under `connection.fields`).
+@api.route("POST", "/v1/connections/{platform}", auth=Auth.API_KEY_OR_SIGNED_IN,
+           summary="Connect an account with credentials (Telegram, Discord): verified with the platform, then stored",
+           response_model=ManualConnectResponse, success_status=201, tags=("account",),
+           responses={200: ManualConnectResponse, 401: ErrorEnvelope, 403: ErrorEnvelope, 502: ErrorEnvelope})
+def connect_with_credentials(ctx: RequestContext) -> Reply:
+    platform = flow.parse_platform(ctx.path_params["platform"])
+    credentials = parse_body(manual.credentials_model(platform), ctx.body)
+    body, created = manual.connect(ctx.user_id, platform, credentials)
+    return Reply(body, status=201 if created else 200)
 
 
 @secrets.checked

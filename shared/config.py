@@ -169,6 +169,13 @@ PLATFORM_HOST_DEFAULTS = {
     "snapchat_api": "https://businessapi.snapchat.com",
     "snapchat_oauth": "https://accounts.snapchat.com",
     "snapchat_web": "https://www.snapchat.com",
+    # Manual connections (credentials, no OAuth client): the Bot API, and Discord, whose
+    # webhook URLs must be on this host.
+    "telegram_api": "https://api.telegram.org",
+    "discord_api": "https://discord.com",
+    # Bluesky: the PDS an account is on when its connection names none, and the web app's links.
+    "bluesky_pds": "https://bsky.social",
+    "bluesky_web": "https://bsky.app",
     # OAuth consent pages (connecting accounts); the other OAuth hosts are above.
     "facebook_dialog": "https://www.facebook.com",
     "instagram_dialog": "https://www.facebook.com",

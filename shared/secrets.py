@@ -79,9 +79,13 @@ REQUIRED = frozenset({TOKEN_KEYS.name, OAUTH_STATE_SECRET.name, OPENAI_API_KEY.n
 
 # What each family of functions reads, for their `secrets=[...]`.
 PUBLISHER = [TOKEN_KEYS, OAUTH_CLIENT_SECRETS]  # sealed tokens; client secrets to refresh them
-THREADS_PUBLISHER = [TOKEN_KEYS]  # Threads tokens refresh themselves, without the client secret
+# Platforms whose tokens refresh without Soku's client secret (Threads), or that have none
+# (Telegram, Discord, Mastodon, Bluesky): the manifest's `refresh_uses_client_secret` is False.
+TOKENS_ONLY_PUBLISHER = [TOKEN_KEYS]
 ACCOUNT = [TOKEN_KEYS, OAUTH_CLIENT_SECRETS]  # token health; revocation at the platform
-CONNECT_START = [OAUTH_STATE_SECRET, OAUTH_CLIENT_SECRETS]  # signs the state; is the platform configured
+# signs the state; is the platform configured; seals what it stores (credentials connected by
+# POST /v1/connections/{platform}, a Mastodon server's app secret)
+CONNECT_START = [TOKEN_KEYS, OAUTH_STATE_SECRET, OAUTH_CLIENT_SECRETS]
 OAUTH_CALLBACK = [TOKEN_KEYS, OAUTH_STATE_SECRET, OAUTH_CLIENT_SECRETS]  # verify, exchange, seal
 WEBHOOKS = [TOKEN_KEYS]  # endpoint signing secrets are sealed with the token keys
 TRANSCRIBE = [OPENAI_API_KEY]

@@ -138,6 +138,15 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
+def grapheme_length(text: str) -> int:
+    """Extended grapheme clusters (Unicode UAX #29): what Bluesky's `maxGraphemes` counts
+    (@atproto/common-web `graphemeLen`, Intl.Segmenter's graphemes). The `regex` module's `\\X`
+    implements UAX #29; the standard library has no grapheme segmentation."""
+    import regex  # imported here: only the platforms that count graphemes need it
+
+    return len(regex.findall(r"\X", text))
+
+
 # --- emoji: twemoji-parser's matches, leftmost and longest -----------------------------
 
 @lru_cache(maxsize=1)

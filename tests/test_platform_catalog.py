@@ -17,6 +17,17 @@ def test_the_catalog_lists_every_platform_publicly_and_cacheably(client):
     assert r.headers["cache-control"] == "public, max-age=300"
     catalog = r.json()
     assert [p["platform"] for p in catalog["platforms"]] == [p.value for p in Platform]
+    assert {p["platform"] for p in catalog["platforms"]} == {
+        "x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat",
+        "telegram", "discord", "mastodon", "bluesky"}
+    # How each is connected, and Soku's own pace there (its publisher queue's rate).
+    kinds = {p["platform"]: p["connection"]["type"] for p in catalog["platforms"]}
+    assert {k for k, v in kinds.items() if v == "manual"} == {"telegram", "discord", "bluesky"}
+    mastodon = next(p for p in catalog["platforms"] if p["platform"] == "mastodon")
+    assert mastodon["connection"]["fields"]["required"] == ["instanceUrl"]
+    assert {p["platform"]: p["publishesPerSecond"] for p in catalog["platforms"]}["telegram"] == 1
+    telegram = next(p for p in catalog["platforms"] if p["platform"] == "telegram")
+    assert {k["kind"]: k["maxText"] for k in telegram["postKinds"]}["photo"] == 1024  # a caption's own limit
     x = next(p for p in catalog["platforms"] if p["platform"] == "x")
     assert x["text"]["maxLength"] == 280 and x["text"]["unit"].startswith("weighted characters")
     assert x["capabilities"] == {"publish": True, "schedule": True, "delete": True, "metrics": True,

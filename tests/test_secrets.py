@@ -23,7 +23,7 @@ TOKENS, STATE, CLIENTS, OPENAI = ("SOKU_TOKEN_KEYS", "SOKU_OAUTH_STATE_SECRET", 
 # Exactly the secrets each function's code reads (functions without any are absent).
 EXPECTED = {
     "account": {TOKENS, CLIENTS},  # token health; revocation at the platform
-    "connections": {STATE, CLIENTS},  # signs the state; is the platform configured
+    "connections": {TOKENS, STATE, CLIENTS},  # signs the state; is it configured; seals credentials
     "oauthCallback": {TOKENS, STATE, CLIENTS},  # verifies the state, exchanges the code, seals tokens
     "webhooks": {TOKENS},  # seals endpoint secrets
     "platformWebhooks": {CLIENTS},  # verifies Meta's signed requests with the app secret
@@ -31,7 +31,9 @@ EXPECTED = {
     "transcribe": {OPENAI},
     **{f"publish{p}": {TOKENS, CLIENTS} for p in ("X", "Instagram", "Facebook", "Tiktok", "Youtube",
                                                   "Linkedin", "Snapchat")},
-    "publishThreads": {TOKENS},  # Threads tokens refresh without the client secret
+    # Threads tokens refresh without the client secret; the others have no OAuth client of Soku's
+    # (Mastodon's is per server, sealed in Firestore)
+    **{f"publish{p}": {TOKENS} for p in ("Threads", "Telegram", "Discord", "Mastodon", "Bluesky")},
     # Serves every public route in-process: the union of the HTTP functions' secrets.
     "api": {TOKENS, STATE, CLIENTS, OPENAI},
 }

@@ -23,6 +23,18 @@ class ConnectStartResponse(BaseModel):
     expiresAt: str = Field(description="The flow must finish before this time", json_schema_extra=_DATE)
 
 
+class ConnectedAccount(BaseModel):
+    accountId: str = Field(description="Use as `accountId` in `post.content.platform` to post there")
+    displayName: str | None
+    reconnected: bool = Field(description="True when the account was connected already and its credentials "
+                                          "were replaced")
+
+
+class ManualConnectResponse(BaseModel):
+    platform: PlatformValue
+    accounts: list[ConnectedAccount]
+
+
 class LastPublish(BaseModel):
     status: str = Field(description="`succeeded` or `failed`")
     at: str | None = Field(default=None, json_schema_extra=_DATE)

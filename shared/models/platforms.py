@@ -40,13 +40,20 @@ class PostKindView(BaseModel):
     minMedia: int
     maxMedia: int
     carriesText: bool = Field(description="The post shows the text (Instagram stories, for one, do not)")
+    maxText: int | None = Field(default=None, description="This kind's own text limit where it is below the "
+                                                          "platform's (a Telegram caption: 1024), in the same unit")
     media: list[MediaRuleView]
     source: str | None = None
 
 
 class Connection(BaseModel):
-    type: str = Field(description="`oauth`: connect through `POST /v1/connections/{platform}/start`")
-    scopes: list[str] = Field(description="What Soku asks the platform for when connecting")
+    type: str = Field(description="`oauth`: connect through `POST /v1/connections/{platform}/start` (the platform's "
+                                  "consent page); `manual`: `POST /v1/connections/{platform}` with the credentials "
+                                  "in `fields`")
+    scopes: list[str] = Field(description="What Soku asks the platform for when connecting (none for `manual`)")
+    fields: dict[str, Any] | None = Field(default=None, description="JSON Schema of the body to send: `manual`, "
+                                                                      "the credentials; `oauth` on a server of the "
+                                                                      "user's choosing (Mastodon), the start request's")
 
 
 class Capabilities(BaseModel):
@@ -68,6 +75,8 @@ class PlatformView(BaseModel):
     options: dict[str, Any] = Field(description="JSON Schema of `post.content.options.<platform>`")
     connection: Connection
     capabilities: Capabilities
+    publishesPerSecond: int = Field(description="Soku's own pace for the platform: publishing attempts started "
+                                                 "per second across all users, under the platform's app limits")
     capabilityScopes: dict[str, list[str]] = Field(
         description="Scopes a capability needs beyond publishing; an account that did not grant them lacks it")
 

@@ -10,14 +10,15 @@ conservative figure is used and the publishers re-check at run time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from shared.text_counting import threads_length, utf16_length, x_weighted_length
+from shared.text_counting import grapheme_length, threads_length, utf16_length, x_weighted_length
 
 THREADS_UNIT = "characters (an emoji counts its UTF-8 bytes)"
 UTF16_UNIT = "UTF-16 code units"
+GRAPHEMES_UNIT = "graphemes"
 
 
 class Platform(str, Enum):
@@ -29,6 +30,10 @@ class Platform(str, Enum):
     YOUTUBE = "youtube"
     LINKEDIN = "linkedin"
     SNAPCHAT = "snapchat"
+    TELEGRAM = "telegram"
+    DISCORD = "discord"
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
 
 
 # Accepted spellings in requests -> canonical platform.
@@ -56,6 +61,9 @@ class PostKind:
     min_media: int = 0
     max_media: int = 0
     carries_text: bool = True  # Instagram stories, for one, show no caption
+    # The kind's own text limit where it is below the platform's `max_text`, in the same unit
+    # (a Telegram caption: 1024, a text message 4096). None: the platform's.
+    max_text: int | None = None
     source: str = ""
 
 
@@ -75,10 +83,20 @@ class PlatformRules:
     # (UTF-8), "UTF-16 code units", or Threads' "characters (an emoji counts its UTF-8 bytes)".
     text_unit: str = "characters"
     text_source: str = ""  # the page that gives the limit and its unit
+    # How the platform counts, where no unit above says it (Mastodon: a link is 23 whatever its
+    # length, graphemes otherwise): the manifest's own function, given the post's text.
+    text_counter: Callable[[str], int] | None = None
     post_kinds: tuple[PostKind, ...] = ()
     # capability -> the OAuth scopes it needs beyond publishing (`GET /v1/accounts/{id}/capabilities`
     # narrows by the scopes an account granted): {"delete": ("threads_delete",), ...}
     scope_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Soku's own pace: publisher tasks Cloud Tasks starts per second for the platform (its queue's
+    # rate, functions/publishers.py), well under the platform's per-app limits; each manifest that
+    # lowers it says why.
+    dispatch_per_second: int = 5
+    # Whether refreshing an account's token takes Soku's OAuth client secret: its publisher is then
+    # given that secret (functions/publishers.py), and only then (least privilege).
+    refresh_uses_client_secret: bool = False
 
 
 class _Manifests(Mapping):
@@ -106,6 +124,8 @@ RULES: Mapping[Platform, PlatformRules] = _Manifests()
 def text_length(platform: Platform, text: str) -> int:
     """The text's length in the unit of `RULES[platform].max_text`."""
     rules = RULES[platform]
+    if rules.text_counter is not None:
+        return rules.text_counter(text)
     if rules.weighted_text:
         return x_weighted_length(text)
     if rules.text_unit == "bytes":
@@ -114,4 +134,6 @@ def text_length(platform: Platform, text: str) -> int:
         return threads_length(text)
     if rules.text_unit == UTF16_UNIT:
         return utf16_length(text)
+    if rules.text_unit == GRAPHEMES_UNIT:
+        return grapheme_length(text)
     return len(text)

@@ -16,6 +16,7 @@ from typing import Any
 
 from shared.platforms import ALIASES, RULES, Platform, PlatformRules, loader
 from shared.services import budgets, rate_limits
+from shared.services.connections import manual
 from shared.services.connections.base import scopes_for
 from shared.services.connections.registry import provider_for
 
@@ -30,7 +31,7 @@ def _text(rules: PlatformRules) -> dict[str, Any]:
 def _post_kinds(rules: PlatformRules) -> list[dict[str, Any]]:
     return [{
         "kind": kind.name, "description": kind.description, "minMedia": kind.min_media, "maxMedia": kind.max_media,
-        "carriesText": kind.carries_text, "source": kind.source or None,
+        "carriesText": kind.carries_text, "maxText": kind.max_text, "source": kind.source or None,
         "media": [{"type": m.type, "formats": list(m.formats), "maxBytes": m.max_bytes,
                    "minDurationSeconds": m.min_duration_s, "maxDurationSeconds": m.max_duration_s,
                    "source": m.source or None} for m in kind.media],
@@ -64,13 +65,34 @@ def _static_view(platform: Platform) -> dict[str, Any]:
         "postKinds": _post_kinds(rules),
         "options": loader.part(platform, "options").OPTIONS.model_json_schema(),
         "capabilities": _capabilities(platform),
+        "publishesPerSecond": rules.dispatch_per_second,
         "capabilityScopes": {capability: list(scopes) for capability, scopes in rules.scope_needs.items()},
     }
 
 
-def platform_view(platform: Platform) -> dict[str, Any]:
+def _connection(platform: Platform) -> dict[str, Any]:
+    provider = provider_for(platform)
+    if manual.is_manual(provider):
+        return {"type": "manual", "scopes": [], "fields": provider.credentials.model_json_schema()}
     # Scopes may be overridden per deployment (SOKU_<PLATFORM>_SCOPES): read them each time.
-    return _static_view(platform) | {"connection": {"type": "oauth", "scopes": scopes_for(provider_for(platform))}}
+    view: dict[str, Any] = {"type": "oauth", "scopes": scopes_for(provider)}
+    if getattr(provider, "per_instance", False):
+        # Mastodon: the user's own server, named in the start request's body.
+        view["fields"] = _INSTANCE_FIELDS
+    return view
+
+
+_INSTANCE_FIELDS = {
+    "type": "object", "title": "StartOnServer", "required": ["instanceUrl"],
+    "properties": {"instanceUrl": {
+        "type": "string", "title": "Instance URL", "examples": ["https://mastodon.social"],
+        "description": "The server the account is on (`mastodon.social` means https://mastodon.social): "
+                       "send it as the body of POST /v1/connections/{platform}/start"}},
+}
+
+
+def platform_view(platform: Platform) -> dict[str, Any]:
+    return _static_view(platform) | {"connection": _connection(platform)}
 
 
 def catalog() -> dict[str, Any]:

@@ -53,4 +53,5 @@ MANIFEST = PlatformRules(
     # (developers.facebook.com/docs/graph-api/reference/post, "Deleting"), which publishing
     # needs too. All are in the connector's default scopes (meta_graph/login.facebook()).
     scope_needs={"delete": ("pages_manage_posts",), "metrics": ("read_insights",)},
-)
+    # Refreshing takes Soku's client secret: a long-lived token is exchanged again with the app secret.
+    refresh_uses_client_secret=True)

@@ -54,4 +54,5 @@ MANIFEST = PlatformRules(
     # publisher has no delete_post.
     scope_needs={"metrics": ("instagram_manage_insights",),
                  "firstComment": ("instagram_manage_comments",)},
-)
+    # Refreshing takes Soku's client secret: a long-lived token is exchanged again with the app secret.
+    refresh_uses_client_secret=True)

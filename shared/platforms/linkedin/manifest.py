@@ -64,4 +64,6 @@ SCOPE_NEEDS = {"metrics": ("r_organization_admin",)}
 # `commentary` of the Posts API (learn.microsoft.com/linkedin/marketing/community-management/
 # shares/posts-api): 3000 characters; unit not documented; we count code points.
 MANIFEST = PlatformRules("LinkedIn", MAX_COMMENTARY, False, False, True, True, MAX_IMAGES,
-                         text_source=POSTS_API, post_kinds=POST_KINDS, scope_needs=SCOPE_NEEDS)
+                         text_source=POSTS_API, post_kinds=POST_KINDS, scope_needs=SCOPE_NEEDS,
+                         # Refreshing takes Soku's client secret: LinkedIn's refresh takes client_secret.
+                         refresh_uses_client_secret=True)

@@ -54,5 +54,10 @@ SCOPE_NEEDS: dict[str, tuple[str, ...]] = {}
 # Snapchat Story/Spotlight: one video or one image per post. 160 for a Spotlight
 # description (developers.snap.com/api/marketing-api/Public-Profile-API): unit not
 # documented; we count code points.
+# 2 publisher tasks a second: each uploads media in parts and waits for Snap's processing.
 MANIFEST = PlatformRules("Snapchat", MAX_DESCRIPTION, False, True, True, True, MAX_MEDIA,
-                         text_source=PUBLIC_PROFILE_API, post_kinds=POST_KINDS, scope_needs=SCOPE_NEEDS)
+                         text_source=PUBLIC_PROFILE_API, post_kinds=POST_KINDS, scope_needs=SCOPE_NEEDS,
+                         dispatch_per_second=2,
+                         # Refreshing takes Soku's client secret: Snap's token endpoint takes
+                         # client_secret with the refresh token.
+                         refresh_uses_client_secret=True)

@@ -61,5 +61,12 @@ SCOPE_NEEDS = {"metrics": ("video.list", "user.info.stats")}
 # developers.tiktok.com/doc/content-posting-api-reference-direct-post: "max 2200 UTF-16
 # runes"; we count UTF-16 code units (an emoji outside the BMP is 2). Photo posts put the
 # text in `description`, 4000 there: 2200 is the stricter of the two.
+# 2 publisher tasks a second: each moves a whole video through upload and status polls, and
+# TikTok's Content Posting endpoints allow 6 requests a minute per user token for init
+# (developers.tiktok.com/doc/content-posting-api-reference-direct-post, Rate limits).
 MANIFEST = PlatformRules("TikTok", MAX_VIDEO_TITLE, False, True, True, True, MAX_PHOTOS, text_unit=UTF16_UNIT,
-                         text_source=DIRECT_POST, post_kinds=POST_KINDS, scope_needs=SCOPE_NEEDS)
+                         text_source=DIRECT_POST, post_kinds=POST_KINDS, scope_needs=SCOPE_NEEDS,
+                         dispatch_per_second=2,
+                         # Refreshing takes Soku's client secret: POST /v2/oauth/token/ takes
+                         # client_secret with the refresh token.
+                         refresh_uses_client_secret=True)

@@ -39,4 +39,6 @@ MANIFEST = PlatformRules(
     # users.read (docs.x.com, "Post lookup by ID", "User lookup by ID"; insights.py). All are in
     # the connector's default scopes (connector.XProvider.default_scopes).
     scope_needs={"delete": ("tweet.write",), "metrics": ("tweet.read", "users.read")},
-)
+    # Refreshing takes Soku's client secret: X's token endpoint authenticates a confidential client with
+    # its secret (HTTP Basic) on refresh.
+    refresh_uses_client_secret=True)

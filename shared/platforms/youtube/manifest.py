@@ -60,5 +60,11 @@ SCOPE_NEEDS = {"delete": (FORCE_SSL,), "metrics": (READONLY,)}
 # "maximum length of 5000 bytes and may contain all valid UTF-8 characters except < and >"
 # (developers.google.com/youtube/v3/docs/videos, snippet.description); the title is "100
 # characters" (snippet.title), cut by the publisher. We count the description's UTF-8 bytes.
+# 2 publisher tasks a second: an upload costs 1600 of the project's 10000 daily quota units
+# (developers.google.com/youtube/v3/determine_quota_cost), so bursts gain nothing.
 MANIFEST = PlatformRules("YouTube", MAX_DESCRIPTION_BYTES, False, True, False, True, 0, text_unit="bytes",
-                         text_source=VIDEOS, post_kinds=POST_KINDS, scope_needs=SCOPE_NEEDS)
+                         text_source=VIDEOS, post_kinds=POST_KINDS, scope_needs=SCOPE_NEEDS,
+                         dispatch_per_second=2,
+                         # Refreshing takes Soku's client secret: Google's token endpoint takes
+                         # client_secret with the refresh token.
+                         refresh_uses_client_secret=True)

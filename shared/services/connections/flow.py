@@ -11,8 +11,8 @@ from shared import clock
 from shared.config import get_settings
 from shared.errors import SokuError, ValidationError
 from shared.platforms import ALIASES, RULES, Platform
+from shared.services.connections import manual, store
 from shared.services.connections import state as states
-from shared.services.connections import store
 from shared.adapters.gcp import firestore_client
 from shared.services.connections.base import account_id_for, client_id, client_secret, scopes_for, with_query
 from shared.services.connections.errors import ConnectError
@@ -62,6 +62,11 @@ def start(user_id: str, platform: Platform, request_origin: str, body: Any = Non
     # Mastodon-like platforms (`per_instance`): every user names their own server, and Soku
     # registers its OAuth app there (the connector's `prepare`), so no client is configured.
     per_instance = bool(getattr(provider, "per_instance", False))
+    if manual.is_manual(provider):
+        raise manual.ConnectionKindError(
+            f"{name} accounts are connected with credentials, not a consent page: "
+            f"POST /v1/connections/{platform.value} with them (GET /v1/platforms/{platform.value} lists the fields)",
+            details={"platform": platform.value, "connection": "manual"})
     if not per_instance and not _configured(platform):
         raise PlatformNotConfiguredError(f"Connecting {name} accounts is not enabled in this deployment "
                                          "(no OAuth client configured)")

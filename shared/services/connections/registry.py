@@ -9,9 +9,7 @@ from shared.services.connections.base import Provider
 
 
 @functools.cache
-def providers() -> dict[Platform, Provider]:
-    return {platform: loader.part(platform, "connector").provider() for platform in Platform}
-
-
 def provider_for(platform: Platform) -> Provider:
-    return providers()[platform]
+    """The platform's connector, loaded on first use: connecting to X imports nothing of the others."""
+    return loader.part(Platform(platform), "connector").provider()
+

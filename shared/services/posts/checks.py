@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.errors import ValidationError
-from shared.platforms import RULES, text_length
+from shared.platforms import RULES, PlatformRules, text_length
 from shared.services.posts.media import MediaPlan
 from shared.services.posts.targets import Target
 
@@ -27,11 +27,16 @@ def check_content(text: str | None, plan: MediaPlan, targets: list[Target]) -> N
             problems.append(entry)
 
         length = text_length(platform, text or "")
+        unit = "weighted characters" if rules.weighted_text else rules.text_unit
         if length > rules.max_text:
-            unit = "weighted characters" if rules.weighted_text else rules.text_unit
             problem("body.post.content.text",
                     f"{name} allows at most {rules.max_text} {unit}; this text has {length}",
                     "too_big", length)
+        elif plan.media_type != "text" and (caption := caption_limit(rules, plan.media_type)) is not None \
+                and length > caption:
+            problem("body.post.content.text",
+                    f"{name} allows at most {caption} {unit} in the caption of a post with media; "
+                    f"this text has {length}", "too_big", length)
         if plan.media_type == "text":
             if rules.media_required:
                 needs = "a video" if not rules.accepts_images else "an image or a video"
@@ -53,3 +58,13 @@ def check_content(text: str | None, plan: MediaPlan, targets: list[Target]) -> N
                         "too_big", len(plan.images))
     if problems:
         raise ValidationError("Post content is not valid for every target", details=problems)
+
+
+def caption_limit(rules: PlatformRules, media_type: str) -> int | None:
+    """The text limit of the post kinds that take this media (the most lenient of them: which kind a
+    post becomes may depend on its options), where each is below the platform's; else None."""
+    kind_type = "image" if media_type == "image" else "video"
+    limits = [kind.max_text for kind in rules.post_kinds if any(m.type == kind_type for m in kind.media)]
+    if not limits or any(limit is None for limit in limits):
+        return None
+    return max(limits)

@@ -9,11 +9,11 @@ from shared.services.publishing.base import Publisher
 
 
 @functools.cache
-def publishers() -> dict[Platform, Publisher]:
-    # Loaded on first use (shared/platforms/loader.py): nothing platform-specific loads at
-    # deploy discovery.
-    return {platform: loader.part(platform, "publisher").PUBLISHER() for platform in Platform}
-
-
 def publisher_for(platform: Platform) -> Publisher | None:
-    return publishers().get(platform)
+    """The platform's publisher, loaded on first use (shared/platforms/loader.py): a function
+    publishing to X imports nothing of the other platforms, and nothing loads at deploy discovery."""
+    try:
+        platform = Platform(platform)
+    except ValueError:
+        return None
+    return loader.part(platform, "publisher").PUBLISHER()
