@@ -28,15 +28,12 @@ def _accounts(db, user) -> list:
 
 
 def test_a_webhook_url_is_verified_then_stored_sealed(client, stack, user, db):
-    from shared.platforms import Platform
-    from shared.services.connections import manual
-
     webhook_id, token = discord_sandbox.new_webhook(stack.sandboxes.state, name="Release notes")
     calls = SandboxCalls(stack, "discord")
-    # The first connection through the service the route calls: the route's 201 is not in its
-    # declared contract yet (functions/connections.py declares success_status 200).
-    answer, created = manual.connect(user.uid, Platform.DISCORD, {"webhookUrl": _url(stack, webhook_id, token)})
-    assert created and answer == {"platform": "discord", "accounts": [
+    first = _connect(client, user, _url(stack, webhook_id, token))
+    assert first.status_code == 201, first.text
+    answer = first.json()
+    assert answer == {"platform": "discord", "accounts": [
         {"accountId": f"discord_{webhook_id}", "displayName": "Release notes", "reconnected": False}]}
     assert token not in str(answer) and calls() == ["webhook"]  # asked Discord once, on the sandbox's host
 

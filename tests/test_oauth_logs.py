@@ -70,3 +70,24 @@ def test_an_error_quoting_the_callback_url_is_logged_without_its_code_or_state(c
     for secret in _secrets_of(flow):
         assert secret not in text
         assert secret not in _recorded(db, user.uid)
+
+
+def test_tokens_that_platforms_put_in_the_path_never_reach_a_log(json_logs):  # noqa: F811
+    """Telegram's bot token and a Discord webhook's token travel in the URL's path, where no
+    query-parameter rule finds them; a request line or an error quoting such a URL is logged
+    without them."""
+    import logging
+
+    bot_token = "7000000001:AAsbxSokuDemoBotTokenNotForTelegram00"
+    webhook_token = "sbx-discord-demo-webhook-token"
+    urls = [f"https://api.telegram.org/bot{bot_token}/sendMessage",
+            f"https://discord.com/api/v10/webhooks/1300000000000000001/{webhook_token}?wait=true"]
+    for url in urls:
+        logging.getLogger("httpx").info('HTTP Request: POST %s "HTTP/1.1 200 OK"', url)
+        try:
+            raise RuntimeError(f"could not reach {url}")
+        except RuntimeError:
+            logging.getLogger("httpx").exception("request failed")
+    lines = json.dumps(json_logs())
+    assert "bot[redacted]/sendMessage" in lines and "webhooks/1300000000000000001/[redacted]" in lines
+    assert bot_token not in lines and bot_token.split(":")[1] not in lines and webhook_token not in lines

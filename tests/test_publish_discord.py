@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from devstack.sandboxes import discord as discord_sandbox
-from tests.conftest import wait_for
 from tests.envelope import assert_error
 from tests.posting import (
     SandboxCalls,
@@ -37,11 +36,9 @@ def channel(client, stack, user):
 def _connected(client, stack, user, kind: str = "text"):
     webhook_id, token = discord_sandbox.new_webhook(stack.sandboxes.state, name="Soku news", channel=kind)
     url = f"{stack.sandboxes.base_url}/discord/api/webhooks/{webhook_id}/{token}"
-    from shared.platforms import Platform
-    from shared.services.connections import manual
-
-    answer, created = manual.connect(user.uid, Platform.DISCORD, {"webhookUrl": url})
-    assert created, answer
+    r = client.post("/v1/connections/discord", headers=user.key_headers, json={"webhookUrl": url})
+    assert r.status_code == 201, r.text
+    answer = r.json()
     return Target("discord", answer["accounts"][0]["accountId"]), discord_sandbox.webhooks(stack.sandboxes.state)[webhook_id]
 
 

@@ -25,11 +25,21 @@ SECRET_PARAMS = ("access_token", "refresh_token", "client_secret", "code", "code
 # A value already redacted is left alone (redacting twice changes nothing).
 _PATTERN = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(SECRET_PARAMS) + r")="
                       r"(?!\[redacted\](?:[&\s\"'#\\]|$))([^&\s\"'#]+)")
+# Secrets some platforms put in the URL's path: Telegram's bot token (`/bot<token>/sendMessage`,
+# core.telegram.org/bots/api#making-requests) and a Discord webhook's token
+# (`/api/v10/webhooks/<id>/<token>`, discord.com/developers/docs/resources/webhook).
+_PATH_SECRETS = (
+    (re.compile(r"(/bot)(?!\[redacted\])\d+:[A-Za-z0-9_-]+"), r"\1[redacted]"),
+    (re.compile(r"(/webhooks/\d+/)(?!\[redacted\])[A-Za-z0-9_.-]+"), r"\1[redacted]"),
+)
 LOGGERS = ("httpx", "httpcore", "urllib3.connectionpool", "werkzeug")
 
 
 def redact(text: str) -> str:
-    return _PATTERN.sub(r"\1=[redacted]", text)
+    text = _PATTERN.sub(r"\1=[redacted]", text)
+    for pattern, replacement in _PATH_SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 class SecretParamsFilter(logging.Filter):

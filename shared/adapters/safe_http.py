@@ -39,7 +39,7 @@ import logging
 import socket
 import time
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 import httpx
 
@@ -227,6 +227,43 @@ def host_header(target: Target) -> str:
     default_port = 443 if target.url.scheme == "https" else 80
     value = f"[{target.host}]" if ":" in target.host else target.host
     return value + (f":{target.port}" if target.port != default_port else "")
+
+
+class PinnedTransport(httpx.BaseTransport):
+    """Each request vetted (check_url) and sent to the address just checked: a server a user names
+    (a Mastodon instance, a Bluesky PDS) cannot point Soku elsewhere by changing what its name
+    resolves to after the check. `refused(reason)` is the exception a refused URL raises."""
+
+    def __init__(self, refused: Callable[[str], Exception], keepalive_s: float = 5.0) -> None:
+        self._refused = refused
+        self._inner = httpx.HTTPTransport(limits=httpx.Limits(keepalive_expiry=keepalive_s))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            target = check_url(request.url)
+        except FetchRefused as refused:
+            raise self._refused(refused.reason) from None
+        last: httpx.ConnectError | None = None
+        for ip in target.addresses:  # only a refused connect moves on: nothing was sent yet
+            request.url = request.url.copy_with(host=str(ip))
+            request.headers["Host"] = host_header(target)
+            request.extensions = {**request.extensions, "sni_hostname": target.host}
+            try:
+                return self._inner.handle_request(request)
+            except httpx.ConnectError as exc:
+                last = exc
+        raise last or httpx.ConnectError(f"could not connect to {target.host}")
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def pinned_client(refused: Callable[[str], Exception], timeout: httpx.Timeout,
+                  keepalive_s: float = 5.0) -> httpx.Client:
+    """A client for a user-named server: every request pinned (PinnedTransport), no redirects, no
+    proxy from the environment (a proxy would resolve the name elsewhere, beyond the check)."""
+    return httpx.Client(transport=PinnedTransport(refused, keepalive_s), timeout=timeout,
+                        follow_redirects=False, trust_env=False)
 
 
 def _pinned_request(client: httpx.Client, target: Target, ip: IPAddress, method: str = "GET",

@@ -43,6 +43,7 @@ COLLECTION = "sealedDocuments"
 ACCOUNT = "account"
 WEBHOOK = "webhook"
 RUN = "run"
+MASTODON_APP = "mastodonApp"
 
 
 def _previous_secret_ended(endpoint: dict) -> bool:
@@ -88,6 +89,10 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          sealers=("shared.platforms.snapchat.publisher",),
          drop={"checkpoint.snap.sealed": _snapchat_upload_done}, drop_unreadable=("checkpoint.snap.sealed",),
          user_from_path=False),
+    # Soku's app on a Mastodon server (one per server, callback and scopes), shared by every user
+    # who connects an account there: its client secret, sealed (shared/platforms/mastodon/apps.py).
+    Kind(MASTODON_APP, ("mastodonApps", None), ("clientSecret",), sealers=("shared.platforms.mastodon.apps",),
+         drop_unreadable=("clientSecret",), user_from_path=False),
 )}
 
 

@@ -14,17 +14,11 @@ shows no view counts at all.
 
 from __future__ import annotations
 
-from shared.services.analytics.base import AccountMetrics, MetricsRefused, PostMetrics
-from shared.services.publishing.base import Account, Publisher
+from shared.services.analytics.base import unsupported
 
 SUPPORTED = False
 REASON = ("Bluesky's counts (likes, reposts, replies, followers) come from an AppView that indexes the "
           "whole network, not from the account's own server, and Soku does not read them yet")
 
 
-def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
-    raise MetricsRefused(REASON, code="not_supported")
-
-
-def account(publisher: Publisher, account: Account) -> AccountMetrics:
-    raise MetricsRefused(REASON, code="not_supported")
+post, account = unsupported(REASON)

@@ -49,7 +49,7 @@ from shared.services.publishing.errors import NeedsReconnectError, PermanentErro
 from shared.services.publishing.http import TIMEOUT, retry_after_seconds
 
 # Bluesky's entryway: it serves every account Bluesky hosts (and proxies to the PDS that holds
-# it); `SOKU_BLUESKY_PDS_BASE` overrides it once `bluesky_pds` is among the configured hosts.
+# it); `SOKU_BLUESKY_PDS_BASE` overrides it (shared/config.py, `bluesky_pds`).
 DEFAULT_PDS = "https://bsky.social"
 HTTPS_REQUIRED = "the PDS address must be https (Soku sends it your app password and session tokens)"
 # Refusals that mean the session, or the account behind it, is gone.
@@ -108,37 +108,11 @@ def checked(value: Any) -> str:
 KEEPALIVE_S = 2.0
 
 
-class _PinnedTransport(httpx.BaseTransport):
-    """Each request vetted (safe_http.check_url) and sent to the address just checked."""
-
-    def __init__(self) -> None:
-        self._inner = httpx.HTTPTransport(limits=httpx.Limits(keepalive_expiry=KEEPALIVE_S))
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        try:
-            target = safe_http.check_url(request.url)
-        except safe_http.FetchRefused as refused:
-            raise PdsRefused(f"Soku will not call this PDS: {refused.reason}") from None
-        last: httpx.ConnectError | None = None
-        for ip in target.addresses:  # only a refused connect moves on: nothing was sent yet
-            request.url = request.url.copy_with(host=str(ip))
-            request.headers["Host"] = safe_http.host_header(target)
-            request.extensions = {**request.extensions, "sni_hostname": target.host}
-            try:
-                return self._inner.handle_request(request)
-            except httpx.ConnectError as exc:
-                last = exc
-        raise last or httpx.ConnectError(f"could not connect to {target.host}")
-
-    def close(self) -> None:
-        self._inner.close()
-
-
 @functools.cache
 def client() -> httpx.Client:
-    """The one client for PDSes: pinned, no redirects, no proxy from the environment (a proxy
-    would resolve the name elsewhere, beyond the check)."""
-    return httpx.Client(transport=_PinnedTransport(), timeout=TIMEOUT, follow_redirects=False, trust_env=False)
+    """The one client for PDSes: pinned to the addresses checked, no redirects (safe_http)."""
+    return safe_http.pinned_client(lambda reason: PdsRefused(f"Soku will not call this PDS: {reason}"), TIMEOUT,
+                                   keepalive_s=KEEPALIVE_S)
 
 
 def url(root: str, method: str) -> str:

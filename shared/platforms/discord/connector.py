@@ -58,7 +58,9 @@ class DiscordCredentials(BaseModel):
         min_length=1, max_length=500,
         description="The channel webhook's URL, as Discord's \"Copy Webhook URL\" gives it "
                     f"({_EXAMPLE}); Soku posts to that channel as the webhook",
-        json_schema_extra={"examples": ["https://discord.com/api/webhooks/1234567890123456789/abcDEF-ghi_jkl"]})
+        # writeOnly: the URL holds the webhook's token, so forms treat it as a password
+        json_schema_extra={"examples": ["https://discord.com/api/webhooks/1234567890123456789/abcDEF-ghi_jkl"],
+                           "writeOnly": True})
 
 
 def parse_webhook_url(url: str) -> tuple[str, str]:

@@ -8,17 +8,11 @@ run and the account answer `not_supported` with that reason.
 
 from __future__ import annotations
 
-from shared.services.analytics.base import AccountMetrics, MetricsRefused, PostMetrics
-from shared.services.publishing.base import Account, Publisher
+from shared.services.analytics.base import unsupported
 
 SUPPORTED = False
 REASON = ("Discord webhooks can only post, read back and delete their own messages: Discord gives a "
           "webhook no views, reactions or member counts, so Soku has no Discord metrics")
 
 
-def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
-    raise MetricsRefused(REASON, code="not_supported")
-
-
-def account(publisher: Publisher, account: Account) -> AccountMetrics:
-    raise MetricsRefused(REASON, code="not_supported")
+post, account = unsupported(REASON)

@@ -28,6 +28,7 @@ from shared import clock
 from shared.adapters.crypto import decrypt_json, encrypt_json
 from shared.adapters.gcp import firestore_client
 from shared.platforms.mastodon import instance as servers
+from shared.services import sealed_index
 from shared.platforms.mastodon.http import connect_call
 from shared.services.connections.errors import ConnectError
 
@@ -94,4 +95,5 @@ def app_for(instance: str, redirect_uri: str, scopes: list[str]) -> App:
             if winner is not None:
                 return winner
             ref.set(data)
+    sealed_index.record(ref)  # the key rotation re-seals its secret too
     return App(doc_id, instance, redirect_uri, data["clientId"], str(body["client_secret"]))

@@ -96,37 +96,11 @@ def host_of(root: str) -> str:
     return httpx.URL(root).netloc.decode("ascii")
 
 
-class _PinnedTransport(httpx.BaseTransport):
-    """Each request vetted (safe_http.check_url) and sent to the address just checked."""
-
-    def __init__(self) -> None:
-        self._inner = httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        try:
-            target = safe_http.check_url(request.url)
-        except safe_http.FetchRefused as refused:
-            raise InstanceRefused(f"Soku will not call this Mastodon server: {refused.reason}") from None
-        last: httpx.ConnectError | None = None
-        for ip in target.addresses:  # only a refused connect moves on: nothing was sent yet
-            request.url = request.url.copy_with(host=str(ip))
-            request.headers["Host"] = safe_http.host_header(target)
-            request.extensions = {**request.extensions, "sni_hostname": target.host}
-            try:
-                return self._inner.handle_request(request)
-            except httpx.ConnectError as exc:
-                last = exc
-        raise last or httpx.ConnectError(f"could not connect to {target.host}")
-
-    def close(self) -> None:
-        self._inner.close()
-
-
 @functools.cache
 def client() -> httpx.Client:
-    """The one client for Mastodon servers: pinned, no redirects, no proxy from the environment
-    (a proxy would resolve the name elsewhere, beyond the check)."""
-    return httpx.Client(transport=_PinnedTransport(), timeout=TIMEOUT, follow_redirects=False, trust_env=False)
+    """The one client for Mastodon servers: pinned to the addresses checked, no redirects (safe_http)."""
+    return safe_http.pinned_client(
+        lambda reason: InstanceRefused(f"Soku will not call this Mastodon server: {reason}"), TIMEOUT)
 
 
 # -- the server's limits ----------------------------------------------------------------------

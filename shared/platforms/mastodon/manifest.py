@@ -13,6 +13,7 @@ account's own server's figures at run time (instance.py) and refuses what is ove
 from __future__ import annotations
 
 from shared.platforms import MediaRule, PlatformRules, PostKind
+from shared.platforms.mastodon.text import length as status_length
 
 MB = 1024 * 1024
 
@@ -68,4 +69,4 @@ SCOPE_NEEDS = {"delete": ("write:statuses",), "metrics": ("read:statuses", "read
 # are small, run by volunteers: Soku does not hurry them.
 MANIFEST = PlatformRules("Mastodon", MAX_CHARACTERS, False, False, True, True, MAX_IMAGES, text_unit=TEXT_UNIT,
                          text_source=POSTING, post_kinds=POST_KINDS, scope_needs=SCOPE_NEEDS,
-                         dispatch_per_second=2)
+                         dispatch_per_second=2, text_counter=status_length)

@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import io
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -53,7 +51,7 @@ from shared.services.publishing.base import Account, PublishContext, PublishedPo
 from shared.services.publishing.deletion import for_deletion
 from shared.services.publishing.errors import NeedsReconnectError, PermanentError, RetryableError
 from shared.services.publishing.http import PlatformHttp
-from shared.services.publishing.media import StoredMedia, open_media
+from shared.services.publishing.media import StoredMediaFile, open_media
 from shared.services.publishing.reconcile import LOOKUP_PAGES, before_window, in_window, normalise
 
 
@@ -200,7 +198,7 @@ class MastodonPublisher:
             name = f"soku-{item.get('mediaId') or index}.{ext}"
             try:
                 response = http.request("POST", f"{root}/api/v2/media",
-                                        files={"file": (name, _Reader(media), media.content_type)})
+                                        files={"file": (name, StoredMediaFile(media), media.content_type)})
             except PermanentError as error:
                 raise PermanentError(f"The Mastodon server could not take the media: {error.message}",
                                      code="media_processing_failed") from None
@@ -281,42 +279,6 @@ def _created_at(status: dict) -> datetime | None:
         return datetime.fromisoformat(str(status["created_at"]).replace("Z", "+00:00"))
     except (KeyError, ValueError):
         return None
-
-
-class _Reader(io.RawIOBase):
-    """The stored media as a seekable file for httpx's multipart body: read in ranges from Cloud
-    Storage as the body is sent (never whole in memory); seekable so httpx can give the part a
-    Content-Length."""
-
-    def __init__(self, media: StoredMedia, chunk: int = 4 * MB) -> None:
-        self.media, self.position, self.chunk = media, 0, chunk
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.position
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self.position, os.SEEK_END: self.media.size}[whence]
-        self.position = max(0, min(self.media.size, base + offset))
-        return self.position
-
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            size = self.media.size - self.position
-        end = min(self.media.size, self.position + min(size, self.chunk))
-        data = self.media.read(self.position, end)
-        self.position = end
-        return data
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
 
 PUBLISHER = MastodonPublisher  # what the registry (shared/platforms/loader.py) instantiates

@@ -9,17 +9,11 @@ an undocumented endpoint, the run and the account answer `not_supported` with th
 
 from __future__ import annotations
 
-from shared.services.analytics.base import AccountMetrics, MetricsRefused, PostMetrics
-from shared.services.publishing.base import Account, Publisher
+from shared.services.analytics.base import unsupported
 
 SUPPORTED = False
 REASON = ("Snapchat's Public Profile API statistics are allowlist-only and not documented for the "
           "snapchat-profile-api scope Soku uses, so Soku does not read Snapchat metrics")
 
 
-def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
-    raise MetricsRefused(REASON, code="not_supported")
-
-
-def account(publisher: Publisher, account: Account) -> AccountMetrics:
-    raise MetricsRefused(REASON, code="not_supported")
+post, account = unsupported(REASON)

@@ -1,5 +1,4 @@
-"""What the connector and the publisher share of the Bot API: its URLs, its answers, and keeping
-the bot token out of logs.
+"""What the connector and the publisher share of the Bot API: its URLs and its answers.
 
 "All queries to the Telegram Bot API must be served over HTTPS and need to be presented in this
 form: https://api.telegram.org/bot<token>/METHOD_NAME" (core.telegram.org/bots/api#making-requests).
@@ -10,27 +9,24 @@ equals false and the error is explained in the 'description'. An Integer 'error_
 returned ... Some errors may also have an optional field 'parameters' of the type
 ResponseParameters" (`retry_after`, `migrate_to_chat_id`: #responseparameters).
 
-The token is in the URL's path, and httpx logs every request's URL at INFO: the filter below,
-installed on the HTTP clients' loggers when this module is imported (no I/O), replaces it with
-`bot[redacted]` before any handler formats the record.
+The token is in the URL's path, and httpx logs every request's URL at INFO: the shared log filter
+(shared/adapters/log_redaction.py) replaces it with `bot[redacted]` in every record and
+traceback; `redact` does the same for the words of an error Soku shows.
 """
 
 from __future__ import annotations
 
-import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from shared.adapters.log_redaction import LOGGERS
+from shared.adapters.log_redaction import redact as redact_secrets
 from shared.config import get_settings
 
 # A token as @BotFather issues it: "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11" (#authorizing-your-bot),
 # the bot's id, a colon, a secret.
 TOKEN_SHAPE = r"\d{1,20}:[A-Za-z0-9_-]{20,100}"
-_TOKEN_IN_PATH = re.compile(r"/bot\d{1,20}:[A-Za-z0-9_-]+")
 
 
 def api_url(token: str, method: str) -> str:
@@ -75,21 +71,5 @@ def retry_after(answer: Answer) -> float | None:
 
 
 def redact(text: str) -> str:
-    return _TOKEN_IN_PATH.sub("/bot[redacted]", text)
-
-
-class _BotTokenRedaction(logging.Filter):
-    """A log record quoting a Bot API URL keeps the method, never the token."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and any("/bot" in str(a) for a in record.args):
-            record.args = tuple(redact(str(a)) if "/bot" in str(a) else a for a in record.args)
-        if isinstance(record.msg, str) and "/bot" in record.msg:
-            record.msg = redact(record.msg)
-        return True
-
-
-for _name in LOGGERS:
-    _logger = logging.getLogger(_name)
-    if not any(isinstance(f, _BotTokenRedaction) for f in _logger.filters):
-        _logger.addFilter(_BotTokenRedaction())
+    """Telegram's words with any bot token in them removed (the shared log filter's rules)."""
+    return redact_secrets(text)

@@ -137,6 +137,9 @@ class TelegramProvider:
         chat_id = str(chat["id"])
         return [NewAccount(
             platform_user_id=chat_id,
+            # The id keeps its sign: channels and groups are negative, users positive, and the
+            # generic id rule (account_id_for) would strip it and let -123 and 123 collide.
+            account_id=f"telegram_{chat_id}",
             display_name=chat.get("title") or (f"@{chat['username']}" if chat.get("username") else chat_id),
             tokens=Tokens(token),
             grant_id=f"telegram:{bot['id']}:{chat_id}",

@@ -9,17 +9,11 @@ the account answer `not_supported` with that reason.
 
 from __future__ import annotations
 
-from shared.services.analytics.base import AccountMetrics, MetricsRefused, PostMetrics
-from shared.services.publishing.base import Account, Publisher
+from shared.services.analytics.base import unsupported
 
 SUPPORTED = False
 REASON = ("Telegram's Bot API offers no metrics for a message or a chat (views and statistics are "
           "shown only to a channel's admins in Telegram's apps), so Soku does not read Telegram metrics")
 
 
-def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
-    raise MetricsRefused(REASON, code="not_supported")
-
-
-def account(publisher: Publisher, account: Account) -> AccountMetrics:
-    raise MetricsRefused(REASON, code="not_supported")
+post, account = unsupported(REASON)

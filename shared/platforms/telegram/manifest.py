@@ -53,12 +53,12 @@ _VIDEO = MediaRule("video", VIDEO_FORMATS, MAX_VIDEO_BYTES, source=SEND_VIDEO)
 POST_KINDS = (
     PostKind("message", f"A text message (sendMessage), up to {MAX_TEXT} characters.", source=SEND_MESSAGE),
     PostKind("photo", f"One photo (sendPhoto), the text as its caption, up to {MAX_CAPTION} characters.",
-             media=(_PHOTO,), min_media=1, max_media=1, source=SEND_PHOTO),
+             media=(_PHOTO,), min_media=1, max_media=1, source=SEND_PHOTO, max_text=MAX_CAPTION),
     PostKind("video", f"One MPEG4 video (sendVideo), the text as its caption, up to {MAX_CAPTION} characters.",
-             media=(_VIDEO,), min_media=1, max_media=1, source=SEND_VIDEO),
+             media=(_VIDEO,), min_media=1, max_media=1, source=SEND_VIDEO, max_text=MAX_CAPTION),
     PostKind("album", f"An album of {MIN_GROUP} to {MAX_GROUP} photos (sendMediaGroup), the text as the first "
                       f"photo's caption, up to {MAX_CAPTION} characters (Telegram shows it under the album).",
-             media=(_PHOTO,), min_media=MIN_GROUP, max_media=MAX_GROUP, source=SEND_MEDIA_GROUP),
+             media=(_PHOTO,), min_media=MIN_GROUP, max_media=MAX_GROUP, source=SEND_MEDIA_GROUP, max_text=MAX_CAPTION),
 )
 
 # No scopes: a bot may do what its rights in the chat allow (connector.py checks it can post). A bot

@@ -9,7 +9,7 @@ What is sent (core.telegram.org/bots/api), to the account's chat (`chat_id`, its
   apps show under the album.
 No `parse_mode` is sent: the text is shown as written (a `<b>` stays `<b>`), and what Telegram
 counts "after entities parsing" is the text itself. Files are read from Cloud Storage as the
-request streams them (`_StoredFile`), never whole.
+request streams them (`StoredMediaFile`), never whole.
 
 Errors (bot_api.py reads the envelope): 429 is retried after `parameters.retry_after`; 401 (the
 token was revoked or regenerated), 403 (the bot was removed from the chat or lost its rights),
@@ -37,7 +37,6 @@ messages have no link (url null).
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,7 +57,7 @@ from shared.platforms.telegram.manifest import (
     VIDEO_FORMATS,
 )
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
-from shared.services.publishing.deletion import PostGone
+from shared.services.publishing.deletion import NotDeletable, PostGone
 from shared.services.publishing.errors import (
     NeedsReconnectError,
     PermanentError,
@@ -67,7 +66,7 @@ from shared.services.publishing.errors import (
     UnconfirmedError,
 )
 from shared.services.publishing.http import PlatformHttp
-from shared.services.publishing.media import StoredMedia, open_media
+from shared.services.publishing.media import StoredMedia, StoredMediaFile, open_media
 from shared.text_counting import utf16_length
 
 # Message links (core.telegram.org/api/links#message-links): t.me/<username>/<id>, and for a
@@ -135,43 +134,6 @@ def classify(response: httpx.Response) -> PublishError | None:
     if response.status_code < 300 and (answer := bot_api.read(response)) is not None and answer.ok:
         return None
     return error_for(bot_api.read(response), response.status_code)
-
-
-class _StoredFile(io.RawIOBase):
-    """A stored media object as a file that httpx's multipart encoder reads in ranges: its size is
-    known (seek/tell), its bytes are fetched LIMITS.read_bytes at a time, never whole."""
-
-    def __init__(self, media: StoredMedia) -> None:
-        super().__init__()
-        self.media, self.position = media, 0
-        self._buffer, self._buffer_at = b"", 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.media.size}[whence]
-        self.position = max(0, min(self.media.size, base + offset))
-        return self.position
-
-    def readinto(self, target) -> int:
-        if self.position >= self.media.size:
-            return 0
-        start = self.position - self._buffer_at
-        if not 0 <= start < len(self._buffer):
-            self._buffer_at = self.position
-            self._buffer = self.media.read(self.position, min(self.media.size, self.position + LIMITS.read_bytes))
-            start = 0
-        chunk = self._buffer[start:start + len(target)]
-        target[:len(chunk)] = chunk
-        self.position += len(chunk)
-        return len(chunk)
 
 
 def _flag(value: bool) -> str:
@@ -280,14 +242,14 @@ class TelegramPublisher:
 
             def single(http: PlatformHttp) -> httpx.Response:
                 return http.request("POST", self._url(account, method), data=data,
-                                    files={part: (f"{part}.{_ext(media)}", _StoredFile(media), media.content_type)})
+                                    files={part: (f"{part}.{_ext(media)}", StoredMediaFile(media, LIMITS.read_bytes), media.content_type)})
             return single
         described = [{"type": kind, "media": f"attach://file{index}", **(caption if index == 0 else {})}
                      for index, (kind, _) in enumerate(files)]
         data = _form(fields | {"media": json.dumps(described, ensure_ascii=False)})
 
         def group(http: PlatformHttp) -> httpx.Response:
-            parts = {f"file{index}": (f"file{index}.{_ext(media)}", _StoredFile(media), media.content_type)
+            parts = {f"file{index}": (f"file{index}.{_ext(media)}", StoredMediaFile(media, LIMITS.read_bytes), media.content_type)
                      for index, (_, media) in enumerate(files)}
             return http.request("POST", self._url(account, "sendMediaGroup"), data=data, files=parts)
         return group
@@ -344,7 +306,7 @@ def _delete_classify(response: httpx.Response) -> PublishError | None:
     if "not found" in words and "chat" not in words:
         return PostGone("Telegram has no such message (already deleted)")
     if "can't be deleted" in words or "cannot be deleted" in words:
-        return PermanentError(
+        return NotDeletable(
             f"Telegram refused to delete the message ({answer.description}): a bot can delete its messages only "
             f"within {DELETE_WINDOW_HOURS} hours of sending them (core.telegram.org/bots/api#deletemessage). "
             "An administrator of the chat can still delete it in a Telegram app.", code="delete_window_passed")

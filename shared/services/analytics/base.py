@@ -31,6 +31,19 @@ class MetricsRefused(PermanentError):
     code = "metrics_unavailable"
 
 
+def unsupported(reason: str) -> tuple[Callable[..., "PostMetrics"], Callable[..., "AccountMetrics"]]:
+    """`post` and `account` of an insights module whose platform offers no metrics Soku can read:
+    both refuse with `not_supported` and the reason, and no call is made."""
+
+    def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
+        raise MetricsRefused(reason, code="not_supported")
+
+    def account(publisher: Publisher, account: Account) -> AccountMetrics:
+        raise MetricsRefused(reason, code="not_supported")
+
+    return post, account
+
+
 @dataclass
 class PostMetrics:
     """The common core (None where the platform has no such count) and the platform's own figures."""

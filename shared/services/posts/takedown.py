@@ -53,7 +53,7 @@ from shared.platforms import Platform
 from shared.services.posts.views import load_owned, post_view, run_view
 from shared.services.publishing import outbox
 from shared.services.publishing.account_calls import with_account
-from shared.services.publishing.deletion import UNSUPPORTED, PostGone
+from shared.services.publishing.deletion import UNSUPPORTED, NotDeletable, PostGone
 from shared.services.publishing.errors import NeedsReconnectError, PublishError, RetryableError
 
 log = logging.getLogger("soku.posts")
@@ -115,6 +115,11 @@ def take_down(user_id: str, submission_id: str, target_id: str) -> dict[str, Any
         already_gone = True
     except PublishError as error:
         failed = _finish(ref, attempt, {"status": "failed", "error": _error_record(error)})
+        if isinstance(error, NotDeletable):
+            raise DeletionNotSupportedError(
+                f"{platform.value} will not delete the post of run {target_id}: {error.message}",
+                details={"postSubmissionId": submission_id, "targetId": target_id, "platform": platform.value,
+                         "platformCode": error.code, "retryable": False, "run": run_view(failed)}) from None
         if isinstance(error, NeedsReconnectError) or error.code == "missing_permission":
             # Not the platform failing: the account's authorization must change (reconnect it,
             # granting the delete permission), so no retry of this request can succeed before.

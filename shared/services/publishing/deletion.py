@@ -51,6 +51,14 @@ class PostGone(PublishError):
     code = "post_gone"
 
 
+class NotDeletable(PermanentError):
+    """The platform deletes such posts, but no longer this one (a Telegram message older than its
+    48 hours): no request of ours can change that, so it is answered like a platform without
+    deletion (422), the platform's reason in the message."""
+
+    code = "not_deletable"
+
+
 def _is_403(response: httpx.Response) -> bool:
     return response.status_code == 403
 

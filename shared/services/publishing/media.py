@@ -8,6 +8,7 @@ chunk is held at a time.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -39,6 +40,45 @@ class StoredMedia:
             end = min(self.size, offset + chunk_size)
             yield offset, self.read(offset, end)
             offset = end
+
+
+class StoredMediaFile(io.RawIOBase):
+    """A stored media object as a seekable file, for an HTTP client's multipart body (Telegram's
+    sendPhoto, Mastodon's media upload): its size is known (seek/tell, so the part gets a
+    Content-Length), and its bytes are fetched `read_bytes` at a time as the body is sent, never
+    whole. The encoder reads in small pieces (64 KiB): each is served from the range last fetched."""
+
+    def __init__(self, media: StoredMedia, read_bytes: int = DEFAULT_CHUNK) -> None:
+        super().__init__()
+        self.media, self.position, self.read_bytes = media, 0, read_bytes
+        self._buffer, self._buffer_at = b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.media.size}[whence]
+        self.position = max(0, min(self.media.size, base + offset))
+        return self.position
+
+    def readinto(self, target) -> int:
+        if self.position >= self.media.size:
+            return 0
+        start = self.position - self._buffer_at
+        if not 0 <= start < len(self._buffer):
+            self._buffer_at = self.position
+            self._buffer = self.media.read(self.position, min(self.media.size, self.position + self.read_bytes))
+            start = 0
+        chunk = self._buffer[start:start + len(target)]
+        target[:len(chunk)] = chunk
+        self.position += len(chunk)
+        return len(chunk)
 
 
 def open_media(item: dict) -> StoredMedia:
