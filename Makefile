@@ -13,6 +13,7 @@ STAMP := $(VENV)/.installed
 .PHONY: samples bench-templates id-token firebase deploy docs console chromium zapier curl bluesky bluesky-pds
 
 run: tools docs console
+	@$(VENV)/bin/python -m devstack.bluesky --install-only || echo "(no local Bluesky PDS: the stack runs without it)"
 	$(VENV)/bin/python -m devstack.run
 
 test: tools docs console chromium zapier curl bluesky

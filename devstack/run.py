@@ -65,6 +65,7 @@ def main() -> int:
                        gateway_port=GATEWAY_PORT, honour_real_openai_key=True, firebase_cli=True)
     scheduler = None
     scheduled = None
+    bluesky = None
     try:
         print("Starting the emulators, the platform sandboxes and the Firebase CLI (about 20 s)…", flush=True)
         stack.start()
@@ -78,6 +79,9 @@ def main() -> int:
         scheduled = Gateway(build_app(PROJECT_ID, REGION, jobs, rewrites=[]), free_port()).start()
         scheduler = LocalScheduler(scheduled_function_urls(jobs, f"{scheduled.base_url}/{PROJECT_ID}/{REGION}")).start()
         api_key = seed_demo()
+        from devstack.bluesky_demo import start_connected
+
+        bluesky = start_connected(DEMO_USER_ID, int(os.environ.get("SOKU_BLUESKY_PDS_PORT", "0")))
         id_token = auth_emulator_id_token(cli.emulator_env["FIREBASE_AUTH_EMULATOR_HOST"], DEMO_USER_ID,
                                           DEMO_EMAIL, DEMO_PASSWORD)
         DEV_ENV.write_text(
@@ -92,6 +96,8 @@ def main() -> int:
             f"export SOKU_ID_TOKEN={id_token}\n"
             + f"export SOKU_SANDBOX_URL={sandboxes.base_url}\n"
             + "".join(f"export {k}={v}\n" for k, v in (emulators.env | cli.emulator_env).items())
+            + "# The local Bluesky PDS (the AT Protocol's reference server); the demo user's account on it\n"
+            + "".join(f"export {k}={v}\n" for k, v in (bluesky.env() if bluesky else {}).items())
         )
         print(
             f"\nSoku local stack is up at {base_url}\n\n"
@@ -120,6 +126,8 @@ def main() -> int:
         print(f"The local stack could not start: {exc}. Logs are in .local/logs/.", file=sys.stderr)
         return 1
     finally:
+        if bluesky is not None:
+            bluesky.stop()
         if scheduler is not None:
             scheduler.stop()
         if scheduled is not None:

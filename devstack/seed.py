@@ -41,6 +41,11 @@ DEMO_ACCOUNTS: dict[str, list[tuple[str, str]]] = {
     "youtube": [("yt_channel", "Soku Demo Channel")],
     "linkedin": [("li_member", "Soku Demo")],
     "snapchat": [("snap_profile", "Soku Demo")],
+    # Connected with credentials (POST /v1/connections/{platform}): the sandbox's own bot and
+    # channel, and its demo webhook, which every demo user shares (_fixed_identity); the ids are
+    # those connecting them gives, so connecting them again updates these.
+    "telegram": [("telegram_-1001987654321", "Soku Demo Channel")],
+    "discord": [("discord_1300000000000000001", "Soku Demo")],
 }
 
 
@@ -56,6 +61,27 @@ def sandbox_tokens(platform: str, subject: str, lifetime_s: int = 3600) -> Token
 
     access, refresh, expiry = mint_tokens(platform, subject, lifetime_s)
     return Tokens(access, refresh, datetime.fromtimestamp(expiry, timezone.utc))
+
+
+def _fixed_identity(platform: str, subject: str) -> tuple[str, Tokens, dict]:
+    """(platform user id, tokens, extra fields) of a demo account. OAuth platforms' sandboxes
+    mint tokens for any subject; a Telegram bot token and a Discord webhook are credentials the
+    sandbox issued once, so those accounts are the sandbox's demo bot/channel and webhook, stored
+    as their connectors store them (shared/platforms/<name>/connector.py)."""
+    if platform == "telegram":
+        from devstack.sandboxes.telegram import world
+
+        chat_id = str(world.CHAT_ID)
+        return chat_id, Tokens(world.BOT_TOKEN), {
+            "chatId": chat_id, "chatType": "channel", "chatUsername": world.CHAT_USERNAME,
+            "botId": str(world.BOT_ID), "botUsername": world.BOT_USERNAME, "grantId": f"telegram:{world.BOT_ID}:{chat_id}"}
+    if platform == "discord":
+        from devstack.sandboxes import discord
+
+        return discord.WEBHOOK_ID, Tokens(discord.WEBHOOK_TOKEN), {
+            "webhookId": discord.WEBHOOK_ID, "channelId": discord.CHANNEL_ID, "guildId": discord.GUILD_ID,
+            "grantId": f"discord:{discord.WEBHOOK_ID}"}
+    return subject, sandbox_tokens(platform, subject), {}
 
 
 def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
@@ -74,7 +100,7 @@ def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
         integration.set({"platform": platform, "connectedCount": len(accounts), "updatedAt": now})
         for account_id, display_name in accounts:
             ref = integration.collection("accounts").document(account_id)
-            subject = platform_user_id(user_id, platform, account_id)
+            subject, tokens, extra = _fixed_identity(platform, platform_user_id(user_id, platform, account_id))
             ref.set({
                 "accountId": account_id,
                 "platform": platform,
@@ -85,7 +111,8 @@ def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
                 "repurposeEnabled": True,
                 "connectedAt": now,
                 # Tokens the platform sandboxes accept, encrypted like real ones.
-                "tokens": seal_tokens(ref, sandbox_tokens(platform, subject)),
+                "tokens": seal_tokens(ref, tokens),
+                **extra,
             })
             sealed_index.record(ref)
 

@@ -11,8 +11,9 @@ callback are Hosting's.
 
 Covered: sign in; key create, shown once, used, revoked; accounts, posts (with their runs, errors
 and Retry), webhooks (with deliveries) and credits, all without pasting a key; Connect on each of
-the 8 platforms end to end (begin page, Continue, the sandbox's consent, callback, the account
-listed as connected); Cancel on the begin page; a begin link used twice; the callback opened in a
+every platform end to end (OAuth: begin page, Continue, the sandbox's consent, callback, the
+account listed as connected; Mastodon after naming its server; Telegram, Discord and Bluesky through
+their credentials forms, Bluesky against the local reference PDS); Cancel on the begin page; a begin link used twice; the callback opened in a
 second browser links nothing while the first browser can still finish; sign out. Every page
 fails its test on a script error, a console error or a CSP violation.
 
@@ -194,19 +195,71 @@ def test_sign_in_manage_keys_and_see_everything_without_a_key(cli, demo, browser
     problems.assert_none()
 
 
-def test_connect_each_platform_from_the_console_through_hosting(cli, user, browser):
+@pytest.fixture(scope="module")
+def bluesky():
+    """The AT Protocol's reference PDS with one account and its app password (tests/test_connect_bluesky.py)."""
+    from tests.test_connect_bluesky import start_pds
+
+    local, pds = start_pds(handles=("console.test",))
+    yield pds
+    local.stop()
+
+
+def _credentials(platform: str, stack, bluesky) -> dict[str, str]:
+    """What a person types into the console's form for a platform connected with credentials."""
+    from devstack.sandboxes import discord
+    from devstack.sandboxes.telegram import world
+
+    if platform == "telegram":
+        return {"botToken": world.BOT_TOKEN, "chatId": f"@{world.CHAT_USERNAME}"}
+    if platform == "discord":
+        webhook_id, token = discord.new_webhook(stack.sandboxes.state, name="Console news")
+        return {"webhookUrl": f"{stack.sandboxes.base_url}/discord/api/webhooks/{webhook_id}/{token}"}
+    if platform == "bluesky":
+        return {"handle": "console.test", "appPassword": bluesky.app_passwords["console.test"], "pdsUrl": bluesky.url}
+    raise AssertionError(f"no credentials for {platform}")
+
+
+def test_connect_each_platform_from_the_console_through_hosting(cli, stack, user, browser, bluesky):
+    """Every platform `GET /v1/platforms` lists, as a person connects it: the OAuth ones through
+    the begin page in a new tab (Mastodon after naming its server), the others with the form of
+    their credentials, which Soku checks with the platform before storing."""
+    catalog = {p["platform"]: p for p in httpx.get(f"{cli.hosting_url}/v1/platforms", timeout=60).json()["platforms"]}
+    assert set(catalog) == set(PLATFORMS)
     context, problems = browser()
     page = _sign_in(cli, context, user)
     assert page.locator("#accounts tr").count() == 0
     for platform in PLATFORMS:
-        name = RULES[next(p for p in RULES if p.value == platform)].display_name
-        tab = _begin_tab(page, platform)
-        assert f"Connect a {name} account to Soku" in tab.inner_text("h1")
-        tab.click("button[value=continue]")  # Continue: the sandbox consents at once and sends it back
-        tab.wait_for_selector(f"h1:has-text('{name} connected')")
-        linked = _accounts(cli, user, platform)
-        assert linked and all(f"<code>{a}</code>" in tab.content() for a in linked), (platform, linked)
-        tab.close()  # the console reads its accounts again
+        name = catalog[platform]["displayName"]
+        connection = catalog[platform]["connection"]
+        if connection["type"] == "manual":
+            page.click(f"#platforms button[data-platform={platform}]")
+            form = page.wait_for_selector(f"#credentials[data-platform={platform}]:not([hidden])")
+            for field, value in _credentials(platform, stack, bluesky).items():
+                form.query_selector(f"input[name={field}]").fill(value)
+            secret = "appPassword" if platform == "bluesky" else "botToken" if platform == "telegram" else "webhookUrl"
+            assert form.query_selector(f"input[name={secret}]").get_attribute("type") == "password"
+            form.query_selector("button[type=submit]").click()
+            page.wait_for_selector(f"#status:has-text('{name} connected')")
+            linked = _accounts(cli, user, platform)
+        else:
+            if connection.get("fields"):  # Mastodon: the server first, then the consent flow there
+                page.click(f"#platforms button[data-platform={platform}]")
+                form = page.wait_for_selector(f"#credentials[data-platform={platform}]:not([hidden])")
+                form.query_selector("input[name=instanceUrl]").fill(f"{stack.sandboxes.base_url}/mastodon")
+                with page.context.expect_page() as opened:
+                    form.query_selector("button[type=submit]").click()
+                tab = opened.value
+                tab.wait_for_url(re.compile(rf"/oauth/{platform}/begin\?flow=[\w.-]+$"))
+                tab.wait_for_load_state()
+            else:
+                tab = _begin_tab(page, platform)
+            assert f"Connect a {name} account to Soku" in tab.inner_text("h1")
+            tab.click("button[value=continue]")  # Continue: the sandbox consents at once and sends it back
+            tab.wait_for_selector(f"h1:has-text('{name} connected')")
+            linked = _accounts(cli, user, platform)
+            assert linked and all(f"<code>{a}</code>" in tab.content() for a in linked), (platform, linked)
+            tab.close()  # the console reads its accounts again
         for account_id in linked:
             row = page.wait_for_selector(f"#accounts tr[data-account-id='{account_id}']")
             assert "connected" in row.inner_text() and "valid" in row.inner_text(), row.inner_text()

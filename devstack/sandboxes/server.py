@@ -19,6 +19,9 @@ from devstack.sandboxes import youtube
 from devstack.sandboxes import instagram
 from devstack.sandboxes import snapchat
 from devstack.sandboxes import tiktok
+from devstack.sandboxes import telegram
+from devstack.sandboxes import discord
+from devstack.sandboxes import mastodon
 from devstack.sandboxes import openai_audio
 from devstack.sandboxes import insights
 from devstack.sandboxes.core import SandboxState, control_blueprint
@@ -52,6 +55,10 @@ class Sandboxes:
         app.register_blueprint(instagram.blueprint(self.state, self.base_url))
         app.register_blueprint(snapchat.blueprint(self.state, self.base_url))
         app.register_blueprint(tiktok.blueprint(self.state, self.base_url))
+        app.register_blueprint(telegram.blueprint(self.state, self.base_url))
+        app.register_blueprint(discord.blueprint(self.state, self.base_url))
+        # One Mastodon server at /mastodon: its instanceUrl is <sandboxes>/mastodon.
+        app.register_blueprint(mastodon.blueprint(self.state, self.base_url))
         insights.register(app, self.state)  # the platforms' metrics endpoints (docs/analytics.md)
         # Every API exchange checked against the platform's published contract (devstack/contracts).
         contracts.install(app)
@@ -92,6 +99,9 @@ class Sandboxes:
             "SOKU_TIKTOK_WEB_BASE": f"{base}/tiktok/web",
             "SOKU_TIKTOK_CLIENT_ID": tiktok.CLIENT_KEY,
             "SOKU_TIKTOK_CLIENT_SECRET": tiktok.CLIENT_SECRET,
+            # Manual connections: no OAuth client, only the API's host.
+            "SOKU_TELEGRAM_API_BASE": f"{base}/telegram",
+            "SOKU_DISCORD_API_BASE": f"{base}/discord",
             # Connecting accounts: the consent pages and the remaining OAuth clients.
             "SOKU_X_CLIENT_ID": x.CLIENT_ID,
             "SOKU_X_CLIENT_SECRET": x.CLIENT_SECRET,

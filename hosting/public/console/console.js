@@ -4,7 +4,6 @@
 // posts, webhooks, credits, connecting) take it beside an API key, so nothing needs pasting.
 "use strict";
 
-const PLATFORMS = ["x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat"];
 const RECENT_POSTS = 10;
 const $ = (id) => document.getElementById(id);
 let auth;
@@ -144,10 +143,10 @@ async function loadAccounts() {
 // The platform's flow starts on Soku's one-time begin page, in a tab of this browser (the
 // flow is bound to the browser that continues there). The tab is opened at the click, before
 // the start call, so no popup blocker takes it; when it closes, the accounts are read again.
-async function connect(platform) {
+async function connect(platform, body) {
   const tab = window.open("", "_blank");
   try {
-    const { authorizeUrl } = await api("POST", `/v1/connections/${platform}/start`);
+    const { authorizeUrl } = await api("POST", `/v1/connections/${platform}/start`, body);
     if (!tab) return location.assign(authorizeUrl); // no tabs here: this one goes instead
     tab.opener = null; // the begin page needs nothing of this one
     tab.location = authorizeUrl;
@@ -162,6 +161,67 @@ async function connect(platform) {
     await loadAccounts();
     say(`${$("accounts").rows.length} connected account(s).`);
   }), 500);
+}
+
+// A platform connected with credentials (Telegram's bot token and chat, Discord's webhook URL,
+// Bluesky's app password): a form built from the fields GET /v1/platforms gives
+// (`connection.fields`, a JSON Schema), sent to POST /v1/connections/{platform}, which checks them
+// with the platform before storing. An OAuth platform on the user's own server (Mastodon) asks
+// its address the same way, then starts the consent flow there.
+function showCredentialsForm(platform) {
+  const form = $("credentials");
+  const schema = platform.connection.fields || { properties: {} };
+  form.replaceChildren();
+  form.dataset.platform = platform.platform;
+  const heading = document.createElement("h4");
+  heading.textContent = `Connect ${platform.displayName}`;
+  form.append(heading);
+  for (const [name, field] of Object.entries(schema.properties || {})) {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.name = name;
+    input.required = (schema.required || []).includes(name);
+    // Secrets are typed, not shown: the schema marks them writeOnly (pydantic's SecretStr).
+    input.type = field.writeOnly || field.format === "password" ? "password" : "text";
+    input.autocomplete = "off";
+    label.append(`${field.title || name} `, input);
+    if (field.description) label.title = field.description;
+    form.append(label);
+  }
+  const submit = document.createElement("button");
+  submit.type = "submit";
+  submit.textContent = "Connect";
+  form.append(submit);
+  form.onsubmit = guard(async (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries([...form.querySelectorAll("input")]
+      .filter((i) => i.value.trim() !== "").map((i) => [i.name, i.value.trim()]));
+    if (platform.connection.type === "oauth") {
+      form.hidden = true;
+      return connect(platform.platform, values); // the consent flow, on that server
+    }
+    const { accounts } = await api("POST", `/v1/connections/${platform.platform}`, values);
+    form.hidden = true;
+    form.replaceChildren();
+    await loadAccounts();
+    say(`${platform.displayName} connected: ${accounts.map((a) => a.displayName || a.accountId).join(", ")}.`);
+  });
+  form.hidden = false;
+  form.querySelector("input")?.focus();
+}
+
+// The platforms and how each connects, from GET /v1/platforms (public): the one list of them.
+async function loadPlatforms() {
+  const { platforms } = await api("GET", "/v1/platforms");
+  $("platforms").replaceChildren();
+  for (const platform of platforms) {
+    const asks = Boolean(platform.connection.fields); // credentials, or the user's server
+    const connectButton = button("Connect " + platform.platform,
+                                 () => (asks ? showCredentialsForm(platform) : connect(platform.platform)));
+    connectButton.dataset.platform = platform.platform;
+    connectButton.dataset.connection = platform.connection.type;
+    $("platforms").append(connectButton);
+  }
 }
 
 // -- posts ------------------------------------------------------------------------------------
@@ -255,11 +315,6 @@ async function main() {
   $("sign-up").onclick = guard(() => auth.createUserWithEmailAndPassword(...credentials()));
   $("sign-out").onclick = guard(() => auth.signOut());
   $("create-key").onsubmit = guard(createKey);
-  for (const platform of PLATFORMS) {
-    const connectButton = button("Connect " + platform, () => connect(platform));
-    connectButton.dataset.platform = platform;
-    $("platforms").append(connectButton);
-  }
   auth.onAuthStateChanged(guard(async (user) => {
     $("signed-in").hidden = !user;
     $("signed-out").hidden = !!user;
@@ -272,7 +327,8 @@ async function main() {
     $("credits").textContent = "";
     $("new-key").hidden = true;
     say("");
-    if (user) await Promise.all([loadKeys(), loadAccounts(), loadPosts(), loadWebhooks(), loadCredits()]);
+    $("credentials").hidden = true;
+    if (user) await Promise.all([loadPlatforms(), loadKeys(), loadAccounts(), loadPosts(), loadWebhooks(), loadCredits()]);
   }));
 }
 

@@ -7,7 +7,8 @@ const { api } = require('../lib/api');
 
 const PLATFORMS = {
   x: 'X', instagram: 'Instagram', facebook: 'Facebook', threads: 'Threads', tiktok: 'TikTok',
-  youtube: 'YouTube', linkedin: 'LinkedIn', snapchat: 'Snapchat',
+  youtube: 'YouTube', linkedin: 'LinkedIn', snapchat: 'Snapchat', telegram: 'Telegram', discord: 'Discord',
+  mastodon: 'Mastodon',
 };
 
 const perform = async (z, bundle) => {
