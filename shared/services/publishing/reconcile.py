@@ -22,6 +22,10 @@ What each publisher's `find_existing` matches on:
 | YouTube   | the channel's own uploads playlist   | `publishedAt` in window         | the upload session / video id first; else normalised title and description |
 | TikTok    | (ids only)                           | -                               | the `publish_id` saved when the init answers; no lookup exists      |
 | Snapchat  | (ids only)                           | pages read back to the window   | the media id of the saved upload, in the profile's stories/spotlights |
+| Mastodon  | the account's own statuses           | `created_at` in window          | Mastodon's Idempotency-Key first; else text from the HTML, content warning, media count |
+| Bluesky   | the account's own repository         | -                               | the record key chosen before the create: `getRecord` of it          |
+| Telegram  | (ids only)                           | -                               | the message ids saved on answer; no lookup exists (unconfirmed)     |
+| Discord   | (ids only)                           | -                               | the message id saved on answer, read back; no lookup without it     |
 """
 
 from __future__ import annotations
