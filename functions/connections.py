@@ -41,11 +41,11 @@ def start(ctx: RequestContext) -> dict:
     return flow.start(user_id, platform, routes.public_root(ctx.request), ctx.body)
 
 
-# Platforms connected with credentials (Telegram, Discord): checked with the platform, then stored
+# Platforms connected with credentials (Telegram, Discord, Bluesky): checked with the platform, then stored
 # sealed; nothing is written when the platform refuses them. The body is the platform's own
 # credentials model (`GET /v1/platforms/{platform}` shows it under `connection.fields`).
 @api.route("POST", "/v1/connections/{platform}", auth=Auth.API_KEY_OR_SIGNED_IN,
-           summary="Connect an account with credentials (Telegram, Discord): verified with the platform, then stored",
+           summary="Connect an account with credentials (Telegram, Discord, Bluesky): verified with the platform, then stored",
            response_model=ManualConnectResponse, success_status=201, tags=("account",),
            responses={200: ManualConnectResponse, 401: ErrorEnvelope, 403: ErrorEnvelope, 502: ErrorEnvelope})
 def connect_with_credentials(ctx: RequestContext) -> Reply:

@@ -1,10 +1,10 @@
 """Manual connections: platforms connected with credentials instead of an OAuth consent page.
 
-Telegram (a bot token and a chat), Discord (a channel's webhook URL) and the like are
-connected with `POST /v1/connections/{platform}` and a JSON body of credentials. The
-platform's connector (`shared/platforms/<name>/connector.py`) declares the body's model
-(`credentials`) and checks the credentials against the platform before anything is stored
-(`verify`): a refused credential is 400 `invalid_credentials` naming the field, a platform
+Telegram (a bot token and a chat), Discord (a channel's webhook URL) and Bluesky (a handle and an
+app password, exchanged for a session at once) are connected with `POST /v1/connections/{platform}`
+and a JSON body of credentials. The platform's connector (`shared/platforms/<name>/connector.py`)
+declares the body's model (`credentials`) and checks the credentials against the platform before
+anything is stored (`verify`): a refused credential is 400 `invalid_credentials` naming the field, a platform
 that cannot be reached 502 `platform_unavailable`, and nothing is written. What it returns
 is stored as an OAuth connection's accounts are (shared/services/connections/store.py): the
 secret sealed as the account's tokens, so health checks, disconnect, the key rotation and
