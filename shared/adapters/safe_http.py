@@ -229,6 +229,15 @@ def host_header(target: Target) -> str:
     return value + (f":{target.port}" if target.port != default_port else "")
 
 
+def check_server(root: str, https_required: str) -> None:
+    """Vet a server a user names (a Mastodon instance, a Bluesky PDS) before Soku sends it secrets:
+    its addresses public now (check_url), and https unless SOKU_FETCH_ALLOWLIST admits it (a local
+    sandbox or PDS). Raises FetchRefused, with `https_required` as the reason for plain http."""
+    check_url(root)
+    if not root.startswith("https://") and not allow_listed(root):
+        raise FetchRefused(https_required)
+
+
 class PinnedTransport(httpx.BaseTransport):
     """Each request vetted (check_url) and sent to the address just checked: a server a user names
     (a Mastodon instance, a Bluesky PDS) cannot point Soku elsewhere by changing what its name

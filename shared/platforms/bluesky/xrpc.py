@@ -93,11 +93,9 @@ def checked(value: Any) -> str:
     """`normalise`d and vetted now (DNS resolved, every address public, https). PdsRefused."""
     root = normalise(value)
     try:
-        safe_http.check_url(root)
+        safe_http.check_server(root, HTTPS_REQUIRED)
     except safe_http.FetchRefused as refused:
         raise PdsRefused(refused.reason) from None
-    if not root.startswith("https://") and not safe_http.allow_listed(root):
-        raise PdsRefused(HTTPS_REQUIRED)
     return root
 
 

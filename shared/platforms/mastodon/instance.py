@@ -83,11 +83,9 @@ def checked(value: Any) -> str:
     """`normalise`d and vetted now (DNS resolved, every address public, https). InstanceRefused."""
     root = normalise(value)
     try:
-        safe_http.check_url(root)
+        safe_http.check_server(root, HTTPS_REQUIRED)
     except safe_http.FetchRefused as refused:
         raise InstanceRefused(refused.reason) from None
-    if not root.startswith("https://") and not safe_http.allow_listed(root):
-        raise InstanceRefused(HTTPS_REQUIRED)
     return root
 
 
