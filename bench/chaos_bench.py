@@ -117,14 +117,25 @@ from devstack.media_samples import JPEG_1PX  # noqa: E402
 from devstack.stack import LocalStack  # noqa: E402
 
 PROJECT, REGION = "chaos-soku", "us-central1"
-PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat")
-# What each platform's publisher takes (docs/posts.md, "Checked at submission"): text alone only on
-# X, Facebook, Threads and LinkedIn; YouTube takes video only.
+PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat",
+             "telegram", "discord", "mastodon", "bluesky")
+# Bluesky is the reference PDS (devstack/bluesky), not a sandbox: its records are read from the
+# PDS, and its creates are held by a proxy in front of it (bench/chaos_pds_proxy.py).
+SANDBOXED = tuple(p for p in PLATFORMS if p != "bluesky")
+# What each platform's publisher takes (docs/posts.md, "Checked at submission"): text alone on X,
+# Facebook, Threads, LinkedIn and the four added in issue 38; YouTube takes video only; Bluesky
+# no video (shared/platforms/bluesky/manifest.py says why).
 KIND_PLATFORMS = {
-    "text": ("x", "facebook", "threads", "linkedin"),
-    "image": ("x", "instagram", "facebook", "threads", "tiktok", "linkedin", "snapchat"),
-    "video": PLATFORMS,
+    "text": ("x", "facebook", "threads", "linkedin", "telegram", "discord", "mastodon", "bluesky"),
+    "image": ("x", "instagram", "facebook", "threads", "tiktok", "linkedin", "snapchat",
+              "telegram", "discord", "mastodon", "bluesky"),
+    "video": SANDBOXED,
 }
+# The sandbox operation a platform's create is, where it is not "create" (the `hold` fault's).
+CREATE_OPERATION = {"discord": "execute"}
+# Accounts the soak connects the way a user does, beside the seeded demo accounts: Mastodon
+# through the OAuth flow on the sandbox's server, Bluesky with app passwords on the PDS.
+CONNECTED = {"mastodon": ("chaosmasto1", "chaosmasto2"), "bluesky": ("chaossky1", "chaossky2")}
 # Platforms whose refresh tokens are single-use (each refresh answers a new one and the old one
 # stops working): X (OAuth 2.0 with offline.access), TikTok and Snapchat (docs in their sandboxes).
 ROTATING = ("x", "tiktok", "snapchat")
@@ -176,20 +187,18 @@ class Post:
         return {"post": {"content": content}}
 
 
-def plan(count: int, rng: random.Random) -> list[Post]:
-    from devstack.seed import DEMO_ACCOUNTS
-
+def plan(count: int, rng: random.Random, accounts: dict[str, list[str]]) -> list[Post]:
     next_account = collections.Counter()
     prefix = secrets.token_hex(4)
     posts = []
     for i in range(count):
         kind = ("video", "image", "text")[i % 3]
-        allowed = KIND_PLATFORMS[kind]
+        allowed = [p for p in KIND_PLATFORMS[kind] if accounts.get(p)]
         chosen = rng.sample(allowed, min(len(allowed), rng.choice((2, 3, 4))))
         targets = []
         for platform in sorted(chosen, key=PLATFORMS.index):
-            accounts = DEMO_ACCOUNTS[platform]
-            targets.append((platform, accounts[next_account[platform] % len(accounts)][0]))
+            mine = accounts[platform]
+            targets.append((platform, mine[next_account[platform] % len(mine)]))
             next_account[platform] += 1
         posts.append(Post(i, f"chaos{prefix}n{i}", kind, targets))
     return posts
@@ -816,28 +825,116 @@ class RefreshLog:
         return minted
 
 
-def read_accounts(sandbox) -> list[dict]:
-    """Every demo account: its status, and whether its stored tokens work at the sandbox now
-    (an access token still valid, or a refresh token neither spent nor revoked)."""
-    from devstack.seed import DEMO_ACCOUNTS, DEMO_USER_ID, platform_user_id
+def credentials_work(sandbox, platform: str, tokens, data: dict) -> bool:
+    """Whether an account's stored access credential is accepted now: for the OAuth sandboxes
+    (Mastodon's too) its bearer token; for Telegram the bot token (getMe), for Discord the
+    webhook (its GET), for Bluesky the access JWT (com.atproto.server.getSession), each asked
+    over HTTP as the publisher would."""
+    if tokens is None:
+        return False
+    try:
+        if platform == "telegram":
+            return httpx.get(f"{sandbox.base_url}/telegram/bot{tokens.access_token}/getMe", timeout=30).status_code == 200
+        if platform == "discord":
+            url = f"{sandbox.base_url}/discord/api/v10/webhooks/{data.get('webhookId')}/{tokens.access_token}"
+            return httpx.get(url, timeout=30).status_code == 200
+        if platform == "bluesky":
+            return httpx.get(f"{data['pdsUrl']}/xrpc/com.atproto.server.getSession", timeout=30,
+                             headers={"Authorization": f"Bearer {tokens.access_token}"}).status_code == 200
+    except httpx.HTTPError:
+        return False
+    return bool(sandbox.state.subject_of(platform, f"Bearer {tokens.access_token}"))
+
+
+def read_accounts(sandbox, accounts: dict[str, list[str]]) -> list[dict]:
+    """Every account of the soak: its status, and whether its stored tokens work at the platform
+    now (an access token still valid, or a refresh token neither spent nor revoked)."""
+    from devstack.seed import DEMO_USER_ID
     from shared.services.publishing.accounts import _unseal, account_ref
 
     found = []
-    for platform, accounts in DEMO_ACCOUNTS.items():
-        for account_id, _ in accounts:
+    for platform, ids in accounts.items():
+        for account_id in ids:
             ref = account_ref(DEMO_USER_ID, platform, account_id)
             data = ref.get().to_dict() or {}
             tokens = _unseal(ref, data["tokens"]) if data.get("tokens") else None
-            access_ok = tokens is not None and sandbox.state.subject_of(platform, f"Bearer {tokens.access_token}")
-            refresh = tokens.refresh_token if tokens is not None else None
+            access_ok = credentials_work(sandbox, platform, tokens, data)
+            # Only the sandboxes' refresh tokens can be checked without spending them (Bluesky's
+            # refresh JWT would be: its refreshSession rotates it).
+            refresh = tokens.refresh_token if tokens is not None and platform in SANDBOXED else None
             with sandbox.state.lock:
                 spent = refresh in sandbox.state.used_refresh
-            revoked = (platform, platform_user_id(DEMO_USER_ID, platform, account_id)) in sandbox.state.revoked
+            revoked = (platform, data.get("platformUserId")) in sandbox.state.revoked
             refresh_ok = bool(refresh) and not spent and not revoked
             found.append({"platform": platform, "account": account_id, "status": data.get("status"),
                           "reason": data.get("statusReason"), "access_ok": bool(access_ok),
                           "refresh_ok": refresh_ok, "refresh_spent": spent, "refresh_token": refresh,
                           "refreshed": data.get("tokensRefreshedAt") is not None})
+    return found
+
+
+# -- the accounts the soak connects itself ---------------------------------------------------
+
+def connect_mastodon(api: str, headers: dict, instance: str, user: str) -> tuple[str, str]:
+    """Connect the sandbox server's `user` as a person does (POST /start with the server, the
+    begin page's Continue, consent at the server, back to the callback): (account id, subject)."""
+    from devstack.sandboxes.mastodon import account_id as mastodon_account_id
+    from devstack.seed import DEMO_USER_ID
+    from shared.adapters.gcp import firestore_client
+
+    with httpx.Client(base_url=api, timeout=60) as browser:  # its cookie jar carries the flow
+        r = browser.post("/v1/connections/mastodon/start", headers=headers, json={"instanceUrl": instance})
+        assert r.status_code == 200, r.text
+        begin_url = r.json()["authorizeUrl"]
+        page = browser.get(begin_url)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert page.status_code == 200 and csrf, page.text[:300]
+        go = browser.post(begin_url, data={"csrf": csrf.group(1), "decision": "continue"})
+        assert go.status_code == 303, go.text[:300]
+        consent = httpx.get(f"{go.headers['location']}&sandbox_user={user}", timeout=60)
+        assert consent.status_code in (302, 303), consent.text[:300]
+        done = browser.get(consent.headers["location"])
+        assert done.status_code < 400, done.text[:300]
+    accounts = (firestore_client().collection("users").document(DEMO_USER_ID).collection("integrations")
+                .document("mastodon").collection("accounts"))
+    ids = [d.id for d in accounts.where("platformUserId", "==", mastodon_account_id(user)).stream()]
+    assert len(ids) == 1, ids
+    return ids[0], user
+
+
+def connect_bluesky(api: str, headers: dict, pds, proxy_url: str, handles: list[str]) -> list[tuple[str, str]]:
+    """Each handle's account on the PDS, connected with an app password (POST /v1/connections/
+    bluesky) through the proxy: [(account id, DID)]."""
+    from devstack.bluesky_demo import make_app_password
+
+    connected = []
+    with _client(api) as http:
+        for handle in handles:
+            account = pds.account(handle)
+            password = make_app_password(pds.pds_url, account.handle, account.password, "Soku chaos soak")
+            r = http.post("/v1/connections/bluesky", headers=headers,
+                          json={"handle": account.handle, "appPassword": password, "pdsUrl": proxy_url})
+            assert r.status_code in (200, 201), r.text
+            connected.append((r.json()["accounts"][0]["accountId"], account.did))
+    return connected
+
+
+def pds_posts(pds_url: str, dids: list[str]) -> list[dict]:
+    """Every post record in the repositories of `dids`, read from the PDS itself
+    (com.atproto.repo.listRecords), shaped as a sandbox lists its posts."""
+    found = []
+    for did in dids:
+        cursor = None
+        while True:
+            params = {"repo": did, "collection": "app.bsky.feed.post", "limit": 100, **({"cursor": cursor} if cursor else {})}
+            page = httpx.get(f"{pds_url}/xrpc/com.atproto.repo.listRecords", params=params, timeout=60).json()
+            for record in page.get("records") or []:
+                value = record.get("value") or {}
+                found.append({"platform": "bluesky", "id": record["uri"], "subject": did, "cid": record.get("cid"),
+                              "text": value.get("text"), "createdAt": value.get("createdAt"), "embed": value.get("embed")})
+            cursor = page.get("cursor")
+            if not cursor or not page.get("records"):
+                break
     return found
 
 
@@ -860,15 +957,12 @@ def id_forms(post_id: str) -> set[str]:
     return parts
 
 
-def match_posts(platform_posts: list[dict], submitted: list[Post], sha_to_token: dict[str, str]):
-    """Each sandbox post's run, by its token (or media hash) + platform + account: (posts per run,
-    the run of each (platform, post id), (platform, any id of a post) -> (platform, its id),
-    how many matched no run)."""
-    from devstack.seed import DEMO_ACCOUNTS, DEMO_USER_ID, platform_user_id
-
+def match_posts(platform_posts: list[dict], submitted: list[Post], sha_to_token: dict[str, str],
+                subjects: dict[tuple[str, str], str]):
+    """Each platform post's run, by its token (or media hash) + platform + account (`subjects`:
+    (platform, who the platform recorded it for) -> account id): (posts per run, the run of each
+    (platform, post id), (platform, any id of a post) -> (platform, its id), how many matched no run)."""
     by_token = {p.token: p for p in submitted}
-    subjects = {platform_user_id(DEMO_USER_ID, platform, account): account
-                for platform, accounts in DEMO_ACCOUNTS.items() for account, _ in accounts}
     made: collections.Counter = collections.Counter()  # (sid, target) -> platform posts
     owner: dict[tuple[str, str], tuple[str, str]] = {}  # (platform, sandbox post id) -> the run that made it
     known_as: dict[tuple[str, str], tuple[str, str]] = {}  # (platform, any id of it) -> (platform, its id)
@@ -881,7 +975,7 @@ def match_posts(platform_posts: list[dict], submitted: list[Post], sha_to_token:
         if token not in by_token:
             token = next((sha_to_token[v] for v in item.values() if isinstance(v, str) and v in sha_to_token), None)
         post = by_token.get(token)
-        account = subjects.get(item.get("subject"), item.get("subject"))
+        account = subjects.get((item["platform"], str(item.get("subject"))), item.get("subject"))
         if post is None or (item["platform"], account) not in post.targets:
             unmatched += 1
             continue
@@ -1027,6 +1121,8 @@ def main() -> None:  # noqa: C901 - one linear script
     conditions.add_argument("--outage-hours", type=float, default=1.5,
                             help="how long the webhook receiver answers 503, in hours of the scaled schedule")
     conditions.add_argument("--no-webhook-outage", action="store_true", help="the receiver never fails")
+    parser.add_argument("--no-bluesky", action="store_true",
+                        help="leave Bluesky out (its reference PDS needs Node 22+: `make bluesky` installs it)")
     parser.add_argument("--settle", type=float, default=None,
                         help="give up waiting after this long without activity "
                              "(default max(lease, stall, hold) + 3 sweep periods + backoff cap)")
@@ -1101,39 +1197,52 @@ def main() -> None:  # noqa: C901 - one linear script
     threads.QUOTA_TOTAL = 1_000_000
     sandbox = stack.sandboxes
 
-    from devstack.seed import DEMO_USER_ID, platform_user_id, seed_demo
+    from devstack.seed import DEMO_ACCOUNTS, DEMO_USER_ID, demo_subject, seed_demo
 
     api_key = seed_demo()
     headers = {"soku-api-key": api_key}
+    # The soak's accounts (platform -> account ids), and who each is at its platform, as the
+    # platform records its posts: (platform, subject) -> account id.
+    accounts = {p: [a for a, _ in DEMO_ACCOUNTS[p]] for p in PLATFORMS if p in DEMO_ACCOUNTS}
+    subjects = {(p, demo_subject(DEMO_USER_ID, p, a)): a for p, ids in accounts.items() for a in ids}
+    pds = proxy = None
+    if not args.no_bluesky:
+        from devstack.bluesky import NodeUnavailable, PdsError
+        from devstack.bluesky import start as start_pds
+
+        try:
+            pds = start_pds(0, [(f"{name}.test", f"pw-{name}") for name in CONNECTED["bluesky"]])
+            atexit.register(pds.stop)
+        except (NodeUnavailable, PdsError) as exc:
+            log(f"no Bluesky in this soak: the local PDS did not start ({exc})")
+    if pds is not None:
+        from bench.chaos_pds_proxy import HoldingProxy
+
+        proxy = HoldingProxy(pds.pds_url)
     configure_queues(stack, args.lease, throttle, webhook_backoff=max(args.max_backoff, 10.0))
     refresh_log = RefreshLog(sandbox.state)
     if token_lifetime:
         shorten_tokens(sandbox, token_lifetime)
     if lag_s:
         # Every listing of every platform, for the whole soak (the fault never runs out).
-        for platform in PLATFORMS:
+        # (Bluesky's PDS commits a record before it answers: nothing to lag.)
+        for platform in SANDBOXED:
             sandbox.state.add_fault(platform, "lookup", Fault("lag", 10 ** 9, {"seconds": lag_s}))
-    posts = plan(args.posts, rng)
-    media_dir = work / "media"
-    media_dir.mkdir()
-    sha_to_token = {}
-    for post in posts:
-        if post.kind == "text":
-            continue
-        data = jpeg(post.token) if post.kind == "image" else mp4(post.token, args.video_kb * 1024)
-        (media_dir / f"{post.token}.{'jpg' if post.kind == 'image' else 'mp4'}").write_bytes(data)
-        post.media_sha256 = hashlib.sha256(data).hexdigest()
-        sha_to_token[post.media_sha256] = post.token
-    origin, origin_url = serve_dir(media_dir)
+    posts: list[Post] = []
+    sha_to_token: dict[str, str] = {}
+    origin = None
     receiver = Receiver()
     by_sid: dict[str, Post] = {}
 
     def on_platform(sid: str, target: str) -> bool:
         """Whether the account shows the run's post (what a user checks before retrying)."""
         post, (platform, account) = by_sid[sid], target.split(":", 1)
-        subject = platform_user_id(DEMO_USER_ID, platform, account)
-        with sandbox.state.lock:
-            mine = [p for p in sandbox.state.posts if p["platform"] == platform and p["subject"] == subject]
+        subject = next(who for (p, who), a in subjects.items() if p == platform and a == account)
+        if platform == "bluesky":
+            mine = pds_posts(pds.pds_url, [subject])
+        else:
+            with sandbox.state.lock:
+                mine = [p for p in sandbox.state.posts if p["platform"] == platform and p["subject"] == subject]
         return any(post.token in json.dumps(p, default=str) or post.media_sha256 in p.values() for p in mine)
 
     # Warnings and errors only in the processes' logs (gateway<N>.log): what went wrong, not every request.
@@ -1173,6 +1282,28 @@ def main() -> None:  # noqa: C901 - one linear script
                                   "webhook")
             assert r.status_code == 201, r.text
             endpoint_id = r.json()["id"]
+        # The accounts connected as a user connects them, then the plan over every account.
+        for user in CONNECTED["mastodon"]:
+            account_id, subject = connect_mastodon(api, headers, f"{sandbox.base_url}/mastodon", user)
+            accounts.setdefault("mastodon", []).append(account_id)
+            subjects[("mastodon", subject)] = account_id
+        if pds is not None:
+            for account_id, did in connect_bluesky(api, headers, pds, proxy.url,
+                                                   [f"{n}.test" for n in CONNECTED["bluesky"]]):
+                accounts.setdefault("bluesky", []).append(account_id)
+                subjects[("bluesky", did)] = account_id
+        log(f"accounts: {', '.join(f'{p} {len(ids)}' for p, ids in accounts.items())}")
+        posts = plan(args.posts, rng, accounts)
+        media_dir = work / "media"
+        media_dir.mkdir()
+        for post in posts:
+            if post.kind == "text":
+                continue
+            data = jpeg(post.token) if post.kind == "image" else mp4(post.token, args.video_kb * 1024)
+            (media_dir / f"{post.token}.{'jpg' if post.kind == 'image' else 'mp4'}").write_bytes(data)
+            post.media_sha256 = hashlib.sha256(data).hexdigest()
+            sha_to_token[post.media_sha256] = post.token
+        origin, origin_url = serve_dir(media_dir)
         started = time.monotonic()
         store_media(posts, api, headers, origin_url, args.concurrency)
         log(f"{sum(p.kind != 'text' for p in posts)} media stored in {time.monotonic() - started:.1f} s; "
@@ -1195,9 +1326,13 @@ def main() -> None:  # noqa: C901 - one linear script
             if post.index in stall_at and post.index not in stalled:
                 stalled.add(post.index)
                 with stall_lock:
-                    platform = PLATFORMS[len(stalls) % len(PLATFORMS)]
+                    held = [p for p in PLATFORMS if accounts.get(p)]
+                    platform = held[len(stalls) % len(held)]
                     fault = Fault("hold", 1, {"seconds": hold_s})
-                    sandbox.state.add_fault(platform, "create", fault)  # the next create on it
+                    if platform == "bluesky":
+                        proxy.add_hold(fault)  # the next createRecord through the proxy
+                    else:  # the next create on it
+                        sandbox.state.add_fault(platform, CREATE_OPERATION.get(platform, "create"), fault)
                     stalls.append((platform, fault))
             with _client(api) as http:
                 try:
@@ -1317,15 +1452,23 @@ def main() -> None:  # noqa: C901 - one linear script
     try:
         runs = read_runs([(p.sid, f"{platform}:{account}") for p in posts if p.sid for platform, account in p.targets])
         stored_deliveries = read_deliveries(endpoint_id)
-        accounts = read_accounts(sandbox)
+        account_states = read_accounts(sandbox, accounts)
         platform_posts = [p for p in httpx.get(f"{sandbox.base_url}/__sandbox/posts", timeout=30).json()["posts"]
-                          if p.get("platform") in PLATFORMS]
-        made, owner, known_as, unmatched = match_posts(platform_posts, [p for p in posts if p.sid], sha_to_token)
+                          if p.get("platform") in SANDBOXED]
+        if pds is not None:
+            platform_posts += pds_posts(pds.pds_url, [who for (p, who) in subjects if p == "bluesky"])
+        made, owner, known_as, unmatched = match_posts(platform_posts, [p for p in posts if p.sid], sha_to_token,
+                                                       subjects)
         suspects = dump_suspects(work / "suspects.json", runs, made, owner, platform_posts, balancer)
         queue_waits = first_claim_waits(runs, throttle[0]) if throttle else []
     finally:
-        origin.shutdown()
+        if origin is not None:
+            origin.shutdown()
         receiver.server.shutdown()
+        if proxy is not None:
+            proxy.stop()
+        if pds is not None:
+            pds.stop()
         stack.stop()
 
     # -- the tally --------------------------------------------------------------------------
@@ -1370,7 +1513,7 @@ def main() -> None:  # noqa: C901 - one linear script
             claimants[claimed].add(key)
     claimed_twice = {p: ks for p, ks in claimants.items()
                      if len(ks) > 1 or (p in owner and next(iter(ks)) != owner[p])}
-    flagged = [a for a in accounts if a["status"] == "needs_reconnect"]
+    flagged = [a for a in account_states if a["status"] == "needs_reconnect"]
     wrongly_flagged = [a for a in flagged if a["access_ok"] or a["refresh_ok"]]
 
     failed: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)  # reason -> platforms
@@ -1455,14 +1598,14 @@ def main() -> None:  # noqa: C901 - one linear script
           f"{len(watcher.failed_generations)}")
     print(f"  accounts: {len(flagged)} flagged needs_reconnect"
           + (f" ({', '.join(a['platform'] + ':' + a['account'] for a in flagged)})" if flagged else "")
-          + f"; refreshed during the soak: {sum(a['refreshed'] for a in accounts)}; stored refresh token already "
-            f"spent (a rotation lost): {sum(a['refresh_spent'] for a in accounts)}")
+          + f"; refreshed during the soak: {sum(a['refreshed'] for a in account_states)}; stored refresh token "
+            f"already spent (a rotation lost): {sum(a['refresh_spent'] for a in account_states)}")
     refreshed = collections.Counter(p for _, p, _, new in refresh_log.entries if new)
     refused = collections.Counter(p for _, p, _, new in refresh_log.entries if not new)
     print(f"  token refreshes at the platforms: {sum(refreshed.values())} answered ({dict(refreshed)}), "
           f"{sum(refused.values())} refused, their refresh token already spent ({dict(refused) or 'none'})")
     exit_times = sorted(t for s in supervisors for t in s.exit_times)
-    for account in accounts:
+    for account in account_states:
         if not account["refresh_spent"]:
             continue
         spent = next((e for e in refresh_log.entries if e[2] == account["refresh_token"] and e[3]), None)

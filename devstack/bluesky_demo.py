@@ -24,10 +24,18 @@ def start_connected(user_id: str, port: int = 0):
     except (NodeUnavailable, PdsError) as exc:
         print(f"No local Bluesky PDS ({exc}); Bluesky posts will fail to connect.", file=sys.stderr)
         return None
-    session = httpx.post(f"{pds.pds_url}/xrpc/com.atproto.server.createSession", timeout=30,
-                         json={"identifier": HANDLE, "password": PASSWORD}).json()
-    app_password = httpx.post(f"{pds.pds_url}/xrpc/com.atproto.server.createAppPassword", timeout=30,
-                              headers={"Authorization": f"Bearer {session['accessJwt']}"},
-                              json={"name": "Soku demo"}).json()["password"]
+    app_password = make_app_password(pds.pds_url, HANDLE, PASSWORD, "Soku demo")
     manual.connect(user_id, Platform.BLUESKY, {"handle": HANDLE, "appPassword": app_password, "pdsUrl": pds.pds_url})
     return pds
+
+
+def make_app_password(pds_url: str, handle: str, password: str, name: str) -> str:
+    """What a person does in Bluesky's settings before connecting Soku: sign in with the account's
+    password and create an app password (`com.atproto.server.createAppPassword`)."""
+    session = httpx.post(f"{pds_url}/xrpc/com.atproto.server.createSession", timeout=30,
+                         json={"identifier": handle, "password": password})
+    session.raise_for_status()
+    created = httpx.post(f"{pds_url}/xrpc/com.atproto.server.createAppPassword", timeout=30,
+                         headers={"Authorization": f"Bearer {session.json()['accessJwt']}"}, json={"name": name})
+    created.raise_for_status()
+    return created.json()["password"]

@@ -84,6 +84,12 @@ def _fixed_identity(platform: str, subject: str) -> tuple[str, Tokens, dict]:
     return subject, sandbox_tokens(platform, subject), {}
 
 
+def demo_subject(user_id: str, platform: str, account_id: str) -> str:
+    """Who a demo account is at its sandbox: the subject the sandbox records its posts under
+    (for Telegram the chat's id, for Discord the webhook's; for the others the account's own)."""
+    return _fixed_identity(platform, platform_user_id(user_id, platform, account_id))[0]
+
+
 def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
     db = firestore_client()
     now = clock.now()
