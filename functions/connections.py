@@ -15,7 +15,7 @@ from firebase_functions import https_fn
 
 from shared import secrets
 from shared.models.common import ErrorEnvelope
-from shared.models.connections import ConnectStartResponse, ManualConnectResponse
+from shared.models.connections import ConnectStartRequest, ConnectStartResponse, ManualConnectResponse
 from shared.services.connections import flow, manual
 from shared.web import oauth_pages, routes
 from shared.web.api import Api, Auth, RequestContext
@@ -30,7 +30,7 @@ api = Api("connections")
 # egress is not one caller); a web-app user may connect accounts before subscribing.
 @api.route("POST", "/v1/connections/{platform}/start", auth=Auth.API_KEY_OR_SIGNED_IN,
            summary="Start connecting an account (API key or Firebase ID token): a one-time link for the user's browser",
-           response_model=ConnectStartResponse, tags=("account",),
+           request_model=ConnectStartRequest, response_model=ConnectStartResponse, tags=("account",),
            responses={401: ErrorEnvelope, 403: ErrorEnvelope, 503: ErrorEnvelope})
 def start(ctx: RequestContext) -> dict:
     user_id = ctx.user_id

@@ -11,6 +11,17 @@ from shared.models.account import PlatformValue
 _DATE = {"format": "date-time"}
 
 
+class ConnectStartRequest(BaseModel):
+    """The start's optional body: only Mastodon reads one (each user's server is another host);
+    the other platforms' starts take none and ignore one."""
+    instanceUrl: str | None = Field(None, description=(
+        "Mastodon only, and required there: the address of the user's server (`mastodon.social` alone "
+        "means `https://mastodon.social`; https only, no query or fragment; a path prefix is kept). Soku "
+        "registers its app on that server the first time (`POST /api/v1/apps`) and sends the browser to "
+        "the server's own consent page"),
+        examples=["https://mastodon.social"])
+
+
 class ConnectStartResponse(BaseModel):
     platform: PlatformValue
     authorizeUrl: str = Field(description=(
