@@ -62,7 +62,7 @@ bench-publish: tools
 # webhook receiver down for a (scaled) hour. Prints eight `LABEL: N` counts; exits 1 unless all
 # are 0. `make chaos ARGS="--posts 40"`; `--help` lists the knobs and each condition's --no-… flag.
 .PHONY: chaos
-chaos: tools
+chaos: tools bluesky
 	$(VENV)/bin/python -m bench.chaos_bench $(ARGS)
 
 .PHONY: bench-transcribe
