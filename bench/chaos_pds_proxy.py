@@ -11,6 +11,7 @@ past its timeout, and the retry meets it. Every other request is forwarded as it
 from __future__ import annotations
 
 import http.server
+import sys
 import threading
 import time
 
@@ -22,6 +23,14 @@ from devstack.sandboxes.core import Fault
 CREATE = "/xrpc/com.atproto.repo.createRecord"
 # Hop-by-hop, or describing the body as the PDS sent it (httpx hands it over decoded, whole).
 _DROPPED = {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "host"}
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A caller that went away mid-request (a function process the soak killed) is expected:
+        no traceback for it; anything else is printed as usual."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class HoldingProxy:
@@ -62,7 +71,7 @@ class HoldingProxy:
 
             do_GET = do_POST = _forward
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.server = _QuietServer(("127.0.0.1", free_port()), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, name="pds-proxy", daemon=True).start()
