@@ -156,9 +156,28 @@ def test_a_status_over_the_servers_own_limit_is_refused_before_creating(client, 
     text = "y" * 70 + " https://example.com/" + "p" * 180
     run = on.final(client, user, submit(client, user, _mastodon(text)))
     assert run["status"] == "succeeded", run
-    # Past the stock 500, submission already refuses.
-    r = client.post("/v1/posts", json=_mastodon("z" * 501), headers=user.key_headers)
-    assert r.status_code == 400 and "500" in r.text
+    # Past the server's 100, read when the account connected, submission already refuses.
+    r = client.post("/v1/posts", json=_mastodon("z" * 101), headers=user.key_headers)
+    assert r.status_code == 400, r.text
+    [detail] = r.json()["error"]["details"]
+    assert detail["accountId"] == on.account_id and "at most 100 characters" in detail["message"], detail
+
+
+def test_a_server_that_allows_longer_statuses_takes_them_from_submission_on(client, user, mastodon_server,  # noqa: F811
+                                                                            sandbox):
+    """Many servers raise the stock 500 (`max_characters`): an account there is held to its server's
+    limit, read when it connected, not to the stock one the platform catalog gives."""
+    roomy = mastodon_server()
+    httpx.post(f"{roomy}/__sandbox/limits", json={"max_characters": 1000}).raise_for_status()
+    on = Target("mastodon", connected_account(client, user, roomy))
+    r = client.get(f"/v1/accounts/{on.account_id}/capabilities", headers=user.key_headers)
+    assert r.status_code == 200 and r.json()["maxText"] == 1000, r.text
+    text = "Long form, as this server allows. " + "w" * 766  # 800 characters
+    run = on.final(client, user, submit(client, user, _mastodon(text)))
+    assert run["status"] == "succeeded", run
+    assert [s["status"] for s in _statuses(sandbox, roomy)] == [text]
+    r = client.post("/v1/posts", json=_mastodon("z" * 1001), headers=user.key_headers)
+    assert r.status_code == 400 and "at most 1000 characters" in r.text and "this text has 1001" in r.text, r.text
 
 
 def test_the_servers_refusal_in_its_own_words(client, user, server, sandbox, account):

@@ -105,4 +105,8 @@ class AccountCapabilities(BaseModel):
     capabilities: Capabilities
     missingScopes: dict[str, list[str]] = Field(description="For each capability the account lacks for want of "
                                                             "scopes, the scopes to grant (reconnect to grant them)")
+    maxText: int = Field(description="The most text a post to this account may carry, in the platform's unit "
+                                     "(`text.unit` of `GET /v1/platforms/{platform}`): the platform's limit, or the "
+                                     "account's own where that varies by account (a Mastodon server's "
+                                     "`max_characters`, read when the account was connected)")
     postKinds: list[str]

@@ -119,6 +119,9 @@ def account_capabilities(platform: Platform, account_id: str, data: dict[str, An
         if lacking and capabilities.get(capability):
             capabilities[capability] = False
             missing[capability] = lacking
+    from shared.services.posts.targets import own_text_limit
+
     return {"accountId": account_id, "platform": platform.value, "grantedScopes": granted,
             "capabilities": capabilities, "missingScopes": missing,
+            "maxText": own_text_limit(data) or view["text"]["maxLength"],
             "postKinds": [kind["kind"] for kind in view["postKinds"]]}

@@ -23,6 +23,7 @@ the publisher goes) and `mastodonApp` (the app whose client revokes it).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from shared.errors import SokuError, ValidationError
@@ -43,6 +44,9 @@ from shared.services.connections.base import (
 from shared.services.connections.errors import ConnectError
 from shared.services.connections.state import OAuthState
 from shared.services.publishing.base import Tokens
+from shared.services.publishing.errors import PublishError
+
+log = logging.getLogger(__name__)
 
 FIELD = "body.instanceUrl"
 
@@ -127,11 +131,13 @@ class MastodonProvider:
                                platform=self.platform.value)
         server = servers.host_of(root)
         handle = f"{me['username']}@{server}"
+        extra = {"username": handle, "instanceUrl": root, "mastodonApp": grant.raw["app"], "profileUrl": me.get("url")}
+        limit = _server_text_limit(root)
+        if limit is not None:
+            extra["maxText"] = limit  # submission checks posts to this account against it (posts/checks.py)
         return [NewAccount(str(me["id"]), me.get("display_name") or f"@{handle}", grant.tokens,
                            grant_id=f"mastodon:{server}:{me['id']}",
-                           account_id=account_id_for(self.platform, handle),
-                           extra={"username": handle, "instanceUrl": root, "mastodonApp": grant.raw["app"],
-                                  "profileUrl": me.get("url")})]
+                           account_id=account_id_for(self.platform, handle), extra=extra)]
 
     def revoke(self, tokens: Tokens, data: dict[str, Any]) -> bool:
         app = apps.stored(str(data.get("mastodonApp") or ""))
@@ -142,6 +148,18 @@ class MastodonProvider:
         connect_call("POST", f"{app.instance}/oauth/revoke", failure="authorization_failed", data={
             "client_id": app.client_id, "client_secret": app.client_secret, "token": tokens.access_token})
         return True
+
+
+def _server_text_limit(root: str) -> int | None:
+    """The server's `max_characters` (500 on a stock server; many raise it), so a post longer than
+    the stock limit is taken at submission for an account whose server allows it. None when the
+    server does not answer: the account connects all the same, and the stock limit applies until
+    it is connected again (the publisher checks the server's current limits before every status)."""
+    try:
+        return servers.limits(root, lambda response: None).max_characters
+    except (PublishError, servers.InstanceRefused) as exc:
+        log.warning("could not read the limits of the Mastodon server %s: %s", root, exc)
+        return None
 
 
 def _invalid(message: str, code: str, received: Any) -> ValidationError:

@@ -12,31 +12,42 @@ def check_content(text: str | None, plan: MediaPlan, targets: list[Target]) -> N
     """Raise one validation_error listing every problem, each tied to its target."""
     problems: list[dict] = []
     seen_platforms = set()
+    seen_limits = set()
     for target in targets:
         platform = target.platform
-        if platform in seen_platforms:
-            continue  # the rules are per platform, not per account
-        seen_platforms.add(platform)
         rules = RULES[platform]
         name = rules.display_name
 
-        def problem(field: str, message: str, code: str, received=None) -> None:
+        def problem(field: str, message: str, code: str, received=None, account_id: str | None = None) -> None:
             entry = {"field": field, "message": message, "code": code, "platform": platform.value}
+            if account_id is not None:
+                entry["accountId"] = account_id
             if received is not None:
                 entry["received"] = received
             problems.append(entry)
 
-        length = text_length(platform, text or "")
-        unit = "weighted characters" if rules.weighted_text else rules.text_unit
-        if length > rules.max_text:
-            problem("body.post.content.text",
-                    f"{name} allows at most {rules.max_text} {unit}; this text has {length}",
-                    "too_big", length)
-        elif plan.media_type != "text" and (caption := caption_limit(rules, plan.media_type)) is not None \
-                and length > caption:
-            problem("body.post.content.text",
-                    f"{name} allows at most {caption} {unit} in the caption of a post with media; "
-                    f"this text has {length}", "too_big", length)
+        # The text limit is the platform's, or the account's own where that varies (a Mastodon
+        # server's): checked once per distinct limit, so two accounts on one server say it once.
+        limit = target.max_text or rules.max_text
+        if (platform, limit) not in seen_limits:
+            seen_limits.add((platform, limit))
+            length = text_length(platform, text or "")
+            unit = "weighted characters" if rules.weighted_text else rules.text_unit
+            if length > limit and target.max_text is not None:
+                problem("body.post.content.text",
+                        f"The {name} account {target.account_id} allows at most {limit} {unit} (its server's "
+                        f"limit); this text has {length}", "too_big", length, target.account_id)
+            elif length > limit:
+                problem("body.post.content.text", f"{name} allows at most {limit} {unit}; this text has {length}",
+                        "too_big", length)
+            elif plan.media_type != "text" and (caption := caption_limit(rules, plan.media_type)) is not None \
+                    and length > caption:
+                problem("body.post.content.text",
+                        f"{name} allows at most {caption} {unit} in the caption of a post with media; "
+                        f"this text has {length}", "too_big", length)
+        if platform in seen_platforms:
+            continue  # the media rules are per platform, not per account
+        seen_platforms.add(platform)
         if plan.media_type == "text":
             if rules.media_required:
                 needs = "a video" if not rules.accepts_images else "an image or a video"

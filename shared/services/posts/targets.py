@@ -32,6 +32,9 @@ class Target:
     account_id: str
     display_name: str | None = None
     options: dict = field(default_factory=dict)
+    # The account's own text limit where its platform's varies by account (a Mastodon server's
+    # `max_characters`, stored when the account connected); None: the platform's applies.
+    max_text: int | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -125,7 +128,7 @@ def resolve_targets(platform_field, options: PlatformOptions | None,
         target_id = entry.targetId or f"{platform.value}:{account_id}"
         # Duplicates (same targetId) collapse into one run: the first wins.
         targets.setdefault(target_id, Target(target_id, platform, account_id, account.get("displayName"),
-                                             target_options))
+                                             target_options, own_text_limit(account)))
 
     if missing:
         missing = list(dict.fromkeys(missing))
@@ -154,3 +157,9 @@ def resolve_targets(platform_field, options: PlatformOptions | None,
     if not targets:
         raise ValidationError(details=[{"field": "body.post.content.platform", "message": "No targets", "code": "too_small"}])
     return list(targets.values())
+
+
+def own_text_limit(account: dict) -> int | None:
+    """The account document's `maxText` (see Target.max_text), if it holds a usable one."""
+    value = account.get("maxText")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
