@@ -1,7 +1,7 @@
 """Crash soak: publish many posts while function processes die, time out and compete.
 
 N posts (text, image and video, each to several of the demo user's accounts on
-all 8 platforms; `--batch` of them every `--every` seconds) are submitted while
+all 12 platforms; `--batch` of them every `--every` seconds) are submitted while
 the functions run in several
 `devstack.serve_gateway` processes at once (`--processes`), behind one port
 (bench/chaos_balancer.py: each Cloud Tasks delivery, sweep and redelivery goes to
@@ -76,6 +76,13 @@ line of its own as `LABEL: N`:
 Any of them above 0 makes the exit status 1 (so does a post the API refused).
 The runs a check counts are written with their attempts to suspects.json in the
 logs' folder.
+
+The accounts are the seeded demo accounts, plus two Mastodon accounts the soak connects through
+the OAuth flow on the sandbox's server and two Bluesky accounts on the AT Protocol's reference
+PDS (devstack/bluesky), connected with app passwords through bench/chaos_pds_proxy.py, which holds
+a createRecord's answer when a stall falls on Bluesky (the PDS takes no faults); Bluesky's records
+are read back from the PDS. Its listings do not lag: the PDS commits a record before it answers.
+`--no-bluesky` leaves it out (it needs Node 22: `make bluesky`).
 
 Every post carries a unique token in its text (and unique media bytes, which
 is how a Snapchat story, which has no text, is recognised), so a sandbox post
@@ -1455,7 +1462,10 @@ def main() -> None:  # noqa: C901 - one linear script
         account_states = read_accounts(sandbox, accounts)
         platform_posts = [p for p in httpx.get(f"{sandbox.base_url}/__sandbox/posts", timeout=30).json()["posts"]
                           if p.get("platform") in SANDBOXED]
-        if pds is not None:
+        pds_lost = None  # why Bluesky's records could not be read (the PDS exited), else None
+        if pds is not None and not pds.running():
+            pds_lost = f"the local PDS exited during the soak (code {pds.process.poll()}; its log: {pds.log_path})"
+        elif pds is not None:
             platform_posts += pds_posts(pds.pds_url, [who for (p, who) in subjects if p == "bluesky"])
         made, owner, known_as, unmatched = match_posts(platform_posts, [p for p in posts if p.sid], sha_to_token,
                                                        subjects)
@@ -1619,6 +1629,8 @@ def main() -> None:  # noqa: C901 - one linear script
                  else "no function process died within 10 s of it"))
     print(f"  webhook receiver: {receiver.refused} deliveries refused (503) during the outage")
     print(f"  sweeps: {sum(sweeper.answers.values())} ({', '.join(f'{k} {n}' for k, n in sweeper.answers.items())})")
+    if pds_lost:
+        print(f"  BLUESKY NOT CHECKED: {pds_lost}; its runs cannot be matched to records")
     print(f"  platform posts created: {len(platform_posts)}"
           + (f" ({unmatched} not matched to a run)" if unmatched else "")
           + (f"; {len(unresolved)} succeeded runs name a post id the sandboxes do not know" if unresolved else ""))
@@ -1677,7 +1689,7 @@ def main() -> None:  # noqa: C901 - one linear script
                                f"{a['access_ok']}, refresh token usable {a['refresh_ok']}" for a in wrongly_flagged])
     for label, n in counts.items():
         print(f"{label}: {n}")
-    sys.exit(1 if any(counts.values()) or submit_errors else 0)
+    sys.exit(1 if any(counts.values()) or submit_errors or pds_lost else 0)
 
 
 if __name__ == "__main__":
