@@ -14,6 +14,7 @@ import pytest
 
 from devstack.sandboxes import google_business as gbp
 from tests.posting import SandboxCalls, Target, body, call_task, killed_while_held, stored_run, submit, wait_out_the_reset
+from tests.media_origin import settings_env  # noqa: F401 - fixture
 from tests.test_connect_google_business import connected_location
 
 PLATFORM = "google_business"
@@ -162,6 +163,25 @@ def test_a_crash_after_the_create_was_armed_makes_one_post(client, stack, user, 
     final = target.run(client, user, sid)
     assert final["status"] == "succeeded" and final["result"]["postId"] == made["name"] == post["name"], final
     assert final["result"]["url"] == made["searchUrl"] and final["attemptCount"] == 2
+
+
+def test_a_retry_before_google_lists_the_post_keeps_looking_and_makes_one(client, stack, user, sandbox, db,
+                                                                          place, settings_env):  # noqa: F811
+    """The listing leaves the lost create's post out for its first 5 s: the retry, at once, must not
+    trust that miss but look until the create is older than the listing lag (scaled here to
+    (30 s reach + 60 s lag) x 0.1 = 9 s), find the post, and never create again."""
+    settings_env(SOKU_LISTING_LAG_SCALE="0.1")
+    target, location = place
+    sid = submit(client, user, {**_post("Listed late by Google"), "scheduledTime": "2099-01-01T00:00:00Z"})
+    task = {"postSubmissionId": sid, "targetId": target.target}
+    killed_while_held(sandbox, PLATFORM, task, lambda: _posts(sandbox, location), operation="create")
+    sandbox.fault(PLATFORM, "lookup", "lag", times=1000, seconds=5)
+    calls = SandboxCalls(stack, PLATFORM)
+    retry = call_task(client, "publishGoogleBusiness", task, retry_count=1)
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    assert "create" not in calls() and calls().count("lookup") > 1  # missed, looked again, found
+    [post] = _posts(sandbox, location)
+    assert target.run(client, user, sid)["result"]["postId"] == post["name"]
 
 
 def test_a_duplicate_delivery_publishes_once(client, user, sandbox, place):
