@@ -46,6 +46,8 @@ DEMO_ACCOUNTS: dict[str, list[tuple[str, str]]] = {
     # those connecting them gives, so connecting them again updates these.
     "telegram": [("telegram_-1001987654321", "Soku Demo Channel")],
     "discord": [("discord_1300000000000000001", "Soku Demo")],
+    # One Business Profile location (a Soku account is a location: shared/platforms/google_business).
+    "google_business": [("gbp_location", "Soku Demo Bakery")],
 }
 
 
@@ -81,6 +83,14 @@ def _fixed_identity(platform: str, subject: str) -> tuple[str, Tokens, dict]:
         return discord.WEBHOOK_ID, Tokens(discord.WEBHOOK_TOKEN), {
             "webhookId": discord.WEBHOOK_ID, "channelId": discord.CHANNEL_ID, "guildId": discord.GUILD_ID,
             "grantId": f"discord:{discord.WEBHOOK_ID}"}
+    if platform == "google_business":
+        from devstack.sandboxes import google_business
+
+        # The token is the Google user's; the account is that user's first sandbox location.
+        name = google_business.location_name(subject)
+        return name.rsplit("/", 1)[1], sandbox_tokens(platform, subject), {
+            "locationName": name, "businessAccount": google_business.personal_account(subject),
+            "grantId": f"google_business:{google_business.CLIENT_ID}:{subject}"}
     return subject, sandbox_tokens(platform, subject), {}
 
 

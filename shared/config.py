@@ -181,9 +181,18 @@ PLATFORM_HOST_DEFAULTS = {
     "instagram_dialog": "https://www.facebook.com",
     "threads_web": "https://threads.net",
     "google_accounts": "https://accounts.google.com",
+    # Google Business Profile: local posts (My Business API v4), the accounts a user manages
+    # (Account Management API v1), their locations (Business Information API v1). Its OAuth hosts
+    # are Google's, as YouTube's, under names of their own so the local stack can point each
+    # platform at its own sandbox (in production they are the same two hosts).
+    "google_business_api": "https://mybusiness.googleapis.com",
+    "google_business_accounts_api": "https://mybusinessaccountmanagement.googleapis.com",
+    "google_business_info_api": "https://mybusinessbusinessinformation.googleapis.com",
+    "google_business_oauth": "https://oauth2.googleapis.com",
+    "google_business_consent": "https://accounts.google.com",
 }
 
-PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat")
+PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat", "google_business")
 
 # Variables whose values are secrets: their values never appear in an error message.
 SECRET_VARIABLES = frozenset({"SOKU_TOKEN_KEYS", "OPENAI_API_KEY", "SOKU_OAUTH_STATE_SECRET",

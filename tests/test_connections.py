@@ -10,13 +10,13 @@ import logging
 import httpx
 import pytest
 
-from devstack.sandboxes import youtube
+from devstack.sandboxes import google_business, youtube
 from shared.adapters.crypto import decrypt_json
 from tests.connecting import account_doc, connect, final_run, new_subject
 from tests.envelope import assert_error
 from tests.posting import body
 
-PLATFORMS = ["x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat"]
+PLATFORMS = ["x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat", "google_business"]
 ORG_ID = "4242"
 
 
@@ -31,6 +31,8 @@ def expected_accounts(platform: str, subject: str) -> list[str]:
         "youtube": [f"youtube_{youtube.channel_id(subject)}"],
         "linkedin": [f"linkedin_{subject}", f"linkedin_org_{ORG_ID}"],
         "snapchat": [f"snapchat_{subject}"],
+        # One account per location the Google user manages (the sandbox's two by default).
+        "google_business": [f"google_business_{google_business.location_id(subject, i)}" for i in range(2)],
     }[platform]
 
 

@@ -133,7 +133,8 @@ def test_a_bad_request_through_a_real_sandbox_is_recorded_and_named(stack):
 
 
 def test_every_platform_has_a_contract_or_says_which_pages_its_sandbox_follows():
-    for platform in ("x", "facebook", "instagram", "threads", "tiktok", "youtube", "linkedin", "snapchat"):
+    for platform in ("x", "facebook", "instagram", "threads", "tiktok", "youtube", "linkedin", "snapchat",
+                     "google_business"):
         assert registry.contract_for(platform) is not None or platform in registry.NO_CONTRACT, platform
     for platform in registry.platforms_with_contract():
         contract = registry.contract_for(platform)

@@ -24,7 +24,7 @@ def test_seed_holds_the_spec_account_ids_and_one_account_elsewhere(db):
         assert stored >= SPEC_ACCOUNT_IDS.get(platform, set()), platform
         assert stored, platform
     # Bare strings in the spec's examples must resolve: exactly one account there.
-    for platform in ("x", "threads", "linkedin", "youtube", "snapchat"):
+    for platform in ("x", "threads", "linkedin", "youtube", "snapchat", "google_business"):
         accounts = list(user.collection("integrations").document(platform).collection("accounts").stream())
         assert len(accounts) == 1, platform
     subscription = user.get().get("subscription")

@@ -15,6 +15,9 @@ NO_CONTRACT = {
     "linkedin": "learn.microsoft.com/linkedin/marketing/community-management/shares/posts-api (prose only)",
     "snapchat": "developers.snap.com/api/marketing-api/Public-Profile-API (prose only)",
     "threads": "developers.facebook.com/docs/threads (prose only; not in Meta's SDK codegen specs)",
+    # Google publishes discovery documents for its v1 Account Management and Business Information
+    # APIs; the v4 local posts API has its REST reference only, so the sandbox follows that page.
+    "google_business": "developers.google.com/my-business/reference/rest/v4/accounts.locations.localPosts (prose only)",
     "openai": "the audio sandbox only; OpenAI's OpenAPI (openai/openai-openapi) is not yet applied",
 }
 

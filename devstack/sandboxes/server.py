@@ -22,6 +22,7 @@ from devstack.sandboxes import tiktok
 from devstack.sandboxes import telegram
 from devstack.sandboxes import discord
 from devstack.sandboxes import mastodon
+from devstack.sandboxes import google_business
 from devstack.sandboxes import openai_audio
 from devstack.sandboxes import insights
 from devstack.sandboxes.core import SandboxState, control_blueprint
@@ -59,6 +60,7 @@ class Sandboxes:
         app.register_blueprint(discord.blueprint(self.state, self.base_url))
         # One Mastodon server at /mastodon: its instanceUrl is <sandboxes>/mastodon.
         app.register_blueprint(mastodon.blueprint(self.state, self.base_url))
+        app.register_blueprint(google_business.blueprint(self.state, self.base_url))
         insights.register(app, self.state)  # the platforms' metrics endpoints (docs/analytics.md)
         # Every API exchange checked against the platform's published contract (devstack/contracts).
         contracts.install(app)
@@ -113,6 +115,14 @@ class Sandboxes:
             "SOKU_FACEBOOK_DIALOG_BASE": f"{base}/facebook/web",
             "SOKU_INSTAGRAM_DIALOG_BASE": f"{base}/instagram/web",
             "SOKU_GOOGLE_ACCOUNTS_BASE": f"{base}/youtube/accounts",
+            # Google Business Profile: its own Google (consent, token) and its three API hosts.
+            "SOKU_GOOGLE_BUSINESS_CONSENT_BASE": f"{base}/google_business/accounts",
+            "SOKU_GOOGLE_BUSINESS_OAUTH_BASE": f"{base}/google_business/oauth",
+            "SOKU_GOOGLE_BUSINESS_API_BASE": f"{base}/google_business/mybusiness",
+            "SOKU_GOOGLE_BUSINESS_ACCOUNTS_API_BASE": f"{base}/google_business/accountmanagement",
+            "SOKU_GOOGLE_BUSINESS_INFO_API_BASE": f"{base}/google_business/businessinformation",
+            "SOKU_GOOGLE_BUSINESS_CLIENT_ID": google_business.CLIENT_ID,
+            "SOKU_GOOGLE_BUSINESS_CLIENT_SECRET": google_business.CLIENT_SECRET,
         }
 
     @property

@@ -34,10 +34,13 @@ class Platform(str, Enum):
     DISCORD = "discord"
     MASTODON = "mastodon"
     BLUESKY = "bluesky"
+    GOOGLE_BUSINESS = "google_business"
 
 
 # Accepted spellings in requests -> canonical platform.
-ALIASES: dict[str, Platform] = {p.value: p for p in Platform} | {"facebook_pages": Platform.FACEBOOK}
+ALIASES: dict[str, Platform] = {p.value: p for p in Platform} | {
+    "facebook_pages": Platform.FACEBOOK,
+    "gbp": Platform.GOOGLE_BUSINESS, "google_business_profile": Platform.GOOGLE_BUSINESS}
 
 
 @dataclass(frozen=True)

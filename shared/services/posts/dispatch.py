@@ -26,7 +26,9 @@ SUBMISSIONS = "postSubmissions"
 
 
 def publisher_queue(platform: str) -> str:
-    return f"publish{platform.capitalize()}"
+    """`publishX`, `publishYoutube`, `publishGoogleBusiness`: a Cloud Tasks queue id and a function
+    name take letters, digits and hyphens only, so a platform's `_` starts a capital instead."""
+    return "publish" + "".join(part.capitalize() for part in platform.split("_"))
 
 
 def enqueue_at(scheduled_time: datetime) -> datetime:

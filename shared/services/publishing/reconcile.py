@@ -26,6 +26,7 @@ What each publisher's `find_existing` matches on:
 | Bluesky   | the account's own repository         | -                               | the record key chosen before the create: `getRecord` of it          |
 | Telegram  | (ids only)                           | -                               | the message ids saved on answer; no lookup exists (unconfirmed)     |
 | Discord   | (ids only)                           | -                               | the message id saved on answer, read back; no lookup without it     |
+| Google Business Profile | the location's own `localPosts` | `createTime` in window   | normalised `summary` and the same `topicType` (no idempotency key)   |
 """
 
 from __future__ import annotations
