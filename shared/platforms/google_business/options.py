@@ -46,12 +46,18 @@ class CallToAction(Options):
 
 
 def _instant(value: str) -> datetime:
+    """A wall-clock date and time at the location. Google's schedule is a `google.type.Date` and a
+    `google.type.TimeOfDay` (v4 TimeInterval), civil types that carry no time zone ("the date and
+    time zone are either not significant or are specified elsewhere", TimeOfDay's reference): the
+    location's own zone applies, as the Business Profile editor shows it. An offset would suggest
+    a conversion that cannot happen, so one is refused rather than silently dropped."""
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError("expected an ISO 8601 date and time with its offset, e.g. 2026-12-24T18:00:00+01:00") from None
-    if parsed.tzinfo is None:
-        raise ValueError("the time needs its offset (Z or +01:00): Soku sends Google the time in UTC")
+        raise ValueError("expected an ISO 8601 date and time at the location, e.g. 2026-12-24T18:00:00") from None
+    if parsed.tzinfo is not None:
+        raise ValueError("give the location's own clock time without an offset (e.g. 2026-12-24T18:00:00): "
+                         "Google reads an event's times in the location's time zone")
     return parsed
 
 

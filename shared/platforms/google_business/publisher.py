@@ -117,11 +117,10 @@ def parse_time(value: Any) -> datetime | None:
 
 
 def _schedule(event: dict[str, Any]) -> dict[str, Any]:
-    """TimeInterval {startDate, startTime, endDate, endTime} (google.type.Date / TimeOfDay), in UTC:
-    Google reads the pieces in the location's time zone [unverified: the reference does not say];
-    sending UTC keeps what Soku sends unambiguous, and the options demand an offset."""
+    """TimeInterval {startDate, startTime, endDate, endTime} (google.type.Date / TimeOfDay): the
+    location's wall-clock times as the options give them (options.py `_instant` says why)."""
     def split(value: str) -> tuple[dict[str, int], dict[str, int]]:
-        moment = datetime.fromisoformat(value).astimezone(timezone.utc)
+        moment = datetime.fromisoformat(value)
         return ({"year": moment.year, "month": moment.month, "day": moment.day},
                 {"hours": moment.hour, "minutes": moment.minute, "seconds": moment.second, "nanos": 0})
 
