@@ -140,12 +140,16 @@ def test_what_google_cannot_take_is_refused_at_submission(client, user, stored_m
     assert video.status_code == 400, video.text
 
 
-def test_a_photo_without_text_fails_before_google_is_asked(client, stack, user, sandbox, stored_media, place):
+def test_a_photo_without_text_is_refused_at_submission(client, stack, user, sandbox, stored_media, place):
+    """The manifest's text_required: the post is refused now, naming the field, not failed later."""
     target, location = place
     calls = SandboxCalls(stack, PLATFORM)
-    run = target.final(client, user, submit(client, user, body([PLATFORM], "", mediaIds=[
-        stored_media(user, "image", 50_000)])))
-    assert run["status"] == "failed" and run["result"]["code"] == "text_required", run
+    r = client.post("/v1/posts", json=body([PLATFORM], "  ", mediaIds=[stored_media(user, "image", 50_000)]),
+                    headers=user.key_headers)
+    assert r.status_code == 400, r.text
+    [detail] = r.json()["error"]["details"]
+    assert detail["field"] == "body.post.content.text" and detail["code"] == "required", detail
+    assert detail["platform"] == PLATFORM and "needs text" in detail["message"], detail
     assert calls() == [] and _posts(sandbox, location) == []
 
 

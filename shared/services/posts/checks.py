@@ -48,6 +48,8 @@ def check_content(text: str | None, plan: MediaPlan, targets: list[Target]) -> N
         if platform in seen_platforms:
             continue  # the media rules are per platform, not per account
         seen_platforms.add(platform)
+        if rules.text_required and not (text or "").strip():
+            problem("body.post.content.text", f"{name} needs text: a post there is its text", "required")
         if plan.media_type == "text":
             if rules.media_required:
                 needs = "a video" if not rules.accepts_images else "an image or a video"
