@@ -34,6 +34,7 @@ class Platform(str, Enum):
     DISCORD = "discord"
     MASTODON = "mastodon"
     BLUESKY = "bluesky"
+    PINTEREST = "pinterest"
 
 
 # Accepted spellings in requests -> canonical platform.
