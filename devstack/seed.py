@@ -46,6 +46,9 @@ DEMO_ACCOUNTS: dict[str, list[tuple[str, str]]] = {
     # those connecting them gives, so connecting them again updates these.
     "telegram": [("telegram_-1001987654321", "Soku Demo Channel")],
     "discord": [("discord_1300000000000000001", "Soku Demo")],
+    # OAuth like the first eight: the Pinterest sandbox gives any user one board, which a Pin
+    # without a boardId goes on.
+    "pinterest": [("pinterest_demo", "Soku Demo")],
 }
 
 

@@ -251,3 +251,26 @@ def test_metrics_are_the_pin_analytics_and_account_counts(client, user, sandbox,
     assert r.status_code == 200, r.text
     answer = r.json()
     assert answer["metrics"]["followers"] >= 100 and answer["metrics"]["posts"] == 1, answer
+
+
+def test_the_boards_endpoint_lists_the_accounts_boards_and_keeps_them_a_few_minutes(client, stack, user):
+    account_id, subject = connected_account(client, user, boards=2)
+    calls = SandboxCalls(stack, "pinterest")
+    r = client.get(f"/v1/accounts/{account_id}/boards", headers=user.key_headers)
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    expected = [{"id": b["id"], "name": b["name"], "privacy": "PUBLIC"}
+                for b in pinterest_sandbox.boards_of(stack.sandboxes.state, subject)]
+    assert answer["boards"] == expected and answer["cached"] is False and answer["platform"] == "pinterest"
+    assert r.headers["cache-control"] == "private, max-age=300"
+    again = client.get(f"/v1/accounts/{account_id}/boards", headers=user.key_headers)
+    assert again.json()["boards"] == expected and again.json()["cached"] is True
+    assert calls() == ["boards"]  # Pinterest asked once
+
+
+def test_boards_of_another_platform_or_an_unknown_account_are_refused(client, demo):
+    from tests.envelope import assert_error
+
+    assert_error(client.get("/v1/accounts/x_main/boards", headers=demo.key_headers), 422, "boards_unsupported")
+    r = client.get("/v1/accounts/nobody_here/boards", headers=demo.key_headers)
+    assert r.status_code == 404, r.text
