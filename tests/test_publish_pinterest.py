@@ -106,6 +106,19 @@ def test_a_video_is_registered_uploaded_polled_then_pinned(client, stack, user, 
     assert checkpoint["mediaId"] == media["mediaId"] and checkpoint["ready"] is True
 
 
+def test_an_upload_storage_refuses_is_registered_again_on_the_retry(client, stack, user, sandbox, db,
+                                                                   stored_media, connected):
+    account, subject = connected
+    sandbox.fault("pinterest", "upload", "forbidden")  # the signed policy expired, say
+    calls = SandboxCalls(stack, "pinterest")
+    video = stored_media(user, "video", MIB)
+    run = account.final(client, user, submit(client, user, _pin("Second time lucky", [video])))
+    assert run["status"] == "succeeded" and run["attemptCount"] == 2, run
+    assert calls().count("media") == 2 and calls().count("upload") == 2 and calls().count("create") == 1
+    [pin] = _pins(sandbox, subject)
+    assert pin["media"][0]["sha256"] == _sha(db, video)
+
+
 def test_a_video_pinterest_cannot_process_fails_the_run(client, user, sandbox, stored_media, connected):
     account, subject = connected
     sandbox.fault("pinterest", "media", "processing_failed")

@@ -24,7 +24,7 @@ Boards: each user has one board ("Soku Demo Board") unless the consent asked for
 
 Fault operations: `token`, `user_account`, `boards`, `create` (`hold` applies here), `lookup`
 (the board's Pins; `lag` applies here), `pin`, `delete`, `media` (`processing_failed`: the upload
-ends `failed`), `upload`, `media_status`. Kinds: `rate_limit` (429), `server_error` (500),
+ends `failed`), `upload` (`forbidden`: S3's 403 for an expired policy), `media_status`. Kinds: `rate_limit` (429), `server_error` (500),
 `expired_token` (401), plus those named.
 """
 
@@ -90,6 +90,12 @@ def _iso(epoch: float) -> str:
 
 def _error(status: int, code: int, message: str, headers: dict | None = None) -> flask.Response:
     return flask.make_response({"code": code, "message": message}, status, headers or {})
+
+
+def _s3_error(status: int, code: str, message: str) -> flask.Response:
+    """S3's error document (docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html)."""
+    return flask.make_response(f"<Error><Code>{code}</Code><Message>{message}</Message></Error>", status,
+                               {"Content-Type": "application/xml"})
 
 
 def _page(items: list[dict], default_size: int = 25) -> dict[str, Any] | flask.Response:
@@ -322,8 +328,11 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
 
     @bp.post("/upload/")
     def upload():
-        """The S3 form upload: the signed fields, then the file; 204 No Content."""
-        _, faulted = gate.fault("upload")
+        """The S3 form upload: the signed fields, then the file; 204 No Content. The `forbidden`
+        fault answers as S3 does a policy that expired (403 AccessDenied, XML)."""
+        _, faulted = gate.fault("upload", forbidden=answer(lambda: _s3_error(403, "AccessDenied",
+                                                                             "Invalid according to Policy: "
+                                                                             "Policy expired.")))
         if faulted is not None:
             return faulted
         form, file = flask.request.form, flask.request.files.get("file")
@@ -331,12 +340,9 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             target = next((m for m in state.media.values() if m.get("key") == form.get("key")
                            and m.get("policy") == form.get("policy")), None)
         if target is None:
-            return flask.make_response("<Error><Code>AccessDenied</Code><Message>Invalid according to Policy"
-                                       "</Message></Error>", 403, {"Content-Type": "application/xml"})
+            return _s3_error(403, "AccessDenied", "Invalid according to Policy")
         if file is None:
-            return flask.make_response("<Error><Code>InvalidArgument</Code><Message>POST requires exactly one "
-                                       "file upload per request.</Message></Error>", 400,
-                                       {"Content-Type": "application/xml"})
+            return _s3_error(400, "InvalidArgument", "POST requires exactly one file upload per request.")
         data = file.read()
         with state.lock:
             target.update(status="processing", bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),

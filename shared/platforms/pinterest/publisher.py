@@ -20,6 +20,7 @@ Every call carries `Authorization: Bearer <access token>`; errors are `{code, me
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterator
@@ -143,8 +144,6 @@ class PinterestPublisher:
         """`POST /v5/oauth/token` `grant_type=refresh_token`, Basic-authenticated with the app's id
         and secret (the OpenAPI's oauth/token, `security: basic`). A continuous refresh token
         comes back renewed; should none come back, the one we hold stays."""
-        import base64
-
         settings = get_settings()
         pair = (f"{settings.platform_client_ids.get('pinterest', '')}:"
                 f"{settings.platform_client_secrets.get('pinterest', '')}").encode()
@@ -264,9 +263,16 @@ class PinterestPublisher:
         if not state["uploaded"]:
             # The S3-style form: every upload parameter as a field, the file last. No bearer token:
             # the URL is storage's, authorized by the signed policy in the parameters.
-            PlatformHttp(classify).request(
-                "POST", state["uploadUrl"], data={k: str(v) for k, v in state["parameters"].items()},
-                files={"file": ("video", StoredMediaFile(media), media.content_type)})
+            try:
+                PlatformHttp(classify).request(
+                    "POST", state["uploadUrl"], data={k: str(v) for k, v in state["parameters"].items()},
+                    files={"file": ("video", StoredMediaFile(media), media.content_type)})
+            except PermanentError as error:
+                # Storage refused the form (a signed policy that expired, say): the next attempt
+                # registers the video again rather than repeating a refused upload.
+                ctx.save(video=None)
+                raise RetryableError(f"Pinterest's upload storage refused the video: {error.message}",
+                                     code="platform_unavailable") from error
             state["uploaded"] = True
             ctx.save(video=state)
         self._wait_until_processed(ctx, http, state["mediaId"])
