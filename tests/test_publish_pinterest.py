@@ -287,3 +287,15 @@ def test_boards_of_another_platform_or_an_unknown_account_are_refused(client, de
     assert_error(client.get("/v1/accounts/x_main/boards", headers=demo.key_headers), 422, "boards_unsupported")
     r = client.get("/v1/accounts/nobody_here/boards", headers=demo.key_headers)
     assert r.status_code == 404, r.text
+
+
+def test_the_seeded_demo_account_pins_to_its_only_board(client, stack, demo, sandbox, stored_media):
+    from devstack.seed import demo_subject
+
+    run_target = Target("pinterest", "pinterest_demo")
+    sid = submit(client, demo, _pin("From the demo account", [stored_media(demo, "image", 5_000)]))
+    run = run_target.final(client, demo, sid)
+    assert run["status"] == "succeeded", run
+    subject = demo_subject(demo.uid, "pinterest", "pinterest_demo")
+    [pin] = _pins(sandbox, subject)
+    assert pin["board_id"] == _board(stack, subject) and pin["description"] == "From the demo account"
