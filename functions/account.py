@@ -5,7 +5,8 @@ whole authentication path (key hash lookup, revocation, subscription) and
 shows the key, tier and AI credits. `GET /v1/accounts` lists the connected
 accounts per platform with the `accountId` a post targets: the dropdown of a
 Zapier "Create post" action. `GET /v1/accounts/{id}` adds the account's health
-and `DELETE /v1/accounts/{id}` disconnects it (shared/services/connections).
+and `DELETE /v1/accounts/{id}` disconnects it (shared/services/connections);
+`GET /v1/accounts/{id}/boards` lists a Pinterest account's boards (shared/services/boards.py).
 `DELETE /v1/me` (the console's signed-in user) deletes the user and everything
 they own (shared/services/privacy/users.py).
 """
