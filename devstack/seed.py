@@ -48,6 +48,9 @@ DEMO_ACCOUNTS: dict[str, list[tuple[str, str]]] = {
     "discord": [("discord_1300000000000000001", "Soku Demo")],
     # One Business Profile location (a Soku account is a location: shared/platforms/google_business).
     "google_business": [("gbp_location", "Soku Demo Bakery")],
+    # OAuth like the first eight: the Pinterest sandbox gives any user one board, which a Pin
+    # without a boardId goes on.
+    "pinterest": [("pinterest_demo", "Soku Demo")],
 }
 
 

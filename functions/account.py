@@ -5,7 +5,8 @@ whole authentication path (key hash lookup, revocation, subscription) and
 shows the key, tier and AI credits. `GET /v1/accounts` lists the connected
 accounts per platform with the `accountId` a post targets: the dropdown of a
 Zapier "Create post" action. `GET /v1/accounts/{id}` adds the account's health
-and `DELETE /v1/accounts/{id}` disconnects it (shared/services/connections).
+and `DELETE /v1/accounts/{id}` disconnects it (shared/services/connections);
+`GET /v1/accounts/{id}/boards` lists a Pinterest account's boards (shared/services/boards.py).
 `DELETE /v1/me` (the console's signed-in user) deletes the user and everything
 they own (shared/services/privacy/users.py).
 """
@@ -15,12 +16,13 @@ from __future__ import annotations
 from firebase_functions import https_fn
 
 from shared import secrets
+from shared.models.boards import BoardsQuery, BoardsResponse
 from shared.models.account import AccountsQuery, AccountsResponse, MeResponse
 from shared.models.connections import AccountDetail, AccountQuery, DisconnectResponse
 from shared.models.metrics import AccountMetricsQuery, AccountMetricsResponse
 from shared.models.platforms import AccountCapabilities
 from shared.models.privacy import DeleteMeRequest, DeleteMeResponse
-from shared.services import accounts, budgets, platform_catalog
+from shared.services import accounts, boards, budgets, platform_catalog
 from shared.services.analytics import service as analytics
 from shared.services.connections import store as connections
 from shared.services.connections.flow import parse_platform
@@ -114,6 +116,16 @@ def account_metrics(ctx: RequestContext) -> Reply:
     platform = parse_platform(query.platform) if query.platform else None
     body, max_age = analytics.account_metrics(ctx.user_id, ctx.path_params["account_id"], platform, query.refresh)
     return Reply(body, headers={"Cache-Control": analytics.cache_control(max_age)})
+
+
+@api.route("GET", "/v1/accounts/{account_id}/boards", summary="The boards a Pinterest account can pin to "
+           "(post.content.options.pinterest.boardId), asked of Pinterest and kept 5 minutes",
+           query_model=BoardsQuery, response_model=BoardsResponse, tags=("account",))
+def account_boards(ctx: RequestContext) -> Reply:
+    query: BoardsQuery = ctx.query
+    platform = parse_platform(query.platform) if query.platform else None
+    body, max_age = boards.account_boards(ctx.user_id, ctx.path_params["account_id"], platform, query.refresh)
+    return Reply(body, headers={"Cache-Control": f"private, max-age={max_age}"})
 
 
 @secrets.checked

@@ -176,6 +176,10 @@ PLATFORM_HOST_DEFAULTS = {
     # Bluesky: the PDS an account is on when its connection names none, and the web app's links.
     "bluesky_pds": "https://bsky.social",
     "bluesky_web": "https://bsky.app",
+    # Pinterest API v5 (its OpenAPI's server, https://api.pinterest.com/v5: the token endpoint too);
+    # the consent page (https://www.pinterest.com/oauth/) and a Pin's page are on the web host.
+    "pinterest_api": "https://api.pinterest.com",
+    "pinterest_web": "https://www.pinterest.com",
     # OAuth consent pages (connecting accounts); the other OAuth hosts are above.
     "facebook_dialog": "https://www.facebook.com",
     "instagram_dialog": "https://www.facebook.com",
@@ -192,7 +196,7 @@ PLATFORM_HOST_DEFAULTS = {
     "google_business_consent": "https://accounts.google.com",
 }
 
-PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat", "google_business")
+PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat", "google_business", "pinterest")
 
 # Variables whose values are secrets: their values never appear in an error message.
 SECRET_VARIABLES = frozenset({"SOKU_TOKEN_KEYS", "OPENAI_API_KEY", "SOKU_OAUTH_STATE_SECRET",

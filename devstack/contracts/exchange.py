@@ -19,6 +19,9 @@ PREFIXES = {
     # Discord's document names its server `https://discord.com/api/v10` and its paths from there;
     # the sandbox's other pages (`/discord/channels/...`, a message's link) are a browser's.
     "/discord/api/v10/": "discord",
+    # Pinterest's document names its server `https://api.pinterest.com/v5`; the sandbox's upload
+    # target (`/pinterest/upload/`, storage's in production) and web pages are outside it.
+    "/pinterest/v5/": "pinterest",
 }
 
 # Platforms whose multipart requests carry their JSON body in one form field, checked as that

@@ -29,6 +29,14 @@ written to a top-level `"uncovered"` object. X's facts were made with
         --source https://github.com/xdevplatform/xdk/blob/84c26540df30c0b798e50e34151c56d5d262ba1c/specs/openapi.json \\
         --out devstack/contracts/facts/x.json
 
+Pinterest's with
+
+    git --git-dir=<pinterest/api-description clone> show c05b18971472342ebdf4bafc15fea8a91c78bf79:v5/openapi.json \\
+        > /tmp/pinterest-openapi.json
+    python -m devstack.contracts.extract_openapi /tmp/pinterest-openapi.json --preset pinterest \\
+        --source https://github.com/pinterest/api-description/blob/c05b18971472342ebdf4bafc15fea8a91c78bf79/v5/openapi.json \\
+        --out devstack/contracts/facts/pinterest.json
+
 and Discord's with
 
     git --git-dir=<discord/discord-api-spec clone> show 74fda0fad044407ea280043a03ffc9bc64c4e49e:specs/openapi.json \\
@@ -134,6 +142,34 @@ PRESETS: dict[str, dict[str, Any]] = {
                 "type": "object", "required": ["message", "retry_after", "global"],
                 "properties": {"message": {"type": "string"}, "retry_after": {"type": "number"},
                                "global": {"type": "boolean"}, "code": {"type": "integer"}}}},
+        }],
+    },
+    "pinterest": {
+        # What the connector (token, user_account), the publisher (boards, pins, media, delete)
+        # and the insights (pin analytics) call; the document's server is https://api.pinterest.com/v5.
+        "operations": [
+            "POST /oauth/token application/x-www-form-urlencoded",
+            "GET /user_account", "GET /boards", "GET /boards/{board_id}/pins",
+            "POST /pins", "GET /pins/{pin_id}", "DELETE /pins/{pin_id}", "GET /pins/{pin_id}/analytics",
+            "POST /media", "GET /media/{media_id}",
+        ],
+        "uncovered": {
+            "GET /oauth/": "www.pinterest.com's consent page (a browser page, not the API; the sandbox serves it "
+                           "at /pinterest/web/oauth/)",
+            "POST /upload/": "the S3 form upload to the `upload_url` POST /media answers (storage's, not the API)",
+        },
+        "errata": [{
+            # metric_types' items are `oneOf` the standard Pin metric types and the video Pin metric
+            # types, two enums that share IMPRESSION, SAVE, PIN_CLICK, OUTBOUND_CLICK, SAVE_RATE,
+            # TOTAL_COMMENTS and TOTAL_REACTIONS: under `oneOf` (exactly one) none of those could
+            # be asked for, though the parameter's own description and the response's examples
+            # ask for IMPRESSION, SAVE and PIN_CLICK.
+            "why": "metric_types items: `oneOf` two overlapping enums reads as `anyOf` (a shared metric is "
+                   "valid under both)",
+            "source": "https://github.com/pinterest/api-description/blob/c05b18971472342ebdf4bafc15fea8a91c78bf79/"
+                      "v5/openapi.json (components.parameters.query_pin_analytics_metric_types, "
+                      "PinAnalyticsMetricsResponse's examples)",
+            "query_items_any_of": {"GET /pins/{pin_id}/analytics": ["metric_types"]},
         }],
     },
 }
@@ -280,6 +316,14 @@ class Extractor:
                 # the body's media type is kept beside them (`request` describes JSON bodies).
                 facts["form"] = {name: {"required": name in required, "schema": self.schema(prop)}
                                  for name, prop in (schema.get("properties") or {}).items()}
+                # A body discriminated by a field (Pinterest's token request by `grant_type`): each
+                # variant's fields, its own and its `allOf` members', are fields of the form too,
+                # required only where the base requires them (which variant applies is the value's).
+                for ref in ((schema.get("discriminator") or {}).get("mapping") or {}).values():
+                    variant = self._resolve_schema({"$ref": ref})
+                    for part in [variant, *(self._resolve_schema(p) for p in variant.get("allOf") or [])]:
+                        for name, prop in (part.get("properties") or {}).items():
+                            facts["form"].setdefault(name, {"required": False, "schema": self.schema(prop)})
                 facts["form_content_type"] = chosen
             else:
                 facts["request"] = {"content_type": chosen, "required": bool(body.get("required", False)),
@@ -329,6 +373,10 @@ def apply_errata(schemas: dict[str, Any], errata: list[dict[str, Any]],
             schemas[name] = copy.deepcopy(schema)
         for name, refs in erratum.get("extend_one_of", {}).items():
             schemas[name].setdefault("oneOf", []).extend({"$ref": ref} for ref in refs)
+        for key, names in erratum.get("query_items_any_of", {}).items():
+            for name in names:  # an array parameter's items: `oneOf` read as `anyOf`
+                items = (operations or {})[key]["query"][name]["schema"]["items"]
+                items["anyOf"] = items.pop("oneOf")
     return [{"why": e["why"], "source": e["source"]} for e in errata]
 
 

@@ -23,6 +23,7 @@ from devstack.sandboxes import telegram
 from devstack.sandboxes import discord
 from devstack.sandboxes import mastodon
 from devstack.sandboxes import google_business
+from devstack.sandboxes import pinterest
 from devstack.sandboxes import openai_audio
 from devstack.sandboxes import insights
 from devstack.sandboxes.core import SandboxState, control_blueprint
@@ -61,6 +62,7 @@ class Sandboxes:
         # One Mastodon server at /mastodon: its instanceUrl is <sandboxes>/mastodon.
         app.register_blueprint(mastodon.blueprint(self.state, self.base_url))
         app.register_blueprint(google_business.blueprint(self.state, self.base_url))
+        app.register_blueprint(pinterest.blueprint(self.state, self.base_url))
         insights.register(app, self.state)  # the platforms' metrics endpoints (docs/analytics.md)
         # Every API exchange checked against the platform's published contract (devstack/contracts).
         contracts.install(app)
@@ -104,6 +106,12 @@ class Sandboxes:
             # Manual connections: no OAuth client, only the API's host.
             "SOKU_TELEGRAM_API_BASE": f"{base}/telegram",
             "SOKU_DISCORD_API_BASE": f"{base}/discord",
+            # Pinterest: the API (its /v5 paths and the token endpoint) and the web host (the
+            # consent page at /oauth/, a Pin's page).
+            "SOKU_PINTEREST_API_BASE": f"{base}/pinterest",
+            "SOKU_PINTEREST_WEB_BASE": f"{base}/pinterest/web",
+            "SOKU_PINTEREST_CLIENT_ID": pinterest.CLIENT_ID,
+            "SOKU_PINTEREST_CLIENT_SECRET": pinterest.CLIENT_SECRET,
             # Connecting accounts: the consent pages and the remaining OAuth clients.
             "SOKU_X_CLIENT_ID": x.CLIENT_ID,
             "SOKU_X_CLIENT_SECRET": x.CLIENT_SECRET,

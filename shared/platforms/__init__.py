@@ -35,6 +35,7 @@ class Platform(str, Enum):
     MASTODON = "mastodon"
     BLUESKY = "bluesky"
     GOOGLE_BUSINESS = "google_business"
+    PINTEREST = "pinterest"
 
 
 # Accepted spellings in requests -> canonical platform.

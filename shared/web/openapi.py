@@ -202,6 +202,11 @@ ENDPOINT_ERRORS: dict[str, dict[int, list[tuple[str, str]]]] = {
         "ambiguous_account", "Several platforms have an account shared-id; name one with ?platform=")]},
     "GET /v1/accounts/{account_id}/metrics": {409: [(
         "ambiguous_account", "Several platforms have an account shared-id; name one with ?platform=")]},
+    "GET /v1/accounts/{account_id}/boards": {
+        409: [("ambiguous_account", "Several platforms have an account shared-id; name one with ?platform="),
+              ("account_needs_reconnect", "Pinterest rejected the account's authorization: Authentication failed.")],
+        422: [("boards_unsupported", "x accounts have no boards; only Pinterest's do")],
+        502: [("platform_refused", "Pinterest refused the request (400): Invalid parameters")]},
     "POST /v1/media": {
         409: [("storage_quota_exceeded", "Storage quota exceeded: you store 53687091200 bytes; the premium tier "
                                          "allows 53687091200. Delete media (DELETE /v1/media/{id}) to make room")],
@@ -339,6 +344,10 @@ RESPONSE_EXAMPLES: dict[str, Any] = {
         "capabilities": {"publish": True, "schedule": True, "delete": True, "metrics": True, "firstComment": False,
                          "threads": False},
         "capabilityScopes": {"delete": ["threads_delete"], "metrics": ["threads_manage_insights"]}},
+    "GET /v1/accounts/{account_id}/boards": {
+        "accountId": "pinterest_1234567890", "platform": "pinterest",
+        "boards": [{"id": "549755885175", "name": "Summer recipes", "privacy": "PUBLIC"}],
+        "fetchedAt": "2026-11-25T00:02:14.654Z", "cached": False},
     "GET /v1/accounts/{account_id}/capabilities": {
         "accountId": "threads_main", "platform": "threads",
         "grantedScopes": ["threads_basic", "threads_content_publish", "threads_manage_insights"],

@@ -23,6 +23,7 @@ from devstack.sandboxes.core import SandboxState
 from devstack.sandboxes.facebook import insights as facebook
 from devstack.sandboxes.instagram import insights as instagram
 from devstack.sandboxes.linkedin import insights as linkedin
+from devstack.sandboxes.pinterest import insights as pinterest
 from devstack.sandboxes.threads import insights as threads
 from devstack.sandboxes.tiktok import insights as tiktok
 from devstack.sandboxes.x import insights as x
@@ -30,5 +31,5 @@ from devstack.sandboxes.youtube import insights as youtube
 
 
 def register(app: flask.Flask, state: SandboxState) -> None:
-    for module in (x, facebook, instagram, threads, linkedin, youtube, tiktok):
+    for module in (x, facebook, instagram, threads, linkedin, youtube, tiktok, pinterest):
         app.register_blueprint(module.blueprint(state))
