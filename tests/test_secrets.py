@@ -30,7 +30,7 @@ EXPECTED = {
     "deliverWebhook": {TOKENS},  # unseals them to sign deliveries
     "transcribe": {OPENAI},
     **{f"publish{p}": {TOKENS, CLIENTS} for p in ("X", "Instagram", "Facebook", "Tiktok", "Youtube",
-                                                  "Linkedin", "Snapchat", "GoogleBusiness")},
+                                                  "Linkedin", "Snapchat", "GoogleBusiness", "Pinterest")},
     # Threads tokens refresh without the client secret; the others have no OAuth client of Soku's
     # (Mastodon's is per server, sealed in Firestore)
     **{f"publish{p}": {TOKENS} for p in ("Threads", "Telegram", "Discord", "Mastodon", "Bluesky")},
