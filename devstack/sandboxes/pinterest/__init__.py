@@ -337,8 +337,10 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             return faulted
         form, file = flask.request.form, flask.request.files.get("file")
         with state.lock:
-            target = next((m for m in state.media.values() if m.get("key") == form.get("key")
-                           and m.get("policy") == form.get("policy")), None)
+            # Only Pinterest's own registrations: the sandboxes share `state.media`, where others
+            # keep sets and lists of their own (TikTok's verified domains).
+            target = next((m for k, m in state.media.items() if k.startswith("pinterest:")
+                           and m.get("key") == form.get("key") and m.get("policy") == form.get("policy")), None)
         if target is None:
             return _s3_error(403, "AccessDenied", "Invalid according to Policy")
         if file is None:
