@@ -1,7 +1,7 @@
 """Crash soak: publish many posts while function processes die, time out and compete.
 
 N posts (text, image and video, each to several of the demo user's accounts on
-all 12 platforms; `--batch` of them every `--every` seconds) are submitted while
+all 14 platforms; `--batch` of them every `--every` seconds) are submitted while
 the functions run in several
 `devstack.serve_gateway` processes at once (`--processes`), behind one port
 (bench/chaos_balancer.py: each Cloud Tasks delivery, sweep and redelivery goes to
@@ -125,18 +125,19 @@ from devstack.stack import LocalStack  # noqa: E402
 
 PROJECT, REGION = "chaos-soku", "us-central1"
 PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat",
-             "telegram", "discord", "mastodon", "bluesky")
+             "telegram", "discord", "mastodon", "bluesky", "google_business", "pinterest")
 # Bluesky is the reference PDS (devstack/bluesky), not a sandbox: its records are read from the
 # PDS, and its creates are held by a proxy in front of it (bench/chaos_pds_proxy.py).
 SANDBOXED = tuple(p for p in PLATFORMS if p != "bluesky")
 # What each platform's publisher takes (docs/posts.md, "Checked at submission"): text alone on X,
-# Facebook, Threads, LinkedIn and the four added in issue 38; YouTube takes video only; Bluesky
-# no video (shared/platforms/bluesky/manifest.py says why).
+# Facebook, Threads, LinkedIn, the four added in issue 38 and Google Business Profile; YouTube
+# takes video only; Bluesky and Google Business Profile no video; Pinterest needs media.
 KIND_PLATFORMS = {
-    "text": ("x", "facebook", "threads", "linkedin", "telegram", "discord", "mastodon", "bluesky"),
+    "text": ("x", "facebook", "threads", "linkedin", "telegram", "discord", "mastodon", "bluesky",
+             "google_business"),
     "image": ("x", "instagram", "facebook", "threads", "tiktok", "linkedin", "snapchat",
-              "telegram", "discord", "mastodon", "bluesky"),
-    "video": SANDBOXED,
+              "telegram", "discord", "mastodon", "bluesky", "google_business", "pinterest"),
+    "video": tuple(p for p in SANDBOXED if p != "google_business"),
 }
 # The sandbox operation a platform's create is, where it is not "create" (the `hold` fault's).
 CREATE_OPERATION = {"discord": "execute"}
@@ -164,8 +165,9 @@ def log(message: str) -> None:
 
 def jpeg(token: str) -> bytes:
     """The 1x1 JPEG with a COM segment holding the post's token, so every file is distinct
-    (YouTube and Snapchat refuse repeated bytes)."""
-    comment = token.encode()
+    (YouTube and Snapchat refuse repeated bytes), padded to 12 KiB: Google Business Profile takes
+    no photo under 10 KB."""
+    comment = token.encode().ljust(12 * 1024, b" ")
     return JPEG_1PX[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + JPEG_1PX[2:]
 
 

@@ -98,9 +98,14 @@ def _fixed_identity(platform: str, subject: str) -> tuple[str, Tokens, dict]:
 
 
 def demo_subject(user_id: str, platform: str, account_id: str) -> str:
-    """Who a demo account is at its sandbox: the subject the sandbox records its posts under
-    (for Telegram the chat's id, for Discord the webhook's; for the others the account's own)."""
-    return _fixed_identity(platform, platform_user_id(user_id, platform, account_id))[0]
+    """Who a demo account is at its sandbox: the subject the sandbox records its posts under. For
+    Telegram the chat's id and for Discord the webhook's (credentials the sandbox issued once);
+    for the OAuth platforms the subject its tokens are minted for (a Google Business Profile
+    location's posts are recorded under the Google user who holds them)."""
+    subject = platform_user_id(user_id, platform, account_id)
+    if platform in ("telegram", "discord"):
+        return _fixed_identity(platform, subject)[0]
+    return subject
 
 
 def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
