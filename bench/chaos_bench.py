@@ -958,9 +958,10 @@ def sandbox_ids(item: dict) -> set[str]:
 
 
 def id_forms(post_id: str) -> set[str]:
-    """`post_id` and its parts (a LinkedIn URN's last segment, a Facebook `page_post` pair's post)."""
+    """`post_id` and its parts (a LinkedIn URN's last segment, a Facebook `page_post` pair's post,
+    a Google Business Profile resource name's post id)."""
     parts = {post_id}
-    for separator in (":", "_"):
+    for separator in (":", "_", "/"):
         if separator in post_id:
             parts.add(post_id.rsplit(separator, 1)[-1])
     return parts
