@@ -166,16 +166,27 @@ def test_video_is_refused_at_submission(client, user, admin, stored_media):
     assert any(d.get("platform") == "wordpress" for d in r.json()["error"]["details"]), r.text
 
 
-def test_a_crash_after_the_create_leaves_exactly_one_post(client, user, db, site, admin):
+@pytest.fixture(scope="module")
+def plain_wordpress(wordpress):
+    """A second real site without soku-meta.php, as most users' sites are: WordPress drops
+    `meta.soku_run` there (201, `"meta": []`)."""
+    from devstack.wordpress import start
+
+    local = start(meta_plugin=False)
+    yield local
+    local.stop()
+
+
+def _crash_then_retry(client, user, db, site: Site, target: Target, marker: str) -> tuple[dict, dict]:
     """The publisher dies right after WordPress answered the create (crash point `create_sent`:
-    os._exit, the answer never read, nothing recorded); Cloud Tasks' retry finds the post among
-    the user's recent posts by the run's identity and records it: one post, not two."""
+    os._exit, the answer never read, nothing recorded); then Cloud Tasks' retry. (the post
+    WordPress made, the final run)"""
     from devstack.emulators import free_port, port_open
     from shared.crashpoints import EXIT_CODE
 
-    marker = uuid.uuid4().hex[:10]
-    sid = submit(client, user, {**_wordpress(f"exactly once {marker}", admin), "scheduledTime": "2099-01-01T00:00:00Z"})
-    task = {"postSubmissionId": sid, "targetId": admin.target}
+    sid = submit(client, user, {**_wordpress(f"exactly once {marker}", target),
+                                "scheduledTime": "2099-01-01T00:00:00Z"})
+    task = {"postSubmissionId": sid, "targetId": target.target}
     port = free_port()
     crashing = subprocess.Popen([sys.executable, "-m", "devstack.serve_gateway", str(port)],
                                 env=os.environ | {"SOKU_CRASHPOINTS": "create_sent=1"},
@@ -189,17 +200,34 @@ def test_a_crash_after_the_create_leaves_exactly_one_post(client, user, db, site
         if crashing.poll() is None:
             crashing.send_signal(signal.SIGKILL)
             crashing.wait()
-    run = stored_run(db, sid, admin.target)
+    run = stored_run(db, sid, target.target)
     assert run["status"] == "processing" and run["checkpoint"]["createArmedAt"] and not run.get("result")
     assert "wordpressPost" not in run["checkpoint"]  # Soku never heard the answer
     [made] = site.posts_with(f"exactly once {marker}")  # WordPress made the post
 
     retry = call_task(client, "publishWordpress", task, retry_count=1)  # Cloud Tasks' retry
     assert retry.json()["result"]["outcome"] == "succeeded", retry.text
-    final = admin.run(client, user, sid)
+    final = target.run(client, user, sid)
     assert final["status"] == "succeeded" and final["attemptCount"] == 2
     assert final["result"]["postId"] == str(made["id"])
     assert [p["id"] for p in site.posts_with(f"exactly once {marker}")] == [made["id"]]
+    return made, final
+
+
+def test_a_crash_after_the_create_leaves_exactly_one_post(client, user, db, site, admin):
+    """The retry finds the post by the run's identity, `meta.soku_run`, which this site keeps."""
+    made, _ = _crash_then_retry(client, user, db, site, admin, uuid.uuid4().hex[:10])
+    assert made["meta"]["soku_run"]
+
+
+def test_on_a_site_without_the_meta_key_a_crash_still_leaves_one_post(client, user, db, plain_wordpress):
+    """The same crash on a site that drops `meta.soku_run`: the retry finds the post by its title
+    and content among the user's recent posts."""
+    r = connect(client, user, plain_wordpress)
+    assert r.status_code in (200, 201), r.text
+    target = Target("wordpress", r.json()["accounts"][0]["accountId"])
+    made, _ = _crash_then_retry(client, user, db, Site(plain_wordpress), target, uuid.uuid4().hex[:10])
+    assert made["meta"] == []  # WordPress dropped it: nothing registers the key here
 
 
 def test_without_the_meta_key_the_lost_post_is_found_by_title_and_content(client, user, site, admin):
