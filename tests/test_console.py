@@ -205,7 +205,7 @@ def bluesky():
     local.stop()
 
 
-def _credentials(platform: str, stack, bluesky) -> dict[str, str]:
+def _credentials(platform: str, stack, bluesky, wordpress) -> dict[str, str]:
     """What a person types into the console's form for a platform connected with credentials."""
     from devstack.sandboxes import discord
     from devstack.sandboxes.telegram import world
@@ -217,10 +217,12 @@ def _credentials(platform: str, stack, bluesky) -> dict[str, str]:
         return {"webhookUrl": f"{stack.sandboxes.base_url}/discord/api/webhooks/{webhook_id}/{token}"}
     if platform == "bluesky":
         return {"handle": "console.test", "appPassword": bluesky.app_passwords["console.test"], "pdsUrl": bluesky.url}
+    if platform == "wordpress":  # the real local WordPress (conftest's `wordpress`)
+        return {"siteUrl": wordpress.url, "username": "admin", "applicationPassword": wordpress.users["admin"].password}
     raise AssertionError(f"no credentials for {platform}")
 
 
-def test_connect_each_platform_from_the_console_through_hosting(cli, stack, user, browser, bluesky):
+def test_connect_each_platform_from_the_console_through_hosting(cli, stack, user, browser, bluesky, wordpress):
     """Every platform `GET /v1/platforms` lists, as a person connects it: the OAuth ones through
     the begin page in a new tab (Mastodon after naming its server), the others with the form of
     their credentials, which Soku checks with the platform before storing."""
@@ -235,9 +237,10 @@ def test_connect_each_platform_from_the_console_through_hosting(cli, stack, user
         if connection["type"] == "manual":
             page.click(f"#platforms button[data-platform={platform}]")
             form = page.wait_for_selector(f"#credentials[data-platform={platform}]:not([hidden])")
-            for field, value in _credentials(platform, stack, bluesky).items():
+            for field, value in _credentials(platform, stack, bluesky, wordpress).items():
                 form.query_selector(f"input[name={field}]").fill(value)
-            secret = "appPassword" if platform == "bluesky" else "botToken" if platform == "telegram" else "webhookUrl"
+            secret = {"bluesky": "appPassword", "telegram": "botToken", "wordpress": "applicationPassword"}.get(
+                platform, "webhookUrl")
             assert form.query_selector(f"input[name={secret}]").get_attribute("type") == "password"
             form.query_selector("button[type=submit]").click()
             page.wait_for_selector(f"#status:has-text('{name} connected')")
