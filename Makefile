@@ -14,6 +14,7 @@ STAMP := $(VENV)/.installed
 
 run: tools docs console
 	@$(VENV)/bin/python -m devstack.bluesky --install-only || echo "(no local Bluesky PDS: the stack runs without it)"
+	@$(VENV)/bin/python -m devstack.wordpress --install-only || echo "(no local WordPress: the stack runs without it)"
 	$(VENV)/bin/python -m devstack.run
 
 test: tools docs console chromium zapier curl bluesky wordpress
