@@ -288,3 +288,23 @@ def test_metrics_are_not_supported_and_say_why(client, user, admin):
     r = client.get(f"/v1/posts/{sid}/metrics", headers=user.key_headers)
     assert r.status_code == 200, r.text
     assert "no views, likes or shares" in r.text and "not_supported" in r.text
+
+
+def test_a_revoked_application_password_fails_the_run_and_flags_the_account(client, user, db, site, wordpress):
+    """The user revokes Soku's application password in their profile: WordPress answers 401, the
+    run fails asking for a reconnect, the account is flagged, and nothing is posted."""
+    made = site.post("users/me/application-passwords", name=f"soku-{uuid.uuid4().hex[:8]}")
+    assert made.status_code == 201, made.text
+    r = connect(client, user, wordpress, password=made.json()["password"])
+    assert r.status_code == 201, r.text
+    target = Target("wordpress", r.json()["accounts"][0]["accountId"])
+    gone = httpx.delete(f"{wordpress.url}/wp-json/wp/v2/users/me/application-passwords/{made.json()['uuid']}",
+                        auth=site.auth, timeout=30)
+    assert gone.status_code == 200 and gone.json()["deleted"] is True, gone.text
+
+    marker = uuid.uuid4().hex[:10]
+    run = target.final(client, user, submit(client, user, _wordpress(f"nobody home {marker}", target)))
+    assert run["status"] == "failed" and run["result"]["code"] == "token_expired", run
+    assert "application password" in run["result"]["message"], run
+    assert target.account(db, user).get().get("status") == "needs_reconnect"
+    assert site.posts_with(f"nobody home {marker}") == []
