@@ -10,13 +10,14 @@ TOOLS := .local/tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz workflow
-.PHONY: samples bench-templates id-token firebase deploy docs console chromium zapier curl bluesky bluesky-pds
+.PHONY: samples bench-templates id-token firebase deploy docs console chromium zapier curl bluesky bluesky-pds wordpress
 
 run: tools docs console
 	@$(VENV)/bin/python -m devstack.bluesky --install-only || echo "(no local Bluesky PDS: the stack runs without it)"
+	@$(VENV)/bin/python -m devstack.wordpress --install-only || echo "(no local WordPress: the stack runs without it)"
 	$(VENV)/bin/python -m devstack.run
 
-test: tools docs console chromium zapier curl bluesky
+test: tools docs console chromium zapier curl bluesky wordpress
 	$(VENV)/bin/python -m pytest
 
 # The pinned Firebase CLI: `make firebase ARGS="login"`, `make deploy PROJECT=my-project`.
@@ -207,6 +208,18 @@ curl:
 	  echo "installing Debian's curl package (for the docs' commands)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl; \
 	else echo "no curl and no root apt-get to install it: the docs' commands cannot run"; fi
+
+# A real self-hosted WordPress for tests/test_connect_wordpress.py and test_publish_wordpress.py
+# (devstack/wordpress: Debian's wordpress package served by `php -S`, on a private MariaDB):
+# Debian's packages, installed when missing and we are root with apt-get (about 60 s, once);
+# otherwise those tests skip and say why. `python -m devstack.wordpress` runs one from a shell.
+WORDPRESS_PACKAGES := wordpress php-cli php-mysql php-gd php-curl php-xml php-mbstring mariadb-server
+wordpress:
+	@if command -v mariadbd >/dev/null && command -v php >/dev/null && [ -f /usr/share/wordpress/wp-settings.php ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's $(WORDPRESS_PACKAGES) (the local WordPress of the WordPress tests)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(WORDPRESS_PACKAGES); \
+	else echo "no WordPress/MariaDB packages and no root apt-get to install them: the WordPress tests will skip"; fi
 
 clean:
 	rm -rf $(VENV) $(NODE)/node_modules devstack/bluesky/node_modules hosting/node_modules $(ZAPIER)/node_modules hosting/public/docs/vendor hosting/public/console/vendor .local .pytest_cache .deploy-build

@@ -66,6 +66,7 @@ def main() -> int:
     scheduler = None
     scheduled = None
     bluesky = None
+    wordpress = None
     try:
         print("Starting the emulators, the platform sandboxes and the Firebase CLI (about 20 s)…", flush=True)
         stack.start()
@@ -82,6 +83,9 @@ def main() -> int:
         from devstack.bluesky_demo import start_connected
 
         bluesky = start_connected(DEMO_USER_ID, int(os.environ.get("SOKU_BLUESKY_PDS_PORT", "0")))
+        from devstack import wordpress_demo
+
+        wordpress = wordpress_demo.start_connected(DEMO_USER_ID, int(os.environ.get("SOKU_WORDPRESS_PORT", "0")))
         id_token = auth_emulator_id_token(cli.emulator_env["FIREBASE_AUTH_EMULATOR_HOST"], DEMO_USER_ID,
                                           DEMO_EMAIL, DEMO_PASSWORD)
         DEV_ENV.write_text(
@@ -98,6 +102,8 @@ def main() -> int:
             + "".join(f"export {k}={v}\n" for k, v in (emulators.env | cli.emulator_env).items())
             + "# The local Bluesky PDS (the AT Protocol's reference server); the demo user's account on it\n"
             + "".join(f"export {k}={v}\n" for k, v in (bluesky.env() if bluesky else {}).items())
+            + "# The local WordPress (Debian's package on MariaDB); the demo user's account is its admin\n"
+            + "".join(f"export {k}={v}\n" for k, v in (wordpress_demo.env(wordpress) if wordpress else {}).items())
         )
         print(
             f"\nSoku local stack is up at {base_url}\n\n"
@@ -128,6 +134,8 @@ def main() -> int:
     finally:
         if bluesky is not None:
             bluesky.stop()
+        if wordpress is not None:
+            wordpress.stop()
         if scheduler is not None:
             scheduler.stop()
         if scheduled is not None:

@@ -236,3 +236,19 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("platform contracts")
         for line in report.lines():
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def wordpress():
+    """A real self-hosted WordPress (devstack/wordpress: Debian's package, MariaDB, `php -S`),
+    one for the session (~3 s to start). Skips, saying why, where it cannot run (the packages
+    missing and not root to install them)."""
+    from devstack.wordpress import WordPressUnavailable, install, start
+
+    try:
+        install()
+        site = start()
+    except WordPressUnavailable as exc:
+        pytest.skip(f"no local WordPress: {exc}")
+    yield site
+    site.stop()

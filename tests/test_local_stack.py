@@ -77,6 +77,26 @@ def test_local_stack_prints_a_working_key_and_stops_on_ctrl_c(local_run):
         time.sleep(0.5)
     assert run["status"] == "succeeded", run
 
+    # The local WordPress (a real site, when Debian's packages are here): the demo user's account
+    # on it publishes, and the post is on the site.
+    from devstack.wordpress import missing
+
+    wordpress_url = dev_env.get("SOKU_WORDPRESS_URL")
+    if not missing():
+        assert wordpress_url, banner
+        r = httpx.post(f"{dev_env['SOKU_BASE_URL']}/v1/posts", headers=headers, timeout=60,
+                       json={"post": {"content": {"text": "Hello WordPress from make run", "platform": ["wordpress"]}}})
+        assert r.status_code == 201, r.text
+        post_url = f"{dev_env['SOKU_BASE_URL']}/v1/posts/{r.json()['postSubmissionId']}"
+        deadline = time.monotonic() + 60
+        while (run := httpx.get(post_url, headers=headers, timeout=30).json()["runs"][0])["status"] in (
+                "queued", "processing"):
+            assert time.monotonic() < deadline, run
+            time.sleep(0.5)
+        assert run["status"] == "succeeded", run
+        assert run["result"]["url"].startswith(wordpress_url)
+        assert httpx.get(run["result"]["url"], timeout=30).status_code == 200
+
     # A second start while this one runs says so plainly.
     twin = subprocess.run([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=30)
@@ -93,5 +113,7 @@ def test_local_stack_prints_a_working_key_and_stops_on_ctrl_c(local_run):
     assert process.wait(timeout=40) == 0
     gateway_port = int(dev_env["SOKU_BASE_URL"].rsplit(":", 1)[1])
     assert not port_open(gateway_port)
+    if wordpress_url:
+        assert not port_open(int(wordpress_url.rsplit(":", 1)[1])), "the local WordPress outlived Ctrl-C"
     assert not any(port_open(p) for p in emulator_ports), "an emulator outlived Ctrl-C"
     assert not (local_dir / "run.pid").exists()

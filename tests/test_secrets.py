@@ -32,8 +32,8 @@ EXPECTED = {
     **{f"publish{p}": {TOKENS, CLIENTS} for p in ("X", "Instagram", "Facebook", "Tiktok", "Youtube",
                                                   "Linkedin", "Snapchat", "GoogleBusiness", "Pinterest")},
     # Threads tokens refresh without the client secret; the others have no OAuth client of Soku's
-    # (Mastodon's is per server, sealed in Firestore)
-    **{f"publish{p}": {TOKENS} for p in ("Threads", "Telegram", "Discord", "Mastodon", "Bluesky")},
+    # (Mastodon's is per server, sealed in Firestore; WordPress's application password is the user's)
+    **{f"publish{p}": {TOKENS} for p in ("Threads", "Telegram", "Discord", "Mastodon", "Bluesky", "Wordpress")},
     # Serves every public route in-process: the union of the HTTP functions' secrets.
     "api": {TOKENS, STATE, CLIENTS, OPENAI},
 }

@@ -36,6 +36,7 @@ class Platform(str, Enum):
     BLUESKY = "bluesky"
     GOOGLE_BUSINESS = "google_business"
     PINTEREST = "pinterest"
+    WORDPRESS = "wordpress"
 
 
 # Accepted spellings in requests -> canonical platform.
