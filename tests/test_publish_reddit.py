@@ -272,3 +272,28 @@ def test_the_seeded_demo_account_posts_to_its_profile(client, demo, sandbox):
     subject = demo_subject(demo.uid, "reddit", "reddit_demo")
     post = next(p for p in _posts(sandbox, subject) if p["id"] == run["result"]["postId"])
     assert post["subreddit"] == f"u_{subject}" and post["title"] == "From the demo account"
+
+
+def test_the_flairs_endpoint_lists_a_subreddits_flairs_and_keeps_them_a_few_minutes(client, stack, user, connected):
+    account, subject = connected
+    calls = SandboxCalls(stack, "reddit")
+    path = f"/v1/accounts/{account.account_id}/flairs"
+    r = client.get(path, params={"subreddit": "flairrequired"}, headers=user.key_headers)
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["subreddit"] == "flairrequired" and answer["flairRequired"] is True and answer["cached"] is False
+    assert answer["flairs"] == [{"id": reddit_sandbox.QUESTION_FLAIR, "text": "Question", "textEditable": False},
+                                {"id": reddit_sandbox.NEWS_FLAIR, "text": "News", "textEditable": False}]
+    assert r.headers["cache-control"] == "private, max-age=300"
+    again = client.get(path, params={"subreddit": "flairrequired"}, headers=user.key_headers)
+    assert again.json()["cached"] is True and calls() == ["requirements", "flairs"]
+    # The profile by default: no flair offered (Reddit's 403), none required.
+    r = client.get(path, headers=user.key_headers)
+    assert r.status_code == 200 and r.json()["subreddit"] == f"u_{subject}" and r.json()["flairs"] == [], r.text
+    assert_error(client.get(path, params={"subreddit": "no such"}, headers=user.key_headers), 400, "validation_error")
+    r = client.get(path, params={"subreddit": "doesnotexist"}, headers=user.key_headers)
+    assert r.status_code == 502, r.text
+
+
+def test_flairs_of_another_platform_are_refused(client, demo):
+    assert_error(client.get("/v1/accounts/x_main/flairs", headers=demo.key_headers), 422, "flairs_unsupported")

@@ -210,7 +210,11 @@ class RedditPublisher:
         return str(name)
 
     def subreddit_of(self, account: Account, composed: Composed) -> str:
-        return composed.subreddit or profile_subreddit(self.username(account))
+        return composed.subreddit or self.profile_of(account)
+
+    def profile_of(self, account: Account) -> str:
+        """The account's own profile subreddit, where a post without `options.reddit.subreddit` goes."""
+        return profile_subreddit(self.username(account))
 
     # -- authorization ------------------------------------------------------------
     def refresh(self, account: Account) -> Tokens:
