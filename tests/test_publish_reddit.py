@@ -297,3 +297,18 @@ def test_the_flairs_endpoint_lists_a_subreddits_flairs_and_keeps_them_a_few_minu
 
 def test_flairs_of_another_platform_are_refused(client, demo):
     assert_error(client.get("/v1/accounts/x_main/flairs", headers=demo.key_headers), 422, "flairs_unsupported")
+
+
+def test_an_answer_with_no_requests_remaining_makes_the_next_call_wait_for_the_reset(
+        client, stack, user, sandbox, db, stored_media, connected):
+    account, subject = connected
+    # The lease succeeds, its answer says X-Ratelimit-Remaining: 0 for 2 more seconds.
+    sandbox.fault("reddit", "lease", "spent", reset=2)
+    calls = SandboxCalls(stack, "reddit")
+    sid = submit(client, user, _post("Spent", [stored_media(user, "image", 8_000)]))
+    run = account.final(client, user, sid)
+    assert run["status"] == "succeeded" and run["attemptCount"] == 2, run
+    # The first attempt stopped before the submit rather than spend a refused request; the second
+    # submitted once, the upload checkpointed (leased once).
+    assert calls().count("lease") == 1 and calls().count("upload") == 1 and calls().count("create") == 1
+    assert len(_posts(sandbox, subject)) == 1

@@ -389,7 +389,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     # -- media ----------------------------------------------------------------------------------
     @bp.post("/oauth/api/media/asset.json")
     def lease():
-        _, who, refused = gate("lease")
+        fault, who, refused = gate("lease")
         if refused is not None:
             return refused
         form = flask.request.form
@@ -401,6 +401,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         with state.lock:
             state.media[f"reddit:{asset_id}"] = {"assetId": asset_id, "subject": who, "key": key, "policy": policy,
                                                  "location": f"http:{upload_action}/{key}", "uploaded": False}
+        note_spent(fault)
         fields = {"acl": "public-read", "key": key, "X-Amz-Credential": "ASIASANDBOX/us-east-1/s3/aws4_request",
                   "X-Amz-Algorithm": "AWS4-HMAC-SHA256", "X-Amz-Date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),
                   "success_action_status": "201", "content-type": form["mimetype"], "policy": policy,

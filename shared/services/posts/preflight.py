@@ -74,6 +74,12 @@ class PreflightRequest:
             log.warning("preflight %s for %s:%s skipped, the platform did not answer (%s): %s",
                         name, platform.value, account_id, error.code, error.message)
             return None
+        except (ValueError, TypeError, KeyError, AttributeError):
+            # An answer that is not what the platform documents (HTML for JSON, a changed shape):
+            # not the caller's fault, and no reason to refuse the post.
+            log.exception("preflight %s for %s:%s skipped, the platform's answer was unreadable",
+                          name, platform.value, account_id)
+            return None
 
 
 def check_with_platforms(user_id: str, text: str | None, plan: MediaPlan, targets: list[Target]) -> None:
