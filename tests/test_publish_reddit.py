@@ -94,10 +94,12 @@ def test_a_gallery_of_three_images_with_a_body(client, user, sandbox, db, stored
     account, subject = connected
     images = [stored_media(user, "image", 40_000), stored_media(user, "image", 50_000, content_type="image/png"),
               stored_media(user, "image", 60_000)]
-    run = account.final(client, user, submit(client, user, _post("Three views\nFrom the hill.", images)))
+    run = account.final(client, user, submit(client, user, _post("Three views\nFrom the hill.", images, nsfw=True,
+                                                                 sendReplies=False)))
     assert run["status"] == "succeeded", run
     [post] = _posts(sandbox, subject)
     assert post["kind"] == "gallery" and post["selftext"] == "From the hill."
+    assert post["nsfw"] is True and post["sendreplies"] is False  # JSON booleans in the gallery's body
     assert [m["sha256"] for m in post["media"]] == [_sha(db, m) for m in images]
     assert run["result"]["postId"] == post["id"]
 

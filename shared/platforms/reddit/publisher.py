@@ -260,7 +260,9 @@ class RedditPublisher:
         if composed.kind == "gallery":
             assets = [self._upload(ctx, http, item, index)["assetId"]
                       for index, item in enumerate(ctx.content.images[: LIMITS.max_gallery])]
-            payload = {k: v for k, v in form.items() if k not in ("kind", "text", "url")} | {
+            # A JSON body: its flags are booleans, as PRAW's `submit_gallery` sends them.
+            payload = {k: (v == "true" if v in ("true", "false") else v)
+                       for k, v in form.items() if k not in ("kind", "text", "url", "resubmit")} | {
                 "show_error_list": True,
                 "items": [{"media_id": asset, "caption": "", "outbound_url": ""} for asset in assets]}
             if composed.body:
