@@ -51,6 +51,9 @@ DEMO_ACCOUNTS: dict[str, list[tuple[str, str]]] = {
     # OAuth like the first eight: the Pinterest sandbox gives any user one board, which a Pin
     # without a boardId goes on.
     "pinterest": [("pinterest_demo", "Soku Demo")],
+    # OAuth like Pinterest: a post with no options goes on the user's own profile (`u_<name>`,
+    # the sandbox user whose name is the account's platform user id).
+    "reddit": [("reddit_demo", "u/soku_demo")],
 }
 
 
@@ -94,6 +97,10 @@ def _fixed_identity(platform: str, subject: str) -> tuple[str, Tokens, dict]:
         return name.rsplit("/", 1)[1], sandbox_tokens(platform, subject), {
             "locationName": name, "businessAccount": google_business.personal_account(subject),
             "grantId": f"google_business:{google_business.CLIENT_ID}:{subject}"}
+    if platform == "reddit":
+        # The Reddit user's name: the publisher posts to its profile, u_<name>, by default.
+        return subject, sandbox_tokens(platform, subject), {"username": subject,
+                                                            "grantId": f"reddit:sbx-reddit-client:{subject}"}
     return subject, sandbox_tokens(platform, subject), {}
 
 

@@ -6,7 +6,8 @@ shows the key, tier and AI credits. `GET /v1/accounts` lists the connected
 accounts per platform with the `accountId` a post targets: the dropdown of a
 Zapier "Create post" action. `GET /v1/accounts/{id}` adds the account's health
 and `DELETE /v1/accounts/{id}` disconnects it (shared/services/connections);
-`GET /v1/accounts/{id}/boards` lists a Pinterest account's boards (shared/services/boards.py).
+`GET /v1/accounts/{id}/boards` lists a Pinterest account's boards (shared/services/boards.py),
+`GET /v1/accounts/{id}/flairs` a subreddit's post flairs for a Reddit account (shared/services/flairs.py).
 `DELETE /v1/me` (the console's signed-in user) deletes the user and everything
 they own (shared/services/privacy/users.py).
 """
@@ -17,12 +18,13 @@ from firebase_functions import https_fn
 
 from shared import secrets
 from shared.models.boards import BoardsQuery, BoardsResponse
+from shared.models.flairs import FlairsQuery, FlairsResponse
 from shared.models.account import AccountsQuery, AccountsResponse, MeResponse
 from shared.models.connections import AccountDetail, AccountQuery, DisconnectResponse
 from shared.models.metrics import AccountMetricsQuery, AccountMetricsResponse
 from shared.models.platforms import AccountCapabilities
 from shared.models.privacy import DeleteMeRequest, DeleteMeResponse
-from shared.services import accounts, boards, budgets, platform_catalog
+from shared.services import accounts, boards, budgets, flairs, platform_catalog
 from shared.services.analytics import service as analytics
 from shared.services.connections import store as connections
 from shared.services.connections.flow import parse_platform
@@ -125,6 +127,17 @@ def account_boards(ctx: RequestContext) -> Reply:
     query: BoardsQuery = ctx.query
     platform = parse_platform(query.platform) if query.platform else None
     body, max_age = boards.account_boards(ctx.user_id, ctx.path_params["account_id"], platform, query.refresh)
+    return Reply(body, headers={"Cache-Control": f"private, max-age={max_age}"})
+
+
+@api.route("GET", "/v1/accounts/{account_id}/flairs", summary="A subreddit's post flairs for a Reddit account "
+           "(post.content.options.reddit.flairId) and whether it requires one, asked of Reddit and kept 5 minutes",
+           query_model=FlairsQuery, response_model=FlairsResponse, tags=("account",))
+def account_flairs(ctx: RequestContext) -> Reply:
+    query: FlairsQuery = ctx.query
+    platform = parse_platform(query.platform) if query.platform else None
+    body, max_age = flairs.account_flairs(ctx.user_id, ctx.path_params["account_id"], platform, query.subreddit,
+                                          query.refresh)
     return Reply(body, headers={"Cache-Control": f"private, max-age={max_age}"})
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from firebase_functions import https_fn
 
+from shared import secrets
+
 from shared.models.common import ErrorEnvelope
 from shared.models.post_views import (
     ListPostsQuery,
@@ -101,6 +103,7 @@ def metrics(ctx: RequestContext) -> Reply:
     return Reply(body, headers={"Cache-Control": analytics.cache_control(max_age)})
 
 
-@https_fn.on_request()
+@secrets.checked
+@https_fn.on_request(secrets=secrets.POSTS)
 def posts(request: https_fn.Request) -> https_fn.Response:
     return api.handle(request)

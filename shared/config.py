@@ -180,6 +180,10 @@ PLATFORM_HOST_DEFAULTS = {
     # the consent page (https://www.pinterest.com/oauth/) and a Pin's page are on the web host.
     "pinterest_api": "https://api.pinterest.com",
     "pinterest_web": "https://www.pinterest.com",
+    # Reddit: the API (oauth.reddit.com, bearer tokens) and www.reddit.com (the authorize page, the
+    # token and revocation endpoints: github.com/reddit-archive/reddit/wiki/OAuth2; a post's page).
+    "reddit_api": "https://oauth.reddit.com",
+    "reddit_www": "https://www.reddit.com",
     # OAuth consent pages (connecting accounts); the other OAuth hosts are above.
     "facebook_dialog": "https://www.facebook.com",
     "instagram_dialog": "https://www.facebook.com",
@@ -196,7 +200,7 @@ PLATFORM_HOST_DEFAULTS = {
     "google_business_consent": "https://accounts.google.com",
 }
 
-PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat", "google_business", "pinterest")
+PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat", "google_business", "pinterest", "reddit")
 
 # Variables whose values are secrets: their values never appear in an error message.
 SECRET_VARIABLES = frozenset({"SOKU_TOKEN_KEYS", "OPENAI_API_KEY", "SOKU_OAUTH_STATE_SECRET",

@@ -83,6 +83,10 @@ PUBLISHER = [TOKEN_KEYS, OAUTH_CLIENT_SECRETS]  # sealed tokens; client secrets 
 # (Telegram, Discord, Mastodon, Bluesky): the manifest's `refresh_uses_client_secret` is False.
 TOKENS_ONLY_PUBLISHER = [TOKEN_KEYS]
 ACCOUNT = [TOKEN_KEYS, OAUTH_CLIENT_SECRETS]  # token health; revocation at the platform
+# POST /v1/posts asks a platform's own rules with the account's tokens where its package has a
+# preflight (a subreddit's required flair: shared/services/posts/preflight.py), refreshing them
+# as a publish would: the sealed tokens and the client secrets to refresh them.
+POSTS = [TOKEN_KEYS, OAUTH_CLIENT_SECRETS]
 # signs the state; is the platform configured; seals what it stores (credentials connected by
 # POST /v1/connections/{platform}, a Mastodon server's app secret)
 CONNECT_START = [TOKEN_KEYS, OAUTH_STATE_SECRET, OAUTH_CLIENT_SECRETS]

@@ -48,8 +48,11 @@ def hosting(stack, tmp_path_factory):
     One run for the session: it takes ~20 s to start."""
     from tests.cli_stack import start_cli
 
+    # The console test connects every OAuth platform (twelve, Reddit's included) as one user within
+    # a minute, over the 10 connection starts a minute a person gets (shared/services/rate_limits.py).
     emulators = start_cli(stack, tmp_path_factory,
-                          env=lambda emulators: {"SOKU_OAUTH_REDIRECT_BASE": emulators.hosting_url})
+                          env=lambda emulators: {"SOKU_OAUTH_REDIRECT_BASE": emulators.hosting_url,
+                                                 "SOKU_RATE_LIMITS": '{"POST /v1/connections/{platform}/start": 30}'})
     yield emulators
     emulators.stop()
 

@@ -10,13 +10,14 @@ import logging
 import httpx
 import pytest
 
-from devstack.sandboxes import google_business, youtube
+from devstack.sandboxes import google_business, reddit, youtube
 from shared.adapters.crypto import decrypt_json
 from tests.connecting import account_doc, connect, final_run, new_subject
 from tests.envelope import assert_error
 from tests.posting import body
 
-PLATFORMS = ["x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat", "google_business"]
+PLATFORMS = ["x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat", "google_business",
+             "reddit"]
 ORG_ID = "4242"
 
 
@@ -33,6 +34,8 @@ def expected_accounts(platform: str, subject: str) -> list[str]:
         "snapchat": [f"snapchat_{subject}"],
         # One account per location the Google user manages (the sandbox's two by default).
         "google_business": [f"google_business_{google_business.location_id(subject, i)}" for i in range(2)],
+        # The Reddit user (`GET /api/v1/me` id); a post with no options goes on its profile.
+        "reddit": [f"reddit_{reddit.user_id(subject)}"],
     }[platform]
 
 

@@ -19,7 +19,7 @@ def test_the_catalog_lists_every_platform_publicly_and_cacheably(client):
     assert [p["platform"] for p in catalog["platforms"]] == [p.value for p in Platform]
     assert {p["platform"] for p in catalog["platforms"]} == {
         "x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat",
-        "telegram", "discord", "mastodon", "bluesky", "google_business", "pinterest", "wordpress"}
+        "telegram", "discord", "mastodon", "bluesky", "google_business", "pinterest", "wordpress", "reddit"}
     # How each is connected, and Soku's own pace there (its publisher queue's rate).
     kinds = {p["platform"]: p["connection"]["type"] for p in catalog["platforms"]}
     assert {k for k, v in kinds.items() if v == "manual"} == {"telegram", "discord", "bluesky", "wordpress"}

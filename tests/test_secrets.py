@@ -23,6 +23,7 @@ TOKENS, STATE, CLIENTS, OPENAI = ("SOKU_TOKEN_KEYS", "SOKU_OAUTH_STATE_SECRET", 
 # Exactly the secrets each function's code reads (functions without any are absent).
 EXPECTED = {
     "account": {TOKENS, CLIENTS},  # token health; revocation at the platform
+    "posts": {TOKENS, CLIENTS},  # a preflight asks the platform with the account's tokens (Reddit's flair)
     "connections": {TOKENS, STATE, CLIENTS},  # signs the state; is it configured; seals credentials
     "oauthCallback": {TOKENS, STATE, CLIENTS},  # verifies the state, exchanges the code, seals tokens
     "webhooks": {TOKENS},  # seals endpoint secrets
@@ -30,7 +31,7 @@ EXPECTED = {
     "deliverWebhook": {TOKENS},  # unseals them to sign deliveries
     "transcribe": {OPENAI},
     **{f"publish{p}": {TOKENS, CLIENTS} for p in ("X", "Instagram", "Facebook", "Tiktok", "Youtube",
-                                                  "Linkedin", "Snapchat", "GoogleBusiness", "Pinterest")},
+                                                  "Linkedin", "Snapchat", "GoogleBusiness", "Pinterest", "Reddit")},
     # Threads tokens refresh without the client secret; the others have no OAuth client of Soku's
     # (Mastodon's is per server, sealed in Firestore; WordPress's application password is the user's)
     **{f"publish{p}": {TOKENS} for p in ("Threads", "Telegram", "Discord", "Mastodon", "Bluesky", "Wordpress")},

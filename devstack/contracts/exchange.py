@@ -22,6 +22,9 @@ PREFIXES = {
     # Pinterest's document names its server `https://api.pinterest.com/v5`; the sandbox's upload
     # target (`/pinterest/upload/`, storage's in production) and web pages are outside it.
     "/pinterest/v5/": "pinterest",
+    # Reddit's API host (oauth.reddit.com); www.reddit.com's OAuth endpoints and pages, and the
+    # S3 upload, are outside it. No contract: counted, not checked (registry.NO_CONTRACT).
+    "/reddit/oauth/": "reddit",
 }
 
 # Platforms whose multipart requests carry their JSON body in one form field, checked as that

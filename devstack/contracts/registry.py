@@ -18,6 +18,9 @@ NO_CONTRACT = {
     # Google publishes discovery documents for its v1 Account Management and Business Information
     # APIs; the v4 local posts API has its REST reference only, so the sandbox follows that page.
     "google_business": "developers.google.com/my-business/reference/rest/v4/accounts.locations.localPosts (prose only)",
+    # Reddit publishes no OpenAPI or discovery document: www.reddit.com/dev/api is generated
+    # prose, and the media/gallery endpoints are undocumented (PRAW's praw/endpoints.py).
+    "reddit": "www.reddit.com/dev/api (prose only) and PRAW (github.com/praw-dev/praw) for the media endpoints",
     "openai": "the audio sandbox only; OpenAI's OpenAPI (openai/openai-openapi) is not yet applied",
 }
 

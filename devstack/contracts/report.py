@@ -9,7 +9,7 @@ from __future__ import annotations
 from devstack.contracts import registry
 from devstack.contracts.ledger import LEDGER, Ledger
 
-ALL_PLATFORMS = ("x", "facebook", "instagram", "threads", "tiktok", "youtube", "linkedin", "snapchat", "pinterest", "openai")
+ALL_PLATFORMS = ("x", "facebook", "instagram", "threads", "tiktok", "youtube", "linkedin", "snapchat", "pinterest", "reddit", "openai")
 
 
 def lines(ledger: Ledger = LEDGER) -> list[str]:

@@ -24,6 +24,7 @@ from devstack.sandboxes import discord
 from devstack.sandboxes import mastodon
 from devstack.sandboxes import google_business
 from devstack.sandboxes import pinterest
+from devstack.sandboxes import reddit
 from devstack.sandboxes import openai_audio
 from devstack.sandboxes import insights
 from devstack.sandboxes.core import SandboxState, control_blueprint
@@ -63,6 +64,7 @@ class Sandboxes:
         app.register_blueprint(mastodon.blueprint(self.state, self.base_url))
         app.register_blueprint(google_business.blueprint(self.state, self.base_url))
         app.register_blueprint(pinterest.blueprint(self.state, self.base_url))
+        app.register_blueprint(reddit.blueprint(self.state, self.base_url))
         insights.register(app, self.state)  # the platforms' metrics endpoints (docs/analytics.md)
         # Every API exchange checked against the platform's published contract (devstack/contracts).
         contracts.install(app)
@@ -112,6 +114,12 @@ class Sandboxes:
             "SOKU_PINTEREST_WEB_BASE": f"{base}/pinterest/web",
             "SOKU_PINTEREST_CLIENT_ID": pinterest.CLIENT_ID,
             "SOKU_PINTEREST_CLIENT_SECRET": pinterest.CLIENT_SECRET,
+            # Reddit: oauth.reddit.com (the API) and www.reddit.com (authorize, token, revoke, a
+            # post's page), each under its own prefix.
+            "SOKU_REDDIT_API_BASE": f"{base}/reddit/oauth",
+            "SOKU_REDDIT_WWW_BASE": f"{base}/reddit/www",
+            "SOKU_REDDIT_CLIENT_ID": reddit.CLIENT_ID,
+            "SOKU_REDDIT_CLIENT_SECRET": reddit.CLIENT_SECRET,
             # Connecting accounts: the consent pages and the remaining OAuth clients.
             "SOKU_X_CLIENT_ID": x.CLIENT_ID,
             "SOKU_X_CLIENT_SECRET": x.CLIENT_SECRET,

@@ -37,6 +37,7 @@ class Platform(str, Enum):
     GOOGLE_BUSINESS = "google_business"
     PINTEREST = "pinterest"
     WORDPRESS = "wordpress"
+    REDDIT = "reddit"
 
 
 # Accepted spellings in requests -> canonical platform.
@@ -92,6 +93,10 @@ class PlatformRules:
     # length, graphemes otherwise): the manifest's own function, given the post's text.
     text_counter: Callable[[str], int] | None = None
     post_kinds: tuple[PostKind, ...] = ()
+    # Whether the package has a `preflight.py` whose `check()` submission calls per target after the
+    # static checks (shared/services/posts/preflight.py): checks that need the platform itself (a
+    # subreddit's own rules). False: no import, no read, for every platform that has none.
+    preflight: bool = False
     # capability -> the OAuth scopes it needs beyond publishing (`GET /v1/accounts/{id}/capabilities`
     # narrows by the scopes an account granted): {"delete": ("threads_delete",), ...}
     scope_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)

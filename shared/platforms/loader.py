@@ -12,7 +12,9 @@ Each package holds, under these names:
 - `options.py`   `OPTIONS`: the pydantic model of `post.content.options.<platform>`;
 - `connector.py` `provider()`: the OAuth connector (shared/services/connections/base.py);
 - `publisher.py` `PUBLISHER`: the Publisher class (shared/services/publishing/base.py);
-- `insights.py`  `post()`, `account()`, `SUPPORTED`: metrics (shared/services/analytics/base.py).
+- `insights.py`  `post()`, `account()`, `SUPPORTED`: metrics (shared/services/analytics/base.py);
+- `preflight.py` `check(request)`, optional (`PlatformRules.preflight`): submission checks that
+  ask the platform (shared/services/posts/preflight.py).
 """
 
 from __future__ import annotations

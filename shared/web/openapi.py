@@ -207,6 +207,11 @@ ENDPOINT_ERRORS: dict[str, dict[int, list[tuple[str, str]]]] = {
               ("account_needs_reconnect", "Pinterest rejected the account's authorization: Authentication failed.")],
         422: [("boards_unsupported", "x accounts have no boards; only Pinterest's do")],
         502: [("platform_refused", "Pinterest refused the request (400): Invalid parameters")]},
+    "GET /v1/accounts/{account_id}/flairs": {
+        409: [("ambiguous_account", "Several platforms have an account shared-id; name one with ?platform="),
+              ("account_needs_reconnect", "Reddit rejected the account's authorization: Unauthorized")],
+        422: [("flairs_unsupported", "x accounts have no post flairs; only Reddit's do")],
+        502: [("platform_refused", "Reddit has no such thing: Not Found")]},
     "POST /v1/media": {
         409: [("storage_quota_exceeded", "Storage quota exceeded: you store 53687091200 bytes; the premium tier "
                                          "allows 53687091200. Delete media (DELETE /v1/media/{id}) to make room")],
@@ -348,6 +353,10 @@ RESPONSE_EXAMPLES: dict[str, Any] = {
         "accountId": "pinterest_1234567890", "platform": "pinterest",
         "boards": [{"id": "549755885175", "name": "Summer recipes", "privacy": "PUBLIC"}],
         "fetchedAt": "2026-11-25T00:02:14.654Z", "cached": False},
+    "GET /v1/accounts/{account_id}/flairs": {
+        "accountId": "reddit_1k2b3c4", "platform": "reddit", "subreddit": "photography", "flairRequired": True,
+        "flairs": [{"id": "4c4d5b52-9a43-11ee-8a6d-0e7f2b1c1a01", "text": "Question", "textEditable": False}],
+        "fetchedAt": "2026-12-07T00:02:14.654Z", "cached": False},
     "GET /v1/accounts/{account_id}/capabilities": {
         "accountId": "threads_main", "platform": "threads",
         "grantedScopes": ["threads_basic", "threads_content_publish", "threads_manage_insights"],

@@ -8,7 +8,7 @@ const { api } = require('../lib/api');
 const PLATFORMS = {
   x: 'X', instagram: 'Instagram', facebook: 'Facebook', threads: 'Threads', tiktok: 'TikTok',
   youtube: 'YouTube', linkedin: 'LinkedIn', snapchat: 'Snapchat', telegram: 'Telegram', discord: 'Discord',
-  mastodon: 'Mastodon', google_business: 'Google Business Profile', pinterest: 'Pinterest', wordpress: 'WordPress',
+  mastodon: 'Mastodon', google_business: 'Google Business Profile', pinterest: 'Pinterest', wordpress: 'WordPress', reddit: 'Reddit',
 };
 
 const perform = async (z, bundle) => {

@@ -39,6 +39,7 @@ from shared.services import idempotency
 from shared.services.posts import dispatch
 from shared.services.posts.checks import check_content
 from shared.services.posts.media import MediaPlan, plan_media
+from shared.services.posts.preflight import check_with_platforms
 from shared.services.posts.reads import PostReads, read_for_post
 from shared.services.posts.scheduling import parse_scheduled_time
 from shared.services.posts.targets import Target, resolve_targets
@@ -254,6 +255,9 @@ def create_post(user_id: str, key_hash: str | None, request: CreatePostRequest, 
 
     prepared = prepare(user_id, request, reads)  # refusals write nothing: a corrected retry runs afresh
     gate.admit()
+    # What only the platforms know (a subreddit's required flair), once the request is admitted:
+    # it spends the user's own platform rate limit (posts/preflight.py; free for the others).
+    check_with_platforms(user_id, request.post.content.text, prepared.plan, prepared.targets)
     charge = meter.charge(len(prepared.targets)) if meter is not None else None  # 429 over the daily ceiling
     document = _submission_document(claim.resource_id, user_id, key_hash, prepared, claim.key)
     try:
@@ -289,6 +293,7 @@ def _replay(claim: idempotency.Claim) -> IdempotentResult:
 
 def validate_post(user_id: str, request: CreatePostRequest) -> dict:
     prepared = prepare(user_id, request)
+    check_with_platforms(user_id, request.post.content.text, prepared.plan, prepared.targets)
     return {
         "valid": True,
         "mediaType": prepared.plan.media_type,
