@@ -3,6 +3,7 @@ clients, and the gateway serving main.py's functions over real HTTP."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -48,11 +49,15 @@ def hosting(stack, tmp_path_factory):
     One run for the session: it takes ~20 s to start."""
     from tests.cli_stack import start_cli
 
-    # The console test connects every OAuth platform (twelve, Reddit's included) as one user within
-    # a minute, over the 10 connection starts a minute a person gets (shared/services/rate_limits.py).
+    # The console test connects every platform (sixteen, twelve of them by OAuth) as one user as
+    # fast as a browser clicks, over the 10 connection starts a minute a person gets and the 60
+    # requests a minute of a signed-in user (shared/services/rate_limits.py): a person takes longer
+    # at each platform's consent page than the limits' minute allows for sixteen.
     emulators = start_cli(stack, tmp_path_factory,
                           env=lambda emulators: {"SOKU_OAUTH_REDIRECT_BASE": emulators.hosting_url,
-                                                 "SOKU_RATE_LIMITS": '{"POST /v1/connections/{platform}/start": 30}'})
+                                                 "SOKU_RATE_LIMITS": json.dumps({
+                                                     "POST /v1/connections/{platform}/start": 30,
+                                                     "authenticated": [240, 60]})})
     yield emulators
     emulators.stop()
 
