@@ -1,7 +1,7 @@
 """Crash soak: publish many posts while function processes die, time out and compete.
 
 N posts (text, image and video, each to several of the demo user's accounts on
-all 14 platforms; `--batch` of them every `--every` seconds) are submitted while
+all 16 platforms; `--batch` of them every `--every` seconds) are submitted while
 the functions run in several
 `devstack.serve_gateway` processes at once (`--processes`), behind one port
 (bench/chaos_balancer.py: each Cloud Tasks delivery, sweep and redelivery goes to
@@ -82,7 +82,10 @@ the OAuth flow on the sandbox's server and two Bluesky accounts on the AT Protoc
 PDS (devstack/bluesky), connected with app passwords through bench/chaos_pds_proxy.py, which holds
 a createRecord's answer when a stall falls on Bluesky (the PDS takes no faults); Bluesky's records
 are read back from the PDS. Its listings do not lag: the PDS commits a record before it answers.
-`--no-bluesky` leaves it out (it needs Node 22: `make bluesky`).
+`--no-bluesky` leaves it out (it needs Node 22: `make bluesky`). WordPress is a real site
+(devstack/wordpress), its administrator connected with an application password through the same
+kind of proxy (holding a `POST /wp-json/wp/v2/posts`), its posts read back from its REST API;
+`--no-wordpress` leaves it out.
 
 Every post carries a unique token in its text (and unique media bytes, which
 is how a Snapchat story, which has no text, is recognised), so a sandbox post
@@ -125,25 +128,29 @@ from devstack.stack import LocalStack  # noqa: E402
 
 PROJECT, REGION = "chaos-soku", "us-central1"
 PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat",
-             "telegram", "discord", "mastodon", "bluesky", "google_business", "pinterest")
-# Bluesky is the reference PDS (devstack/bluesky), not a sandbox: its records are read from the
-# PDS, and its creates are held by a proxy in front of it (bench/chaos_pds_proxy.py).
-SANDBOXED = tuple(p for p in PLATFORMS if p != "bluesky")
+             "telegram", "discord", "mastodon", "bluesky", "google_business", "pinterest", "reddit", "wordpress")
+# Bluesky is the reference PDS (devstack/bluesky) and WordPress a real WordPress
+# (devstack/wordpress), not sandboxes: their posts are read from the servers themselves, and
+# their creates are held by a proxy in front of each (bench/chaos_pds_proxy.py).
+REAL_SERVERS = ("bluesky", "wordpress")
+SANDBOXED = tuple(p for p in PLATFORMS if p not in REAL_SERVERS)
 # What each platform's publisher takes (docs/posts.md, "Checked at submission"): text alone on X,
-# Facebook, Threads, LinkedIn, the four added in issue 38 and Google Business Profile; YouTube
-# takes video only; Bluesky and Google Business Profile no video; Pinterest needs media.
+# Facebook, Threads, LinkedIn, the four added in issue 38, Google Business Profile, Reddit and
+# WordPress; YouTube takes video only; Bluesky, Google Business Profile, Reddit and WordPress no
+# video; Pinterest needs media.
 KIND_PLATFORMS = {
     "text": ("x", "facebook", "threads", "linkedin", "telegram", "discord", "mastodon", "bluesky",
-             "google_business"),
+             "google_business", "reddit", "wordpress"),
     "image": ("x", "instagram", "facebook", "threads", "tiktok", "linkedin", "snapchat",
-              "telegram", "discord", "mastodon", "bluesky", "google_business", "pinterest"),
-    "video": tuple(p for p in SANDBOXED if p != "google_business"),
+              "telegram", "discord", "mastodon", "bluesky", "google_business", "pinterest", "reddit", "wordpress"),
+    "video": tuple(p for p in SANDBOXED if p not in ("google_business", "reddit")),
 }
 # The sandbox operation a platform's create is, where it is not "create" (the `hold` fault's).
 CREATE_OPERATION = {"discord": "execute"}
 # Accounts the soak connects the way a user does, beside the seeded demo accounts: Mastodon
 # through the OAuth flow on the sandbox's server, Bluesky with app passwords on the PDS.
-CONNECTED = {"mastodon": ("chaosmasto1", "chaosmasto2"), "bluesky": ("chaossky1", "chaossky2")}
+CONNECTED = {"mastodon": ("chaosmasto1", "chaosmasto2"), "bluesky": ("chaossky1", "chaossky2"),
+             "wordpress": ("admin",)}
 # Platforms whose refresh tokens are single-use (each refresh answers a new one and the old one
 # stops working): X (OAuth 2.0 with offline.access), TikTok and Snapchat (docs in their sandboxes).
 ROTATING = ("x", "tiktok", "snapchat")
@@ -837,8 +844,8 @@ class RefreshLog:
 def credentials_work(sandbox, platform: str, tokens, data: dict) -> bool:
     """Whether an account's stored access credential is accepted now: for the OAuth sandboxes
     (Mastodon's too) its bearer token; for Telegram the bot token (getMe), for Discord the
-    webhook (its GET), for Bluesky the access JWT (com.atproto.server.getSession), each asked
-    over HTTP as the publisher would."""
+    webhook (its GET), for Bluesky the access JWT (com.atproto.server.getSession), for WordPress
+    the application password (users/me), each asked over HTTP as the publisher would."""
     if tokens is None:
         return False
     try:
@@ -850,6 +857,9 @@ def credentials_work(sandbox, platform: str, tokens, data: dict) -> bool:
         if platform == "bluesky":
             return httpx.get(f"{data['pdsUrl']}/xrpc/com.atproto.server.getSession", timeout=30,
                              headers={"Authorization": f"Bearer {tokens.access_token}"}).status_code == 200
+        if platform == "wordpress":
+            return httpx.get(f"{data['siteUrl']}/wp-json/wp/v2/users/me", timeout=30,
+                             auth=(data.get("username") or "", tokens.access_token)).status_code == 200
     except httpx.HTTPError:
         return False
     return bool(sandbox.state.subject_of(platform, f"Bearer {tokens.access_token}"))
@@ -926,6 +936,35 @@ def connect_bluesky(api: str, headers: dict, pds, proxy_url: str, handles: list[
             assert r.status_code in (200, 201), r.text
             connected.append((r.json()["accounts"][0]["accountId"], account.did))
     return connected
+
+
+def connect_wordpress(api: str, headers: dict, site, proxy_url: str) -> tuple[str, str]:
+    """The site's administrator connected with its application password (POST /v1/connections/
+    wordpress) through the proxy: (account id, the WordPress user id its posts carry)."""
+    admin = site.users["admin"]
+    with _client(api) as http:
+        r = http.post("/v1/connections/wordpress", headers=headers,
+                      json={"siteUrl": proxy_url, "username": admin.login, "applicationPassword": admin.password})
+    assert r.status_code in (200, 201), r.text
+    return r.json()["accounts"][0]["accountId"], str(admin.id)
+
+
+def wordpress_posts(site) -> list[dict]:
+    """Every post on the site (any status but trashed), read with the administrator's application
+    password from WordPress's own REST API, shaped as a sandbox lists its posts."""
+    admin = site.users["admin"]
+    found, page, pages = [], 1, 1
+    while page <= pages:
+        r = httpx.get(f"{site.url}/wp-json/wp/v2/posts", auth=(admin.login, admin.password), timeout=60,
+                      params={"per_page": 100, "page": page, "status": "any", "context": "edit"})
+        r.raise_for_status()
+        pages = int(r.headers.get("X-WP-TotalPages") or 1)
+        for post in r.json():
+            found.append({"platform": "wordpress", "id": post["id"], "subject": str(post["author"]),
+                          "title": (post.get("title") or {}).get("raw"), "content": (post.get("content") or {}).get("raw"),
+                          "featured_media": post.get("featured_media"), "createdAt": post.get("date_gmt")})
+        page += 1
+    return found
 
 
 def pds_posts(pds_url: str, dids: list[str]) -> list[dict]:
@@ -1133,6 +1172,8 @@ def main() -> None:  # noqa: C901 - one linear script
     conditions.add_argument("--no-webhook-outage", action="store_true", help="the receiver never fails")
     parser.add_argument("--no-bluesky", action="store_true",
                         help="leave Bluesky out (its reference PDS needs Node 22+: `make bluesky` installs it)")
+    parser.add_argument("--no-wordpress", action="store_true",
+                        help="leave WordPress out (a real site from Debian's packages: `make wordpress` installs them)")
     parser.add_argument("--settle", type=float, default=None,
                         help="give up waiting after this long without activity "
                              "(default max(lease, stall, hold) + 3 sweep periods + backoff cap)")
@@ -1225,10 +1266,21 @@ def main() -> None:  # noqa: C901 - one linear script
             atexit.register(pds.stop)
         except (NodeUnavailable, PdsError) as exc:
             log(f"no Bluesky in this soak: the local PDS did not start ({exc})")
-    if pds is not None:
-        from bench.chaos_pds_proxy import HoldingProxy
+    from bench.chaos_pds_proxy import BLUESKY_CREATE, WORDPRESS_CREATE, HoldingProxy
 
-        proxy = HoldingProxy(pds.pds_url)
+    if pds is not None:
+        proxy = HoldingProxy(pds.pds_url, BLUESKY_CREATE)
+    site = wp_proxy = None
+    if not args.no_wordpress:
+        from devstack.wordpress import WordPressError, WordPressUnavailable
+        from devstack.wordpress import start as start_wordpress
+
+        try:
+            site = start_wordpress(0)
+            atexit.register(site.stop)
+            wp_proxy = HoldingProxy(site.url, WORDPRESS_CREATE)
+        except (WordPressUnavailable, WordPressError) as exc:
+            log(f"no WordPress in this soak: the local site did not start ({exc})")
     configure_queues(stack, args.lease, throttle, webhook_backoff=max(args.max_backoff, 10.0))
     refresh_log = RefreshLog(sandbox.state)
     if token_lifetime:
@@ -1250,6 +1302,8 @@ def main() -> None:  # noqa: C901 - one linear script
         subject = next(who for (p, who), a in subjects.items() if p == platform and a == account)
         if platform == "bluesky":
             mine = pds_posts(pds.pds_url, [subject])
+        elif platform == "wordpress":
+            mine = [p for p in wordpress_posts(site) if p["subject"] == subject]
         else:
             with sandbox.state.lock:
                 mine = [p for p in sandbox.state.posts if p["platform"] == platform and p["subject"] == subject]
@@ -1302,6 +1356,10 @@ def main() -> None:  # noqa: C901 - one linear script
                                                    [f"{n}.test" for n in CONNECTED["bluesky"]]):
                 accounts.setdefault("bluesky", []).append(account_id)
                 subjects[("bluesky", did)] = account_id
+        if site is not None:
+            account_id, author = connect_wordpress(api, headers, site, wp_proxy.url)
+            accounts.setdefault("wordpress", []).append(account_id)
+            subjects[("wordpress", author)] = account_id
         log(f"accounts: {', '.join(f'{p} {len(ids)}' for p, ids in accounts.items())}")
         posts = plan(args.posts, rng, accounts)
         media_dir = work / "media"
@@ -1341,6 +1399,8 @@ def main() -> None:  # noqa: C901 - one linear script
                     fault = Fault("hold", 1, {"seconds": hold_s})
                     if platform == "bluesky":
                         proxy.add_hold(fault)  # the next createRecord through the proxy
+                    elif platform == "wordpress":
+                        wp_proxy.add_hold(fault)  # the next POST /wp-json/wp/v2/posts through it
                     else:  # the next create on it
                         sandbox.state.add_fault(platform, CREATE_OPERATION.get(platform, "create"), fault)
                     stalls.append((platform, fault))
@@ -1465,11 +1525,15 @@ def main() -> None:  # noqa: C901 - one linear script
         account_states = read_accounts(sandbox, accounts)
         platform_posts = [p for p in httpx.get(f"{sandbox.base_url}/__sandbox/posts", timeout=30).json()["posts"]
                           if p.get("platform") in SANDBOXED]
-        pds_lost = None  # why Bluesky's records could not be read (the PDS exited), else None
+        pds_lost = None  # why a real server's posts could not be read (the PDS or WordPress exited), else None
         if pds is not None and not pds.running():
             pds_lost = f"the local PDS exited during the soak (code {pds.process.poll()}; its log: {pds.log_path})"
         elif pds is not None:
             platform_posts += pds_posts(pds.pds_url, [who for (p, who) in subjects if p == "bluesky"])
+        if site is not None and not site.running():
+            pds_lost = (pds_lost + "; " if pds_lost else "") + f"the local WordPress exited during the soak ({site.log_tail(600)})"
+        elif site is not None:
+            platform_posts += wordpress_posts(site)
         made, owner, known_as, unmatched = match_posts(platform_posts, [p for p in posts if p.sid], sha_to_token,
                                                        subjects)
         suspects = dump_suspects(work / "suspects.json", runs, made, owner, platform_posts, balancer)
@@ -1480,6 +1544,10 @@ def main() -> None:  # noqa: C901 - one linear script
         receiver.server.shutdown()
         if proxy is not None:
             proxy.stop()
+        if wp_proxy is not None:
+            wp_proxy.stop()
+        if site is not None:
+            site.stop()
         if pds is not None:
             pds.stop()
         stack.stop()
@@ -1633,7 +1701,7 @@ def main() -> None:  # noqa: C901 - one linear script
     print(f"  webhook receiver: {receiver.refused} deliveries refused (503) during the outage")
     print(f"  sweeps: {sum(sweeper.answers.values())} ({', '.join(f'{k} {n}' for k, n in sweeper.answers.items())})")
     if pds_lost:
-        print(f"  BLUESKY NOT CHECKED: {pds_lost}; its runs cannot be matched to records")
+        print(f"  NOT CHECKED (a real server died): {pds_lost}; its runs cannot be matched to posts")
     print(f"  platform posts created: {len(platform_posts)}"
           + (f" ({unmatched} not matched to a run)" if unmatched else "")
           + (f"; {len(unresolved)} succeeded runs name a post id the sandboxes do not know" if unresolved else ""))

@@ -1,11 +1,12 @@
-"""The crash soak's way to hold a Bluesky create: a pass-through proxy in front of the local PDS.
+"""The crash soak's way to hold a create on a real server: a pass-through proxy in front of it.
 
 The other platforms are sandboxes that take a `hold` fault (devstack/sandboxes/core.py): the
-post is made and its answer comes late. Bluesky runs on the real reference PDS, which takes no
-faults, so the soak connects its Bluesky accounts through this proxy (their `pdsUrl`) and, when
-it wants a held create, the next `com.atproto.repo.createRecord` is forwarded, its answer read,
-and only then, `seconds` later, sent back: the record exists on the PDS while the attempt waits
-past its timeout, and the retry meets it. Every other request is forwarded as it came.
+post is made and its answer comes late. Bluesky runs on the real reference PDS and WordPress on
+a real WordPress, which take no faults, so the soak connects those accounts through this proxy
+(their `pdsUrl`, their `siteUrl`) and, when it wants a held create, the next POST to the create
+path (`com.atproto.repo.createRecord`, `/wp-json/wp/v2/posts`) is forwarded, its answer read, and
+only then, `seconds` later, sent back: the post exists while the attempt waits past its timeout,
+and the retry meets it. Every other request is forwarded as it came.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import httpx
 from devstack.emulators import free_port
 from devstack.sandboxes.core import Fault
 
-CREATE = "/xrpc/com.atproto.repo.createRecord"
+BLUESKY_CREATE = "/xrpc/com.atproto.repo.createRecord"
+WORDPRESS_CREATE = "/wp-json/wp/v2/posts"
 # Hop-by-hop, or describing the body as the PDS sent it (httpx hands it over decoded, whole).
 _DROPPED = {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "host"}
 
@@ -34,8 +36,9 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 
 
 class HoldingProxy:
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, create_path: str) -> None:
         self.target = target.rstrip("/")
+        self.create_path = create_path
         self.client = httpx.Client(timeout=120)
         self.lock = threading.Lock()
         self.holds: list[Fault] = []
@@ -57,7 +60,7 @@ class HoldingProxy:
                 except httpx.HTTPError:
                     self.send_error(502)
                     return
-                if self.path.split("?", 1)[0] == CREATE:
+                if self.command == "POST" and self.path.split("?", 1)[0] == proxy.create_path:
                     hold = proxy._take_hold()
                     if hold is not None:
                         time.sleep(float(hold.params.get("seconds", 30)))
@@ -69,7 +72,7 @@ class HoldingProxy:
                 self.end_headers()
                 self.wfile.write(answer.content)
 
-            do_GET = do_POST = _forward
+            do_GET = do_POST = do_DELETE = do_PUT = _forward
 
         self.server = _QuietServer(("127.0.0.1", free_port()), Handler)
         self.server.daemon_threads = True
