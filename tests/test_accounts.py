@@ -62,6 +62,9 @@ def test_platform_filter(client, demo):
     assert len(instagram["accounts"]) == 7 and {a["platform"] for a in instagram["accounts"]} == {"instagram"}
     pages = client.get("/v1/accounts", params={"platform": "facebook_pages"}, headers=demo.key_headers).json()
     assert [a["accountId"] for a in pages["accounts"]] == ["fb_page_42", "fb_page_main"]
+    # Every alias a post's targets take filters too (gbp: Google Business Profile).
+    places = client.get("/v1/accounts", params={"platform": "gbp"}, headers=demo.key_headers).json()
+    assert [(a["platform"], a["accountId"]) for a in places["accounts"]] == [("google_business", "gbp_location")]
     error = assert_error(client.get("/v1/accounts", params={"platform": "myspace"}, headers=demo.key_headers),
                          400, "validation_error")
     assert error["details"][0]["field"] == "query.platform"

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shared.platforms import Platform
+from shared.platforms import ALIASES, Platform
 
 PlatformValue = Literal[tuple(p.value for p in Platform)]  # type: ignore[valid-type]
 
@@ -64,8 +64,10 @@ class MeResponse(BaseModel):
 
 
 class AccountsQuery(BaseModel):
-    platform: Literal[tuple([*(p.value for p in Platform), "facebook_pages"])] | None = Field(  # type: ignore[valid-type]
-        default=None, description="Only this platform's accounts (`facebook_pages` means `facebook`)")
+    # Every name a post's targets accept: the platforms and their aliases (shared/platforms ALIASES).
+    platform: Literal[tuple(sorted(ALIASES))] | None = Field(  # type: ignore[valid-type]
+        default=None, description="Only this platform's accounts (an alias names its platform: `facebook_pages` "
+                                  "means `facebook`, `gbp` `google_business`)")
 
 
 class ConnectedAccount(BaseModel):

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shared.models.account import PlatformValue
+from shared.platforms import ALIASES
 
 _DATE = {"format": "date-time"}
 
@@ -91,5 +92,5 @@ class DisconnectResponse(BaseModel):
 
 
 class AccountQuery(BaseModel):
-    platform: Literal[tuple([*(p for p in PlatformValue.__args__), "facebook_pages"])] | None = Field(  # type: ignore[valid-type]
+    platform: Literal[tuple(sorted(ALIASES))] | None = Field(  # type: ignore[valid-type]
         default=None, description="The account's platform, when the same id exists on several")
