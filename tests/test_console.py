@@ -265,7 +265,11 @@ def test_connect_each_platform_from_the_console_through_hosting(cli, stack, user
             assert linked and all(f"<code>{a}</code>" in tab.content() for a in linked), (platform, linked)
             tab.close()  # the console reads its accounts again
         for account_id in linked:
-            row = page.wait_for_selector(f"#accounts tr[data-account-id='{account_id}']")
+            try:
+                row = page.wait_for_selector(f"#accounts tr[data-account-id='{account_id}']")
+            except Exception as exc:  # what the console said instead (a refused read names itself there)
+                raise AssertionError(f"{platform}: {account_id} not listed; the console says "
+                                     f"{page.text_content('#status')!r}") from exc
             assert "connected" in row.inner_text() and "valid" in row.inner_text(), row.inner_text()
     shown = page.locator("#accounts tr").evaluate_all("rows => rows.map(r => r.dataset.platform)")
     assert set(shown) == set(PLATFORMS)

@@ -113,22 +113,29 @@ async function revokeKey(key) {
 
 // -- connected accounts -----------------------------------------------------------------------
 
-// The list, then each account's health (GET /v1/accounts/{id}).
+// The list, then each account's health (GET /v1/accounts/{id}). An account whose health cannot
+// be read (a refused or failed request) is still listed, saying so, rather than hiding the rest.
 async function loadAccounts() {
   const { accounts } = await api("GET", "/v1/accounts");
-  const details = await Promise.all(accounts.map((a) =>
+  const details = await Promise.allSettled(accounts.map((a) =>
     api("GET", `/v1/accounts/${encodeURIComponent(a.accountId)}?platform=${a.platform}`)));
   const body = $("accounts");
   body.replaceChildren();
-  for (const account of details) {
+  details.forEach((outcome, index) => {
+    const account = outcome.status === "fulfilled" ? outcome.value : accounts[index];
     const row = body.insertRow();
     row.dataset.accountId = account.accountId;
     row.dataset.platform = account.platform;
-    const health = account.health;
     cell(row, account.platform);
     cell(row, `${account.displayName || ""} (${account.accountId})`);
     cell(row, account.status + (account.statusReason ? `: ${account.statusReason}` : ""),
          account.status === "connected" ? "ok" : "bad");
+    if (outcome.status === "rejected") {
+      cell(row, `health not read: ${outcome.reason.message}`, "bad");
+      cell(row, "");
+      return;
+    }
+    const health = account.health;
     const token = !health.tokensReadable ? "unreadable: reconnect"
       : health.tokenExpired ? (health.refreshable ? "expired, refreshable" : "expired: reconnect")
       : health.tokenExpiresAt ? "valid until " + when(health.tokenExpiresAt) : "valid";
@@ -136,7 +143,7 @@ async function loadAccounts() {
     const last = health.lastPublish;
     cell(row, last ? `${last.status} ${when(last.at)}${last.code ? " (" + last.code + ")" : ""}` : "none",
          last && last.status !== "succeeded" ? "bad" : "");
-  }
+  });
   $("accounts").dataset.loaded = String(details.length);
 }
 
