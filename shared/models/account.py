@@ -9,6 +9,11 @@ from pydantic import BaseModel, Field
 from shared.platforms import ALIASES, Platform
 
 PlatformValue = Literal[tuple(p.value for p in Platform)]  # type: ignore[valid-type]
+# Every name a post's targets and the ?platform= filters take: the platforms and their aliases.
+# Defined once: typing caches a Literal by its set of values, so a second Literal of the same
+# names in another order would get whichever was built first, and the JSON Schema (openapi.json)
+# would list them in an order that depends on import order.
+PlatformAlias = Literal[tuple(ALIASES)]  # type: ignore[valid-type]
 
 
 class KeyInfo(BaseModel):
@@ -64,8 +69,7 @@ class MeResponse(BaseModel):
 
 
 class AccountsQuery(BaseModel):
-    # Every name a post's targets accept: the platforms and their aliases (shared/platforms ALIASES).
-    platform: Literal[tuple(sorted(ALIASES))] | None = Field(  # type: ignore[valid-type]
+    platform: PlatformAlias | None = Field(
         default=None, description="Only this platform's accounts (an alias names its platform: `facebook_pages` "
                                   "means `facebook`, `gbp` `google_business`)")
 

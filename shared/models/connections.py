@@ -6,8 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shared.models.account import PlatformValue
-from shared.platforms import ALIASES
+from shared.models.account import PlatformAlias, PlatformValue
 
 _DATE = {"format": "date-time"}
 
@@ -92,5 +91,5 @@ class DisconnectResponse(BaseModel):
 
 
 class AccountQuery(BaseModel):
-    platform: Literal[tuple(sorted(ALIASES))] | None = Field(  # type: ignore[valid-type]
+    platform: PlatformAlias | None = Field(
         default=None, description="The account's platform, when the same id exists on several")

@@ -11,10 +11,9 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from shared.platforms import ALIASES
+from shared.models.account import PlatformAlias
 
 SubmissionStatus = Literal["queued", "orchestrating", "dispatched", "canceled"]
-PlatformAlias = Literal[tuple(ALIASES)]  # type: ignore[valid-type]
 _DateTime = Field(default=None, json_schema_extra={"format": "date-time"})
 
 

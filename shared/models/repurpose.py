@@ -14,10 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from shared.models.posts import PlatformName
 from shared.models.templates import AspectRatio
-from shared.platforms import ALIASES
+from shared.models.account import PlatformAlias
 
 LinkType = Literal["text", "image", "video"]
-PlatformAlias = Literal[tuple(ALIASES)]  # type: ignore[valid-type]
 # Usable as a Firestore document id: no "/", and not starting with a dot (so never "." or "..").
 DOC_ID = r"^[A-Za-z0-9_:@\-][A-Za-z0-9_.:@\-]{0,127}$"
 # 30 days: delays past the Cloud Tasks horizon are fine (the minute sweep enqueues them).
