@@ -50,14 +50,15 @@ def hosting(stack, tmp_path_factory):
     from tests.cli_stack import start_cli
 
     # The console test connects every platform (sixteen, twelve of them by OAuth) as one user as
-    # fast as a browser clicks, over the 10 connection starts a minute a person gets and the 60
-    # requests a minute of a signed-in user (shared/services/rate_limits.py): a person takes longer
-    # at each platform's consent page than the limits' minute allows for sixteen.
+    # fast as a browser clicks, over the 10 connection starts a minute a person gets and the
+    # requests a minute of their tier (shared/services/rate_limits.py: 60 signed in, 100 premium),
+    # since the console reads every account's detail again after each connect (N+1 requests): a
+    # person takes longer at each platform's consent page than the limits' minute allows.
     emulators = start_cli(stack, tmp_path_factory,
                           env=lambda emulators: {"SOKU_OAUTH_REDIRECT_BASE": emulators.hosting_url,
                                                  "SOKU_RATE_LIMITS": json.dumps({
                                                      "POST /v1/connections/{platform}/start": 30,
-                                                     "authenticated": [240, 60]})})
+                                                     "authenticated": [600, 300], "premium": [600, 300]})})
     yield emulators
     emulators.stop()
 
