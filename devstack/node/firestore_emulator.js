@@ -4,6 +4,7 @@
 // Prints "ready <port>" once the port accepts connections.
 const grpc = require("@grpc/grpc-js");
 const { isolate } = require("./firestore_transactions");
+const { exactWrites } = require("./firestore_writes");
 
 const port = Number(process.argv[2]);
 if (!port) {
@@ -24,6 +25,7 @@ grpc.Server.prototype.addService = function (service, implementation) {
 const { FirestoreServer } = require("@firestore-emulator/server");
 emulator = new FirestoreServer();
 grpc.Server.prototype.addService = addService;
+exactWrites(emulator.state); // replacing sets and deleted fields, as Firestore applies them
 if (!isolated) {
   // The emulator registered its service through another copy of @grpc/grpc-js than this one:
   // transactions would silently not be isolated. Refuse to start instead.
