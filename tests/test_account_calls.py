@@ -65,3 +65,40 @@ def test_a_refused_refresh_nobody_else_explains_still_asks_for_a_reconnect(stack
     with pytest.raises(NeedsReconnectError):
         account_calls.with_account(demo.uid, Platform.X, ACCOUNT, lambda _, a: a.tokens)
     assert _status(demo.uid) == "needs_reconnect"
+
+
+def test_a_refresh_stores_its_tokens_and_frees_the_account(stack, demo, time_travel):
+    before = accounts.load_account(demo.uid, Platform.X, ACCOUNT)[1].tokens
+    time_travel(hours=3)
+
+    ours = account_calls.with_account(demo.uid, Platform.X, ACCOUNT, lambda _, a: a.tokens)
+
+    data = accounts.account_ref(demo.uid, "x", ACCOUNT).get().to_dict()
+    stored = accounts.load_account(demo.uid, Platform.X, ACCOUNT)[1].tokens
+    assert ours.refresh_token != before.refresh_token  # X rotated it
+    assert (stored.access_token, stored.refresh_token) == (ours.access_token, ours.refresh_token)
+    assert "refreshLease" not in data, data.get("refreshLease")  # the next refresh need not wait out a lease
+
+
+def test_a_refresh_that_outlived_its_lease_keeps_the_tokens_stored_meanwhile(stack, demo, time_travel, monkeypatch):
+    """Our refresh call hangs past the lease; another caller then takes the account, refreshes
+    and stores. Ours must not overwrite theirs: the stored refresh token is the one X honours
+    next (it rotates them), and everyone else already uses theirs."""
+    time_travel(hours=3)
+    publisher_type = type(publisher_for(Platform.X))
+    original = publisher_type.refresh
+    theirs: list[str] = []
+
+    def refresh(self, account):
+        if not theirs:
+            theirs.append("")
+            time_travel(seconds=accounts.REFRESH_LEASE.total_seconds() + 1)  # our call hangs past the lease
+            theirs[0] = account_calls.with_account(demo.uid, Platform.X, ACCOUNT, lambda _, a: a.tokens.refresh_token)
+        return original(self, account)
+
+    monkeypatch.setattr(publisher_type, "refresh", refresh)
+
+    ours = account_calls.with_account(demo.uid, Platform.X, ACCOUNT, lambda _, a: a.tokens)
+
+    stored = accounts.load_account(demo.uid, Platform.X, ACCOUNT)[1].tokens
+    assert theirs[0] and stored.refresh_token == theirs[0] == ours.refresh_token
