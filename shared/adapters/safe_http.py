@@ -229,6 +229,32 @@ def host_header(target: Target) -> str:
     return value + (f":{target.port}" if target.port != default_port else "")
 
 
+def server_root(value: str, what: str, refused: Callable[[str], Exception], *, alone: str) -> tuple[str, str]:
+    """A server a user names (a Mastodon instance, a Bluesky PDS, a WordPress site), as Soku stores
+    it: `(origin, path)`, the origin being the scheme, the lower-case host and the port when not
+    the default, the path without its trailing slash. `example.com` alone means https://example.com.
+    `what` names the address in messages ("the site address"); `alone` is the message for a URL
+    carrying credentials, a query or a fragment. Raises `refused(message)`."""
+    text = value.strip()
+    if "://" not in text:
+        text = f"https://{text}"
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise refused(f"{what} is not a URL") from None
+    if url.scheme not in ("http", "https"):
+        raise refused(f"{what} must be an https URL, not '{url.scheme}'")
+    if url.userinfo or url.query or url.fragment:
+        raise refused(alone)
+    host = url.raw_host.decode("ascii").lower().rstrip(".")
+    if not host:
+        raise refused(f"{what} has no host")
+    netloc = f"[{host}]" if ":" in host else host
+    if url.port and url.port != (443 if url.scheme == "https" else 80):
+        netloc += f":{url.port}"
+    return f"{url.scheme}://{netloc}", url.path.rstrip("/")
+
+
 def check_server(root: str, https_required: str) -> None:
     """Vet a server a user names (a Mastodon instance, a Bluesky PDS) before Soku sends it secrets:
     its addresses public now (check_url), and https unless SOKU_FETCH_ALLOWLIST admits it (a local

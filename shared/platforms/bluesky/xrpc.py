@@ -70,23 +70,11 @@ def normalise(value: Any) -> str:
     text = (value or "").strip() if isinstance(value, str) else ""
     if not text:
         text = get_settings().platform_hosts.get("bluesky_pds") or DEFAULT_PDS
-    if "://" not in text:
-        text = f"https://{text}"
-    try:
-        url = httpx.URL(text)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise PdsRefused("the PDS address is not a URL") from None
-    if url.scheme not in ("http", "https"):
-        raise PdsRefused(f"the PDS address must be an https URL, not '{url.scheme}'")
-    if url.userinfo or url.query or url.fragment or url.path not in ("", "/"):
-        raise PdsRefused("the PDS address is the server's root URL alone, e.g. https://bsky.social")
-    host = url.raw_host.decode("ascii").lower().rstrip(".")
-    if not host:
-        raise PdsRefused("the PDS address has no host")
-    netloc = f"[{host}]" if ":" in host else host
-    if url.port and url.port != (443 if url.scheme == "https" else 80):
-        netloc += f":{url.port}"
-    return f"{url.scheme}://{netloc}"
+    alone = "the PDS address is the server's root URL alone, e.g. https://bsky.social"
+    origin, path = safe_http.server_root(text, "the PDS address", PdsRefused, alone=alone)
+    if path:
+        raise PdsRefused(alone)
+    return origin
 
 
 def checked(value: Any) -> str:

@@ -56,27 +56,10 @@ def normalise(value: Any) -> str:
     `https://mastodon.social`. Raises InstanceRefused."""
     if not isinstance(value, str) or not value.strip():
         raise InstanceRefused("give your Mastodon server's address, e.g. https://mastodon.social")
-    text = value.strip()
-    if "://" not in text:
-        text = f"https://{text}"
-    try:
-        url = httpx.URL(text)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise InstanceRefused("the server's address is not a URL") from None
-    if url.scheme not in ("http", "https"):
-        raise InstanceRefused(f"the server's address must be an https URL, not '{url.scheme}'")
-    if url.userinfo:
-        raise InstanceRefused("the server's address must not carry credentials")
-    if url.query or url.fragment:
-        raise InstanceRefused("the server's address is its root URL, without a query or fragment")
-    host = url.raw_host.decode("ascii").lower().rstrip(".")
-    if not host:
-        raise InstanceRefused("the server's address has no host")
-    default = 443 if url.scheme == "https" else 80
-    netloc = f"[{host}]" if ":" in host else host
-    if url.port and url.port != default:
-        netloc += f":{url.port}"
-    return f"{url.scheme}://{netloc}{url.path.rstrip('/')}"
+    origin, path = safe_http.server_root(value, "the server's address", InstanceRefused,
+                                         alone="the server's address is its root URL alone, without a query, a fragment "
+                                               "or credentials")
+    return origin + path
 
 
 def checked(value: Any) -> str:

@@ -57,28 +57,13 @@ def normalise(value: Any) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text:
         raise SiteRefused("the site address is empty")
-    if "://" not in text:
-        text = f"https://{text}"
-    try:
-        url = httpx.URL(text)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise SiteRefused("the site address is not a URL") from None
-    if url.scheme not in ("http", "https"):
-        raise SiteRefused(f"the site address must be an https URL, not '{url.scheme}'")
-    if url.userinfo or url.query or url.fragment:
-        raise SiteRefused("the site address is the site's URL alone, e.g. https://example.com, without a user, "
-                          "?query or #fragment")
-    host = url.raw_host.decode("ascii").lower().rstrip(".")
-    if not host:
-        raise SiteRefused("the site address has no host")
-    path = url.path.rstrip("/")
+    origin, path = safe_http.server_root(
+        text, "the site address", SiteRefused,
+        alone="the site address is the site's URL alone, e.g. https://example.com, without a user, ?query or #fragment")
     for tail in ("/wp-json", "/wp-admin", "/wp-login.php"):
         if path.endswith(tail):
             path = path[: -len(tail)]
-    netloc = f"[{host}]" if ":" in host else host
-    if url.port and url.port != (443 if url.scheme == "https" else 80):
-        netloc += f":{url.port}"
-    return f"{url.scheme}://{netloc}{path}"
+    return origin + path
 
 
 def checked(value: Any) -> str:
