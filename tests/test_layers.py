@@ -149,7 +149,7 @@ def test_no_module_imports_itself_in_a_circle():
 
 PLATFORMS = ROOT / "shared" / "platforms"
 # Packages of platform code that several platforms share (and only they may import).
-FAMILIES = {"meta_graph": {"facebook", "instagram", "threads"}}
+FAMILIES = {"meta_graph": {"facebook", "instagram", "threads"}, "google": {"youtube", "google_business"}}
 
 
 def platform_packages() -> list[str]:

@@ -49,8 +49,8 @@ from typing import Any
 import flask
 from markupsafe import escape
 
-from devstack.sandboxes import oauth
-from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, listing_cutoff, mint_tokens
+from devstack.sandboxes import google_token, oauth
+from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, listing_cutoff
 from devstack.sandboxes.media_urls import fetch_media
 
 PLATFORM = "google_business"
@@ -176,41 +176,15 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
 
     @bp.post("/oauth/token")
     def token():
-        fault = state.take_fault(PLATFORM, "token")
-        if fault is not None and fault.kind == "server_error":
-            return {"error": "internal_failure", "error_description": "Backend Error"}, 503
-        if fault is not None and fault.kind in ("expired_token", "revoked"):
-            return {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}, 400
-        form = flask.request.form
-        if not form.get("client_id"):
-            return {"error": "invalid_request", "error_description": "Could not determine client ID from request."}, 400
-        if form.get("client_id") != CLIENT_ID:
-            return {"error": "invalid_client", "error_description": "The OAuth client was not found."}, 401
-        if form.get("client_secret") != CLIENT_SECRET:
-            return {"error": "invalid_client", "error_description": "Unauthorized"}, 401
-        if form.get("grant_type") == "authorization_code":
-            grant, why = oauth.redeem(state, PLATFORM, form.get("code"), client_id=form.get("client_id"),
-                                      redirect_uri=form.get("redirect_uri"), code_verifier=form.get("code_verifier"))
-            if grant is None:
-                return {"error": "invalid_grant", "error_description": why}, 400
+        def chosen_at_consent(grant: dict[str, Any]) -> None:
             chosen = grant.get("options") or {}
             with state.lock:
                 state.oauth.setdefault("google_business", {})[grant["subject"]] = {
                     "locations": int(chosen.get("sandbox_locations", DEFAULT_LOCATIONS)),
                     "group": chosen.get("sandbox_group") in ("1", "true")}
-            access, refresh, _ = mint_tokens(PLATFORM, grant["subject"], ACCESS_LIFETIME)
-            return {"access_token": access, "expires_in": ACCESS_LIFETIME, "refresh_token": refresh,
-                    "scope": grant["scope"] or SCOPE, "token_type": "Bearer"}
-        if form.get("grant_type") != "refresh_token":
-            return {"error": "unsupported_grant_type",
-                    "error_description": "Invalid grant_type: " + str(form.get("grant_type"))}, 400
-        parts = (form.get("refresh_token") or "").split(".")
-        if len(parts) != 4 or parts[0] != "sbx-rt" or parts[1] != PLATFORM or (PLATFORM, parts[2]) in state.revoked:
-            return {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}, 400
-        lifetime = min(ACCESS_LIFETIME, state.token_lifetime_s or ACCESS_LIFETIME)
-        access, _, _ = mint_tokens(PLATFORM, parts[2], lifetime)
-        # Google does not rotate refresh tokens: no refresh_token in the answer.
-        return {"access_token": access, "expires_in": lifetime, "scope": SCOPE, "token_type": "Bearer"}
+
+        return google_token.token(state, PLATFORM, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, scope=SCOPE,
+                                  lifetime_s=ACCESS_LIFETIME, on_grant=chosen_at_consent)
 
     @bp.post("/oauth/revoke")
     def revoke():

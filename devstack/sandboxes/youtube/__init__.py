@@ -60,9 +60,9 @@ from typing import Any
 import flask
 from markupsafe import escape
 
-from devstack.sandboxes import oauth
+from devstack.sandboxes import google_token, oauth
 from devstack.sandboxes.youtube import uploads as youtube_uploads
-from devstack.sandboxes.core import Gate, SandboxState, answer, listing_cutoff, mint_tokens
+from devstack.sandboxes.core import Gate, SandboxState, answer, listing_cutoff
 from devstack.sandboxes.youtube.google import _rfc3339, google_error
 from devstack.sandboxes.uploads import cut_short
 
@@ -188,36 +188,8 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     # -- Google OAuth --------------------------------------------------------------------
     @bp.post("/oauth/token")
     def token():
-        fault = state.take_fault(PLATFORM, "token")
-        if fault is not None and fault.kind == "server_error":
-            return {"error": "internal_failure", "error_description": "Backend Error"}, 503
-        if fault is not None and fault.kind in ("expired_token", "revoked"):
-            return {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}, 400
-        form = flask.request.form
-        if not form.get("client_id"):
-            return {"error": "invalid_request", "error_description": "Could not determine client ID from request."}, 400
-        if form.get("client_id") != CLIENT_ID:
-            return {"error": "invalid_client", "error_description": "The OAuth client was not found."}, 401
-        if form.get("client_secret") != CLIENT_SECRET:
-            return {"error": "invalid_client", "error_description": "Unauthorized"}, 401
-        if form.get("grant_type") == "authorization_code":
-            grant, why = oauth.redeem(state, PLATFORM, form.get("code"), client_id=form.get("client_id"),
-                                      redirect_uri=form.get("redirect_uri"), code_verifier=form.get("code_verifier"))
-            if grant is None:
-                return {"error": "invalid_grant", "error_description": why}, 400
-            access, refresh, _ = mint_tokens(PLATFORM, grant["subject"], ACCESS_LIFETIME)
-            return {"access_token": access, "expires_in": ACCESS_LIFETIME, "refresh_token": refresh,
-                    "scope": grant["scope"] or SCOPES, "token_type": "Bearer"}
-        if form.get("grant_type") != "refresh_token":
-            return {"error": "unsupported_grant_type", "error_description": "Invalid grant_type: "
-                    + str(form.get("grant_type"))}, 400
-        parts = (form.get("refresh_token") or "").split(".")
-        if (len(parts) != 4 or parts[0] != "sbx-rt" or parts[1] != PLATFORM
-                or (PLATFORM, parts[2]) in state.revoked):
-            return {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}, 400
-        access, _, _ = mint_tokens(PLATFORM, parts[2], ACCESS_LIFETIME)
-        # Google does not rotate refresh tokens: no refresh_token in the answer.
-        return {"access_token": access, "expires_in": ACCESS_LIFETIME, "scope": SCOPES, "token_type": "Bearer"}
+        return google_token.token(state, PLATFORM, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, scope=SCOPES,
+                                  lifetime_s=ACCESS_LIFETIME)
 
     @bp.get("/accounts/o/oauth2/v2/auth")
     def oauth_consent():

@@ -59,6 +59,7 @@ from shared import clock
 from shared.config import get_settings
 from shared.platforms import Platform
 from shared.platforms.youtube.manifest import MAX_THUMBNAIL_BYTES, MAX_TITLE_CHARS, MB, THUMBNAIL_FORMATS
+from shared.platforms.google.oauth import refresh_classifier
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -166,24 +167,7 @@ def classify(response: httpx.Response) -> PublishError | None:
     return PermanentError(f"YouTube refused the request ({status}): {text}", code="publish_rejected")
 
 
-def _refresh_classify(response: httpx.Response) -> PublishError | None:
-    status = response.status_code
-    if status < 300:
-        return None
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    code = body.get("error") if isinstance(body, dict) else None
-    description = body.get("error_description") if isinstance(body, dict) else None
-    if status >= 500:
-        return RetryableError(f"Google's token endpoint is unavailable ({status})", code="platform_unavailable")
-    if code == "invalid_grant":
-        return NeedsReconnectError(f"Google refused to refresh the channel's authorization: "
-                                   f"{description or 'invalid_grant'}")
-    # invalid_client / invalid_request / unauthorized_client: our OAuth client, not the user's account.
-    return PermanentError(f"Google refused Soku's OAuth client ({status} {code}): {description or response.text[:200]}",
-                          code="platform_misconfigured")
+_refresh_classify = refresh_classifier("the channel's")
 
 
 # -- the upload session: 308 is an answer, 404/410 an expired session ---------------------
