@@ -12,9 +12,12 @@ from shared.models.webhooks import (
     DeletedWebhook,
     DeliveryList,
     RotatedWebhook,
+    UpdateWebhookRequest,
+    Webhook,
     WebhookList,
+    WebhookTest,
 )
-from shared.services.webhooks import delivery, endpoints
+from shared.services.webhooks import delivery, endpoints, ping
 from shared.services.webhooks.events import DELIVERY_QUEUE
 from shared.web.api import Api, Auth, RequestContext
 from shared.web.internal import cloud_tasks_only
@@ -35,6 +38,27 @@ def create(ctx: RequestContext) -> Reply:
            summary="List webhook endpoints")
 def list_endpoints(ctx: RequestContext) -> dict:
     return {"data": endpoints.list_endpoints(ctx.user_id)}
+
+
+@api.route("GET", "/v1/webhooks/{webhook_id}", auth=Auth.API_KEY_OR_FIREBASE, response_model=Webhook,
+           tags=("webhooks",), summary="One webhook endpoint")
+def get_endpoint(ctx: RequestContext) -> dict:
+    return endpoints.get(ctx.user_id, ctx.path_params["webhook_id"])
+
+
+@api.route("PATCH", "/v1/webhooks/{webhook_id}", request_model=UpdateWebhookRequest, response_model=Webhook,
+           tags=("webhooks",), summary="Change an endpoint's url, events or description, or disable and "
+                                       "re-enable it; what is left out stays")
+def update_endpoint(ctx: RequestContext) -> dict:
+    body = parse_body(UpdateWebhookRequest, ctx.body)
+    return endpoints.update(ctx.user_id, ctx.path_params["webhook_id"], body)
+
+
+@api.route("POST", "/v1/webhooks/{webhook_id}/test", response_model=WebhookTest, tags=("webhooks",),
+           summary="Send the endpoint a signed `ping` event now and say what it answered (not queued, "
+                   "retried or listed in /deliveries)")
+def test_endpoint(ctx: RequestContext) -> dict:
+    return ping.ping(ctx.user_id, ctx.path_params["webhook_id"])
 
 
 @api.route("GET", "/v1/webhooks/{webhook_id}/deliveries", auth=Auth.API_KEY_OR_FIREBASE,

@@ -21,6 +21,21 @@ class CreateWebhookRequest(BaseModel):
     description: str | None = Field(default=None, max_length=200)
 
 
+class UpdateWebhookRequest(BaseModel):
+    """What `PATCH /v1/webhooks/{id}` may change; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"url": "https://hooks.example.com/soku-v2", "events": ["post.failed"]}, {"enabled": True}]})
+
+    url: HttpUrl | None = Field(default=None, max_length=2048, description="A new public https URL, checked as at "
+                                                                           "registration")
+    events: list[EventType] | None = Field(default=None, min_length=1, description="The events to send from now on")
+    description: str | None = Field(default=None, max_length=200, description="An empty string clears it")
+    enabled: bool | None = Field(default=None, description=(
+        "false stops deliveries (pending ones end `failed`); true re-enables an endpoint disabled by its owner or "
+        "after days of failures, starting its failure count afresh"))
+
+
 class Webhook(BaseModel):
     id: str
     url: str
@@ -68,6 +83,18 @@ class Delivery(BaseModel):
 
 class DeliveryList(BaseModel):
     data: list[Delivery]
+
+
+class WebhookTest(BaseModel):
+    """The answer of `POST /v1/webhooks/{id}/test`: one signed `ping` event sent now."""
+
+    eventId: str = Field(description="The ping's id (`evt_ping_…`), also its `webhook-id` header")
+    delivered: bool = Field(description="Whether the endpoint answered 2xx")
+    statusCode: int | None = Field(default=None, description="The endpoint's HTTP status (null: no answer)")
+    error: str | None = Field(default=None, description="Why it was not delivered: `HTTP <status>: ` and the answer's "
+                                                        "first 200 bytes, a timeout, or a refusal")
+    answerExcerpt: str | None = Field(default=None, description="The answer's first bytes (at most 4 KiB)")
+    durationMs: float = Field(description="From sending to the answer")
 
 
 class DeletedWebhook(BaseModel):

@@ -129,26 +129,12 @@ def deliver(user_id: str, endpoint_id: str, delivery_id: str, attempt: int = 1) 
     assert claim.delivery is not None
     delivery = claim.delivery
     attempt_ref = ref.collection("attempts").document(str(attempt))
-    body = delivery["body"].encode()
-    # webhook-id is the event id: the same on every attempt and every endpoint.
-    headers = signed_headers(secrets_in_use(endpoint_ref, endpoint), delivery["eventId"], body) | {
-        "Soku-Event-Id": delivery["eventId"], "Soku-Event-Type": delivery["eventType"],
-        "Soku-Delivery-Attempt": str(attempt), "Content-Type": "application/json", "User-Agent": USER_AGENT}
-    started = time.perf_counter()
-    status_code, error, answer = None, None, None
-    try:
-        answer = safe_http.send("POST", endpoint["url"], content=body, headers=headers, timeout=TIMEOUT_S,
-                                max_answer_bytes=MAX_ANSWER_BYTES)
-        status_code = answer.status_code
-        if not 200 <= status_code < 300:
-            error = f"HTTP {status_code}: {answer.excerpt[:200].decode('utf-8', 'replace')}"
-    except safe_http.FetchRefused as refused:
-        error = f"refused: {refused.reason}"
+    sent = send_signed(endpoint_ref, endpoint, delivery["eventId"], delivery["eventType"],
+                       delivery["body"].encode(), attempt)
+    status_code, error = sent.status_code, sent.error
     now = clock.now()
-    record = {"statusCode": status_code, "error": error,
-              "answerExcerpt": answer.excerpt.decode("utf-8", "replace") if answer else None,
-              "answerTruncated": answer.truncated if answer else None,
-              "durationMs": round((time.perf_counter() - started) * 1000, 1), "finishedAt": now}
+    record = {"statusCode": status_code, "error": error, "answerExcerpt": sent.excerpt,
+              "answerTruncated": sent.truncated, "durationMs": sent.duration_ms, "finishedAt": now}
     update = {"lastStatusCode": status_code, "lastError": error, "updatedAt": now}
     if error is None:
         _record(attempt_ref, record, ref, update | {"status": "succeeded", "deliveredAt": now})
@@ -170,6 +156,37 @@ def deliver(user_id: str, endpoint_id: str, delivery_id: str, attempt: int = 1) 
     _record(attempt_ref, record, ref, update | {"nextAttemptAt": next_at})
     task.enqueue(attempt + 1, next_at)
     return "retry_scheduled"
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One signed request's outcome: `error` is None for a 2xx answer."""
+    status_code: int | None
+    error: str | None
+    excerpt: str | None
+    truncated: bool | None
+    duration_ms: float
+
+
+def send_signed(endpoint_ref, endpoint: dict, event_id: str, event_type: str, body: bytes, attempt: int) -> Sent:
+    """POST `body` to the endpoint, signed with every secret in use, through safe_http (the URL
+    re-checked, the connection pinned, the answer read up to MAX_ANSWER_BYTES)."""
+    # webhook-id is the event id: the same on every attempt and every endpoint.
+    headers = signed_headers(secrets_in_use(endpoint_ref, endpoint), event_id, body) | {
+        "Soku-Event-Id": event_id, "Soku-Event-Type": event_type,
+        "Soku-Delivery-Attempt": str(attempt), "Content-Type": "application/json", "User-Agent": USER_AGENT}
+    started = time.perf_counter()
+    status_code, error, answer = None, None, None
+    try:
+        answer = safe_http.send("POST", endpoint["url"], content=body, headers=headers, timeout=TIMEOUT_S,
+                                max_answer_bytes=MAX_ANSWER_BYTES)
+        status_code = answer.status_code
+        if not 200 <= status_code < 300:
+            error = f"HTTP {status_code}: {answer.excerpt[:200].decode('utf-8', 'replace')}"
+    except safe_http.FetchRefused as refused:
+        error = f"refused: {refused.reason}"
+    return Sent(status_code, error, answer.excerpt.decode("utf-8", "replace") if answer else None,
+                answer.truncated if answer else None, round((time.perf_counter() - started) * 1000, 1))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from shared.adapters import safe_http
 from shared.adapters.crypto import decrypt_json, encrypt_json
 from shared.adapters.gcp import firestore_client
 from shared.errors import NotFoundError, ValidationError
-from shared.models.webhooks import ALL_EVENTS, CreateWebhookRequest
+from shared.models.webhooks import ALL_EVENTS, CreateWebhookRequest, UpdateWebhookRequest
 from shared.services import sealed_index
 from shared.services.webhooks.signing import new_secret
 
@@ -103,6 +103,61 @@ def owned(user_id: str, endpoint_id: str) -> tuple[firestore.DocumentReference, 
     if not snap.exists:
         raise NotFoundError(f"Webhook {endpoint_id} not found")
     return ref, snap.to_dict()
+
+
+def get(user_id: str, endpoint_id: str) -> dict:
+    return view(endpoint_id, owned(user_id, endpoint_id)[1])
+
+
+OWNER_DISABLED = "Disabled by its owner (PATCH /v1/webhooks/{id} with enabled: true turns it back on)"
+
+
+def update(user_id: str, endpoint_id: str, request: UpdateWebhookRequest) -> dict:
+    """Change what the request names, in one transaction (a delivery disabling the endpoint at the
+    same moment is not overwritten by a stale read). Re-enabling starts the failure count afresh,
+    or the next failed delivery would disable it again at once."""
+    changed = request.model_fields_set
+    if not changed:
+        raise ValidationError("Nothing to change: give url, events, description or enabled", details=[{
+            "field": "body", "code": "empty_update",
+            "message": "give at least one of url, events, description, enabled"}])
+    if request.url is not None:
+        check_url(str(request.url))
+    for name in ("url", "events", "enabled"):
+        if name in changed and getattr(request, name) is None:
+            raise ValidationError(f"{name} cannot be null", details=[{
+                "field": f"body.{name}", "code": "null_value", "message": f"{name} cannot be null; leave it out "
+                                                                          "to keep it"}])
+    ref = collection(user_id).document(endpoint_id)
+
+    @firestore.transactional
+    def apply(transaction: firestore.Transaction) -> dict:
+        snap = ref.get(transaction=transaction)
+        if not snap.exists:
+            raise NotFoundError(f"Webhook {endpoint_id} not found")
+        data = snap.to_dict()
+        now = clock.now()
+        update: dict = {"updatedAt": now}
+        if request.url is not None:
+            update["url"] = str(request.url)
+        if request.events is not None:
+            update["events"] = list(request.events)
+        if "description" in changed:
+            update["description"] = request.description or None
+        if request.enabled is True and data.get("status") != "active":
+            if cleartext(update.get("url", data["url"])):
+                raise ValidationError(f"Cannot enable an endpoint with an http URL: {HTTPS_REQUIRED}", details=[{
+                    "field": "body.url", "code": "https_required",
+                    "message": "give an https url in the same request to enable it"}])
+            update |= {"status": "active", "disabledReason": firestore.DELETE_FIELD,
+                       "disabledAt": firestore.DELETE_FIELD, "failingSince": None}
+        elif request.enabled is False and data.get("status") == "active":
+            update |= {"status": "disabled", "disabledAt": now, "disabledReason": OWNER_DISABLED}
+        transaction.update(ref, update)
+        return {**data, **{k: v for k, v in update.items() if v is not firestore.DELETE_FIELD}} | (
+            {"disabledReason": None} if update.get("status") == "active" else {})
+
+    return view(endpoint_id, apply(firestore_client().transaction()))
 
 
 def delete(user_id: str, endpoint_id: str) -> None:
