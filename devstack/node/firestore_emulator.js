@@ -5,6 +5,7 @@
 const grpc = require("@grpc/grpc-js");
 const { isolate } = require("./firestore_transactions");
 const { exactWrites } = require("./firestore_writes");
+const { exactQueries } = require("./firestore_queries");
 
 const port = Number(process.argv[2]);
 if (!port) {
@@ -26,6 +27,7 @@ const { FirestoreServer } = require("@firestore-emulator/server");
 emulator = new FirestoreServer();
 grpc.Server.prototype.addService = addService;
 exactWrites(emulator.state); // replacing sets and deleted fields, as Firestore applies them
+exactQueries(emulator.state); // Firestore's order of values, cursors and offsets
 if (!isolated) {
   // The emulator registered its service through another copy of @grpc/grpc-js than this one:
   // transactions would silently not be isolated. Refuse to start instead.
