@@ -113,7 +113,8 @@ class ValidatePostResponse(BaseModel):
 
 
 class ListPostsQuery(BaseModel):
-    """Newest first; a Zapier polling trigger pages with `cursor`."""
+    """Newest first; a Zapier polling trigger pages with `cursor`. `sort=scheduledTime` is the
+    calendar: scheduled posts only, earliest first, filtered by `scheduledAfter`/`scheduledBefore`."""
 
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=512, description="`nextCursor` of the previous page")
@@ -121,3 +122,8 @@ class ListPostsQuery(BaseModel):
     platform: PlatformAlias | None = None
     createdAfter: AwareDatetime | None = None
     createdBefore: AwareDatetime | None = None
+    sort: Literal["createdAt", "scheduledTime"] | None = Field(default=None, description=(
+        "`createdAt` (the default): newest first. `scheduledTime`: posts with a scheduled time only, earliest "
+        "first (the calendar); the default when scheduledAfter or scheduledBefore is given"))
+    scheduledAfter: AwareDatetime | None = Field(default=None, description="Scheduled strictly after this time")
+    scheduledBefore: AwareDatetime | None = Field(default=None, description="Scheduled strictly before this time")

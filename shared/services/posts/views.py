@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from google.cloud import firestore
+from google.cloud.firestore_v1.field_path import FieldPath
 
 from shared import clock
 from shared.adapters.gcp import firestore_client
@@ -44,6 +45,8 @@ def _encode_cursor(created_at: datetime, submission_id: str) -> str:
 def _decode_cursor(cursor: str) -> datetime:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if "sort" in raw:
+            raise ValueError("a cursor of another sort")
         when = datetime.fromisoformat(raw["t"].replace("Z", "+00:00"))
         if when.tzinfo is None:
             raise ValueError("cursor time has no zone")
@@ -67,20 +70,12 @@ def _parse_time(name: str, value: str | None) -> datetime | None:
     return parsed
 
 
-def list_posts(user_id: str, args: dict[str, Any]) -> dict:
-    """Newest first. Filters: status, platform, createdAfter, createdBefore; cursor paging."""
+def _filtered(user_id: str, args: dict[str, Any]) -> firestore.Query:
+    """The user's submissions, narrowed by `status` and `platform` (equality filters: each sort
+    has an index with and without them, firestore.indexes.json)."""
     from shared.platforms import ALIASES
 
-    try:
-        limit = int(args.get("limit", 20))
-    except ValueError:
-        limit = -1
-    if not 1 <= limit <= MAX_PAGE:
-        raise ValidationError(details=[{"field": "query.limit", "code": "too_big" if limit > MAX_PAGE else "too_small",
-                                        "message": f"limit must be between 1 and {MAX_PAGE}",
-                                        "received": args.get("limit")}])
-    query = firestore_client().collection(SUBMISSIONS).where(
-        filter=firestore.FieldFilter("userId", "==", user_id))
+    query = firestore_client().collection(SUBMISSIONS).where(filter=firestore.FieldFilter("userId", "==", user_id))
     status = args.get("status")
     if status is not None:
         if status not in SUBMISSION_STATUSES:
@@ -93,6 +88,48 @@ def list_posts(user_id: str, args: dict[str, Any]) -> dict:
             raise ValidationError(details=[{"field": "query.platform", "code": "invalid_enum_value",
                                             "received": platform, "message": "Unknown platform"}])
         query = query.where(filter=firestore.FieldFilter("platforms", "array_contains", ALIASES[platform].value))
+    return query
+
+
+def _sort(args: dict[str, Any]) -> str:
+    """`createdAt` or `scheduledTime`; a filter of the other kind is refused, naming it, rather
+    than silently ignored."""
+    scheduled = [name for name in ("scheduledAfter", "scheduledBefore") if args.get(name) is not None]
+    created = [name for name in ("createdAfter", "createdBefore") if args.get(name) is not None]
+    sort = args.get("sort") or ("scheduledTime" if scheduled else "createdAt")
+    if sort not in ("createdAt", "scheduledTime"):
+        raise ValidationError(details=[{"field": "query.sort", "code": "invalid_enum_value", "received": sort,
+                                        "message": "Expected one of: createdAt, scheduledTime"}])
+    wrong = scheduled if sort == "createdAt" else created
+    if wrong:
+        raise ValidationError(details=[{"field": f"query.{wrong[0]}", "code": "invalid_combination",
+                                        "received": args.get(wrong[0]),
+                                        "message": f"{wrong[0]} does not apply when sorting by {sort}: "
+                                                   + ("use sort=scheduledTime" if sort == "createdAt"
+                                                      else "use scheduledAfter/scheduledBefore")}])
+    return sort
+
+
+def _limit(args: dict[str, Any]) -> int:
+    try:
+        limit = int(args.get("limit", 20))
+    except ValueError:
+        limit = -1
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(details=[{"field": "query.limit", "code": "too_big" if limit > MAX_PAGE else "too_small",
+                                        "message": f"limit must be between 1 and {MAX_PAGE}",
+                                        "received": args.get("limit")}])
+    return limit
+
+
+def list_posts(user_id: str, args: dict[str, Any]) -> dict:
+    """Newest first (filters: status, platform, createdAfter, createdBefore), or with
+    `sort=scheduledTime` the calendar (scheduledAfter, scheduledBefore); cursor paging."""
+    limit = _limit(args)
+    sort = _sort(args)
+    query = _filtered(user_id, args)
+    if sort == "scheduledTime":
+        return _calendar(query, args, limit)
     after = _parse_time("createdAfter", args.get("createdAfter"))
     before = _parse_time("createdBefore", args.get("createdBefore"))
     cursor = args.get("cursor")
@@ -109,3 +146,50 @@ def list_posts(user_id: str, args: dict[str, Any]) -> dict:
     data = [summary(s.id, s.to_dict()) for s in page]
     next_cursor = _encode_cursor(page[-1].get("createdAt"), page[-1].id) if more else None
     return {"data": data, "hasMore": more, "nextCursor": next_cursor}
+
+
+# Posts without a scheduled time store null, which a range filter leaves out: the calendar is
+# every post scheduled after this (long before Soku existed).
+_NO_EARLIER = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def _calendar(query: firestore.Query, args: dict[str, Any], limit: int) -> dict:
+    """Scheduled posts, earliest first. Many posts share a scheduled minute (a week's batch), so
+    posts of one time are ordered by their id and the cursor is the last post's time and id:
+    the next page starts right after that post, ties included."""
+    after = _parse_time("scheduledAfter", args.get("scheduledAfter"))
+    before = _parse_time("scheduledBefore", args.get("scheduledBefore"))
+    query = query.where(filter=firestore.FieldFilter("scheduledTime", ">", after or _NO_EARLIER))
+    if before is not None:
+        query = query.where(filter=firestore.FieldFilter("scheduledTime", "<", before))
+    query = query.order_by("scheduledTime").order_by(FieldPath.document_id())
+    cursor = args.get("cursor")
+    if cursor:
+        at, last_id = _decode_calendar_cursor(cursor)
+        query = query.start_after({"scheduledTime": at,
+                                   FieldPath.document_id(): firestore_client().collection(SUBMISSIONS).document(last_id)})
+    snaps = list(query.limit(limit + 1).stream())
+    page, more = snaps[:limit], len(snaps) > limit
+    next_cursor = _encode_calendar_cursor(page[-1].get("scheduledTime"), page[-1].id) if more else None
+    return {"data": [summary(s.id, s.to_dict()) for s in page], "hasMore": more, "nextCursor": next_cursor}
+
+
+def _encode_calendar_cursor(at: datetime, submission_id: str) -> str:
+    raw = json.dumps({"sort": "scheduledTime", "t": clock.iso(at), "id": submission_id}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_calendar_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if raw.get("sort") != "scheduledTime":
+            raise ValueError("a cursor of another sort")
+        at = datetime.fromisoformat(raw["t"].replace("Z", "+00:00"))
+        submission_id = raw["id"]
+        if at.tzinfo is None or not isinstance(submission_id, str) or not submission_id or "/" in submission_id:
+            raise ValueError("cursor out of range")
+        return at, submission_id
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise ValidationError("Invalid cursor", details=[{
+            "field": "query.cursor", "message": "Use the nextCursor value of a previous page with the same sort",
+            "code": "invalid_string", "received": cursor[:100]}]) from None
