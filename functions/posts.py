@@ -75,6 +75,13 @@ def reschedule(ctx: RequestContext) -> dict:
     return manage.reschedule_post(ctx.user_id, ctx.path_params["post_id"], body.scheduledTime)
 
 
+@api.route("POST", "/v1/posts/{post_id}/publish", summary="Publish a draft, or a scheduled post that has not "
+           "started, now (exactly once, also when it races its scheduled time)", response_model=PostView,
+           tags=("posts",), responses={404: ErrorEnvelope, 409: ErrorEnvelope})
+def publish_now(ctx: RequestContext) -> dict:
+    return manage.publish_now(ctx.user_id, ctx.path_params["post_id"])
+
+
 @api.route("POST", "/v1/posts/{post_id}/retry", summary="Queue a post's failed runs again",
            auth=Auth.API_KEY_OR_FIREBASE, response_model=RetryPostResponse, tags=("posts",))
 def retry(ctx: RequestContext) -> dict:

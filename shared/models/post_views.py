@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from shared.models.account import PlatformAlias
 
-SubmissionStatus = Literal["queued", "orchestrating", "dispatched", "canceled"]
+SubmissionStatus = Literal["draft", "queued", "orchestrating", "dispatched", "canceled"]
 _DateTime = Field(default=None, json_schema_extra={"format": "date-time"})
 
 

@@ -83,6 +83,9 @@ class CreatePostRequest(_Strict):
     scheduledTime: str | None = None
     # Strict: 0, 1 or "true" are refused rather than silently read as booleans.
     enableRepurposing: StrictBool = False
+    draft: StrictBool = Field(default=False, description=(
+        "Store the post, checked as any post is, without scheduling or publishing it: `status` is `draft` until "
+        "POST /v1/posts/{id}/publish publishes it (a `scheduledTime` it carries places it on the calendar only)"))
 
 
 class ReschedulePostRequest(_Strict):

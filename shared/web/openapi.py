@@ -552,7 +552,8 @@ LINKS: dict[str, tuple[str, dict[str, str]]] = {
     "POST /v1/posts": ("postSubmissionId", {
         "GET /v1/posts/{post_id}": "post_id", "PATCH /v1/posts/{post_id}": "post_id",
         "DELETE /v1/posts/{post_id}": "post_id", "GET /v1/posts/{post_id}/metrics": "post_id",
-        "POST /v1/posts/{post_id}/retry": "post_id", "POST /v1/posts/{post_id}/unpublish": "post_id"}),
+        "POST /v1/posts/{post_id}/retry": "post_id", "POST /v1/posts/{post_id}/unpublish": "post_id",
+        "POST /v1/posts/{post_id}/publish": "post_id"}),
     "POST /v1/media": ("id", {"GET /v1/media/{media_id}": "media_id", "DELETE /v1/media/{media_id}": "media_id"}),
     "POST /v1/media/uploads": ("id", {"GET /v1/media/uploads/{upload_id}": "upload_id",
                                       "POST /v1/media/uploads/{upload_id}/complete": "upload_id"}),

@@ -25,6 +25,10 @@ class NotReschedulableError(ConflictError):
     code = "post_not_reschedulable"
 
 
+class NotPublishableError(ConflictError):
+    code = "post_not_publishable"
+
+
 class NothingToRetryError(ConflictError):
     code = "nothing_to_retry"
 
@@ -67,7 +71,7 @@ def cancel_post(user_id: str, submission_id: str) -> dict:
     @firestore.transactional
     def cancel_submission(transaction: firestore.Transaction) -> bool:
         snap = ref.get(transaction=transaction)
-        if snap.get("status") != "queued":
+        if snap.get("status") not in ("queued", "draft"):
             return False
         transaction.update(ref, {"status": "canceled", "needsDispatch": False, "recoverAt": None,
                                  "canceledAt": clock.now(), "updatedAt": clock.now()})
@@ -111,6 +115,46 @@ def reschedule_post(user_id: str, submission_id: str, raw_time: str) -> dict:
             details={"postSubmissionId": submission_id})
     # The task of the previous version becomes a no-op when it fires (version check).
     dispatch.dispatch_if_due(submission_id, updated)
+    return post_view(user_id, submission_id)
+
+
+def publish_now(user_id: str, submission_id: str) -> dict:
+    """Publish a draft, or a scheduled post that has not started, now.
+
+    Exactly once, also when it races the post's own scheduled time: the schedule version is
+    bumped in the same transaction that makes the post due, so the task of the old version is a
+    no-op when it fires (the orchestrator checks the version), and an orchestrator that claimed
+    the post first has moved it on from `queued`, which this transaction then refuses (409)."""
+    ref, _ = load_owned(user_id, submission_id)
+
+    @firestore.transactional
+    def make_due(transaction: firestore.Transaction) -> dict | str:
+        data = ref.get(transaction=transaction).to_dict()
+        status = data.get("status")
+        if status not in ("draft", "queued"):
+            return status
+        if status == "queued" and data.get("scheduledTime") is None:
+            return data  # already publishing as soon as it can: nothing to change
+        now = clock.now()
+        update = {"status": "queued", "scheduledTime": None, "scheduleVersion": int(data.get("scheduleVersion", 1)) + 1,
+                  "publishedNowAt": now, "updatedAt": now}
+        # Due now; dispatch_if_due below names the task after the new version.
+        update |= {k: v for k, v in dispatch.new_submission_dispatch(submission_id, None, now).items()
+                   if k != "orchestratorTask"}
+        transaction.update(ref, update)
+        return data | update
+
+    outcome = make_due(firestore_client().transaction())
+    if isinstance(outcome, str) or outcome is None:
+        raise NotPublishableError(
+            f"Only a draft or a scheduled post that has not started can be published now; this post is {outcome}",
+            details={"postSubmissionId": submission_id, "status": outcome})
+    if outcome.get("needsDispatch"):
+        # The sweep queues it within a minute if this enqueue fails (needsDispatch, enqueueAt).
+        try:
+            dispatch.dispatch_if_due(submission_id, outcome)
+        except dispatch.EnqueueError:
+            log.exception("publish now: could not queue submission %s; the sweep will", submission_id)
     return post_view(user_id, submission_id)
 
 

@@ -99,7 +99,7 @@ def _submission_document(submission_id: str, user_id: str, key_hash: str | None,
         "userId": user_id,
         "keyHash": key_hash,
         "source": "api",
-        "status": "queued",
+        "status": "draft" if post.request.draft else "queued",
         "content": stored_content,
         "targets": [t.as_dict() for t in post.targets],
         "platforms": sorted({t.platform.value for t in post.targets}),
@@ -113,7 +113,12 @@ def _submission_document(submission_id: str, user_id: str, key_hash: str | None,
         # still not orchestrated (far-future posts, or an enqueue that failed or never
         # happened). recoverAt drives the recovery sweep: if nothing has moved the post
         # on by then (its orchestrator task lost or out of attempts), it is enqueued again.
-    } | dispatch.new_submission_dispatch(submission_id, post.scheduled_time, now)
+    } | (DRAFT_DISPATCH if post.request.draft else dispatch.new_submission_dispatch(submission_id, post.scheduled_time, now))
+
+
+# A draft is queued for nothing: no orchestrator task, and nothing the sweeps look for, until
+# POST /v1/posts/{id}/publish (manage.publish_now) gives it the dispatch fields a new post has.
+DRAFT_DISPATCH = {"needsDispatch": False}
 
 
 def _run_document(user_id: str, target: Target, now: datetime) -> dict:

@@ -18,7 +18,7 @@ from shared.services.posts.shape import post_shape, run_view, summary
 
 __all__ = ["SUBMISSION_STATUSES", "list_posts", "load_owned", "post_view", "run_view"]
 
-SUBMISSION_STATUSES = ("queued", "orchestrating", "dispatched", "canceled")
+SUBMISSION_STATUSES = ("draft", "queued", "orchestrating", "dispatched", "canceled")
 MAX_PAGE = 100
 
 
