@@ -12,6 +12,8 @@ const account = require('./triggers/account');
 const repurposeLink = require('./triggers/repurpose_link');
 const { postPublished, postFailed } = require('./triggers/post_events');
 const publishPost = require('./creates/publish_post');
+const createDraft = require('./creates/create_draft');
+const publishNow = require('./creates/publish_now');
 const uploadMedia = require('./creates/upload_media');
 const transcribe = require('./creates/transcribe');
 const deleteRepurposeLink = require('./creates/delete_repurpose_link');
@@ -48,6 +50,8 @@ module.exports = {
   },
   creates: {
     [publishPost.key]: publishPost,
+    [createDraft.key]: createDraft,
+    [publishNow.key]: publishNow,
     [uploadMedia.key]: uploadMedia,
     [transcribe.key]: transcribe,
     [deleteRepurposeLink.key]: deleteRepurposeLink,

@@ -3,53 +3,10 @@
 // Publish Post: POST /v1/posts with the chosen accounts as targets, then the post as
 // GET /v1/posts/{id} shows it (one run per target), so the Zap history shows what will publish.
 
-const { api, idempotencyKey, list, parseAccount } = require('../lib/api');
-const { platformFields, optionsFrom } = require('../lib/platform_fields');
+const { platformFields } = require('../lib/platform_fields');
+const { submit } = require('../lib/submit_post');
 
-
-const buildTargets = (inputData) => {
-  const targets = list(inputData.accounts).map(parseAccount);
-  for (const row of list(inputData.targets)) {
-    if (!row || !row.account) continue;
-    const target = parseAccount(row.account);
-    if (row.targetId) target.targetId = String(row.targetId);
-    targets.push(target);
-  }
-  return targets.map((t) => (t.accountId || t.targetId ? t : t.platform));
-};
-
-const buildBody = (inputData) => {
-  const content = { platform: buildTargets(inputData) };
-  if (inputData.text) content.text = inputData.text;
-  if (list(inputData.mediaUrls).length) content.mediaUrls = list(inputData.mediaUrls);
-  if (list(inputData.mediaIds).length) content.mediaIds = list(inputData.mediaIds);
-  if (inputData.mediaType) content.mediaType = inputData.mediaType;
-  const options = optionsFrom(inputData);
-  if (Object.keys(options).length) content.options = options;
-  const body = { post: { content } };
-  if (inputData.scheduledTime) body.scheduledTime = inputData.scheduledTime;
-  if (inputData.enableRepurposing !== undefined && inputData.enableRepurposing !== '') {
-    body.enableRepurposing = inputData.enableRepurposing === true || inputData.enableRepurposing === 'true';
-  }
-  return body;
-};
-
-const perform = async (z, bundle) => {
-  const body = buildBody(bundle.inputData);
-  if (!body.post.content.platform.length) {
-    throw new z.errors.Error('Choose at least one account to publish to.', 'missing_account', 400);
-  }
-  const key = idempotencyKey(bundle, 'publish_post', body);
-  const created = await z.request({
-    url: api(bundle, '/v1/posts'),
-    method: 'POST',
-    headers: { 'Idempotency-Key': key },
-    body,
-  });
-  const id = created.data.postSubmissionId;
-  const post = (await z.request({ url: api(bundle, `/v1/posts/${encodeURIComponent(id)}`) })).data;
-  return { ...post, postSubmissionId: id, idempotencyKey: created.getHeader('idempotency-key') || key };
-};
+const perform = (z, bundle) => submit(z, bundle, 'publish_post');
 
 module.exports = {
   key: 'publish_post',
