@@ -15,25 +15,8 @@ Flow (www.reddit.com/dev/api; PRAW, github.com/praw-dev/praw commit
   /api/submit_gallery_post.json` (JSON: `items` of `media_id` = asset id, `caption`,
   `outbound_url`) → `{"json": {"errors": [], "data": {"id", "url"}}}`. Each upload is
   checkpointed: a retry neither leases nor uploads it again;
-- a video (PRAW's `Subreddit.submit(video=...)`, same commit: `video_media._upload(reddit,
-  expected_mime_prefix="video")`, `video_poster_url=thumbnail_media._upload(reddit)`): the video is
-  leased and uploaded as an image is, with its own mimetype (video/mp4, video/quicktime), then a
-  poster image likewise, then `POST /api/submit` `kind=video` (`videogif` with
-  `options.reddit.videogif`, PRAW's `video={"gif": True}`), `url` the video's asset URL,
-  `video_poster_url` the poster's, `text` the body (PRAW sends `selftext` as `text`). The poster is
-  the image posted next to the video; without one, PRAW sends its own logo (`praw/images/PRAW
-  logo.png`: "if we're uploading without a thumbnail, use the PRAW logo"), so Reddit's submit is
-  never sent without `video_poster_url` by PRAW and we do not either: Soku sends a plain dark
-  1280x720 PNG it makes (POSTER_SIZE), not someone else's logo. [unverified: whether Reddit takes
-  a video submit without `video_poster_url`.] Reddit answers a video submit as an image one, with
-  `json.data.websocket_url` and `user_submitted_page` and no id (PRAW's `_submit_media` reads
-  `response["json"]["data"]["websocket_url"]` and waits there for `payload.redirect`, the post's
-  URL; a `failed` message is `MediaPostFailed`): Soku does not hold a websocket from a task, so the
-  post is looked for in the user's submitted listing, which lists it once Reddit has processed the
-  video, for a bounded window (LIMITS.video_lookup_waits_s). Never listed within it: the run ends
-  `unconfirmed` (`publish_outcome_unknown`, with the websocket URL and the submitted page in the
-  result), never submitted again by Soku, since Reddit accepted it and may still be processing it
-  (as TikTok's and Telegram's runs end where a post cannot be confirmed);
+- a video: the video and its poster uploaded as images are, then `kind=video` (or `videogif`),
+  the post found in the submitted listing once Reddit has processed it: video.py;
 - Reddit has no idempotency key, so the submit goes through `ctx.create_once`, and an
   interrupted submit is reconciled by listing the user's posts (`GET
   /user/{username}/submitted?sort=new&limit=100`, `after`-paged) and matching subreddit, title
@@ -70,13 +53,7 @@ from shared.platforms.reddit.manifest import (
 )
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.deletion import for_deletion
-from shared.services.publishing.errors import (
-    NeedsReconnectError,
-    PermanentError,
-    PublishError,
-    RetryableError,
-    UnconfirmedError,
-)
+from shared.services.publishing.errors import NeedsReconnectError, PermanentError, PublishError, RetryableError
 from shared.services.publishing.http import PlatformHttp
 from shared.services.publishing.media import StoredMediaFile, open_media
 from shared.services.publishing.reconcile import LOOKUP_PAGES, in_window, normalise
@@ -93,13 +70,8 @@ class RedditLimits:
     image_lookups: int = 4
     image_lookup_interval_s: float = 1.0
     max_video_bytes: int = MAX_VIDEO_BYTES
-    # A video submit answers no id, and Reddit lists the post once it has processed the video
-    # (minutes for a long one; Reddit publishes no figure). The listing is read after each of these
-    # waits (30 s in all, inside one task attempt); not listed by then: unconfirmed.
-    video_lookup_waits_s: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 15.0)
 
 
-POSTER_SIZE = (1280, 720)  # 16:9, the poster of a video posted without an image (module docstring)
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "video/mp4": "mp4", "video/quicktime": "mov"}
 
 
@@ -323,7 +295,9 @@ class RedditPublisher:
 
             return ctx.create_once(create)
         if composed.kind in VIDEO_KINDS:
-            return self._publish_video(ctx, http, form)
+            from shared.platforms.reddit import video
+
+            return video.publish(self, ctx, http, form)
         if composed.kind == "image":
             form["url"] = self._upload(ctx, http, ctx.content.images[0], 0)["url"]
 
@@ -344,66 +318,6 @@ class RedditPublisher:
                                  code="post_not_listed")
 
         return ctx.create_once(submit)
-
-    def _publish_video(self, ctx: PublishContext, http: PlatformHttp, form: dict[str, Any]) -> PublishedPost:
-        """The video and its poster leased and uploaded (checkpointed), then one submit, then the
-        submitted listing until the post shows (module docstring)."""
-        if not ctx.content.videos:
-            raise PermanentError("A Reddit video post needs its video", code="media_unavailable")
-        form["url"] = self._upload(ctx, http, ctx.content.videos[0], "video", VIDEO_FORMATS)["url"]
-        poster = ctx.content.images[0] if ctx.content.images else None
-        form["video_poster_url"] = self._upload(ctx, http, poster, "poster", IMAGE_FORMATS)["url"]
-        if ctx.checkpoint.get("videoSubmitted"):
-            # Reddit accepted this run's submit in an earlier attempt: look, never submit again.
-            return self._await_video(ctx, datetime.fromisoformat(ctx.checkpoint["createArmedAt"]))
-
-        def submit() -> PublishedPost:
-            data = (http.request("POST", f"{self._api()}/api/submit", data=form).json().get("json") or {}).get("data") or {}
-            if data.get("id") or data.get("name"):
-                return self._accepted(ctx, data)
-            # Accepted, no id yet: saved at once, so that no later attempt submits it again.
-            ctx.accepted(videoSubmitted=True, websocketUrl=data.get("websocket_url"),
-                         userSubmittedPage=data.get("user_submitted_page"))
-            return self._await_video(ctx, datetime.fromisoformat(ctx.checkpoint["createArmedAt"]))
-
-        armed = ctx.checkpoint.get("createArmedAt")
-        if armed is not None and not ctx.checkpoint.get("createExistsAt"):
-            # An earlier attempt sent the submit and its answer was lost. Reddit lists a video only
-            # once processed, later than create_once's listing window allows for: look for the
-            # bounded video window, and if it is not there, do not submit again (Reddit may be
-            # processing it): unconfirmed, for the user to check.
-            found = self._look_for_video(ctx, datetime.fromisoformat(armed))
-            if found is not None:
-                return found
-            raise UnconfirmedError(
-                "Reddit was sent this video post but its answer was lost, and the post is not in the account's "
-                "submitted listing yet (Reddit lists a video once it has processed it). It is not sent again, so "
-                "it cannot be posted twice: check the profile, and retry the post if it is missing.",
-                code="publish_outcome_unknown")
-        return ctx.create_once(submit)
-
-    def _look_for_video(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
-        for wait in (0.0, *LIMITS.video_lookup_waits_s):
-            if wait:
-                ctx.sleep(wait)
-            found = self.find_existing(ctx, armed_at)
-            if found is not None:
-                ctx.save(postId=found.post_id, postUrl=found.url)
-                return found
-        return None
-
-    def _await_video(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost:
-        found = self._look_for_video(ctx, armed_at)
-        if found is not None:
-            return found
-        waited = int(sum(LIMITS.video_lookup_waits_s))
-        report = {k: ctx.checkpoint[k] for k in ("websocketUrl", "userSubmittedPage") if ctx.checkpoint.get(k)}
-        raise UnconfirmedError(
-            f"Reddit accepted the video post, but it was not in the account's submitted listing within {waited} s: "
-            "Reddit lists a video post once it has processed the video, and tells the outcome only on a websocket "
-            "Soku does not hold. It is not sent again, so it cannot be posted twice: check the profile "
-            "(userSubmittedPage), and retry the post if it never appears (processing can also fail).",
-            code="publish_outcome_unknown", report=report)
 
     def _accepted(self, ctx: PublishContext, data: dict[str, Any]) -> PublishedPost:
         post_id = str(data.get("id") or data.get("name") or "").removeprefix("t3_")
@@ -443,7 +357,9 @@ class RedditPublisher:
         if str(index) in uploads:
             return uploads[str(index)]
         if item is None:
-            content_type, size, body = "image/png", None, _plain_poster()
+            from shared.platforms.reddit.video import plain_poster
+
+            content_type, size, body = "image/png", None, plain_poster()
         else:
             media = open_media(item)
             content_type, size, body = media.content_type, media.size, StoredMediaFile(media)
@@ -519,17 +435,6 @@ class RedditPublisher:
         already deleted, so deleting twice is fine."""
         http = for_deletion(self.http(account), "Reddit", lambda response: response.status_code == 404)
         http.request("POST", f"{self._api()}/api/del", data={"id": fullname(post_id)})
-
-
-def _plain_poster() -> bytes:
-    """The poster of a video posted without an image: a plain dark PNG (module docstring)."""
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", POSTER_SIZE, (26, 26, 27)).save(out, format="PNG")
-    return out.getvalue()
 
 
 def _storage_classify(response: httpx.Response) -> PublishError | None:
