@@ -27,8 +27,9 @@ Served under `/google_business`, which stands for five Google hosts:
   value}]}}]}]`, one datedValue a day, `value` an int64 string left out on a day of zero (schema
   DatedValue: "This will not be present when the value is zero"). The figures are deterministic
   (daily_value: per location, metric and day). A location the token's user does not manage is 403
-  PERMISSION_DENIED [unverified: Google's exact answer for it]; a range over 18 months back or ending
-  after today is refused (the reference's limits [unverified figure]).
+  PERMISSION_DENIED [unverified: Google's exact answer for it]; a range reaching over 18 months back or ending
+  after today is refused (18 months: v4 BasicMetricsRequest's "maximum range"; the Performance
+  API's own limit [unverified]).
 
 The world: each Google user (the token's subject) has one PERSONAL account `accounts/{n}` with
 `sandbox_locations` locations (2 by default; chosen on the consent page, 0 allowed) and, with

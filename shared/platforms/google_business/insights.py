@@ -16,8 +16,8 @@ the parameters are camelCase, both are Google's query syntax; reference:
 developers.google.com/my-business/reference/performance/rest/v1/locations/fetchMultiDailyMetricsTimeSeries).
 Its answer: `multiDailyMetricTimeSeries[].dailyMetricTimeSeries[].{dailyMetric, timeSeries:
 {datedValues[].{date: {year, month, day}, value}}}`, `value` an int64 as a string and "not present
-when the value is zero" (schema DatedValue). OAuth scope `business.manage`, the one the connector
-asks for (developers.google.com/my-business/content/implement-oauth).
+when the value is zero" (schema DatedValue). OAuth scope `business.manage` (the method's reference
+page, "Authorization scopes"; the discovery document lists none), the one the connector asks for.
 
 Asked: the four BUSINESS_IMPRESSIONS_* (desktop/mobile × Maps/Search; "Multiple impressions by a
 unique user within a single day are counted as a single impression"), CALL_CLICKS, WEBSITE_CLICKS,
