@@ -372,3 +372,40 @@ def test_the_catalog_says_location_metrics_and_why_no_post_metrics(client, demo)
     assert view["metrics"]["posts"]["supported"] is False and "reportInsights" in view["metrics"]["posts"]["reason"]
     assert view["metrics"]["accounts"]["supported"] is True
     assert "locationMetrics" in view["metrics"]["accounts"]["description"]
+
+def test_the_performance_call_and_answers_hold_to_google_s_discovery_document(stack, user, place):
+    """What insights.py asks (its metrics and range, as it builds them) is what the method declares,
+    and the sandbox's answers match the method's response schema and Google's error envelope:
+    businessprofileperformance.v1.json in google-api-python-client, read as the YouTube contract
+    reads youtube.v3.json (devstack/contracts/youtube.py)."""
+    import json
+    from importlib import resources
+    from urllib.parse import parse_qs, urlencode
+
+    from devstack.contracts import wire
+    from devstack.contracts.youtube import GOOGLE_ERROR, _convert, _param
+    from shared.platforms.google_business import insights
+
+    document = json.loads(resources.files("googleapiclient").joinpath(
+        "discovery_cache/documents/businessprofileperformance.v1.json").read_text())
+    method = document["resources"]["locations"]["methods"]["fetchMultiDailyMetricsTimeSeries"]
+    assert method["httpMethod"] == "GET" and method["path"] == "v1/{+location}:fetchMultiDailyMetricsTimeSeries"
+    validator = wire.validator({"schemas": {n: _convert(s) for n, s in document["schemas"].items()}})
+    declared = {name: _param(spec) for name, spec in method["parameters"].items() if spec["location"] == "query"}
+    declared |= {name: _param(spec) for name, spec in document["parameters"].items()}
+    start, end = insights.period()
+    query = [("dailyMetrics", m) for m in insights.DAILY_METRICS] + list(insights._range(start, end).items())
+    assert wire.params_errors(validator, declared, parse_qs(urlencode(query)), "query") == []
+
+    target, location = place
+    url = (f"{stack.sandboxes.base_url}/{PLATFORM}/performance/v1/locations/{location.rsplit('/', 1)[1]}"
+           ":fetchMultiDailyMetricsTimeSeries")
+    token = gbp_token(stack, user, target)
+    answer = httpx.get(url, params=query, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    assert wire.schema_errors(validator, _convert(method["response"]), answer.json(), "answer") == []
+    for refused in (httpx.get(url, params=query, headers={"Authorization": "Bearer nonsense"}),
+                    httpx.get(url.replace("/locations/", "/locations/9"), params=query,
+                              headers={"Authorization": f"Bearer {token}"})):
+        assert wire.schema_errors(validator, GOOGLE_ERROR, refused.json(), "error") == [], refused.text
+        assert refused.json()["error"]["code"] == refused.status_code
