@@ -409,3 +409,11 @@ def test_the_performance_call_and_answers_hold_to_google_s_discovery_document(st
                               headers={"Authorization": f"Bearer {token}"})):
         assert wire.schema_errors(validator, GOOGLE_ERROR, refused.json(), "error") == [], refused.text
         assert refused.json()["error"]["code"] == refused.status_code
+
+
+def test_a_401_on_the_location_s_metrics_refreshes_the_token_and_answers(client, sandbox, user, place):
+    target, _ = place
+    sandbox.fault(PLATFORM, "metrics", "expired_token")  # Google's 401 UNAUTHENTICATED, once
+    r = client.get(f"/v1/accounts/{target.account_id}/metrics", headers=user.key_headers)
+    assert r.status_code == 200 and r.json()["status"] == "ok", r.text
+    assert r.json()["locationMetrics"]["impressions"] > 0
