@@ -190,12 +190,16 @@ PLATFORM_HOST_DEFAULTS = {
     "threads_web": "https://threads.net",
     "google_accounts": "https://accounts.google.com",
     # Google Business Profile: local posts (My Business API v4), the accounts a user manages
-    # (Account Management API v1), their locations (Business Information API v1). Its OAuth hosts
+    # (Account Management API v1), their locations (Business Information API v1), a location's
+    # metrics (Business Profile Performance API v1). Its OAuth hosts
     # are Google's, as YouTube's, under names of their own so the local stack can point each
     # platform at its own sandbox (in production they are the same two hosts).
     "google_business_api": "https://mybusiness.googleapis.com",
     "google_business_accounts_api": "https://mybusinessaccountmanagement.googleapis.com",
     "google_business_info_api": "https://mybusinessbusinessinformation.googleapis.com",
+    # A location's daily figures (Business Profile Performance API v1; its discovery document,
+    # businessprofileperformance.v1.json, rootUrl).
+    "google_business_performance_api": "https://businessprofileperformance.googleapis.com",
     "google_business_oauth": "https://oauth2.googleapis.com",
     "google_business_consent": "https://accounts.google.com",
 }

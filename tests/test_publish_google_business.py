@@ -3,7 +3,7 @@ emulator, on locations connected through the real connect flow: STANDARD posts w
 Google fetches from the media's public URL and a call-to-action button, EVENT and OFFER posts,
 options refused at submission naming the field, exactly once across a crash after the create was
 armed (reconciled from the location's post listing), token refresh, rate limits, delete, and the
-metrics answer. What the SANDBOX STORED is what is asserted."""
+metrics: a location's from the Performance API, none for a post (saying why). What the SANDBOX STORED is what is asserted."""
 
 from __future__ import annotations
 
@@ -273,7 +273,20 @@ def test_a_post_deleted_at_google_counts_as_deleted(client, stack, user, sandbox
     assert r.status_code == 200 and r.json()["deletion"]["alreadyGone"] is True, r.text
 
 
-def test_metrics_say_why_there_are_none(client, stack, user, sandbox, place):
+def _sandbox_totals(location_id: str) -> dict[str, int]:
+    """What the sandbox's daily figures sum to over the 28 days ending yesterday (UTC)."""
+    from datetime import datetime, timedelta, timezone
+
+    end = datetime.now(timezone.utc).date() - timedelta(days=1)
+    days = [end - timedelta(days=i) for i in range(28)]
+    metrics = ("BUSINESS_IMPRESSIONS_DESKTOP_MAPS", "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH",
+               "BUSINESS_IMPRESSIONS_MOBILE_MAPS", "BUSINESS_IMPRESSIONS_MOBILE_SEARCH", "CALL_CLICKS",
+               "WEBSITE_CLICKS", "BUSINESS_DIRECTION_REQUESTS")
+    return {m: sum(gbp.daily_value(location_id, m, day) for day in days) for m in metrics} | {
+        "start": min(days).isoformat(), "end": end.isoformat()}
+
+
+def test_a_post_s_metrics_are_not_supported_and_say_why_without_a_call(client, stack, user, sandbox, place):
     target, location = place
     sid = submit(client, user, _post("Count me"))
     assert target.final(client, user, sid)["status"] == "succeeded"
@@ -282,7 +295,125 @@ def test_metrics_say_why_there_are_none(client, stack, user, sandbox, place):
     assert r.status_code == 200, r.text
     [run] = [m for m in r.json()["runs"] if m["targetId"] == target.target]
     assert run["status"] == "error" and run["error"]["code"] == "not_supported" and run["metrics"] is None
-    assert "reportInsights" in run["error"]["message"]
-    r = client.get(f"/v1/accounts/{target.account_id}/metrics", headers=user.key_headers)
-    assert r.status_code == 200 and r.json()["error"]["code"] == "not_supported", r.text
+    assert "reportInsights" in run["error"]["message"] and "/metrics" in run["error"]["message"]
     assert calls() == []  # no call is made
+
+
+def test_a_location_s_metrics_are_the_performance_api_s_figures_over_28_days(client, stack, user, sandbox, place):
+    target, location = place
+    location_id = location.rsplit("/", 1)[1]
+    calls = SandboxCalls(stack, PLATFORM)
+    r = client.get(f"/v1/accounts/{target.account_id}/metrics", headers=user.key_headers)
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["status"] == "ok" and answer["error"] is None, answer
+    # A location has no followers, following or posts: null, not invented.
+    assert answer["metrics"] == {"followers": None, "following": None, "posts": None}
+    expected = _sandbox_totals(location_id)
+    surfaces = {"desktopMaps": expected["BUSINESS_IMPRESSIONS_DESKTOP_MAPS"],
+                "desktopSearch": expected["BUSINESS_IMPRESSIONS_DESKTOP_SEARCH"],
+                "mobileMaps": expected["BUSINESS_IMPRESSIONS_MOBILE_MAPS"],
+                "mobileSearch": expected["BUSINESS_IMPRESSIONS_MOBILE_SEARCH"]}
+    assert answer["locationMetrics"] == {
+        "period": {"startDate": expected["start"], "endDate": expected["end"], "days": 28},
+        "impressions": sum(surfaces.values()), "impressionsBySurface": surfaces,
+        "callClicks": expected["CALL_CLICKS"], "websiteClicks": expected["WEBSITE_CLICKS"],
+        "directionRequests": expected["BUSINESS_DIRECTION_REQUESTS"]}
+    assert answer["locationMetrics"]["impressions"] > 0
+    assert answer["platformMetrics"]["CALL_CLICKS"] == expected["CALL_CLICKS"]
+    assert "BUSINESS_CONVERSATIONS" not in answer["platformMetrics"]  # deprecated: not asked
+    assert calls() == ["metrics"]  # one call for every metric
+    again = client.get(f"/v1/accounts/{target.account_id}/metrics", headers=user.key_headers).json()
+    assert again["cached"] is True and again["locationMetrics"] == answer["locationMetrics"]
+
+
+def test_a_location_google_refuses_is_missing_scope_in_google_s_words(client, sandbox, user, place):
+    target, _ = place
+    sandbox.fault(PLATFORM, "metrics", "forbidden")
+    r = client.get(f"/v1/accounts/{target.account_id}/metrics", headers=user.key_headers)
+    assert r.status_code == 200, r.text
+    error = r.json()["error"]
+    assert r.json()["status"] == "error" and error["code"] == "missing_scope", r.text
+    assert "The caller does not have permission" in error["message"] and "PERMISSION_DENIED" in error["message"]
+
+
+def test_the_performance_api_refuses_a_token_and_a_location_as_google_does(stack, client, user, place):
+    target, location = place
+    url = f"{stack.sandboxes.base_url}/{PLATFORM}/performance/v1/locations/{location.rsplit('/', 1)[1]}" \
+          ":fetchMultiDailyMetricsTimeSeries"
+    params = {"dailyMetrics": "CALL_CLICKS", "dailyRange.startDate.year": 2026, "dailyRange.startDate.month": 1,
+              "dailyRange.startDate.day": 1, "dailyRange.endDate.year": 2026, "dailyRange.endDate.month": 1,
+              "dailyRange.endDate.day": 2}
+    r = httpx.get(url, params=params, headers={"Authorization": "Bearer nonsense"})
+    assert r.status_code == 401 and r.json()["error"]["status"] == "UNAUTHENTICATED"
+    token = gbp_token(stack, user, target)
+    r = httpx.get(url.replace("/locations/", "/locations/9"), params=params, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 403 and r.json()["error"]["status"] == "PERMISSION_DENIED"
+    r = httpx.get(url, params={**params, "dailyMetrics": "FOLLOWERS"}, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 400 and r.json()["error"]["status"] == "INVALID_ARGUMENT"
+    r = httpx.get(url, params=params, headers={"Authorization": f"Bearer {token}"})
+    [series] = r.json()["multiDailyMetricTimeSeries"][0]["dailyMetricTimeSeries"]
+    assert series["dailyMetric"] == "CALL_CLICKS" and len(series["timeSeries"]["datedValues"]) == 2
+
+
+def gbp_token(stack, user, target) -> str:
+    from shared.platforms import Platform
+    from shared.services.publishing.accounts import load_account
+
+    _, account = load_account(user.uid, Platform.GOOGLE_BUSINESS, target.account_id)
+    return account.tokens.access_token
+
+
+def test_the_catalog_says_location_metrics_and_why_no_post_metrics(client, demo):
+    r = client.get("/v1/platforms/google_business", headers=demo.key_headers)
+    assert r.status_code == 200, r.text
+    view = r.json()
+    assert view["capabilities"]["metrics"] is True
+    assert view["metrics"]["posts"]["supported"] is False and "reportInsights" in view["metrics"]["posts"]["reason"]
+    assert view["metrics"]["accounts"]["supported"] is True
+    assert "locationMetrics" in view["metrics"]["accounts"]["description"]
+
+def test_the_performance_call_and_answers_hold_to_google_s_discovery_document(stack, user, place):
+    """What insights.py asks (its metrics and range, as it builds them) is what the method declares,
+    and the sandbox's answers match the method's response schema and Google's error envelope:
+    businessprofileperformance.v1.json in google-api-python-client, read as the YouTube contract
+    reads youtube.v3.json (devstack/contracts/youtube.py)."""
+    import json
+    from importlib import resources
+    from urllib.parse import parse_qs, urlencode
+
+    from devstack.contracts import wire
+    from devstack.contracts.youtube import GOOGLE_ERROR, _convert, _param
+    from shared.platforms.google_business import insights
+
+    document = json.loads(resources.files("googleapiclient").joinpath(
+        "discovery_cache/documents/businessprofileperformance.v1.json").read_text())
+    method = document["resources"]["locations"]["methods"]["fetchMultiDailyMetricsTimeSeries"]
+    assert method["httpMethod"] == "GET" and method["path"] == "v1/{+location}:fetchMultiDailyMetricsTimeSeries"
+    validator = wire.validator({"schemas": {n: _convert(s) for n, s in document["schemas"].items()}})
+    declared = {name: _param(spec) for name, spec in method["parameters"].items() if spec["location"] == "query"}
+    declared |= {name: _param(spec) for name, spec in document["parameters"].items()}
+    start, end = insights.period()
+    query = [("dailyMetrics", m) for m in insights.DAILY_METRICS] + list(insights._range(start, end).items())
+    assert wire.params_errors(validator, declared, parse_qs(urlencode(query)), "query") == []
+
+    target, location = place
+    url = (f"{stack.sandboxes.base_url}/{PLATFORM}/performance/v1/locations/{location.rsplit('/', 1)[1]}"
+           ":fetchMultiDailyMetricsTimeSeries")
+    token = gbp_token(stack, user, target)
+    answer = httpx.get(url, params=query, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    assert wire.schema_errors(validator, _convert(method["response"]), answer.json(), "answer") == []
+    for refused in (httpx.get(url, params=query, headers={"Authorization": "Bearer nonsense"}),
+                    httpx.get(url.replace("/locations/", "/locations/9"), params=query,
+                              headers={"Authorization": f"Bearer {token}"})):
+        assert wire.schema_errors(validator, GOOGLE_ERROR, refused.json(), "error") == [], refused.text
+        assert refused.json()["error"]["code"] == refused.status_code
+
+
+def test_a_401_on_the_location_s_metrics_refreshes_the_token_and_answers(client, sandbox, user, place):
+    target, _ = place
+    sandbox.fault(PLATFORM, "metrics", "expired_token")  # Google's 401 UNAUTHENTICATED, once
+    r = client.get(f"/v1/accounts/{target.account_id}/metrics", headers=user.key_headers)
+    assert r.status_code == 200 and r.json()["status"] == "ok", r.text
+    assert r.json()["locationMetrics"]["impressions"] > 0

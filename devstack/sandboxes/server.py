@@ -131,12 +131,13 @@ class Sandboxes:
             "SOKU_FACEBOOK_DIALOG_BASE": f"{base}/facebook/web",
             "SOKU_INSTAGRAM_DIALOG_BASE": f"{base}/instagram/web",
             "SOKU_GOOGLE_ACCOUNTS_BASE": f"{base}/youtube/accounts",
-            # Google Business Profile: its own Google (consent, token) and its three API hosts.
+            # Google Business Profile: its own Google (consent, token) and its four API hosts.
             "SOKU_GOOGLE_BUSINESS_CONSENT_BASE": f"{base}/google_business/accounts",
             "SOKU_GOOGLE_BUSINESS_OAUTH_BASE": f"{base}/google_business/oauth",
             "SOKU_GOOGLE_BUSINESS_API_BASE": f"{base}/google_business/mybusiness",
             "SOKU_GOOGLE_BUSINESS_ACCOUNTS_API_BASE": f"{base}/google_business/accountmanagement",
             "SOKU_GOOGLE_BUSINESS_INFO_API_BASE": f"{base}/google_business/businessinformation",
+            "SOKU_GOOGLE_BUSINESS_PERFORMANCE_API_BASE": f"{base}/google_business/performance",
             "SOKU_GOOGLE_BUSINESS_CLIENT_ID": google_business.CLIENT_ID,
             "SOKU_GOOGLE_BUSINESS_CLIENT_SECRET": google_business.CLIENT_SECRET,
         }

@@ -65,12 +65,39 @@ class AccountCoreMetrics(BaseModel):
     posts: int | None
 
 
+class MetricsPeriod(BaseModel):
+    startDate: str = Field(description="The first day counted (YYYY-MM-DD, the platform's calendar day)")
+    endDate: str = Field(description="The last day counted, inclusive")
+    days: int = Field(description="Days in the period")
+
+
+class LocationMetrics(BaseModel):
+    """A Google Business Profile location's figures over `period`, summed from the Business Profile
+    Performance API's daily series (fetchMultiDailyMetricsTimeSeries)."""
+
+    period: MetricsPeriod
+    impressions: int = Field(description="Times the profile was shown on Google Search and Maps, desktop and mobile "
+                                         "(the four BUSINESS_IMPRESSIONS_* summed; a user counts once a day per "
+                                         "surface)")
+    impressionsBySurface: dict[str, int] = Field(
+        description="The impressions per surface: `desktopMaps`, `desktopSearch`, `mobileMaps`, `mobileSearch` "
+                    "(BUSINESS_IMPRESSIONS_DESKTOP_MAPS, …)")
+    callClicks: int = Field(description="Clicks on the profile's call button (CALL_CLICKS)")
+    websiteClicks: int = Field(description="Clicks on the profile's website link (WEBSITE_CLICKS)")
+    directionRequests: int = Field(description="Direction requests to the location (BUSINESS_DIRECTION_REQUESTS)")
+
+
 class AccountMetricsResponse(BaseModel):
     accountId: str
     platform: str
     status: Literal["ok", "error"]
-    metrics: AccountCoreMetrics | None
+    metrics: AccountCoreMetrics | None = Field(description="Followers, following, posts: null where the platform "
+                                                           "has no such count (a Google Business Profile location "
+                                                           "has none of them: see `locationMetrics`)")
     platformMetrics: dict[str, Any] | None
+    locationMetrics: LocationMetrics | None = Field(
+        default=None, description="Google Business Profile only: the location's impressions and actions over the "
+                                  "last 28 days (absent for other platforms)")
     fetchedAt: str | None = Field(json_schema_extra=_DATE)
     cached: bool
     error: MetricsError | None

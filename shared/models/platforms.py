@@ -60,9 +60,23 @@ class Capabilities(BaseModel):
     publish: bool
     schedule: bool = Field(description="`scheduledTime`: Soku holds the post and publishes it then")
     delete: bool = Field(description="`DELETE /v1/posts/{id}` takes a published post down there")
-    metrics: bool = Field(description="`GET /v1/posts/{id}/metrics` and `GET /v1/accounts/{id}/metrics`")
+    metrics: bool = Field(description="`GET /v1/posts/{id}/metrics` or `GET /v1/accounts/{id}/metrics` reads the "
+                                      "platform (either: the platform view's `metrics` says which, and why not)")
     firstComment: bool = Field(description="`options.<platform>.firstComment` posts a comment once published")
     threads: bool = Field(description="A chain of posts, each replying to the last (not yet through Soku)")
+
+
+class MetricsKindSupport(BaseModel):
+    supported: bool = Field(description="Soku reads these metrics from the platform")
+    description: str | None = Field(default=None, description="What they are, where they differ from the common "
+                                                              "shape (views, likes… or followers, following, posts)")
+    reason: str | None = Field(default=None, description="Why not, where not supported (the `not_supported` "
+                                                         "error's message)")
+
+
+class MetricsSupport(BaseModel):
+    posts: MetricsKindSupport = Field(description="`GET /v1/posts/{id}/metrics`")
+    accounts: MetricsKindSupport = Field(description="`GET /v1/accounts/{id}/metrics`")
 
 
 class PlatformView(BaseModel):
@@ -75,6 +89,7 @@ class PlatformView(BaseModel):
     options: dict[str, Any] = Field(description="JSON Schema of `post.content.options.<platform>`")
     connection: Connection
     capabilities: Capabilities
+    metrics: MetricsSupport = Field(description="Which metrics `capabilities.metrics` means for this platform")
     publishesPerSecond: int = Field(description="Soku's own pace for the platform: publishing attempts started "
                                                  "per second across all users, under the platform's app limits")
     capabilityScopes: dict[str, list[str]] = Field(

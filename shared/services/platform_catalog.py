@@ -45,10 +45,26 @@ def _capabilities(platform: Platform) -> dict[str, bool]:
         "publish": True,
         "schedule": True,
         "delete": callable(getattr(loader.part(platform, "publisher").PUBLISHER, "delete_post", None)),
-        "metrics": bool(loader.part(platform, "insights").SUPPORTED),
+        "metrics": any(_metrics(platform)[kind]["supported"] for kind in ("posts", "accounts")),
         "firstComment": "firstComment" in options.model_fields,
         "threads": False,
     }
+
+
+def _metrics(platform: Platform) -> dict[str, Any]:
+    """Post and account metrics: read or not (the insights module's SUPPORTED, and its per-kind
+    `POSTS_UNSUPPORTED` / `ACCOUNTS_UNSUPPORTED` reasons), what they mean where the module says."""
+    from shared.services.analytics.base import supports
+
+    insights = loader.part(platform, "insights")
+    view = {}
+    for kind in ("posts", "accounts"):
+        supported = supports(insights, kind)
+        reason = None if supported else (getattr(insights, f"{kind.upper()}_UNSUPPORTED", None)
+                                         or getattr(insights, "REASON", None))
+        view[kind] = {"supported": supported, "reason": reason,
+                      "description": getattr(insights, f"{kind.upper()}_DESCRIBED", None) if supported else None}
+    return view
 
 
 @functools.cache
@@ -65,6 +81,7 @@ def _static_view(platform: Platform) -> dict[str, Any]:
         "postKinds": _post_kinds(rules),
         "options": loader.part(platform, "options").OPTIONS.model_json_schema(),
         "capabilities": _capabilities(platform),
+        "metrics": _metrics(platform),
         "publishesPerSecond": rules.dispatch_per_second,
         "capabilityScopes": {capability: list(scopes) for capability, scopes in rules.scope_needs.items()},
     }

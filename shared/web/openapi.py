@@ -348,6 +348,8 @@ RESPONSE_EXAMPLES: dict[str, Any] = {
                                                    "threads_manage_insights"]},
         "capabilities": {"publish": True, "schedule": True, "delete": True, "metrics": True, "firstComment": False,
                          "threads": False},
+        "metrics": {"posts": {"supported": True, "description": None, "reason": None},
+                    "accounts": {"supported": True, "description": None, "reason": None}},
         "capabilityScopes": {"delete": ["threads_delete"], "metrics": ["threads_manage_insights"]}},
     "GET /v1/accounts/{account_id}/boards": {
         "accountId": "pinterest_1234567890", "platform": "pinterest",

@@ -1,7 +1,8 @@
-"""Google Business Profile sandbox: Google OAuth, the accounts and locations a user manages, and a
-location's local posts (My Business API v4), with Google's error envelope and faults.
+"""Google Business Profile sandbox: Google OAuth, the accounts and locations a user manages, a
+location's local posts (My Business API v4) and its daily metrics (Business Profile Performance
+API v1), with Google's error envelope and faults.
 
-Served under `/google_business`, which stands for four Google hosts:
+Served under `/google_business`, which stands for five Google hosts:
 - `/google_business/accounts/o/oauth2/v2/auth`: the consent page (accounts.google.com), PKCE
   taken when sent; `/google_business/oauth/token` and `/oauth/revoke` (oauth2.googleapis.com):
   the authorization-code grant (a refresh token comes with it) and refresh, which Google does not
@@ -15,7 +16,20 @@ Served under `/google_business`, which stands for four Google hosts:
 - `/google_business/mybusiness/v4/accounts/{a}/locations/{l}/localPosts`
   (mybusiness.googleapis.com; developers.google.com/my-business/reference/rest/v4/
   accounts.locations.localPosts): create (POST), list (GET, pageSize ≤ 100, newest first here),
-  and `DELETE …/localPosts/{id}`.
+  and `DELETE …/localPosts/{id}`;
+- `/google_business/performance/v1/locations/{l}:fetchMultiDailyMetricsTimeSeries`
+  (businessprofileperformance.googleapis.com; the discovery document google-api-python-client
+  2.202.0 ships, businessprofileperformance.v1.json revision 20261026, method
+  `locations.fetchMultiDailyMetricsTimeSeries`): `dailyMetrics` repeated and required, each one of
+  the DailyMetric enum; `dailyRange.startDate.{year,month,day}` and `dailyRange.endDate.…` (camelCase
+  as the parameters are named, snake_case as the method's example request spells them). The answer:
+  `multiDailyMetricTimeSeries[{dailyMetricTimeSeries[{dailyMetric, timeSeries: {datedValues[{date,
+  value}]}}]}]`, one datedValue a day, `value` an int64 string left out on a day of zero (schema
+  DatedValue: "This will not be present when the value is zero"). The figures are deterministic
+  (daily_value: per location, metric and day). A location the token's user does not manage is 403
+  PERMISSION_DENIED [unverified: Google's exact answer for it]; a range reaching over 18 months back or ending
+  after today is refused (18 months: v4 BasicMetricsRequest's "maximum range"; the Performance
+  API's own limit [unverified]).
 
 The world: each Google user (the token's subject) has one PERSONAL account `accounts/{n}` with
 `sandbox_locations` locations (2 by default; chosen on the consent page, 0 allowed) and, with
@@ -33,7 +47,7 @@ REST reference only, so no contract is applied here (devstack/contracts/registry
 
 Errors: `{"error": {code, message, status}}` (cloud.google.com/apis/design/errors). Faults
 (`state.take_fault("google_business", op)`, op in token, accounts, locations, create, lookup,
-delete): `rate_limit` 429 RESOURCE_EXHAUSTED, `server_error` 503 UNAVAILABLE, `expired_token` /
+delete, metrics): `rate_limit` 429 RESOURCE_EXHAUSTED, `server_error` 503 UNAVAILABLE, `expired_token` /
 `revoked` 401 UNAUTHENTICATED, `forbidden` 403 PERMISSION_DENIED, `hold` on create (the post is
 made, the answer waits), `lag` on lookup (posts younger than its seconds are not listed yet),
 `rejected` on create.
@@ -42,6 +56,7 @@ made, the answer waits), `lag` on lookup (posts younger than its seconds are not
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import time
 from typing import Any
@@ -99,6 +114,22 @@ def location_name(subject: str, index: int = 0) -> str:
 
 def location_title(index: int) -> str:
     return f"Sandbox Bakery #{index + 1}"
+
+
+DAILY_METRICS = ("BUSINESS_IMPRESSIONS_DESKTOP_MAPS", "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH",
+                 "BUSINESS_IMPRESSIONS_MOBILE_MAPS", "BUSINESS_IMPRESSIONS_MOBILE_SEARCH", "BUSINESS_CONVERSATIONS",
+                 "BUSINESS_DIRECTION_REQUESTS", "CALL_CLICKS", "WEBSITE_CLICKS", "MESSAGING_CLICKS",
+                 "BUSINESS_BOOKINGS", "BUSINESS_FOOD_ORDERS", "BUSINESS_FOOD_MENU_CLICKS")  # the discovery enum
+_DAILY_SCALE = {"BUSINESS_IMPRESSIONS_DESKTOP_MAPS": 40, "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH": 60,
+                "BUSINESS_IMPRESSIONS_MOBILE_MAPS": 120, "BUSINESS_IMPRESSIONS_MOBILE_SEARCH": 200}
+
+
+def daily_value(location: str, metric: str, day: datetime.date) -> int:
+    """The sandbox's figure for one location, metric and day: deterministic, 0 on some days (left out
+    of the answer then, as Google leaves out zeros)."""
+    digest = int(hashlib.sha256(f"{location}:{metric}:{day.isoformat()}".encode()).hexdigest()[:8], 16)
+    value = digest % (_DAILY_SCALE.get(metric, 8) + 1)
+    return 0 if digest % 7 == 0 else value
 
 
 def _rfc3339(epoch: float) -> str:
@@ -335,6 +366,57 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if state.delete_post(PLATFORM, lambda p: p.get("name") == name) is None:
             return google_error(404, "Requested entity was not found.")
         return {}
+
+    # -- a location's daily metrics (Business Profile Performance API) ---------------------------
+    def range_day(which: str) -> datetime.date | None:
+        args = flask.request.args
+        parts = []
+        for part in ("year", "month", "day"):
+            raw = args.get(f"dailyRange.{which}.{part}") or args.get(f"daily_range.{which[:-4]}_date.{part}")
+            if raw is None or not raw.lstrip("-").isdigit():
+                return None
+            parts.append(int(raw))
+        try:
+            return datetime.date(*parts)
+        except ValueError:
+            return None
+
+    @bp.get("/performance/v1/locations/<path:call>")
+    def fetch_daily_metrics(call: str):
+        location, _, method = call.partition(":")
+        if method != "fetchMultiDailyMetricsTimeSeries":
+            return google_error(404, "Requested entity was not found.")
+        _, who, refused = gate("metrics")
+        if refused is not None:
+            return refused
+        if not any(owns(who, a["name"], location) for a in accounts_of(who)):
+            return google_error(403, "The caller does not have permission")
+        metrics = flask.request.args.getlist("dailyMetrics") or flask.request.args.getlist("daily_metrics")
+        if not metrics:
+            return google_error(400, "Request contains an invalid argument. daily_metrics is required.")
+        wrong = [m for m in metrics if m not in DAILY_METRICS]
+        if wrong:
+            return google_error(400, f"Invalid value at 'daily_metrics' (type.googleapis.com/google.businessprofile"
+                                     f"performance.v1.DailyMetric), \"{wrong[0]}\"")
+        start, end = range_day("startDate"), range_day("endDate")
+        if start is None or end is None:
+            return google_error(400, "Request contains an invalid argument. daily_range must have valid start_date "
+                                     "and end_date.")
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        if start > end or end > today or start < today - datetime.timedelta(days=550):
+            return google_error(400, "Request contains an invalid argument. The requested date range is invalid.")
+        days = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
+        series = []
+        for metric in dict.fromkeys(metrics):
+            points = []
+            for day in days:
+                point: dict[str, Any] = {"date": {"year": day.year, "month": day.month, "day": day.day}}
+                value = daily_value(location, metric, day)
+                if value:
+                    point["value"] = str(value)  # int64 as a string; absent when zero
+                points.append(point)
+            series.append({"dailyMetric": metric, "timeSeries": {"datedValues": points}})
+        return {"multiDailyMetricTimeSeries": [{"dailyMetricTimeSeries": series}]}
 
     # -- the post on Google Search (its searchUrl) ----------------------------------------------
     @bp.get("/web/posts/<post_id>")

@@ -1,5 +1,6 @@
-"""Reddit API sandbox: OAuth, the user, subreddits' post requirements and flairs, submitting
-(self, link, image, gallery), the media upload, the submitted listing, info, delete.
+"""Reddit API sandbox: OAuth, the user, subreddits' post requirements, flairs and about pages,
+submitting (self, link, image, gallery, video, videogif), the media upload, the submitted listing,
+info, delete.
 
 Modelled on Reddit's API reference (www.reddit.com/dev/api), its OAuth2 wiki
 (github.com/reddit-archive/reddit/wiki/OAuth2), its API rules (github.com/reddit-archive/reddit/
@@ -15,11 +16,22 @@ oauth.reddit.com:
   grant is `{"error": "invalid_grant"}`), `POST /www/api/v1/revoke_token` (204);
 - `GET /oauth/api/v1/me` (`name`, `id`, karma, the profile `subreddit`);
 - `GET /oauth/api/v1/{subreddit}/post_requirements` and `GET /oauth/r/{subreddit}/api/link_flair_v2`;
+- `GET /oauth/r/{subreddit}/about` (www.reddit.com/dev/api#GET_r_{subreddit}_about: a `t5` Thing
+  whose `data` carries `allow_videos`, `allow_videogifs`, `allow_images`, ...);
 - `POST /oauth/api/submit` (form, `api_type=json`; kinds self, link, image) and
   `POST /oauth/api/submit_gallery_post.json` (JSON, `items` of uploaded asset ids): refusals are
   HTTP 200 with `json.errors` `[[code, message, field]]`, as Reddit answers them; an image
   submit answers `websocket_url` and `user_submitted_page`, no id (PRAW's `_submit_media`);
-- `POST /oauth/api/media/asset.json` (`filepath`, `mimetype` → `args.action` without scheme,
+- video posts (PRAW's `Subreddit.submit(video=...)`): `POST /oauth/api/submit` `kind` video or
+  videogif, `url` an uploaded video asset's URL, `video_poster_url` an uploaded image's. Answered
+  as an image submit is (`websocket_url`, `user_submitted_page`, no id: PRAW reads
+  `response["json"]["data"]["websocket_url"]`); the post is listed in the submitted listing only
+  VIDEO_PROCESSING_S after the submit, as Reddit lists a video once processed (the figure is the
+  sandbox's [unverified: Reddit publishes none]); listed with `is_video` true, `post_hint`
+  `hosted:video`, `media.reddit_video`. A subreddit whose about says `allow_videos` false refuses a
+  video submit with NO_VIDEOS [unverified error code];
+- `POST /oauth/api/media/asset.json` (`filepath`, `mimetype`: an image's, or video/mp4,
+  video/quicktime as PRAW's `expected_mime_prefix="video"` leases them → `args.action` without scheme,
   `args.fields`, `asset.asset_id`), the S3 form POST to the action (201 and S3's XML
   PostResponse, as with `success_action_status=201`);
 - `GET /oauth/user/{username}/submitted` (a Listing, newest first, `after`-paged), `GET
@@ -29,13 +41,16 @@ Every `/oauth` answer carries `X-Ratelimit-Used`, `X-Ratelimit-Remaining`, `X-Ra
 minute averaged over 10 minutes]).
 
 Subreddits (SUBREDDITS): `sokusandbox` (anything goes), `flairrequired` (post flair required,
-two flairs), `titlerules` (titles of 15-60 characters), `linksonly` (no text in posts), and each
+two flairs), `titlerules` (titles of 15-60 characters), `linksonly` (no text in posts),
+`novideos` (`allow_videos` and `allow_videogifs` false), and each
 user's profile, `u_<name>` (only its owner posts there). Any other name does not exist.
 The error codes for flair, title and body rules are [unverified] beyond
 SUBMIT_VALIDATION_FLAIR_REQUIRED, NO_SELFS, SUBREDDIT_NOEXIST, RATELIMIT and TOO_LONG.
 
 Fault operations: `token`, `me`, `requirements`, `flairs`, `create` (both submits; `hold`
-applies here; kind `ratelimit_error`: Reddit's 200 with RATELIMIT "try again in 1 minute"),
+applies here; kind `ratelimit_error`: Reddit's 200 with RATELIMIT "try again in 1 minute"; kind
+`processing_stuck`: a video submit is accepted as usual and its post is never listed, as a video
+whose processing never ends or fails), `about`,
 `lease`, `upload`, `lookup` (the submitted listing; `lag` applies here), `info`, `delete`.
 Kinds: `rate_limit` (429 with X-Ratelimit-Remaining 0 and X-Ratelimit-Reset `reset`, default
 30), `spent` (the call succeeds, its answer says 0 remaining, reset `reset`), `server_error`
@@ -63,6 +78,8 @@ ACCESS_LIFETIME_S = 3600
 MAX_TITLE, MAX_TEXT, MAX_GALLERY = 300, 40_000, 20
 PERIOD_S, PERIOD_REQUESTS = 600, 1000
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif"}
+VIDEO_TYPES = {"video/mp4", "video/quicktime"}
+VIDEO_PROCESSING_S = 2.0  # how long after a video submit its post is listed (module docstring)
 _DEFAULT_RULES = {"is_flair_required": False, "title_text_min_length": None, "title_text_max_length": None,
                   "body_restriction_policy": "none", "link_restriction_policy": "none", "domain_blacklist": [],
                   "domain_whitelist": [], "title_blacklisted_strings": [], "body_blacklisted_strings": [],
@@ -75,7 +92,9 @@ SUBREDDITS: dict[str, dict[str, Any]] = {
                       "flairs": [{"id": QUESTION_FLAIR, "text": "Question"}, {"id": NEWS_FLAIR, "text": "News"}]},
     "titlerules": {"rules": {"title_text_min_length": 15, "title_text_max_length": 60}, "flairs": []},
     "linksonly": {"rules": {"body_restriction_policy": "notAllowed"}, "flairs": []},
+    "novideos": {"rules": {}, "flairs": [], "about": {"allow_videos": False, "allow_videogifs": False}},
 }
+_DEFAULT_ABOUT = {"allow_videos": True, "allow_videogifs": True, "allow_images": True, "allow_galleries": True}
 
 
 def user_id(subject: str) -> str:
@@ -178,10 +197,24 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
                 "author": post["subject"], "created_utc": float(int(post["createdAt"])), "permalink": permalink,
                 "link_flair_template_id": post.get("flair_id"), "link_flair_text": post.get("flair_text"),
                 "over_18": post.get("nsfw", False), "spoiler": post.get("spoiler", False),
-                "is_gallery": post["kind"] == "gallery", "post_hint": "image" if post["kind"] == "image" else None,
+                "is_gallery": post["kind"] == "gallery",
+                "post_hint": {"image": "image", "video": "hosted:video", "videogif": "hosted:video"}.get(post["kind"]),
+                "is_video": post["kind"] in ("video", "videogif"), "media": video_media(post),
                 "score": counts["likes"], "ups": counts["likes"], "upvote_ratio": 0.97,
                 "num_comments": counts["comments"], "num_crossposts": counts["shares"],
                 "removed_by_category": None}
+
+    def video_media(post: dict[str, Any]) -> dict[str, Any] | None:
+        """A video post's `media.reddit_video`, as Reddit lists a processed video (v.redd.it)."""
+        video = next((m for m in post.get("media") or [] if m.get("role") == "video"), None)
+        if video is None:
+            return None
+        return {"reddit_video": {"fallback_url": f"https://v.redd.it/{video['assetId']}/DASH_720.mp4",
+                                 "is_gif": post["kind"] == "videogif", "transcoding_status": "completed"}}
+
+    def listed(post: dict[str, Any], now: float) -> bool:
+        """Whether the submitted listing shows the post yet: a video once processed."""
+        return post.get("listedAt") is None or (post["listedAt"] is not False and post["listedAt"] <= now)
 
     # -- OAuth (www.reddit.com) ---------------------------------------------------------------
     @bp.get("/www/api/v1/authorize")
@@ -262,6 +295,20 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         note_spent(fault)
         return _DEFAULT_RULES | found["rules"]
 
+    @bp.get("/oauth/r/<sr>/about")
+    def about(sr: str):
+        fault, who, refused = gate("about")
+        if refused is not None:
+            return refused
+        found = subreddit_of(sr, who)
+        if found is None:
+            return _error(404, "Not Found")
+        note_spent(fault)
+        profile = found.get("profile") is not None
+        return {"kind": "t5", "data": {"display_name": found["name"], "name": f"t5_{found['name']}",
+                                       "subreddit_type": "user" if profile else "public",
+                                       **_DEFAULT_ABOUT, **(found.get("about") or {})}}
+
     @bp.get("/oauth/r/<sr>/api/link_flair_v2")
     def link_flair(sr: str):
         fault, who, refused = gate("flairs")
@@ -300,33 +347,40 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             return _json_errors(("SUBMIT_VALIDATION_TITLE_LENGTH", f"Titles here are {low}-{high} characters", "title"))
         if fields.get("kind") == "self" and rules["body_restriction_policy"] == "notAllowed" and fields.get("text"):
             return _json_errors(("NO_SELFS", "This community doesn't allow text posts.", "sr"))
+        about = _DEFAULT_ABOUT | (found.get("about") or {})
+        if fields.get("kind") == "video" and not about["allow_videos"]:
+            return _json_errors(("NO_VIDEOS", "This community doesn't allow videos.", "sr"))
+        if fields.get("kind") == "videogif" and not about["allow_videogifs"]:
+            return _json_errors(("NO_VIDEOS", "This community doesn't allow gifs.", "sr"))
         if len(str(fields.get("text") or "")) > MAX_TEXT:
             return _json_errors(("TOO_LONG", f"this is too long (max: {MAX_TEXT})", "text"))
         return None
 
-    def record(who: str, fields: dict[str, Any], kind: str, media: list[dict[str, Any]]) -> dict[str, Any]:
+    def record(who: str, fields: dict[str, Any], kind: str, media: list[dict[str, Any]],
+               listed_at: float | bool | None = None) -> dict[str, Any]:
         found = subreddit_of(str(fields.get("sr")), who)
         flag = lambda name: str(fields.get(name)).lower() in ("true", "1")  # noqa: E731 - a form's booleans
         slug = "_".join(str(fields.get("title") or "").lower().split()[:6])[:40] or "post"
         with state.lock:
             post_id = _base36(int(state.next_id()))
         return state.record_post(PLATFORM, who, id=post_id, subreddit=found["name"], kind=kind,
-                                 title=fields.get("title"), selftext=fields.get("text") if kind in ("self", "gallery") else None,
+                                 title=fields.get("title"),
+                                 selftext=fields.get("text") if kind in ("self", "gallery", "video", "videogif") else None,
                                  url=fields.get("url") if kind in ("link", "image") else None,
                                  flair_id=fields.get("flair_id"), flair_text=fields.get("flair_text"),
                                  nsfw=flag("nsfw"), spoiler=flag("spoiler"),
                                  sendreplies=str(fields.get("sendreplies", "true")).lower() != "false",
                                  resubmit=fields.get("resubmit"), media=media, slug=slug,
-                                 userAgent=flask.request.headers.get("User-Agent"))
+                                 userAgent=flask.request.headers.get("User-Agent"), listedAt=listed_at)
 
     def uploaded(url: str | None = None, asset_id: str | None = None) -> dict[str, Any] | None:
         with state.lock:
             return next((m for k, m in state.media.items() if k.startswith("reddit:") and m.get("uploaded")
                          and (m["location"] == url or m["assetId"] == asset_id)), None)
 
-    def media_of(upload: dict[str, Any]) -> dict[str, Any]:
+    def media_of(upload: dict[str, Any], role: str | None = None) -> dict[str, Any]:
         return {"assetId": upload["assetId"], "sha256": upload["sha256"], "bytes": upload["bytes"],
-                "contentType": upload["contentType"]}
+                "contentType": upload["contentType"], **({"role": role} if role else {})}
 
     @bp.post("/oauth/api/submit")
     def submit():
@@ -339,23 +393,34 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if fields.get("api_type") != "json":
             return _error(400, "api_type=json expected by this sandbox")
         kind = fields.get("kind")
-        if kind not in ("self", "link", "image"):
+        if kind not in ("self", "link", "image", "video", "videogif"):
             return _json_errors(("INVALID_OPTION", "that option is not valid", "kind"))
         wrong = refusal(str(fields.get("sr") or ""), who, fields)
         if wrong is not None:
             return wrong
         media: list[dict[str, Any]] = []
-        if kind in ("link", "image") and not str(fields.get("url") or "").startswith(("http://", "https://")):
+        if kind in ("link", "image", "video", "videogif") and not str(fields.get("url") or "").startswith(
+                ("http://", "https://")):
             return _json_errors(("NO_URL", "a url is required", "url"))
+        listed_at: float | bool | None = None
+        if kind in ("video", "videogif"):
+            video, poster = uploaded(url=fields["url"]), uploaded(url=fields.get("video_poster_url"))
+            if video is None or video["contentType"] not in VIDEO_TYPES:
+                return _json_errors(("BAD_URL", "that isn't an uploaded video", "url"))
+            if poster is None or poster["contentType"] not in IMAGE_TYPES:
+                return _json_errors(("BAD_URL", "that isn't an uploaded image", "video_poster_url"))
+            media += [media_of(video, "video"), media_of(poster, "poster")]
+            stuck = fault is not None and fault.kind == "processing_stuck"
+            listed_at = False if stuck else time.time() + VIDEO_PROCESSING_S
         if kind == "image":
             upload = uploaded(url=fields["url"])
             if upload is None:
                 return _json_errors(("BAD_URL", "that isn't an uploaded image", "url"))
             media.append(media_of(upload))
-        post = record(who, fields, kind, media)
+        post = record(who, fields, kind, media, listed_at)
         note_spent(fault)
         hold_if_asked(fault)
-        if kind == "image":
+        if kind in ("image", "video", "videogif"):
             # Reddit makes image posts asynchronously: no id, a websocket that later says the URL.
             return {"json": {"errors": [], "data": {"user_submitted_page": f"{www}/user/{who}/submitted/",
                                                     "websocket_url": f"wss://ws-sandbox.redditmedia.com/{post['id']}"}}}
@@ -393,8 +458,8 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if refused is not None:
             return refused
         form = flask.request.form
-        if form.get("mimetype") not in IMAGE_TYPES or not form.get("filepath"):
-            return _error(400, "filepath and an image mimetype are required")
+        if form.get("mimetype") not in IMAGE_TYPES | VIDEO_TYPES or not form.get("filepath"):
+            return _error(400, "filepath and an image or video mimetype are required")
         asset_id = secrets.token_hex(6)
         key = f"{secrets.token_hex(2)}/{asset_id}/{form['filepath']}"
         policy = base64.b64encode(f'{{"key":"{key}"}}'.encode()).decode()
@@ -440,9 +505,9 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         fault, who, refused = gate("lookup")
         if refused is not None:
             return refused
-        cutoff = listing_cutoff(fault)
+        cutoff, now = listing_cutoff(fault), time.time()
         with state.lock:
-            posts = [p for p in reversed(state.posts) if p["platform"] == PLATFORM
+            posts = [p for p in reversed(state.posts) if p["platform"] == PLATFORM and listed(p, now)
                      and p["subject"].lower() == username.lower() and (cutoff is None or p["createdAt"] <= cutoff)]
         args = flask.request.args
         limit = max(1, min(100, int(args.get("limit", 25))))

@@ -5,7 +5,9 @@ the submission check (preflight.py) and the publisher, so both decide alike.
   then the rest of the text (a title repeated as the body's first line reads badly);
 - the kind: `options.reddit.url` → `link` (no body, no media); one image → `image` (no body:
   Reddit's image submit takes none); 2-20 images → `gallery` (the body as its `text`, as PRAW's
-  `submit_gallery` sends `selftext`); else `self`;
+  `submit_gallery` sends `selftext`); a video → `video` (`videogif` with `options.reddit.videogif`;
+  the body as its `text`, as PRAW's `submit(video=..., selftext=...)` sends it; an image next to
+  the video is its poster); else `self`;
 - the subreddit: `options.reddit.subreddit`, else the account's own profile, `u_<username>`
   (Reddit's profile subreddits: a user's posts to their profile are in `u_<name>`).
 """
@@ -25,7 +27,7 @@ class Composed:
     subreddit: str | None  # None: the profile, whose name needs the account's username
     title: str
     body: str
-    kind: str  # self | link | image | gallery
+    kind: str  # self | link | image | gallery | video | videogif
     url: str | None = None
 
 
@@ -33,7 +35,11 @@ def profile_subreddit(username: str) -> str:
     return f"u_{username}"
 
 
-def compose(text: str | None, image_count: int, options: dict[str, Any]) -> Composed:
+VIDEO_KINDS = ("video", "videogif")
+
+
+def compose(text: str | None, image_count: int, options: dict[str, Any], video: bool = False) -> Composed:
+    """`image_count`: the post's images (in a video post, its poster); `video`: a video post."""
     text = (text or "").strip()
     title = (options.get("title") or "").strip()
     body = text
@@ -42,6 +48,8 @@ def compose(text: str | None, image_count: int, options: dict[str, Any]) -> Comp
         title, body = first.strip(), rest.strip()
     if options.get("url"):
         kind = "link"
+    elif video:
+        kind = "videogif" if options.get("videogif") else "video"
     elif image_count == 1:
         kind = "image"
     elif image_count > 1:
@@ -51,7 +59,8 @@ def compose(text: str | None, image_count: int, options: dict[str, Any]) -> Comp
     return Composed(options.get("subreddit") or None, title, body, kind, options.get("url"))
 
 
-def static_problems(composed: Composed, image_count: int) -> list[dict[str, Any]]:
+def static_problems(composed: Composed, image_count: int, video: bool = False,
+                    videogif: bool = False) -> list[dict[str, Any]]:
     """What is wrong whatever the subreddit says: (field, message, code) entries."""
     problems: list[dict[str, Any]] = []
 
@@ -65,7 +74,10 @@ def static_problems(composed: Composed, image_count: int) -> list[dict[str, Any]
         problem(f"{OPTIONS_FIELD}.title", f"Reddit titles are at most {MAX_TITLE} characters; the text's "
                 f"first line, used as the title, has {len(composed.title)}: set options.reddit.title",
                 "too_big")
-    if composed.kind == "link" and image_count:
+    if videogif and not video:
+        problem(f"{OPTIONS_FIELD}.videogif", "options.reddit.videogif makes a post's video a videogif: this post "
+                "has no video", "invalid_content")
+    if composed.kind == "link" and (image_count or video):
         problem(f"{OPTIONS_FIELD}.url", "A Reddit link post carries no media: drop the url or the media",
                 "invalid_media")
     elif composed.kind in ("link", "image") and composed.body:

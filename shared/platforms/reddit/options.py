@@ -24,6 +24,9 @@ class RedditOptions(Options):
                                   description="The flair's text where the flair is editable (`flair_text`)")
     url: str | None = Field(default=None, max_length=2048, pattern=r"^https?://\S+$",
                             description="Makes a link post to this URL (`kind=link`); no body, no media")
+    videogif: bool | None = Field(
+        default=None, description="Post the video as a videogif, a silent looping video (`kind=videogif`, "
+                                  "PRAW's `video={\"gif\": True}`); only with a video")
     nsfw: bool | None = Field(default=None, description="Mark the post NSFW (`nsfw`)")
     spoiler: bool | None = Field(default=None, description="Mark the post a spoiler (`spoiler`)")
     sendReplies: bool | None = Field(default=None, description="Send replies to the account's inbox "

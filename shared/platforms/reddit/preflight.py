@@ -8,7 +8,11 @@ token and kept TTL_S:
   endpoint new Reddit's submit page reads): `is_flair_required`, `title_text_min_length`,
   `title_text_max_length`, `body_restriction_policy` (`required` | `notAllowed` | `none`),
   `domain_blacklist`;
-- `GET /r/{subreddit}/api/link_flair_v2`: the post flairs, `id` and `text`.
+- `GET /r/{subreddit}/api/link_flair_v2`: the post flairs, `id` and `text`;
+- for a video post only, `GET /r/{subreddit}/about` (scope `read`; www.reddit.com/dev/api#GET_r_
+  {subreddit}_about): the subreddit's `allow_videos` and `allow_videogifs` (the settings a
+  moderator turns video posts off with; post_requirements does not carry them). A subreddit that
+  allows no videos (or no videogifs, for `options.reddit.videogif`) is refused naming it.
 A subreddit that requires flair and a post without `options.reddit.flairId` is refused naming
 the flairs to choose from (details: field `body.post.content.options.reddit.flairId`, `choices`
 [{id, text}], `subreddit`); an unknown flairId likewise. When Reddit cannot be asked (down, rate
@@ -26,7 +30,7 @@ from shared.platforms.reddit.compose import OPTIONS_FIELD, compose, static_probl
 TTL_S = 300  # a moderator's change to the rules shows within 5 minutes
 
 
-def _rules(publisher: Any, account: Any, subreddit: str | None, composed: Any) -> dict[str, Any]:
+def _rules(publisher: Any, account: Any, subreddit: str | None, composed: Any, video: bool = False) -> dict[str, Any]:
     from shared.services.publishing.errors import PermanentError
 
     name = subreddit or publisher.subreddit_of(account, composed)
@@ -35,18 +39,30 @@ def _rules(publisher: Any, account: Any, subreddit: str | None, composed: Any) -
         flairs = publisher.flairs(account, name)
     except PermanentError:
         flairs = None  # flair not visible to the account (403): nothing to offer or check
-    return {"subreddit": name, "requirements": requirements if isinstance(requirements, dict) else {},
-            "flairs": flairs}
+    answer = {"subreddit": name, "requirements": requirements if isinstance(requirements, dict) else {},
+              "flairs": flairs}
+    if video:
+        about = publisher.about(account, name)
+        answer["media"] = {k: about.get(k) for k in ("allow_videos", "allow_videogifs")}
+    return answer
 
 
 def check(request: Any) -> list[dict[str, Any]]:
     options = request.options
-    composed = compose(request.text, request.image_count, options)
-    problems = static_problems(composed, request.image_count)
+    video = request.plan.media_type == "video"
+    images = len(request.plan.images) if video else request.image_count
+    composed = compose(request.text, images, options, video=video)
+    problems = static_problems(composed, images, video=video, videogif=bool(options.get("videogif")))
+    if video and images > 1:
+        problems.append({"field": "body.post.content", "message": "A Reddit video post takes one image besides the "
+                         f"video, its poster; this post has {images}", "code": "too_big", "platform": "reddit"})
     if problems:
         return problems
-    answer = request.ask(f"subreddit:{(composed.subreddit or '~profile').lower()}",
-                         lambda publisher, account: _rules(publisher, account, composed.subreddit, composed), TTL_S)
+    # A video post asks for the subreddit's about page too: its own cache entry, so text and image
+    # posts keep asking only what they need.
+    name = f"subreddit:{(composed.subreddit or '~profile').lower()}" + (":video" if video else "")
+    answer = request.ask(name, lambda publisher, account: _rules(publisher, account, composed.subreddit, composed,
+                                                                 video), TTL_S)
     if answer is None:
         return []  # Reddit did not answer: the publisher checks at run time (module docstring)
     subreddit, rules, flairs = answer["subreddit"], answer["requirements"], answer["flairs"]
@@ -78,6 +94,13 @@ def check(request: Any) -> list[dict[str, Any]]:
     if composed.kind == "self" and policy == "required" and not composed.body:
         problem("body.post.content.text", f"r/{subreddit} requires a body: the post's text after its title",
                 "required")
+    media = answer.get("media") or {}
+    if composed.kind == "video" and media.get("allow_videos") is False:
+        problem("body.post.content", f"r/{subreddit} does not allow video posts (allow_videos false): post the video "
+                "elsewhere and link it (options.reddit.url), or choose another subreddit", "invalid_media")
+    if composed.kind == "videogif" and media.get("allow_videogifs") is False:
+        problem(f"{OPTIONS_FIELD}.videogif", f"r/{subreddit} does not allow videogifs (allow_videogifs false): "
+                "post it as a video (drop options.reddit.videogif)", "invalid_media")
     if composed.kind == "link" and composed.url:
         domain = (urlsplit(composed.url).hostname or "").lower()
         blocked = [d.lower() for d in rules.get("domain_blacklist") or []]

@@ -15,6 +15,8 @@ Flow (www.reddit.com/dev/api; PRAW, github.com/praw-dev/praw commit
   /api/submit_gallery_post.json` (JSON: `items` of `media_id` = asset id, `caption`,
   `outbound_url`) → `{"json": {"errors": [], "data": {"id", "url"}}}`. Each upload is
   checkpointed: a retry neither leases nor uploads it again;
+- a video: the video and its poster uploaded as images are, then `kind=video` (or `videogif`),
+  the post found in the submitted listing once Reddit has processed it: video.py;
 - Reddit has no idempotency key, so the submit goes through `ctx.create_once`, and an
   interrupted submit is reconciled by listing the user's posts (`GET
   /user/{username}/submitted?sort=new&limit=100`, `after`-paged) and matching subreddit, title
@@ -39,9 +41,16 @@ import httpx
 from shared import clock
 from shared.config import get_settings
 from shared.platforms import Platform
-from shared.platforms.reddit.compose import Composed, compose, profile_subreddit
+from shared.platforms.reddit.compose import VIDEO_KINDS, Composed, compose, profile_subreddit
 from shared.platforms.reddit.connector import user_agent
-from shared.platforms.reddit.manifest import IMAGE_FORMATS, MAX_GALLERY, MAX_IMAGE_BYTES, MB
+from shared.platforms.reddit.manifest import (
+    IMAGE_FORMATS,
+    MAX_GALLERY,
+    MAX_IMAGE_BYTES,
+    MAX_VIDEO_BYTES,
+    MB,
+    VIDEO_FORMATS,
+)
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.deletion import for_deletion
 from shared.services.publishing.errors import NeedsReconnectError, PermanentError, PublishError, RetryableError
@@ -60,6 +69,10 @@ class RedditLimits:
     # An image submit answers no id: the submitted listing is read this many times for it.
     image_lookups: int = 4
     image_lookup_interval_s: float = 1.0
+    max_video_bytes: int = MAX_VIDEO_BYTES
+
+
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "video/mp4": "mp4", "video/quicktime": "mov"}
 
 
 LIMITS = RedditLimits()
@@ -237,6 +250,12 @@ class RedditPublisher:
         return self.http(account).request("GET", f"{self._api()}/api/v1/{subreddit}/post_requirements",
                                           params={"raw_json": 1}).json()
 
+    def about(self, account: Account, subreddit: str) -> dict[str, Any]:
+        """`GET /r/{subreddit}/about` (scope `read`; www.reddit.com/dev/api#GET_r_{subreddit}_about): a
+        `t5` whose `data` has `allow_videos`, `allow_videogifs`, `allow_images`, ..."""
+        body = self.http(account).request("GET", f"{self._api()}/r/{subreddit}/about", params={"raw_json": 1}).json()
+        return (body.get("data") or {}) if isinstance(body, dict) else {}
+
     def flairs(self, account: Account, subreddit: str) -> list[dict[str, Any]]:
         """`GET /r/{subreddit}/api/link_flair_v2` (PRAW's `link_flair` endpoint): the post flairs,
         each `id`, `text`, `text_editable`. A 403 (flair not visible to the user) is none."""
@@ -247,7 +266,8 @@ class RedditPublisher:
 
     # -- publishing -----------------------------------------------------------------
     def _composed(self, ctx: PublishContext) -> Composed:
-        return compose(ctx.content.text, len(ctx.content.images), ctx.content.options or {})
+        return compose(ctx.content.text, len(ctx.content.images), ctx.content.options or {},
+                       video=ctx.content.media_type == "video")
 
     def publish(self, ctx: PublishContext) -> PublishedPost:
         http = self.http(ctx.account)
@@ -274,6 +294,10 @@ class RedditPublisher:
                 return self._accepted(ctx, data)
 
             return ctx.create_once(create)
+        if composed.kind in VIDEO_KINDS:
+            from shared.platforms.reddit import video
+
+            return video.publish(self, ctx, http, form)
         if composed.kind == "image":
             form["url"] = self._upload(ctx, http, ctx.content.images[0], 0)["url"]
 
@@ -316,7 +340,7 @@ class RedditPublisher:
                                 "sendreplies": "false" if options.get("sendReplies") is False else "true",
                                 "nsfw": "true" if options.get("nsfw") else "false",
                                 "spoiler": "true" if options.get("spoiler") else "false"}
-        if composed.kind == "self":
+        if composed.kind == "self" or (composed.kind in VIDEO_KINDS and composed.body):
             form["text"] = composed.body
         if composed.kind == "link":
             form["url"] = composed.url
@@ -325,22 +349,32 @@ class RedditPublisher:
                 form[field] = options[option]
         return form
 
-    def _upload(self, ctx: PublishContext, http: PlatformHttp, item: dict, index: int) -> dict[str, Any]:
-        """Lease and upload one image (PRAW's `PostMedia._upload`): {assetId, url}, checkpointed."""
+    def _upload(self, ctx: PublishContext, http: PlatformHttp, item: dict | None, index: int | str,
+                formats: tuple[str, ...] = IMAGE_FORMATS) -> dict[str, Any]:
+        """Lease and upload one file (PRAW's `PostMedia._upload`): {assetId, url}, checkpointed under
+        `uploads[index]` (an image's position, or `video` / `poster`). `item` None: the plain poster."""
         uploads: dict[str, Any] = dict(ctx.checkpoint.get("uploads") or {})
         if str(index) in uploads:
             return uploads[str(index)]
-        media = open_media(item)
-        if media.content_type not in IMAGE_FORMATS:
-            raise PermanentError(f"Reddit takes JPEG, PNG and GIF images; this one is {media.content_type}",
-                                 code="media_unsupported")
-        if media.size > LIMITS.max_image_bytes:
-            raise PermanentError(f"Reddit takes images up to {LIMITS.max_image_bytes // MB} MB; this one is "
-                                 f"{media.size / MB:.1f} MB", code="media_too_large")
-        extension = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif"}[media.content_type]
-        filepath = f"image{index}.{extension}"
+        if item is None:
+            from shared.platforms.reddit.video import plain_poster
+
+            content_type, size, body = "image/png", None, plain_poster()
+        else:
+            media = open_media(item)
+            content_type, size, body = media.content_type, media.size, StoredMediaFile(media)
+            video = formats == VIDEO_FORMATS
+            if content_type not in formats:
+                what = "MP4 and MOV videos" if video else "JPEG, PNG and GIF images"
+                raise PermanentError(f"Reddit takes {what}; this one is {content_type}", code="media_unsupported")
+            limit = LIMITS.max_video_bytes if video else LIMITS.max_image_bytes
+            if size > limit:
+                raise PermanentError(f"Reddit takes {'videos' if video else 'images'} up to {limit // MB} MB; this "
+                                     f"one is {size / MB:.1f} MB", code="media_too_large")
+        name = f"image{index}" if isinstance(index, int) else str(index)
+        filepath = f"{name}.{_EXTENSIONS[content_type]}"
         lease = http.request("POST", f"{self._api()}/api/media/asset.json",
-                             data={"filepath": filepath, "mimetype": media.content_type}).json()
+                             data={"filepath": filepath, "mimetype": content_type}).json()
         args, asset = lease.get("args") or {}, lease.get("asset") or {}
         action = str(args.get("action") or "")
         fields = {f["name"]: f["value"] for f in args.get("fields") or [] if "name" in f}
@@ -351,7 +385,7 @@ class RedditPublisher:
         upload_url = f"{self._api().split('//', 1)[0]}{action}" if action.startswith("//") else action
         # S3's form: the signed fields, the file last; no bearer token (the policy authorizes it).
         PlatformHttp(_storage_classify).request(
-            "POST", upload_url, data=fields, files={"file": (filepath, StoredMediaFile(media), media.content_type)})
+            "POST", upload_url, data=fields, files={"file": (filepath, body, content_type)})
         uploads[str(index)] = {"assetId": str(asset["asset_id"]), "url": f"{upload_url}/{fields['key']}"}
         ctx.save(uploads=uploads)
         return uploads[str(index)]
@@ -374,6 +408,8 @@ class RedditPublisher:
                 continue
             if composed.kind == "link" and (post.get("url") or "").strip() != (composed.url or "").strip():
                 continue
+            if composed.kind in VIDEO_KINDS and not post.get("is_video"):
+                continue  # a video post is listed with `is_video` true (its media on v.redd.it)
             matches.append((created, str(post.get("id")), str(post.get("permalink") or "")))
         if not matches:
             return None

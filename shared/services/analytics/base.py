@@ -62,14 +62,30 @@ class PostMetrics:
 
 @dataclass
 class AccountMetrics:
+    """The common core (None where the platform has no such count), the platform's own figures, and
+    for a Google Business Profile location, its `locationMetrics` (shared/models/metrics.py
+    LocationMetrics): a place's impressions and actions over a period, which are no follower,
+    following or post count and so get a block of their own instead of the core's fields."""
+
     followers: int | None = None
     following: int | None = None
     posts: int | None = None
     platform: dict[str, Any] = field(default_factory=dict)
+    location: dict[str, Any] | None = None
 
     def body(self) -> dict[str, Any]:
-        return {"metrics": {"followers": self.followers, "following": self.following, "posts": self.posts},
+        body = {"metrics": {"followers": self.followers, "following": self.following, "posts": self.posts},
                 "platformMetrics": self.platform}
+        if self.location is not None:
+            body["locationMetrics"] = self.location
+        return body
+
+
+def supports(fetcher: Any, kind: str) -> bool:
+    """Whether an insights module reads `kind` ("posts" or "accounts") from the platform: SUPPORTED,
+    and no `POSTS_UNSUPPORTED` / `ACCOUNTS_UNSUPPORTED` reason (Google Business Profile has a
+    location's figures and no post's)."""
+    return bool(fetcher.SUPPORTED) and not getattr(fetcher, f"{kind.upper()}_UNSUPPORTED", None)
 
 
 def count(value: Any) -> int | None:

@@ -16,6 +16,7 @@ from typing import Any
 from shared import clock
 from shared.platforms import Platform, loader
 from shared.services.analytics import cache
+from shared.services.analytics.base import supports
 from shared.services.connections import store as connections
 from shared.services.posts.views import load_owned
 from shared.services.publishing.account_calls import with_account
@@ -36,12 +37,13 @@ def _error(error: PublishError) -> dict[str, Any]:
     return out
 
 
-def _fetch(user_id: str, key: str, platform: Platform, account_id: str, call) -> tuple[dict, datetime, int | None]:
+def _fetch(user_id: str, key: str, platform: Platform, account_id: str, call,
+           kind: str) -> tuple[dict, datetime, int | None]:
     """Ask the platform: (answer, fetchedAt, seconds it may be served again or None), cached."""
     fetcher = loader.part(platform, "insights")  # the platform package's metrics reader
     failure: PublishError | None = None
     try:
-        if fetcher.SUPPORTED:
+        if supports(fetcher, kind):
             result = with_account(user_id, platform, account_id, lambda publisher, account: call(fetcher, publisher,
                                                                                                  account))
         else:
@@ -67,12 +69,12 @@ def _fetch(user_id: str, key: str, platform: Platform, account_id: str, call) ->
 
 
 def _answer(key: str, user_id: str, refresh: bool, platform: Platform, account_id: str,
-            call) -> tuple[dict, int | None]:
+            call, kind: str) -> tuple[dict, int | None]:
     entry = cache.read(key, user_id, refresh=refresh)
     if entry is not None:
         return entry.body | {"fetchedAt": clock.iso(entry.fetched_at), "cached": True}, \
             entry.remaining_s(clock.now())
-    body, fetched_at, ttl = _fetch(user_id, key, platform, account_id, call)
+    body, fetched_at, ttl = _fetch(user_id, key, platform, account_id, call, kind)
     return body | {"fetchedAt": clock.iso(fetched_at), "cached": False}, ttl
 
 
@@ -91,7 +93,7 @@ def _run_metrics(user_id: str, post_id: str, run: dict, refresh: bool) -> tuple[
                        "cached": False, "error": None}, limit
     key = cache.post_key(user_id, post_id, run["targetId"])
     answer, ttl = _answer(key, user_id, refresh, Platform(run["platform"]), run["accountId"],
-                          lambda fetcher, publisher, account: fetcher.post(publisher, account, result))
+                          lambda fetcher, publisher, account: fetcher.post(publisher, account, result), "posts")
     return base | answer, ttl if ttl is not None else 0
 
 
@@ -122,7 +124,7 @@ def account_metrics(user_id: str, account_id: str, platform: Platform | None = N
     platform, _ = connections.find(user_id, account_id, platform)  # 404 (or 409 ambiguous) like GET /v1/accounts/{id}
     key = cache.account_key(user_id, platform.value, account_id)
     answer, ttl = _answer(key, user_id, refresh, platform, account_id,
-                          lambda fetcher, publisher, account: fetcher.account(publisher, account))
+                          lambda fetcher, publisher, account: fetcher.account(publisher, account), "accounts")
     return {"accountId": account_id, "platform": platform.value} | answer, ttl if ttl is not None else 0
 
 

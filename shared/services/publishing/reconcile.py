@@ -27,6 +27,7 @@ What each publisher's `find_existing` matches on:
 | Telegram  | (ids only)                           | -                               | the message ids saved on answer; no lookup exists (unconfirmed)     |
 | Discord   | (ids only)                           | -                               | the message id saved on answer, read back; no lookup without it     |
 | Google Business Profile | the location's own `localPosts` | `createTime` in window   | normalised `summary` and the same `topicType` (no idempotency key)   |
+| Reddit    | the user's `submitted` listing       | `created_utc` in window         | subreddit and normalised title; body (self) or link; `is_video` for a video, listed once processed (a bounded wait, then unconfirmed) |
 """
 
 from __future__ import annotations
