@@ -17,10 +17,10 @@ from shared.models.post_views import (
     ValidatePostResponse,
 )
 from shared.models.metrics import MetricsQuery, PostMetricsResponse
-from shared.models.posts import CreatePostRequest, CreatePostResponse, ReschedulePostRequest
+from shared.models.posts import CreatePostRequest, CreatePostResponse, EditPostRequest
 from shared.services import budgets
 from shared.services.analytics import service as analytics
-from shared.services.posts import manage, submission, takedown, views
+from shared.services.posts import edit, manage, submission, takedown, views
 from shared.web.api import Api, Auth, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply, idempotent_reply
@@ -58,8 +58,9 @@ def list_posts(ctx: RequestContext) -> dict:
 
 @api.route("GET", "/v1/posts/{post_id}", summary="A post with every run", auth=Auth.API_KEY_OR_FIREBASE,
            response_model=PostView, tags=("posts",))
-def get_post(ctx: RequestContext) -> dict:
-    return views.post_view(ctx.user_id, ctx.path_params["post_id"])
+def get_post(ctx: RequestContext) -> Reply:
+    view = views.post_view(ctx.user_id, ctx.path_params["post_id"])
+    return Reply(view, headers={"ETag": edit.etag(view["revision"])})
 
 
 @api.route("DELETE", "/v1/posts/{post_id}", summary="Cancel a post before it starts publishing",
@@ -68,11 +69,17 @@ def cancel(ctx: RequestContext) -> dict:
     return manage.cancel_post(ctx.user_id, ctx.path_params["post_id"])
 
 
-@api.route("PATCH", "/v1/posts/{post_id}", summary="Reschedule a scheduled post",
-           request_model=ReschedulePostRequest, response_model=PostView, tags=("posts",))
-def reschedule(ctx: RequestContext) -> dict:
-    body = parse_body(ReschedulePostRequest, ctx.body)
-    return manage.reschedule_post(ctx.user_id, ctx.path_params["post_id"], body.scheduledTime)
+@api.route("PATCH", "/v1/posts/{post_id}", summary="Edit a draft or a scheduled post that has not started: its "
+           "content (checked as at submission; its runs made anew) and scheduled time",
+           request_model=EditPostRequest, response_model=PostView, tags=("posts",),
+           responses={404: ErrorEnvelope, 409: ErrorEnvelope, 412: ErrorEnvelope})
+def edit_post(ctx: RequestContext) -> Reply:
+    body = parse_body(EditPostRequest, ctx.body)
+    principal = ctx.principal
+    meter = budgets.Meter(principal.user_id, lambda: caller_tier(ctx).name, "posts") \
+        if isinstance(principal, ApiKeyPrincipal) else None
+    view = edit.edit_post(ctx.user_id, ctx.path_params["post_id"], body, ctx.request.headers.get("If-Match"), meter)
+    return Reply(view, headers={"ETag": edit.etag(view["revision"])})
 
 
 @api.route("POST", "/v1/posts/{post_id}/publish", summary="Publish a draft, or a scheduled post that has not "

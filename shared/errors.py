@@ -80,6 +80,11 @@ class ConflictError(SokuError):
     message = "Conflict"
 
 
+class PreconditionFailedError(SokuError):
+    status = 412
+    code = "precondition_failed"
+
+
 class PayloadTooLargeError(SokuError):
     status = 413
     code = "payload_too_large"

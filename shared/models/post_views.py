@@ -64,7 +64,7 @@ class RunView(BaseModel):
 class PostSummary(BaseModel):
     id: str
     postSubmissionId: str
-    status: str | None = Field(description="`queued`, `orchestrating`, `dispatched` or `canceled`")
+    status: str | None = Field(description="`draft`, `queued`, `orchestrating`, `dispatched` or `canceled`")
     createdAt: str | None = _DateTime
     updatedAt: str | None = _DateTime
     scheduledTime: str | None = _DateTime
@@ -72,6 +72,9 @@ class PostSummary(BaseModel):
     content: dict[str, Any] | None
     targets: list[dict[str, Any]]
     platforms: list[str]
+    revision: int = Field(default=1, description=(
+        "Goes up with each edit (PATCH): the post's `ETag` is `\"<revision>\"`; send it as `If-Match` to "
+        "refuse an edit made on a stale copy (412)"))
 
 
 class PostView(PostSummary):

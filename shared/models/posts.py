@@ -88,8 +88,20 @@ class CreatePostRequest(_Strict):
         "POST /v1/posts/{id}/publish publishes it (a `scheduledTime` it carries places it on the calendar only)"))
 
 
-class ReschedulePostRequest(_Strict):
-    scheduledTime: str
+class EditPostRequest(_Strict):
+    """`PATCH /v1/posts/{id}`: what to change in a draft or a scheduled post that has not started.
+    Fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"scheduledTime": "2099-12-24T09:00:00Z"},
+        {"post": {"content": {"text": "Launch day, take two", "platform": ["x", "linkedin"]}}}]})
+
+    post: Post | None = Field(default=None, description=(
+        "The post's new content, whole: text, targets, media and options, checked as at submission; its runs "
+        "are made anew from it"))
+    scheduledTime: str | None = Field(default=None, description=(
+        "A new time (at least a minute ahead). On a draft, null clears it; a scheduled post is published now "
+        "with POST /v1/posts/{id}/publish"))
 
 
 class CreatePostResponse(BaseModel):

@@ -123,6 +123,9 @@ ERRORS: dict[int, tuple[str, str, dict, tuple[str, ...]]] = {
     409: ("Conflict", "Conflicts with the resource's state or an earlier request", _error_example(
         409, "idempotency_conflict", "Idempotency key conflict: this key was already used with a "
                                      "different request body"), ()),
+    412: ("PreconditionFailed", "`If-Match` names a revision the resource no longer has: read it again", _error_example(
+        412, "precondition_failed", "The post changed since you read it (revision 3, If-Match named 2)",
+        {"revision": 3}), ()),
     413: ("PayloadTooLarge", "Body over the limit: 1 MB of JSON (a multipart `POST /v1/media`: 30 MiB)",
           _error_example(413, "payload_too_large", "Request body exceeds the limit of 1048576 bytes",
                          {"limit": 1048576}), ()),

@@ -10,7 +10,6 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.errors import ConflictError
 from shared.services.posts import dispatch
-from shared.services.posts.scheduling import parse_scheduled_time, within_tasks_horizon
 from shared.services.posts.views import load_owned, post_view
 from shared.services.publishing import outbox, run_events, runs
 
@@ -84,37 +83,6 @@ def cancel_post(user_id: str, submission_id: str) -> dict:
         raise NotCancellableError(
             "Every run of this post has already started publishing; it can no longer be cancelled",
             details={"postSubmissionId": submission_id})
-    return post_view(user_id, submission_id)
-
-
-def reschedule_post(user_id: str, submission_id: str, raw_time: str) -> dict:
-    new_time = parse_scheduled_time(raw_time)
-    ref, _ = load_owned(user_id, submission_id)
-    db = firestore_client()
-
-    @firestore.transactional
-    def bump(transaction: firestore.Transaction) -> dict | None:
-        snap = ref.get(transaction=transaction)
-        data = snap.to_dict()
-        if data.get("status") != "queued" or data.get("scheduledTime") is None:
-            return None
-        version = int(data.get("scheduleVersion", 1)) + 1
-        enqueue_at = clock.now() if within_tasks_horizon(new_time) else dispatch.enqueue_at(new_time)
-        update = {
-            "scheduledTime": new_time, "scheduleVersion": version, "needsDispatch": True,
-            "enqueueAt": enqueue_at, "recoverAt": dispatch.recover_at(enqueue_at, new_time),
-            "updatedAt": clock.now(),
-        }
-        transaction.update(ref, update)
-        return data | update
-
-    updated = bump(db.transaction())
-    if updated is None:
-        raise NotReschedulableError(
-            "Only a scheduled post that has not started can be rescheduled",
-            details={"postSubmissionId": submission_id})
-    # The task of the previous version becomes a no-op when it fires (version check).
-    dispatch.dispatch_if_due(submission_id, updated)
     return post_view(user_id, submission_id)
 
 

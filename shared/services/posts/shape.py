@@ -61,6 +61,7 @@ def summary(submission_id: str, data: dict) -> dict:
         "content": data.get("content"),
         "targets": data.get("targets", []),
         "platforms": data.get("platforms", []),
+        "revision": int(data.get("revision", 1)),
     }
 
 

@@ -82,7 +82,7 @@ def prepare(user_id: str, request: CreatePostRequest, reads: PostReads | None = 
     return PreparedPost(request, scheduled, plan, targets)
 
 
-def _submission_document(submission_id: str, user_id: str, key_hash: str | None, post: PreparedPost,
+def submission_document(submission_id: str, user_id: str, key_hash: str | None, post: PreparedPost,
                          idempotency_key: str) -> dict:
     now = clock.now()
     content = post.request.post.content
@@ -121,7 +121,7 @@ def _submission_document(submission_id: str, user_id: str, key_hash: str | None,
 DRAFT_DISPATCH = {"needsDispatch": False}
 
 
-def _run_document(user_id: str, target: Target, now: datetime) -> dict:
+def run_document(user_id: str, target: Target, now: datetime) -> dict:
     return target.as_dict() | {
         "userId": user_id,
         "status": "queued",
@@ -152,7 +152,7 @@ def _write(claim: idempotency.Claim, submission: dict, targets: list[Target]) ->
     batch.create(ref, submission)
     for target in targets:
         batch.create(ref.collection("runs").document(target.target_id),
-                     _run_document(submission["userId"], target, submission["createdAt"]))
+                     run_document(submission["userId"], target, submission["createdAt"]))
     try:
         batch.commit()
     except AlreadyExists:
@@ -264,7 +264,7 @@ def create_post(user_id: str, key_hash: str | None, request: CreatePostRequest, 
     # it spends the user's own platform rate limit (posts/preflight.py; free for the others).
     check_with_platforms(user_id, request.post.content.text, prepared.plan, prepared.targets)
     charge = meter.charge(len(prepared.targets)) if meter is not None else None  # 429 over the daily ceiling
-    document = _submission_document(claim.resource_id, user_id, key_hash, prepared, claim.key)
+    document = submission_document(claim.resource_id, user_id, key_hash, prepared, claim.key)
     try:
         written = _write(claim, document, prepared.targets)
     except Exception as exc:  # noqa: BLE001 - reported as the spec's post_creation_failed
