@@ -20,7 +20,9 @@ from shared.models.metrics import MetricsQuery, PostMetricsResponse
 from shared.models.posts import CreatePostRequest, CreatePostResponse, EditPostRequest
 from shared.services import budgets
 from shared.services.analytics import service as analytics
-from shared.services.posts import edit, manage, submission, takedown, views
+from shared.errors import ValidationError
+from shared.models.batch import BatchCsv, BatchPostsRequest, BatchPostsResponse, BatchQuery, BatchValidateResponse
+from shared.services.posts import batch, batch_csv, edit, manage, submission, takedown, views
 from shared.web.api import Api, Auth, RequestContext
 from shared.web.auth import ApiKeyPrincipal
 from shared.web.responses import Reply, idempotent_reply
@@ -48,6 +50,51 @@ def create(ctx: RequestContext) -> Reply:
            request_model=CreatePostRequest, response_model=ValidatePostResponse, tags=("posts",))
 def validate(ctx: RequestContext) -> dict:
     return submission.validate_post(ctx.user_id, parse_body(CreatePostRequest, ctx.body))
+
+
+@api.route("POST", "/v1/posts/batch", summary="Create up to 100 posts in one request (JSON or CSV); with "
+           "`atomic`, all or none", request_model=BatchPostsRequest, form_model=BatchCsv, form_media_type="text/csv",
+           query_model=BatchQuery, response_model=BatchPostsResponse, tags=("posts",))
+def create_batch(ctx: RequestContext) -> Reply:
+    raw_posts, atomic, raw_body = _batch_body(ctx)
+    principal = ctx.principal
+    assert isinstance(principal, ApiKeyPrincipal)
+    meter_for = lambda: budgets.Meter(principal.user_id, lambda: caller_tier(ctx).name, "posts")  # noqa: E731
+    answer = batch.create(principal.user_id, principal.key_hash, raw_body, raw_posts, atomic,
+                          ctx.request.headers.get("Idempotency-Key"), meter=meter_for(), meter_for=meter_for)
+    return Reply(answer, headers={"Idempotency-Key": ctx.request.headers["Idempotency-Key"]}
+                 if ctx.request.headers.get("Idempotency-Key") else None)
+
+
+@api.route("POST", "/v1/posts/batch/validate", summary="Check up to 100 posts (JSON or CSV) as a batch would, "
+           "storing nothing", request_model=BatchPostsRequest, form_model=BatchCsv, form_media_type="text/csv",
+           query_model=BatchQuery, response_model=BatchValidateResponse, tags=("posts",))
+def validate_batch(ctx: RequestContext) -> dict:
+    raw_posts, _, _ = _batch_body(ctx)
+    return batch.validate(ctx.user_id, raw_posts)
+
+
+def _batch_body(ctx: RequestContext) -> tuple[list, bool, dict]:
+    """The posts, whether atomic, and the body the idempotency key is bound to: a CSV body is read
+    here (the pipeline leaves a `form_model` body unread), a JSON one checked for its shape only:
+    each post is checked on its own (services/posts/batch.py)."""
+    if ctx.request.mimetype == "text/csv":
+        raw = ctx.request.stream.read(batch_csv.MAX_BYTES + 1)
+        posts = batch_csv.posts_from_csv(raw)
+        atomic = bool(ctx.query.atomic) if ctx.query is not None else False
+        return posts, atomic, {"posts": posts, "atomic": atomic}
+    body = ctx.body if isinstance(ctx.body, dict) else None
+    if body is None or not isinstance(body.get("posts"), list) or not 1 <= len(body["posts"]) <= batch.MAX_POSTS:
+        raise ValidationError(details=[{"field": "body.posts", "code": "invalid_type",
+                                        "message": f"posts must be a list of 1 to {batch.MAX_POSTS} posts"}])
+    unknown = sorted(set(body) - {"posts", "atomic"})
+    if unknown:
+        raise ValidationError(details=[{"field": f"body.{unknown[0]}", "code": "unrecognized_keys",
+                                        "message": "Unrecognized key; a batch takes posts and atomic"}])
+    atomic = body.get("atomic", False)
+    if not isinstance(atomic, bool):
+        raise ValidationError(details=[{"field": "body.atomic", "code": "invalid_type", "message": "Expected boolean"}])
+    return body["posts"], atomic, body
 
 
 @api.route("GET", "/v1/posts", summary="List your posts, newest first", auth=Auth.API_KEY_OR_FIREBASE,

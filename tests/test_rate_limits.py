@@ -201,7 +201,7 @@ def test_spec_table_of_tiers_and_endpoint_limits():
         "POST /v1/templates": 20, "POST /v1/media/render-og": 20,
         # Ours (issue 36): opening upload sessions, starting connect flows; (issue 41) test pings.
         "POST /v1/media/uploads": 30, "POST /v1/connections/{platform}/start": 10,
-        "POST /v1/webhooks/{webhook_id}/test": 10}
+        "POST /v1/webhooks/{webhook_id}/test": 10, "POST /v1/posts/batch": 10}
 
 
 # -- burst semantics (lowered numbers) -------------------------------------------------

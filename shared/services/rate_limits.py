@@ -9,6 +9,7 @@ Tiers (global, every route)            Endpoint limits (on top, every tier)
                                          POST /v1/media/uploads    30/min
                                          POST /v1/connections/{platform}/start  10/min
                                          POST /v1/webhooks/{webhook_id}/test    10/min
+                                         POST /v1/posts/batch                   10/min
 
 Who is counted: a caller with an identity (API key, or Firebase user) is
 counted per *user*, so extra keys do not buy extra requests; everyone else
@@ -126,6 +127,8 @@ DEFAULT_ENDPOINT_LIMITS: dict[str, int] = {
     "POST /v1/connections/{platform}/start": 10,
     # Each sends a request from Soku to a URL the caller chose (issue 41).
     "POST /v1/webhooks/{webhook_id}/test": 10,
+    # Up to 100 posts each (issue 41); the daily ceiling counts every post's targets as POST /v1/posts does.
+    "POST /v1/posts/batch": 10,
 }
 # Routes that count against another route's endpoint counter (one budget, one counter).
 SHARED_BUDGETS: dict[str, str] = {"POST /v1/media/render-og": "POST /v1/templates"}
