@@ -303,3 +303,38 @@ def test_instagram_business_and_linkedin_page_work_as_target_platforms(client, d
     assert runs == {"instagram:ig_business": "succeeded", "linkedin:li_member": "succeeded"}
     listed = client.get("/v1/accounts", params={"platform": "instagram_business"}, headers=demo.key_headers)
     assert listed.status_code == 200 and {a["platform"] for a in listed.json()["accounts"]} == {"instagram"}
+
+
+# -- metrics ----------------------------------------------------------------------------------
+
+def test_metrics_of_an_instagram_login_account_come_from_graph_instagram_com(client, stack, demo, stored_media, db):
+    from devstack.sandboxes.insights.common import account_counts
+
+    sid = submit(client, demo, body([{"platform": "instagram", "accountId": DEMO_ACCOUNT}], "metrics without a Page",
+                                    mediaIds=[stored_media(demo, "image", 20_000)]))
+    published = _on.final(client, demo, sid)
+    assert published["status"] == "succeeded", published
+    calls = SandboxCalls(stack, "instagram")
+    r = client.get(f"/v1/posts/{sid}/metrics", headers=demo.key_headers)
+    assert r.status_code == 200, r.text
+    run = next(run for run in r.json()["runs"] if run["targetId"] == TARGET)
+    assert run["status"] == "ok" and run["error"] is None and run["platformMetrics"], run
+    assert run["postId"] == published["result"]["postId"]
+    assert "metrics" in calls()
+    account = client.get(f"/v1/accounts/{DEMO_ACCOUNT}/metrics", headers=demo.key_headers).json()
+    assert account["status"] == "ok", account
+    subject = _on.platform_user_id(db, demo)
+    assert account["metrics"]["followers"] == account_counts(stack.sandboxes.state, "instagram", subject)["followers"]
+
+
+def test_post_metrics_need_instagram_logins_own_insights_scope(client, demo, stored_media, db):
+    sid = submit(client, demo, body([{"platform": "instagram", "accountId": DEMO_ACCOUNT}], "metrics, scope missing",
+                                    mediaIds=[stored_media(demo, "image", 20_000)]))
+    assert _on.final(client, demo, sid)["status"] == "succeeded"
+    # Granted Facebook Login's insights scope name only: not this login's.
+    _on.account(db, demo).update({"scopes": ["instagram_business_basic", "instagram_business_content_publish",
+                                             "instagram_manage_insights"]})
+    run = next(r for r in client.get(f"/v1/posts/{sid}/metrics", headers=demo.key_headers).json()["runs"]
+               if r["targetId"] == TARGET)
+    assert run["error"]["code"] == "missing_scope", run
+    assert "instagram_business_manage_insights" in run["error"]["message"]
