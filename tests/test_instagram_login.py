@@ -338,3 +338,43 @@ def test_post_metrics_need_instagram_logins_own_insights_scope(client, demo, sto
                if r["targetId"] == TARGET)
     assert run["error"]["code"] == "missing_scope", run
     assert "instagram_business_manage_insights" in run["error"]["message"]
+
+
+# -- Meta's callbacks for Instagram Login's app -----------------------------------------------
+
+def test_instagram_login_deauthorize_and_data_deletion_callbacks(client, user, db):
+    from urllib.parse import urlsplit
+
+    from devstack.sandboxes.instagram import instagram_login as sandbox_login
+    from devstack.sandboxes.meta_graph import sign_request
+
+    def signed(who: str, secret: str) -> str:
+        import time
+
+        now = int(time.time())
+        return sign_request(secret, {"issued_at": now, "expires": now + 3600, "user_id": who})
+
+    subject, other = new_subject(), new_subject()
+    for who in (subject, other):
+        assert _connect(client, user, who).callback.status_code == 200
+    # Signed by the Facebook Login app: no Instagram Login request.
+    from devstack.sandboxes import facebook as fb_sandbox
+
+    assert_error(client.post("/webhooks/instagram_login/deauthorize",
+                             data={"signed_request": signed(subject, fb_sandbox.APP_SECRET)}), 401, "invalid_signature")
+    r = client.post("/webhooks/instagram_login/deauthorize",
+                    data={"signed_request": signed(subject, sandbox_login.APP_SECRET)})
+    assert r.status_code == 200 and r.json() == {"accountsDeauthorized": 1}, r.text
+    shown = client.get(f"/v1/accounts/instagram_{subject}", headers=user.key_headers).json()
+    assert shown["status"] == "needs_reconnect" and shown["health"]["tokensReadable"] is False
+
+    r = client.post("/webhooks/instagram_login/data-deletion",
+                    data={"signed_request": signed(other, sandbox_login.APP_SECRET)})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert urlsplit(answer["url"]).path == f"/webhooks/instagram_login/data-deletion/{answer['confirmation_code']}"
+    assert not account_doc(db, user, "instagram", f"instagram_{other}").get().exists
+    assert account_doc(db, user, "instagram", f"instagram_{subject}").get().exists  # another person's
+    report = client.get(urlsplit(answer["url"]).path).json()
+    assert report["status"] == "completed" and report["platform"] == "instagram" and "Instagram" in report["message"]
+    assert_error(client.get(f"/webhooks/meta/data-deletion/{answer['confirmation_code']}"), 404, "not_found")
