@@ -287,6 +287,8 @@ def test_platforms_list_account_types_with_their_differences(client):
     assert all(t["differences"] for t in instagram)
     assert instagram[1]["capabilityScopes"] == {"metrics": ["instagram_business_manage_insights"],
                                                 "firstComment": ["instagram_business_manage_comments"]}
+    assert instagram[0]["scopes"] == platforms["instagram"]["connection"]["scopes"]  # Facebook Login's
+    assert instagram[1]["scopes"][:2] == ["instagram_business_basic", "instagram_business_content_publish"]
     linkedin = platforms["linkedin"]["accountTypes"]
     assert [(t["id"], t["aliases"], t["selectableAtStart"]) for t in linkedin] == [
         ("member", [], False), ("organization", ["linkedin_page"], False)]

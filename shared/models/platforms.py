@@ -77,6 +77,7 @@ class AccountTypeView(BaseModel):
     selectableAtStart: bool = Field(description="Whether `POST /v1/connections/{platform}/start` takes it as "
                                                 "`accountType` (a LinkedIn Page comes with its member's login)")
     capabilityScopes: dict[str, list[str]] = Field(description="Scopes a capability needs for this type")
+    scopes: list[str] = Field(default_factory=list, description="What Soku asks for when connecting this type")
 
 
 class PlatformView(BaseModel):

@@ -105,7 +105,13 @@ _INSTANCE_FIELDS = {
 
 
 def platform_view(platform: Platform) -> dict[str, Any]:
-    return _static_view(platform) | {"connection": _connection(platform)}
+    view = _static_view(platform) | {"connection": _connection(platform)}
+    if view["accountTypes"]:
+        # What each type's login asks for (read each time, as SOKU_<...>_SCOPES may change them):
+        # its own connector's where the start can choose it, else the platform's one login's.
+        view["accountTypes"] = [t | {"scopes": _connection(platform, t["id"])["scopes"] if t["selectableAtStart"]
+                                     else view["connection"]["scopes"]} for t in view["accountTypes"]]
+    return view
 
 
 def catalog() -> dict[str, Any]:
