@@ -2,12 +2,16 @@
 account type: no Facebook Page): the container flow of graph_publisher.py on graph.instagram.com with
 the Instagram User token.
 
-Content publishing under Instagram Login is the same API on another host
-(developers.facebook.com/documentation/instagram-platform/content-publishing: `POST
-/<IG_ID>/media`, `GET /<IG_CONTAINER_ID>?fields=status_code`, `POST /<IG_ID>/media_publish`,
-`GET /<IG_ID>/content_publishing_limit`, "graph.instagram.com" for Instagram Login,
-"graph.facebook.com" for Facebook Login; needs `instagram_business_basic` and
-`instagram_business_content_publish`). Comments (`POST /<IG_MEDIA_ID>/comments`) take
+Content publishing under Instagram Login is the same API on another host: Meta's Instagram
+Platform pages give each operation two columns, "Instagram API with Instagram Login" (host
+`graph.instagram.com`, an Instagram User access token, `instagram_business_*` permissions) and
+"Instagram API with Facebook Login" (`graph.facebook.com`); read here for Insights
+(developers.facebook.com/documentation/instagram-platform/insights: `instagram_business_basic`,
+`instagram_business_manage_insights`) and IG Media (…/reference/instagram-media). That
+content-publishing (`POST /<IG_ID>/media`, `GET /<IG_CONTAINER_ID>?fields=status_code`, `POST
+/<IG_ID>/media_publish`, `GET /<IG_ID>/content_publishing_limit`; …/content-publishing) takes
+`instagram_business_content_publish` on graph.instagram.com the same way [that page's table not
+read here]. Comments (`POST /<IG_MEDIA_ID>/comments`) take
 `instagram_business_manage_comments`. The token goes in `Authorization: Bearer` [graph.instagram.com's
 examples pass `access_token` in the query; Graph takes the header on both hosts: unverified here for
 graph.instagram.com].
