@@ -70,7 +70,7 @@ def account_type_for(platform: Platform, body: Any, called_as: str | None = None
     chosen = next((t for t in choices if isinstance(raw, str) and raw.lower() in (t.id, *t.aliases)), None)
     if chosen is None or (by_alias is not None and chosen is not by_alias):
         expected = ", ".join(t.id for t in ([by_alias] if by_alias else choices))
-        why = (f"{rules.display_name} has one kind of account here: send no accountType" if not choices else
+        why = (f"{rules.display_name}'s accounts all connect through one login: send no accountType" if not choices else
                f"Unknown account type for {rules.display_name}; expected one of: {expected}" if chosen is None else
                f"/v1/connections/{called_as}/start connects {by_alias.id} accounts; expected: {expected}")
         raise ValidationError(details=[{"field": "body.accountType", "code": "invalid_enum_value",
