@@ -55,6 +55,8 @@ def test_connect_an_instagram_account_without_a_facebook_page(client, user, db, 
     flow = _connect(client, user, subject, token_shape=shape)
     assert flow.start.json()["accountType"] == "instagram_login"
     assert flow.start.json()["redirectUri"].endswith("/oauth/instagram/callback")  # the same callback
+    assert "Kind of account: <strong>Instagram professional account without a Facebook Page</strong>" \
+        in flow.begin.text  # the begin page says which kind the person is about to connect
     authorize = flow.authorize_url
     assert authorize.startswith(f"{stack.sandboxes.base_url}/instagram_login/www/oauth/authorize?")
     query = query_of(authorize)

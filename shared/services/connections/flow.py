@@ -134,6 +134,9 @@ class Pending:
     email: str | None
     display_name: str | None
     expires_at: Any
+    # The kind of account the flow connects where the start chose one other than the default
+    # (Instagram Login's "Instagram professional account without a Facebook Page"), else None.
+    account_type: str | None = None
 
 
 def pending(platform: Platform, begin_token: str | None) -> Pending:
@@ -142,8 +145,9 @@ def pending(platform: Platform, begin_token: str | None) -> Pending:
     snap = firestore_client().collection("users").document(flow.state.user_id).get()
     user = (snap.to_dict() or {}) if snap.exists else {}
     text = lambda v: v.strip()[:200] if isinstance(v, str) and v.strip() else None  # noqa: E731
+    kind = RULES[platform].account_type(flow.state.account_type) if flow.state.account_type else None
     return Pending(platform, flow.state.user_id, text(user.get("email")), text(user.get("displayName")),
-                   flow.state.expires_at)
+                   flow.state.expires_at, kind.display_name if kind else None)
 
 
 def proceed(platform: Platform, begin_token: str | None, browser_secret: str) -> tuple[states.OAuthState, str]:
