@@ -34,6 +34,9 @@ DEMO_ACCOUNTS: dict[str, list[tuple[str, str]]] = {
         ("ig_business", "Business"),
         ("acct-a", "Test plan account A"),
         ("acct-b", "Test plan account B"),
+        # Connected through Instagram Login (no Facebook Page): the `instagram_login` account
+        # type, published to on the sandbox's graph.instagram.com (_instagram_login).
+        ("ig_no_page", "Instagram without a Page"),
     ],
     "facebook": [("fb_page_42", "Page 42"), ("fb_page_main", "Main Page")],
     "threads": [("threads_main", "@soku_demo")],
@@ -115,6 +118,21 @@ def demo_subject(user_id: str, platform: str, account_id: str) -> str:
     return subject
 
 
+# Demo accounts connected through Instagram Login rather than Facebook Login.
+INSTAGRAM_LOGIN_ACCOUNTS = {"ig_no_page"}
+
+
+def _instagram_login(subject: str) -> tuple[str, Tokens, dict]:
+    """An Instagram Login account as its connector stores it (shared/platforms/instagram/
+    instagram_login.py): the long-lived Instagram User token (60 days) in both slots."""
+    from devstack.sandboxes.instagram.instagram_login import APP_ID, LONG_LIVED_S, TOKEN_PLATFORM
+
+    tokens = sandbox_tokens(TOKEN_PLATFORM, subject, LONG_LIVED_S)
+    tokens.refresh_token = tokens.access_token
+    return subject, tokens, {"accountType": "instagram_login", "username": f"{subject}_ig",
+                             "grantId": f"instagram_login:{APP_ID}:{subject}"}
+
+
 def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
     db = firestore_client()
     now = clock.now()
@@ -131,7 +149,10 @@ def seed_demo_user(user_id: str = DEMO_USER_ID) -> None:
         integration.set({"platform": platform, "connectedCount": len(accounts), "updatedAt": now})
         for account_id, display_name in accounts:
             ref = integration.collection("accounts").document(account_id)
-            subject, tokens, extra = _fixed_identity(platform, platform_user_id(user_id, platform, account_id))
+            if platform == "instagram" and account_id in INSTAGRAM_LOGIN_ACCOUNTS:
+                subject, tokens, extra = _instagram_login(platform_user_id(user_id, platform, account_id))
+            else:
+                subject, tokens, extra = _fixed_identity(platform, platform_user_id(user_id, platform, account_id))
             ref.set({
                 "accountId": account_id,
                 "platform": platform,

@@ -38,7 +38,9 @@ def start(ctx: RequestContext) -> dict:
     # Where this caller reaches the callback: the origin (Hosting), or `…/api` through the api function.
     # The body is optional: only Mastodon reads one (`{"instanceUrl": "https://mastodon.social"}`,
     # the user's server); the other platforms' starts send none and ignore one.
-    return flow.start(user_id, platform, routes.public_root(ctx.request), ctx.body)
+    # Instagram's body may choose its login (`{"accountType": "instagram_login"}`: no Facebook Page).
+    return flow.start(user_id, platform, routes.public_root(ctx.request), ctx.body,
+                      called_as=ctx.path_params["platform"].lower())
 
 
 # Platforms connected with credentials (Telegram, Discord, Bluesky): checked with the platform, then stored

@@ -3,7 +3,8 @@
 Meta's Deauthorize Callback (`POST /webhooks/meta/deauthorize`) and Data Deletion Request
 Callback (`POST /webhooks/meta/data-deletion`), each a form with one `signed_request`
 verified with the app secret, and the status page that callback answers with
-(`GET /webhooks/meta/data-deletion/{code}`); TikTok's webhooks (`POST /webhooks/tiktok`,
+(`GET /webhooks/meta/data-deletion/{code}`), the same three for Threads' app and for Instagram
+Login's app (`/webhooks/threads/…`, `/webhooks/instagram_login/…`); TikTok's webhooks (`POST /webhooks/tiktok`,
 signed in a `TikTok-Signature` header), whose `authorization.removed` is a deauthorize.
 The logic is shared/services/privacy.
 """
@@ -98,6 +99,29 @@ def threads_data_deletion(ctx: RequestContext) -> dict:
            response_model=DataDeletionStatus, tags=("privacy",))
 def threads_data_deletion_status(ctx: RequestContext):
     return _status(ctx, meta.THREADS)
+
+
+@api.route("POST", "/webhooks/instagram_login/deauthorize", auth=Auth.NONE, form_model=SignedRequestForm,
+           form_media_type=FORM, summary="Instagram Login's Deauthorize Callback: an Instagram user removed the app "
+           "(signed_request, Instagram Login's own app secret)", response_model=DeauthorizeResponse,
+           tags=("privacy",), responses={401: ErrorEnvelope})
+def instagram_login_deauthorize(ctx: RequestContext) -> dict:
+    return _deauthorize(ctx, meta.INSTAGRAM_LOGIN)
+
+
+@api.route("POST", "/webhooks/instagram_login/data-deletion", auth=Auth.NONE, form_model=SignedRequestForm,
+           form_media_type=FORM, summary="Instagram Login's Data Deletion Request: delete what an Instagram user's "
+           "login stored; answers {url, confirmation_code}", response_model=DataDeletionResponse,
+           tags=("privacy",), responses={401: ErrorEnvelope})
+def instagram_login_data_deletion(ctx: RequestContext) -> dict:
+    return _data_deletion(ctx, meta.INSTAGRAM_LOGIN)
+
+
+@api.route("GET", "/webhooks/instagram_login/data-deletion/{code}", auth=Auth.NONE,
+           summary="The status of an Instagram Login data deletion request (no authentication); a page for browsers",
+           response_model=DataDeletionStatus, tags=("privacy",))
+def instagram_login_data_deletion_status(ctx: RequestContext):
+    return _status(ctx, meta.INSTAGRAM_LOGIN)
 
 
 @api.route("POST", "/webhooks/tiktok", auth=Auth.NONE, form_model=TikTokEvent, form_media_type="application/json",

@@ -161,6 +161,12 @@ PLATFORM_HOST_DEFAULTS = {
     "facebook_video": "https://graph-video.facebook.com",
     "facebook_web": "https://www.facebook.com",
     "instagram_graph": "https://graph.facebook.com",
+    # Instagram Login (Business Login for Instagram, an `instagram` account without a Facebook
+    # Page): its consent page, its code exchange and its Graph host (developers.facebook.com/
+    # documentation/instagram-platform/instagram-api-with-instagram-login/business-login).
+    "instagram_login_authorize": "https://www.instagram.com",
+    "instagram_login_token": "https://api.instagram.com",
+    "instagram_login_graph": "https://graph.instagram.com",
     "tiktok_api": "https://open.tiktokapis.com",
     "tiktok_web": "https://www.tiktok.com",
     "youtube_upload": "https://www.googleapis.com",
@@ -204,7 +210,10 @@ PLATFORM_HOST_DEFAULTS = {
     "google_business_consent": "https://accounts.google.com",
 }
 
-PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat", "google_business", "pinterest", "reddit")
+PLATFORMS = ("x", "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "snapchat", "google_business", "pinterest", "reddit",
+             # Not a platform: Instagram Login's own Instagram app (SOKU_INSTAGRAM_LOGIN_CLIENT_ID /
+             # _SECRET), apart from the Facebook Login app an `instagram` account otherwise uses.
+             "instagram_login")
 
 # Variables whose values are secrets: their values never appear in an error message.
 SECRET_VARIABLES = frozenset({"SOKU_TOKEN_KEYS", "OPENAI_API_KEY", "SOKU_OAUTH_STATE_SECRET",

@@ -39,7 +39,11 @@ def test_accounts_lists_every_connected_account(client, demo):
     expected = {(platform, account_id, name) for platform, entries in DEMO_ACCOUNTS.items()
                 for account_id, name in entries}
     assert {(a["platform"], a["accountId"], a["displayName"]) for a in accounts} == expected
-    assert all(set(a) == SAFE_FIELDS and a["status"] == "connected" for a in accounts)
+    # Instagram's and LinkedIn's accounts also say which kind they are (their accountTypes).
+    assert all(set(a) - {"accountType"} == SAFE_FIELDS and a["status"] == "connected" for a in accounts)
+    assert {a["accountId"]: a.get("accountType") for a in accounts if a["platform"] in ("instagram", "linkedin")} \
+        == {**{account_id: "facebook_login" for account_id, _ in DEMO_ACCOUNTS["instagram"]},
+            "ig_no_page": "instagram_login", "li_member": "member"}
     assert [a["platform"] for a in accounts][:2] == ["x", "instagram"]  # the platforms' order
     assert all(a["connectedAt"].endswith("Z") for a in accounts)
 
@@ -59,7 +63,7 @@ def test_accounts_never_return_tokens(client, demo, db):
 
 def test_platform_filter(client, demo):
     instagram = client.get("/v1/accounts", params={"platform": "instagram"}, headers=demo.key_headers).json()
-    assert len(instagram["accounts"]) == 7 and {a["platform"] for a in instagram["accounts"]} == {"instagram"}
+    assert len(instagram["accounts"]) == 8 and {a["platform"] for a in instagram["accounts"]} == {"instagram"}
     pages = client.get("/v1/accounts", params={"platform": "facebook_pages"}, headers=demo.key_headers).json()
     assert [a["accountId"] for a in pages["accounts"]] == ["fb_page_42", "fb_page_main"]
     # Every alias a post's targets take filters too (gbp: Google Business Profile).

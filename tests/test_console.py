@@ -276,6 +276,29 @@ def test_connect_each_platform_from_the_console_through_hosting(cli, stack, user
     problems.assert_none()
 
 
+def test_connect_instagram_without_a_facebook_page_from_the_console(cli, stack, user, browser):
+    """The console's second Instagram button starts Instagram Login (`{"accountType":
+    "instagram_login"}`): the begin page, the sandbox's www.instagram.com consent, the callback."""
+    context, problems = browser()
+    page = _sign_in(cli, context, user)
+    button = page.wait_for_selector("#platforms button[data-account-type=instagram_login]")
+    assert button.inner_text() == "Connect Instagram (without a Facebook Page)"
+    with page.context.expect_page() as opened:
+        button.click()
+    tab = opened.value
+    tab.wait_for_url(re.compile(r"/oauth/instagram/begin\?flow=[\w.-]+$"))
+    tab.wait_for_load_state()
+    with tab.expect_request(re.compile(r"/instagram_login/www/oauth/authorize\?")):
+        tab.click("button[value=continue]")
+    tab.wait_for_selector("h1:has-text('Instagram connected')")
+    r = httpx.get(f"{cli.hosting_url}/v1/accounts", params={"platform": "instagram"}, headers=user.key_headers,
+                  timeout=60)
+    assert [a["accountType"] for a in r.json()["accounts"]] == ["instagram_login"]
+    tab.close()
+    page.wait_for_selector(f"#accounts tr[data-account-id='{r.json()['accounts'][0]['accountId']}']")
+    problems.assert_none()
+
+
 def test_cancel_and_a_begin_link_used_twice(cli, user, browser):
     context, problems = browser()
     page = _sign_in(cli, context, user)

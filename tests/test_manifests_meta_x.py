@@ -150,7 +150,7 @@ def test_instagram_figures_are_the_publishers():
     ("story", "image", "STORIES"), ("story", "video", "STORIES"),
 ])
 def test_instagram_refuses_media_just_over_the_manifests_size(monkeypatch, kind, media_type, plan_kind):
-    from shared.platforms.instagram import publisher
+    from shared.platforms.instagram import graph_publisher as publisher  # the container flow of both logins
 
     cap = _rule(_kinds(Platform.INSTAGRAM)[kind], media_type).max_bytes
     ig = publisher.InstagramPublisher()

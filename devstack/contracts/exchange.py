@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,10 @@ PREFIXES = {
     "/x/": "x", "/linkedin/": "linkedin", "/threads/": "threads", "/facebook/": "facebook",
     "/youtube/": "youtube", "/instagram/": "instagram", "/snapchat/": "snapchat",
     "/tiktok/": "tiktok", "/openai/": "openai",
+    # Instagram Login's graph.instagram.com: the same IG User / IG Media / container operations
+    # as the Graph host, so held to the same Instagram contract; its consent page and code
+    # exchange (`/instagram_login/www/`, `/instagram_login/api/`) are outside it.
+    "/instagram_login/graph/": "instagram",
     # Discord's document names its server `https://discord.com/api/v10` and its paths from there;
     # the sandbox's other pages (`/discord/channels/...`, a message's link) are a browser's.
     "/discord/api/v10/": "discord",
@@ -26,6 +31,11 @@ PREFIXES = {
     # S3 upload, are outside it. No contract: counted, not checked (registry.NO_CONTRACT).
     "/reddit/oauth/": "reddit",
 }
+
+# Paths under a prefix that its platform's contract does not describe: graph.instagram.com's
+# `/me` is the Instagram user of Instagram Login, which Meta's Graph specs (graph.facebook.com,
+# where `/me` is a Facebook user) have no node for.
+UNDESCRIBED = {"/instagram_login/graph/": re.compile(r"^/v\d+\.\d+/me$")}
 
 # Platforms whose multipart requests carry their JSON body in one form field, checked as that
 # body: Discord's `payload_json` ("The JSON message body can optionally be provided using the
@@ -64,6 +74,8 @@ def platform_and_path(url_path: str) -> tuple[str, str] | None:
         if url_path.startswith(prefix):
             rest = "/" + url_path[len(prefix):]
             if rest.startswith("/web/") or rest.startswith("/accounts/"):
+                return None
+            if prefix in UNDESCRIBED and UNDESCRIBED[prefix].match(rest):
                 return None
             return platform, rest
     return None

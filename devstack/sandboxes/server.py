@@ -17,6 +17,7 @@ from devstack.sandboxes import linkedin
 from devstack.sandboxes import facebook
 from devstack.sandboxes import youtube
 from devstack.sandboxes import instagram
+from devstack.sandboxes.instagram import instagram_login
 from devstack.sandboxes import snapchat
 from devstack.sandboxes import tiktok
 from devstack.sandboxes import telegram
@@ -56,6 +57,7 @@ class Sandboxes:
         app.register_blueprint(facebook.blueprint(self.state, self.base_url))
         app.register_blueprint(youtube.blueprint(self.state, self.base_url))
         app.register_blueprint(instagram.blueprint(self.state, self.base_url))
+        app.register_blueprint(instagram_login.blueprint(self.state, self.base_url))
         app.register_blueprint(snapchat.blueprint(self.state, self.base_url))
         app.register_blueprint(tiktok.blueprint(self.state, self.base_url))
         app.register_blueprint(telegram.blueprint(self.state, self.base_url))
@@ -96,6 +98,13 @@ class Sandboxes:
             "SOKU_INSTAGRAM_GRAPH_BASE": f"{base}/instagram",
             "SOKU_INSTAGRAM_CLIENT_ID": instagram.APP_ID,
             "SOKU_INSTAGRAM_CLIENT_SECRET": instagram.APP_SECRET,
+            # Instagram Login (no Facebook Page): www.instagram.com, api.instagram.com and
+            # graph.instagram.com, each under its own prefix, and its own Instagram app.
+            "SOKU_INSTAGRAM_LOGIN_AUTHORIZE_BASE": f"{base}/instagram_login/www",
+            "SOKU_INSTAGRAM_LOGIN_TOKEN_BASE": f"{base}/instagram_login/api",
+            "SOKU_INSTAGRAM_LOGIN_GRAPH_BASE": f"{base}/instagram_login/graph",
+            "SOKU_INSTAGRAM_LOGIN_CLIENT_ID": instagram_login.APP_ID,
+            "SOKU_INSTAGRAM_LOGIN_CLIENT_SECRET": instagram_login.APP_SECRET,
             "SOKU_SNAPCHAT_API_BASE": f"{base}/snapchat",
             "SOKU_SNAPCHAT_OAUTH_BASE": f"{base}/snapchat",
             "SOKU_SNAPCHAT_WEB_BASE": f"{base}/snapchat/web",

@@ -80,6 +80,9 @@ class ConnectedAccount(BaseModel):
     displayName: str | None
     status: str = Field(description="`connected`, or `needs_reconnect` when the platform token must be renewed")
     connectedAt: str | None = Field(default=None, json_schema_extra={"format": "date-time"})
+    accountType: str | None = Field(default=None, description=(
+        "Instagram: `facebook_login` (linked to a Facebook Page) or `instagram_login` (without one); LinkedIn: "
+        "`member` or `organization`. Absent where the platform has one kind of account"))
 
 
 class AccountsResponse(BaseModel):

@@ -12,8 +12,15 @@ _DATE = {"format": "date-time"}
 
 
 class ConnectStartRequest(BaseModel):
-    """The start's optional body: only Mastodon reads one (each user's server is another host);
-    the other platforms' starts take none and ignore one."""
+    """The start's optional body: Mastodon reads `instanceUrl` (each user's server is another host),
+    Instagram `accountType` (which login); the other platforms' starts take none and ignore one."""
+    accountType: str | None = Field(None, description=(
+        "Instagram only: which kind of account to connect, one of the platform's `accountTypes` "
+        "(`GET /v1/platforms/instagram`). `facebook_login` (the default; also what "
+        "`/v1/connections/instagram_business/start` means): an Instagram professional account linked to a "
+        "Facebook Page, through Facebook Login. `instagram_login`: an Instagram professional account without a "
+        "Facebook Page, through Instagram Login. Another value is refused (400 naming `body.accountType`)"),
+        examples=["instagram_login"])
     instanceUrl: str | None = Field(None, description=(
         "Mastodon only, and required there: the address of the user's server (`mastodon.social` alone "
         "means `https://mastodon.social`; https only, no query or fragment; a path prefix is kept). Soku "
@@ -32,6 +39,8 @@ class ConnectStartResponse(BaseModel):
         "that continued. Works once, until `expiresAt`"))
     redirectUri: str = Field(description="The callback registered with the platform")
     expiresAt: str = Field(description="The flow must finish before this time", json_schema_extra=_DATE)
+    accountType: str | None = Field(default=None, description="The kind of account this flow connects, where the "
+                                                              "platform has several logins (Instagram)")
 
 
 class ConnectedAccount(BaseModel):
@@ -75,6 +84,9 @@ class AccountDetail(BaseModel):
     platformUserId: str | None = None
     username: str | None = None
     authorType: str | None = Field(default=None, description="LinkedIn: `person` or `organization`")
+    accountType: str | None = Field(default=None, description=(
+        "Where the platform has several kinds of account (`accountTypes` of `GET /v1/platforms/{platform}`): "
+        "Instagram `facebook_login` or `instagram_login`, LinkedIn `member` or `organization`; null elsewhere"))
     repostEnabled: bool
     repurposeEnabled: bool
     health: AccountHealth

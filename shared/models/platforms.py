@@ -79,6 +79,21 @@ class MetricsSupport(BaseModel):
     accounts: MetricsKindSupport = Field(description="`GET /v1/accounts/{id}/metrics`")
 
 
+class AccountTypeView(BaseModel):
+    id: str = Field(description="`accountType` of the start request and of the accounts of this type")
+    displayName: str
+    description: str
+    login: str = Field(description="The login that connects it (`facebook_login`, `instagram_login`; `oauth` where "
+                                   "every type of the platform shares the platform's one login)")
+    aliases: list[str] = Field(description="Other names of it, also accepted as a post target's platform")
+    differences: list[str] = Field(description="What works differently for accounts of this type")
+    default: bool = Field(description="The type a start request without `accountType` connects")
+    selectableAtStart: bool = Field(description="Whether `POST /v1/connections/{platform}/start` takes it as "
+                                                "`accountType` (a LinkedIn Page comes with its member's login)")
+    capabilityScopes: dict[str, list[str]] = Field(description="Scopes a capability needs for this type")
+    scopes: list[str] = Field(default_factory=list, description="What Soku asks for when connecting this type")
+
+
 class PlatformView(BaseModel):
     platform: PlatformValue
     displayName: str
@@ -94,6 +109,9 @@ class PlatformView(BaseModel):
                                                  "per second across all users, under the platform's app limits")
     capabilityScopes: dict[str, list[str]] = Field(
         description="Scopes a capability needs beyond publishing; an account that did not grant them lacks it")
+    accountTypes: list[AccountTypeView] = Field(
+        default_factory=list, description="The platform's kinds of account where it has several (Instagram with or "
+                                          "without a Facebook Page; LinkedIn members and Pages); empty otherwise")
 
 
 class TierLimit(BaseModel):
@@ -115,6 +133,9 @@ class PlatformsResponse(BaseModel):
 class AccountCapabilities(BaseModel):
     accountId: str
     platform: PlatformValue
+    accountType: str | None = Field(default=None, description="The account's type (`accountTypes` of "
+                                                              "`GET /v1/platforms/{platform}`); null where the "
+                                                              "platform has one kind")
     grantedScopes: list[str] | None = Field(description="What the account granted when it connected (null: not "
                                                         "recorded; capabilities then assume Soku's scopes)")
     capabilities: Capabilities

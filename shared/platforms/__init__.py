@@ -43,7 +43,9 @@ class Platform(str, Enum):
 # Accepted spellings in requests -> canonical platform.
 ALIASES: dict[str, Platform] = {p.value: p for p in Platform} | {
     "facebook_pages": Platform.FACEBOOK,
-    "gbp": Platform.GOOGLE_BUSINESS, "google_business_profile": Platform.GOOGLE_BUSINESS}
+    "gbp": Platform.GOOGLE_BUSINESS, "google_business_profile": Platform.GOOGLE_BUSINESS,
+    # Account types' aliases (each manifest's `account_types`): the platform they belong to.
+    "instagram_business": Platform.INSTAGRAM, "linkedin_page": Platform.LINKEDIN}
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,27 @@ class PostKind:
     # (a Telegram caption: 1024, a text message 4096). None: the platform's.
     max_text: int | None = None
     source: str = ""
+
+
+@dataclass(frozen=True)
+class AccountType:
+    """One kind of account a platform has, where it has several (Instagram: linked to a Facebook
+    Page or not; LinkedIn: a member or an organization). `GET /v1/platforms` lists them; the
+    first of a manifest's `account_types` is the default."""
+    id: str  # `facebook_login`, `instagram_login`, `member`, `organization`
+    display_name: str
+    description: str
+    # How it is connected: the login its connect flow goes through (`facebook_login`,
+    # `instagram_login`), or the platform's one login where all types share it ("oauth").
+    login: str
+    aliases: tuple[str, ...] = ()  # other names of it (`instagram_business`), also in ALIASES
+    differences: tuple[str, ...] = ()  # short sentences: what works differently for this type
+    # capability -> scopes, where this type's login names scopes its own way (Instagram Login's
+    # `instagram_business_*`); None: the platform's `scope_needs`.
+    scope_needs: dict[str, tuple[str, ...]] | None = None
+    # Whether POST /v1/connections/{platform}/start can choose it (`{"accountType": ...}`): a type
+    # that comes out of another type's login (a LinkedIn organization) is not chosen there.
+    selectable: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +130,18 @@ class PlatformRules:
     # Whether refreshing an account's token takes Soku's OAuth client secret: its publisher is then
     # given that secret (functions/publishers.py), and only then (least privilege).
     refresh_uses_client_secret: bool = False
+    # The kinds of account the platform has, where it has more than one (the first is the
+    # default); empty where every account is the same kind.
+    account_types: tuple[AccountType, ...] = ()
+
+    def account_type(self, value: str | None) -> AccountType | None:
+        """The account type named `value` (its id or an alias); the default for None; None when
+        the platform has no such type (or no types at all)."""
+        if not self.account_types:
+            return None
+        if value is None:
+            return self.account_types[0]
+        return next((t for t in self.account_types if value == t.id or value in t.aliases), None)
 
 
 class _Manifests(Mapping):
@@ -130,6 +165,17 @@ class _Manifests(Mapping):
 
 
 RULES: Mapping[Platform, PlatformRules] = _Manifests()
+
+
+def account_type_of(platform: Platform, data: Mapping) -> AccountType | None:
+    """The type of a stored account (its document's `accountType`); a document written before
+    the field existed is the default type (Instagram: Facebook Login), or for LinkedIn what its
+    `authorType` says. None where the platform has one kind of account."""
+    rules = RULES[platform]
+    value = data.get("accountType")
+    if not value and data.get("authorType") in ("person", "organization"):
+        value = "member" if data["authorType"] == "person" else "organization"
+    return rules.account_type(value if isinstance(value, str) and value else None) or rules.account_type(None)
 
 def text_length(platform: Platform, text: str) -> int:
     """The text's length in the unit of `RULES[platform].max_text`."""

@@ -14,10 +14,10 @@ from typing import Any
 
 from shared import clock
 from shared.adapters.gcp import firestore_client
-from shared.platforms import ALIASES, Platform
+from shared.platforms import ALIASES, RULES, Platform, account_type_of
 from shared.services.publishing.accounts import accounts_collection
 
-SAFE_ACCOUNT_FIELDS = ("accountId", "platform", "displayName", "status", "connectedAt")
+SAFE_ACCOUNT_FIELDS = ("accountId", "platform", "displayName", "status", "connectedAt", "accountType", "authorType")
 
 # One query per platform, in parallel, on a pool kept for the instance's life: a pool made
 # per call started eight threads per GET /v1/accounts (p50 31 -> 28 ms, CPU -12%, local stack).
@@ -52,6 +52,9 @@ def _safe_view(platform: Platform, account_id: str, data: dict[str, Any]) -> dic
         "displayName": display_name if isinstance(display_name, str) else None,
         "status": status if isinstance(status, str) and status else "connected",
         "connectedAt": clock.iso(connected_at) if isinstance(connected_at, datetime) else None,
+        # Where the platform has kinds of account (Instagram with or without a Facebook Page,
+        # LinkedIn members and Pages): which this one is.
+        **({"accountType": account_type_of(platform, data).id} if RULES[platform].account_types else {}),
     }
 
 

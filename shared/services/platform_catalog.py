@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from shared.platforms import ALIASES, RULES, Platform, PlatformRules, loader
+from shared.platforms import ALIASES, RULES, Platform, PlatformRules, account_type_of, loader
 from shared.services import budgets, rate_limits
 from shared.services.connections import manual
 from shared.services.connections.base import scopes_for
@@ -84,11 +84,24 @@ def _static_view(platform: Platform) -> dict[str, Any]:
         "metrics": _metrics(platform),
         "publishesPerSecond": rules.dispatch_per_second,
         "capabilityScopes": {capability: list(scopes) for capability, scopes in rules.scope_needs.items()},
+        "accountTypes": _account_types(rules),
     }
 
 
-def _connection(platform: Platform) -> dict[str, Any]:
-    provider = provider_for(platform)
+def _account_types(rules: PlatformRules) -> list[dict[str, Any]]:
+    """The platform's kinds of account (empty where it has one): what each is, how it is
+    connected, what differs, and the scopes its capabilities need where its login names them
+    its own way."""
+    return [{"id": t.id, "displayName": t.display_name, "description": t.description, "login": t.login,
+             "aliases": list(t.aliases), "differences": list(t.differences), "default": i == 0,
+             "selectableAtStart": t.selectable,
+             "capabilityScopes": {c: list(s) for c, s in (t.scope_needs if t.scope_needs is not None
+                                                          else rules.scope_needs).items()}}
+            for i, t in enumerate(rules.account_types)]
+
+
+def _connection(platform: Platform, account_type: str | None = None) -> dict[str, Any]:
+    provider = provider_for(platform, account_type)
     if manual.is_manual(provider):
         return {"type": "manual", "scopes": [], "fields": provider.credentials.model_json_schema()}
     # Scopes may be overridden per deployment (SOKU_<PLATFORM>_SCOPES): read them each time.
@@ -109,7 +122,13 @@ _INSTANCE_FIELDS = {
 
 
 def platform_view(platform: Platform) -> dict[str, Any]:
-    return _static_view(platform) | {"connection": _connection(platform)}
+    view = _static_view(platform) | {"connection": _connection(platform)}
+    if view["accountTypes"]:
+        # What each type's login asks for (read each time, as SOKU_<...>_SCOPES may change them):
+        # its own connector's where the start can choose it, else the platform's one login's.
+        view["accountTypes"] = [t | {"scopes": _connection(platform, t["id"])["scopes"] if t["selectableAtStart"]
+                                     else view["connection"]["scopes"]} for t in view["accountTypes"]]
+    return view
 
 
 def catalog() -> dict[str, Any]:
@@ -130,15 +149,22 @@ def account_capabilities(platform: Platform, account_id: str, data: dict[str, An
     granted = data.get("scopes") if isinstance(data.get("scopes"), list) else None
     capabilities = dict(view["capabilities"])
     missing: dict[str, list[str]] = {}
-    held = set(granted) if granted is not None else set(view["connection"]["scopes"])
-    for capability, needed in view["capabilityScopes"].items():
+    # An account type whose login names its scopes its own way (Instagram Login) is held to those.
+    kind = account_type_of(platform, data)
+    needs = view["capabilityScopes"] if kind is None or kind.scope_needs is None else \
+        {c: list(s) for c, s in kind.scope_needs.items()}
+    default_scopes = view["connection"]["scopes"] if kind is None or not kind.selectable else \
+        _connection(platform, kind.id)["scopes"]
+    held = set(granted) if granted is not None else set(default_scopes)
+    for capability, needed in needs.items():
         lacking = [scope for scope in needed if scope not in held]
         if lacking and capabilities.get(capability):
             capabilities[capability] = False
             missing[capability] = lacking
     from shared.services.posts.targets import own_text_limit
 
-    return {"accountId": account_id, "platform": platform.value, "grantedScopes": granted,
+    return {"accountId": account_id, "platform": platform.value, "accountType": kind.id if kind else None,
+            "grantedScopes": granted,
             "capabilities": capabilities, "missingScopes": missing,
             "maxText": own_text_limit(data) or view["text"]["maxLength"],
             "postKinds": [kind["kind"] for kind in view["postKinds"]]}

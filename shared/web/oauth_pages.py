@@ -135,7 +135,9 @@ def _begin(request: Request, platform_value: str) -> Response:
     who = "".join(f"<strong>{escape(v)}</strong><br>" if i == 0 else f"{escape(v)}<br>"
                   for i, v in enumerate(v for v in (pending.display_name, pending.email) if v)) \
         or f"Soku user <code>{escape(pending.user_id)}</code>"
-    extra = (f'<p class="who">{who}</p>'
+    # Which kind of account, where the start chose one (Instagram without a Facebook Page).
+    kind = f"<p>Kind of account: <strong>{escape(pending.account_type)}</strong></p>" if pending.account_type else ""
+    extra = (f'<p class="who">{who}</p>{kind}'
              f"<p>Whoever uses that Soku account will be able to post as the {escape(display)} account you "
              "allow next. Continue only if you started this yourself, just now. If someone sent you this link, "
              "cancel.</p>"

@@ -575,6 +575,8 @@ LINKS: dict[str, tuple[str, dict[str, str]]] = {
     "POST /webhooks/meta/data-deletion": ("confirmation_code", {"GET /webhooks/meta/data-deletion/{code}": "code"}),
     "POST /webhooks/threads/data-deletion": ("confirmation_code", {
         "GET /webhooks/threads/data-deletion/{code}": "code"}),
+    "POST /webhooks/instagram_login/data-deletion": ("confirmation_code", {
+        "GET /webhooks/instagram_login/data-deletion/{code}": "code"}),
 }
 
 

@@ -33,3 +33,6 @@ from devstack.sandboxes.youtube import insights as youtube
 def register(app: flask.Flask, state: SandboxState) -> None:
     for module in (x, facebook, instagram, threads, linkedin, youtube, tiktok, pinterest):
         app.register_blueprint(module.blueprint(state))
+    # Instagram Login's accounts (no Facebook Page) read theirs on graph.instagram.com.
+    app.register_blueprint(instagram.blueprint(state, "/instagram_login/graph", "instagram_login",
+                                               "instagram_login_insights"))

@@ -170,15 +170,22 @@ class InstagramApp(MetaApp):
         return who, None
 
 
-def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
-    bp = flask.Blueprint("instagram", __name__, url_prefix="/instagram")
-    web = f"{base_url}/instagram/web"
-    app = InstagramApp(state)
-    gate = Gate(state, PLATFORM, fault_answers(default_rate_code=4, usage_type="instagram") | {
+def instagram_gate(state: SandboxState, authorize) -> Gate:
+    """The faults of `instagram` operations (the same on both hosts: a fault injected for
+    ("instagram", "create") meets whichever login the account came through), then `authorize`."""
+    return Gate(state, PLATFORM, fault_answers(default_rate_code=4, usage_type="instagram") | {
         "duplicate": answer(duplicate_error), "graph_error": any_graph_error,
         "quota_exhausted": on_create(quota_error), "not_ready": on_create(not_ready_error),
-    }, app.authorized)
+    }, authorize)
 
+
+def graph_routes(bp: flask.Blueprint, state: SandboxState, gate: Gate, find_post, web: str,
+                 prefix: str = "") -> None:
+    """Content publishing's nodes and edges (containers, media_publish, the quota, listings,
+    comments) under `prefix` of `bp`: the same API on graph.facebook.com (Facebook Login, the
+    Page token) and graph.instagram.com (Instagram Login, the Instagram User token), as
+    developers.facebook.com/documentation/instagram-platform/content-publishing describes it for
+    both hosts. `gate` says which token is taken where; `find_post` finds a published media."""
     def posts_of(who: str, since: float = 0.0) -> list[dict[str, Any]]:
         return meta_containers.posts_of(state, PLATFORM, who, since)
 
@@ -197,32 +204,8 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             row["caption"] = listed_caption(post["caption"])
         return {k: v for k, v in row.items() if k in wanted}
 
-    # -- authorization -----------------------------------------------------------------
-    app.register_login(bp, gate)
-
-    @bp.get("/<version>/me/accounts")
-    def me_accounts(version: str):
-        if (bad := bad_version(version)) is not None:
-            return bad
-        _, who, refused = app.user_checks(gate, "token")
-        if refused is not None:
-            return refused
-        if app.managed_pages(who):  # a user who went through the connect flow
-            rows = []
-            for page in app.managed_pages(who):
-                ig = page.get("ig")
-                row = {"id": page["id"], "name": page["name"], "access_token": app.page_token(ig["id"] if ig
-                                                                                               else page["id"])}
-                if ig:
-                    row["instagram_business_account"] = dict(ig)
-                rows.append(row)
-            return accounts_page(rows, top_fields("id,name,access_token"))
-        page = {"id": f"page-{who}", "name": f"Page of {who}", "access_token": app.page_token(who),
-                "instagram_business_account": {"id": who}}
-        return accounts_page([page], fields("id,name,access_token"))
-
     # -- nodes: containers and published media ------------------------------------------
-    @bp.get("/<version>/<node>")
+    @bp.get(f"{prefix}/<version>/<node>")
     def read_node(version: str, node: str):
         if (bad := bad_version(version)) is not None:
             return bad
@@ -238,13 +221,13 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
                 meta_containers.advance(container, fault, container["pollsNeeded"], CONTAINER_TTL_S)
                 row = {"id": node, "status_code": container["status"], "status": status_text(container)}
             return {k: v for k, v in row.items() if k in wanted}
-        post = app.find_post(node)
+        post = find_post(node)
         if post is None or post["subject"] != who:
             return unknown_object(node)
         return media_row(post, wanted)
 
     # -- edges ---------------------------------------------------------------------------
-    @bp.route("/<version>/<node>/<edge>", methods=["GET", "POST"])
+    @bp.route(f"{prefix}/<version>/<node>/<edge>", methods=["GET", "POST"])
     def node_edge(version: str, node: str, edge: str):
         if (bad := bad_version(version)) is not None:
             flask.request.get_data()
@@ -327,7 +310,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         _, who, refused = gate(operation)
         if refused is not None:
             return None, refused
-        post = app.find_post(media_id)
+        post = find_post(media_id)
         if post is None or post["subject"] != who:
             return None, unknown_object(media_id)
         return post, None
@@ -353,6 +336,40 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             return refused
         wanted = fields("id,text")
         return {"data": [{k: v for k, v in c.items() if k in wanted} for c in reversed(post["comments"])]}
+
+
+
+def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
+    bp = flask.Blueprint("instagram", __name__, url_prefix="/instagram")
+    web = f"{base_url}/instagram/web"
+    app = InstagramApp(state)
+    gate = instagram_gate(state, app.authorized)
+
+    # -- authorization -----------------------------------------------------------------
+    app.register_login(bp, gate)
+
+    @bp.get("/<version>/me/accounts")
+    def me_accounts(version: str):
+        if (bad := bad_version(version)) is not None:
+            return bad
+        _, who, refused = app.user_checks(gate, "token")
+        if refused is not None:
+            return refused
+        if app.managed_pages(who):  # a user who went through the connect flow
+            rows = []
+            for page in app.managed_pages(who):
+                ig = page.get("ig")
+                row = {"id": page["id"], "name": page["name"], "access_token": app.page_token(ig["id"] if ig
+                                                                                               else page["id"])}
+                if ig:
+                    row["instagram_business_account"] = dict(ig)
+                rows.append(row)
+            return accounts_page(rows, top_fields("id,name,access_token"))
+        page = {"id": f"page-{who}", "name": f"Page of {who}", "access_token": app.page_token(who),
+                "instagram_business_account": {"id": who}}
+        return accounts_page([page], fields("id,name,access_token"))
+
+    graph_routes(bp, state, gate, app.find_post, web)
 
     # -- post pages ----------------------------------------------------------------------
     @bp.get("/web/<path:rest>")

@@ -30,7 +30,6 @@ from devstack.sandboxes.insights.common import (
 )
 
 PLATFORM = "instagram"
-_NODE = re.compile(r"^/instagram/(v\d+\.\d+)/([^/]+)$")
 _USER_FIELDS = ("followers_count", "follows_count", "media_count")
 
 
@@ -42,13 +41,19 @@ def _too_old():
                  "converted to a business account from a personal account.")
 
 
-def blueprint(state: SandboxState) -> flask.Blueprint:
-    bp = flask.Blueprint("instagram_insights", __name__, url_prefix="/instagram")
+def blueprint(state: SandboxState, prefix: str = "/instagram", token_platform: str = PLATFORM,
+              name: str = "instagram_insights") -> flask.Blueprint:
+    """The metrics on the Graph host at `prefix`, for the tokens of `token_platform`: Facebook
+    Login's (`/instagram`, Page tokens) or Instagram Login's (`/instagram_login/graph`,
+    graph.instagram.com: IG Media Insights lists both logins, developers.facebook.com/
+    documentation/instagram-platform/reference/instagram-media/insights)."""
+    bp = flask.Blueprint(name, __name__, url_prefix=prefix)
+    node_path = re.compile(rf"^{re.escape(prefix)}/(v\d+\.\d+)/([^/]+)$")
     gate = Gate(state, PLATFORM, meta.answers(too_old=_too_old, usage_type="instagram") | {
         "not_enough_viewers": answer(lambda: graph.graph_error(
             400, 10, "(#10) Not enough viewers for the media to show insights",
             user_msg="Not enough viewers for the media to show insights"))},
-        meta.authorizer(state, PLATFORM))
+        meta.authorizer(state, token_platform))
 
     @bp.get("/<version>/<media_id>/insights")
     def insights(version: str, media_id: str):
@@ -67,7 +72,7 @@ def blueprint(state: SandboxState) -> flask.Blueprint:
     @bp.before_app_request
     def user_counts():
         request = flask.request
-        match = _NODE.match(request.path) if request.method == "GET" else None
+        match = node_path.match(request.path) if request.method == "GET" else None
         fields = set((request.args.get("fields") or "").split(",")) if match else set()
         if not fields & set(_USER_FIELDS):
             return None  # not a metrics read: the publishing sandbox answers it

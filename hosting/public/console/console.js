@@ -228,6 +228,18 @@ async function loadPlatforms() {
     connectButton.dataset.platform = platform.platform;
     connectButton.dataset.connection = platform.connection.type;
     $("platforms").append(connectButton);
+    // A kind of account with a login of its own (Instagram without a Facebook Page): its own
+    // button, whose start names it ({"accountType": ...}); the plain button is the default kind.
+    for (const type of platform.accountTypes || []) {
+      if (type.default || !type.selectableAtStart) continue;
+      const typed = button(`Connect ${platform.displayName} (${type.displayName.replace(/^.*? account /, "")})`,
+                           () => connect(platform.platform, { accountType: type.id }));
+      typed.title = type.description;
+      typed.dataset.platform = platform.platform;
+      typed.dataset.accountType = type.id;
+      typed.dataset.connection = platform.connection.type;
+      $("platforms").append(typed);
+    }
   }
 }
 

@@ -21,21 +21,27 @@ from shared.services.analytics.base import (
 )
 from shared.platforms.meta_graph.insights import insight_values, refine_for
 from shared.services.publishing.base import Account, Publisher
-from shared.platforms.instagram.publisher import graph_version
+from shared.platforms.instagram.publisher import graph_version, is_instagram_login
 
 SUPPORTED = True
 METRICS = ("views", "reach", "likes", "comments", "shares", "saved", "total_interactions")
 _refine = refine_for("Instagram")
 
 
-def _graph(path: str) -> str:
-    return f"{get_settings().platform_hosts['instagram_graph']}/{graph_version()}/{path}"
+def _graph(account: Account, path: str) -> str:
+    """graph.facebook.com for Facebook Login accounts; graph.instagram.com for Instagram Login ones
+    (IG Media Insights is on both: "Instagram API with Instagram Login" column of
+    developers.facebook.com/documentation/instagram-platform/reference/instagram-media/insights)."""
+    name = "instagram_login_graph" if is_instagram_login(account) else "instagram_graph"
+    return f"{get_settings().platform_hosts[name]}/{graph_version()}/{path}"
 
 
 def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
-    require_scope(account, "instagram_manage_insights", "Instagram media insights")
+    # The scope has another name under each login (manifest.py's account types).
+    scope = "instagram_business_manage_insights" if is_instagram_login(account) else "instagram_manage_insights"
+    require_scope(account, scope, "Instagram media insights")
     http = metrics_http(publisher, account, _refine)
-    values = insight_values(http.request("GET", _graph(f"{result['postId']}/insights"),
+    values = insight_values(http.request("GET", _graph(account, f"{result['postId']}/insights"),
                                          params={"metric": ",".join(METRICS)}).json())
     return PostMetrics(views=values.get("views"), likes=values.get("likes"), comments=values.get("comments"),
                        shares=values.get("shares"), platform=values)
@@ -43,7 +49,7 @@ def post(publisher: Publisher, account: Account, result: dict) -> PostMetrics:
 
 def account(publisher: Publisher, account: Account) -> AccountMetrics:
     http = metrics_http(publisher, account, _refine)
-    return account_metrics_of(http.request("GET", _graph(account.platform_user_id),
+    return account_metrics_of(http.request("GET", _graph(account, account.platform_user_id),
                                            params={"fields": "followers_count,follows_count,media_count"}).json())
 
 

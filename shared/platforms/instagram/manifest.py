@@ -3,7 +3,7 @@ it up front through `shared.platforms.RULES`."""
 
 from __future__ import annotations
 
-from shared.platforms import MediaRule, PlatformRules, PostKind
+from shared.platforms import AccountType, MediaRule, PlatformRules, PostKind
 
 _MEDIA_REF = ("https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/"
               "reference/ig-user/media")  # IG User Media: the caption, image, reel and story figures
@@ -41,6 +41,41 @@ STORY = PostKind(
     "story", "A story: one image or one video, shown for 24 hours, without a caption.",
     media=(_IMAGE, _STORY_VIDEO), min_media=1, max_media=1, carries_text=False, source=_PUBLISHING)
 
+# Instagram API with Instagram Login (developers.facebook.com/documentation/instagram-platform/
+# instagram-api-with-instagram-login: "This API setup does not require a Facebook Page to be linked
+# to the Instagram professional account"; Business Login for Instagram, …/instagram-api-with-
+# instagram-login/business-login: the `instagram_business_*` scopes). Its scopes per capability:
+# comments take `instagram_business_manage_comments`, media insights
+# `instagram_business_manage_insights` (IG Media Insights, …/reference/instagram-media/insights,
+# "Instagram API with Instagram Login" column).
+INSTAGRAM_LOGIN_SCOPE_NEEDS = {"metrics": ("instagram_business_manage_insights",),
+                               "firstComment": ("instagram_business_manage_comments",)}
+FACEBOOK_LOGIN = AccountType(
+    "facebook_login", "Instagram professional account linked to a Facebook Page",
+    "An Instagram business or creator account linked to a Facebook Page, connected through "
+    "Facebook Login (graph.facebook.com). The default.",
+    login="facebook_login", aliases=("instagram_business",),
+    differences=("Needs a Facebook Page linked to the Instagram account; the person connecting "
+                 "manages that Page.",
+                 "One Facebook login connects every Instagram account linked to the Pages it manages.",
+                 "Disconnecting revokes the Facebook login (DELETE /me/permissions) when no other "
+                 "connected Facebook or Instagram account uses it."),
+    selectable=True)
+INSTAGRAM_LOGIN = AccountType(
+    "instagram_login", "Instagram professional account without a Facebook Page",
+    "An Instagram business or creator account connected through Instagram Login (Business Login "
+    "for Instagram, graph.instagram.com): no Facebook Page needed.",
+    login="instagram_login",
+    differences=("No Facebook Page needed: the person signs in with the Instagram account itself.",
+                 "One login connects that one Instagram account.",
+                 "Scopes are Instagram Login's own: instagram_business_basic, "
+                 "instagram_business_content_publish, instagram_business_manage_comments (first "
+                 "comment), instagram_business_manage_insights (metrics).",
+                 "Soku renews the 60-day token itself (ig_refresh_token) without its app secret.",
+                 "Disconnecting only forgets the token: Instagram Login documents no revocation "
+                 "endpoint; the person removes the app in Instagram's settings."),
+    scope_needs=INSTAGRAM_LOGIN_SCOPE_NEEDS, selectable=True)
+
 MANIFEST = PlatformRules(
     "Instagram", MAX_CAPTION, False, True, True, True, MAX_CAROUSEL,
     text_source=_MEDIA_REF,
@@ -55,4 +90,5 @@ MANIFEST = PlatformRules(
     scope_needs={"metrics": ("instagram_manage_insights",),
                  "firstComment": ("instagram_manage_comments",)},
     # Refreshing takes Soku's client secret: a long-lived token is exchanged again with the app secret.
-    refresh_uses_client_secret=True)
+    refresh_uses_client_secret=True,
+    account_types=(FACEBOOK_LOGIN, INSTAGRAM_LOGIN))

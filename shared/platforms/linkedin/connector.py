@@ -74,7 +74,7 @@ class LinkedInProvider:
             return []
         grant_id = f"linkedin:{client_id('linkedin')}:{sub}"
         name = me.get("name") or " ".join(p for p in (me.get("given_name"), me.get("family_name")) if p) or None
-        found = [NewAccount(sub, name, grant.tokens, grant_id, extra={"authorType": "person"})]
+        found = [NewAccount(sub, name, grant.tokens, grant_id, extra={"authorType": "person", "accountType": "member"})]
         # Without the organization scopes, LinkedIn would refuse the listing: skip it.
         if not ORG_SCOPES & set(grant.scopes):
             return found
@@ -88,7 +88,8 @@ class LinkedInProvider:
             org = self._rest(grant, f"organizations/{org_id}")
             found.append(NewAccount(sub, org.get("localizedName") or f"Organization {org_id}", grant.tokens,
                                     grant_id, account_id=account_id_for(self.platform, org_id, "org"),
-                                    extra={"authorType": "organization", "organizationId": org_id}))
+                                    extra={"authorType": "organization", "accountType": "organization",
+                                           "organizationId": org_id}))
         return found
 
     def revoke(self, tokens: Tokens, data: dict[str, Any]) -> bool:

@@ -7,7 +7,7 @@ The figures the publisher enforces are defined here once and read by publisher.p
 
 from __future__ import annotations
 
-from shared.platforms import MediaRule, PlatformRules, PostKind
+from shared.platforms import AccountType, MediaRule, PlatformRules, PostKind
 
 MB = 1024 * 1024
 
@@ -63,7 +63,22 @@ SCOPE_NEEDS = {"metrics": ("r_organization_admin",)}
 
 # `commentary` of the Posts API (learn.microsoft.com/linkedin/marketing/community-management/
 # shares/posts-api): 3000 characters; unit not documented; we count code points.
+# A member posts as themself; an organization (a LinkedIn Page) through a member who administers
+# it: one LinkedIn login connects both (connector.py, `authorType`), so neither is chosen at start.
+ACCOUNT_TYPES = (
+    AccountType("member", "LinkedIn member", "A person's own LinkedIn profile (`authorType: person`).",
+                login="oauth",
+                differences=("Metrics are not available: they need r_member_postAnalytics, which Soku "
+                             "does not request.",)),
+    AccountType("organization", "LinkedIn Page (organization)",
+                "A LinkedIn Page the connecting member administers (`authorType: organization`), "
+                "connected by the same login as the member.",
+                login="oauth", aliases=("linkedin_page",),
+                differences=("Connected alongside the member when the member administers the Page.",
+                             "Metrics (share statistics, followers) need r_organization_admin.")),
+)
+
 MANIFEST = PlatformRules("LinkedIn", MAX_COMMENTARY, False, False, True, True, MAX_IMAGES,
                          text_source=POSTS_API, post_kinds=POST_KINDS, scope_needs=SCOPE_NEEDS,
                          # Refreshing takes Soku's client secret: LinkedIn's refresh takes client_secret.
-                         refresh_uses_client_secret=True)
+                         refresh_uses_client_secret=True, account_types=ACCOUNT_TYPES)

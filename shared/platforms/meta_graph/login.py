@@ -117,7 +117,9 @@ class MetaProvider:
                 found.append(NewAccount(str(ig["id"]), f"@{username}" if username else ig.get("name"),
                                         Tokens(page["access_token"], user_token, None), grant_id,
                                         extra=common | {"username": username, "pageId": str(page.get("id")),
-                                                        "pageName": page.get("name")}))
+                                                        "pageName": page.get("name"),
+                                                        # instagram/manifest.py's account types
+                                                        "accountType": "facebook_login"}))
         return found
 
     def revoke(self, tokens: Tokens, data: dict[str, Any]) -> bool:

@@ -86,8 +86,11 @@ def client_secret(platform: str) -> str:
 
 
 def scopes_for(provider: Provider) -> list[str]:
-    """SOKU_<PLATFORM>_SCOPES (comma or space separated) overrides the provider's defaults."""
-    override = get_settings().platform_scopes.get(provider.platform.value, "")
+    """SOKU_<PLATFORM>_SCOPES (comma or space separated) overrides the provider's defaults; a
+    connector of one account type's own login names its variable (`scopes_name`:
+    SOKU_INSTAGRAM_LOGIN_SCOPES)."""
+    name = getattr(provider, "scopes_name", None) or provider.platform.value
+    override = get_settings().platform_scopes.get(name, "")
     chosen = [s for s in re.split(r"[,\s]+", override) if s] if override else list(provider.default_scopes)
     return chosen
 
@@ -123,7 +126,9 @@ def _platform_words(response: httpx.Response) -> str:
         if isinstance(error, dict):  # Graph, Google APIs, TikTok
             words = error.get("message") or error.get("code")
         else:
-            words = body.get("error_description") or error or body.get("message") or body.get("detail")
+            # api.instagram.com (Instagram Login's code exchange): {"error_type", "code", "error_message"}
+            words = (body.get("error_description") or error or body.get("message") or body.get("detail")
+                     or body.get("error_message"))
         if words:
             return str(words)[:200]
     return f"HTTP {response.status_code}"

@@ -25,7 +25,10 @@ state be refused before any I/O. A Firestore TTL policy on
 `oauthFlows.purgeAt` deletes old records.
 
 Where the user names the platform's server (Mastodon), the record also keeps it (`instance`),
-vetted at start; the authorize URL, the token exchange and the identity call go there.
+vetted at start; the authorize URL, the token exchange and the identity call go there. Where a
+platform's kinds of account go through different logins (Instagram: Facebook Login or Instagram
+Login), the record keeps the one chosen at start (`accountType`): the begin page's authorize URL
+and the callback's exchange use that login's connector.
 
 PKCE: the code verifier is derived from the flow id with the same secret, so
 it never travels through the browser and needs no storage.
@@ -73,6 +76,9 @@ class OAuthState:
     # `instanceUrl`, vetted at start): its OAuth endpoints are there. None everywhere else, and
     # on flows stored before the field existed.
     instance: str | None = None
+    # The account type chosen at start where the platform has several logins (Instagram's
+    # `instagram_login`); None: the platform's default login (and flows stored before the field).
+    account_type: str | None = None
 
     @property
     def token(self) -> str:
@@ -168,18 +174,21 @@ def check_open_flows(user_id: str, now: datetime) -> None:
         headers={"Retry-After": str(wait)})
 
 
-def issue(user_id: str, platform: str, redirect_uri: str, instance: str | None = None) -> tuple[OAuthState, str]:
+def issue(user_id: str, platform: str, redirect_uri: str, instance: str | None = None,
+          account_type: str | None = None) -> tuple[OAuthState, str]:
     """A new flow record; (its state, the begin secret that only the caller gets). `instance`:
-    the user's server, where the platform has one per user (Mastodon), kept as `instance`."""
+    the user's server, where the platform has one per user (Mastodon), kept as `instance`;
+    `account_type`: the login chosen at start (Instagram), kept as `accountType`."""
     now = clock.now()
     check_open_flows(user_id, now)
     expires = now + timedelta(seconds=get_settings().oauth_state_ttl_s)
-    state = OAuthState(secrets.token_urlsafe(16), user_id, platform, redirect_uri, expires, instance)
+    state = OAuthState(secrets.token_urlsafe(16), user_id, platform, redirect_uri, expires, instance, account_type)
     begin_secret = new_secret()
     _ref(state.flow_id).create({
         "userId": user_id, "platform": platform, "redirectUri": redirect_uri, "status": "started",
         "beginHash": digest(begin_secret), "createdAt": now, "expiresAt": expires,
-        "purgeAt": expires + timedelta(days=1), **({"instance": instance} if instance else {})})
+        "purgeAt": expires + timedelta(days=1), **({"instance": instance} if instance else {}),
+        **({"accountType": account_type} if account_type else {})})
     return state, begin_secret
 
 
@@ -207,9 +216,10 @@ def _flow(snap: firestore.DocumentSnapshot, platform: str) -> Flow:
     data = snap.to_dict() or {}
     if data.get("platform") != platform:
         raise _invalid("The sign-in link was made for another platform.")
-    instance = data.get("instance")
+    instance, account_type = data.get("instance"), data.get("accountType")
     state = OAuthState(snap.id, str(data["userId"]), platform, str(data["redirectUri"]), data["expiresAt"],
-                       instance if isinstance(instance, str) and instance else None)
+                       instance if isinstance(instance, str) and instance else None,
+                       account_type if isinstance(account_type, str) and account_type else None)
     if clock.now() >= state.expires_at:
         raise ConnectError("state_expired", "The sign-in link expired. Start connecting again.", platform=platform)
     return Flow(state, str(data.get("status")), data)

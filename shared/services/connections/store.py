@@ -22,7 +22,7 @@ from shared import clock
 from shared.adapters.crypto import decrypt_json
 from shared.adapters.gcp import firestore_client
 from shared.errors import ConflictError, NotFoundError
-from shared.platforms import Platform
+from shared.platforms import Platform, account_type_of
 from shared.services import sealed_index
 from shared.services.connections.base import NewAccount
 from shared.services.connections.errors import ConnectError
@@ -136,6 +136,7 @@ def detail(platform: Platform, snap: firestore.DocumentSnapshot) -> dict[str, An
         "platformUserId": _text(data.get("platformUserId")),
         "username": _text(data.get("username")),
         "authorType": _text(data.get("authorType")),
+        "accountType": kind.id if (kind := account_type_of(platform, data)) else None,
         "repostEnabled": bool(data.get("repostEnabled", True)),
         "repurposeEnabled": bool(data.get("repurposeEnabled", True)),
         "health": {
@@ -152,6 +153,13 @@ def detail(platform: Platform, snap: firestore.DocumentSnapshot) -> dict[str, An
             },
         },
     }
+
+
+def login_of(platform: Platform, data: dict[str, Any]) -> str | None:
+    """The account type whose login connected the account, where the platform's types have logins
+    of their own (Instagram); None: the platform's one login."""
+    kind = account_type_of(platform, data)
+    return kind.id if kind is not None and kind.selectable else None
 
 
 def _grant_shared(user_id: str, platform: Platform, snap: firestore.DocumentSnapshot) -> bool:
@@ -178,7 +186,10 @@ def disconnect(user_id: str, platform: Platform, snap: firestore.DocumentSnapsho
         outcome = "kept_for_other_accounts"
     else:
         try:
-            outcome = "revoked" if provider_for(platform).revoke(tokens, snap.to_dict() or {}) else "not_supported"
+            data = snap.to_dict() or {}
+            # The login the account came through (Instagram Login documents no revocation).
+            outcome = "revoked" if provider_for(platform, login_of(platform, data)).revoke(tokens, data) \
+                else "not_supported"
         except ConnectError as error:
             outcome, reason = "failed", error.message
             log.warning("revoking %s at %s failed: %s", snap.reference.path, platform.value, error.code)

@@ -49,6 +49,7 @@ class Family:
     platforms: tuple[str, ...]  # whose SOKU_<PLATFORM>_CLIENT_ID / _SECRET are its apps
     label: str
     what: str  # what a data deletion deletes, for the person who asked
+    platform: str = ""  # the platform a deletion status names (default: the family's name)
 
     @property
     def deauthorized(self) -> str:
@@ -59,6 +60,13 @@ class Family:
 META = Family("meta", ("facebook", "instagram"), "Facebook",
               "the Facebook Pages and Instagram accounts connected through your login")
 THREADS = Family("threads", ("threads",), "Threads", "the Threads profile connected through your login")
+# Instagram Login (an Instagram account without a Facebook Page): its own Instagram app, whose
+# Business Login settings name a Deauthorize callback URL and a Data Deletion request URL; its
+# grants are `instagram_login:<appId>:<Instagram user id>` (shared/platforms/instagram/
+# instagram_login.py) [which id Meta puts in the signed_request's `user_id` for this login is
+# not documented: the Instagram account's `user_id` is assumed].
+INSTAGRAM_LOGIN = Family("instagram_login", ("instagram_login",), "Instagram",
+                         "the Instagram account connected through Instagram Login", platform="instagram")
 
 
 def meta_apps(family: Family = META) -> dict[str, str]:
@@ -184,7 +192,7 @@ def deletion_status(code: str, family: Family = META) -> dict[str, Any]:
     status = data.get("status") or "processing"
     return {
         "confirmationCode": code,
-        "platform": "facebook" if family is META else family.name,
+        "platform": "facebook" if family is META else (family.platform or family.name),
         "status": status,
         "message": _message(status, family),
         "requestedAt": clock.iso(data["requestedAt"]) if data.get("requestedAt") else None,

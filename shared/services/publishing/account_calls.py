@@ -17,7 +17,6 @@ from typing import Callable, TypeVar
 
 import httpx
 
-from shared import clock
 from shared.platforms import Platform
 from shared.services.publishing import accounts
 from shared.services.publishing.base import Account, Publisher
@@ -47,7 +46,7 @@ def with_account(user_id: str, platform: Platform, account_id: str,
         try:
             # Single-flight refreshes (accounts.refresh_tokens): a post's metrics are read in
             # parallel, a publish may be running, and refresh tokens are often single-use.
-            if account.tokens.expiring(clock.now()) and account.tokens.refresh_token:
+            if accounts.due_for_refresh(publisher, account):
                 accounts.refresh_tokens(ref, account, publisher)
             try:
                 return call(publisher, account)

@@ -63,6 +63,17 @@ def seal_tokens(ref: firestore.DocumentReference, tokens: Tokens) -> dict:
     }, associated=ref.path)
 
 
+def due_for_refresh(publisher: "Publisher", account: Account) -> bool:
+    """Whether to renew the account's token before calling: it expires within the publisher's
+    `refresh_margin(account)` where it has one (Instagram Login: a week, its renewal only works
+    before expiry), else within Tokens.expiring's default minutes; and it can be renewed."""
+    margin_of = getattr(publisher, "refresh_margin", None)
+    margin = margin_of(account) if callable(margin_of) else None
+    tokens = account.tokens
+    return bool(tokens.refresh_token) and (tokens.expiring(clock.now(), margin) if margin is not None
+                                           else tokens.expiring(clock.now()))
+
+
 def load_account(user_id: str, platform: Platform, account_id: str) -> tuple[firestore.DocumentReference, Account]:
     ref = account_ref(user_id, platform.value, account_id)
     snap = ref.get()

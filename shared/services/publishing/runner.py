@@ -213,7 +213,7 @@ def _wait_for_reset(platform: Platform, attempt: Attempt, run: dict, error: Retr
 def _with_reauth(publisher: Publisher, ref, ctx: PublishContext, action: Callable[[], PublishedPost]) -> PublishedPost:
     """Refresh an expiring token first, and once more if the platform says 401."""
     account = ctx.account
-    if account.tokens.expiring(clock.now()) and account.tokens.refresh_token:
+    if accounts.due_for_refresh(publisher, account):
         accounts.refresh_tokens(ref, account, publisher)  # single-flight: other runs may refresh too
     try:
         return action()
