@@ -61,7 +61,8 @@ def create_batch(ctx: RequestContext) -> Reply:
     assert isinstance(principal, ApiKeyPrincipal)
     meter_for = lambda: budgets.Meter(principal.user_id, lambda: caller_tier(ctx).name, "posts")  # noqa: E731
     answer = batch.create(principal.user_id, principal.key_hash, raw_body, raw_posts, atomic,
-                          ctx.request.headers.get("Idempotency-Key"), meter=meter_for(), meter_for=meter_for)
+                          ctx.request.headers.get("Idempotency-Key"), _parse_post, meter=meter_for(),
+                          meter_for=meter_for)
     return Reply(answer, headers={"Idempotency-Key": ctx.request.headers["Idempotency-Key"]}
                  if ctx.request.headers.get("Idempotency-Key") else None)
 
@@ -71,7 +72,11 @@ def create_batch(ctx: RequestContext) -> Reply:
            query_model=BatchQuery, response_model=BatchValidateResponse, tags=("posts",))
 def validate_batch(ctx: RequestContext) -> dict:
     raw_posts, _, _ = _batch_body(ctx)
-    return batch.validate(ctx.user_id, raw_posts)
+    return batch.validate(ctx.user_id, raw_posts, _parse_post)
+
+
+def _parse_post(raw, prefix: str) -> CreatePostRequest:
+    return parse_body(CreatePostRequest, raw, prefix=prefix)
 
 
 def _batch_body(ctx: RequestContext) -> tuple[list, bool, dict]:

@@ -25,7 +25,6 @@ from shared.services import idempotency
 from shared.models.posts import CreatePostRequest
 from shared.services.posts import submission
 from shared.services.posts.preflight import check_with_platforms
-from shared.web.validation import parse_body
 
 MAX_POSTS = 100
 # Posts made at once: each is a few round trips to Firestore and one enqueue.
@@ -55,12 +54,18 @@ def _envelope(error: SokuError) -> dict:
             **({"details": error.details} if error.details is not None else {})}
 
 
-def _parse(raw_posts: list[Any]) -> tuple[list[CreatePostRequest | None], dict[int, SokuError]]:
+# Validates one post's JSON against CreatePostRequest, naming fields from `prefix`: the web layer's
+# parser (shared/web/validation.parse_body), handed in by the route so the errors read as every
+# other request's do.
+Parse = Callable[[Any, str], CreatePostRequest]
+
+
+def _parse(raw_posts: list[Any], parse: Parse) -> tuple[list[CreatePostRequest | None], dict[int, SokuError]]:
     parsed: list[CreatePostRequest | None] = []
     errors: dict[int, SokuError] = {}
     for index, raw in enumerate(raw_posts):
         try:
-            parsed.append(parse_body(CreatePostRequest, raw, prefix=f"body.posts.{index}"))
+            parsed.append(parse(raw, f"body.posts.{index}"))
         except SokuError as error:
             parsed.append(None)
             errors[index] = error
@@ -102,9 +107,9 @@ def _refused(errors: dict[int, SokuError], total: int) -> ValidationError:
         details=details)
 
 
-def validate(user_id: str, raw_posts: list[Any]) -> dict:
+def validate(user_id: str, raw_posts: list[Any], parse: Parse) -> dict:
     """`POST /v1/posts/batch/validate`: each post checked as the batch would check it; nothing stored."""
-    parsed, errors = _parse(raw_posts)
+    parsed, errors = _parse(raw_posts, parse)
     with ThreadPoolExecutor(PARALLEL) as pool:
         _checked_all(user_id, parsed, errors, pool)
     results = [{"index": i, "valid": i not in errors, **({"error": _envelope(errors[i])} if i in errors else {})}
@@ -116,16 +121,17 @@ ENDPOINT = "POST /v1/posts/batch"
 
 
 def create(user_id: str, key_hash: str | None, raw_body: dict, raw_posts: list[Any], atomic: bool,
-           batch_key: str | None, meter: Any = None, meter_for: Callable[[], Any] | None = None) -> dict:
+           batch_key: str | None, parse: Parse, meter: Any = None,
+           meter_for: Callable[[], Any] | None = None) -> dict:
     """Make every post (or, atomic and one is refused, none); each item's result in order. With an
     `Idempotency-Key`, the batch's answer is kept: the same request again answers it as it was."""
     if not batch_key:
-        return _create(user_id, key_hash, raw_posts, atomic, None, meter, meter_for)
+        return _create(user_id, key_hash, raw_posts, atomic, None, parse, meter, meter_for)
     claim = idempotency.begin(user_id, ENDPOINT, batch_key, raw_body)
     if claim.state == "completed":
         return claim.body
     try:
-        answer = _create(user_id, key_hash, raw_posts, atomic, batch_key, meter, meter_for)
+        answer = _create(user_id, key_hash, raw_posts, atomic, batch_key, parse, meter, meter_for)
     except BaseException:
         idempotency.abandon(claim)  # refused (atomic) or failed: a corrected retry runs afresh
         raise
@@ -134,8 +140,8 @@ def create(user_id: str, key_hash: str | None, raw_body: dict, raw_posts: list[A
 
 
 def _create(user_id: str, key_hash: str | None, raw_posts: list[Any], atomic: bool, batch_key: str | None,
-            meter: Any, meter_for: Callable[[], Any] | None) -> dict:
-    parsed, errors = _parse(raw_posts)
+            parse: Parse, meter: Any, meter_for: Callable[[], Any] | None) -> dict:
+    parsed, errors = _parse(raw_posts, parse)
     with ThreadPoolExecutor(PARALLEL) as pool:
         if atomic:
             targets = _checked_all(user_id, parsed, errors, pool)
