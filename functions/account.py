@@ -7,7 +7,9 @@ accounts per platform with the `accountId` a post targets: the dropdown of a
 Zapier "Create post" action. `GET /v1/accounts/{id}` adds the account's health
 and `DELETE /v1/accounts/{id}` disconnects it (shared/services/connections);
 `GET /v1/accounts/{id}/boards` lists a Pinterest account's boards (shared/services/boards.py),
-`GET /v1/accounts/{id}/flairs` a subreddit's post flairs for a Reddit account (shared/services/flairs.py).
+`GET /v1/accounts/{id}/flairs` a subreddit's post flairs for a Reddit account (shared/services/flairs.py);
+`PUT/GET /v1/accounts/{id}/schedule` its weekly posting slots, which `"scheduledTime": "next_slot"`
+fills (shared/services/posts/slots.py).
 `DELETE /v1/me` (the console's signed-in user) deletes the user and everything
 they own (shared/services/privacy/users.py).
 """
@@ -16,7 +18,8 @@ from __future__ import annotations
 
 from firebase_functions import https_fn
 
-from shared import secrets
+from shared import clock, secrets
+from shared.errors import NotFoundError
 from shared.models.boards import BoardsQuery, BoardsResponse
 from shared.models.flairs import FlairsQuery, FlairsResponse
 from shared.models.account import AccountsQuery, AccountsResponse, MeResponse
@@ -24,10 +27,12 @@ from shared.models.connections import AccountDetail, AccountQuery, DisconnectRes
 from shared.models.metrics import AccountMetricsQuery, AccountMetricsResponse
 from shared.models.platforms import AccountCapabilities
 from shared.models.privacy import DeleteMeRequest, DeleteMeResponse
+from shared.models.schedule import NextSlotView, PostingSchedule, ScheduleView
 from shared.services import accounts, boards, budgets, flairs, platform_catalog
 from shared.services.analytics import service as analytics
 from shared.services.connections import store as connections
 from shared.services.connections.flow import parse_platform
+from shared.services.posts import slots
 from shared.services.privacy import users
 from shared.web.api import Api, Auth, RequestContext
 from shared.web.auth import ApiKeyPrincipal
@@ -118,6 +123,42 @@ def account_metrics(ctx: RequestContext) -> Reply:
     platform = parse_platform(query.platform) if query.platform else None
     body, max_age = analytics.account_metrics(ctx.user_id, ctx.path_params["account_id"], platform, query.refresh)
     return Reply(body, headers={"Cache-Control": analytics.cache_control(max_age)})
+
+
+@api.route("PUT", "/v1/accounts/{account_id}/schedule", summary="Set the account's weekly posting slots, "
+           "which posts sent with \"scheduledTime\": \"next_slot\" fill", request_model=PostingSchedule,
+           query_model=AccountQuery, response_model=ScheduleView, tags=("account",))
+def put_schedule(ctx: RequestContext) -> dict:
+    schedule = parse_body(PostingSchedule, ctx.body)
+    platform, snap = _one(ctx)
+    slots.put_schedule(snap.reference, schedule.model_dump())
+    return _schedule_view(ctx.user_id, platform.value, snap.id, schedule.model_dump())
+
+
+@api.route("GET", "/v1/accounts/{account_id}/schedule", summary="The account's weekly posting slots and its "
+           "next free one", auth=Auth.API_KEY_OR_FIREBASE, query_model=AccountQuery, response_model=ScheduleView,
+           tags=("account",))
+def get_schedule(ctx: RequestContext) -> dict:
+    platform, snap = _one(ctx)
+    schedule = (snap.to_dict() or {}).get("postingSchedule")
+    if not schedule:
+        raise NotFoundError(f"The account {snap.id} has no posting schedule: PUT /v1/accounts/{snap.id}/schedule",
+                            details={"accountId": snap.id, "platform": platform.value})
+    return _schedule_view(ctx.user_id, platform.value, snap.id, schedule)
+
+
+@api.route("GET", "/v1/accounts/{account_id}/schedule/next", summary="The account's next free posting slot "
+           "(what next_slot would take now)", auth=Auth.API_KEY_OR_FIREBASE, query_model=AccountQuery,
+           response_model=NextSlotView, tags=("account",))
+def next_slot(ctx: RequestContext) -> dict:
+    platform, snap = _one(ctx)
+    when = slots.next_free(ctx.user_id, [(platform.value, snap.id)])
+    return {"accountId": snap.id, "platform": platform.value, "nextSlot": clock.iso(when)}
+
+
+def _schedule_view(user_id: str, platform: str, account_id: str, schedule: dict) -> dict:
+    when = slots.next_free(user_id, [(platform, account_id)])
+    return schedule | {"accountId": account_id, "platform": platform, "nextSlot": clock.iso(when)}
 
 
 @api.route("GET", "/v1/accounts/{account_id}/boards", summary="The boards a Pinterest account can pin to "

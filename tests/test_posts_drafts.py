@@ -5,6 +5,7 @@ exactly once, also when it races the post's own scheduled time."""
 from __future__ import annotations
 
 import threading
+import uuid
 import time
 
 from tests.conftest import wait_for
@@ -64,7 +65,7 @@ def test_a_scheduled_post_published_now_ignores_its_old_schedule(client, demo, s
 
 
 def test_publish_now_racing_the_scheduled_time_publishes_once(client, demo, sandbox, time_travel):
-    texts = [f"race {i}" for i in range(4)]
+    texts = [f"publish-now race {uuid.uuid4().hex[:8]}" for _ in range(4)]
     sids = [submit(client, demo, {**body(["x"], text), "scheduledTime": future(days=1)}) for text in texts]
     time_travel(days=1, minutes=1)  # every post is due: its own task and publish-now race
     answers: list[int] = []

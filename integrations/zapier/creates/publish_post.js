@@ -37,6 +37,8 @@ module.exports = {
         helpText: 'Only needed when a URL has no file extension. Otherwise: video if any, else image if any, else text.' },
       { key: 'scheduledTime', label: 'Schedule Time', type: 'datetime', required: false,
         helpText: 'Leave empty to publish now; otherwise at least a minute ahead.' },
+      { key: 'nextSlot', label: 'Schedule to Next Slot', type: 'boolean', required: false,
+        helpText: "Instead of a time: the next free slot of the accounts' posting schedules (set in Soku). Overrides Schedule Time." },
       { key: 'enableRepurposing', label: 'Run Repurpose Links', type: 'boolean', required: false,
         helpText: "When it publishes, let this account's repurpose links make posts of it." },
       { key: 'idempotencyKey', label: 'Idempotency Key', type: 'string', required: false,

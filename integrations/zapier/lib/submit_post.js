@@ -28,6 +28,8 @@ const buildBody = (inputData) => {
   if (Object.keys(options).length) content.options = options;
   const body = { post: { content } };
   if (inputData.scheduledTime) body.scheduledTime = inputData.scheduledTime;
+  // Schedule to Next Slot: the accounts' next free posting slot (PUT /v1/accounts/{id}/schedule).
+  if (inputData.nextSlot === true || inputData.nextSlot === 'true') body.scheduledTime = 'next_slot';
   if (inputData.enableRepurposing !== undefined && inputData.enableRepurposing !== '') {
     body.enableRepurposing = inputData.enableRepurposing === true || inputData.enableRepurposing === 'true';
   }

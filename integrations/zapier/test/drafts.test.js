@@ -34,3 +34,14 @@ test('Publish Now on a cancelled post or an unknown id says why', async () => {
     /canceled/);
   await assert.rejects(appTester(publishNow, bundle({ postSubmissionId: 'no-such-post' })), /not found/i);
 });
+
+test('Schedule to Next Slot places the post in the next free slot of the account', async () => {
+  const set = await soku('PUT', '/v1/accounts/x_main/schedule?platform=x',
+    { timezone: 'UTC', slots: [{ day: 'sat', time: '06:00' }] });
+  assert.equal(set.status, 200, set.text);
+  const out = await appTester(App.creates.publish_post.operation.perform,
+    bundle({ text: unique('Zapier next slot'), accounts: ['x'], nextSlot: true }));
+  const when = new Date(out.scheduledTime);
+  assert.equal(when.getUTCDay(), 6);
+  assert.equal(when.toISOString().slice(11, 16), '06:00');
+});

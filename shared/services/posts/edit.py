@@ -20,10 +20,10 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.errors import ConflictError, PreconditionFailedError, ValidationError
 from shared.models.posts import CreatePostRequest, EditPostRequest
-from shared.services.posts import dispatch
+from shared.services.posts import dispatch, slots
 from shared.services.posts.manage import NotReschedulableError
 from shared.services.posts.preflight import check_with_platforms
-from shared.services.posts.scheduling import parse_scheduled_time, within_tasks_horizon
+from shared.services.posts.scheduling import NEXT_SLOT, parse_scheduled_time, within_tasks_horizon
 from shared.services.posts.submission import run_document, submission_document, prepare
 from shared.services.posts.views import load_owned, post_view
 
@@ -52,6 +52,10 @@ def edit_post(user_id: str, submission_id: str, request: EditPostRequest, if_mat
     if "post" in changed and request.post is None:
         raise ValidationError("post cannot be null", details=[{
             "field": "body.post", "code": "null_value", "message": "leave post out to keep the content"}])
+    if request.scheduledTime == NEXT_SLOT:
+        raise ValidationError("next_slot places new posts; give an edited post a time", details=[{
+            "field": "body.scheduledTime", "code": "invalid_date", "received": NEXT_SLOT,
+            "message": "give a time (ISO 8601 with a zone)"}])
     new_time = parse_scheduled_time(request.scheduledTime) if request.scheduledTime is not None else None
     ref, stored = load_owned(user_id, submission_id)
 
@@ -105,6 +109,7 @@ def edit_post(user_id: str, submission_id: str, request: EditPostRequest, if_mat
                                 run_document(user_id, target, data["createdAt"]))
         if "scheduledTime" in changed:
             update["scheduledTime"] = new_time
+            update["slotClaims"] = []  # moved off its queue slot: released below
             if status == "queued":
                 enqueue_at = now if within_tasks_horizon(new_time) else dispatch.enqueue_at(new_time)
                 update |= {"scheduleVersion": int(data.get("scheduleVersion", 1)) + 1, "needsDispatch": True,
@@ -113,6 +118,8 @@ def edit_post(user_id: str, submission_id: str, request: EditPostRequest, if_mat
         return data | update
 
     updated = apply(firestore_client().transaction())
+    if "scheduledTime" in changed:
+        slots.release(stored.get("slotClaims") or [], submission_id)
     if updated.get("status") == "queued" and "scheduleVersion" in updated and "scheduledTime" in changed:
         dispatch.dispatch_if_due(submission_id, updated)  # the old version's task becomes a no-op
     return post_view(user_id, submission_id)

@@ -9,7 +9,7 @@ from google.cloud import firestore
 from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.errors import ConflictError
-from shared.services.posts import dispatch
+from shared.services.posts import dispatch, slots
 from shared.services.posts.views import load_owned, post_view
 from shared.services.publishing import outbox, run_events, runs
 
@@ -77,6 +77,8 @@ def cancel_post(user_id: str, submission_id: str) -> dict:
         return True
 
     whole = cancel_submission(db.transaction())
+    if whole:
+        slots.release(data.get("slotClaims") or [], submission_id)  # its queue slots are free again
     canceled_runs, events = _cancel_queued_runs(ref)
     outbox.dispatch(events)  # post.completed, when nothing is left running
     if not whole and canceled_runs == 0:
@@ -117,6 +119,7 @@ def publish_now(user_id: str, submission_id: str) -> dict:
         raise NotPublishableError(
             f"Only a draft or a scheduled post that has not started can be published now; this post is {outcome}",
             details={"postSubmissionId": submission_id, "status": outcome})
+    slots.release(outcome.get("slotClaims") or [], submission_id)  # it no longer needs its queue slot
     if outcome.get("needsDispatch"):
         # The sweep queues it within a minute if this enqueue fails (needsDispatch, enqueueAt).
         try:

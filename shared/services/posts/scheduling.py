@@ -23,9 +23,15 @@ def _error(message: str, received: str) -> ValidationError:
     }])
 
 
+# `"scheduledTime": "next_slot"`: the accounts' next free posting slot (posts/slots.py), taken
+# when the post is stored; parsing it here gives no time yet.
+NEXT_SLOT = "next_slot"
+
+
 def parse_scheduled_time(raw: str | None) -> datetime | None:
-    """None for immediate posts; a UTC-aware datetime otherwise."""
-    if raw is None:
+    """None for immediate posts (and for `next_slot`, whose time comes from the slots); a
+    UTC-aware datetime otherwise."""
+    if raw is None or raw == NEXT_SLOT:
         return None
     text = raw.strip()
     if "T" not in text and " " not in text:

@@ -25,7 +25,7 @@ answered in one more, with the dispatch bookkeeping (`_dispatch_or_fail`).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Mapping, Protocol
 
@@ -33,15 +33,15 @@ from google.api_core.exceptions import AlreadyExists
 
 from shared import clock
 from shared.adapters.gcp import firestore_client
-from shared.errors import SokuError
+from shared.errors import SokuError, ValidationError
 from shared.models.posts import CreatePostRequest
 from shared.services import idempotency
-from shared.services.posts import dispatch
+from shared.services.posts import dispatch, slots
 from shared.services.posts.checks import check_content
 from shared.services.posts.media import MediaPlan, plan_media
 from shared.services.posts.preflight import check_with_platforms
 from shared.services.posts.reads import PostReads, read_for_post
-from shared.services.posts.scheduling import parse_scheduled_time
+from shared.services.posts.scheduling import NEXT_SLOT, parse_scheduled_time
 from shared.services.posts.targets import Target, resolve_targets
 from shared.services.results import IdempotentResult
 
@@ -74,6 +74,10 @@ class PreparedPost:
 def prepare(user_id: str, request: CreatePostRequest, reads: PostReads | None = None) -> PreparedPost:
     """Everything that can refuse the post, with no writes (`reads`: already read)."""
     scheduled = parse_scheduled_time(request.scheduledTime)
+    if request.scheduledTime == NEXT_SLOT and request.draft:
+        raise ValidationError("A draft publishes nothing, so it takes no slot: give it a time, or none",
+                              details=[{"field": "body.scheduledTime", "code": "invalid_combination",
+                                        "received": NEXT_SLOT, "message": "next_slot cannot be used with draft"}])
     content = request.post.content
     reads = reads if reads is not None else read_for_post(user_id, content)
     plan = plan_media(user_id, content, reads.media)
@@ -83,7 +87,7 @@ def prepare(user_id: str, request: CreatePostRequest, reads: PostReads | None = 
 
 
 def submission_document(submission_id: str, user_id: str, key_hash: str | None, post: PreparedPost,
-                         idempotency_key: str) -> dict:
+                        idempotency_key: str, slot_claims: list[str] | None = None) -> dict:
     now = clock.now()
     content = post.request.post.content
     stored_content = {
@@ -107,6 +111,7 @@ def submission_document(submission_id: str, user_id: str, key_hash: str | None, 
         "enableRepurposing": post.request.enableRepurposing,
         "idempotencyKey": idempotency_key,
         "scheduleVersion": 1,
+        **({"slotClaims": slot_claims} if slot_claims else {}),
         "createdAt": now,
         "updatedAt": now,
         # needsDispatch/enqueueAt drive the minute sweep: it enqueues what is due and
@@ -264,16 +269,28 @@ def create_post(user_id: str, key_hash: str | None, request: CreatePostRequest, 
     # it spends the user's own platform rate limit (posts/preflight.py; free for the others).
     check_with_platforms(user_id, request.post.content.text, prepared.plan, prepared.targets)
     charge = meter.charge(len(prepared.targets)) if meter is not None else None  # 429 over the daily ceiling
-    document = submission_document(claim.resource_id, user_id, key_hash, prepared, claim.key)
+    claims: list[str] = []
+    if request.scheduledTime == NEXT_SLOT:
+        try:
+            when, claims = slots.claim_next(user_id, _accounts(prepared), claim.resource_id)
+        except BaseException:
+            if charge is not None:
+                charge.refund()
+            raise
+        prepared = replace(prepared, scheduled_time=when)
+    document = submission_document(claim.resource_id, user_id, key_hash, prepared, claim.key, claims)
     try:
         written = _write(claim, document, prepared.targets)
     except Exception as exc:  # noqa: BLE001 - reported as the spec's post_creation_failed
         log.exception("could not write submission %s", claim.resource_id)
         if charge is not None:
             charge.refund()
+        slots.release(claims, claim.resource_id)
         raise PostCreationFailedError() from exc
     if not written and charge is not None:
         charge.refund()  # another request wrote this post (and was charged for it)
+    if not written and not claim.taken_over:
+        slots.release(claims, claim.resource_id)  # a concurrent duplicate's post holds its own
     if written and not claim.taken_over:
         return _enqueue_new(claim, document)
     if written:  # a crashed attempt's claim, still unanswered: answered with the dispatch
@@ -296,9 +313,15 @@ def _replay(claim: idempotency.Claim) -> IdempotentResult:
     return IdempotentResult(claim.body, claim.status or 201, claim.key)
 
 
+def _accounts(prepared: PreparedPost) -> list[tuple[str, str]]:
+    return [(t.platform.value, t.account_id) for t in prepared.targets]
+
+
 def validate_post(user_id: str, request: CreatePostRequest) -> dict:
     prepared = prepare(user_id, request)
     check_with_platforms(user_id, request.post.content.text, prepared.plan, prepared.targets)
+    if request.scheduledTime == NEXT_SLOT:  # the slot it would take now (taken only when posted)
+        prepared = replace(prepared, scheduled_time=slots.next_free(user_id, _accounts(prepared)))
     return {
         "valid": True,
         "mediaType": prepared.plan.media_type,
