@@ -205,8 +205,16 @@ def test_delete_me_leaves_no_document_and_no_object_behind(client, demo, db, sta
                                 if t.get("derivedPostSubmissionId")], timeout=30)[0]
     card = db.collection("media").document(trigger["cardMediaId"]).get().to_dict()
     objects = [object_path, card["objectPath"]]
+    # A post holding a queue slot (users/{uid}/slotClaims).
+    assert client.put("/v1/accounts/x_main/schedule", params={"platform": "x"}, headers=demo.key_headers,
+                      json={"timezone": "UTC", "slots": [{"day": "mon", "time": "10:00"}]}).status_code == 200
+    queued = client.post("/v1/posts", headers=demo.key_headers,
+                         json=body([{"platform": "x", "accountId": "x_main"}], "in a queue slot")
+                         | {"scheduledTime": "next_slot"})
+    assert queued.status_code == 201, queued.text
     # Ids that name the user's things where the uid itself does not appear (runs, their attempts, claims).
-    names = [demo.uid, submission_id, trigger["derivedPostSubmissionId"], media_id, trigger["cardMediaId"]]
+    names = [demo.uid, submission_id, trigger["derivedPostSubmissionId"], media_id, trigger["cardMediaId"],
+             queued.json()["postSubmissionId"]]
     before = {name: _mentioning(stack, name) for name in names}
     assert all(before.values()), before
 

@@ -4,7 +4,8 @@ What a user owns, by where it lives (every collection the code writes a userId i
 - under `users/{uid}`: the profile, `integrations/{platform}` and their `accounts` (sealed
   tokens), `credits`, `creditLedger`, `idempotency`, `aiJobs`, `apiRequests`, `webhooks`
   with their `deliveries` and those deliveries' `attempts`, `repurposeLinks`,
-  `repurposeTriggers`, `templates` (saved), `usage` (the daily ceilings' counts);
+  `repurposeTriggers`, `templates` (saved), `usage` (the daily ceilings' counts), `slotClaims`
+  (the queue slots their posts hold);
 - `customers/{uid}` (the Stripe extension's) with `subscriptions`, `checkout_sessions`, `payments`;
 - top-level documents carrying `userId`: `apiKeys`, `postSubmissions` (with `runs`, their
   `attempts` and `deletions`), `media` (with `transcripts`, and its Cloud Storage object),
@@ -44,7 +45,7 @@ log = logging.getLogger("soku.privacy")
 USER_TREE: dict[str, dict] = {
     "integrations": {"accounts": {}}, "credits": {}, "creditLedger": {}, "idempotency": {}, "aiJobs": {},
     "apiRequests": {}, "webhooks": {"deliveries": {"attempts": {}}}, "repurposeLinks": {},
-    "repurposeTriggers": {}, "templates": {}, "usage": {},
+    "repurposeTriggers": {}, "templates": {}, "usage": {}, "slotClaims": {},
 }
 CUSTOMER_TREE: dict[str, dict] = {"subscriptions": {}, "checkout_sessions": {}, "payments": {}}
 SUBMISSION_TREE: dict[str, dict] = {"runs": {"attempts": {}, "deletions": {}}}
