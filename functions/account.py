@@ -81,7 +81,7 @@ def delete_me(ctx: RequestContext) -> dict:
            auth=Auth.API_KEY_OR_FIREBASE, query_model=AccountsQuery, response_model=AccountsResponse, tags=("account",))
 def list_accounts(ctx: RequestContext) -> dict:
     query: AccountsQuery = ctx.query
-    return {"accounts": accounts.connected_accounts(ctx.user_id, query.platform)}
+    return {"accounts": accounts.connected_accounts(ctx.user_id, query.platform, health=query.include == "health")}
 
 
 def _one(ctx: RequestContext):

@@ -85,3 +85,22 @@ def test_an_account_without_optional_fields(client, user, db):
     assert client.get("/v1/accounts", headers=user.key_headers).json()["accounts"] == [{
         "accountId": "tt_bare", "platform": "tiktok", "displayName": None, "status": "connected",
         "connectedAt": client.get("/v1/accounts", headers=user.key_headers).json()["accounts"][0]["connectedAt"]}]
+
+
+def test_include_health_lists_every_account_with_its_health_in_one_request(client, demo, db):
+    """The console's table (and any dashboard): what GET /v1/accounts/{id} says of each account's
+    health, for all of them at once, and still no token."""
+    listed = client.get("/v1/accounts", params={"include": "health"}, headers=demo.key_headers)
+    assert listed.status_code == 200, listed.text
+    accounts = listed.json()["accounts"]
+    plain = client.get("/v1/accounts", headers=demo.key_headers).json()["accounts"]
+    assert [(a["platform"], a["accountId"]) for a in accounts] == [(a["platform"], a["accountId"]) for a in plain]
+    for account in accounts[:6]:
+        one = client.get(f"/v1/accounts/{account['accountId']}", params={"platform": account["platform"]},
+                         headers=demo.key_headers).json()
+        assert account["health"] == one["health"] and account["statusReason"] == one["statusReason"]
+    assert all(a["health"]["tokensReadable"] for a in accounts)
+    assert "sbx-" not in listed.text and "accessToken" not in listed.text
+    assert "health" not in plain[0]
+    bad = client.get("/v1/accounts", params={"include": "tokens"}, headers=demo.key_headers)
+    assert bad.status_code == 400 and bad.json()["error"]["details"][0]["field"] == "query.include"

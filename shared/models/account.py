@@ -72,6 +72,9 @@ class AccountsQuery(BaseModel):
     platform: PlatformAlias | None = Field(
         default=None, description="Only this platform's accounts (an alias names its platform: `facebook_pages` "
                                   "means `facebook`, `gbp` `google_business`)")
+    include: Literal["health"] | None = Field(default=None, description=(
+        "`health`: each account with its `statusReason` and `health`, as `GET /v1/accounts/{id}` shows them, in "
+        "this one request (a dashboard listing every account's state)"))
 
 
 class ConnectedAccount(BaseModel):
@@ -83,6 +86,9 @@ class ConnectedAccount(BaseModel):
     accountType: str | None = Field(default=None, description=(
         "Instagram: `facebook_login` (linked to a Facebook Page) or `instagram_login` (without one); LinkedIn: "
         "`member` or `organization`. Absent where the platform has one kind of account"))
+    statusReason: str | None = Field(default=None, description="With `include=health`: why it needs reconnecting")
+    health: dict | None = Field(default=None, description=(
+        "With `include=health`: token expiry and last publish, the `health` of GET /v1/accounts/{id}"))
 
 
 class AccountsResponse(BaseModel):

@@ -15,6 +15,7 @@ from typing import Any
 from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.platforms import ALIASES, RULES, Platform, account_type_of
+from shared.services.connections.store import detail
 from shared.services.publishing.accounts import accounts_collection
 
 SAFE_ACCOUNT_FIELDS = ("accountId", "platform", "displayName", "status", "connectedAt", "accountType", "authorType")
@@ -58,11 +59,18 @@ def _safe_view(platform: Platform, account_id: str, data: dict[str, Any]) -> dic
     }
 
 
-def connected_accounts(user_id: str, platform: str | None = None) -> list[dict[str, Any]]:
-    """Every connected account, in platform order then by id; optionally one platform's."""
+def connected_accounts(user_id: str, platform: str | None = None, health: bool = False) -> list[dict[str, Any]]:
+    """Every connected account, in platform order then by id; optionally one platform's. With
+    `health`, each with its status reason and health (connections.store.detail): the sealed tokens
+    are read then, to tell when they expire, and never leave this function."""
     platforms = [ALIASES[platform]] if platform else list(Platform)
 
     def load(p: Platform) -> list[dict[str, Any]]:
+        if health:
+            snaps = accounts_collection(user_id, p.value).stream()
+            return sorted((_safe_view(p, snap.id, snap.to_dict() or {})
+                           | {k: v for k, v in detail(p, snap).items() if k in ("statusReason", "health")}
+                           for snap in snaps), key=lambda a: a["accountId"])
         # Only the safe fields: production never even sends the tokens.
         query = accounts_collection(user_id, p.value).select(list(SAFE_ACCOUNT_FIELDS))
         return sorted((_safe_view(p, snap.id, snap.to_dict() or {}) for snap in query.stream()),
