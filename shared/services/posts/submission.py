@@ -40,6 +40,7 @@ from shared.services.posts import dispatch
 from shared.services.posts.checks import check_content
 from shared.services.posts.media import MediaPlan, plan_media
 from shared.services.posts.preflight import check_with_platforms
+from shared.services.media.library import use_fields
 from shared.services.posts.reads import PostReads, read_for_post
 from shared.services.posts.scheduling import parse_scheduled_time
 from shared.services.posts.targets import Target, resolve_targets
@@ -135,7 +136,8 @@ def run_document(user_id: str, target: Target, now: datetime) -> dict:
     }
 
 
-def _write(claim: idempotency.Claim, submission: dict, targets: list[Target]) -> bool:
+def _write(claim: idempotency.Claim, submission: dict, targets: list[Target],
+           media_uses: dict[str, Any] | None = None) -> bool:
     """Write the idempotency claim, the submission and its runs in one batch.
 
     False if the claim or the submission already exists: a concurrent duplicate
@@ -153,11 +155,27 @@ def _write(claim: idempotency.Claim, submission: dict, targets: list[Target]) ->
     for target in targets:
         batch.create(ref.collection("runs").document(target.target_id),
                      run_document(submission["userId"], target, submission["createdAt"]))
+    # Last: each media document the post uses records it (`usedBy`, GET /v1/media), in this
+    # same commit, so no round trip is added. A media deleted since the post's read fails the
+    # batch (NotFound), like the 404 a retry then gets.
+    for media_id, stored in (media_uses or {}).items():
+        batch.update(db.collection("media").document(media_id),
+                     use_fields(stored, claim.resource_id, submission["createdAt"]))
     try:
         batch.commit()
     except AlreadyExists:
         return False
     return True
+
+
+def media_uses(post: PreparedPost, reads: PostReads) -> dict[str, Any]:
+    """Media id -> its `usedBy` as the post's read found it, for each media document the post uses."""
+    uses: dict[str, Any] = {}
+    for item in post.plan.items:
+        snap = reads.media.get(item.mediaId) if item.mediaId else None
+        if snap is not None and snap.exists:
+            uses[item.mediaId] = (snap.to_dict() or {}).get("usedBy")
+    return uses
 
 
 def _created(submission_id: str) -> dict:
@@ -266,7 +284,7 @@ def create_post(user_id: str, key_hash: str | None, request: CreatePostRequest, 
     charge = meter.charge(len(prepared.targets)) if meter is not None else None  # 429 over the daily ceiling
     document = submission_document(claim.resource_id, user_id, key_hash, prepared, claim.key)
     try:
-        written = _write(claim, document, prepared.targets)
+        written = _write(claim, document, prepared.targets, media_uses(prepared, reads))
     except Exception as exc:  # noqa: BLE001 - reported as the spec's post_creation_failed
         log.exception("could not write submission %s", claim.resource_id)
         if charge is not None:
