@@ -6,6 +6,7 @@ recorded when a post uses the media, and the media's alt text reaching a platfor
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,6 +16,8 @@ from tests.envelope import assert_error
 from tests.media_origin import JPEG_1PX, mp4, png
 from tests.posting import Target, body, submit
 from tests.test_connect_mastodon import connected_account, mastodon_server  # noqa: F401 - the fixture
+from tests.test_publish_bluesky import _records as bluesky_records
+from tests.test_publish_bluesky import alice, pds  # noqa: F401 - the fixtures
 
 WAV = b"RIFF" + (36).to_bytes(4, "little") + b"WAVEfmt " + b"\x00" * 40
 
@@ -209,6 +212,21 @@ def test_the_media_alt_text_reaches_mastodon_and_the_post_is_in_used_by(client, 
     assert client.delete(f"/v1/media/{described}", headers=user.key_headers).status_code == 200
     after = client.get(f"/v1/posts/{sid}", headers=user.key_headers).json()
     assert after["content"]["media"] == post["content"]["media"]
+
+
+def test_the_media_alt_text_is_the_bluesky_images_alt_unless_the_post_gives_one(client, user, pds, alice):
+    """On the AT Protocol's reference PDS (tests/test_publish_bluesky.py's fixtures): the record's
+    images carry the media's alt text; options.bluesky.altTexts wins for the image it names."""
+    first, second = _upload(client, user, png(4, 3), "a.png")["id"], _upload(client, user, png(3, 3), "b.png")["id"]
+    for media_id, alt in ((first, "A 4×3 test pattern"), (second, "A square one")):
+        assert client.patch(f"/v1/media/{media_id}", json={"altText": alt}, headers=user.key_headers).status_code == 200
+    text = f"Alt text from the library {uuid.uuid4().hex[:6]}"
+    sid = submit(client, user, body([{"platform": "bluesky", "accountId": alice.account_id}], text,
+                                     mediaIds=[first, second], options={"bluesky": {"altTexts": ["", "Given here"]}}))
+    run = alice.final(client, user, sid)
+    assert run["status"] == "succeeded", run
+    [record] = [r for r in bluesky_records(pds) if r["value"]["text"] == text]
+    assert [image["alt"] for image in record["value"]["embed"]["images"]] == ["A 4×3 test pattern", "Given here"]
 
 
 def test_an_edit_records_the_post_on_the_media_its_new_content_uses(client, demo):
