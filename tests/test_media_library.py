@@ -120,6 +120,7 @@ def test_tags_and_alt_text_set_by_patch_and_found_with_tag(client, user):
     assert r.status_code == 200, r.text
     assert r.json()["tags"] == ["launch", "summer 2026", "été"] and r.json()["altText"] == "A red bicycle"
     assert r.json() == client.get(f"/v1/media/{one}", headers=user.key_headers).json()
+    assert r.json()["updatedAt"].endswith("Z") and r.json()["updatedAt"] >= r.json()["createdAt"]
     assert client.patch(f"/v1/media/{three}", json={"tags": ["LAUNCH"]},
                         headers=user.key_headers).json()["altText"] is None
 

@@ -73,6 +73,7 @@ class MediaDocument(BaseModel):
                                                               "filter the library with `?tag=`")
     altText: str | None = Field(default=None, description="Description of the media for people who cannot see "
                                 "it; sent as alt text to the platforms that take one when the post gives none")
+    updatedAt: str | None = None  # ISO 8601, once tags or alt text were set
     usedBy: list[MediaUse] = Field(default_factory=list, description="The newest 20 posts submitted with this "
                                    "media, newest first")
 

@@ -22,8 +22,6 @@ from shared.config import get_settings
 from shared.errors import NotFoundError
 
 MEDIA_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-
-
 USED_BY_CAP = 20  # the newest posts kept in `usedBy`
 
 
@@ -65,9 +63,9 @@ def use_fields(stored: Any, submission_id: str, at: datetime) -> dict:
 
 def document_view(doc: dict) -> dict:
     view = dict(doc)
-    created = view.get("createdAt")
-    if isinstance(created, datetime):
-        view["createdAt"] = clock.iso(created)
+    for name in ("createdAt", "updatedAt"):  # updatedAt: since a PATCH
+        if isinstance(view.get(name), datetime):
+            view[name] = clock.iso(view[name])
     view["kind"] = view.get("kind") or kind_of(view.get("contentType"))
     view["tags"] = list(view.get("tags") or [])
     view["altText"] = view.get("altText") or None
