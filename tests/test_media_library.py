@@ -159,6 +159,7 @@ def test_bad_input_is_400_naming_the_field(client, user):
     assert _field(_list(client, user, type="document")) == "query.type"
     assert _field(_list(client, user, createdAfter="2026-01-01T00:00:00")) == "query.createdAfter"
     assert _field(_list(client, user, createdBefore="yesterday")) == "query.createdBefore"
+    assert _field(_list(client, user, createdBefore="0001-01-01T00:00:00+01:00")) == "query.createdBefore"
     assert _field(_list(client, user, tag="a/b")) == "query.tag"
     assert _field(_list(client, user, cursor="not-a-cursor")) == "query.cursor"
     r = _list(client, user, pageSize=5)

@@ -32,9 +32,9 @@ def list_media(user_id: str, *, limit: int = 20, cursor: str | None = None, kind
     if tag is not None:
         query = query.where(filter=firestore.FieldFilter("tags", "array_contains", tag))
     if created_after is not None:
-        query = query.where(filter=firestore.FieldFilter("createdAt", ">", created_after))
+        query = query.where(filter=firestore.FieldFilter("createdAt", ">", _utc("createdAfter", created_after)))
     if created_before is not None:
-        query = query.where(filter=firestore.FieldFilter("createdAt", "<", created_before))
+        query = query.where(filter=firestore.FieldFilter("createdAt", "<", _utc("createdBefore", created_before)))
     query = (query.order_by("createdAt", direction=firestore.Query.DESCENDING)
              .order_by(FieldPath.document_id(), direction=firestore.Query.DESCENDING))
     if cursor:
@@ -44,6 +44,15 @@ def list_media(user_id: str, *, limit: int = 20, cursor: str | None = None, kind
     page, more = snaps[:limit], len(snaps) > limit
     next_cursor = encode_cursor(page[-1].get("createdAt"), page[-1].id) if more else None
     return {"data": [document_view(s.to_dict()) for s in page], "hasMore": more, "nextCursor": next_cursor}
+
+
+def _utc(name: str, value: datetime) -> datetime:
+    """`value` in UTC; a time that has no UTC date (0001-01-01T00:00+01:00) is refused, naming it."""
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValidationError(details=[{"field": f"query.{name}", "code": "invalid_date", "received": value.isoformat(),
+                                        "message": "The time is out of range in UTC"}]) from None
 
 
 def encode_cursor(at: datetime, media_id: str) -> str:
@@ -63,8 +72,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         media_id = raw["id"]
         if at.tzinfo is None or not isinstance(media_id, str) or not MEDIA_ID.match(media_id):
             raise ValueError("cursor out of range")
-        return at, media_id
-    except (ValueError, KeyError, TypeError, AttributeError):
+        return at.astimezone(timezone.utc), media_id
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
         raise ValidationError("Invalid cursor", details=[{
             "field": "query.cursor", "message": "Use the nextCursor value of a previous page",
             "code": "invalid_string", "received": cursor[:100]}]) from None
