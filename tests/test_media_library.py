@@ -16,6 +16,7 @@ from tests.envelope import assert_error
 from tests.media_origin import JPEG_1PX, mp4, png
 from tests.posting import Target, body, submit
 from tests.test_connect_mastodon import connected_account, mastodon_server  # noqa: F401 - the fixture
+from tests.test_connect_pinterest import connected_account as pinterest_account
 from tests.test_publish_bluesky import _records as bluesky_records
 from tests.test_publish_bluesky import alice, pds  # noqa: F401 - the fixtures
 
@@ -229,6 +230,18 @@ def test_the_media_alt_text_is_the_bluesky_images_alt_unless_the_post_gives_one(
     assert run["status"] == "succeeded", run
     [record] = [r for r in bluesky_records(pds) if r["value"]["text"] == text]
     assert [image["alt"] for image in record["value"]["embed"]["images"]] == ["A 4×3 test pattern", "Given here"]
+
+
+def test_the_media_alt_text_is_the_pins_alt_text_cut_to_500_characters(client, user, sandbox):
+    account_id, subject = pinterest_account(client, user)
+    long_alt = "A lemon tart on a blue plate, dusted with sugar. " * 15  # 735 characters
+    image = _upload(client, user)["id"]
+    assert client.patch(f"/v1/media/{image}", json={"altText": long_alt}, headers=user.key_headers).status_code == 200
+    run = Target("pinterest", account_id).final(client, user, submit(client, user, body(
+        ["pinterest"], "Bright, sharp and easy.", mediaIds=[image])))
+    assert run["status"] == "succeeded", run
+    [pin] = [p for p in sandbox.posts("pinterest") if p["subject"] == subject]
+    assert pin["alt_text"] == long_alt[:500]
 
 
 def test_an_edit_records_the_post_on_the_media_its_new_content_uses(client, demo):
