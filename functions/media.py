@@ -17,11 +17,14 @@ from shared.models.media import (
     CreateUploadRequest,
     DeleteMediaResponse,
     MediaDocument,
+    MediaListQuery,
+    MediaListResponse,
+    UpdateMediaRequest,
     UploadMediaForm,
     UploadSession,
 )
 from shared.services import budgets
-from shared.services.media import ingest, library, quotas, upload_sessions, uploads
+from shared.services.media import ingest, library, listing, quotas, upload_sessions, uploads
 from shared.web import media_files, multipart
 from shared.web.api import Api, RequestContext
 from shared.web.auth import ApiKeyPrincipal
@@ -101,6 +104,23 @@ def get_upload(ctx: RequestContext) -> dict:
 def complete_upload(ctx: RequestContext) -> dict:
     doc = upload_sessions.complete_upload(ctx.user_id, ctx.path_params["upload_id"], meter=_bytes_meter(ctx))
     return {"id": doc["id"], "url": doc["url"]}
+
+
+@api.route("GET", "/v1/media", summary="Your media library, newest first: filter by type, tag and creation "
+           "time; page with cursor", query_model=MediaListQuery, response_model=MediaListResponse,
+           tags=("media",))
+def list_media(ctx: RequestContext) -> dict:
+    query: MediaListQuery = ctx.query
+    return listing.list_media(ctx.user_id, limit=query.limit, cursor=query.cursor, kind=query.type,
+                              tag=query.tag.strip().casefold() if query.tag else None,
+                              created_after=query.createdAfter, created_before=query.createdBefore)
+
+
+@api.route("PATCH", "/v1/media/{media_id}", summary="Tag your media and give it alt text",
+           request_model=UpdateMediaRequest, response_model=MediaDocument, tags=("media",))
+def update_media(ctx: RequestContext) -> dict:
+    body = parse_body(UpdateMediaRequest, ctx.body)
+    return library.update_media(ctx.user_id, ctx.path_params["media_id"], body.changes())
 
 
 @api.route("GET", "/v1/media/{media_id}", summary="One of your media documents",

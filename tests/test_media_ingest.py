@@ -44,7 +44,8 @@ def test_image_ingest_end_to_end(client, user, db, origin, stack):
 
     doc = db.collection("media").document(media_id).get().to_dict()
     assert set(doc) == {"id", "userId", "keyHash", "url", "contentType", "objectPath", "downloadToken",
-                        "originalUrl", "finalUrl", "ext", "createdAt", "size"}
+                        "originalUrl", "finalUrl", "ext", "createdAt", "size", "kind"}
+    assert doc["kind"] == "image"  # GET /v1/media?type=
     assert doc["userId"] == user.uid and doc["keyHash"] == hashlib.sha256(user.api_key.encode()).hexdigest()
     assert (doc["contentType"], doc["ext"], doc["size"], doc["url"]) == ("image/jpeg", "jpg", len(JPEG_1PX), url)
     assert doc["objectPath"] == f"media/{media_id}.jpg"
@@ -62,7 +63,8 @@ def test_image_ingest_end_to_end(client, user, db, origin, stack):
 
     view = client.get(f"/v1/media/{media_id}", headers=user.key_headers)
     assert view.status_code == 200
-    assert view.json() == {**doc, "createdAt": view.json()["createdAt"]}
+    # The document as stored, with the library's fields before it has any (PATCH /v1/media/{id}).
+    assert view.json() == {**doc, "createdAt": view.json()["createdAt"], "tags": [], "altText": None, "usedBy": []}
     assert view.json()["createdAt"].endswith("Z")
 
 

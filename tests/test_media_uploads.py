@@ -66,7 +66,7 @@ def test_a_multipart_image_is_stored_like_an_ingested_one(client, user, db, stac
 
     doc = db.collection("media").document(media_id).get().to_dict()
     assert set(doc) == {"id", "userId", "keyHash", "url", "contentType", "objectPath", "downloadToken",
-                        "originalUrl", "finalUrl", "ext", "createdAt", "size", "source", "filename"}
+                        "originalUrl", "finalUrl", "ext", "createdAt", "size", "source", "filename", "kind"}
     assert doc["userId"] == user.uid and doc["keyHash"] == hashlib.sha256(user.api_key.encode()).hexdigest()
     assert (doc["contentType"], doc["ext"], doc["size"], doc["url"]) == ("image/jpeg", "jpg", len(JPEG_1PX), url)
     assert (doc["source"], doc["filename"], doc["originalUrl"], doc["finalUrl"]) == ("upload", "photo.jpg", None, None)

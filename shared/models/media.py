@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -35,6 +35,18 @@ class CreateMediaResponse(BaseModel):
     url: str
 
 
+MediaKind = Literal["image", "video", "audio"]
+MAX_TAGS = 20
+MAX_ALT_TEXT = 1000
+# A tag: 1-50 letters (any script), digits, spaces, `-`, `_` or `.`; case-folded when stored.
+TAG_PATTERN = r"^[\w .-]{1,50}$"
+
+
+class MediaUse(BaseModel):
+    postSubmissionId: str
+    at: str  # when the post was submitted (ISO 8601)
+
+
 class MediaDocument(BaseModel):
     """`media/{id}`, as stored and as `GET /v1/media/{id}` returns it."""
 
@@ -56,6 +68,70 @@ class MediaDocument(BaseModel):
     # Uploaded files only:
     filename: str | None = None  # as the client named it, for display
     uploadId: str | None = None  # the upload session it came from
+    kind: MediaKind | None = None  # read from contentType
+    tags: list[str] = Field(default_factory=list, description="Your labels (PATCH /v1/media/{id}); "
+                                                              "filter the library with `?tag=`")
+    altText: str | None = Field(default=None, description="Description of the media for people who cannot see "
+                                "it; sent as alt text to the platforms that take one when the post gives none")
+    updatedAt: str | None = None  # ISO 8601, once tags or alt text were set
+    usedBy: list[MediaUse] = Field(default_factory=list, description="The newest 20 posts submitted with this "
+                                   "media, newest first")
+
+
+class MediaListQuery(BaseModel):
+    """`GET /v1/media`: newest first; page with `cursor`."""
+
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=512, description="`nextCursor` of the previous page")
+    type: MediaKind | None = Field(default=None, description="Only images, videos or audio")
+    tag: str | None = Field(default=None, pattern=TAG_PATTERN, description="Only media with this tag "
+                                                                          "(compared case-folded)")
+    createdAfter: AwareDatetime | None = Field(default=None, description="Created strictly after this time")
+    createdBefore: AwareDatetime | None = Field(default=None, description="Created strictly before this time")
+
+
+class MediaListResponse(BaseModel):
+    data: list[MediaDocument]
+    hasMore: bool
+    nextCursor: str | None = Field(description="Pass as `cursor` to get the next page")
+
+
+def _fold_tags(tags: list[str] | None) -> list[str] | None:
+    if tags is None:
+        return None
+    return list(dict.fromkeys(tag.strip().casefold() for tag in tags))
+
+
+class UpdateMediaRequest(BaseModel):
+    """`PATCH /v1/media/{id}`: the fields given are replaced; `altText` `""` or null clears it,
+    `tags` `[]` or null clears them."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"tags": ["launch", "Summer 2026"], "altText": "A red bicycle leaning on a white wall"}]})
+
+    tags: list[Annotated[str, Field(pattern=TAG_PATTERN)]] | None = Field(
+        default=None, max_length=MAX_TAGS,
+        description=f"Up to {MAX_TAGS} tags of 1-50 letters, digits, spaces, `-`, `_` or `.`; stored "
+                    "case-folded, duplicates dropped")
+    altText: str | None = Field(default=None, max_length=MAX_ALT_TEXT,
+                                description=f"Alt text, up to {MAX_ALT_TEXT} characters")
+
+    @field_validator("tags")
+    @classmethod
+    def _folded(cls, tags: list[str] | None) -> list[str] | None:
+        folded = _fold_tags(tags)
+        if folded is not None and any(not tag for tag in folded):
+            raise PydanticCustomError("string_too_short", "A tag cannot be only spaces")
+        return folded
+
+    @model_validator(mode="after")
+    def _something(self) -> "UpdateMediaRequest":
+        if not self.model_fields_set:
+            raise PydanticCustomError("missing", "Give tags, altText or both")
+        return self
+
+    def changes(self) -> dict:
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 class DeleteMediaResponse(BaseModel):

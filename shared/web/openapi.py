@@ -305,6 +305,10 @@ REQUEST_EXAMPLES: dict[str, dict[str, dict]] = {
     },
     "POST /v1/api-keys": {"named": {"summary": "A named key", "value": {"name": "My Production Key"}}},
     "POST /v1/media": {"remote": {"summary": "Fetch a remote file", "value": {"url": "https://example.com/my-image.jpg"}}},
+    "PATCH /v1/media/{media_id}": {
+        "describe": {"summary": "Tag an image and give it alt text", "value": {
+            "tags": ["launch", "summer-2026"], "altText": "A red bicycle leaning on a white wall"}},
+        "clear": {"summary": "Clear the alt text", "value": {"altText": ""}}},
     "POST /v1/media/uploads": {"video": {"summary": "Announce a 48 MB video", "value": {
         "size": 48_000_000, "contentType": "video/mp4", "filename": "launch.mp4"}}},
     "POST /v1/ai/transcribe": {"english": {"summary": "Transcribe an uploaded video", "value": {
@@ -322,6 +326,13 @@ REQUEST_EXAMPLES: dict[str, dict[str, dict]] = {
     "POST /v1/webhooks": {"failures": {"summary": "Be told when a run publishes or fails", "value": {
         "url": "https://example.com/soku-hooks", "events": ["post.published", "post.failed"]}}},
 }
+_MEDIA_EXAMPLE = {
+    "id": "abc123def", "userId": "user_123", "keyHash": None, "url": "https://storage.mysoku.io/abc123def.jpg",
+    "contentType": "image/jpeg", "objectPath": "media/abc123def.jpg", "downloadToken": "8d3c…",
+    "originalUrl": None, "finalUrl": None, "ext": "jpg", "size": 48213, "createdAt": "2026-11-20T09:30:00.000Z",
+    "source": "upload", "filename": "bike.jpg", "kind": "image", "tags": ["launch", "summer-2026"],
+    "altText": "A red bicycle leaning on a white wall",
+    "usedBy": [{"postSubmissionId": "550e8400-e29b-41d4-a716-446655440000", "at": "2026-11-20T09:35:12.000Z"}]}
 RESPONSE_EXAMPLES: dict[str, Any] = {
     "POST /v1/posts": {"postSubmissionId": "550e8400-e29b-41d4-a716-446655440000"},
     "POST /v1/api-keys": {"apiKey": "sk_live_2b7f…",
@@ -334,6 +345,9 @@ RESPONSE_EXAMPLES: dict[str, Any] = {
         {"accountId": "ig_business", "platform": "instagram", "displayName": "Business",
          "status": "connected", "connectedAt": "2026-11-01T10:00:00.000Z"}]},
     "POST /v1/media": {"id": "abc123def", "url": "https://storage.mysoku.io/abc123def.jpg"},
+    "GET /v1/media": {"data": [_MEDIA_EXAMPLE], "hasMore": True,
+                      "nextCursor": "eyJvZiI6Im1lZGlhIiwidCI6IjIwMjYtMTEtMjBUMDk6MzA6MDAuMDAwMDAwKzAwOjAwIiwiaWQiOiJhYmMxMjNkZWYifQ"},
+    "PATCH /v1/media/{media_id}": _MEDIA_EXAMPLE,
     "GET /v1/platforms/{platform}": {
         "platform": "threads", "displayName": "Threads", "aliases": [],
         "text": {"maxLength": 500, "unit": "characters (an emoji counts its UTF-8 bytes)", "required": False,
@@ -559,7 +573,8 @@ LINKS: dict[str, tuple[str, dict[str, str]]] = {
         "DELETE /v1/posts/{post_id}": "post_id", "GET /v1/posts/{post_id}/metrics": "post_id",
         "POST /v1/posts/{post_id}/retry": "post_id", "POST /v1/posts/{post_id}/unpublish": "post_id",
         "POST /v1/posts/{post_id}/publish": "post_id"}),
-    "POST /v1/media": ("id", {"GET /v1/media/{media_id}": "media_id", "DELETE /v1/media/{media_id}": "media_id"}),
+    "POST /v1/media": ("id", {"GET /v1/media/{media_id}": "media_id", "PATCH /v1/media/{media_id}": "media_id",
+                              "DELETE /v1/media/{media_id}": "media_id"}),
     "POST /v1/media/uploads": ("id", {"GET /v1/media/uploads/{upload_id}": "upload_id",
                                       "POST /v1/media/uploads/{upload_id}/complete": "upload_id"}),
     "POST /v1/webhooks": ("id", {"GET /v1/webhooks/{webhook_id}": "webhook_id",

@@ -161,7 +161,8 @@ class BlueskyPublisher:
         if images:
             alts = list(options.get("altTexts") or [])
             record["embed"] = {"$type": "app.bsky.embed.images", "images": [
-                self._image(http, root, item, alts[index] if index < len(alts) else "")
+                # The post's own alt text first; else the media's (PATCH /v1/media/{id}).
+                self._image(http, root, item, (alts[index] if index < len(alts) else "") or item.get("altText") or "")
                 for index, item in enumerate(images)]}
         elif options.get("linkCard"):
             link = next((span.value for span in spans if span.kind == "link"), None)

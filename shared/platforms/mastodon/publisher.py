@@ -197,7 +197,9 @@ class MastodonPublisher:
             ext = (media.content_type.split("/")[-1] or "bin").split(";")[0]
             name = f"soku-{item.get('mediaId') or index}.{ext}"
             try:
-                response = http.request("POST", f"{root}/api/v2/media",
+                # `description`: the media's alt text (PATCH /v1/media/{id}), methods/media/#v2.
+                alt = {"description": item["altText"]} if item.get("altText") else None
+                response = http.request("POST", f"{root}/api/v2/media", data=alt,
                                         files={"file": (name, StoredMediaFile(media), media.content_type)})
             except PermanentError as error:
                 raise PermanentError(f"The Mastodon server could not take the media: {error.message}",

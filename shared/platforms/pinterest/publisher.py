@@ -32,6 +32,7 @@ from shared.config import get_settings
 from shared.platforms import Platform
 from shared.platforms.pinterest.manifest import (
     IMAGE_FORMATS,
+    MAX_ALT_TEXT,
     MAX_CAROUSEL,
     MAX_IMAGE_BYTES,
     MAX_VIDEO_BYTES,
@@ -214,6 +215,14 @@ class PinterestPublisher:
                               ("dominantColor", "dominant_color")):
             if options.get(option) is not None:
                 payload[field] = options[option]
+        if "alt_text" not in payload:
+            # What the Pin shows (its video, else its first image): that media's own alt text
+            # (PATCH /v1/media/{id}), cut to Pinterest's 500 characters.
+            content = ctx.content
+            pictured = content.videos[:1] if content.media_type == "video" and content.videos else content.images[:1]
+            alt = pictured[0].get("altText") if pictured else None
+            if alt:
+                payload["alt_text"] = alt[:MAX_ALT_TEXT]
         return payload
 
     def _media_source(self, ctx: PublishContext, http: PlatformHttp) -> dict[str, Any]:

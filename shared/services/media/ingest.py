@@ -179,6 +179,7 @@ def ingest_remote(user_id: str, key_hash: str | None, url: str, meter: Any = Non
             "keyHash": key_hash,
             "url": f"{settings.media_public_base}/{media_id}.{detected.ext}",
             "contentType": detected.content_type,
+            "kind": detected.kind,  # GET /v1/media?type=
             "objectPath": object_path,
             "downloadToken": token,
             "originalUrl": url,

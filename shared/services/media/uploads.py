@@ -60,6 +60,7 @@ def media_document(*, media_id: str, user_id: str, key_hash: str | None, detecte
         "keyHash": key_hash,
         "url": f"{settings.media_public_base}/{media_id}.{detected.ext}",
         "contentType": detected.content_type,
+        "kind": detected.kind,  # GET /v1/media?type=
         "objectPath": f"media/{media_id}.{detected.ext}",
         "downloadToken": token,
         "originalUrl": None,

@@ -20,11 +20,13 @@ from shared import clock
 from shared.adapters.gcp import firestore_client
 from shared.errors import ConflictError, PreconditionFailedError, ValidationError
 from shared.models.posts import CreatePostRequest, EditPostRequest
+from shared.services.media.library import use_fields
 from shared.services.posts import dispatch, slots
 from shared.services.posts.manage import NotReschedulableError
 from shared.services.posts.preflight import check_with_platforms
+from shared.services.posts.reads import read_for_post
 from shared.services.posts.scheduling import NEXT_SLOT, parse_scheduled_time, within_tasks_horizon
-from shared.services.posts.submission import run_document, submission_document, prepare
+from shared.services.posts.submission import media_uses, prepare, run_document, submission_document
 from shared.services.posts.views import load_owned, post_view
 
 
@@ -61,9 +63,12 @@ def edit_post(user_id: str, submission_id: str, request: EditPostRequest, if_mat
 
     content: dict | None = None
     targets: list = []
+    uses: dict[str, Any] = {}
     if request.post is not None:
         # Checked as a new post is; nothing is written when it is refused.
-        prepared = prepare(user_id, CreatePostRequest(post=request.post, scheduledTime=request.scheduledTime))
+        reads = read_for_post(user_id, request.post.content)
+        prepared = prepare(user_id, CreatePostRequest(post=request.post, scheduledTime=request.scheduledTime), reads)
+        uses = media_uses(prepared, reads)
         check_with_platforms(user_id, request.post.content.text, prepared.plan, prepared.targets)
         document = submission_document(submission_id, user_id, stored.get("keyHash"), prepared,
                                         stored.get("idempotencyKey") or "")
@@ -107,6 +112,9 @@ def edit_post(user_id: str, submission_id: str, request: EditPostRequest, if_mat
             for target in targets:  # replaced whole: a run of the old content keeps nothing
                 transaction.set(ref.collection("runs").document(target.target_id),
                                 run_document(user_id, target, data["createdAt"]))
+            for media_id, used in uses.items():  # the media the new content uses records the post
+                transaction.update(firestore_client().collection("media").document(media_id),
+                                   use_fields(used, submission_id, now))
         if "scheduledTime" in changed:
             update["scheduledTime"] = new_time
             update["slotClaims"] = []  # moved off its queue slot: released below

@@ -26,6 +26,9 @@ class MediaItem:
     kind: str  # "image" | "video"
     source: str  # the request field it came from
     mediaId: str | None = None
+    # The media's own alt text (PATCH /v1/media/{id}), carried with the post so that a publisher
+    # reads it from the run's content: the default where the platform's options give none.
+    altText: str | None = None
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -81,7 +84,8 @@ def _media_documents(user_id: str, media_ids: list[str], snaps: dict) -> list[Me
                 "code": "invalid_media",
                 "received": media_id,
             }])
-        items.append(MediaItem(url=data["url"], kind=kind, source="mediaIds", mediaId=media_id))
+        items.append(MediaItem(url=data["url"], kind=kind, source="mediaIds", mediaId=media_id,
+                               altText=data.get("altText") or None))
     if missing:
         raise NotFoundError(f"Media not found: {', '.join(missing)}", details={"mediaIds": missing})
     return items

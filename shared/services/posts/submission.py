@@ -36,6 +36,7 @@ from shared.adapters.gcp import firestore_client
 from shared.errors import SokuError, ValidationError
 from shared.models.posts import CreatePostRequest
 from shared.services import idempotency
+from shared.services.media.library import use_fields
 from shared.services.posts import dispatch, slots
 from shared.services.posts.checks import check_content
 from shared.services.posts.media import MediaPlan, plan_media
@@ -140,7 +141,8 @@ def run_document(user_id: str, target: Target, now: datetime) -> dict:
     }
 
 
-def _write(claim: idempotency.Claim, submission: dict, targets: list[Target]) -> bool:
+def _write(claim: idempotency.Claim, submission: dict, targets: list[Target],
+           media_uses: dict[str, Any] | None = None) -> bool:
     """Write the idempotency claim, the submission and its runs in one batch.
 
     False if the claim or the submission already exists: a concurrent duplicate
@@ -158,11 +160,27 @@ def _write(claim: idempotency.Claim, submission: dict, targets: list[Target]) ->
     for target in targets:
         batch.create(ref.collection("runs").document(target.target_id),
                      run_document(submission["userId"], target, submission["createdAt"]))
+    # Last: each media document the post uses records it (`usedBy`, GET /v1/media), in this
+    # same commit, so no round trip is added. A media deleted since the post's read fails the
+    # batch (NotFound), like the 404 a retry then gets.
+    for media_id, stored in (media_uses or {}).items():
+        batch.update(db.collection("media").document(media_id),
+                     use_fields(stored, claim.resource_id, submission["createdAt"]))
     try:
         batch.commit()
     except AlreadyExists:
         return False
     return True
+
+
+def media_uses(post: PreparedPost, reads: PostReads) -> dict[str, Any]:
+    """Media id -> its `usedBy` as the post's read found it, for each media document the post uses."""
+    uses: dict[str, Any] = {}
+    for item in post.plan.items:
+        snap = reads.media.get(item.mediaId) if item.mediaId else None
+        if snap is not None and snap.exists:
+            uses[item.mediaId] = (snap.to_dict() or {}).get("usedBy")
+    return uses
 
 
 def _created(submission_id: str) -> dict:
@@ -280,7 +298,7 @@ def create_post(user_id: str, key_hash: str | None, request: CreatePostRequest, 
         prepared = replace(prepared, scheduled_time=when)
     document = submission_document(claim.resource_id, user_id, key_hash, prepared, claim.key, claims)
     try:
-        written = _write(claim, document, prepared.targets)
+        written = _write(claim, document, prepared.targets, media_uses(prepared, reads))
     except Exception as exc:  # noqa: BLE001 - reported as the spec's post_creation_failed
         log.exception("could not write submission %s", claim.resource_id)
         if charge is not None:

@@ -61,7 +61,7 @@ def _jpeg_copy(user_id: str, key_hash: str | None, png_id: str) -> str:
         blob.reload()  # a concurrent trigger stored it first: keep its token
         token = (blob.metadata or {}).get(store.TOKEN_METADATA_KEY, token)
     db.collection("media").document(jpeg_id).set({
-        "id": jpeg_id, "userId": user_id, "keyHash": key_hash, "contentType": "image/jpeg",
+        "id": jpeg_id, "userId": user_id, "keyHash": key_hash, "contentType": "image/jpeg", "kind": "image",
         "url": f"{settings.media_public_base}/{jpeg_id}.jpg", "objectPath": object_path,
         "downloadToken": token, "originalUrl": f"media:{png_id}", "finalUrl": f"media:{png_id}",
         "ext": "jpg", "size": len(data), "createdAt": clock.now(), "source": "repurpose",

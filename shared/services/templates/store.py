@@ -88,7 +88,7 @@ def save(*, render_id_: str, user_id: str, key_hash: str | None, slug: str, rati
     # media/{id} first: the rendered_media document is what marks a render as cached.
     db.collection("media").document(render_id_).set({
         "id": render_id_, "userId": user_id, "keyHash": key_hash, "url": url, "contentType": CONTENT_TYPE,
-        "objectPath": object_path, "downloadToken": token, "originalUrl": origin,
+        "kind": "image", "objectPath": object_path, "downloadToken": token, "originalUrl": origin,
         "finalUrl": source_url or origin, "ext": "png", "size": len(png), "createdAt": now,
         "source": "template", "renderedMediaId": render_id_,
     })
