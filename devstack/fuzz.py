@@ -229,7 +229,7 @@ def _seed(base: str, stack_env: dict[str, str], users: dict[str, dict[str, str]]
     # Data-deletion requests as the signed callbacks store them (their status pages are public).
     db = firestore_client()
     seeds["deletion_codes"] = []
-    for family in ("meta", "threads"):
+    for family in ("meta", "threads", "instagram_login"):
         code = f"f0221{family.encode().hex()}"
         db.collection(DELETIONS).document(code).set({
             "code": code, "platform": family, "status": "completed", "requestedAt": clock.now(),

@@ -86,6 +86,7 @@ def _batch_body(ctx: RequestContext) -> tuple[list, bool, dict]:
     if ctx.request.mimetype == "text/csv":
         raw = ctx.request.stream.read(batch_csv.MAX_BYTES + 1)
         posts = batch_csv.posts_from_csv(raw)
+        _well_formed(posts)
         atomic = bool(ctx.query.atomic) if ctx.query is not None else False
         return posts, atomic, {"posts": posts, "atomic": atomic}
     body = ctx.body if isinstance(ctx.body, dict) else None
@@ -99,7 +100,23 @@ def _batch_body(ctx: RequestContext) -> tuple[list, bool, dict]:
     atomic = body.get("atomic", False)
     if not isinstance(atomic, bool):
         raise ValidationError(details=[{"field": "body.atomic", "code": "invalid_type", "message": "Expected boolean"}])
+    _well_formed(body["posts"])
     return body["posts"], atomic, body
+
+
+def _well_formed(raw_posts: list) -> None:
+    """A post that is no post at all (wrong types, unknown fields: what the schema refuses) makes
+    the whole batch a 400 naming each one, as any request's body does; what only checking
+    reveals (accounts, media, limits, a platform's rules) is answered per post."""
+    details = []
+    for index, raw in enumerate(raw_posts):
+        try:
+            _parse_post(raw, f"body.posts.{index}")
+        except ValidationError as error:
+            details += [d | {"index": index} for d in error.details or [] if isinstance(d, dict)]
+    if details:
+        raise ValidationError(f"{len({d['index'] for d in details})} of {len(raw_posts)} posts are not valid posts; "
+                              "nothing was stored", details=details)
 
 
 @api.route("GET", "/v1/posts", summary="List your posts, newest first", auth=Auth.API_KEY_OR_FIREBASE,

@@ -6,7 +6,8 @@ daily ceiling, its own idempotency claim, its orchestrator), under a key derived
 failure part-way, answers each post it already made with that post (never a second one) and makes
 the rest: "the same answer" is each item's own.
 
-`atomic: true` checks every post first (validation, accounts, media, the platforms' preflight,
+A post the schema refuses (wrong types, unknown fields) never gets here: the route answers the
+whole batch 400, as for any malformed body. `atomic: true` checks every post first (validation, accounts, media, the platforms' preflight,
 the daily ceiling for all of them together) and stores none unless all pass: the answer is one
 400 listing each refused post. Only then is each stored; should one of those writes fail (the
 database, or an account disconnected in the milliseconds between), the answer says which, and
