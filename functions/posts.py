@@ -56,13 +56,12 @@ def validate(ctx: RequestContext) -> dict:
            "`atomic`, all or none", request_model=BatchPostsRequest, form_model=BatchCsv, form_media_type="text/csv",
            query_model=BatchQuery, response_model=BatchPostsResponse, tags=("posts",))
 def create_batch(ctx: RequestContext) -> Reply:
-    raw_posts, atomic, raw_body = _batch_body(ctx)
+    raw_posts, posts, atomic, raw_body = _batch_body(ctx)
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
     meter_for = lambda: budgets.Meter(principal.user_id, lambda: caller_tier(ctx).name, "posts")  # noqa: E731
-    answer = batch.create(principal.user_id, principal.key_hash, raw_body, raw_posts, atomic,
-                          ctx.request.headers.get("Idempotency-Key"), _parse_post, meter=meter_for(),
-                          meter_for=meter_for)
+    answer = batch.create(principal.user_id, principal.key_hash, raw_body, raw_posts, posts, atomic,
+                          ctx.request.headers.get("Idempotency-Key"), meter=meter_for(), meter_for=meter_for)
     return Reply(answer, headers={"Idempotency-Key": ctx.request.headers["Idempotency-Key"]}
                  if ctx.request.headers.get("Idempotency-Key") else None)
 
@@ -71,24 +70,18 @@ def create_batch(ctx: RequestContext) -> Reply:
            "storing nothing", request_model=BatchPostsRequest, form_model=BatchCsv, form_media_type="text/csv",
            query_model=BatchQuery, response_model=BatchValidateResponse, tags=("posts",))
 def validate_batch(ctx: RequestContext) -> dict:
-    raw_posts, _, _ = _batch_body(ctx)
-    return batch.validate(ctx.user_id, raw_posts, _parse_post)
+    _, posts, _, _ = _batch_body(ctx)
+    return batch.validate(ctx.user_id, posts)
 
 
-def _parse_post(raw, prefix: str) -> CreatePostRequest:
-    return parse_body(CreatePostRequest, raw, prefix=prefix)
-
-
-def _batch_body(ctx: RequestContext) -> tuple[list, bool, dict]:
-    """The posts, whether atomic, and the body the idempotency key is bound to: a CSV body is read
-    here (the pipeline leaves a `form_model` body unread), a JSON one checked for its shape only:
-    each post is checked on its own (services/posts/batch.py)."""
+def _batch_body(ctx: RequestContext) -> tuple[list, list[CreatePostRequest], bool, dict]:
+    """The posts as sent and as parsed, whether atomic, and the body the idempotency key is bound
+    to: a CSV body is read here (the pipeline leaves a `form_model` body unread)."""
     if ctx.request.mimetype == "text/csv":
         raw = ctx.request.stream.read(batch_csv.MAX_BYTES + 1)
         posts = batch_csv.posts_from_csv(raw)
-        _well_formed(posts)
         atomic = bool(ctx.query.atomic) if ctx.query is not None else False
-        return posts, atomic, {"posts": posts, "atomic": atomic}
+        return posts, _well_formed(posts), atomic, {"posts": posts, "atomic": atomic}
     body = ctx.body if isinstance(ctx.body, dict) else None
     if body is None or not isinstance(body.get("posts"), list) or not 1 <= len(body["posts"]) <= batch.MAX_POSTS:
         raise ValidationError(details=[{"field": "body.posts", "code": "invalid_type",
@@ -100,23 +93,23 @@ def _batch_body(ctx: RequestContext) -> tuple[list, bool, dict]:
     atomic = body.get("atomic", False)
     if not isinstance(atomic, bool):
         raise ValidationError(details=[{"field": "body.atomic", "code": "invalid_type", "message": "Expected boolean"}])
-    _well_formed(body["posts"])
-    return body["posts"], atomic, body
+    return body["posts"], _well_formed(body["posts"]), atomic, body
 
 
-def _well_formed(raw_posts: list) -> None:
+def _well_formed(raw_posts: list) -> list[CreatePostRequest]:
     """A post that is no post at all (wrong types, unknown fields: what the schema refuses) makes
     the whole batch a 400 naming each one, as any request's body does; what only checking
     reveals (accounts, media, limits, a platform's rules) is answered per post."""
-    details = []
+    details, posts = [], []
     for index, raw in enumerate(raw_posts):
         try:
-            _parse_post(raw, f"body.posts.{index}")
+            posts.append(parse_body(CreatePostRequest, raw, prefix=f"body.posts.{index}"))
         except ValidationError as error:
             details += [d | {"index": index} for d in error.details or [] if isinstance(d, dict)]
     if details:
         raise ValidationError(f"{len({d['index'] for d in details})} of {len(raw_posts)} posts are not valid posts; "
                               "nothing was stored", details=details)
+    return posts
 
 
 @api.route("GET", "/v1/posts", summary="List your posts, newest first", auth=Auth.API_KEY_OR_FIREBASE,

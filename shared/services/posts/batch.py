@@ -55,24 +55,6 @@ def _envelope(error: SokuError) -> dict:
             **({"details": error.details} if error.details is not None else {})}
 
 
-# Validates one post's JSON against CreatePostRequest, naming fields from `prefix`: the web layer's
-# parser (shared/web/validation.parse_body), handed in by the route so the errors read as every
-# other request's do.
-Parse = Callable[[Any, str], CreatePostRequest]
-
-
-def _parse(raw_posts: list[Any], parse: Parse) -> tuple[list[CreatePostRequest | None], dict[int, SokuError]]:
-    parsed: list[CreatePostRequest | None] = []
-    errors: dict[int, SokuError] = {}
-    for index, raw in enumerate(raw_posts):
-        try:
-            parsed.append(parse(raw, f"body.posts.{index}"))
-        except SokuError as error:
-            parsed.append(None)
-            errors[index] = error
-    return parsed, errors
-
-
 def _check(user_id: str, request: CreatePostRequest) -> int:
     """What submission refuses, with no writes; the number of targets (the daily ceiling's unit)."""
     prepared = submission.prepare(user_id, request)
@@ -80,16 +62,16 @@ def _check(user_id: str, request: CreatePostRequest) -> int:
     return len(prepared.targets)
 
 
-def _checked_all(user_id: str, parsed: list[CreatePostRequest | None], errors: dict[int, SokuError],
+def _checked_all(user_id: str, posts: list[CreatePostRequest], errors: dict[int, SokuError],
                  pool: ThreadPoolExecutor) -> int:
     def check(index: int) -> tuple[int, int | SokuError]:
         try:
-            return index, _check(user_id, parsed[index])  # type: ignore[arg-type]
+            return index, _check(user_id, posts[index])
         except SokuError as error:
             return index, _reprefixed(error, index)
 
     targets = 0
-    for index, outcome in pool.map(check, [i for i, p in enumerate(parsed) if p is not None]):
+    for index, outcome in pool.map(check, range(len(posts))):
         if isinstance(outcome, SokuError):
             errors[index] = outcome
         else:
@@ -108,31 +90,31 @@ def _refused(errors: dict[int, SokuError], total: int) -> ValidationError:
         details=details)
 
 
-def validate(user_id: str, raw_posts: list[Any], parse: Parse) -> dict:
+def validate(user_id: str, posts: list[CreatePostRequest]) -> dict:
     """`POST /v1/posts/batch/validate`: each post checked as the batch would check it; nothing stored."""
-    parsed, errors = _parse(raw_posts, parse)
+    errors: dict[int, SokuError] = {}
     with ThreadPoolExecutor(PARALLEL) as pool:
-        _checked_all(user_id, parsed, errors, pool)
+        _checked_all(user_id, posts, errors, pool)
     results = [{"index": i, "valid": i not in errors, **({"error": _envelope(errors[i])} if i in errors else {})}
-               for i in range(len(raw_posts))]
+               for i in range(len(posts))]
     return {"valid": not errors, "results": results}
 
 
 ENDPOINT = "POST /v1/posts/batch"
 
 
-def create(user_id: str, key_hash: str | None, raw_body: dict, raw_posts: list[Any], atomic: bool,
-           batch_key: str | None, parse: Parse, meter: Any = None,
+def create(user_id: str, key_hash: str | None, raw_body: dict, raw_posts: list[Any], posts: list[CreatePostRequest],
+           atomic: bool, batch_key: str | None, meter: Any = None,
            meter_for: Callable[[], Any] | None = None) -> dict:
     """Make every post (or, atomic and one is refused, none); each item's result in order. With an
     `Idempotency-Key`, the batch's answer is kept: the same request again answers it as it was."""
     if not batch_key:
-        return _create(user_id, key_hash, raw_posts, atomic, None, parse, meter, meter_for)
+        return _create(user_id, key_hash, raw_posts, posts, atomic, None, meter, meter_for)
     claim = idempotency.begin(user_id, ENDPOINT, batch_key, raw_body)
     if claim.state == "completed":
         return claim.body
     try:
-        answer = _create(user_id, key_hash, raw_posts, atomic, batch_key, parse, meter, meter_for)
+        answer = _create(user_id, key_hash, raw_posts, posts, atomic, batch_key, meter, meter_for)
     except BaseException:
         idempotency.abandon(claim)  # refused (atomic) or failed: a corrected retry runs afresh
         raise
@@ -140,23 +122,20 @@ def create(user_id: str, key_hash: str | None, raw_body: dict, raw_posts: list[A
     return answer
 
 
-def _create(user_id: str, key_hash: str | None, raw_posts: list[Any], atomic: bool, batch_key: str | None,
-            parse: Parse, meter: Any, meter_for: Callable[[], Any] | None) -> dict:
-    parsed, errors = _parse(raw_posts, parse)
+def _create(user_id: str, key_hash: str | None, raw_posts: list[Any], posts: list[CreatePostRequest], atomic: bool,
+            batch_key: str | None, meter: Any, meter_for: Callable[[], Any] | None) -> dict:
+    errors: dict[int, SokuError] = {}
     with ThreadPoolExecutor(PARALLEL) as pool:
         if atomic:
-            targets = _checked_all(user_id, parsed, errors, pool)
+            targets = _checked_all(user_id, posts, errors, pool)
             if errors:
                 raise _refused(errors, len(raw_posts))
             if meter is not None:
                 meter.check(targets)  # the whole batch within today's ceiling, or nothing stored
 
         def make(index: int) -> dict:
-            if index in errors:
-                return {"index": index, "status": errors[index].status, "error": _envelope(errors[index])}
-            request = parsed[index]
             try:
-                result = submission.create_post(user_id, key_hash, request, raw_posts[index],  # type: ignore[arg-type]
+                result = submission.create_post(user_id, key_hash, posts[index], raw_posts[index],
                                                 _item_key(user_id, batch_key, index),
                                                 meter=meter_for() if meter_for is not None else None)
             except SokuError as error:
