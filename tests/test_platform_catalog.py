@@ -31,7 +31,7 @@ def test_the_catalog_lists_every_platform_publicly_and_cacheably(client):
     x = next(p for p in catalog["platforms"] if p["platform"] == "x")
     assert x["text"]["maxLength"] == 280 and x["text"]["unit"].startswith("weighted characters")
     assert x["capabilities"] == {"publish": True, "schedule": True, "delete": True, "metrics": True,
-                                 "firstComment": False, "threads": False}
+                                 "firstComment": False, "threads": True}
     assert "tweet.write" in x["connection"]["scopes"] and x["connection"]["type"] == "oauth"
     assert x["options"]["properties"].keys() >= {"replySettings"}
     instagram = next(p for p in catalog["platforms"] if p["platform"] == "instagram")

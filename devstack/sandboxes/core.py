@@ -206,7 +206,11 @@ class Gate:
 
     One copy of what every platform sandbox did by hand: `gate.fault(op)` is the former
     per-platform `fault_response(op)`; `gate(op, *args)` is that followed by the token check,
-    `(fault, subject, refusal)`. `overrides` answer a kind differently for one call."""
+    `(fault, subject, refusal)`. `overrides` answer a kind differently for one call.
+
+    A kind that neither an answer nor the route knows (`pass`) lets its calls through as they
+    are: queued before another fault of the operation, it saves that one for a later call (the
+    third create of a thread, say)."""
 
     def __init__(self, state: SandboxState, platform: str, answers: dict[str, Answer],
                  authorize: Authorize | None = None) -> None:

@@ -63,7 +63,7 @@ class Capabilities(BaseModel):
     metrics: bool = Field(description="`GET /v1/posts/{id}/metrics` or `GET /v1/accounts/{id}/metrics` reads the "
                                       "platform (either: the platform view's `metrics` says which, and why not)")
     firstComment: bool = Field(description="`options.<platform>.firstComment` posts a comment once published")
-    threads: bool = Field(description="A chain of posts, each replying to the last (not yet through Soku)")
+    threads: bool = Field(description="`post.content.thread` publishes as a chain of posts, each replying to the last")
 
 
 class MetricsKindSupport(BaseModel):

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from shared.models.options import PlatformOptions
-from shared.platforms import ALIASES, Platform
+from shared.platforms import ALIASES, MAX_THREAD_REPLIES, Platform
 
 MediaType = Literal["video", "image", "text"]
 TARGET_ID_PATTERN = r"^[A-Za-z0-9_.:@\-]{1,128}$"
@@ -51,6 +51,22 @@ class PlatformTarget(_Strict):
 PlatformEntry = Union[PlatformName, PlatformTarget]
 
 
+class ThreadPart(_Strict):
+    """One reply of a thread (`post.content.thread`): its text and its own media, taken as a post's
+    are (`mediaType` inferred when left out)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"text": "2/ The details, with a chart"},
+        {"text": "3/ Where to find it", "imageUrls": ["https://example.com/chart.png"]}]})
+
+    text: str | None = Field(default=None, max_length=70000)
+    mediaType: MediaType | None = None
+    videoUrl: Url | None = None
+    imageUrls: list[Url] | None = Field(default=None, max_length=50)
+    mediaUrls: list[Url] | None = Field(default=None, max_length=50)
+    mediaIds: list[Annotated[str, Field(min_length=1, max_length=128)]] | None = Field(default=None, max_length=50)
+
+
 class PostContent(_Strict):
     text: str | None = Field(default=None, max_length=70000)
     platform: PlatformEntry | list[PlatformEntry]
@@ -64,6 +80,9 @@ class PostContent(_Strict):
     originalImageUrls: list[Url] | None = Field(default=None, max_length=50)
     originalMediaUrls: list[Url] | None = Field(default=None, max_length=50)
     options: PlatformOptions | None = None
+    thread: list[ThreadPart] | None = Field(default=None, min_length=1, max_length=MAX_THREAD_REPLIES, description=(
+        "Replies that follow the post, in order, making a thread: each answers the one before it (X, Threads, "
+        "Bluesky and Mastodon). The post's own text and media are the thread's first post"))
 
     @field_validator("platform")
     @classmethod

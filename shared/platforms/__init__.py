@@ -75,6 +75,21 @@ class PostKind:
     source: str = ""
 
 
+# Soku's cap on replies in one thread: 25 posts in all, as X's composer allows
+# (help.x.com/en/using-x/create-a-thread). Neither X's API nor the others document a cap;
+# a longer chain belongs in a blog post, and every reply is one more create to reconcile.
+MAX_THREAD_REPLIES = 24
+
+
+@dataclass(frozen=True)
+class ThreadRule:
+    """How the platform chains posts into a thread (`post.content.thread`): each reply answers
+    the post before it, the way the platform's own app makes a thread."""
+    how: str  # what the publisher sends, e.g. "reply.in_reply_to_tweet_id"
+    max_replies: int = MAX_THREAD_REPLIES
+    source: str = ""
+
+
 @dataclass(frozen=True)
 class AccountType:
     """One kind of account a platform has, where it has several (Instagram: linked to a Facebook
@@ -133,6 +148,8 @@ class PlatformRules:
     # The kinds of account the platform has, where it has more than one (the first is the
     # default); empty where every account is the same kind.
     account_types: tuple[AccountType, ...] = ()
+    # Whether `post.content.thread` publishes here as a chain of replies; None: it does not.
+    thread: ThreadRule | None = None
 
     def account_type(self, value: str | None) -> AccountType | None:
         """The account type named `value` (its id or an alias); the default for None; None when

@@ -47,7 +47,7 @@ def _capabilities(platform: Platform) -> dict[str, bool]:
         "delete": callable(getattr(loader.part(platform, "publisher").PUBLISHER, "delete_post", None)),
         "metrics": any(_metrics(platform)[kind]["supported"] for kind in ("posts", "accounts")),
         "firstComment": "firstComment" in options.model_fields,
-        "threads": False,
+        "threads": RULES[platform].thread is not None,  # post.content.thread publishes as a chain of replies
     }
 
 

@@ -364,7 +364,7 @@ RESPONSE_EXAMPLES: dict[str, Any] = {
         "connection": {"type": "oauth", "scopes": ["threads_basic", "threads_content_publish", "threads_delete",
                                                    "threads_manage_insights"]},
         "capabilities": {"publish": True, "schedule": True, "delete": True, "metrics": True, "firstComment": False,
-                         "threads": False},
+                         "threads": True},
         "metrics": {"posts": {"supported": True, "description": None, "reason": None},
                     "accounts": {"supported": True, "description": None, "reason": None}},
         "capabilityScopes": {"delete": ["threads_delete"], "metrics": ["threads_manage_insights"]}},
@@ -380,7 +380,7 @@ RESPONSE_EXAMPLES: dict[str, Any] = {
         "accountId": "threads_main", "platform": "threads",
         "grantedScopes": ["threads_basic", "threads_content_publish", "threads_manage_insights"],
         "capabilities": {"publish": True, "schedule": True, "delete": False, "metrics": True, "firstComment": False,
-                         "threads": False},
+                         "threads": True},
         "missingScopes": {"delete": ["threads_delete"]}, "postKinds": ["text", "image", "video", "carousel"]},
 }
 

@@ -132,8 +132,9 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     def status_entity(post: dict[str, Any]) -> dict[str, Any]:
         with state.lock:
             media = [dict(state.media[f"mastodon:{m}"]) for m in post["media"] if f"mastodon:{m}" in state.media]
-        return {"id": post["id"], "created_at": _iso(post["createdAt"]), "in_reply_to_id": None,
-                "in_reply_to_account_id": None, "sensitive": post["sensitive"], "spoiler_text": post["spoiler_text"],
+        parent = post.get("inReplyTo")
+        return {"id": post["id"], "created_at": _iso(post["createdAt"]), "in_reply_to_id": parent,
+                "in_reply_to_account_id": account_id(post["inReplyToSubject"]) if parent else None, "sensitive": post["sensitive"], "spoiler_text": post["spoiler_text"],
                 "visibility": post["visibility"], "language": post["language"], "uri": post["uri"],
                 "url": post["url"], "content": post["content"], "reblog": None, "edited_at": None,
                 "account": account_entity(post["subject"]), "media_attachments": [media_entity(m) for m in media],
@@ -333,6 +334,13 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             return _error(422, "Cannot attach a video to a post that already contains images")
         sensitive = body.get("sensitive")
         sensitive = sensitive in (True, "true", "1") or bool(spoiler)  # a content warning marks it sensitive
+        parent = None
+        if body.get("in_reply_to_id"):
+            # Api::V1::StatusesController#create: `Status.find(in_reply_to_id)`, and a status that is
+            # not there answers 404 with `statuses.errors.in_reply_not_found`.
+            parent = find(str(body["in_reply_to_id"]))
+            if parent is None:
+                return _error(404, "The status you are trying to reply to does not appear to exist.")
         with state.lock:
             post = state.record_post(PLATFORM, who, instance=root, status=text, spoiler_text=spoiler,
                                      visibility=visibility, sensitive=sensitive,
@@ -340,6 +348,8 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
                                      idempotency_key=key, content=render_html(text))
             post["uri"] = f"{root}/users/{who}/statuses/{post['id']}"
             post["url"] = f"{root}/@{who}/{post['id']}"
+            if parent is not None:
+                post["inReplyTo"], post["inReplyToSubject"] = parent["id"], parent["subject"]
             if key:
                 server()["idempotency"][(who, key)] = {"status": post["id"], "until": time.time() + IDEMPOTENCY_TTL_S}
         hold_if_asked(fault)  # the status is made; the answer is what waits

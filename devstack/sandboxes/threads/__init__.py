@@ -228,6 +228,19 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         container = {"platform": PLATFORM, "kind": "container", "owner": who, "mediaType": media_type,
                      "text": text, "carouselItem": carousel_item, "createdAt": time.time(), "polls": 0,
                      "status": "IN_PROGRESS", "error": None, "media": [], "children": []}
+        if args.get("reply_to_id"):
+            # A reply: "You are the owner of the root thread post", or hold keyword-search /
+            # mentions permissions, which the sandbox grants no one (developers.facebook.com/
+            # documentation/threads/retrieve-and-manage-replies/create-replies).
+            parent = next((p for p in state.posts if p["platform"] == PLATFORM and p["id"] == args["reply_to_id"]),
+                          None)
+            if parent is None:
+                return _error(400, f"Invalid parameter: reply_to_id {args['reply_to_id']!r} does not exist", 100, 33)
+            root = next((p for p in state.posts if p["platform"] == PLATFORM
+                         and p["id"] == parent.get("rootId", parent["id"])), parent)
+            if root["subject"] != who:
+                return _error(403, "Application does not have permission for this action", 10)
+            container["replyTo"], container["rootId"] = parent["id"], root["id"]
         if media_type in ("IMAGE", "VIDEO"):
             field = "image_url" if media_type == "IMAGE" else "video_url"
             url = args.get(field)
@@ -315,7 +328,8 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
                 return _duplicate()
             post = state.record_post(PLATFORM, who, text=text, mediaType=container["mediaType"],
                                      media=container["media"], children=container["children"],
-                                     containerId=creation_id, url="")
+                                     containerId=creation_id, url="",
+                                     **{k: container[k] for k in ("replyTo", "rootId") if k in container})
             post["url"] = permalink(post)
             container["status"] = "PUBLISHED"
         hold_if_asked(fault)
@@ -341,9 +355,36 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
             return {k: v for k, v in row.items() if k in fields or k == "id"}
 
         # Newest first, cursor-paged, `limit` default 25 and at most 100 (Threads API, user threads).
+        # The profile's own threads: its replies are another edge (`/{user}/replies`).
         listed = [p for p in reversed(posts_of(who, float(since) if since.isdigit() else 0.0))
-                  if cutoff is None or p["createdAt"] <= cutoff]
+                  if (cutoff is None or p["createdAt"] <= cutoff) and "replyTo" not in p]
         return graph_page(listed, render)
+
+    @bp.get("/v1.0/<media_id>/replies")
+    def replies(media_id: str):
+        """`GET /{threads-media-id}/replies`: the top-level replies to a post, newest first unless
+        `reverse=false`, cursor-paged (developers.facebook.com/documentation/threads/reference/
+        reply-management); `is_reply_owned_by_me` says which are the caller's."""
+        fault, who, refused = gate("lookup")
+        if refused is not None:
+            return refused
+        cutoff = listing_cutoff(fault)
+        if not any(p["platform"] == PLATFORM and p["id"] == media_id for p in state.posts):
+            return _error(400, f"Unsupported get request. Object with ID '{media_id}' does not exist", 100, 33)
+        fields = flask.request.args.get("fields", "id").split(",")
+
+        def render(post: dict) -> dict:
+            row = {"id": post["id"], "permalink": post["url"], "timestamp": _timestamp(post["createdAt"]),
+                   "text": post["text"], "username": post["subject"], "is_reply": True,
+                   "is_reply_owned_by_me": post["subject"] == who, "replied_to": {"id": post["replyTo"]},
+                   "root_post": {"id": post["rootId"]}}
+            return {k: v for k, v in row.items() if k in fields or k == "id"}
+
+        with state.lock:
+            listed = [p for p in state.posts if p["platform"] == PLATFORM and p.get("replyTo") == media_id
+                      and (cutoff is None or p["createdAt"] <= cutoff)]
+        newest_first = flask.request.args.get("reverse", "true").lower() != "false"
+        return graph_page(list(reversed(listed)) if newest_first else listed, render)
 
     @bp.delete("/v1.0/<media_id>")
     def delete(media_id: str):

@@ -299,13 +299,28 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
             media = state.media.get(media_id)
             if media is None or media["owner"] != who or media["state"] != "succeeded":
                 return _invalid(f"Media {media_id} is not ready", parameter="media.media_ids", value=media_id)
+        reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
         with state.lock:
+            parent = None
+            if reply_to is not None:
+                parent = next((p for p in state.posts if p["platform"] == PLATFORM and p["id"] == str(reply_to)), None)
+                if parent is None:
+                    # X's answer to a reply whose post is gone or hidden (its forum and client
+                    # libraries quote it: 403, "You attempted to reply to a Tweet that is deleted
+                    # or not visible to you.").
+                    return _problem(403, "Forbidden",
+                                    "You attempted to reply to a Tweet that is deleted or not visible to you.")
             # X refuses a tweet whose submitted text repeats one of the user's recent tweets.
             if any(p["platform"] == PLATFORM and p["subject"] == who and p["text"] == text for p in state.posts):
                 return _problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
             post = state.record_post(PLATFORM, who, text=text, rendered=rendered_text(text, bool(media_ids)),
                                      media=media_ids, url=f"{web_base}/x/web/i/web/status/")
             post["url"] += post["id"]
+            # Every post of a thread carries its first post's id as `conversation_id` (X's data
+            # dictionary, Post object); a post that answers none starts its own conversation.
+            post["conversationId"] = parent.get("conversationId", parent["id"]) if parent else post["id"]
+            if parent is not None:
+                post["inReplyTo"] = parent["id"]
         hold_if_asked(fault)
         return {"data": {"id": post["id"], "text": post["rendered"], "edit_history_tweet_ids": [post["id"]]}}, 201
 
@@ -334,6 +349,7 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
                 "id": p["id"], "text": p.get("rendered", p["text"]), "edit_history_tweet_ids": [p["id"]],
                 "author_id": p["subject"],
                 "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(p["createdAt"])),
+                "conversation_id": p.get("conversationId", p["id"]),
             }.items() if k in wanted} for p in mine]
         # Newest first, `max_results` a page; `meta.next_token` while more remain, passed back as
         # `pagination_token` (docs.x.com, GET /2/users/:id/tweets: Pagination).

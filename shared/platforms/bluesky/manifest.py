@@ -24,7 +24,7 @@ tested against a real server, and Soku does not claim it.
 
 from __future__ import annotations
 
-from shared.platforms import GRAPHEMES_UNIT, MediaRule, PlatformRules, PostKind
+from shared.platforms import GRAPHEMES_UNIT, MediaRule, PlatformRules, PostKind, ThreadRule
 
 ATPROTO_COMMIT = "d6296a1cfdb40a773319cb59061300e4e8e52f26"
 _LEXICONS = f"https://github.com/bluesky-social/atproto/blob/{ATPROTO_COMMIT}/lexicons/app/bsky"
@@ -52,4 +52,7 @@ POST = PostKind(
 # Deleting is `com.atproto.repo.deleteRecord` with the same session: no extra scope.
 MANIFEST = PlatformRules(
     "Bluesky", MAX_GRAPHEMES, False, False, True, False, MAX_IMAGES, text_unit=GRAPHEMES_UNIT,
-    text_source=POST_LEXICON, post_kinds=(POST,))
+    text_source=POST_LEXICON, post_kinds=(POST,),
+    # A thread: each reply's record carries `reply: {root, parent}`, strong refs (uri and cid) to
+    # the thread's first post and the post it answers (lexicon app.bsky.feed.post, `replyRef`).
+    thread=ThreadRule("record.reply {root, parent}", source=POST_LEXICON))

@@ -121,8 +121,9 @@ class BlueskyPublisher:
         web = get_settings().platform_hosts.get("bluesky_web") or WEB
         return f"{web}/profile/{account.data.get('handle') or self._did(account)}/post/{rkey}"
 
-    def _published(self, account: Account, uri: str) -> PublishedPost:
-        return PublishedPost(uri, self.post_url(account, uri.rsplit("/", 1)[-1]))
+    def _published(self, account: Account, uri: str, cid: str | None = None) -> PublishedPost:
+        # The record's cid goes with it: a reply names its root and parent by uri and cid.
+        return PublishedPost(uri, self.post_url(account, uri.rsplit("/", 1)[-1]), {"cid": cid} if cid else None)
 
     # -- authorization ------------------------------------------------------------
     def refresh(self, account: Account) -> Tokens:
@@ -157,6 +158,10 @@ class BlueskyPublisher:
             record["facets"] = facets
         if options.get("langs"):
             record["langs"] = list(options["langs"])
+        if ctx.reply_to is not None:
+            # A thread's reply: strong refs to the thread's first post and to the post it answers
+            # (lexicon app.bsky.feed.post#replyRef; com.atproto.repo.strongRef: uri and cid).
+            record["reply"] = {"root": _strong_ref(ctx.reply_to.root), "parent": _strong_ref(ctx.reply_to.parent)}
         images = ctx.content.images[:MAX_IMAGES] if ctx.content.media_type == "image" else []
         if images:
             alts = list(options.get("altTexts") or [])
@@ -189,7 +194,8 @@ class BlueskyPublisher:
                 if found is not None:
                     return found
                 raise
-            return self._published(account, response.json()["uri"])
+            answer = response.json()
+            return self._published(account, answer["uri"], answer.get("cid"))
 
         return ctx.create_once(create)
 
@@ -207,7 +213,8 @@ class BlueskyPublisher:
                                       params={"repo": self._did(account), "collection": POST, "rkey": rkey})
         except _NoSuch:
             return None
-        return self._published(account, response.json()["uri"])
+        answer = response.json()
+        return self._published(account, answer["uri"], answer.get("cid"))
 
     def _resolve(self, root: str, handles: set[str]) -> dict[str, str]:
         """handle -> DID for each mention that resolves (`com.atproto.identity.resolveHandle`, no
@@ -261,6 +268,10 @@ class BlueskyPublisher:
             raise PostGone("Bluesky has no such post (already deleted)")
         http.request("POST", xrpc.url(root, "com.atproto.repo.deleteRecord"),
                      json={"repo": self._did(account), "collection": POST, "rkey": rkey})
+
+
+def _strong_ref(post: PublishedPost) -> dict[str, str]:
+    return {"uri": post.post_id, "cid": (post.ref or {}).get("cid", "")}
 
 
 def aspect_ratio(data: bytes) -> tuple[int, int] | None:

@@ -12,7 +12,7 @@ account's own server's figures at run time (instance.py) and refuses what is ove
 
 from __future__ import annotations
 
-from shared.platforms import MediaRule, PlatformRules, PostKind
+from shared.platforms import MediaRule, PlatformRules, PostKind, ThreadRule
 from shared.platforms.mastodon.text import length as status_length
 
 MB = 1024 * 1024
@@ -69,4 +69,8 @@ SCOPE_NEEDS = {"delete": ("write:statuses",), "metrics": ("read:statuses", "read
 # are small, run by volunteers: Soku does not hurry them.
 MANIFEST = PlatformRules("Mastodon", MAX_CHARACTERS, False, False, True, True, MAX_IMAGES, text_unit=TEXT_UNIT,
                          text_source=POSTING, post_kinds=POST_KINDS, scope_needs=SCOPE_NEEDS,
-                         dispatch_per_second=2, text_counter=status_length)
+                         dispatch_per_second=2, text_counter=status_length,
+                         # A thread: each status's `in_reply_to_id` is the status before it
+                         # (docs.joinmastodon.org/methods/statuses/#create).
+                         thread=ThreadRule("in_reply_to_id",
+                                           source="https://docs.joinmastodon.org/methods/statuses/#create"))

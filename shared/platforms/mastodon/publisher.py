@@ -144,6 +144,8 @@ class MastodonPublisher:
         payload: dict[str, Any] = {"status": ctx.content.text}
         if media_ids:
             payload["media_ids"] = media_ids
+        if ctx.reply_to is not None:
+            payload["in_reply_to_id"] = ctx.reply_to.parent.post_id  # a thread's reply answers the post before it
         if spoiler:
             payload["spoiler_text"] = spoiler
         for option, field in (("visibility", "visibility"), ("sensitive", "sensitive"), ("language", "language")):
@@ -243,6 +245,8 @@ class MastodonPublisher:
         wanted = text_key(ctx.content.text)
         spoiler = text_key((ctx.content.options or {}).get("spoilerText"))
         media = len((ctx.checkpoint.get("media") or {}))
+        # A thread's reply counts only under the post it answers (`in_reply_to_id`).
+        parent = ctx.reply_to.parent.post_id if ctx.reply_to is not None else None
         url = f"{root}/api/v1/accounts/{ctx.account.platform_user_id}/statuses"
         params: dict[str, Any] = {"limit": LIMITS.page_size, "exclude_reblogs": "true"}
         matches = []
@@ -253,6 +257,7 @@ class MastodonPublisher:
                 created = _created_at(status)
                 if (in_window(created, armed_at) and text_key(plain(status.get("content"))) == wanted
                         and text_key(status.get("spoiler_text")) == spoiler
+                        and (parent is None or str(status.get("in_reply_to_id")) == parent)
                         and len(status.get("media_attachments") or []) == media):
                     matches.append((created, status))
             if len(statuses) < LIMITS.page_size or any(before_window(_created_at(s), armed_at) for s in statuses):

@@ -3,7 +3,7 @@ it up front through `shared.platforms.RULES`."""
 
 from __future__ import annotations
 
-from shared.platforms import THREADS_UNIT, MediaRule, PlatformRules, PostKind
+from shared.platforms import THREADS_UNIT, MediaRule, PlatformRules, PostKind, ThreadRule
 
 _POSTS = "https://developers.facebook.com/documentation/threads/posts"
 # Threads API overview, "Limitations and Specifications": images JPEG/PNG, 8 MB; videos MOV/MP4,
@@ -43,4 +43,9 @@ MANIFEST = PlatformRules(
     # (developers.facebook.com/docs/threads/insights). Both in the connector's default scopes
     # (connector.ThreadsProvider.default_scopes).
     scope_needs={"delete": ("threads_delete",), "metrics": ("threads_manage_insights",)},
+    # A thread: each reply's container names the post it answers in `reply_to_id`; the owner of
+    # the root post needs no permission beyond publishing to reply under it
+    # (developers.facebook.com/documentation/threads/retrieve-and-manage-replies/create-replies).
+    thread=ThreadRule("reply_to_id", source="https://developers.facebook.com/documentation/threads/"
+                                            "retrieve-and-manage-replies/create-replies"),
 )

@@ -199,7 +199,9 @@ class ThreadsPublisher:
     # -- publishing -----------------------------------------------------------------
     def publish(self, ctx: PublishContext) -> PublishedPost:
         http = self.http(ctx.account)
-        if "createArmedAt" not in ctx.checkpoint:  # a reconciling retry must not be stopped by its own post
+        # A reconciling retry must not be stopped by its own post; a thread's reply counts against
+        # the replies' own quota (1,000 a day: `reply_quota_usage`), far above a thread's length.
+        if "createArmedAt" not in ctx.checkpoint and ctx.reply_to is None:
             self._check_quota(http, ctx.account)
         creation_id = self._prepare_containers(ctx, http)
         user = ctx.account.platform_user_id
@@ -292,6 +294,10 @@ class ThreadsPublisher:
 
     def _create_container(self, ctx: PublishContext, http: PlatformHttp, key: str, params: dict[str, str],
                           extra: dict | None = None) -> None:
+        if key == "post" and ctx.reply_to is not None:
+            # A thread's reply: the post's container names the post it answers (a carousel's
+            # items do not: they are parts of the reply, not replies).
+            params = params | {"reply_to_id": ctx.reply_to.parent.post_id}
         response = http.request("POST", f"{self._api()}/{ctx.account.platform_user_id}/threads", params=params)
         containers = ctx.checkpoint["containers"]
         containers[key] = {"id": str(response.json()["id"]), "createdAt": clock.now().isoformat(),
@@ -321,6 +327,8 @@ class ThreadsPublisher:
         return PublishedPost(media_id, response.json().get("permalink"))
 
     def _find_in_profile(self, http: PlatformHttp, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
+        if ctx.reply_to is not None:
+            return self._find_reply(http, ctx, armed_at)
         since = armed_at - timedelta(seconds=5)
         # Every page back to the window: the user threads edge is cursor-paged, newest first,
         # at most 100 a page (developers.facebook.com/docs/threads, "Retrieve a List of All a
@@ -333,6 +341,21 @@ class ThreadsPublisher:
                 continue
             if normalise(thread.get("text")) == wanted:
                 return PublishedPost(str(thread["id"]), thread.get("permalink"))
+        return None
+
+    def _find_reply(self, http: PlatformHttp, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
+        """A thread's reply is looked for among the replies to the post it answers:
+        `GET /{threads-media-id}/replies`, top-level replies, newest first by default
+        (developers.facebook.com/documentation/threads/reference/reply-management), ours by
+        `is_reply_owned_by_me`."""
+        params = {"fields": "id,text,timestamp,permalink,is_reply_owned_by_me"}
+        wanted = normalise(ctx.content.text)
+        for reply in listed_since(http, f"{self._api()}/{ctx.reply_to.parent.post_id}/replies", params,
+                                  armed_at, time_field="timestamp", limit=LIMITS.lookup_page_size):
+            if (reply.get("is_reply_owned_by_me") is not False
+                    and in_window(_parse_timestamp(reply.get("timestamp")), armed_at)
+                    and normalise(reply.get("text")) == wanted):
+                return PublishedPost(str(reply["id"]), reply.get("permalink"))
         return None
 
 

@@ -3,7 +3,7 @@ it up front through `shared.platforms.RULES`."""
 
 from __future__ import annotations
 
-from shared.platforms import MediaRule, PlatformRules, PostKind
+from shared.platforms import MediaRule, PlatformRules, PostKind, ThreadRule
 
 # Media per post, which the publisher also holds to (publisher.LIMITS reads these): "up to 4
 # photos, 1 animated GIF or 1 video in a Post" (docs.x.com/x-api/media/quickstart/best-practices).
@@ -41,4 +41,8 @@ MANIFEST = PlatformRules(
     scope_needs={"delete": ("tweet.write",), "metrics": ("tweet.read", "users.read")},
     # Refreshing takes Soku's client secret: X's token endpoint authenticates a confidential client with
     # its secret (HTTP Basic) on refresh.
-    refresh_uses_client_secret=True)
+    refresh_uses_client_secret=True,
+    # A thread is a chain of replies: each reply's `reply.in_reply_to_tweet_id` is the post before
+    # it (docs.x.com/x-api/posts/manage-tweets, "Create or Edit Post": `reply`; X's OpenAPI
+    # document's CreatePostsReply, devstack/contracts/facts/x.json).
+    thread=ThreadRule("reply.in_reply_to_tweet_id", source="https://docs.x.com/x-api/posts/manage-tweets"))

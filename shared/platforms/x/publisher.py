@@ -127,6 +127,9 @@ class XPublisher:
         payload: dict[str, Any] = {"text": ctx.content.text}
         if media_ids:
             payload["media"] = {"media_ids": media_ids}
+        if ctx.reply_to is not None:
+            # A thread's reply answers the post before it (X's OpenAPI document: CreatePostsReply).
+            payload["reply"] = {"in_reply_to_tweet_id": ctx.reply_to.parent.post_id}
 
         def create() -> PublishedPost:
             response = http.request("POST", f"{self._api()}/2/tweets", json=payload)
@@ -148,10 +151,14 @@ class XPublisher:
         user = ctx.account.platform_user_id
         since = (armed_at - SKEW).strftime("%Y-%m-%dT%H:%M:%SZ")
         has_media = bool(self._media_items(ctx))
+        # A thread's reply is looked for in its thread alone: X gives every post of a thread the
+        # first post's id as its `conversation_id`, so the same words posted elsewhere never count.
+        conversation = ctx.reply_to.root.post_id if ctx.reply_to is not None else None
         matches = []
-        for tweet in self._timeline_since(http, user, since):
+        for tweet in self._timeline_since(http, user, since, conversation is not None):
             created = _parse_created_at(tweet.get("created_at"))
             if (str(tweet.get("author_id") or user) == str(user) and in_window(created, armed_at)
+                    and (conversation is None or str(tweet.get("conversation_id")) == conversation)
                     and x_text_matches(ctx.content.text, tweet.get("text") or "", has_media)):
                 matches.append((created, str(tweet["id"])))
         if not matches:
@@ -159,13 +166,16 @@ class XPublisher:
         _, post_id = min(matches)  # the first one made after the create was armed
         return PublishedPost(post_id, self.post_url(post_id))
 
-    def _timeline_since(self, http: PlatformHttp, user: str, since: str) -> Iterator[dict]:
+    def _timeline_since(self, http: PlatformHttp, user: str, since: str, conversations: bool = False) -> Iterator[dict]:
         """The user's tweets since `since`, newest first, every page: a busy account (many runs
-        publishing at once) can have more tweets in the window than one page holds."""
+        publishing at once) can have more tweets in the window than one page holds. A user's
+        timeline lists their replies too (docs.x.com, GET /2/users/:id/tweets: "Replies are
+        included" unless `exclude=replies`). `conversations`: with each tweet's conversation_id."""
         # `post.fields`: the name X's OpenAPI document (version 2.167) gives the field list; it
         # lists no `tweet.fields`, and its values no `author_id` (devstack/contracts/facts/x.json):
         # the timeline is the user's own, so a tweet without one is the user's.
-        params = {"max_results": 100, "start_time": since, "post.fields": "created_at"}
+        params = {"max_results": 100, "start_time": since,
+                  "post.fields": "created_at,conversation_id" if conversations else "created_at"}
         for _ in range(LOOKUP_PAGES):
             body = http.request("GET", f"{self._api()}/2/users/{user}/tweets", params=params).json()
             tweets, token = timeline_page(body)

@@ -8,8 +8,43 @@ from shared.services.posts.media import MediaPlan
 from shared.services.posts.targets import Target
 
 
-def check_content(text: str | None, plan: MediaPlan, targets: list[Target]) -> None:
-    """Raise one validation_error listing every problem, each tied to its target."""
+def check_content(text: str | None, plan: MediaPlan, targets: list[Target],
+                  thread: list[tuple[str | None, MediaPlan]] = ()) -> None:
+    """Raise one validation_error listing every problem, each tied to its target: the post's, and
+    each of its thread's replies' (`thread`: their text and media), held to the same rules."""
+    problems = content_problems(text, plan, targets)
+    if thread:
+        problems += thread_problems(targets, len(thread))
+        for index, (part_text, part_plan) in enumerate(thread):
+            problems += content_problems(part_text, part_plan, targets, f"body.post.content.thread.{index}")
+    if problems:
+        raise ValidationError("Post content is not valid for every target", details=problems)
+
+
+def thread_problems(targets: list[Target], replies: int) -> list[dict]:
+    """A thread goes only where the platform chains replies (its manifest's `thread`), and no
+    longer than it allows: anywhere else the replies would be lost, so the post is refused."""
+    problems: list[dict] = []
+    for platform in dict.fromkeys(target.platform for target in targets):
+        rules = RULES[platform]
+        if rules.thread is None:
+            chained = ", ".join(RULES[other].display_name for other in RULES if RULES[other].thread)
+            problems.append({
+                "field": "body.post.content.thread", "code": "unsupported", "platform": platform.value,
+                "message": f"{rules.display_name} has no threads of replies; a thread publishes to {chained}. "
+                           f"Send the thread and the {rules.display_name} post as two posts"})
+        elif replies > rules.thread.max_replies:
+            problems.append({
+                "field": "body.post.content.thread", "code": "too_big", "platform": platform.value,
+                "received": replies,
+                "message": f"A thread to {rules.display_name} takes at most {rules.thread.max_replies} replies; "
+                           f"this one has {replies}"})
+    return problems
+
+
+def content_problems(text: str | None, plan: MediaPlan, targets: list[Target],
+                     at: str = "body.post.content") -> list[dict]:
+    """Every problem of one post's text and media (`at`: where it is in the request)."""
     problems: list[dict] = []
     seen_platforms = set()
     seen_limits = set()
@@ -34,43 +69,42 @@ def check_content(text: str | None, plan: MediaPlan, targets: list[Target]) -> N
             length = text_length(platform, text or "")
             unit = "weighted characters" if rules.weighted_text else rules.text_unit
             if length > limit and target.max_text is not None:
-                problem("body.post.content.text",
+                problem(f"{at}.text",
                         f"The {name} account {target.account_id} allows at most {limit} {unit} (its server's "
                         f"limit); this text has {length}", "too_big", length, target.account_id)
             elif length > limit:
-                problem("body.post.content.text", f"{name} allows at most {limit} {unit}; this text has {length}",
+                problem(f"{at}.text", f"{name} allows at most {limit} {unit}; this text has {length}",
                         "too_big", length)
             elif plan.media_type != "text" and (caption := caption_limit(rules, plan.media_type)) is not None \
                     and length > caption:
-                problem("body.post.content.text",
+                problem(f"{at}.text",
                         f"{name} allows at most {caption} {unit} in the caption of a post with media; "
                         f"this text has {length}", "too_big", length)
         if platform in seen_platforms:
             continue  # the media rules are per platform, not per account
         seen_platforms.add(platform)
         if rules.text_required and not (text or "").strip():
-            problem("body.post.content.text", f"{name} needs text: a post there is its text", "required")
+            problem(f"{at}.text", f"{name} needs text: a post there is its text", "required")
         if plan.media_type == "text":
             if rules.media_required:
                 needs = "a video" if not rules.accepts_images else "an image or a video"
-                problem("body.post.content", f"{name} needs {needs}; this is a text-only post", "invalid_media")
+                problem(at, f"{name} needs {needs}; this is a text-only post", "invalid_media")
             continue
         if plan.media_type == "video":
             if not rules.accepts_video:
-                problem("body.post.content.videoUrl", f"{name} does not accept video posts", "invalid_media")
+                problem(f"{at}.videoUrl", f"{name} does not accept video posts", "invalid_media")
             if len(plan.videos) > 1:
-                problem("body.post.content", f"{name} takes one video per post; this post has {len(plan.videos)}",
+                problem(at, f"{name} takes one video per post; this post has {len(plan.videos)}",
                         "too_big", len(plan.videos))
         if plan.media_type == "image":
             if not rules.accepts_images:
-                problem("body.post.content.imageUrls", f"{name} needs a video; it does not accept image posts",
+                problem(f"{at}.imageUrls", f"{name} needs a video; it does not accept image posts",
                         "invalid_media")
             elif len(plan.images) > rules.max_images:
-                problem("body.post.content.imageUrls",
+                problem(f"{at}.imageUrls",
                         f"{name} allows at most {rules.max_images} image{'s' if rules.max_images > 1 else ''} per post; this post has {len(plan.images)}",
                         "too_big", len(plan.images))
-    if problems:
-        raise ValidationError("Post content is not valid for every target", details=problems)
+    return problems
 
 
 def caption_limit(rules: PlatformRules, media_type: str) -> int | None:

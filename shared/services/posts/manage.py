@@ -153,6 +153,13 @@ def checkpoint_for_retry(checkpoint: dict | None) -> dict:
     """
     checkpoint = dict(checkpoint or {})
     if checkpoint.get("createArmedAt") is not None:
+        # A thread (publishing/thread.py) keeps the posts it recorded; a reply not recorded is
+        # held to this same rule on its own checkpoint, so the retry resumes at that reply.
+        recorded = len((checkpoint.get("thread") or {}).get("posted") or [])
+        if checkpoint.get("threadParts"):
+            checkpoint["threadParts"] = {
+                index: part if int(index) < recorded else checkpoint_for_retry(part)
+                for index, part in checkpoint["threadParts"].items()}
         return checkpoint
     return {key: checkpoint[key] for key in ("createFirstArmedAt",) if checkpoint.get(key) is not None}
 
@@ -181,8 +188,11 @@ def retry_post(user_id: str, submission_id: str) -> dict:
             update = {"status": "queued", "retryCount": int(current.get("retryCount", 0)) + 1,
                       # Unconfirmed: the user checked, so nothing of the last try is kept (kept, an
                       # armed create would only be looked for again, and ends unconfirmed again).
+                      # A thread stopped part-way and taken down: nothing of it is left to resume.
                       "checkpoint": {} if current.get("status") == "unconfirmed"
+                      or (current.get("deletion") or {}).get("status") == "deleted"
                       else checkpoint_for_retry(current.get("checkpoint")),
+                      "deletion": None, "deletedAt": None,
                       "lastResult": current.get("result"), "result": None, "finishedAt": None,
                       "waits": 0, "waitingSince": None, "notBefore": None, "recoveries": 0,
                       "attemptBase": int(current.get("attemptCount", 0)),

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from shared.config import get_settings
 from shared.errors import NotFoundError, ValidationError
-from shared.models.posts import PostContent
+from shared.models.posts import PostContent, ThreadPart
 
 VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv", ".mpeg", ".mpg"}
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".bmp", ".tif", ".tiff"}
@@ -66,7 +66,8 @@ def kind_from_content_type(content_type: str | None) -> str | None:
     return major if major in ("image", "video") else None
 
 
-def _media_documents(user_id: str, media_ids: list[str], snaps: dict) -> list[MediaItem]:
+def _media_documents(user_id: str, media_ids: list[str], snaps: dict,
+                     at: str = "body.post.content") -> list[MediaItem]:
     """The caller's media named by id, from `snaps` (media id -> snapshot, read by posts/reads.py)."""
     items, missing = [], []
     for index, media_id in enumerate(media_ids):
@@ -79,7 +80,7 @@ def _media_documents(user_id: str, media_ids: list[str], snaps: dict) -> list[Me
         kind = kind_from_content_type(data.get("contentType"))
         if kind is None:
             raise ValidationError(details=[{
-                "field": f"body.post.content.mediaIds.{index}",
+                "field": f"{at}.mediaIds.{index}",
                 "message": f"Media {media_id} is {data.get('contentType') or 'of unknown type'}; only images and videos can be posted",
                 "code": "invalid_media",
                 "received": media_id,
@@ -111,19 +112,25 @@ def _adopt_own_urls(user_id: str, items: list[MediaItem], snaps: dict) -> list[M
             for index, item in enumerate(items)]
 
 
-def _urls(content: PostContent) -> list[str]:
+def _urls(content: PostContent | ThreadPart) -> list[str]:
     return ([str(content.videoUrl)] if content.videoUrl is not None else []) + \
         [str(url) for url in (content.imageUrls or [])] + [str(url) for url in (content.mediaUrls or [])]
 
 
 def media_ids_to_read(content: PostContent) -> list[str]:
-    """The media documents a post refers to: its mediaIds and the ids behind our own media URLs."""
-    own = [media_id for media_id in (_own_media_id(url) for url in _urls(content)) if media_id]
-    return list(dict.fromkeys(own + list(content.mediaIds or [])))
+    """The media documents a post refers to: its mediaIds and the ids behind our own media URLs,
+    its thread's replies' too."""
+    ids: list[str] = []
+    for part in [content, *(content.thread or [])]:
+        ids += [media_id for media_id in (_own_media_id(url) for url in _urls(part)) if media_id]
+        ids += list(part.mediaIds or [])
+    return list(dict.fromkeys(ids))
 
 
-def plan_media(user_id: str, content: PostContent, snaps: dict) -> MediaPlan:
-    """`snaps`: media id -> snapshot of the documents `media_ids_to_read` named."""
+def plan_media(user_id: str, content: PostContent | ThreadPart, snaps: dict,
+               at: str = "body.post.content") -> MediaPlan:
+    """`snaps`: media id -> snapshot of the documents `media_ids_to_read` named. `at`: where the
+    content is in the request (a thread's reply: `body.post.content.thread.2`), for the errors."""
     items: list[MediaItem] = []
     unknown: list[dict] = []
     if content.videoUrl is not None:
@@ -136,7 +143,7 @@ def plan_media(user_id: str, content: PostContent, snaps: dict) -> MediaPlan:
             kind = content.mediaType  # the caller told us what the file is
         if kind is None:
             unknown.append({
-                "field": f"body.post.content.mediaUrls.{index}",
+                "field": f"{at}.mediaUrls.{index}",
                 "message": "Cannot tell whether this URL is an image or a video from its extension; set post.content.mediaType",
                 "code": "invalid_media",
                 "received": str(url),
@@ -147,7 +154,7 @@ def plan_media(user_id: str, content: PostContent, snaps: dict) -> MediaPlan:
         raise ValidationError(details=unknown)
     items = _adopt_own_urls(user_id, items, snaps)
     if content.mediaIds:
-        items.extend(_media_documents(user_id, content.mediaIds, snaps))
+        items.extend(_media_documents(user_id, content.mediaIds, snaps, at))
 
     media_type = content.mediaType
     if media_type is None:
@@ -155,19 +162,19 @@ def plan_media(user_id: str, content: PostContent, snaps: dict) -> MediaPlan:
         media_type = "video" if "video" in kinds else "image" if "image" in kinds else "text"
     elif media_type == "video" and not any(m.kind == "video" for m in items):
         raise ValidationError(details=[{
-            "field": "body.post.content.mediaType",
+            "field": f"{at}.mediaType",
             "message": "mediaType is video but the post has no video (set videoUrl, or a video in mediaUrls/mediaIds)",
             "code": "invalid_media", "received": media_type,
         }])
     elif media_type == "image" and not any(m.kind == "image" for m in items):
         raise ValidationError(details=[{
-            "field": "body.post.content.mediaType",
+            "field": f"{at}.mediaType",
             "message": "mediaType is image but the post has no image (set imageUrls, or an image in mediaUrls/mediaIds)",
             "code": "invalid_media", "received": media_type,
         }])
     if media_type == "text" and not (content.text or "").strip():
         raise ValidationError(details=[{
-            "field": "body.post.content.text",
+            "field": f"{at}.text",
             "message": "A post needs text or media",
             "code": "invalid_type",
         }])

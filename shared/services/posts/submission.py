@@ -70,6 +70,8 @@ class PreparedPost:
     scheduled_time: datetime | None
     plan: MediaPlan
     targets: list[Target]
+    # The thread's replies' media, one plan per reply (`post.content.thread`); empty: no thread.
+    thread_plans: tuple[MediaPlan, ...] = ()
 
 
 def prepare(user_id: str, request: CreatePostRequest, reads: PostReads | None = None) -> PreparedPost:
@@ -83,8 +85,11 @@ def prepare(user_id: str, request: CreatePostRequest, reads: PostReads | None = 
     reads = reads if reads is not None else read_for_post(user_id, content)
     plan = plan_media(user_id, content, reads.media)
     targets = resolve_targets(content.platform, content.options, reads.accounts)
-    check_content(content.text, plan, targets)
-    return PreparedPost(request, scheduled, plan, targets)
+    thread_plans = tuple(plan_media(user_id, part, reads.media, f"body.post.content.thread.{index}")
+                         for index, part in enumerate(content.thread or []))
+    check_content(content.text, plan, targets,
+                  [(part.text, part_plan) for part, part_plan in zip(content.thread or [], thread_plans)])
+    return PreparedPost(request, scheduled, plan, targets, thread_plans)
 
 
 def submission_document(submission_id: str, user_id: str, key_hash: str | None, post: PreparedPost,
@@ -96,6 +101,11 @@ def submission_document(submission_id: str, user_id: str, key_hash: str | None, 
         "mediaType": post.plan.media_type,
         "media": [m.as_dict() for m in post.plan.items],
     }
+    if post.thread_plans:
+        # Each reply as the runs read it (publishing/runner.py): its text, its kind, its media.
+        stored_content["thread"] = [
+            {"text": part.text or "", "mediaType": part_plan.media_type, "media": [m.as_dict() for m in part_plan.items]}
+            for part, part_plan in zip(content.thread or [], post.thread_plans)]
     for name in _ORIGINAL_FIELDS:
         value = getattr(content, name)
         if value is not None:
@@ -176,7 +186,7 @@ def _write(claim: idempotency.Claim, submission: dict, targets: list[Target],
 def media_uses(post: PreparedPost, reads: PostReads) -> dict[str, Any]:
     """Media id -> its `usedBy` as the post's read found it, for each media document the post uses."""
     uses: dict[str, Any] = {}
-    for item in post.plan.items:
+    for item in [*post.plan.items, *(item for plan in post.thread_plans for item in plan.items)]:
         snap = reads.media.get(item.mediaId) if item.mediaId else None
         if snap is not None and snap.exists:
             uses[item.mediaId] = (snap.to_dict() or {}).get("usedBy")

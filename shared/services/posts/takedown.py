@@ -2,9 +2,10 @@
 or every run at once: `POST /v1/posts/{id}/unpublish`).
 
 `DELETE /v1/posts/{id}` cancels what has not started; this deletes what a run
-published. Only a `succeeded` run has a post (`result.postId`) to delete; the
-run keeps its `succeeded` status (the publish did happen) and gains
-`deletedAt` and a `deletion` record:
+published. Only a `succeeded` run has a post (`result.postId`) to delete, or a
+`failed` one whose thread stopped part-way (its `result.thread` lists what it published);
+a thread's replies are deleted with it. The run keeps its status (the publish did
+happen) and gains `deletedAt` and a `deletion` record:
 
     (none | failed) ──claim──▶ deleting ──▶ deleted | failed
 
@@ -106,10 +107,10 @@ def take_down(user_id: str, submission_id: str, target_id: str) -> dict[str, Any
     attempt, run = _claim(ref, submission_id, target_id)
     if attempt is None:
         return run_view(run)  # a concurrent request finished it between our read and our claim
-    platform, post_id = Platform(run["platform"]), run["result"]["postId"]
+    platform, post_ids = Platform(run["platform"]), _post_ids(run["result"])
     try:
         with_account(user_id, platform, run["accountId"],
-                     lambda publisher, account: publisher.delete_post(account, post_id))
+                     lambda publisher, account: _delete_posts(publisher, account, post_ids))
         already_gone = False
     except PostGone:
         already_gone = True
@@ -155,7 +156,7 @@ def take_down_all(user_id: str, submission_id: str) -> dict[str, Any]:
     """
     post_ref, _ = load_owned(user_id, submission_id)
     published = {snap.id: (snap.to_dict() or {}).get("platform") for snap in post_ref.collection("runs").stream()
-                 if (snap.to_dict() or {}).get("status") == "succeeded"}
+                 if _published(snap.to_dict() or {})}
     if not published:
         raise NotPublishedError("No run of this post has published; nothing to delete",
                                 details={"postSubmissionId": submission_id})
@@ -191,6 +192,34 @@ def _take_down_one(user_id: str, submission_id: str, target_id: str, platform: s
                                                          "retryable": True}}
 
 
+def _published(run: dict[str, Any]) -> bool:
+    """Whether the run has a post on the platform: it succeeded, or it failed part-way through a
+    thread (publishing/thread.py), whose result lists the posts it did publish."""
+    result = run.get("result") or {}
+    if not result.get("postId"):
+        return False
+    return run.get("status") == "succeeded" or (run.get("status") == "failed" and "thread" in result)
+
+
+def _post_ids(result: dict[str, Any]) -> list[str]:
+    """The run's posts, in the order they are deleted: a thread's replies first, the last one
+    first, then the post (a reply never outlives the post it answers, even for a moment)."""
+    return [str(part["postId"]) for part in reversed(result.get("thread") or [])] + [str(result["postId"])]
+
+
+def _delete_posts(publisher, account, post_ids: list[str]) -> None:
+    """Delete each post; one the platform no longer has counts as deleted (a repeated take-down
+    after a partial one finds the first replies gone). PostGone only when every one was gone."""
+    gone = 0
+    for post_id in post_ids:
+        try:
+            publisher.delete_post(account, post_id)
+        except PostGone:
+            gone += 1
+    if gone == len(post_ids):
+        raise PostGone("the platform no longer has the post")
+
+
 def _deletion(run: dict[str, Any]) -> dict[str, Any]:
     return run.get("deletion") or {}
 
@@ -205,8 +234,7 @@ def _check_deletable(submission_id: str, target_id: str, run: dict[str, Any]) ->
         raise DeletionNotSupportedError(f"Unknown platform {run.get('platform')!r}", details=details) from None
     if platform in UNSUPPORTED:
         raise DeletionNotSupportedError(UNSUPPORTED[platform], details=details)
-    post_id = (run.get("result") or {}).get("postId")
-    if run.get("status") != "succeeded" or not post_id:
+    if not _published(run):
         hint = {"queued": f"; to stop it publishing, cancel the post instead (DELETE /v1/posts/{submission_id})",
                 "processing": "; it is publishing now: wait for its outcome"}.get(run.get("status"), "")
         raise NotPublishedError(f"Run {target_id} has not published (it is {run.get('status')}); "

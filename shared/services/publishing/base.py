@@ -92,6 +92,23 @@ class Account:
 class PublishedPost:
     post_id: str
     url: str | None
+    # What a reply to this post must name besides its id, where the platform wants more
+    # (Bluesky: the record's `cid`, for a strong ref). Kept in the checkpoint with the id.
+    ref: dict[str, str] | None = None
+
+    def saved(self) -> dict[str, Any]:
+        return {"postId": self.post_id, "url": self.url} | ({"ref": self.ref} if self.ref else {})
+
+    @classmethod
+    def from_saved(cls, saved: dict[str, Any]) -> "PublishedPost":
+        return cls(saved["postId"], saved.get("url"), saved.get("ref"))
+
+
+@dataclass(frozen=True)
+class ReplyTo:
+    """Where a reply of a thread goes: the post it answers and the thread's first post."""
+    parent: PublishedPost
+    root: PublishedPost
 
 
 @dataclass
@@ -100,6 +117,8 @@ class PostContent:
     media_type: str  # "text" | "image" | "video"
     media: list[dict[str, Any]]  # items as stored on the submission
     options: dict[str, Any] = field(default_factory=dict)  # this target's validated platform options
+    # The replies that follow the post as a thread (`post.content.thread`), each a post of its own.
+    thread: list["PostContent"] = field(default_factory=list)
 
     @property
     def images(self) -> list[dict[str, Any]]:
@@ -115,8 +134,12 @@ class PublishContext:
 
     def __init__(self, account: Account, content: PostContent, checkpoint: dict[str, Any],
                  save_checkpoint: Callable[[dict[str, Any]], None], publisher: "Publisher",
-                 sleep: Callable[[float], None] = time.sleep, run_path: str = "") -> None:
+                 sleep: Callable[[float], None] = time.sleep, run_path: str = "",
+                 reply_to: ReplyTo | None = None) -> None:
         self.account = account
+        # Set when this context publishes a reply of a thread (publishing/thread.py): the
+        # publisher makes the post a reply to `reply_to.parent`.
+        self.reply_to = reply_to
         # The run document's path: lets a publisher bind secrets it keeps in the
         # checkpoint (e.g. an upload's encryption key) to this run.
         self.run_path = run_path
@@ -126,6 +149,21 @@ class PublishContext:
         self.publisher = publisher
         self.sleep = sleep
         self._accepted = False
+
+    def for_reply(self, index: int, content: PostContent, reply_to: ReplyTo) -> "PublishContext":
+        """The context of the thread's reply `index` (1-based): a post of its own, with its own
+        checkpoint kept inside this one's (`threadParts`), so that its create is armed and
+        reconciled like any post's, and a retry resumes it where it stopped. Its `run_path`
+        names the reply, so what a publisher derives from it (Mastodon's Idempotency-Key,
+        Bluesky's record key) differs from the first post's."""
+        parts: dict[str, Any] = self.checkpoint.setdefault("threadParts", {})
+        own = parts.setdefault(str(index), {})
+
+        def save(_: dict[str, Any]) -> None:
+            self.save(threadParts=parts)  # the reply's progress, saved in the run's checkpoint
+
+        return PublishContext(self.account, content, own, save, self.publisher, self.sleep,
+                              run_path=f"{self.run_path}#thread/{index}", reply_to=reply_to)
 
     def save(self, **changes: Any) -> None:
         """Persist progress (uploaded media ids, parts, …) so a retry resumes here."""

@@ -45,6 +45,12 @@ from shared.services.publishing.errors import (
     UnconfirmedError,
 )
 from shared.services.publishing.registry import publisher_for
+from shared.services.publishing.thread import (
+    publish_with_thread,
+    published_so_far,
+    reply_options,
+    unfinished_thread,
+)
 from shared.services.repurpose import hook as repurpose_hook
 from shared.services.publishing.runs import (
     SUBMISSIONS,
@@ -95,6 +101,9 @@ class Attempt:
     target_id: str
     number: int
     generation: int  # the run's retryCount: POST /retry starts a new generation
+    # Once the attempt has its context: a run that ends unpublished with part of its thread
+    # published says so in its result (thread.unfinished_thread).
+    ctx: PublishContext | None = None
 
     def finish(self, status: str, result: dict, extra_events: list[outbox.Entry] = (),
                also: Callable | None = None) -> None:
@@ -102,6 +111,8 @@ class Attempt:
 
         `also(transaction)` adds writes of its own to that commit, fenced like it (and
         returns the events they cause)."""
+        if status != "succeeded" and self.ctx is not None:
+            result = unfinished_thread(self.ctx) | result
         events = finish_run(self.submission_id, self.target_id, self.number, status, result, list(extra_events),
                             also=also)
         crashpoints.reached("finish")
@@ -136,6 +147,11 @@ def _after_interruptions(publisher: Publisher, ctx: PublishContext, run: dict) -
     time and record it if it is there; otherwise the run fails, saying so.
     """
     spent = spent_attempts(run) - 1
+    if published_so_far(ctx.checkpoint):
+        # The thread's first post is there (and maybe replies): the run ends failed, listing them.
+        raise PermanentError(f"Publishing the thread was interrupted {spent} times (the publisher stopped "
+                             f"before recording a result); POST /v1/posts/{{id}}/retry resumes it",
+                             code="publish_interrupted")
     armed = ctx.checkpoint.get("createArmedAt")
     if armed is not None:
         found = _last_look(publisher, ctx, armed)
@@ -162,7 +178,9 @@ def _fail_unless_posted(platform: Platform, publisher: Publisher, ctx: PublishCo
     there: failed, as asked. Not looked up (the lookup itself failed: a refused token, the
     platform down): `unconfirmed`, saying why, since Soku cannot tell."""
     armed = ctx.checkpoint.get("createArmedAt") if ctx is not None else None
-    if armed is None:
+    if armed is None or published_so_far(ctx.checkpoint):
+        # Nothing armed, or a thread whose first post is recorded: the first post needs no
+        # last look, and the reply that stopped it stays armed for POST /retry to reconcile.
         attempt.finish("failed", details, also=also)
         return "failed"
     try:
@@ -261,17 +279,22 @@ def _publish(platform: Platform, attempt: Attempt, run: dict, sleep: Callable[[f
 
     submission = firestore_client().collection(SUBMISSIONS).document(submission_id).get().to_dict()
     stored = submission.get("content", {})
+    options = run.get("options") or {}
+    replies = [PostContent(part.get("text") or "", part.get("mediaType", "text"), part.get("media", []),
+                           reply_options(options))
+               for part in stored.get("thread") or []]
     content = PostContent(stored.get("text") or "", stored.get("mediaType", "text"), stored.get("media", []),
-                          run.get("options") or {})
+                          options, replies)
     account_ref = account = ctx = None
     try:
         account_ref, account = accounts.load_account(submission["userId"], platform, run["accountId"])
         ctx = PublishContext(account, content, dict(run.get("checkpoint") or {}), save, publisher, sleep,
                              run_path=f"{SUBMISSIONS}/{submission_id}/runs/{target_id}")
+        attempt.ctx = ctx
         if spent_attempts(run) > MAX_ATTEMPTS:
             post = _with_reauth(publisher, account_ref, ctx, lambda: _after_interruptions(publisher, ctx, run))
         else:
-            post = _with_reauth(publisher, account_ref, ctx, lambda: publisher.publish(ctx))
+            post = _with_reauth(publisher, account_ref, ctx, lambda: publish_with_thread(publisher, ctx))
     except LeaseLost:
         raise
     except RetryableError as error:
