@@ -371,3 +371,22 @@ def test_rate_limits_honour_the_reset_and_refusals_are_sorted():
                                                  "record: Record/text must not be longer than 300 graphemes"}))
     assert isinstance(refused, PermanentError) and "300 graphemes" in refused.message
     assert isinstance(classify(httpx.Response(502, text="bad gateway")), RetryableError)
+
+
+def test_a_thread_is_stored_as_replies_with_root_and_parent_refs(client, user, pds, alice):
+    """`post.content.thread` on the PDS: each reply's record carries `reply: {root, parent}`,
+    strong refs (uri and cid) the PDS validated against the lexicon; the alt texts of the
+    first post's images stay with it."""
+    tag = uuid.uuid4().hex[:8]
+    texts = [f"bsky thread {tag} 1/3", f"bsky thread {tag} 2/3", f"bsky thread {tag} 3/3"]
+    sid = submit(client, user, _bluesky(texts[0], alice, thread=[{"text": t} for t in texts[1:]]))
+    run = alice.final(client, user, sid)
+    assert run["status"] == "succeeded", run
+    records = {record["value"]["text"]: record for record in _records(pds) if record["value"]["text"] in texts}
+    root, first, second = (records[t] for t in texts)
+    assert "reply" not in root["value"]
+    ref = lambda record: {"uri": record["uri"], "cid": record["cid"]}  # noqa: E731
+    assert first["value"]["reply"] == {"root": ref(root), "parent": ref(root)}
+    assert second["value"]["reply"] == {"root": ref(root), "parent": ref(first)}
+    assert run["result"]["postId"] == root["uri"]
+    assert [part["postId"] for part in run["result"]["thread"]] == [first["uri"], second["uri"]]

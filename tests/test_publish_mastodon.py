@@ -298,3 +298,28 @@ def test_metrics_are_the_status_and_account_counts(client, user, server, sandbox
     assert r.status_code == 200, r.text
     answer = r.json()
     assert answer["metrics"]["followers"] >= 10 and answer["metrics"]["posts"] == 1, answer
+
+
+def test_a_thread_is_a_chain_of_statuses_each_in_reply_to_the_last(client, user, server, sandbox, account, db):
+    """`post.content.thread`: each reply's `in_reply_to_id` is the status before it; the thread's
+    options (a content warning) go with every status, and each has an Idempotency-Key of its own."""
+    texts = ["A thread, 1/3", "2/3 the middle", "3/3 the end"]
+    options = {"mastodon": {"spoilerText": "long read"}}
+    sid = submit(client, user, _mastodon(texts[0], thread=[{"text": t} for t in texts[1:]], options=options))
+    run = account.final(client, user, sid)
+    assert run["status"] == "succeeded", run
+    statuses = sorted(_statuses(sandbox, server, _subject(account)), key=lambda s: texts.index(s["status"]))
+    assert [s["status"] for s in statuses] == texts
+    assert "inReplyTo" not in statuses[0]
+    assert [s["inReplyTo"] for s in statuses[1:]] == [s["id"] for s in statuses[:-1]]
+    assert {s["spoiler_text"] for s in statuses} == {"long read"}
+    assert len({s["idempotency_key"] for s in statuses}) == 3
+    assert [part["postId"] for part in run["result"]["thread"]] == [s["id"] for s in statuses[1:]]
+    # The server shows each reply as one (the status entity's in_reply_to_id).
+    from shared.platforms import Platform
+    from shared.services.publishing.accounts import load_account
+
+    _, connected = load_account(user.uid, Platform.MASTODON, account.account_id)
+    reply = httpx.get(f"{server}/api/v1/statuses/{statuses[2]['id']}",
+                      headers={"Authorization": f"Bearer {connected.tokens.access_token}"}).json()
+    assert reply["in_reply_to_id"] == statuses[1]["id"]

@@ -304,3 +304,41 @@ def test_reconcile_finds_the_thread_behind_a_busy_profile(client, stack, demo, s
     assert final["status"] == "succeeded" and final["result"]["postId"] == posts[0]["id"]
     assert final["attemptCount"] == 2
     assert calls().count("create") == 1 and calls().count("lookup") >= 2  # paged, not published again
+
+
+def test_a_thread_is_a_chain_of_replies_under_the_first_post(client, stack, demo, sandbox, db):
+    """`post.content.thread`: each reply's container names the post it answers (`reply_to_id`);
+    the profile lists the first post, and each post's replies edge lists the next."""
+    import uuid
+
+    tag = uuid.uuid4().hex[:8]
+    texts = [f"Threads chain {tag} 1/3", f"Threads chain {tag} 2/3", f"Threads chain {tag} 3/3"]
+    options = {"threads": {"topicTag": "soku"}}
+    sid = _submit(client, demo, body(["threads"], texts[0], thread=[{"text": t} for t in texts[1:]], options=options))
+    run = _final(client, demo, sid)
+    assert run["status"] == "succeeded", run
+    posts = sorted((p for p in sandbox.posts("threads") if p["text"] in texts), key=lambda p: texts.index(p["text"]))
+    assert [p["text"] for p in posts] == texts
+    assert "replyTo" not in posts[0] and [p["replyTo"] for p in posts[1:]] == [p["id"] for p in posts[:-1]]
+    assert {p.get("rootId") for p in posts[1:]} == {posts[0]["id"]}
+    assert [part["postId"] for part in run["result"]["thread"]] == [p["id"] for p in posts[1:]]
+    assert all(part["url"] for part in run["result"]["thread"])
+
+
+def test_a_crash_after_a_reply_was_published_finds_it_under_its_parent(client, stack, demo, sandbox, db):
+    """The publisher dies after Threads published reply 1 and before recording it; the retry looks
+    among the first post's replies (GET /{id}/replies), finds it, and publishes reply 2 once."""
+    import uuid
+
+    tag = uuid.uuid4().hex[:8]
+    texts = [f"Crash chain {tag} 1/3", f"Crash chain {tag} 2/3", f"Crash chain {tag} 3/3"]
+    sid = _submit(client, demo, {**body(["threads"], texts[0], thread=[{"text": t} for t in texts[1:]]),
+                                 "scheduledTime": "2099-01-01T00:00:00Z"})
+    task = {"postSubmissionId": sid, "targetId": TARGET}
+    sandbox.fault("threads", "create", "pass")  # the first post's threads_publish goes through
+    killed_while_held(sandbox, "threads", task,
+                      lambda: [p for p in sandbox.posts("threads") if p["text"] == texts[1]], answer_timeout=2)
+    retry = call_task(client, "publishThreads", task, retry_count=1)
+    assert retry.json()["result"]["outcome"] == "succeeded", retry.text
+    made = [p["text"] for p in sandbox.posts("threads") if p["text"] in texts]
+    assert sorted(made) == sorted(texts)  # each once

@@ -35,6 +35,8 @@ module.exports = {
         helpText: 'IDs from the Upload Media action.' },
       { key: 'mediaType', label: 'Media Type', required: false, choices: { video: 'Video', image: 'Image', text: 'Text' },
         helpText: 'Only needed when a URL has no file extension. Otherwise: video if any, else image if any, else text.' },
+      { key: 'thread', label: 'Thread Replies', type: 'text', list: true, required: false,
+        helpText: 'Replies that follow the post as a thread, in order, each answering the one before (X, Threads, Bluesky and Mastodon; up to 24). Each platform checks its length limit on every reply.' },
       { key: 'scheduledTime', label: 'Schedule Time', type: 'datetime', required: false,
         helpText: 'Leave empty to publish now; otherwise at least a minute ahead.' },
       { key: 'nextSlot', label: 'Schedule to Next Slot', type: 'boolean', required: false,

@@ -24,6 +24,9 @@ const buildBody = (inputData) => {
   if (list(inputData.mediaUrls).length) content.mediaUrls = list(inputData.mediaUrls);
   if (list(inputData.mediaIds).length) content.mediaIds = list(inputData.mediaIds);
   if (inputData.mediaType) content.mediaType = inputData.mediaType;
+  // Thread Replies: each line item one reply, in order, after the post (X, Threads, Bluesky, Mastodon).
+  const replies = list(inputData.thread).map((text) => String(text)).filter((text) => text.trim());
+  if (replies.length) content.thread = replies.map((text) => ({ text }));
   const options = optionsFrom(inputData);
   if (Object.keys(options).length) content.options = options;
   const body = { post: { content } };

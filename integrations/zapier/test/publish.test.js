@@ -87,3 +87,15 @@ test('Find Post finds a post by id, and an unknown id is no result', async () =>
   const none = await appTester(App.searches.find_post.operation.perform, bundle({ id: '00000000-0000-0000-0000-000000000000' }));
   assert.deepEqual(none, []);
 });
+
+test('Thread Replies publish as a chain after the post', async () => {
+  const first = unique('Zapier thread 1/3');
+  const replies = [unique('Zapier thread 2/3'), unique('Zapier thread 3/3')];
+  const out = await appTester(App.creates.publish_post.operation.perform,
+    bundle({ text: first, accounts: ['x'], thread: replies }));
+  assert.deepEqual(out.content.thread.map((part) => part.text), replies);
+  const post = await finishedPost(out.postSubmissionId);
+  const [run] = post.runs;
+  assert.equal(run.status, 'succeeded');
+  assert.equal(run.result.thread.length, 2);
+});
