@@ -100,6 +100,8 @@ def test_the_scope_needs_stated():
                                                   "metrics": ("threads_manage_insights",)}
     assert RULES[Platform.INSTAGRAM].scope_needs["metrics"] == ("instagram_manage_insights",)
     assert RULES[Platform.FACEBOOK].scope_needs["metrics"] == ("read_insights",)
+    # POST /{post-id}/comments as the Page (options.facebook.firstComment)
+    assert RULES[Platform.FACEBOOK].scope_needs["firstComment"] == ("pages_manage_engagement",)
 
 
 # -- X --------------------------------------------------------------------------------------

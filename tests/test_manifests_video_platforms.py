@@ -202,7 +202,8 @@ def test_scope_needs():
     assert manifest(Platform.TIKTOK).scope_needs == {"metrics": ("video.list", "user.info.stats")}
     assert manifest(Platform.YOUTUBE).scope_needs == {
         "delete": ("https://www.googleapis.com/auth/youtube.force-ssl",),
-        "metrics": ("https://www.googleapis.com/auth/youtube.readonly",)}
+        "metrics": ("https://www.googleapis.com/auth/youtube.readonly",),
+        "firstComment": ("https://www.googleapis.com/auth/youtube.force-ssl",)}  # commentThreads.insert
     assert manifest(Platform.LINKEDIN).scope_needs == {"metrics": ("r_organization_admin",)}
     assert manifest(Platform.SNAPCHAT).scope_needs == {}
     assert not loader.part(Platform.SNAPCHAT, "insights").SUPPORTED

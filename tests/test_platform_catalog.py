@@ -3,6 +3,8 @@ what each platform takes, read from the same manifests `POST /v1/posts` checks a
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -36,6 +38,11 @@ def test_the_catalog_lists_every_platform_publicly_and_cacheably(client):
     assert x["options"]["properties"].keys() >= {"replySettings"}
     instagram = next(p for p in catalog["platforms"] if p["platform"] == "instagram")
     assert instagram["capabilities"]["firstComment"] is True  # InstagramOptions.firstComment
+    # …and Facebook's, LinkedIn's and YouTube's own firstComment options (publishing/first_comment.py)
+    commented = {p["platform"] for p in catalog["platforms"] if p["capabilities"]["firstComment"]}
+    assert commented == {"instagram", "facebook", "linkedin", "youtube"}
+    youtube = next(p for p in catalog["platforms"] if p["platform"] == "youtube")
+    assert '"maxLength": 10000' in json.dumps(youtube["options"]["properties"]["firstComment"])  # its comment limit
     snapchat = next(p for p in catalog["platforms"] if p["platform"] == "snapchat")
     assert snapchat["capabilities"]["metrics"] is False  # no metrics call exists for Snapchat
     assert catalog["limits"]["rateLimits"]["premium"]["perMinute"] > 0

@@ -56,6 +56,11 @@ FACEBOOK_OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
         "answer": {"id": "string", "video_id": "string", "upload_url": "string", "success": "bool"},
         "answer_shapes": [["video_id", "upload_url"], ["success"], ["id"]]}),
     ("GET /{version}/{post_id}/insights", EDGE, {"node": "PagePost", "method": "GET", "edge": "insights"}),
+    # options.facebook.firstComment. PagePost's edge stands for a video's or reel's too: AdVideo's
+    # `comments` takes the same `message` and answers the same Comment.
+    ("GET /{version}/{post_id}/comments", EDGE, {"node": "PagePost", "method": "GET", "edge": "comments"}),
+    ("POST /{version}/{post_id}/comments", EDGE, {"node": "PagePost", "method": "POST", "edge": "comments",
+                                                  "creates": "Comment", "answer": {"id": "string"}}),
     ("GET /{version}/{id}", NODE, {"method": "GET",
                                    "nodes": ["AdVideo", "Page", "PagePost", "Photo", "Post", "User"],
                                    "upload_session": True}),

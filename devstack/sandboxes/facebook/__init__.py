@@ -24,7 +24,8 @@ Page-token read), `upload_session`, `upload` (a `server_error` with
 `params.after_bytes` keeps that many bytes, like a dropped connection),
 `upload_status`, `photo` (unpublished photo), `create` (feed post, published
 photo, /videos, reels finish; `hold` and `processing_failed` apply here),
-`reel_start`, `reel_upload` (also honours `after_bytes`), `status`, `lookup`.
+`reel_start`, `reel_upload` (also honours `after_bytes`), `status`, `lookup`, `comment`
+(`POST /{post-id}/comments`, devstack/sandboxes/facebook/comments.py; `hold` applies).
 
 The tokens, Graph's errors and the Facebook Login routes are the Meta app's, shared with the
 Instagram sandbox (devstack/sandboxes/meta_graph/__init__.py); videos (the resumable upload API, /videos,
@@ -40,6 +41,7 @@ import flask
 import httpx
 from markupsafe import escape
 
+from devstack.sandboxes.facebook import comments as facebook_comments
 from devstack.sandboxes.facebook import videos as facebook_videos
 from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, listing_cutoff
 from devstack.sandboxes.meta_graph import (RATE_MESSAGES, MetaApp, bad_version, fault_answers, graph_error, graph_page,
@@ -154,6 +156,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
                 "paging": {"cursors": {"before": "MAZDZD", "after": "MAZDZD"}}}
 
     videos = facebook_videos.register(bp, app, gate, base_url)
+    facebook_comments.register(bp, app, gate)  # POST|GET /{post-id}/comments: comments.py
 
     # -- nodes: upload sessions, videos, posts, the Page's token ------------------------
     @bp.route("/<version>/<node>", methods=["GET", "POST"])
@@ -348,7 +351,9 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if post["kind"] == "video":
             media = f"<p>{escape(post.get('video_kind', 'video'))} ({post.get('size')} bytes, {escape(post.get('state'))})</p>"
         link = f'<p><a href="{escape(post["link"])}">{escape(post["link"])}</a></p>' if post.get("link") else ""
+        comments = "".join(f"<li>{escape(c['message'])}</li>" for c in post.get("comments") or [])
         return (f"<html><body><h1>Facebook sandbox post {escape(post['id'])}</h1>"
-                f"<p>{escape(post.get('message') or '')}</p>{link}{media}</body></html>")
+                f"<p>{escape(post.get('message') or '')}</p>{link}{media}"
+                f"<h2>Comments</h2><ul>{comments}</ul></body></html>")
 
     return bp

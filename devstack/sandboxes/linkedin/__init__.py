@@ -1,4 +1,5 @@
-"""LinkedIn sandbox: OAuth refresh, Images and Videos upload, Posts (create and finder).
+"""LinkedIn sandbox: OAuth refresh, Images and Videos upload, Posts (create and finder), comments
+under a post (the Comments API, devstack/sandboxes/linkedin/comments.py).
 
 Follows reference/platform-apis.md §7 and §9: every `/rest` call needs a valid
 `LinkedIn-Version` (a version older than a year, or from the future, answers
@@ -36,6 +37,7 @@ from markupsafe import escape
 
 from devstack.sandboxes import oauth
 
+from devstack.sandboxes.linkedin import comments as linkedin_comments
 from devstack.sandboxes.linkedin import media as linkedin_media
 from devstack.sandboxes.core import Gate, SandboxState, answer, hold_if_asked, listing_cutoff, mint_tokens
 from devstack.sandboxes.linkedin.little import render_little, stored_commentary
@@ -218,6 +220,10 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
     linkedin_media.register(bp, state, gate, base_url, rest_checks=rest_checks, may_act_as=may_act_as,
                             forbidden=forbidden, unauthorized=unauthorized, error=_error)
 
+    # POST|GET /rest/socialActions/{urn}/comments: comments.py
+    linkedin_comments.register(bp, state, rest_checks=rest_checks, may_act_as=may_act_as, forbidden=forbidden,
+                               error=_error)
+
     # -- Posts API -----------------------------------------------------------------------
     @bp.post("/rest/posts")
     def create():
@@ -334,8 +340,9 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         if post is None:
             return "Not found", 404
         media = "".join(f"<li>{escape(m)}</li>" for m in post["media"])
+        comments = "".join(f"<li>{escape(c['message']['text'])}</li>" for c in post.get("comments") or [])
         return (f"<html><body><h1>LinkedIn sandbox post {escape(urn)}</h1><p>by {escape(post['author'])}</p>"
-                f"<p>{escape(post['text'])}</p><ul>{media}</ul></body></html>")
+                f"<p>{escape(post['text'])}</p><ul>{media}</ul><h2>Comments</h2><ul>{comments}</ul></body></html>")
 
     # -- sandbox control ---------------------------------------------------------------------
     @bp.post("/__sandbox/organizations")

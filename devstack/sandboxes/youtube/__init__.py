@@ -32,7 +32,8 @@ authorized by the session URI itself.
 Fault operations (`state.take_fault("youtube", op)`): `token`, `initiate`,
 `upload` (a chunk that does not complete the file), `create` (the chunk that
 completes it: `hold`, `processing_failed` and `duplicate` apply here), `probe`,
-`status`, `thumbnail`, `lookup` (channels.list and playlistItems.list). Kinds
+`status`, `thumbnail`, `lookup` (channels.list, playlistItems.list, commentThreads.list),
+`comment` (commentThreads.insert, devstack/sandboxes/youtube/comments.py; `hold` applies). Kinds
 besides the common ones: `rate_limit` takes `params.reason` (default
 `rateLimitExceeded`; also `userRateLimitExceeded`, `quotaExceeded`,
 `uploadLimitExceeded`), `quota_exceeded` is `rate_limit` with `quotaExceeded`,
@@ -61,6 +62,7 @@ import flask
 from markupsafe import escape
 
 from devstack.sandboxes import google_token, oauth
+from devstack.sandboxes.youtube import comments as youtube_comments
 from devstack.sandboxes.youtube import uploads as youtube_uploads
 from devstack.sandboxes.core import Gate, SandboxState, answer, listing_cutoff
 from devstack.sandboxes.youtube.google import _rfc3339, google_error
@@ -204,6 +206,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         return {}
 
     youtube_uploads.register(bp, state, gate, root, web, video_resource=video_resource, backend_error=backend_error)
+    youtube_comments.register(bp, state, gate, channel_id)  # commentThreads insert and list: comments.py
 
     # -- videos.list -------------------------------------------------------------------
     @bp.get("/youtube/v3/videos")
@@ -355,11 +358,13 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
         thumb = video["thumbnail"]
         thumb_text = f"custom thumbnail ({thumb['bytes']} bytes)" if thumb else "automatic thumbnail"
         tags = ", ".join(video["tags"])
+        comments = "".join(f"<li>{escape(c['text'])}</li>" for c in video.get("comments") or [])
         return (f"<html><body><h1>{escape(video['title'])}</h1>"
                 f"<p>YouTube sandbox video {escape(video['id'])} ({video['size']} bytes, "
                 f"{escape(video['uploadStatus'])}, {escape(video['privacyStatus'])}"
                 f"{', made for kids' if video['madeForKids'] else ''})</p>"
                 f"<p>{escape(video['description'])}</p><p>Tags: {escape(tags)}</p>"
-                f"<p>Category {escape(video['categoryId'])}; {escape(thumb_text)}</p></body></html>")
+                f"<p>Category {escape(video['categoryId'])}; {escape(thumb_text)}</p>"
+                f"<h2>Comments</h2><ul>{comments}</ul></body></html>")
 
     return bp

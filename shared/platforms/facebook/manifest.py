@@ -51,7 +51,10 @@ MANIFEST = PlatformRules(
     # insights.py: without it the engagement counts, read with pages_read_engagement, still come
     # but the views stay null). Delete: DELETE /{post-id} needs pages_manage_posts
     # (developers.facebook.com/docs/graph-api/reference/post, "Deleting"), which publishing
-    # needs too. All are in the connector's default scopes (meta_graph/login.facebook()).
-    scope_needs={"delete": ("pages_manage_posts",), "metrics": ("read_insights",)},
+    # needs too. First comment: POST /{post-id}/comments as the Page needs pages_manage_engagement
+    # (developers.facebook.com/docs/graph-api/reference/object/comments, "Publishing"). All are in
+    # the connector's default scopes (meta_graph/login.facebook()).
+    scope_needs={"delete": ("pages_manage_posts",), "metrics": ("read_insights",),
+                 "firstComment": ("pages_manage_engagement",)},
     # Refreshing takes Soku's client secret: a long-lived token is exchanged again with the app secret.
     refresh_uses_client_secret=True)

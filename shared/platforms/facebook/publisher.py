@@ -25,6 +25,9 @@ the long-lived *user* token the Page token was derived from (it is what
   (rupload) with `offset`/`file_size`, resuming from the uploaded byte count
   the video's status reports; `upload_phase=finish&video_state=PUBLISHED`.
 
+Once published, `options.facebook.firstComment` is posted by the Page under the post
+(`POST /{post-id}/comments`), once: publishing/first_comment.py.
+
 Every create (feed post, published photo, video, reel finish) runs through
 `ctx.create_once`; an interrupted one is reconciled by reading the Page's
 feed (or its videos) for a post with the same text made after the create was
@@ -47,6 +50,7 @@ from shared.config import get_settings
 from shared.platforms import Platform
 from shared.platforms.facebook.manifest import MAX_PHOTOS
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
+from shared.services.publishing.first_comment import post_first_comment
 from shared.services.publishing.errors import (
     NeedsReconnectError,
     PermanentError,
@@ -190,6 +194,11 @@ class FacebookPublisher:
     # -- publishing -----------------------------------------------------------------
     def publish(self, ctx: PublishContext) -> PublishedPost:
         http = self.http(ctx.account)
+        post = self._publish(ctx, http)
+        self._first_comment(ctx, http, post)
+        return post
+
+    def _publish(self, ctx: PublishContext, http: PlatformHttp) -> PublishedPost:
         content = ctx.content
         if content.media_type == "video" and content.videos:
             if self._as_reel(ctx):
@@ -260,6 +269,28 @@ class FacebookPublisher:
             return self._absolute(body.get("permalink_url"), post_id)
         except PublishError:
             return self._absolute(None, post_id)
+
+    # -- first comment ---------------------------------------------------------------------
+    def _first_comment(self, ctx: PublishContext, http: PlatformHttp, post: PublishedPost) -> None:
+        """`POST /{post-id}/comments {message}` with the Page token, so the Page is its author
+        (developers.facebook.com/docs/graph-api/reference/object/comments, "Publishing": the
+        answer is the new comment's `{id}`; a video's or reel's id takes the same edge). An armed
+        comment is looked for first among the post's comments, by its text and the Page as its
+        author (`from`): visitors may have commented the same words (publishing/first_comment.py)."""
+        page = str(ctx.account.platform_user_id)
+
+        def send(text: str) -> str:
+            response = http.request("POST", self._graph(f"{post.post_id}/comments"), data={"message": text})
+            return str(response.json()["id"])
+
+        def find(text: str) -> str | None:
+            # Newest first (`order=reverse_chronological`): ours was made moments ago.
+            listed = http.request("GET", self._graph(f"{post.post_id}/comments"), params={
+                "fields": "id,message,from", "order": "reverse_chronological", "limit": 100}).json()
+            return next((str(c["id"]) for c in listed.get("data") or []
+                         if c.get("message") == text and str((c.get("from") or {}).get("id")) == page), None)
+
+        post_first_comment(ctx, send, find)
 
     # -- taking a post down ---------------------------------------------------------------
     def delete_post(self, account: Account, post_id: str) -> None:

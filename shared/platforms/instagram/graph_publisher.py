@@ -61,6 +61,7 @@ from shared.platforms.instagram.manifest import (
     MIN_CAROUSEL,
 )
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
+from shared.services.publishing.first_comment import post_first_comment
 from shared.services.publishing.errors import (
     NeedsReconnectError,
     PermanentError,
@@ -462,28 +463,18 @@ class InstagramPublisher:
         return PublishedPost(media_id, permalink_of(response.json()))
 
     def _first_comment(self, ctx: PublishContext, http: PlatformHttp, post: PublishedPost) -> None:
-        """Post `firstComment` once; its outcome goes into the run's result, never raised."""
-        text = (ctx.content.options or {}).get("firstComment")
-        if not text or (ctx.checkpoint.get("firstComment") or {}).get("status") in ("posted", "failed"):
-            return
-        state = ctx.checkpoint.get("firstComment") or {}
-        try:
-            if state.get("armedAt"):
-                # An earlier attempt sent the comment and never recorded the answer: look first.
-                existing = http.request("GET", self._graph(f"{post.post_id}/comments"),
-                                        params={"fields": "id,text,timestamp", "limit": 50}).json()
-                found = next((c for c in existing.get("data") or [] if c.get("text") == text), None)
-                if found is not None:
-                    ctx.save(firstComment={"status": "posted", "commentId": str(found["id"])})
-                    ctx.report(firstComment=ctx.checkpoint["firstComment"])
-                    return
-            ctx.save(firstComment={"armedAt": clock.now().isoformat()})
+        """`POST /{ig-media-id}/comments {message}` once (IG Media Comments reference); an armed
+        comment is looked for first among the media's comments (publishing/first_comment.py)."""
+        def send(text: str) -> str:
             response = http.request("POST", self._graph(f"{post.post_id}/comments"), data={"message": text})
-            ctx.save(firstComment={"status": "posted", "commentId": str(response.json()["id"])})
-        except PublishError as error:
-            # The post is published; a missing first comment must not fail (or repeat) it.
-            ctx.save(firstComment={"status": "failed", "code": error.code, "message": error.message})
-        ctx.report(firstComment=ctx.checkpoint["firstComment"])  # shown in the run's result
+            return str(response.json()["id"])
+
+        def find(text: str) -> str | None:
+            existing = http.request("GET", self._graph(f"{post.post_id}/comments"),
+                                    params={"fields": "id,text,timestamp", "limit": 50}).json()
+            return next((str(c["id"]) for c in existing.get("data") or [] if c.get("text") == text), None)
+
+        post_first_comment(ctx, send, find)
 
     def _find_on_account(self, http: PlatformHttp, ctx: PublishContext, armed_at: datetime,
                          story: bool) -> PublishedPost | None:

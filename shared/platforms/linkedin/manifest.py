@@ -58,7 +58,11 @@ POST_KINDS = (
 # A member's need `r_member_postAnalytics` / `r_member_profileAnalytics`, which Soku does not
 # request, so a member account's metrics answer `missing_scope` whatever this says (insights.py).
 # Delete (`DELETE /rest/posts/{urn}`, POSTS_API) takes the publishing permissions: nothing more.
-# Soku posts no first comment on LinkedIn.
+# First comment (`POST /rest/socialActions/{urn}/comments`) takes them too: `w_member_social`
+# comments as the member, `w_organization_social` as the Page (…/community-management/shares/
+# comments-api, "Permissions"). Reading the comments back, which only a retry after a crash
+# does, needs r_member_social / r_organization_social, which Soku does not request: that retry
+# then records the comment as failed rather than risk posting it twice.
 SCOPE_NEEDS = {"metrics": ("r_organization_admin",)}
 
 # `commentary` of the Posts API (learn.microsoft.com/linkedin/marketing/community-management/

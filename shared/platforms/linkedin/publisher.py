@@ -13,6 +13,9 @@ Flow (reference/platform-apis.md §7):
   idempotency key, so the create goes through `ctx.create_once`, and an
   interrupted create is reconciled with the posts finder by author.
 
+Once published, `options.linkedin.firstComment` is posted by the post's author under it
+(the Comments API), once: publishing/first_comment.py.
+
 Every `/rest` call carries `LinkedIn-Version` (settings: SOKU_LINKEDIN_VERSION)
 and `X-Restli-Protocol-Version: 2.0.0`. The author is the member
 (`urn:li:person:{platformUserId}`) unless the account document says
@@ -48,6 +51,7 @@ from shared.services.publishing.errors import (
     RetryableError,
 )
 from shared.services.publishing.deletion import for_deletion
+from shared.services.publishing.first_comment import post_first_comment
 from shared.services.publishing.http import PlatformHttp, retry_after_seconds
 from shared.services.publishing.media import StoredMedia, open_media
 from shared.services.publishing.reconcile import LOOKUP_PAGES, before_window, in_window, linkedin_text_matches
@@ -287,7 +291,31 @@ class LinkedInPublisher:
                                      code="platform_unavailable")
             return PublishedPost(urn, self.post_url(urn))
 
-        return ctx.create_once(create)
+        post = ctx.create_once(create)
+        self._first_comment(ctx, http, author, post)
+        return post
+
+    def _first_comment(self, ctx: PublishContext, http: PlatformHttp, author: str, post: PublishedPost) -> None:
+        """The Comments API (learn.microsoft.com/linkedin/marketing/community-management/shares/
+        comments-api): `POST /rest/socialActions/{url-encoded post URN}/comments` with the post's
+        author as `actor`, the post as `object` and `message.text` → 201 with the comment (its
+        `commentUrn`, else the URN in `x-restli-id`, else its `id`). An armed comment is looked for
+        first among the post's comments by its actor and text (publishing/first_comment.py)."""
+        url = f"{self._api()}/socialActions/{quote(post.post_id, safe='')}/comments"
+
+        def send(text: str) -> str:
+            response = http.request("POST", url, json={"actor": author, "object": post.post_id,
+                                                       "message": {"text": text}})
+            body = _body(response)
+            return str(body.get("commentUrn") or response.headers.get("x-restli-id") or body.get("id") or "")
+
+        def find(text: str) -> str | None:
+            # One page of LinkedIn's largest (100): a first comment is among a post's first.
+            listed = http.request("GET", url, params={"start": 0, "count": 100}).json()
+            return next((str(c.get("commentUrn") or c["id"]) for c in listed.get("elements") or []
+                         if c.get("actor") == author and (c.get("message") or {}).get("text") == text), None)
+
+        post_first_comment(ctx, send, find)
 
     def find_existing(self, ctx: PublishContext, armed_at: datetime) -> PublishedPost | None:
         """The author's post made in the window whose commentary, decoded from the little text

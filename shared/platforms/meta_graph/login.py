@@ -132,7 +132,11 @@ class MetaProvider:
 def facebook() -> MetaProvider:
     return MetaProvider(Platform.FACEBOOK, "facebook_graph", "facebook_dialog",
                         # read_insights: a Page post's views (GET /{post}/insights, docs/analytics.md).
-                        ("pages_show_list", "pages_manage_posts", "pages_read_engagement", "read_insights"))
+                        # pages_manage_engagement: options.facebook.firstComment, POST /{post}/comments as
+                        # the Page (developers.facebook.com/docs/graph-api/reference/object/comments,
+                        # "Publishing"; reading them back for reconciliation takes pages_read_engagement).
+                        ("pages_show_list", "pages_manage_posts", "pages_read_engagement", "read_insights",
+                         "pages_manage_engagement"))
 
 
 def instagram() -> MetaProvider:

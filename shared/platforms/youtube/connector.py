@@ -32,7 +32,8 @@ from shared.services.publishing.base import Tokens
 class YouTubeProvider:
     platform = Platform.YOUTUBE
     # youtube.force-ssl: videos.delete accepts youtube, youtube.force-ssl or youtubepartner, not
-    # youtube.upload (developers.google.com/youtube/v3/docs/videos/delete, "Authorization").
+    # youtube.upload (developers.google.com/youtube/v3/docs/videos/delete, "Authorization"); it is
+    # also the only scope commentThreads.insert takes (options.youtube.firstComment).
     default_scopes = ("https://www.googleapis.com/auth/youtube.upload",
                       "https://www.googleapis.com/auth/youtube.readonly",
                       "https://www.googleapis.com/auth/youtube.force-ssl")

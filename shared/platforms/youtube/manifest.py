@@ -51,10 +51,12 @@ POST_KINDS = (
 # `youtube.upload` (developers.google.com/youtube/v3/docs/videos/delete, "Authorization"); Soku
 # asks for force-ssl. Metrics: insights.py reads videos.list / channels.list `statistics`, which
 # Soku authorizes with `youtube.readonly` (developers.google.com/youtube/v3/docs/videos/list,
-# "Authorization"). Soku posts no first comment on YouTube.
+# "Authorization"). First comment: commentThreads.insert takes `youtube.force-ssl` only
+# (developers.google.com/youtube/v3/docs/commentThreads/insert, "Authorization"), which the
+# connector already asks for (for delete).
 FORCE_SSL = "https://www.googleapis.com/auth/youtube.force-ssl"
 READONLY = "https://www.googleapis.com/auth/youtube.readonly"
-SCOPE_NEEDS = {"delete": (FORCE_SSL,), "metrics": (READONLY,)}
+SCOPE_NEEDS = {"delete": (FORCE_SSL,), "metrics": (READONLY,), "firstComment": (FORCE_SSL,)}
 
 # YouTube's text becomes the video description (title comes from options or the text):
 # "maximum length of 5000 bytes and may contain all valid UTF-8 characters except < and >"

@@ -33,6 +33,9 @@ API (`/youtube/v3/…`) are www.googleapis.com, configured as `youtube_upload`.
   fails never fails the run: the outcome is recorded in the run's checkpoint
   (`thumbnail`), shown in the run's result, and logged.
 
+- **First comment.** `options.youtube.firstComment`, once processed: commentThreads.insert,
+  once (publishing/first_comment.py); like the thumbnail, its failure never fails the run.
+
 Errors come as `{"error": {code, message, errors: [{reason, domain}]}}`:
 `quotaExceeded` / `uploadLimitExceeded` are retryable with `retry_after` = the
 time to the next midnight Pacific (when YouTube resets daily quotas),
@@ -60,6 +63,7 @@ from shared.config import get_settings
 from shared.platforms import Platform
 from shared.platforms.youtube.manifest import MAX_THUMBNAIL_BYTES, MAX_TITLE_CHARS, MB, THUMBNAIL_FORMATS
 from shared.platforms.google.oauth import refresh_classifier
+from shared.services.publishing.first_comment import post_first_comment
 from shared.services.publishing.base import Account, PublishContext, PublishedPost, Tokens
 from shared.services.publishing.errors import (
     NeedsReconnectError,
@@ -292,7 +296,36 @@ class YouTubePublisher:
             ctx.save(video=video)
         if ctx.content.images:
             self._set_thumbnail(ctx, http, post.post_id, ctx.content.images[0])
+        self._first_comment(ctx, http, post.post_id)
         return post
+
+    def _first_comment(self, ctx: PublishContext, http: PlatformHttp, video_id: str) -> None:
+        """commentThreads.insert (developers.google.com/youtube/v3/docs/commentThreads/insert, 50
+        quota units, scope youtube.force-ssl): a top-level comment by the channel → the thread,
+        whose top-level comment's id is recorded. An armed comment is looked for first with
+        commentThreads.list (newest first): a thread whose comment's author is the video's own
+        channel (the thread's `snippet.channelId`) and whose text is ours
+        (publishing/first_comment.py). After processing: a video still processing takes comments,
+        but a rejected one (which fails the run first) never will."""
+        def send(text: str) -> str:
+            thread = http.request("POST", self._api("commentThreads"), params={"part": "snippet"}, json={
+                "snippet": {"videoId": video_id, "topLevelComment": {"snippet": {"textOriginal": text}}}}).json()
+            snippet = thread.get("snippet") or {}
+            return str((snippet.get("topLevelComment") or {}).get("id") or thread.get("id") or "")
+
+        def find(text: str) -> str | None:
+            listed = http.request("GET", self._api("commentThreads"), params={
+                "part": "snippet", "videoId": video_id, "maxResults": 100, "order": "time",
+                "textFormat": "plainText"}).json()
+            for thread in listed.get("items") or []:
+                snippet = thread.get("snippet") or {}
+                top = snippet.get("topLevelComment") or {}
+                mine = ((top.get("snippet") or {}).get("authorChannelId") or {}).get("value") == snippet.get("channelId")
+                if mine and (top.get("snippet") or {}).get("textOriginal") == text:
+                    return str(top.get("id") or thread.get("id"))
+            return None
+
+        post_first_comment(ctx, send, find)
 
     def _remember(self, ctx: PublishContext, video_id: str) -> PublishedPost:
         ctx.save(video={"id": video_id, "processed": False})
