@@ -161,6 +161,10 @@ EVENTS = (*EVENT_OF.values(), "post.completed")
 CRASH_EXIT = 86  # shared.crashpoints.EXIT_CODE
 CRASH_LINE = re.compile(r"crash point (\S+): process exits")
 TOKEN = re.compile(r"chaos[0-9a-f]{8}n\d+")
+# Every third text post is a thread (post.content.thread) of 2-4 replies, to the platforms that
+# publish one; each reply's text says which it is, so each part is counted on its own.
+THREAD_PLATFORMS = ("x", "threads", "mastodon", "bluesky")
+REPLY = re.compile(r", reply (\d+)$")
 LABELS = ("DUPLICATES", "RUNS NOT TERMINAL", "EVENTS MISSING", "EVENTS DELIVERED TWICE",
           "RUNS FAILED WHOSE POST EXISTS", "RUNS SUCCEEDED WITH NO POST", "POSTS CLAIMED BY TWO RUNS",
           "ACCOUNTS WRONGLY FLAGGED")
@@ -187,9 +191,10 @@ def mp4(token: str, size: int) -> bytes:
 # -- the plan: posts, targets, media ---------------------------------------------------------
 
 class Post:
-    def __init__(self, index: int, token: str, kind: str, targets: list[tuple[str, str]]) -> None:
+    def __init__(self, index: int, token: str, kind: str, targets: list[tuple[str, str]], replies: int = 0) -> None:
         self.index, self.token, self.kind, self.targets = index, token, kind, targets
         self.text = f"Chaos soak {token}: post {index}, {kind}"
+        self.replies = replies  # a thread's replies after the post (0: a post alone)
         self.media_id: str | None = None
         self.media_sha256: str | None = None
         self.sid: str | None = None
@@ -200,6 +205,8 @@ class Post:
                          "platform": [{"platform": p, "accountId": a} for p, a in self.targets]}
         if self.media_id:
             content["mediaIds"] = [self.media_id]
+        if self.replies:
+            content["thread"] = [{"text": f"{self.text}, reply {n}"} for n in range(1, self.replies + 1)]
         return {"post": {"content": content}}
 
 
@@ -209,14 +216,15 @@ def plan(count: int, rng: random.Random, accounts: dict[str, list[str]]) -> list
     posts = []
     for i in range(count):
         kind = ("video", "image", "text")[i % 3]
-        allowed = [p for p in KIND_PLATFORMS[kind] if accounts.get(p)]
+        thread = kind == "text" and i % 9 == 2
+        allowed = [p for p in (THREAD_PLATFORMS if thread else KIND_PLATFORMS[kind]) if accounts.get(p)]
         chosen = rng.sample(allowed, min(len(allowed), rng.choice((2, 3, 4))))
         targets = []
         for platform in sorted(chosen, key=PLATFORMS.index):
             mine = accounts[platform]
             targets.append((platform, mine[next_account[platform] % len(mine)]))
             next_account[platform] += 1
-        posts.append(Post(i, f"chaos{prefix}n{i}", kind, targets))
+        posts.append(Post(i, f"chaos{prefix}n{i}", kind, targets, rng.choice((2, 3, 4)) if thread else 0))
     return posts
 
 
@@ -1010,9 +1018,13 @@ def match_posts(platform_posts: list[dict], submitted: list[Post], sha_to_token:
                 subjects: dict[tuple[str, str], str]):
     """Each platform post's run, by its token (or media hash) + platform + account (`subjects`:
     (platform, who the platform recorded it for) -> account id): (posts per run, the run of each
-    (platform, post id), (platform, any id of a post) -> (platform, its id), how many matched no run)."""
+    (platform, post id), (platform, any id of a post) -> (platform, its id), how many matched no run,
+    posts per part of a run: (sid, target, 0 for the post or n for its thread's reply n))."""
     by_token = {p.token: p for p in submitted}
-    made: collections.Counter = collections.Counter()  # (sid, target) -> platform posts
+    # (sid, target) -> how many times its most-made part was made (a thread's parts each count
+    # once: a run's post made twice, or any reply of it made twice, makes it 2)
+    made: collections.Counter = collections.Counter()
+    parts: collections.Counter = collections.Counter()  # (sid, target, part) -> platform posts
     owner: dict[tuple[str, str], tuple[str, str]] = {}  # (platform, sandbox post id) -> the run that made it
     known_as: dict[tuple[str, str], tuple[str, str]] = {}  # (platform, any id of it) -> (platform, its id)
     unmatched = 0
@@ -1029,9 +1041,11 @@ def match_posts(platform_posts: list[dict], submitted: list[Post], sha_to_token:
             unmatched += 1
             continue
         key = (post.sid, f"{item['platform']}:{account}")
-        made[key] += 1
+        reply = REPLY.search(str(item.get("text") or item.get("status") or item.get("message") or ""))
+        parts[(*key, int(reply.group(1)) if reply else 0)] += 1
+        made[key] = max(made[key], parts[(*key, int(reply.group(1)) if reply else 0)])
         owner[(item["platform"], str(item["id"]))] = key
-    return made, owner, known_as, unmatched
+    return made, owner, known_as, unmatched, parts
 
 
 def dump_suspects(path: Path, runs: dict, made: collections.Counter, owner: dict, platform_posts: list[dict],
@@ -1534,7 +1548,7 @@ def main() -> None:  # noqa: C901 - one linear script
             pds_lost = (pds_lost + "; " if pds_lost else "") + f"the local WordPress exited during the soak ({site.log_tail(600)})"
         elif site is not None:
             platform_posts += wordpress_posts(site)
-        made, owner, known_as, unmatched = match_posts(platform_posts, [p for p in posts if p.sid], sha_to_token,
+        made, owner, known_as, unmatched, parts = match_posts(platform_posts, [p for p in posts if p.sid], sha_to_token,
                                                        subjects)
         suspects = dump_suspects(work / "suspects.json", runs, made, owner, platform_posts, balancer)
         queue_waits = first_claim_waits(runs, throttle[0]) if throttle else []
@@ -1578,7 +1592,10 @@ def main() -> None:  # noqa: C901 - one linear script
     twice = {o: ids for o, ids in ids_by_occurrence.items() if len(ids) > 1}
 
     failed_with_post = [k for k, s in status.items() if s == "failed" and made[k]]
-    succeeded_without_post = [k for k, s in status.items() if s == "succeeded" and not made[k]]
+    replies_of = {p.sid: p.replies for p in submitted}
+    # A succeeded run owes its post and, for a thread, every reply: one missing is a post lost.
+    succeeded_without_post = [k for k, s in status.items() if s == "succeeded"
+                              and not all(parts[(*k, n)] for n in range(replies_of.get(k[0], 0) + 1))]
     claimants: dict[tuple[str, str], set] = collections.defaultdict(set)
     unresolved = []  # succeeded runs whose recorded post id names no sandbox post
     for key, run in runs.items():
