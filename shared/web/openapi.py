@@ -293,6 +293,10 @@ REQUEST_EXAMPLES: dict[str, dict[str, dict]] = {
         "scheduled": {"summary": "Scheduled post", "value": {
             "post": {"content": {"text": "Good morning!", "platform": ["x", "threads"]}},
             "scheduledTime": "2099-09-01T08:00:00Z"}},
+        "thread": {"summary": "A thread of three on X and Threads", "value": {
+            "post": {"content": {"text": "We shipped threads 1/3", "platform": ["x", "threads"],
+                                 "thread": [{"text": "2/3 Each reply answers the one before it"},
+                                            {"text": "3/3 With a chart", "imageUrls": ["https://example.com/chart.png"]}]}}}},
     },
     "POST /v1/posts/validate": {
         "video": {"summary": "Video post to TikTok and YouTube", "value": {
