@@ -1722,6 +1722,11 @@ def main() -> None:  # noqa: C901 - one linear script
     print(f"  platform posts created: {len(platform_posts)}"
           + (f" ({unmatched} not matched to a run)" if unmatched else "")
           + (f"; {len(unresolved)} succeeded runs name a post id the sandboxes do not know" if unresolved else ""))
+    threads = [p for p in submitted if p.replies]
+    thread_runs = [k for k in status if replies_of.get(k[0])]
+    print(f"  threads: {len(threads)} posts with 2-4 replies, {len(thread_runs)} runs "
+          f"({sum(1 for k in thread_runs if status[k] == 'succeeded')} succeeded), "
+          f"{sum(n for (sid, _, part), n in parts.items() if part and replies_of.get(sid))} replies made")
     print(f"  runs by status: {dict(collections.Counter(status.values()).most_common())}")
     unconfirmed = [k for k, s in status.items() if s == "unconfirmed"]
     if unconfirmed:
