@@ -104,3 +104,13 @@ def test_include_health_lists_every_account_with_its_health_in_one_request(clien
     assert "health" not in plain[0]
     bad = client.get("/v1/accounts", params={"include": "tokens"}, headers=demo.key_headers)
     assert bad.status_code == 400 and bad.json()["error"]["details"][0]["field"] == "query.include"
+
+
+def test_an_account_types_alias_lists_only_that_type(client, demo):
+    """`?platform=instagram_business` is Instagram's Facebook Login type: its accounts, without
+    the Instagram Login one (`ig_no_page`); `?platform=instagram` lists both kinds."""
+    every = client.get("/v1/accounts?platform=instagram", headers=demo.key_headers).json()["accounts"]
+    business = client.get("/v1/accounts?platform=instagram_business", headers=demo.key_headers).json()["accounts"]
+    assert "ig_no_page" in {a["accountId"] for a in every}
+    assert business and {a["accountType"] for a in business} == {"facebook_login"}
+    assert {a["accountId"] for a in business} == {a["accountId"] for a in every} - {"ig_no_page"}

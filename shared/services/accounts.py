@@ -77,4 +77,7 @@ def connected_accounts(user_id: str, platform: str | None = None, health: bool =
                       key=lambda a: a["accountId"])
 
     # One round trip of latency for all eight.
-    return [account for accounts in _listing.map(load, platforms) for account in accounts]
+    listed = [account for accounts in _listing.map(load, platforms) for account in accounts]
+    # An account type's alias (`linkedin_page`, `instagram_business`) lists that type's accounts only.
+    kind = RULES[platforms[0]].account_type(platform) if platform and platform != platforms[0].value else None
+    return [account for account in listed if account.get("accountType") == kind.id] if kind else listed
