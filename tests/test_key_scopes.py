@@ -263,3 +263,17 @@ def test_an_id_token_still_works_on_the_consoles_routes(client, user):
         assert client.get(path, headers=user.bearer).status_code == 200, path
     # An ID token where only a key is taken is still refused.
     assert_error(client.get("/v1/me", headers=user.bearer), 401, "unauthorized")
+
+
+# -- the docs say what the table says -------------------------------------------------------
+
+
+def test_the_docs_scope_table_is_the_route_table():
+    from shared.web.route_scopes import ROUTE_SCOPES
+    from tests.conftest import ROOT
+
+    page = (ROOT / "docs/authentication.md").read_text()
+    for scope in SCOPES:
+        row = next(line for line in page.splitlines() if line.startswith(f"| `{scope}` |"))
+        documented = set(row.split("|")[3].replace("`", "").split(", "))
+        assert {e.strip() for e in documented} == {e for e, s in ROUTE_SCOPES.items() if s == scope}, scope
