@@ -28,8 +28,13 @@ from google.cloud import firestore
 
 from shared import clock
 from shared.adapters.gcp import firestore_client
+from shared.errors import (
+    ConflictError,
+    InsufficientScopeError,
+    NotFoundError,
+    UnauthorizedError,
+)
 from shared.models.api_keys import DEFAULT_GRACE_HOURS
-from shared.errors import ConflictError, InsufficientScopeError, NotFoundError, UnauthorizedError
 from shared.services import key_scopes
 
 KEY_PREFIX = "sk_live_"
