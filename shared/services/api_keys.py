@@ -11,6 +11,11 @@ subscription) are read in one `get_all`, one round trip instead of two, and
 `POST /v1/posts` reads them in its own first read instead (`presume`/`confirm`:
 no round trip of their own). The key document is still read on every request, and
 judged before anything is written or answered, so a revocation takes effect at once.
+
+A key document also holds what the key may do (`scopes`, absent: all of them, as every key made
+before scopes; key_scopes.py) and what it is for (`kind`: personal or agent). Rotating a key
+makes a new one with its name, scopes and kind and gives the old one `expiresAt` (the end of its
+grace period) and `rotatedTo`; past `expiresAt` it is refused like a revoked key.
 """
 
 from __future__ import annotations
