@@ -65,7 +65,7 @@ RAISED_DAILY_LIMITS = {"premium": {"posts": 10 ** 9, "mediaBytes": 10 ** 15, "re
 # Who runs what. Key management answers with the signed-in user's own keys, so it runs as its own
 # user; disconnecting accounts and deleting the account run last, in that order, as a throwaway
 # user. Every other operation runs as the demo user, whose key and token nothing else touches.
-KEY_OPERATIONS = ("api_keys_list_keys", "api_keys_create_key", "api_keys_revoke_key")
+KEY_OPERATIONS = ("api_keys_list_keys", "api_keys_create_key", "api_keys_revoke_key", "api_keys_rotate_key")
 DISCONNECT_OPERATIONS = ("account_disconnect_account",)
 DELETE_ME_OPERATIONS = ("account_delete_me",)
 KEYS_USER = "fuzz-keys"

@@ -28,7 +28,7 @@ from shared.models.metrics import AccountMetricsQuery, AccountMetricsResponse
 from shared.models.platforms import AccountCapabilities
 from shared.models.privacy import DeleteMeRequest, DeleteMeResponse
 from shared.models.schedule import NextSlotView, PostingSchedule, ScheduleView
-from shared.services import accounts, boards, budgets, flairs, platform_catalog
+from shared.services import accounts, boards, budgets, flairs, key_scopes, platform_catalog
 from shared.services.analytics import service as analytics
 from shared.services.connections import store as connections
 from shared.services.connections.flow import parse_platform
@@ -53,7 +53,8 @@ def me(ctx: RequestContext) -> dict:
     return {
         "userId": principal.user_id,
         "keyId": principal.key_hash,
-        "key": {"id": principal.key_hash, "name": principal.key_name},
+        "key": {"id": principal.key_hash, "name": principal.key_name,
+                "scopes": key_scopes.ordered(principal.scopes or key_scopes.ALL_SCOPES), "kind": principal.kind},
         "email": info["email"],
         "displayName": info["displayName"],
         "tier": tier.name,

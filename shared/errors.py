@@ -62,6 +62,26 @@ class ForbiddenError(SokuError):
     message = "Subscription required"
 
 
+class InsufficientScopeError(ForbiddenError):
+    """An API key calling outside its scopes (shared/services/key_scopes.py)."""
+
+    code = "insufficient_scope"
+    message = "This API key lacks the scope this operation needs"
+
+    @classmethod
+    def needs(cls, scope: str, granted: list[str]) -> InsufficientScopeError:
+        """A call whose operation needs `scope`, which the key does not hold."""
+        return cls(f"This API key lacks the scope {scope}, which this operation needs",
+                   details={"requiredScope": scope, "grantedScopes": granted})
+
+    @classmethod
+    def cannot_grant(cls, lacking: list[str], granted: list[str]) -> InsufficientScopeError:
+        """A key asked to give another key scopes it does not hold itself."""
+        noun = "scope" if len(lacking) == 1 else "scopes"
+        return cls(f"This API key cannot grant the {noun} {', '.join(lacking)}, which it does not hold",
+                   details={"requiredScope": lacking[0], "requiredScopes": lacking, "grantedScopes": granted})
+
+
 class NotFoundError(SokuError):
     status = 404
     code = "not_found"
@@ -120,7 +140,7 @@ class MisconfiguredError(SokuError):
     message = "This function is not configured"
 
     @classmethod
-    def of(cls, cause: Exception) -> "MisconfiguredError":
+    def of(cls, cause: Exception) -> MisconfiguredError:
         error = cls(str(cause))
         error.__cause__ = cause
         return error

@@ -96,11 +96,15 @@ def test_key_routes_need_a_firebase_id_token(client, header):
     assert_error(r, 401, "unauthorized")
 
 
-def test_an_api_key_is_not_a_firebase_token(client, user):
-    r = client.get("/v1/api-keys", headers={"Authorization": f"Bearer {user.api_key}"})
+def test_a_key_manages_keys_whether_sent_as_header_or_bearer(client, user):
+    # Scoped keys (issue 40): a key holding keys:manage (every key created without scopes does) may
+    # manage keys, sent in soku-api-key or as Authorization: Bearer sk_live_… (told from an ID token
+    # by its prefix); a bearer value that is neither is still judged as an ID token.
+    for headers in ({"Authorization": f"Bearer {user.api_key}"}, user.key_headers):
+        r = client.get("/v1/api-keys", headers=headers)
+        assert r.status_code == 200 and [k["id"] for k in r.json()["keys"]] == [hash_key(user.api_key)]
+    r = client.get("/v1/api-keys", headers={"Authorization": "Bearer sk_test_notours"})
     assert_error(r, 401, "unauthorized", "Invalid or expired Firebase ID token")
-    r = client.get("/v1/api-keys", headers=user.key_headers)
-    assert_error(r, 401, "unauthorized")
 
 
 def test_token_for_another_project_is_rejected(client, user):

@@ -167,15 +167,31 @@ def test_sign_in_manage_keys_and_see_everything_without_a_key(cli, demo, browser
     assert balance.status_code == 200, (balance.status_code, balance.headers, balance.text)  # named if it flakes
     assert page.text_content("#credits") == str(balance.json()["balance"])
 
-    # A key: created, shown once, used, revoked (after its confirm dialog), refused at once.
+    # A key: created, shown once, used, revoked (after its confirm dialog), refused at once. Every
+    # scope is offered, checked (key_scopes.SCOPES, in order); unchecking narrows the key (issue 40).
+    from shared.services.key_scopes import SCOPES
+
+    boxes = page.locator("#key-scopes input[name=scope]")
+    assert boxes.evaluate_all("bs => bs.map(b => [b.value, b.checked])") == [[s, True] for s in SCOPES]
+    assert page.locator("#keys tr:has-text('test key') td.scopes").inner_text() == "all"
     page.fill("#key-name", "Console key")
-    page.click("#create-key button")
+    page.select_option("#key-kind", "agent")
+    for scope in SCOPES:
+        if scope not in ("posts:read", "posts:write"):
+            page.uncheck(f"#key-scopes input[value='{scope}']")
+    page.click("#create-key button[type=submit]")
     key = page.wait_for_selector("#new-key:not([hidden]) code").text_content()
     assert re.fullmatch(r"sk_live_\S+", key), key
     page.wait_for_selector("#keys tr:has-text('Console key') td.ok")
     assert key not in page.text_content("#keys") and key[-4:] in page.text_content("#keys")
+    listed = page.locator("#keys tr", has_text="Console key")
+    assert listed.locator("td.kind").inner_text() == "agent"
+    assert listed.locator("td.scopes").inner_text() == "posts:read, posts:write"
     me = httpx.get(f"{cli.hosting_url}/v1/me", headers={"soku-api-key": key}, timeout=60)
     assert me.status_code == 200 and me.json()["key"]["name"] == "Console key", me.text
+    assert me.json()["key"]["scopes"] == ["posts:read", "posts:write"] and me.json()["key"]["kind"] == "agent"
+    refused = httpx.get(f"{cli.hosting_url}/v1/media", headers={"soku-api-key": key}, timeout=60)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "insufficient_scope", refused.text
     page.once("dialog", lambda dialog: dialog.accept())
     row = page.locator("#keys tr", has_text="Console key")
     row.locator("button", has_text="Revoke").click()

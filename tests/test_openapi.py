@@ -64,16 +64,59 @@ def test_every_public_route_is_documented(document):
                 "$ref": f"#/components/schemas/{route.response_model.__name__}"}
         if route.request_model is not None:
             assert "requestBody" in op
+        scopes = [route.scope] if route.scope is not None else []
         if route.auth is Auth.API_KEY:
-            assert op["security"] == [{"ApiKey": []}] and "401" in op["responses"] and "403" in op["responses"]
-        if route.auth is Auth.API_KEY_OR_FIREBASE:  # the console's routes: a key, or the user's ID token
-            assert op["security"] == [{"ApiKey": []}, {"FirebaseIdToken": []}]
+            assert op["security"] == [{"ApiKey": scopes}] and "401" in op["responses"] and "403" in op["responses"]
+        if route.auth in (Auth.API_KEY_OR_FIREBASE, Auth.API_KEY_OR_SIGNED_IN):  # a key, or the user's ID token
+            assert op["security"] == [{"ApiKey": scopes}, {"FirebaseIdToken": []}]
             assert "401" in op["responses"] and "403" in op["responses"]
     # Every path is reachable through the Hosting rewrites, at its own function.
     rewrites = load_rewrites()
     for path in document["paths"]:
         sample = re.sub(r"\{[^}]+\}", "sample", path)
         assert any(r.regex.match(sample) and r.function_id != "not_found" for r in rewrites), path
+
+
+def test_every_api_key_operation_names_its_scope(document):
+    """Scoped keys (issue 40): every operation an API key may call, as openapi.json documents it, has
+    its scope in the one table (shared/web/route_scopes.py), marks it (`x-soku-scope`, the ApiKey
+    requirement's scope list) and documents 403 insufficient_scope; so a new route cannot forget it."""
+    from shared.services.key_scopes import SCOPES
+    from shared.web.route_scopes import ROUTE_SCOPES
+
+    key_operations = {f"{method.upper()} {path}": op for path, ops in document["paths"].items()
+                      for method, op in ops.items()
+                      if any("ApiKey" in requirement for requirement in op["security"])}
+    assert len(key_operations) > 50
+    assert set(key_operations) <= set(ROUTE_SCOPES), set(key_operations) - set(ROUTE_SCOPES)
+    assert set(ROUTE_SCOPES) == set(key_operations), "the table names routes that are gone"
+    for endpoint, op in key_operations.items():
+        scope = ROUTE_SCOPES[endpoint]
+        assert op["x-soku-scope"] == scope, endpoint
+        requirement = next(r for r in op["security"] if "ApiKey" in r)
+        assert requirement["ApiKey"] == ([scope] if scope else []), endpoint
+        if scope is None:
+            assert endpoint == "GET /v1/me"  # the one route any key may call
+            continue
+        assert scope in SCOPES
+        forbidden = op["responses"]["403"]
+        assert "`insufficient_scope`" in forbidden["description"], endpoint
+        example = forbidden["content"]["application/json"]["example"]["error"]
+        assert example["code"] == "insufficient_scope" and scope in example["message"]
+    scheme = document["components"]["securitySchemes"]["ApiKey"]["description"]
+    assert all(f"`{scope}`" in scheme for scope in SCOPES) and "Bearer" in scheme
+    assert "insufficient_scope" in document["components"]["responses"]["Forbidden"]["description"]
+
+
+def test_a_key_route_without_a_scope_is_refused_at_registration():
+    from shared.web.api import Api, Auth
+    from shared.web.route_scopes import UndeclaredScope
+
+    api = Api("gadgets")
+    with pytest.raises(UndeclaredScope, match="GET /v1/gadgets"):
+        @api.route("GET", "/v1/gadgets", auth=Auth.API_KEY)
+        def gadgets(ctx):
+            return {}
 
 
 def test_the_routes_this_issue_adds_are_there(document):

@@ -153,3 +153,19 @@ def test_each_operation_answers_the_same_through_hosting(method, path, hosting, 
     assert ("set-cookie" in through.headers) == ("set-cookie" in direct.headers), where
     assert through.headers["x-request-id"] and through.headers["x-request-id"] != direct.headers["x-request-id"]
 
+
+
+def test_a_bearer_key_through_hosting_me_posts_and_api_keys(hosting, make_user):
+    """`Authorization: Bearer <API key>` (issue 40) comes through Hosting as `soku-api-key` does, on
+    routes of three functions, and a key's scopes hold there too."""
+    user = make_user()
+    side = Side("hosting", hosting.hosting_url, user)
+    bearer = {"Authorization": f"Bearer {user.api_key}"}
+    assert side.call("GET", "/v1/me", headers=bearer).json()["userId"] == user.uid
+    assert side.call("GET", "/v1/posts", headers=bearer).status_code == 200
+    r = side.call("POST", "/v1/api-keys", headers=bearer, json={"scopes": ["posts:read"], "kind": "agent"})
+    assert r.status_code == 201, r.text
+    reader = {"Authorization": f"Bearer {r.json()['apiKey']}"}
+    assert side.call("GET", "/v1/posts", headers=reader).status_code == 200
+    refused = side.call("GET", "/v1/api-keys", headers=reader)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "insufficient_scope"

@@ -19,6 +19,8 @@ PlatformAlias = Literal[tuple(ALIASES)]  # type: ignore[valid-type]
 class KeyInfo(BaseModel):
     id: str = Field(description="The key's id (SHA-256 of the key; the key itself is never stored)")
     name: str
+    scopes: list[str] = Field(description="What this key may do (a key created without scopes holds all)")
+    kind: Literal["personal", "agent"] = Field(description="What the key is for: your own use, or an AI agent's")
 
 
 class SubscriptionInfo(BaseModel):

@@ -11,6 +11,11 @@ subscription) are read in one `get_all`, one round trip instead of two, and
 `POST /v1/posts` reads them in its own first read instead (`presume`/`confirm`:
 no round trip of their own). The key document is still read on every request, and
 judged before anything is written or answered, so a revocation takes effect at once.
+
+A key document also holds what the key may do (`scopes`, absent: all of them, as every key made
+before scopes; key_scopes.py) and what it is for (`kind`: personal or agent). Rotating a key
+makes a new one with its name, scopes and kind and gives the old one `expiresAt` (the end of its
+grace period) and `rotatedTo`; past `expiresAt` it is refused like a revoked key.
 """
 
 from __future__ import annotations
@@ -22,13 +27,20 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from google.cloud import firestore
 
 from shared import clock
 from shared.adapters.gcp import firestore_client
-from shared.errors import NotFoundError, UnauthorizedError
+from shared.errors import (
+    ConflictError,
+    InsufficientScopeError,
+    NotFoundError,
+    UnauthorizedError,
+)
+from shared.models.api_keys import DEFAULT_GRACE_HOURS
+from shared.services import key_scopes
 
 KEY_PREFIX = "sk_live_"
 KEY_RANDOM_BYTES = 32
@@ -46,6 +58,9 @@ class ApiKeyRecord:
     name: str
     # users/{uid}, when it was read together with the key (None: not read).
     user_snapshot: Any = None
+    # What the key may do (key_scopes.scopes_of its document) and what it is for.
+    scopes: frozenset[str] = key_scopes.ALL_SCOPES
+    kind: str = "personal"
 
 
 class _Owners:
@@ -92,20 +107,29 @@ def preview(raw_key: str) -> str:
     return f"{KEY_PREFIX}********{raw_key[-4:]}"
 
 
-def create_key(user_id: str, name: str) -> str:
-    """Store a new key for `user_id` and return the plaintext, which is never stored."""
+def create_key(user_id: str, name: str, scopes: Iterable[str] | None = None, kind: str = "personal") -> str:
+    """Store a new key for `user_id` and return the plaintext, which is never stored.
+
+    `scopes` None: the key holds every scope (no `scopes` field, as keys made before scopes)."""
     raw = generate_key()
     firestore_client().collection(COLLECTION).document(hash_key(raw)).create(
-        {
-            "userId": user_id,
-            "name": name,
-            "createdAt": clock.now(),
-            "revokedAt": None,
-            "lastUsedAt": None,
-            "tokenPreview": preview(raw),
-        }
-    )
+        _new_document(user_id, name, raw, scopes, kind))
     return raw
+
+
+def _new_document(user_id: str, name: str, raw: str, scopes: Iterable[str] | None, kind: str) -> dict:
+    doc = {
+        "userId": user_id,
+        "name": name,
+        "kind": kind,
+        "createdAt": clock.now(),
+        "revokedAt": None,
+        "lastUsedAt": None,
+        "tokenPreview": preview(raw),
+    }
+    if scopes is not None:
+        doc["scopes"] = key_scopes.ordered(scopes)
+    return doc
 
 
 def list_keys(user_id: str) -> list[dict]:
@@ -119,14 +143,73 @@ def list_keys(user_id: str) -> list[dict]:
         {
             "id": snap.id,
             "name": data.get("name"),
+            "kind": data.get("kind") or "personal",
+            "scopes": key_scopes.ordered(key_scopes.scopes_of(data)),
             "createdAt": clock.iso(data.get("createdAt")),
             "revokedAt": clock.iso(data.get("revokedAt")),
+            "expiresAt": clock.iso(data.get("expiresAt")),
+            "rotatedTo": data.get("rotatedTo"),
             "lastUsedAt": clock.iso(data.get("lastUsedAt")),
             "tokenPreview": data.get("tokenPreview"),
         }
         for snap in query.stream()
         for data in [snap.to_dict() or {}]
     ]
+
+
+@dataclass(frozen=True)
+class Rotated:
+    raw_key: str
+    key_id: str
+    old_key_id: str
+    old_expires_at: datetime
+
+
+def rotate_key(user_id: str, key_id: str, grace_hours: float = DEFAULT_GRACE_HOURS,
+               granted: frozenset[str] | None = None) -> Rotated:
+    """A new secret for one of the caller's keys: a new key with its name, scopes and kind;
+    the old one keeps working `grace_hours` more (0: stops now), then answers 401.
+
+    `granted`: the scopes of the key making the call (None: the signed-in user), which must
+    cover the rotated key's, since the new secret holds them."""
+    db = firestore_client()
+    old_ref = db.collection(COLLECTION).document(key_id)
+    raw = generate_key()
+    new_ref = db.collection(COLLECTION).document(hash_key(raw))
+    now = clock.now()
+    expires_at = now + timedelta(hours=grace_hours)
+
+    @firestore.transactional
+    def rotate(transaction: firestore.Transaction) -> None:
+        snap = old_ref.get(transaction=transaction)
+        data = snap.to_dict() if snap.exists else None
+        if data is None or data.get("userId") != user_id:
+            raise NotFoundError(f"API key {key_id} not found")
+        if data.get("revokedAt") is not None or _expired(data, now):
+            raise ConflictError(f"API key {key_id} is revoked or expired: create a new key instead",
+                                code="key_not_active")
+        if data.get("rotatedTo"):
+            raise ConflictError(f"API key {key_id} was already rotated (to {data['rotatedTo']})",
+                                code="key_already_rotated")
+        held = key_scopes.scopes_of(data)
+        if granted is not None and not held <= granted:
+            raise InsufficientScopeError.cannot_grant(key_scopes.ordered(held - granted),
+                                                      key_scopes.ordered(granted))
+        stored = data.get("scopes")
+        doc = _new_document(user_id, data.get("name") or "", raw, stored, data.get("kind") or "personal")
+        doc["rotatedFrom"] = key_id
+        transaction.create(new_ref, doc)
+        transaction.update(old_ref, {"expiresAt": expires_at, "rotatedTo": new_ref.id})
+
+    rotate(db.transaction())
+    if grace_hours <= 0:
+        _owners.forget(key_id)
+    return Rotated(raw_key=raw, key_id=new_ref.id, old_key_id=key_id, old_expires_at=expires_at)
+
+
+def _expired(data: Mapping[str, Any], now: datetime | None = None) -> bool:
+    expires_at = data.get("expiresAt")
+    return expires_at is not None and (now or clock.now()) >= expires_at
 
 
 def revoke_key(user_id: str, key_id: str) -> None:
@@ -212,13 +295,17 @@ def _verify(ref: firestore.DocumentReference, owner: str | None, snap: Any, user
     if data.get("revokedAt") is not None:
         _owners.forget(key_hash)
         raise UnauthorizedError("API key revoked")
+    if _expired(data):  # rotated, and its grace period is over
+        _owners.forget(key_hash)
+        raise UnauthorizedError("API key expired: it was rotated")
     user_id = data["userId"]
     _owners.remember(key_hash, user_id)
     if owner != user_id:
         user_snapshot = None  # not read, or read for another user: the caller reads it
     _touch_last_used(ref, data.get("lastUsedAt"))
     return ApiKeyRecord(key_hash=key_hash, user_id=user_id, name=data.get("name", ""),
-                        user_snapshot=user_snapshot)
+                        user_snapshot=user_snapshot, scopes=key_scopes.scopes_of(data),
+                        kind=data.get("kind") or "personal")
 
 
 def _touch_last_used(ref: firestore.DocumentReference, last_used: datetime | None) -> None:

@@ -47,3 +47,14 @@ def allows(held: Iterable[str] | None, needed: str | None) -> bool:
 def unknown(requested: Iterable[str]) -> list[str]:
     """The requested scopes that do not exist, in the order given."""
     return [scope for scope in requested if scope not in SCOPES]
+
+
+def ordered(scopes: Iterable[str]) -> list[str]:
+    """Scopes in the table's order (how they are stored, listed and shown)."""
+    held = set(scopes)
+    return [scope for scope in SCOPES if scope in held]
+
+
+# What a key is for: a person's own scripts and integrations, or an AI agent acting for them
+# (the console and the list show it; it grants nothing by itself).
+KINDS: tuple[str, ...] = ("personal", "agent")

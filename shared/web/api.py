@@ -49,7 +49,7 @@ from shared.errors import (
     ValidationError,
 )
 from shared.services import rate_limits, request_logs
-from shared.web import auth
+from shared.web import auth, route_scopes
 from shared.web.request_context import bind, request_id_for
 from shared.web.responses import Reply, error_response, finish, json_response
 from shared.web.validation import parse_query, refuse_unknown_query, validate_response
@@ -79,6 +79,10 @@ class Auth(Enum):
     API_KEY_OR_SIGNED_IN = "api_key_or_signed_in"
 
 
+# The kinds of route an API key may call: each names its scope in shared/web/route_scopes.py.
+KEY_AUTHS = frozenset({Auth.API_KEY, Auth.API_KEY_OR_FIREBASE, Auth.API_KEY_OR_SIGNED_IN})
+
+
 @dataclass
 class RequestContext:
     request: Request
@@ -94,6 +98,7 @@ class RequestContext:
     presumed: auth.PresumedApiKey | None = None
     counting: rate_limits.Counting | None = None
     call: Any = None
+    scope: str | None = None  # what the route needs from a key (route_scopes)
     _key_found: Mapping[str, Any] | None = None
 
     @property
@@ -121,9 +126,10 @@ class RequestContext:
         if self.presumed is not None:
             presumed, self.presumed = self.presumed, None
             try:
-                self.principal = self.call.principal = presumed.confirm(self._key_found)
-            except auth.KeyRefused:
-                self.principal = self.call.principal = None
+                self.principal = self.call.principal = presumed.confirm(self._key_found, self.scope)
+            except auth.KeyRefused as refused:
+                # A key refused for its scope still names its user (counted as that user).
+                self.principal = self.call.principal = getattr(refused.error, "principal", None)
                 self.counting = None  # answered as refused before counting (Api._dispatch)
                 raise
         if self.counting is None:
@@ -167,6 +173,8 @@ class Route:
     # The form's media type: a file upload's multipart, or a platform's callback that posts an
     # urlencoded form (Meta's `signed_request`: shared/services/privacy).
     form_media_type: str = "multipart/form-data"
+    # What an API key needs to call it (shared/web/route_scopes.py; None: any key).
+    scope: str | None = None
 
     def streams_body(self, request: Request) -> bool:
         return self.form_model is not None and request.mimetype == self.form_media_type
@@ -213,13 +221,15 @@ class Api:
         """Register a handler. The keyword metadata describes the route's contract."""
 
         def register(handler: Handler) -> Handler:
+            # A key route names its scope, or is not registered (fails at import, i.e. at deploy).
+            scope = route_scopes.scope_for(f"{method.upper()} {pattern}") if auth in KEY_AUTHS else None
             self.routes.append(Route(
                 method.upper(), pattern, _compile(pattern), handler, auth,
                 summary=summary or (handler.__doc__ or "").strip().split("\n")[0],
                 request_model=request_model, response_model=response_model,
                 query_model=query_model, success_status=success_status, tags=tags,
                 responses=dict(responses or {}), reads_while_counting=reads_while_counting,
-                form_model=form_model, form_media_type=form_media_type,
+                form_model=form_model, form_media_type=form_media_type, scope=scope,
             ))
             return handler
 
@@ -295,7 +305,8 @@ class Api:
             self._limit(request, call)  # unknown routes count against the caller's address
             raise
         call.route = route
-        ctx = RequestContext(request=request, request_id=request_id, path_params=params, call=call)
+        ctx = RequestContext(request=request, request_id=request_id, path_params=params, call=call,
+                             scope=route.scope)
         try:
             if route.auth is Auth.API_KEY:
                 # A key this instance knows is read in such a handler's first read, not before it.
@@ -308,6 +319,8 @@ class Api:
                 ctx.principal = auth.authenticate_key_or_user(request)
             elif route.auth is Auth.API_KEY_OR_SIGNED_IN:
                 ctx.principal = auth.authenticate_key_or_user(request, user_subscribed=False)
+            if isinstance(ctx.principal, auth.ApiKeyPrincipal) and ctx.presumed is None:
+                ctx.principal.require(route.scope)  # a presumed key: on its confirmation (admit)
         except SokuError as error:
             self._refused(request, call, error)
         call.principal = ctx.principal

@@ -8,10 +8,32 @@ from typing import Any, Mapping
 from flask import Request
 
 from shared.adapters import firebase_auth
-from shared.errors import ForbiddenError, ServiceUnavailableError, SokuError, UnauthorizedError
-from shared.services import api_keys, subscriptions
+from shared.errors import (
+    ForbiddenError,
+    InsufficientScopeError,
+    ServiceUnavailableError,
+    SokuError,
+    UnauthorizedError,
+    ValidationError,
+)
+from shared.services import api_keys, key_scopes, subscriptions
 
 API_KEY_HEADER = "soku-api-key"
+
+
+def presented_api_key(request: Request) -> str | None:
+    """The API key a request presents: its `soku-api-key` header, or `Authorization: Bearer
+    <key>` when the bearer value is a Soku key (its prefix, `sk_live_`; any other bearer value
+    is a Firebase ID token). Both, naming different keys: 400."""
+    header = (request.headers.get(API_KEY_HEADER) or "").strip() or None
+    scheme, _, value = (request.headers.get("Authorization") or "").partition(" ")
+    value = value.strip()
+    bearer = value if scheme.lower() == "bearer" and value.startswith(api_keys.KEY_PREFIX) else None
+    if header is not None and bearer is not None and header != bearer:
+        raise ValidationError("Send one API key: soku-api-key and Authorization: Bearer name different keys",
+                              details=[{"field": "header.Authorization", "code": "conflicting_credentials",
+                                        "message": "Differs from the soku-api-key header"}])
+    return header or bearer
 
 
 @dataclass(frozen=True)
@@ -24,6 +46,16 @@ class ApiKeyPrincipal(Principal):
     key_hash: str
     subscription_status: str | None  # None: the key is valid but the subscription is not
     key_name: str = ""
+    # What the key may do (None: not read yet, a presumed key before its confirmation).
+    scopes: frozenset[str] | None = None
+    kind: str = "personal"
+
+    def require(self, scope: str | None) -> None:
+        """403 insufficient_scope unless this key holds `scope` (None: any key may)."""
+        if not key_scopes.allows(self.scopes, scope):
+            error = InsufficientScopeError.needs(scope, key_scopes.ordered(self.scopes or ()))
+            error.principal = self  # type: ignore[attr-defined]  # counted and logged as its user
+            raise error
 
 
 # The subscription_status of a presumed key's principal until its read confirms it.
@@ -38,7 +70,7 @@ class FirebaseUser(Principal):
 
 
 def authenticate_api_key(request: Request) -> ApiKeyPrincipal:
-    return _principal(api_keys.authenticate(request.headers.get(API_KEY_HEADER)))
+    return _principal(api_keys.authenticate(presented_api_key(request)))
 
 
 class KeyRefused(Exception):
@@ -64,17 +96,20 @@ class PresumedApiKey:
     def refs(self) -> list:
         return list(self.key.refs)
 
-    def confirm(self, snapshots: Mapping[str, Any] | None) -> ApiKeyPrincipal:
-        """The principal the read confirms (it is read now when `snapshots` lack it), or KeyRefused."""
+    def confirm(self, snapshots: Mapping[str, Any] | None, scope: str | None = None) -> ApiKeyPrincipal:
+        """The principal the read confirms (it is read now when `snapshots` lack it), holding
+        `scope` (the route's, judged on the key's document as read), or KeyRefused."""
         try:
-            return _principal(api_keys.confirm(self.key, snapshots))
+            principal = _principal(api_keys.confirm(self.key, snapshots))
+            principal.require(scope)
+            return principal
         except (UnauthorizedError, ForbiddenError) as error:
             raise KeyRefused(error) from None
 
 
 def presume_api_key(request: Request) -> PresumedApiKey | None:
     """The request's key as this instance knows it, unread (None: not known here)."""
-    key = api_keys.presume(request.headers.get(API_KEY_HEADER))
+    key = api_keys.presume(presented_api_key(request))
     if key is None:
         return None
     # Counted as a subscriber until confirmed: a key refused after all is answered 401/403
@@ -92,12 +127,12 @@ def _principal(record: api_keys.ApiKeyRecord) -> ApiKeyPrincipal:
         # pipeline counts that user's requests (authenticated tier) and logs them.
         error.principal = ApiKeyPrincipal(  # type: ignore[attr-defined]
             user_id=record.user_id, key_hash=record.key_hash, subscription_status=None,
-            key_name=record.name,
+            key_name=record.name, scopes=record.scopes, kind=record.kind,
         )
         raise
     return ApiKeyPrincipal(
         user_id=record.user_id, key_hash=record.key_hash, subscription_status=status,
-        key_name=record.name,
+        key_name=record.name, scopes=record.scopes, kind=record.kind,
     )
 
 
@@ -115,7 +150,7 @@ def authenticate_key_or_user(request: Request, *, user_subscribed: bool = True) 
     """An API key (integrations) or the signed-in user's Firebase ID token (the web console),
     held to the same rule as a key: the user's subscription must be active (the spec's 403),
     unless `user_subscribed` is False (connecting accounts, which a web-app user may do first)."""
-    if request.headers.get(API_KEY_HEADER):
+    if presented_api_key(request):  # soku-api-key, or a Bearer value that is a Soku key
         return authenticate_api_key(request)
     if not request.headers.get("Authorization"):
         raise UnauthorizedError("Missing credentials: send soku-api-key, or Authorization: Bearer "

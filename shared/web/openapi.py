@@ -48,9 +48,11 @@ DESCRIPTION = """\
 One API call, every social platform: publish to X, Instagram, Facebook, Threads, TikTok,
 YouTube, LinkedIn and Snapchat.
 
-**Authentication.** Public routes take an API key in the `soku-api-key` header and need an
-active (`active` or `trialing`) subscription. Key management routes take a Firebase ID token
-(`Authorization: Bearer …`).
+**Authentication.** Public routes take an API key in the `soku-api-key` header (or as
+`Authorization: Bearer sk_live_…`) and need an active (`active` or `trialing`) subscription.
+Each operation names the scope a key needs (`x-soku-scope`, and the `ApiKey` requirement's
+scope list); a key without it gets `403 insufficient_scope`. Key management routes take a key
+holding `keys:manage`, or the web app's Firebase ID token (`Authorization: Bearer …`).
 
 **Errors.** Every error has one envelope, `{"error": {type, code, message, timestamp,
 requestId, details?}}` (schema `ErrorEnvelope`).
@@ -63,6 +65,20 @@ come on top (`x-soku-rate-limit`). Every response carries `X-RateLimit-Limit`,
 window) and `X-RateLimit-Tier`; a refused request gets `429 rate_limit_exceeded` with
 `Retry-After` (seconds).
 """
+
+def _api_key_scheme() -> str:
+    from shared.services.key_scopes import SCOPES
+
+    table = "\n".join(f"| `{name}` | {what} |" for name, what in SCOPES.items())
+    return ("`sk_live_…`, created in the web app or with a key holding `keys:manage` (shown once). Also "
+            "accepted as `Authorization: Bearer sk_live_…` (both headers naming different keys: 400). A key "
+            "holds the scopes it was created with (one created without any, or before scopes existed, holds "
+            "all); each operation names the one it needs, and a call without it answers `403 "
+            "insufficient_scope` with `details: {requiredScope, grantedScopes}`. `GET /v1/me` takes any key.\n\n"
+            "| scope | allows |\n|---|---|\n" + table)
+
+
+API_KEY_SCHEME = _api_key_scheme()
 
 # -- shared components ---------------------------------------------------------------
 
@@ -114,7 +130,8 @@ ERRORS: dict[int, tuple[str, str, dict, tuple[str, ...]]] = {
         [{"field": "body.post.content.platform", "message": "Required", "code": "invalid_type"}]), ()),
     401: ("Unauthorized", "Missing, invalid or revoked credentials", _error_example(
         401, "unauthorized", "Missing or invalid soku-api-key"), ()),
-    403: ("Forbidden", "Subscription required, inactive or expired", _error_example(
+    403: ("Forbidden", "Subscription required, inactive or expired (`forbidden`), or the API key lacks the "
+                       "operation's scope (`insufficient_scope`)", _error_example(
         403, "forbidden", "Subscription required"), ()),
     404: ("NotFound", "No such resource (or not yours)", _error_example(
         404, "not_found", "Resource not found"), ()),
@@ -170,6 +187,9 @@ _DAILY_MINUTES = _daily("transcriptionMinutes", 598, 600, "minutes", 4)
 # `_operation`): status -> [(code, example message)], the first one the example. Their codes
 # are the handlers' own (tests/test_openapi.py finds each one in the code).
 ENDPOINT_ERRORS: dict[str, dict[int, list[tuple[str, str]]]] = {
+    "POST /v1/api-keys/{key_id}/rotate": {409: [
+        ("key_already_rotated", "API key 9f2c… was already rotated (to 41ab…)"),
+        ("key_not_active", "API key 9f2c… is revoked or expired: create a new key instead")]},
     "POST /v1/posts": {
         429: [_RATE_LIMITED, _DAILY_POSTS],
         409: [("idempotency_conflict", "Idempotency key conflict: this key was already used with a different "
@@ -482,7 +502,7 @@ def _body_required(model: type[BaseModel]) -> bool:
 
 
 def _operation(function_id: str, route: Any, refs: dict) -> dict:
-    from shared.web.api import Auth
+    from shared.web.api import KEY_AUTHS, Auth
 
     endpoint = route.endpoint
     op: dict[str, Any] = {
@@ -496,12 +516,16 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
     if endpoint_limit is not None:
         op["description"] = f"Rate limit: {endpoint_limit} requests per minute (endpoint-specific)."
         op["x-soku-rate-limit"] = {"perMinute": endpoint_limit}
+    # A key route's scope (shared/web/route_scopes.py): the ApiKey requirement's scope list.
+    key_scopes = [route.scope] if route.scope is not None else []
+    if route.auth in KEY_AUTHS:
+        op["x-soku-scope"] = route.scope
     if route.auth is Auth.API_KEY:
-        op["security"] = [{"ApiKey": []}]
+        op["security"] = [{"ApiKey": key_scopes}]
     elif route.auth is Auth.FIREBASE:
         op["security"] = [{"FirebaseIdToken": []}]
     elif route.auth in (Auth.API_KEY_OR_FIREBASE, Auth.API_KEY_OR_SIGNED_IN):  # either one
-        op["security"] = [{"ApiKey": []}, {"FirebaseIdToken": []}]
+        op["security"] = [{"ApiKey": key_scopes}, {"FirebaseIdToken": []}]
     else:
         op["security"] = []
 
@@ -558,7 +582,10 @@ def _operation(function_id: str, route: Any, refs: dict) -> dict:
         errors.add(404)
     if extra_headers:
         errors.add(409)
-    own = ENDPOINT_ERRORS.get(endpoint, {})
+    own = dict(ENDPOINT_ERRORS.get(endpoint, {}))
+    if route.scope is not None:  # a key without the scope: 403 insufficient_scope, beside the subscription's
+        own[403] = [("insufficient_scope", f"This API key lacks the scope {route.scope}, which this operation "
+                                           f"needs"), ("forbidden", "Subscription required"), *own.get(403, [])]
     errors |= set(own)
     for status in sorted(errors - set(documented)):
         responses[str(status)] = (_error_response(status, own[status]) if status in own
@@ -590,7 +617,8 @@ LINKS: dict[str, tuple[str, dict[str, str]]] = {
     "POST /v1/repurposeLinks": ("id", {"GET /v1/repurposeLinks/{link_id}/triggers": "link_id",
                                        "DELETE /v1/repurposeLinks/{link_id}": "link_id"}),
     "POST /v1/templates/saved": ("id", {"DELETE /v1/templates/saved/{template_id}": "template_id"}),
-    "POST /v1/api-keys": ("id", {"DELETE /v1/api-keys/{key_id}": "key_id"}),
+    "POST /v1/api-keys": ("id", {"DELETE /v1/api-keys/{key_id}": "key_id",
+                                 "POST /v1/api-keys/{key_id}/rotate": "key_id"}),
     "POST /webhooks/meta/data-deletion": ("confirmation_code", {"GET /webhooks/meta/data-deletion/{code}": "code"}),
     "POST /webhooks/threads/data-deletion": ("confirmation_code", {
         "GET /webhooks/threads/data-deletion/{code}": "code"}),
@@ -673,7 +701,7 @@ def build_document(routes: Iterable[tuple[str, Any]] | None = None) -> dict:
             },
             "securitySchemes": {
                 "ApiKey": {"type": "apiKey", "in": "header", "name": "soku-api-key",
-                           "description": "`sk_live_…`, created in the web app (shown once)"},
+                           "description": API_KEY_SCHEME},
                 "FirebaseIdToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                                     "description": "Firebase ID token of the signed-in web-app user"},
             },

@@ -1,6 +1,6 @@
 // The Soku web console: plain script, no build step, no server of its own. It calls the
 // public API on this same origin (Hosting's rewrites) with the signed-in user's Firebase ID
-// token: the key routes (/v1/api-keys) take only that, and the routes shown here (accounts,
+// token: the key routes (/v1/api-keys) take that (or a key holding keys:manage), and the routes shown here (accounts,
 // posts, webhooks, credits, connecting) take it beside an API key, so nothing needs pasting.
 "use strict";
 
@@ -83,17 +83,31 @@ async function loadKeys() {
     row.dataset.keyId = key.id;
     cell(row, key.name);
     cell(row, key.tokenPreview).className = "mono";
+    cell(row, key.kind, "kind");
+    cell(row, key.scopes.length === allScopes().length ? "all" : key.scopes.join(", ") || "none", "scopes");
     cell(row, when(key.createdAt));
     cell(row, when(key.lastUsedAt));
-    cell(row, key.revokedAt ? "revoked " + when(key.revokedAt) : "active", key.revokedAt ? "bad" : "ok");
+    const expired = key.expiresAt && new Date(key.expiresAt) <= new Date();
+    const status = key.revokedAt ? "revoked " + when(key.revokedAt)
+      : expired ? "expired " + when(key.expiresAt) + " (rotated)"
+      : key.expiresAt ? "rotated: works until " + when(key.expiresAt) : "active";
+    cell(row, status, key.revokedAt || expired ? "bad" : "ok");
     const actions = row.insertCell();
     if (!key.revokedAt) actions.append(button("Revoke", () => revokeKey(key), "danger"));
   }
 }
 
+const scopeBoxes = () => [...document.querySelectorAll("#key-scopes input[name=scope]")];
+const allScopes = () => scopeBoxes().map((box) => box.value);
+
 async function createKey(event) {
   event.preventDefault();
-  const { apiKey } = await api("POST", "/v1/api-keys", { name: $("key-name").value });
+  const scopes = scopeBoxes().filter((box) => box.checked).map((box) => box.value);
+  if (!scopes.length) {
+    say("Pick at least one scope: a key without any could only call GET /v1/me.", true);
+    return;
+  }
+  const { apiKey } = await api("POST", "/v1/api-keys", { name: $("key-name").value, kind: $("key-kind").value, scopes });
   $("new-key-value").textContent = apiKey;
   $("new-key").hidden = false;
   say("Key created.");
