@@ -37,6 +37,7 @@ from functions.api_keys import apiKeys
 from functions.connections import connections, oauthCallback
 from functions.credits import credits
 from functions.health import health
+from functions.mcp import mcp
 from functions.media import media, mediaFiles
 from functions.not_found import notFound
 from functions.openapi import openapi
@@ -54,7 +55,7 @@ FUNCTION_ID = "api"
 
 ROUTED: dict[str, Callable] = {
     fn.__firebase_endpoint__.entryPoint: fn
-    for fn in (account, apiKeys, connections, oauthCallback, credits, health, media, mediaFiles,
+    for fn in (account, apiKeys, connections, oauthCallback, credits, health, mcp, media, mediaFiles,
                notFound, openapi, platformWebhooks, posts, repurpose, templates, transcribe, webhooks)
 }
 _unknown = set(routes.function_ids()) - set(ROUTED)
