@@ -192,9 +192,10 @@ def _handle(ctx: RequestContext) -> Response:
         _caller.reset(token)
 
 
-for _method in ("POST", "GET", "DELETE"):
-    api.route(_method, PATH, summary="The MCP server (Streamable HTTP, stateless, JSON responses)",
-              tags=("mcp",), documented=False)(_handle)
+# POST only: stateless, there is no session to DELETE and no event stream to GET (the transport
+# allows a server to refuse that GET with 405, which the pipeline answers, with `Allow: POST`).
+api.route("POST", PATH, summary="The MCP server (Streamable HTTP, stateless, JSON responses)",
+          tags=("mcp",), documented=False)(_handle)
 
 
 def _bearer_as_key(request: Request) -> None:

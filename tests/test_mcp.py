@@ -164,3 +164,14 @@ def test_schemas_come_from_the_rest_models():
 def test_through_hosting(hosting, demo):
     names = session(f"{hosting.hosting_url}/mcp", _headers(demo.api_key), _tool_names)
     assert names == {tool.name for tool in mcp_tools.TOOLS}
+
+
+def test_one_post_by_hand_as_the_docs_show(client, demo):
+    """docs/agents.md: a JSON-RPC request is one POST (stateless: tools/list needs no initialize);
+    no event stream is opened."""
+    accept = {"Accept": "application/json, text/event-stream", **demo.key_headers}
+    r = client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, headers=accept)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json"), r.text
+    assert "publish_post" in [tool["name"] for tool in r.json()["result"]["tools"]]
+    assert "mcp-session-id" not in r.headers and "private" in r.headers["Cache-Control"]
+    assert client.get("/mcp", headers=accept).status_code == 405
