@@ -81,6 +81,7 @@ class Caller:
     api_key: str
     principal: ApiKeyPrincipal
     request: Request
+    request_id: str
     _scopes: frozenset[str] | None = field(default=None, repr=False)
 
     @property
@@ -123,7 +124,7 @@ async def _call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.Cal
 
 
 def _tool_error(error: SokuError, caller: Caller) -> types.CallToolResult:
-    body = error_body(error, caller.request.headers.get("X-Request-ID", ""))
+    body = error_body(error, caller.request_id)
     return types.CallToolResult(content=[types.TextContent(type="text", text=json.dumps(body))],
                                 structured_content=body, is_error=True)
 
@@ -183,7 +184,7 @@ async def _serve(scope: dict, receive: Any, send: Any) -> None:
 def _handle(ctx: RequestContext) -> Response:
     principal = ctx.principal
     assert isinstance(principal, ApiKeyPrincipal)
-    caller = Caller(ctx.request.headers.get(API_KEY_HEADER, ""), principal, ctx.request)
+    caller = Caller(ctx.request.headers.get(API_KEY_HEADER, ""), principal, ctx.request, ctx.request_id)
     body = b"" if ctx.body is None else json.dumps(ctx.body, ensure_ascii=False).encode()
     token = _caller.set(caller)
     try:

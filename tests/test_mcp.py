@@ -13,12 +13,13 @@ from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-from shared.services import api_keys
-from shared.web import mcp_tools
 from tests.conftest import PROJECT_ID, REGION
 from tests.posting import body
 
 READ_TOOLS = {"get_post", "list_posts", "list_platforms"}
+# shared/ is imported inside the tests, not at collection: importing the models in another order
+# than main.py does changes the order of equal Literals' enums in the generated OpenAPI document
+# (tests/test_openapi.py compares it with openapi.json).
 _ADDRESSES = itertools.count()
 
 
@@ -49,6 +50,8 @@ async def _tool_names(client: ClientSession) -> set[str]:
 
 
 def test_publish_follow_and_retry_the_same_call(stack, demo):
+    from shared.web import mcp_tools
+
     url = f"{stack.base_url}/mcp"
     text = f"Hello from an agent {uuid.uuid4().hex[:8]}"
     arguments = body([{"platform": "x", "accountId": "x_main"}], text)
@@ -125,6 +128,8 @@ def test_no_key_is_401_in_the_envelope(client, stack):
 
 
 def test_a_read_only_key_sees_read_tools_and_is_refused_the_rest(stack, make_user, db):
+    from shared.services import api_keys
+
     user = make_user()
     db.collection("apiKeys").document(api_keys.hash_key(user.api_key)).update({"scopes": ["posts:read"]})
 
@@ -138,6 +143,7 @@ def test_a_read_only_key_sees_read_tools_and_is_refused_the_rest(stack, make_use
     assert names == READ_TOOLS
     assert refused.is_error and refused.structured_content["error"]["code"] == "insufficient_scope"
     assert refused.structured_content["error"]["details"] == {"scope": "posts:write"}
+    assert refused.structured_content["error"]["requestId"]
     assert not listed.is_error and listed.structured_content["data"] == []
 
 
@@ -146,8 +152,9 @@ def test_through_the_api_function(stack, demo):
     assert "publish_post" in names
 
 
-def test_schemas_come_from_the_rest_models():
+def test_schemas_come_from_the_rest_models(stack):
     from shared.models.posts import CreatePostRequest
+    from shared.web import mcp_tools
 
     tool = mcp_tools.BY_NAME["publish_post"]
     rest = CreatePostRequest.model_json_schema()
@@ -162,6 +169,8 @@ def test_schemas_come_from_the_rest_models():
 
 
 def test_through_hosting(hosting, demo):
+    from shared.web import mcp_tools
+
     names = session(f"{hosting.hosting_url}/mcp", _headers(demo.api_key), _tool_names)
     assert names == {tool.name for tool in mcp_tools.TOOLS}
 
