@@ -43,7 +43,7 @@ from functions.sizing import combined_options
 from functions.templates import templates
 from functions.transcribe import transcribe
 from shared.adapters.gcp import firestore_client
-from shared.errors import ForbiddenError, NotFoundError, SokuError
+from shared.errors import ForbiddenError, NotFoundError, SokuError, ValidationError
 from shared.services import api_keys, key_scopes
 from shared.services.rate_limits import HOSTING_MARKERS
 from shared.web import asgi_bridge, mcp_tools, routes
@@ -116,6 +116,11 @@ async def _call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.Cal
         return _tool_error(ForbiddenError(
             f"This API key lacks the scope {tool.scope}, which {tool.name} needs",
             code="insufficient_scope", details={"scope": tool.scope}), caller)
+    missing = [name for name in tool.path_params if name not in tool.optional_params
+               and not (isinstance(arguments.get(name), str) and arguments[name])]
+    if missing:
+        return _tool_error(ValidationError(f"{tool.name} needs {', '.join(missing)}", details=[
+            {"field": name, "message": "Required: a non-empty string", "code": "missing"} for name in missing]), caller)
     status, body = call_route(caller, tool, arguments)
     text = json.dumps(body, ensure_ascii=False)
     structured = body if isinstance(body, dict) else {"result": body}

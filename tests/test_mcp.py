@@ -107,12 +107,14 @@ def test_a_bad_post_is_a_tool_error_with_the_envelope(stack, demo):
         validated = await client.call_tool("validate_post", {"post": {"content": {"text": "x" * 400,
                                                                                   "platform": ["x"]}}})
         missing = await client.call_tool("get_post", {"postId": "no-such-post"})
-        return bad, validated, missing
+        unnamed = await client.call_tool("get_post", {})
+        return bad, validated, missing, unnamed
 
-    bad, validated, missing = session(f"{stack.base_url}/mcp", _headers(demo.api_key), work)
+    bad, validated, missing, unnamed = session(f"{stack.base_url}/mcp", _headers(demo.api_key), work)
     assert bad.is_error and bad.structured_content["error"]["code"] == "validation_error"
     assert "validation_error" in bad.content[0].text
     assert missing.is_error and missing.structured_content["error"]["code"] == "not_found"
+    assert unnamed.is_error and unnamed.structured_content["error"]["code"] == "validation_error"
     # validate_post answers the REST route's body: a verdict, or the validation envelope.
     assert validated.structured_content, validated
 
