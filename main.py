@@ -14,6 +14,7 @@ from functions.api_keys import apiKeys
 from functions.connections import connections, oauthCallback
 from functions.credits import credits
 from functions.health import health
+from functions.mcp import mcp
 from functions.media import media, mediaFiles
 from functions.not_found import notFound
 from functions.openapi import openapi
@@ -31,7 +32,7 @@ __all__ = [
     "api",
     "account", "apiKeys", "health", "notFound", "posts",
     "connections", "oauthCallback",
-    "media", "mediaFiles", "openapi", "templates",
+    "media", "mediaFiles", "mcp", "openapi", "templates",
     "orchestratePost", "sweepScheduledPosts", "webhooks", "deliverWebhook",
     "transcribe", "credits",
     "repurpose", "repurposePost", "platformWebhooks",

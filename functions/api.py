@@ -28,15 +28,16 @@ imports every function module for every instance anyway.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterable
+from typing import Callable
 
-from firebase_functions import https_fn, options
+from firebase_functions import https_fn
 
 from functions.account import account
 from functions.api_keys import apiKeys
 from functions.connections import connections, oauthCallback
 from functions.credits import credits
 from functions.health import health
+from functions.mcp import mcp
 from functions.media import media, mediaFiles
 from functions.not_found import notFound
 from functions.openapi import openapi
@@ -46,6 +47,7 @@ from functions.repurpose import repurpose
 from functions.templates import templates
 from functions.transcribe import transcribe
 from functions.webhooks import webhooks
+from functions.sizing import combined_options
 from shared.config import deployment
 from shared.web import routes
 
@@ -53,37 +55,12 @@ FUNCTION_ID = "api"
 
 ROUTED: dict[str, Callable] = {
     fn.__firebase_endpoint__.entryPoint: fn
-    for fn in (account, apiKeys, connections, oauthCallback, credits, health, media, mediaFiles,
+    for fn in (account, apiKeys, connections, oauthCallback, credits, health, mcp, media, mediaFiles,
                notFound, openapi, platformWebhooks, posts, repurpose, templates, transcribe, webhooks)
 }
 _unknown = set(routes.function_ids()) - set(ROUTED)
 if _unknown:  # a table entry this function could not serve: fail at import, i.e. at deploy
     raise RuntimeError(f"shared/web/routes.py routes to functions functions/api.py does not import: {_unknown}")
-
-
-def _numbers(values: Iterable[Any]) -> list:
-    # Unset options are None or firebase_functions' RESET_VALUE sentinel; cpu may be "gcf_gen1".
-    return [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-
-
-def combined_options(functions: Iterable[Callable]) -> dict[str, Any]:
-    """Options under which every one of `functions` can run: max timeout, memory and cpu,
-    min concurrency, union of secrets."""
-    endpoints = [fn.__firebase_endpoint__ for fn in functions]
-    out: dict[str, Any] = {}
-    if timeouts := _numbers(e.timeoutSeconds for e in endpoints):
-        out["timeout_sec"] = max(timeouts)
-    if memories := _numbers(e.availableMemoryMb for e in endpoints):
-        out["memory"] = options.MemoryOption(max(memories))
-    if cpus := _numbers(e.cpu for e in endpoints):
-        out["cpu"] = max(cpus)
-    if concurrencies := _numbers(e.concurrency for e in endpoints):
-        out["concurrency"] = min(concurrencies)
-    secrets = sorted({s["key"] for e in endpoints if isinstance(e.secretEnvironmentVariables, list)
-                      for s in e.secretEnvironmentVariables})
-    if secrets:
-        out["secrets"] = secrets
-    return out
 
 
 def public_root(request: https_fn.Request) -> str:

@@ -37,6 +37,8 @@ EXPECTED = {
     **{f"publish{p}": {TOKENS} for p in ("Threads", "Telegram", "Discord", "Mastodon", "Bluesky", "Wordpress")},
     # Serves every public route in-process: the union of the HTTP functions' secrets.
     "api": {TOKENS, STATE, CLIENTS, OPENAI},
+    # Calls the routes of its tools in-process (functions/mcp.py): those functions' secrets.
+    "mcp": {TOKENS, CLIENTS, OPENAI},
 }
 
 

@@ -175,6 +175,8 @@ class Route:
     form_media_type: str = "multipart/form-data"
     # What an API key needs to call it (shared/web/route_scopes.py; None: any key).
     scope: str | None = None
+    # False: not a REST operation, left out of the OpenAPI document (the MCP endpoint, /mcp).
+    documented: bool = True
 
     def streams_body(self, request: Request) -> bool:
         return self.form_model is not None and request.mimetype == self.form_media_type
@@ -217,7 +219,7 @@ class Api:
               query_model: type | None = None, success_status: int = 200,
               tags: tuple[str, ...] = (), responses: dict[int, type | None] | None = None,
               reads_while_counting: bool = False, form_model: type | None = None,
-              form_media_type: str = "multipart/form-data"):
+              form_media_type: str = "multipart/form-data", documented: bool = True):
         """Register a handler. The keyword metadata describes the route's contract."""
 
         def register(handler: Handler) -> Handler:
@@ -229,7 +231,7 @@ class Api:
                 request_model=request_model, response_model=response_model,
                 query_model=query_model, success_status=success_status, tags=tags,
                 responses=dict(responses or {}), reads_while_counting=reads_while_counting,
-                form_model=form_model, form_media_type=form_media_type, scope=scope,
+                form_model=form_model, form_media_type=form_media_type, scope=scope, documented=documented,
             ))
             return handler
 

@@ -454,6 +454,8 @@ def public_routes(functions: dict[str, Callable] | None = None, rewrites: list |
     for function_id, function in sorted(functions.items()):
         for api in apis_of(function_id, function):
             for route in api.routes:
+                if not route.documented:  # not a REST operation (the MCP endpoint)
+                    continue
                 first = next((r for r in rewrites if r.regex.match(_sample_path(route.pattern))), None)
                 if first is not None and first.function_id == function_id:
                     out.append((function_id, route))

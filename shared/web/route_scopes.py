@@ -23,6 +23,9 @@ ANY_KEY = None
 ROUTE_SCOPES: dict[str, str | None] = {
     # account
     "GET /v1/me": ANY_KEY,
+    # The MCP server (functions/mcp.py): any key reaches it; each tool holds the key to the scope
+    # of the route it calls (shared/web/mcp_tools.py), and tools/list shows only those it may call.
+    "POST /mcp": ANY_KEY,
     "GET /v1/accounts": "accounts:read",
     "GET /v1/accounts/{account_id}": "accounts:read",
     "DELETE /v1/accounts/{account_id}": "accounts:manage",

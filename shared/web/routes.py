@@ -59,6 +59,7 @@ REWRITES: tuple[tuple[str, str], ...] = (
     ("/v1/webhooks/**", "webhooks"),
     ("/v1/ai/**", "transcribe"),
     ("/v1/credits/**", "credits"),
+    ("/mcp", "mcp"),  # the MCP server for AI agents (docs/agents.md)
     ("/v1/**", "notFound"),
 )
 
