@@ -89,7 +89,9 @@ def test_every_api_key_operation_names_its_scope(document):
                       if any("ApiKey" in requirement for requirement in op["security"])}
     assert len(key_operations) > 50
     assert set(key_operations) <= set(ROUTE_SCOPES), set(key_operations) - set(ROUTE_SCOPES)
-    assert set(ROUTE_SCOPES) == set(key_operations), "the table names routes that are gone"
+    # The MCP endpoint takes a key but is not a REST operation (documented=False): it is in the
+    # table, and not in the document.
+    assert set(ROUTE_SCOPES) - {"POST /mcp"} == set(key_operations), "the table names routes that are gone"
     for endpoint, op in key_operations.items():
         scope = ROUTE_SCOPES[endpoint]
         assert op["x-soku-scope"] == scope, endpoint
