@@ -1051,7 +1051,7 @@ export interface components {
              * @description The account's type (`accountTypes` of `GET /v1/platforms/{platform}`); null where the platform has one kind
              * @default null
              */
-            accountType: string | null;
+            accountType?: string | null;
             /**
              * Grantedscopes
              * @description What the account granted when it connected (null: not recorded; capabilities then assume Soku's scopes)
@@ -1102,41 +1102,41 @@ export interface components {
              * Statusreason
              * @default null
              */
-            statusReason: string | null;
+            statusReason?: string | null;
             /**
              * Statuschangedat
              * Format: date-time
              * @default null
              */
-            statusChangedAt: string | null;
+            statusChangedAt?: string | null;
             /**
              * Connectedat
              * Format: date-time
              * @default null
              */
-            connectedAt: string | null;
+            connectedAt?: string | null;
             /**
              * Platformuserid
              * @default null
              */
-            platformUserId: string | null;
+            platformUserId?: string | null;
             /**
              * Username
              * @default null
              */
-            username: string | null;
+            username?: string | null;
             /**
              * Authortype
              * @description LinkedIn: `person` or `organization`
              * @default null
              */
-            authorType: string | null;
+            authorType?: string | null;
             /**
              * Accounttype
              * @description Where the platform has several kinds of account (`accountTypes` of `GET /v1/platforms/{platform}`): Instagram `facebook_login` or `instagram_login`, LinkedIn `member` or `organization`; null elsewhere
              * @default null
              */
-            accountType: string | null;
+            accountType?: string | null;
             /** Repostenabled */
             repostEnabled: boolean;
             /** Repurposeenabled */
@@ -1168,7 +1168,7 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            tokensRefreshedAt: string | null;
+            tokensRefreshedAt?: string | null;
             lastPublish: components["schemas"]["LastPublish"] | null;
         };
         /** AccountMetricsResponse */
@@ -1192,7 +1192,7 @@ export interface components {
              * @description Google Business Profile only: the location's impressions and actions over the last 28 days (absent for other platforms)
              * @default null
              */
-            locationMetrics: components["schemas"]["LocationMetrics"] | null;
+            locationMetrics?: components["schemas"]["LocationMetrics"] | null;
             /**
              * Fetchedat
              * Format: date-time
@@ -1295,19 +1295,19 @@ export interface components {
              * Postsubmissionid
              * @default null
              */
-            postSubmissionId: string | null;
+            postSubmissionId?: string | null;
             /**
              * Idempotencykey
              * @description The post's own key, derived from the batch's
              * @default null
              */
-            idempotencyKey: string | null;
+            idempotencyKey?: string | null;
             /**
              * Error
              * @description The error envelope's `error`, as POST /v1/posts would have answered
              * @default null
              */
-            error: {
+            error?: {
                 [key: string]: unknown;
             } | null;
         };
@@ -1354,7 +1354,7 @@ export interface components {
              * @description Check every post first and store none unless all pass (one 400 listing each refused post)
              * @default false
              */
-            atomic: boolean;
+            atomic?: boolean;
         };
         /** BatchPostsResponse */
         BatchPostsResponse: {
@@ -1377,7 +1377,7 @@ export interface components {
              * Error
              * @default null
              */
-            error: {
+            error?: {
                 [key: string]: unknown;
             } | null;
         };
@@ -1395,19 +1395,19 @@ export interface components {
              * @description Up to 3 BCP-47 language tags of the text, e.g. ["en", "pt-BR"]
              * @default null
              */
-            langs: string[] | null;
+            langs?: string[] | null;
             /**
              * Alttexts
              * @description Alt text of each image, in the order of the post's media
              * @default null
              */
-            altTexts: string[] | null;
+            altTexts?: string[] | null;
             /**
              * Linkcard
              * @description Add a link preview card for the first link (only when the post has no images)
              * @default false
              */
-            linkCard: boolean;
+            linkCard?: boolean;
         };
         /** Board */
         Board: {
@@ -1420,13 +1420,13 @@ export interface components {
              * Name
              * @default null
              */
-            name: string | null;
+            name?: string | null;
             /**
              * Privacy
              * @description PUBLIC, PROTECTED or SECRET, as Pinterest says
              * @default null
              */
-            privacy: string | null;
+            privacy?: string | null;
         };
         /** BoardsResponse */
         BoardsResponse: {
@@ -1487,7 +1487,7 @@ export interface components {
              * Url
              * @default null
              */
-            url: string | null;
+            url?: string | null;
         };
         /** Capabilities */
         Capabilities: {
@@ -1531,14 +1531,14 @@ export interface components {
              * @default null
              * @example instagram_login
              */
-            accountType: string | null;
+            accountType?: string | null;
             /**
              * Instanceurl
              * @description Mastodon only, and required there: the address of the user's server (`mastodon.social` alone means `https://mastodon.social`; https only, no query or fragment; a path prefix is kept). Soku registers its app on that server the first time (`POST /api/v1/apps`) and sends the browser to the server's own consent page
              * @default null
              * @example https://mastodon.social
              */
-            instanceUrl: string | null;
+            instanceUrl?: string | null;
         };
         /** ConnectStartResponse */
         ConnectStartResponse: {
@@ -1568,7 +1568,7 @@ export interface components {
              * @description The kind of account this flow connects, where the platform has several logins (Instagram)
              * @default null
              */
-            accountType: string | null;
+            accountType?: string | null;
         };
         /** ConnectedAccount */
         ConnectedAccount: {
@@ -1594,25 +1594,25 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            connectedAt: string | null;
+            connectedAt?: string | null;
             /**
              * Accounttype
              * @description Instagram: `facebook_login` (linked to a Facebook Page) or `instagram_login` (without one); LinkedIn: `member` or `organization`. Absent where the platform has one kind of account
              * @default null
              */
-            accountType: string | null;
+            accountType?: string | null;
             /**
              * Statusreason
              * @description With `include=health`: why it needs reconnecting
              * @default null
              */
-            statusReason: string | null;
+            statusReason?: string | null;
             /**
              * Health
              * @description With `include=health`: token expiry and last publish, the `health` of GET /v1/accounts/{id}
              * @default null
              */
-            health: {
+            health?: {
                 [key: string]: unknown;
             } | null;
         };
@@ -1633,7 +1633,7 @@ export interface components {
              * @description JSON Schema of the body to send: `manual`, the credentials; `oauth` on a server of the user's choosing (Mastodon), the start request's
              * @default null
              */
-            fields: {
+            fields?: {
                 [key: string]: unknown;
             } | null;
         };
@@ -1643,7 +1643,7 @@ export interface components {
              * Name
              * @default Default key
              */
-            name: string;
+            name?: string;
         };
         /** CreateApiKeyResponse */
         CreateApiKeyResponse: {
@@ -1677,18 +1677,18 @@ export interface components {
              * Scheduledtime
              * @default null
              */
-            scheduledTime: string | null;
+            scheduledTime?: string | null;
             /**
              * Enablerepurposing
              * @default false
              */
-            enableRepurposing: boolean;
+            enableRepurposing?: boolean;
             /**
              * Draft
              * @description Store the post, checked as any post is, without scheduling or publishing it: `status` is `draft` until POST /v1/posts/{id}/publish publishes it (a `scheduledTime` it carries places it on the calendar only)
              * @default false
              */
-            draft: boolean;
+            draft?: boolean;
         };
         /** CreatePostResponse */
         CreatePostResponse: {
@@ -1707,7 +1707,7 @@ export interface components {
              * @description Required when several accounts are connected on the platform
              * @default null
              */
-            accountId: string | null;
+            accountId?: string | null;
             /**
              * Type
              * @description Which source posts trigger the link: text, image or video posts
@@ -1720,7 +1720,7 @@ export interface components {
              */
             templateId: string;
             /** @default null */
-            settings: components["schemas"]["LinkSettings"] | null;
+            settings?: components["schemas"]["LinkSettings"] | null;
         };
         /** CreateRepurposeLinkResponse */
         CreateRepurposeLinkResponse: {
@@ -1744,7 +1744,7 @@ export interface components {
              * @description Defaults for the template's fields (GET /v1/templates); the post's text fills the main text field
              * @default null
              */
-            config: {
+            config?: {
                 [key: string]: unknown;
             } | null;
             /**
@@ -1752,7 +1752,7 @@ export interface components {
              * @description 1:1, 4:5 or 9:16; when omitted, chosen for the target platform
              * @default null
              */
-            aspectRatio: ("1:1" | "4:5" | "9:16") | null;
+            aspectRatio?: ("1:1" | "4:5" | "9:16") | null;
         };
         /**
          * CreateUploadRequest
@@ -1769,12 +1769,12 @@ export interface components {
              * @description Informative: the stored type is read from the bytes
              * @default null
              */
-            contentType: string | null;
+            contentType?: string | null;
             /**
              * Filename
              * @default null
              */
-            filename: string | null;
+            filename?: string | null;
         };
         /** CreateWebhookRequest */
         CreateWebhookRequest: {
@@ -1789,12 +1789,12 @@ export interface components {
              * @description Defaults to every event type
              * @default null
              */
-            events: ("post.published" | "post.failed" | "post.unconfirmed" | "post.completed" | "post.deleted" | "account.needs_reconnect")[] | null;
+            events?: ("post.published" | "post.failed" | "post.unconfirmed" | "post.completed" | "post.deleted" | "account.needs_reconnect")[] | null;
             /**
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
         };
         /** CreatedWebhook */
         CreatedWebhook: {
@@ -1808,7 +1808,7 @@ export interface components {
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Status
              * @enum {string}
@@ -1818,25 +1818,25 @@ export interface components {
              * Disabledreason
              * @default null
              */
-            disabledReason: string | null;
+            disabledReason?: string | null;
             /** Createdat */
             createdAt: string;
             /**
              * Failingsince
              * @default null
              */
-            failingSince: string | null;
+            failingSince?: string | null;
             /**
              * Lastdeliveryat
              * @default null
              */
-            lastDeliveryAt: string | null;
+            lastDeliveryAt?: string | null;
             /**
              * Previoussecretexpiresat
              * @description After a secret rotation: until when the previous secret also signs deliveries (null once it no longer does)
              * @default null
              */
-            previousSecretExpiresAt: string | null;
+            previousSecretExpiresAt?: string | null;
             /**
              * Secret
              * @description Signing secret: shown only in this response
@@ -1914,13 +1914,13 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            requestedAt: string | null;
+            requestedAt?: string | null;
             /**
              * Completedat
              * Format: date-time
              * @default null
              */
-            completedAt: string | null;
+            completedAt?: string | null;
             /** Accountsdeleted */
             accountsDeleted: number;
         };
@@ -2016,13 +2016,13 @@ export interface components {
              * @description The last attempt's HTTP status (null: no answer)
              * @default null
              */
-            lastStatusCode: number | null;
+            lastStatusCode?: number | null;
             /**
              * Lasterror
              * @description Why the last attempt failed: `HTTP <status>: ` and the answer's first 200 bytes, a timeout, or a refusal
              * @default null
              */
-            lastError: string | null;
+            lastError?: string | null;
             /** Createdat */
             createdAt: string;
             /** Updatedat */
@@ -2057,7 +2057,7 @@ export interface components {
              * Revocationerror
              * @default null
              */
-            revocationError: string | null;
+            revocationError?: string | null;
         };
         /** DiscordEmbed */
         DiscordEmbed: {
@@ -2066,25 +2066,25 @@ export interface components {
              * @description The embed's title (up to 256 characters)
              * @default null
              */
-            title: string | null;
+            title?: string | null;
             /**
              * Description
              * @description The embed's text (up to 4096 characters)
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Url
              * @description Where the title links to (https)
              * @default null
              */
-            url: string | null;
+            url?: string | null;
             /**
              * Color
              * @description The stripe's colour as an RGB integer (0xRRGGBB, e.g. 5793266)
              * @default null
              */
-            color: number | null;
+            color?: number | null;
         };
         /** DiscordOptions */
         DiscordOptions: {
@@ -2093,36 +2093,36 @@ export interface components {
              * @description Post under this name instead of the webhook's own (`username`, 1-80 characters; Discord refuses names containing "discord" or "clyde")
              * @default null
              */
-            username: string | null;
+            username?: string | null;
             /**
              * Avatarurl
              * @description Post with this avatar instead of the webhook's own (`avatar_url`, https)
              * @default null
              */
-            avatarUrl: string | null;
+            avatarUrl?: string | null;
             /**
              * Threadname
              * @description Forum and media channels: the post starts a thread of this name (`thread_name`); such a channel needs one, and a text channel refuses it
              * @default null
              */
-            threadName: string | null;
+            threadName?: string | null;
             /**
              * Suppressembeds
              * @description Do not show link previews in the message (`SUPPRESS_EMBEDS` flag)
              * @default false
              */
-            suppressEmbeds: boolean;
+            suppressEmbeds?: boolean;
             /**
              * Suppressnotifications
              * @description Send without push and desktop notifications (`SUPPRESS_NOTIFICATIONS` flag)
              * @default false
              */
-            suppressNotifications: boolean;
+            suppressNotifications?: boolean;
             /**
              * @description One rich embed under the text
              * @default null
              */
-            embed: components["schemas"]["DiscordEmbed"] | null;
+            embed?: components["schemas"]["DiscordEmbed"] | null;
         };
         /**
          * EditPostRequest
@@ -2148,13 +2148,13 @@ export interface components {
              * @description The post's new content, whole: text, targets, media and options, checked as at submission; its runs are made anew from it
              * @default null
              */
-            post: components["schemas"]["Post"] | null;
+            post?: components["schemas"]["Post"] | null;
             /**
              * Scheduledtime
              * @description A new time (at least a minute ahead). On a draft, null clears it; a scheduled post is published now with POST /v1/posts/{id}/publish
              * @default null
              */
-            scheduledTime: string | null;
+            scheduledTime?: string | null;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -2187,7 +2187,7 @@ export interface components {
              * @description Validation problems (array) or context about the error (object)
              * @default null
              */
-            details: components["schemas"]["ErrorDetail"][] | {
+            details?: components["schemas"]["ErrorDetail"][] | {
                 [key: string]: unknown;
             } | null;
             /**
@@ -2195,7 +2195,7 @@ export interface components {
              * @description Stack trace; development mode only
              * @default null
              */
-            debug: {
+            debug?: {
                 [key: string]: unknown;
             } | null;
         };
@@ -2209,24 +2209,24 @@ export interface components {
              * @description Path of the offending input, e.g. `body.post.content.platform`
              * @default null
              */
-            field: string | null;
+            field?: string | null;
             /**
              * Message
              * @default null
              */
-            message: string | null;
+            message?: string | null;
             /**
              * Code
              * @description `invalid_type`, `invalid_string`, `too_big`, …
              * @default null
              */
-            code: string | null;
+            code?: string | null;
             /**
              * Received
              * @description The value received (truncated; objects and arrays are named, not echoed)
              * @default null
              */
-            received: unknown;
+            received?: unknown;
         } & {
             [key: string]: unknown;
         };
@@ -2257,19 +2257,19 @@ export interface components {
              * @description Publish a video as a reel
              * @default null
              */
-            reel: boolean | null;
+            reel?: boolean | null;
             /**
              * Link
              * @description Link attached to a text post
              * @default null
              */
-            link: string | null;
+            link?: string | null;
             /**
              * Firstcomment
              * @description Posted by the Page as the first comment once the post is published (`POST /{post-id}/comments`); if it fails, the post still counts as published
              * @default null
              */
-            firstComment: string | null;
+            firstComment?: string | null;
         };
         /** Flair */
         Flair: {
@@ -2282,13 +2282,13 @@ export interface components {
              * Text
              * @default
              */
-            text: string;
+            text?: string;
             /**
              * Texteditable
              * @description Whether `options.reddit.flairText` may replace its text
              * @default false
              */
-            textEditable: boolean;
+            textEditable?: boolean;
         };
         /** FlairsResponse */
         FlairsResponse: {
@@ -2323,18 +2323,18 @@ export interface components {
              * @default standard
              * @enum {string}
              */
-            topicType: "standard" | "event" | "offer";
+            topicType?: "standard" | "event" | "offer";
             /** @default null */
-            callToAction: components["schemas"]["CallToAction"] | null;
+            callToAction?: components["schemas"]["CallToAction"] | null;
             /** @default null */
-            event: components["schemas"]["Event"] | null;
+            event?: components["schemas"]["Event"] | null;
             /** @default null */
-            offer: components["schemas"]["Offer"] | null;
+            offer?: components["schemas"]["Offer"] | null;
             /**
              * Languagecode
              * @default null
              */
-            languageCode: string | null;
+            languageCode?: string | null;
         };
         /** HealthResponse */
         HealthResponse: {
@@ -2358,25 +2358,25 @@ export interface components {
              * @description What to publish. `feed`: an image, or a carousel of 2-10 images/videos (a single video in the feed is published as a reel shared to the feed); `reel`: the video as a reel; `story`: one image or video as a story (stories carry no caption). Default: images → feed, a video → reel
              * @default null
              */
-            kind: ("feed" | "reel" | "story") | null;
+            kind?: ("feed" | "reel" | "story") | null;
             /**
              * Sharetofeed
              * @description Reels: also show the reel in the profile's feed (Instagram's default: yes)
              * @default null
              */
-            shareToFeed: boolean | null;
+            shareToFeed?: boolean | null;
             /**
              * Firstcomment
              * @description Posted as the first comment once the post is published; if it fails, the post still counts as published
              * @default null
              */
-            firstComment: string | null;
+            firstComment?: string | null;
             /**
              * Thumboffsetms
              * @description Reels: the cover frame, in milliseconds from the video's start
              * @default null
              */
-            thumbOffsetMs: number | null;
+            thumbOffsetMs?: number | null;
         };
         /** KeyInfo */
         KeyInfo: {
@@ -2400,18 +2400,18 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            at: string | null;
+            at?: string | null;
             /**
              * Postid
              * @default null
              */
-            postId: string | null;
+            postId?: string | null;
             /**
              * Code
              * @description Why the last publish failed
              * @default null
              */
-            code: string | null;
+            code?: string | null;
         };
         /** LastTrigger */
         LastTrigger: {
@@ -2420,7 +2420,7 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            at: string | null;
+            at?: string | null;
             /**
              * Status
              * @enum {string}
@@ -2432,12 +2432,12 @@ export interface components {
              * Derivedpostsubmissionid
              * @default null
              */
-            derivedPostSubmissionId: string | null;
+            derivedPostSubmissionId?: string | null;
             /**
              * Reason
              * @default null
              */
-            reason: {
+            reason?: {
                 [key: string]: unknown;
             } | null;
         };
@@ -2476,7 +2476,7 @@ export interface components {
              * @description Hours between the source post publishing and the derived post (0: about a minute later)
              * @default 0
              */
-            delayHours: number;
+            delayHours?: number;
         };
         /** LinkedInOptions */
         LinkedInOptions: {
@@ -2484,13 +2484,13 @@ export interface components {
              * Visibility
              * @default null
              */
-            visibility: ("PUBLIC" | "CONNECTIONS") | null;
+            visibility?: ("PUBLIC" | "CONNECTIONS") | null;
             /**
              * Firstcomment
              * @description Posted by the post's author (the member or the Page) as the first comment once the post is published (the Comments API); if it fails, the post still counts as published
              * @default null
              */
-            firstComment: string | null;
+            firstComment?: string | null;
         };
         /** ListApiKeysResponse */
         ListApiKeysResponse: {
@@ -2564,25 +2564,25 @@ export interface components {
              * @description A content warning: shown instead of the text until the reader opens the status (`spoiler_text`). It counts toward the server's character limit
              * @default null
              */
-            spoilerText: string | null;
+            spoilerText?: string | null;
             /**
              * Visibility
              * @description public (everyone, timelines), unlisted (everyone, kept off public timelines), private (followers only), direct (only the people mentioned). Default: the account's own default visibility
              * @default null
              */
-            visibility: ("public" | "unlisted" | "private" | "direct") | null;
+            visibility?: ("public" | "unlisted" | "private" | "direct") | null;
             /**
              * Sensitive
              * @description Mark the media as sensitive (hidden behind a warning); a content warning marks it so on its own
              * @default null
              */
-            sensitive: boolean | null;
+            sensitive?: boolean | null;
             /**
              * Language
              * @description The status's language, an ISO 639 code such as en or de (default: the server guesses)
              * @default null
              */
-            language: string | null;
+            language?: string | null;
         };
         /**
          * MeResponse
@@ -2601,12 +2601,12 @@ export interface components {
              * Email
              * @default null
              */
-            email: string | null;
+            email?: string | null;
             /**
              * Displayname
              * @default null
              */
-            displayName: string | null;
+            displayName?: string | null;
             /**
              * Tier
              * @enum {string}
@@ -2651,22 +2651,22 @@ export interface components {
              * Source
              * @default null
              */
-            source: ("upload" | "template" | "repurpose") | null;
+            source?: ("upload" | "template" | "repurpose") | null;
             /**
              * Filename
              * @default null
              */
-            filename: string | null;
+            filename?: string | null;
             /**
              * Uploadid
              * @default null
              */
-            uploadId: string | null;
+            uploadId?: string | null;
             /**
              * Kind
              * @default null
              */
-            kind: ("image" | "video" | "audio") | null;
+            kind?: ("image" | "video" | "audio") | null;
             /**
              * Tags
              * @description Your labels (PATCH /v1/media/{id}); filter the library with `?tag=`
@@ -2677,12 +2677,12 @@ export interface components {
              * @description Description of the media for people who cannot see it; sent as alt text to the platforms that take one when the post gives none
              * @default null
              */
-            altText: string | null;
+            altText?: string | null;
             /**
              * Updatedat
              * @default null
              */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /**
              * Usedby
              * @description The newest 20 posts submitted with this media, newest first
@@ -2717,22 +2717,22 @@ export interface components {
              * Maxbytes
              * @default null
              */
-            maxBytes: number | null;
+            maxBytes?: number | null;
             /**
              * Mindurationseconds
              * @default null
              */
-            minDurationSeconds: number | null;
+            minDurationSeconds?: number | null;
             /**
              * Maxdurationseconds
              * @default null
              */
-            maxDurationSeconds: number | null;
+            maxDurationSeconds?: number | null;
             /**
              * Source
              * @default null
              */
-            source: string | null;
+            source?: string | null;
         };
         /** MediaSummary */
         MediaSummary: {
@@ -2774,7 +2774,7 @@ export interface components {
              * @description Seconds until the platform takes calls again
              * @default null
              */
-            retryAfter: number | null;
+            retryAfter?: number | null;
         };
         /** MetricsKindSupport */
         MetricsKindSupport: {
@@ -2788,13 +2788,13 @@ export interface components {
              * @description What they are, where they differ from the common shape (views, likes… or followers, following, posts)
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Reason
              * @description Why not, where not supported (the `not_supported` error's message)
              * @default null
              */
-            reason: string | null;
+            reason?: string | null;
         };
         /** MetricsPeriod */
         MetricsPeriod: {
@@ -2842,17 +2842,17 @@ export interface components {
              * Couponcode
              * @default null
              */
-            couponCode: string | null;
+            couponCode?: string | null;
             /**
              * Redeemurl
              * @default null
              */
-            redeemUrl: string | null;
+            redeemUrl?: string | null;
             /**
              * Terms
              * @default null
              */
-            terms: string | null;
+            terms?: string | null;
         };
         /** PinterestOptions */
         PinterestOptions: {
@@ -2861,66 +2861,66 @@ export interface components {
              * @description The board the Pin goes on (`board_id`; GET /v1/accounts/{accountId}/boards lists them). Without it the Pin goes on the account's only board; an account with several boards must name one
              * @default null
              */
-            boardId: string | null;
+            boardId?: string | null;
             /**
              * Title
              * @description The Pin's title (`title`, up to 100 characters)
              * @default null
              */
-            title: string | null;
+            title?: string | null;
             /**
              * Link
              * @description Where the Pin leads (`link`, an http(s) URL)
              * @default null
              */
-            link: string | null;
+            link?: string | null;
             /**
              * Alttext
              * @description The image's alternative text (`alt_text`, up to 500 characters)
              * @default null
              */
-            altText: string | null;
+            altText?: string | null;
             /**
              * Dominantcolor
              * @description The Pin's dominant colour shown while it loads (`dominant_color`, e.g. #6E7874)
              * @default null
              */
-            dominantColor: string | null;
+            dominantColor?: string | null;
         };
         /** PlatformOptions */
         PlatformOptions: {
             /** @default null */
-            x: components["schemas"]["XOptions"] | null;
+            x?: components["schemas"]["XOptions"] | null;
             /** @default null */
-            instagram: components["schemas"]["InstagramOptions"] | null;
+            instagram?: components["schemas"]["InstagramOptions"] | null;
             /** @default null */
-            facebook: components["schemas"]["FacebookOptions"] | null;
+            facebook?: components["schemas"]["FacebookOptions"] | null;
             /** @default null */
-            threads: components["schemas"]["ThreadsOptions"] | null;
+            threads?: components["schemas"]["ThreadsOptions"] | null;
             /** @default null */
-            tiktok: components["schemas"]["TikTokOptions"] | null;
+            tiktok?: components["schemas"]["TikTokOptions"] | null;
             /** @default null */
-            youtube: components["schemas"]["YouTubeOptions"] | null;
+            youtube?: components["schemas"]["YouTubeOptions"] | null;
             /** @default null */
-            linkedin: components["schemas"]["LinkedInOptions"] | null;
+            linkedin?: components["schemas"]["LinkedInOptions"] | null;
             /** @default null */
-            snapchat: components["schemas"]["SnapchatOptions"] | null;
+            snapchat?: components["schemas"]["SnapchatOptions"] | null;
             /** @default null */
-            telegram: components["schemas"]["TelegramOptions"] | null;
+            telegram?: components["schemas"]["TelegramOptions"] | null;
             /** @default null */
-            discord: components["schemas"]["DiscordOptions"] | null;
+            discord?: components["schemas"]["DiscordOptions"] | null;
             /** @default null */
-            mastodon: components["schemas"]["MastodonOptions"] | null;
+            mastodon?: components["schemas"]["MastodonOptions"] | null;
             /** @default null */
-            bluesky: components["schemas"]["BlueskyOptions"] | null;
+            bluesky?: components["schemas"]["BlueskyOptions"] | null;
             /** @default null */
-            google_business: components["schemas"]["GoogleBusinessOptions"] | null;
+            google_business?: components["schemas"]["GoogleBusinessOptions"] | null;
             /** @default null */
-            pinterest: components["schemas"]["PinterestOptions"] | null;
+            pinterest?: components["schemas"]["PinterestOptions"] | null;
             /** @default null */
-            wordpress: components["schemas"]["WordPressOptions"] | null;
+            wordpress?: components["schemas"]["WordPressOptions"] | null;
             /** @default null */
-            reddit: components["schemas"]["RedditOptions"] | null;
+            reddit?: components["schemas"]["RedditOptions"] | null;
         };
         /** PlatformTarget */
         PlatformTarget: {
@@ -2930,17 +2930,17 @@ export interface components {
              * Accountid
              * @default null
              */
-            accountId: string | null;
+            accountId?: string | null;
             /**
              * Targetid
              * @default null
              */
-            targetId: string | null;
+            targetId?: string | null;
             /**
              * Options
              * @default null
              */
-            options: {
+            options?: {
                 [key: string]: unknown;
             } | null;
         };
@@ -3008,62 +3008,62 @@ export interface components {
              * Text
              * @default null
              */
-            text: string | null;
+            text?: string | null;
             /** Platform */
             platform: string | components["schemas"]["PlatformTarget"] | (string | components["schemas"]["PlatformTarget"])[];
             /**
              * Mediatype
              * @default null
              */
-            mediaType: ("video" | "image" | "text") | null;
+            mediaType?: ("video" | "image" | "text") | null;
             /**
              * Videourl
              * @default null
              */
-            videoUrl: string | null;
+            videoUrl?: string | null;
             /**
              * Imageurls
              * @default null
              */
-            imageUrls: string[] | null;
+            imageUrls?: string[] | null;
             /**
              * Mediaurls
              * @default null
              */
-            mediaUrls: string[] | null;
+            mediaUrls?: string[] | null;
             /**
              * Mediaids
              * @default null
              */
-            mediaIds: string[] | null;
+            mediaIds?: string[] | null;
             /**
              * Originalimageurl
              * @default null
              */
-            originalImageUrl: string | null;
+            originalImageUrl?: string | null;
             /**
              * Originalvideourl
              * @default null
              */
-            originalVideoUrl: string | null;
+            originalVideoUrl?: string | null;
             /**
              * Originalimageurls
              * @default null
              */
-            originalImageUrls: string[] | null;
+            originalImageUrls?: string[] | null;
             /**
              * Originalmediaurls
              * @default null
              */
-            originalMediaUrls: string[] | null;
+            originalMediaUrls?: string[] | null;
             /** @default null */
-            options: components["schemas"]["PlatformOptions"] | null;
+            options?: components["schemas"]["PlatformOptions"] | null;
             /**
              * Thread
              * @description Replies that follow the post, in order, making a thread: each answers the one before it (X, Threads, Bluesky and Mastodon). The post's own text and media are the thread's first post
              * @default null
              */
-            thread: components["schemas"]["ThreadPart"][] | null;
+            thread?: components["schemas"]["ThreadPart"][] | null;
         };
         /** PostCoreMetrics */
         PostCoreMetrics: {
@@ -3111,14 +3111,14 @@ export interface components {
              * @description This kind's own text limit where it is below the platform's (a Telegram caption: 1024), in the same unit
              * @default null
              */
-            maxText: number | null;
+            maxText?: number | null;
             /** Media */
             media: components["schemas"]["MediaRuleView"][];
             /**
              * Source
              * @default null
              */
-            source: string | null;
+            source?: string | null;
         };
         /** PostListResponse */
         PostListResponse: {
@@ -3155,19 +3155,19 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Updatedat
              * Format: date-time
              * @default null
              */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /**
              * Scheduledtime
              * Format: date-time
              * @default null
              */
-            scheduledTime: string | null;
+            scheduledTime?: string | null;
             /** Enablerepurposing */
             enableRepurposing: boolean;
             /** Content */
@@ -3185,7 +3185,7 @@ export interface components {
              * @description Goes up with each edit (PATCH): the post's `ETag` is `"<revision>"`; send it as `If-Match` to refuse an edit made on a stale copy (412)
              * @default 1
              */
-            revision: number;
+            revision?: number;
         };
         /** PostView */
         PostView: {
@@ -3203,19 +3203,19 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Updatedat
              * Format: date-time
              * @default null
              */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /**
              * Scheduledtime
              * Format: date-time
              * @default null
              */
-            scheduledTime: string | null;
+            scheduledTime?: string | null;
             /** Enablerepurposing */
             enableRepurposing: boolean;
             /** Content */
@@ -3233,7 +3233,7 @@ export interface components {
              * @description Goes up with each edit (PATCH): the post's `ETag` is `"<revision>"`; send it as `If-Match` to refuse an edit made on a stale copy (412)
              * @default 1
              */
-            revision: number;
+            revision?: number;
             /** Runs */
             runs: components["schemas"]["RunView"][];
             /** Runcounts */
@@ -3316,7 +3316,7 @@ export interface components {
              * @description Events Soku gave up dispatching after retrying them for 3 days (each logged at ERROR, kept for an operator); null when they could not be counted. Reported, never a reason for `degraded`
              * @default null
              */
-            deadOutboxEntries: number | null;
+            deadOutboxEntries?: number | null;
         };
         /** RedditOptions */
         RedditOptions: {
@@ -3325,55 +3325,55 @@ export interface components {
              * @description The subreddit to post in, without `r/` (`sr`). Without it the post goes on the account's own profile (`u_<username>`)
              * @default null
              */
-            subreddit: string | null;
+            subreddit?: string | null;
             /**
              * Title
              * @description The post's title (up to 300 characters). Without it the text's first line is the title and the rest of the text the body
              * @default null
              */
-            title: string | null;
+            title?: string | null;
             /**
              * Flairid
              * @description The post flair's template id (`flair_id`). Required where the subreddit requires flair: a post without one is refused at submission, naming the subreddit's flairs
              * @default null
              */
-            flairId: string | null;
+            flairId?: string | null;
             /**
              * Flairtext
              * @description The flair's text where the flair is editable (`flair_text`)
              * @default null
              */
-            flairText: string | null;
+            flairText?: string | null;
             /**
              * Url
              * @description Makes a link post to this URL (`kind=link`); no body, no media
              * @default null
              */
-            url: string | null;
+            url?: string | null;
             /**
              * Videogif
              * @description Post the video as a videogif, a silent looping video (`kind=videogif`, PRAW's `video={"gif": True}`); only with a video
              * @default null
              */
-            videogif: boolean | null;
+            videogif?: boolean | null;
             /**
              * Nsfw
              * @description Mark the post NSFW (`nsfw`)
              * @default null
              */
-            nsfw: boolean | null;
+            nsfw?: boolean | null;
             /**
              * Spoiler
              * @description Mark the post a spoiler (`spoiler`)
              * @default null
              */
-            spoiler: boolean | null;
+            spoiler?: boolean | null;
             /**
              * Sendreplies
              * @description Send replies to the account's inbox (`sendreplies`, default true)
              * @default null
              */
-            sendReplies: boolean | null;
+            sendReplies?: boolean | null;
         };
         /** RenderTemplateRequest */
         RenderTemplateRequest: {
@@ -3387,7 +3387,7 @@ export interface components {
              * @description Template-specific fields (GET /v1/templates)
              * @default null
              */
-            config: {
+            config?: {
                 [key: string]: unknown;
             } | null;
             /**
@@ -3395,7 +3395,7 @@ export interface components {
              * @description 1:1, 4:5 or 9:16; the Open Graph size 1200x630 when omitted
              * @default null
              */
-            aspectRatio: ("1:1" | "4:5" | "9:16") | null;
+            aspectRatio?: ("1:1" | "4:5" | "9:16") | null;
         };
         /** RenderTemplateResponse */
         RenderTemplateResponse: {
@@ -3446,18 +3446,18 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Updatedat
              * Format: date-time
              * @default null
              */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /**
              * @description What the link last did, if anything
              * @default null
              */
-            lastTrigger: components["schemas"]["LastTrigger"] | null;
+            lastTrigger?: components["schemas"]["LastTrigger"] | null;
         };
         /** RepurposeLinkList */
         RepurposeLinkList: {
@@ -3484,30 +3484,30 @@ export interface components {
              * Sourcetargetid
              * @default null
              */
-            sourceTargetId: string | null;
+            sourceTargetId?: string | null;
             /**
              * Derivedpostsubmissionid
              * @default null
              */
-            derivedPostSubmissionId: string | null;
+            derivedPostSubmissionId?: string | null;
             /**
              * Scheduledtime
              * Format: date-time
              * @default null
              */
-            scheduledTime: string | null;
+            scheduledTime?: string | null;
             /**
              * Cardmediaid
              * @description The rendered template, as a media id
              * @default null
              */
-            cardMediaId: string | null;
+            cardMediaId?: string | null;
             /**
              * Reason
              * @description `code` and `message` of a skip
              * @default null
              */
-            reason: {
+            reason?: {
                 [key: string]: unknown;
             } | null;
             /**
@@ -3515,13 +3515,13 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Updatedat
              * Format: date-time
              * @default null
              */
-            updatedAt: string | null;
+            updatedAt?: string | null;
         };
         /** RepurposeTriggerList */
         RepurposeTriggerList: {
@@ -3544,19 +3544,19 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Updatedat
              * Format: date-time
              * @default null
              */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /**
              * Scheduledtime
              * Format: date-time
              * @default null
              */
-            scheduledTime: string | null;
+            scheduledTime?: string | null;
             /** Enablerepurposing */
             enableRepurposing: boolean;
             /** Content */
@@ -3574,7 +3574,7 @@ export interface components {
              * @description Goes up with each edit (PATCH): the post's `ETag` is `"<revision>"`; send it as `If-Match` to refuse an edit made on a stale copy (412)
              * @default 1
              */
-            revision: number;
+            revision?: number;
             /** Runs */
             runs: components["schemas"]["RunView"][];
             /** Runcounts */
@@ -3604,7 +3604,7 @@ export interface components {
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Status
              * @enum {string}
@@ -3614,25 +3614,25 @@ export interface components {
              * Disabledreason
              * @default null
              */
-            disabledReason: string | null;
+            disabledReason?: string | null;
             /** Createdat */
             createdAt: string;
             /**
              * Failingsince
              * @default null
              */
-            failingSince: string | null;
+            failingSince?: string | null;
             /**
              * Lastdeliveryat
              * @default null
              */
-            lastDeliveryAt: string | null;
+            lastDeliveryAt?: string | null;
             /**
              * Previoussecretexpiresat
              * @description After a secret rotation: until when the previous secret also signs deliveries (null once it no longer does)
              * @default null
              */
-            previousSecretExpiresAt: string | null;
+            previousSecretExpiresAt?: string | null;
             /**
              * Secret
              * @description The new signing secret: shown only in this response. The previous secret keeps signing deliveries, next to this one, until previousSecretExpiresAt
@@ -3655,13 +3655,13 @@ export interface components {
              * @description When it was claimed (`deleting`), done (`deleted`) or refused (`failed`)
              * @default null
              */
-            at: string | null;
+            at?: string | null;
             /**
              * Error
              * @description When `failed`: the platform's refusal, `code` (the publishing error taxonomy: `missing_permission`, `token_expired`, `rate_limited`, `platform_unavailable`, …), `message` (the platform's words) and `retryable`
              * @default null
              */
-            error: {
+            error?: {
                 [key: string]: unknown;
             } | null;
             /**
@@ -3669,7 +3669,7 @@ export interface components {
              * @description True when the platform no longer had the post (deleted there first)
              * @default null
              */
-            alreadyGone: boolean | null;
+            alreadyGone?: boolean | null;
         };
         /** RunMetrics */
         RunMetrics: {
@@ -3738,19 +3738,19 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Startedat
              * Format: date-time
              * @default null
              */
-            startedAt: string | null;
+            startedAt?: string | null;
             /**
              * Finishedat
              * Format: date-time
              * @default null
              */
-            finishedAt: string | null;
+            finishedAt?: string | null;
             /**
              * Result
              * @description The platform post id and URL (`postId`, `url`; `url` is null where the platform gives no URL yet: TikTok adds `publishId` and `urlUnavailable`), or an error `code` and `message`
@@ -3763,7 +3763,7 @@ export interface components {
              * @description While the run is still being retried: why the last attempt did not finish (`code`, `message`, `retryable`)
              * @default null
              */
-            lastError: {
+            lastError?: {
                 [key: string]: unknown;
             } | null;
             /**
@@ -3772,19 +3772,19 @@ export interface components {
              * @description When a run waiting for the platform's rate-limit or quota reset is tried again
              * @default null
              */
-            nextAttemptAt: string | null;
+            nextAttemptAt?: string | null;
             /**
              * Deletedat
              * Format: date-time
              * @description When the published post was taken down at the platform (`DELETE /v1/posts/{id}/runs/{targetId}/published`)
              * @default null
              */
-            deletedAt: string | null;
+            deletedAt?: string | null;
             /**
              * @description The last request to take the published post down, and its outcome
              * @default null
              */
-            deletion: components["schemas"]["RunDeletion"] | null;
+            deletion?: components["schemas"]["RunDeletion"] | null;
         };
         /** SavedTemplate */
         SavedTemplate: {
@@ -3802,13 +3802,13 @@ export interface components {
              * Aspectratio
              * @default null
              */
-            aspectRatio: string | null;
+            aspectRatio?: string | null;
             /**
              * Createdat
              * Format: date-time
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
         };
         /** SavedTemplateList */
         SavedTemplateList: {
@@ -3864,7 +3864,7 @@ export interface components {
              * @description When not ok, the kind of failure: `timeout`, `unavailable`, `not_found` or `error` (the details are logged, never returned)
              * @default null
              */
-            error: ("timeout" | "unavailable" | "not_found" | "error") | null;
+            error?: ("timeout" | "unavailable" | "not_found" | "error") | null;
         };
         /**
          * SignedRequestForm
@@ -3899,25 +3899,25 @@ export interface components {
              * @default story
              * @enum {string}
              */
-            kind: "story" | "spotlight";
+            kind?: "story" | "spotlight";
             /**
              * Locale
              * @description Spotlight: the locale Snap requires, e.g. en_US
              * @default en_US
              */
-            locale: string;
+            locale?: string;
             /**
              * Skipsavetoprofile
              * @description Spotlight: do not also save the Snap to the Public Profile
              * @default false
              */
-            skipSaveToProfile: boolean;
+            skipSaveToProfile?: boolean;
             /**
              * Description
              * @description Spotlight: the description (hashtags included, at most 160 characters); defaults to the post text
              * @default null
              */
-            description: string | null;
+            description?: string | null;
         };
         /** SokuLimits */
         SokuLimits: {
@@ -3972,13 +3972,13 @@ export interface components {
              * @description Deleted: the platform no longer had the post
              * @default null
              */
-            alreadyGone: boolean | null;
+            alreadyGone?: boolean | null;
             /**
              * Error
              * @description Otherwise: `code` and `message` (and `retryable` when the platform failed)
              * @default null
              */
-            error: {
+            error?: {
                 [key: string]: unknown;
             } | null;
         };
@@ -3989,25 +3989,25 @@ export interface components {
              * @description Send silently: members get a notification without sound (`disable_notification`).
              * @default false
              */
-            disableNotification: boolean;
+            disableNotification?: boolean;
             /**
              * Protectcontent
              * @description Protect the message from forwarding and saving (`protect_content`).
              * @default false
              */
-            protectContent: boolean;
+            protectContent?: boolean;
             /**
              * Disablelinkpreview
              * @description Text messages: show no preview of the first link (`link_preview_options.is_disabled`).
              * @default false
              */
-            disableLinkPreview: boolean;
+            disableLinkPreview?: boolean;
             /**
              * Messagethreadid
              * @description Forum supergroups: the topic to post in (`message_thread_id`).
              * @default null
              */
-            messageThreadId: number | null;
+            messageThreadId?: number | null;
         };
         /** TemplateField */
         TemplateField: {
@@ -4026,22 +4026,22 @@ export interface components {
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Maxlength
              * @default null
              */
-            maxLength: number | null;
+            maxLength?: number | null;
             /**
              * Default
              * @default null
              */
-            default: unknown;
+            default?: unknown;
             /**
              * Choices
              * @default null
              */
-            choices: string[] | null;
+            choices?: string[] | null;
         };
         /** TemplateInfo */
         TemplateInfo: {
@@ -4092,7 +4092,7 @@ export interface components {
              * @description The platform's page that states the limit
              * @default null
              */
-            source: string | null;
+            source?: string | null;
         };
         /**
          * ThreadPart
@@ -4113,32 +4113,32 @@ export interface components {
              * Text
              * @default null
              */
-            text: string | null;
+            text?: string | null;
             /**
              * Mediatype
              * @default null
              */
-            mediaType: ("video" | "image" | "text") | null;
+            mediaType?: ("video" | "image" | "text") | null;
             /**
              * Videourl
              * @default null
              */
-            videoUrl: string | null;
+            videoUrl?: string | null;
             /**
              * Imageurls
              * @default null
              */
-            imageUrls: string[] | null;
+            imageUrls?: string[] | null;
             /**
              * Mediaurls
              * @default null
              */
-            mediaUrls: string[] | null;
+            mediaUrls?: string[] | null;
             /**
              * Mediaids
              * @default null
              */
-            mediaIds: string[] | null;
+            mediaIds?: string[] | null;
         };
         /** ThreadsOptions */
         ThreadsOptions: {
@@ -4146,7 +4146,7 @@ export interface components {
              * Topictag
              * @default null
              */
-            topicTag: string | null;
+            topicTag?: string | null;
         };
         /** TierLimit */
         TierLimit: {
@@ -4193,67 +4193,67 @@ export interface components {
              * @description Who can see the post (`post_info.privacy_level`). Must be one of the account's `privacy_level_options` (checked at publish time). Default: SELF_ONLY, the only level unaudited TikTok apps may use.
              * @default null
              */
-            privacyLevel: ("PUBLIC_TO_EVERYONE" | "MUTUAL_FOLLOW_FRIENDS" | "FOLLOWER_OF_CREATOR" | "SELF_ONLY") | null;
+            privacyLevel?: ("PUBLIC_TO_EVERYONE" | "MUTUAL_FOLLOW_FRIENDS" | "FOLLOWER_OF_CREATOR" | "SELF_ONLY") | null;
             /**
              * Disablecomment
              * @description Turn comments off (`disable_comment`); forced on when the creator has comments off in TikTok.
              * @default false
              */
-            disableComment: boolean;
+            disableComment?: boolean;
             /**
              * Disableduet
              * @description Video posts: turn duets off (`disable_duet`); forced on when the creator has duets off.
              * @default false
              */
-            disableDuet: boolean;
+            disableDuet?: boolean;
             /**
              * Disablestitch
              * @description Video posts: turn stitches off (`disable_stitch`); forced on when the creator has stitches off.
              * @default false
              */
-            disableStitch: boolean;
+            disableStitch?: boolean;
             /**
              * Videocovertimestampms
              * @description Video posts: the frame used as cover, in milliseconds from the start (`video_cover_timestamp_ms`).
              * @default null
              */
-            videoCoverTimestampMs: number | null;
+            videoCoverTimestampMs?: number | null;
             /**
              * Title
              * @description Photo posts: title (`post_info.title`, up to 90 characters); the post's text becomes the description.
              * @default null
              */
-            title: string | null;
+            title?: string | null;
             /**
              * Photocoverindex
              * @description Photo posts: which image (0-based) is the cover (`photo_cover_index`). Default 0.
              * @default null
              */
-            photoCoverIndex: number | null;
+            photoCoverIndex?: number | null;
             /**
              * Autoaddmusic
              * @description Photo posts: let TikTok add recommended music (`auto_add_music`).
              * @default false
              */
-            autoAddMusic: boolean;
+            autoAddMusic?: boolean;
             /**
              * Brandcontenttoggle
              * @description Paid partnership promoting a third-party brand (`brand_content_toggle`). TikTok does not allow branded content to be private (SELF_ONLY).
              * @default false
              */
-            brandContentToggle: boolean;
+            brandContentToggle?: boolean;
             /**
              * Brandorganictoggle
              * @description Promotes the creator's own business (`brand_organic_toggle`).
              * @default false
              */
-            brandOrganicToggle: boolean;
+            brandOrganicToggle?: boolean;
             /**
              * Isaigc
              * @description Video posts: label the video as AI-generated (`is_aigc`).
              * @default false
              */
-            isAigc: boolean;
+            isAigc?: boolean;
         };
         /** TranscribeRequest */
         TranscribeRequest: {
@@ -4267,19 +4267,19 @@ export interface components {
              * @description ISO 639-1 code (e.g. en, es, fr); auto-detected if omitted
              * @default null
              */
-            language: string | null;
+            language?: string | null;
             /**
              * Model
              * @description OpenAI model; defaults to "whisper-1"
              * @default null
              */
-            model: string | null;
+            model?: string | null;
             /**
              * Durationseconds
              * @description Your estimate of the duration; the charge uses the duration Soku measures
              * @default null
              */
-            durationSeconds: number | null;
+            durationSeconds?: number | null;
         };
         /** TranscribeResponse */
         TranscribeResponse: {
@@ -4320,19 +4320,19 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Updatedat
              * Format: date-time
              * @default null
              */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /**
              * Scheduledtime
              * Format: date-time
              * @default null
              */
-            scheduledTime: string | null;
+            scheduledTime?: string | null;
             /** Enablerepurposing */
             enableRepurposing: boolean;
             /** Content */
@@ -4350,7 +4350,7 @@ export interface components {
              * @description Goes up with each edit (PATCH): the post's `ETag` is `"<revision>"`; send it as `If-Match` to refuse an edit made on a stale copy (412)
              * @default 1
              */
-            revision: number;
+            revision?: number;
             /** Runs */
             runs: components["schemas"]["RunView"][];
             /** Runcounts */
@@ -4381,13 +4381,13 @@ export interface components {
              * @description Up to 20 tags of 1-50 letters, digits, spaces, `-`, `_` or `.`; stored case-folded, duplicates dropped
              * @default null
              */
-            tags: string[] | null;
+            tags?: string[] | null;
             /**
              * Alttext
              * @description Alt text, up to 1000 characters
              * @default null
              */
-            altText: string | null;
+            altText?: string | null;
         };
         /**
          * UpdateWebhookRequest
@@ -4408,25 +4408,25 @@ export interface components {
              * @description A new public https URL, checked as at registration
              * @default null
              */
-            url: string | null;
+            url?: string | null;
             /**
              * Events
              * @description The events to send from now on
              * @default null
              */
-            events: ("post.published" | "post.failed" | "post.unconfirmed" | "post.completed" | "post.deleted" | "account.needs_reconnect")[] | null;
+            events?: ("post.published" | "post.failed" | "post.unconfirmed" | "post.completed" | "post.deleted" | "account.needs_reconnect")[] | null;
             /**
              * Description
              * @description An empty string clears it
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Enabled
              * @description false stops deliveries (pending ones end `failed`); true re-enables an endpoint disabled by its owner or after days of failures, starting its failure count afresh
              * @default null
              */
-            enabled: boolean | null;
+            enabled?: boolean | null;
         };
         /** UploadError */
         UploadError: {
@@ -4500,7 +4500,7 @@ export interface components {
              * Format: date-time
              * @default null
              */
-            scheduledTime: string | null;
+            scheduledTime?: string | null;
         };
         /** Webhook */
         Webhook: {
@@ -4514,7 +4514,7 @@ export interface components {
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Status
              * @enum {string}
@@ -4524,25 +4524,25 @@ export interface components {
              * Disabledreason
              * @default null
              */
-            disabledReason: string | null;
+            disabledReason?: string | null;
             /** Createdat */
             createdAt: string;
             /**
              * Failingsince
              * @default null
              */
-            failingSince: string | null;
+            failingSince?: string | null;
             /**
              * Lastdeliveryat
              * @default null
              */
-            lastDeliveryAt: string | null;
+            lastDeliveryAt?: string | null;
             /**
              * Previoussecretexpiresat
              * @description After a secret rotation: until when the previous secret also signs deliveries (null once it no longer does)
              * @default null
              */
-            previousSecretExpiresAt: string | null;
+            previousSecretExpiresAt?: string | null;
         };
         /** WebhookList */
         WebhookList: {
@@ -4569,19 +4569,19 @@ export interface components {
              * @description The endpoint's HTTP status (null: no answer)
              * @default null
              */
-            statusCode: number | null;
+            statusCode?: number | null;
             /**
              * Error
              * @description Why it was not delivered: `HTTP <status>: ` and the answer's first 200 bytes, a timeout, or a refusal
              * @default null
              */
-            error: string | null;
+            error?: string | null;
             /**
              * Answerexcerpt
              * @description The answer's first bytes (at most 4 KiB)
              * @default null
              */
-            answerExcerpt: string | null;
+            answerExcerpt?: string | null;
             /**
              * Durationms
              * @description From sending to the answer
@@ -4595,44 +4595,44 @@ export interface components {
              * @description The post's title (default: the text's first line, cut to 80 characters)
              * @default null
              */
-            title: string | null;
+            title?: string | null;
             /**
              * Status
              * @description publish (default), draft, pending (awaiting review) or private. Scheduling is Soku's scheduledTime, not WordPress's `future`
              * @default publish
              * @enum {string}
              */
-            status: "publish" | "draft" | "pending" | "private";
+            status?: "publish" | "draft" | "pending" | "private";
             /**
              * Slug
              * @description The post's address name (lower-case letters, digits and hyphens)
              * @default null
              */
-            slug: string | null;
+            slug?: string | null;
             /**
              * Excerpt
              * @description The post's excerpt (plain text)
              * @default null
              */
-            excerpt: string | null;
+            excerpt?: string | null;
             /**
              * Categories
              * @description Category names; each must exist on the site unless createTerms is true
              * @default null
              */
-            categories: string[] | null;
+            categories?: string[] | null;
             /**
              * Tags
              * @description Tag names; each must exist on the site unless createTerms is true
              * @default null
              */
-            tags: string[] | null;
+            tags?: string[] | null;
             /**
              * Createterms
              * @description Create the categories and tags the site does not have yet
              * @default false
              */
-            createTerms: boolean;
+            createTerms?: boolean;
         };
         /** XOptions */
         XOptions: {
@@ -4640,7 +4640,7 @@ export interface components {
              * Replysettings
              * @default null
              */
-            replySettings: ("following" | "mentionedUsers" | "subscribers" | "verified") | null;
+            replySettings?: ("following" | "mentionedUsers" | "subscribers" | "verified") | null;
         };
         /** YouTubeOptions */
         YouTubeOptions: {
@@ -4649,34 +4649,34 @@ export interface components {
              * @description Defaults to the first line of the post text
              * @default null
              */
-            title: string | null;
+            title?: string | null;
             /**
              * Privacy
              * @default public
              * @enum {string}
              */
-            privacy: "public" | "private" | "unlisted";
+            privacy?: "public" | "private" | "unlisted";
             /**
              * Tags
              * @default null
              */
-            tags: string[] | null;
+            tags?: string[] | null;
             /**
              * Categoryid
              * @default null
              */
-            categoryId: string | null;
+            categoryId?: string | null;
             /**
              * Madeforkids
              * @default false
              */
-            madeForKids: boolean;
+            madeForKids?: boolean;
             /**
              * Firstcomment
              * @description Posted by the channel as the first comment once the video is processed (commentThreads.insert); if it fails (YouTube turns comments off on videos made for kids), the video still counts as published
              * @default null
              */
-            firstComment: string | null;
+            firstComment?: string | null;
         };
     };
     responses: {
