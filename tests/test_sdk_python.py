@@ -15,7 +15,7 @@ import pytest
 from soku import Soku, SokuError, WebhookVerificationError, verify_webhook
 from soku_client.api.posts import posts_create
 from soku_client.api.webhooks import webhooks_create
-from soku_client.models import CreatePostRequest, PostView
+from soku_client.models import CreatePostRequest, MediaDocument, PostView
 
 from tests.conftest import wait_for
 from tests.webhook_receiver import receiver  # noqa: F401 - fixture
@@ -57,10 +57,12 @@ def test_list_posts_page_by_page(soku, stack, make_user):
         return result
 
     own.call = counting
-    listed = [p.id for p in own.iter_posts(page_size=2)]
+    listed = [p.id for p in own.iter_posts(page_size=2, platform="x")]  # a filter as a plain string
     assert sorted(listed) == sorted(ids)
     assert listed == list(reversed(ids)), "newest first"
     assert pages == [2, 1]
+    own.call = original
+    assert all(isinstance(m, MediaDocument) for m in own.iter_media(page_size=2, type_="image"))
 
 
 def test_a_create_sends_one_idempotency_key_and_reuses_it_on_retries(stack, demo):

@@ -23,8 +23,10 @@ import inspect
 import json
 import random
 import time
+import typing
 import uuid
 from collections.abc import Iterator, Mapping
+from enum import Enum
 from types import ModuleType
 from typing import Any
 
@@ -92,6 +94,9 @@ class Soku:
         body_type = params["body"].annotation if "body" in params else None
         if isinstance(kwargs.get("body"), Mapping):
             kwargs["body"] = _model_from_dict(operation, body_type, kwargs["body"])
+        for name, value in kwargs.items():  # "x" for a generated enum parameter (platform=, status=, …)
+            if isinstance(value, str) and name in params:
+                kwargs[name] = _enum_from_str(operation, params[name].annotation, value)
         request = operation._get_kwargs(*args, **kwargs)
         repeatable = request["method"].lower() in _SAFE_METHODS or "idempotency_key" in kwargs
         httpx_client = self.client.get_httpx_client()
@@ -161,14 +166,25 @@ def verify_webhook(secret: str, body: bytes | str, headers: Mapping[str, str]) -
 
 
 def _model_from_dict(operation: ModuleType, annotation: Any, data: Mapping[str, Any]) -> Any:
-    model = annotation if isinstance(annotation, type) else None
-    if model is None:  # `from __future__ import annotations`: the name, resolved in the module
-        names = [name.strip() for name in str(annotation).split("|")]
-        model = next((getattr(operation, name) for name in names
-                      if hasattr(getattr(operation, name, None), "from_dict")), None)
+    if isinstance(annotation, str):  # a postponed annotation: the names, resolved in the module
+        kinds = [getattr(operation, part.strip(), None) for part in annotation.split("|")]
+    else:
+        kinds = list(typing.get_args(annotation)) or [annotation]
+    model = next((kind for kind in kinds if hasattr(kind, "from_dict")), None)
     if model is None:
-        raise TypeError(f"{operation.__name__} takes a model body: pass the generated model")
+        raise TypeError(f"{operation.__name__} takes a body the client cannot build from a dict: pass its model")
     return model.from_dict(data)
+
+
+def _enum_from_str(operation: ModuleType, annotation: Any, value: str) -> Any:
+    if isinstance(annotation, str):  # a postponed annotation: the names, resolved in the module
+        kinds = [getattr(operation, part.strip(), None) for part in annotation.split("|")]
+    else:
+        kinds = list(typing.get_args(annotation)) or [annotation]
+    for kind in kinds:
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            return kind(value)
+    return value
 
 
 def _backoff(attempt: int) -> float:

@@ -75,6 +75,7 @@ test("list posts page by page", async () => {
   for await (const post of soku.iterPosts({}, 2)) listed.push(post);
   assert.deepEqual(listed.map((post) => post.id), [...ids].reverse());
   assert.deepEqual(pages, [2, 1]);
+  for await (const media of soku.iterMedia({ type: "image" }, 2)) assert.equal(typeof media.id, "string");
 });
 
 test("verify a real delivery; a tampered one is refused", () => {
