@@ -11,13 +11,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test tools deps clean bench-posts bench-media bench-publish openapi fuzz workflow
 .PHONY: samples bench-templates id-token firebase deploy docs console chromium zapier curl bluesky bluesky-pds wordpress
+.PHONY: sdks sdk-tools
 
 run: tools docs console
 	@$(VENV)/bin/python -m devstack.bluesky --install-only || echo "(no local Bluesky PDS: the stack runs without it)"
 	@$(VENV)/bin/python -m devstack.wordpress --install-only || echo "(no local WordPress: the stack runs without it)"
 	$(VENV)/bin/python -m devstack.run
 
-test: tools docs console chromium zapier curl bluesky wordpress
+test: tools docs console chromium zapier sdk-tools curl bluesky wordpress
 	$(VENV)/bin/python -m pytest
 
 # The pinned Firebase CLI: `make firebase ARGS="login"`, `make deploy PROJECT=my-project`.
@@ -178,6 +179,21 @@ $(ZAPIER)/node_modules/.installed: $(ZAPIER)/package.json $(ZAPIER)/package-lock
 	cd $(ZAPIER) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The generated halves of the clients under clients/ (docs/sdks.md): openapi-python-client
+# (requirements-dev.txt) writes clients/python/soku_client/, openapi-typescript (pinned in
+# clients/typescript/package-lock.json, with openapi-fetch and tsc) clients/typescript/src/generated/.
+# Run after `make openapi`; tests/test_sdks.py fails while they are out of date. `make test`
+# installs the tools for that test and for the clients' own tests.
+SDK_TS := clients/typescript
+sdks: sdk-tools
+	$(VENV)/bin/python -m devstack.sdks
+
+sdk-tools: $(STAMP) $(SDK_TS)/node_modules/.installed
+
+$(SDK_TS)/node_modules/.installed: $(SDK_TS)/package.json $(SDK_TS)/package-lock.json
+	cd $(SDK_TS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The web console at /console: the Firebase JS SDK's prebuilt compat builds of App and Auth
 # (npm `firebase`, pinned in hosting/package-lock.json), copied next to the hand-written
 # hosting/public/console/ files; generated and git-ignored like Swagger UI's. The compat
@@ -222,4 +238,4 @@ wordpress:
 	else echo "no WordPress/MariaDB packages and no root apt-get to install them: the WordPress tests will skip"; fi
 
 clean:
-	rm -rf $(VENV) $(NODE)/node_modules devstack/bluesky/node_modules hosting/node_modules $(ZAPIER)/node_modules hosting/public/docs/vendor hosting/public/console/vendor .local .pytest_cache .deploy-build
+	rm -rf $(VENV) $(NODE)/node_modules devstack/bluesky/node_modules hosting/node_modules $(ZAPIER)/node_modules $(SDK_TS)/node_modules $(SDK_TS)/dist hosting/public/docs/vendor hosting/public/console/vendor .local .pytest_cache .deploy-build

@@ -48,7 +48,7 @@ def test_deploy_folder_imports_alone_quickly_and_offline(tmp_path):
     assert "main.py" in files and "requirements.txt" in files
     assert any(f.startswith("shared/") for f in files) and any(f.startswith("functions/") for f in files)
     for excluded in ("tests/", "devstack/", "venv/", ".venv/", "node_modules/", ".local/", ".git/", "bench/",
-                     "integrations/"):
+                     "integrations/", "clients/"):
         assert not any(f.startswith(excluded) for f in files), excluded
     assert not any("__pycache__" in f for f in files)
 

@@ -43,7 +43,7 @@ class ConnectStartResponse(BaseModel):
                                                               "platform has several logins (Instagram)")
 
 
-class ConnectedAccount(BaseModel):
+class ManualConnectedAccount(BaseModel):
     accountId: str = Field(description="Use as `accountId` in `post.content.platform` to post there")
     displayName: str | None
     reconnected: bool = Field(description="True when the account was connected already and its credentials "
@@ -52,7 +52,7 @@ class ConnectedAccount(BaseModel):
 
 class ManualConnectResponse(BaseModel):
     platform: PlatformValue
-    accounts: list[ConnectedAccount]
+    accounts: list[ManualConnectedAccount]
 
 
 class LastPublish(BaseModel):

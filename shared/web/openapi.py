@@ -660,6 +660,11 @@ def build_document(routes: Iterable[tuple[str, Any]] | None = None) -> dict:
                 models.append((model, mode))
     refs, defs = models_json_schema(models, ref_template=_REF)
     schemas = dict(sorted(defs.get("$defs", {}).items()))
+    # Two models of one class name get pydantic's module-path names (`shared__models__x__Name`) and
+    # one title: client generators (make sdks) name classes by title, so the two would collide.
+    clashes = sorted(name for name in schemas if "__" in name)
+    if clashes:
+        raise ValueError(f"models share a class name, rename one: {clashes}")
 
     paths: dict[str, dict] = {}
     for function_id, route in routes:

@@ -1,0 +1,232 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.account_next_slot_platform import AccountNextSlotPlatform
+from ...models.error_envelope import ErrorEnvelope
+from ...models.next_slot_view import NextSlotView
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    account_id: str,
+    *,
+    platform: AccountNextSlotPlatform | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
+
+    params: dict[str, Any] = {}
+
+    json_platform: str | Unset = UNSET
+    if not isinstance(platform, Unset):
+        json_platform = platform.value
+
+    params["platform"] = json_platform
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/accounts/{account_id}/schedule/next".format(
+            account_id=quote(str(account_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | NextSlotView:
+    if response.status_code == 200:
+        response_200 = NextSlotView.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
+    response_default = ErrorEnvelope.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | NextSlotView]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    account_id: str,
+    *,
+    client: AuthenticatedClient,
+    platform: AccountNextSlotPlatform | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Response[ErrorEnvelope | NextSlotView]:
+    """The account's next free posting slot (what next_slot would take now)
+
+    Args:
+        account_id (str):
+        platform (AccountNextSlotPlatform | Unset):
+        x_request_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | NextSlotView]
+    """
+
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        platform=platform,
+        x_request_id=x_request_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    account_id: str,
+    *,
+    client: AuthenticatedClient,
+    platform: AccountNextSlotPlatform | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> ErrorEnvelope | NextSlotView | None:
+    """The account's next free posting slot (what next_slot would take now)
+
+    Args:
+        account_id (str):
+        platform (AccountNextSlotPlatform | Unset):
+        x_request_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | NextSlotView
+    """
+
+    return sync_detailed(
+        account_id=account_id,
+        client=client,
+        platform=platform,
+        x_request_id=x_request_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    account_id: str,
+    *,
+    client: AuthenticatedClient,
+    platform: AccountNextSlotPlatform | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Response[ErrorEnvelope | NextSlotView]:
+    """The account's next free posting slot (what next_slot would take now)
+
+    Args:
+        account_id (str):
+        platform (AccountNextSlotPlatform | Unset):
+        x_request_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | NextSlotView]
+    """
+
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        platform=platform,
+        x_request_id=x_request_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    account_id: str,
+    *,
+    client: AuthenticatedClient,
+    platform: AccountNextSlotPlatform | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> ErrorEnvelope | NextSlotView | None:
+    """The account's next free posting slot (what next_slot would take now)
+
+    Args:
+        account_id (str):
+        platform (AccountNextSlotPlatform | Unset):
+        x_request_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | NextSlotView
+    """
+
+    return (
+        await asyncio_detailed(
+            account_id=account_id,
+            client=client,
+            platform=platform,
+            x_request_id=x_request_id,
+        )
+    ).parsed

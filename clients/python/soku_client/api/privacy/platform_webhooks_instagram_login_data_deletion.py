@@ -1,0 +1,212 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.data_deletion_response import DataDeletionResponse
+from ...models.error_envelope import ErrorEnvelope
+from ...models.signed_request_form import SignedRequestForm
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: SignedRequestForm,
+    x_request_id: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-ID"] = x_request_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/webhooks/instagram_login/data-deletion",
+    }
+
+    _kwargs["data"] = body.to_dict()
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DataDeletionResponse | ErrorEnvelope:
+    if response.status_code == 200:
+        response_200 = DataDeletionResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
+    response_default = ErrorEnvelope.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DataDeletionResponse | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SignedRequestForm,
+    x_request_id: str | Unset = UNSET,
+) -> Response[DataDeletionResponse | ErrorEnvelope]:
+    """Instagram Login's Data Deletion Request: delete what an Instagram user's login stored; answers {url,
+    confirmation_code}
+
+    Args:
+        x_request_id (str | Unset):
+        body (SignedRequestForm): What Meta posts (`application/x-www-form-urlencoded`).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DataDeletionResponse | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        x_request_id=x_request_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SignedRequestForm,
+    x_request_id: str | Unset = UNSET,
+) -> DataDeletionResponse | ErrorEnvelope | None:
+    """Instagram Login's Data Deletion Request: delete what an Instagram user's login stored; answers {url,
+    confirmation_code}
+
+    Args:
+        x_request_id (str | Unset):
+        body (SignedRequestForm): What Meta posts (`application/x-www-form-urlencoded`).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DataDeletionResponse | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        x_request_id=x_request_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SignedRequestForm,
+    x_request_id: str | Unset = UNSET,
+) -> Response[DataDeletionResponse | ErrorEnvelope]:
+    """Instagram Login's Data Deletion Request: delete what an Instagram user's login stored; answers {url,
+    confirmation_code}
+
+    Args:
+        x_request_id (str | Unset):
+        body (SignedRequestForm): What Meta posts (`application/x-www-form-urlencoded`).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DataDeletionResponse | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        x_request_id=x_request_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SignedRequestForm,
+    x_request_id: str | Unset = UNSET,
+) -> DataDeletionResponse | ErrorEnvelope | None:
+    """Instagram Login's Data Deletion Request: delete what an Instagram user's login stored; answers {url,
+    confirmation_code}
+
+    Args:
+        x_request_id (str | Unset):
+        body (SignedRequestForm): What Meta posts (`application/x-www-form-urlencoded`).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DataDeletionResponse | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            x_request_id=x_request_id,
+        )
+    ).parsed

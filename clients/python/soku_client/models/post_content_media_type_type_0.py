@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class PostContentMediaTypeType0(StrEnum):
+    IMAGE = "image"
+    TEXT = "text"
+    VIDEO = "video"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class RateLimitInfoTier(StrEnum):
+    ADMIN = "admin"
+    AUTHENTICATED = "authenticated"
+    DEFAULT = "default"
+    PREMIUM = "premium"
+
+    def __str__(self) -> str:
+        return str(self.value)
