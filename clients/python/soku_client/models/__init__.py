@@ -26,6 +26,7 @@ from .account_type_view import AccountTypeView
 from .account_type_view_capabilityscopes import AccountTypeViewCapabilityscopes
 from .accounts_response import AccountsResponse
 from .api_key_summary import ApiKeySummary
+from .api_key_summary_kind import ApiKeySummaryKind
 from .batch_item_result import BatchItemResult
 from .batch_item_result_error_type_0 import BatchItemResultErrorType0
 from .batch_posts_request import BatchPostsRequest
@@ -50,6 +51,7 @@ from .connected_account_platform import ConnectedAccountPlatform
 from .connection import Connection
 from .connection_fields_type_0 import ConnectionFieldsType0
 from .create_api_key_request import CreateApiKeyRequest
+from .create_api_key_request_kind import CreateApiKeyRequestKind
 from .create_api_key_response import CreateApiKeyResponse
 from .create_media_request import CreateMediaRequest
 from .create_media_response import CreateMediaResponse
@@ -109,6 +111,7 @@ from .health_response import HealthResponse
 from .instagram_options import InstagramOptions
 from .instagram_options_kind_type_0 import InstagramOptionsKindType0
 from .key_info import KeyInfo
+from .key_info_kind import KeyInfoKind
 from .last_publish import LastPublish
 from .last_trigger import LastTrigger
 from .last_trigger_reason_type_0 import LastTriggerReasonType0
@@ -195,6 +198,8 @@ from .retry_post_response_content_type_0 import RetryPostResponseContentType0
 from .retry_post_response_runcounts import RetryPostResponseRuncounts
 from .retry_post_response_targets_item import RetryPostResponseTargetsItem
 from .revoke_api_key_response import RevokeApiKeyResponse
+from .rotate_api_key_request import RotateApiKeyRequest
+from .rotate_api_key_response import RotateApiKeyResponse
 from .rotated_webhook import RotatedWebhook
 from .rotated_webhook_status import RotatedWebhookStatus
 from .run_deletion import RunDeletion
@@ -297,6 +302,7 @@ __all__ = (
     "AccountTypeViewCapabilityscopes",
     "AccountsResponse",
     "ApiKeySummary",
+    "ApiKeySummaryKind",
     "BatchItemResult",
     "BatchItemResultErrorType0",
     "BatchPostsRequest",
@@ -321,6 +327,7 @@ __all__ = (
     "Connection",
     "ConnectionFieldsType0",
     "CreateApiKeyRequest",
+    "CreateApiKeyRequestKind",
     "CreateApiKeyResponse",
     "CreateMediaRequest",
     "CreateMediaResponse",
@@ -374,6 +381,7 @@ __all__ = (
     "InstagramOptions",
     "InstagramOptionsKindType0",
     "KeyInfo",
+    "KeyInfoKind",
     "LastPublish",
     "LastTrigger",
     "LastTriggerReasonType0",
@@ -458,6 +466,8 @@ __all__ = (
     "RetryPostResponseRuncounts",
     "RetryPostResponseTargetsItem",
     "RevokeApiKeyResponse",
+    "RotateApiKeyRequest",
+    "RotateApiKeyResponse",
     "RotatedWebhook",
     "RotatedWebhookStatus",
     "RunDeletion",
