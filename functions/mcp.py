@@ -16,8 +16,8 @@ REST route in-process with the caller's key, through the same routing the `api` 
 (functions/api.py): validation, rate limits, idempotency, errors and scopes are exactly the REST
 API's. A route's JSON body is the tool's result (structured content, and as text); an error
 envelope is a tool error (`isError: true`) carrying it. `tools/list` shows the tools the key's
-scopes allow (read from its stored document, `apiKeys/{hash}`); calling another is the tool
-error `insufficient_scope`.
+scopes allow (its document, as the pipeline read it to authenticate the request); calling another
+is the tool error `insufficient_scope`, as the REST route would answer.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from functions.sizing import combined_options
 from functions.templates import templates
 from functions.transcribe import transcribe
 from shared.adapters.gcp import firestore_client
-from shared.errors import ForbiddenError, NotFoundError, SokuError, ValidationError
+from shared.errors import InsufficientScopeError, NotFoundError, SokuError, ValidationError
 from shared.services import api_keys, key_scopes
 from shared.services.rate_limits import HOSTING_MARKERS
 from shared.web import asgi_bridge, mcp_tools, routes
@@ -86,6 +86,8 @@ class Caller:
 
     @property
     def scopes(self) -> frozenset[str]:
+        if self.principal.scopes is not None:  # the key's document, as the pipeline read it
+            return self.principal.scopes
         if self._scopes is None:
             snapshot = firestore_client().collection(api_keys.COLLECTION).document(
                 api_keys.hash_key(self.api_key)).get()
@@ -113,9 +115,10 @@ async def _call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.Cal
     if tool is None:
         return _tool_error(NotFoundError(f"No tool named {params.name!r}", code="tool_not_found"), caller)
     if not key_scopes.allows(caller.scopes, tool.scope):
-        return _tool_error(ForbiddenError(
+        # As the REST routes refuse it (shared/errors.py), naming the scope and the key's own.
+        return _tool_error(InsufficientScopeError(
             f"This API key lacks the scope {tool.scope}, which {tool.name} needs",
-            code="insufficient_scope", details={"scope": tool.scope}), caller)
+            details={"requiredScope": tool.scope, "grantedScopes": key_scopes.ordered(caller.scopes)}), caller)
     missing = [name for name in tool.path_params if name not in tool.optional_params
                and not (isinstance(arguments.get(name), str) and arguments[name])]
     if missing:

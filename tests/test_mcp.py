@@ -144,7 +144,8 @@ def test_a_read_only_key_sees_read_tools_and_is_refused_the_rest(stack, make_use
     names, refused, listed = session(f"{stack.base_url}/mcp", _headers(user.api_key), work)
     assert names == READ_TOOLS
     assert refused.is_error and refused.structured_content["error"]["code"] == "insufficient_scope"
-    assert refused.structured_content["error"]["details"] == {"scope": "posts:write"}
+    assert refused.structured_content["error"]["details"] == {"requiredScope": "posts:write",
+                                                              "grantedScopes": ["posts:read"]}
     assert refused.structured_content["error"]["requestId"]
     assert not listed.is_error and listed.structured_content["data"] == []
 
