@@ -270,3 +270,14 @@ def test_used_by_keeps_the_newest_20(db, user):
     uses = used_by(stored)
     assert [u["postSubmissionId"] for u in uses] == [f"post-{i:02d}" for i in range(USED_BY_CAP + 2, 2, -1)]
     assert uses[0]["at"] == "2026-01-01T00:22:00.000Z"
+
+
+def test_a_time_filter_takes_iso_8601_only(client, demo):
+    """A number is not read as Unix seconds (pydantic would): the filters are documented as ISO
+    8601 date-times, so `0.5` is a 400 naming the parameter, on the media and posts lists alike."""
+    for path in ("/v1/media?createdBefore=0.5", "/v1/posts?createdAfter=1700000000",
+                 "/v1/posts?scheduledBefore=12"):
+        r = client.get(path, headers=demo.key_headers)
+        assert r.status_code == 400, (path, r.text)
+        assert "ISO 8601" in r.json()["error"]["details"][0]["message"], r.text
+    assert client.get("/v1/media?createdBefore=2099-01-01T00:00:00Z", headers=demo.key_headers).status_code == 200

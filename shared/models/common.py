@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value: Any) -> Any:
+    """pydantic reads a number (and a numeric query string, `0.5`) as Unix seconds; the API
+    documents ISO 8601 (`format: date-time`), so anything else is refused, never guessed."""
+    if isinstance(value, (int, float)) or (isinstance(value, str) and not _ISO_DATE.match(value)):
+        raise ValueError("Expected an ISO 8601 date-time with a zone, e.g. 2026-12-01T08:00:00Z")
+    return value
+
+
+# A query's or body's time: ISO 8601 with a zone, as the API writes its own.
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
 
 
 class ErrorDetail(BaseModel):

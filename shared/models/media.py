@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
+
+from shared.models.common import IsoDateTime
 
 
 class CreateMediaRequest(BaseModel):
@@ -86,8 +88,8 @@ class MediaListQuery(BaseModel):
     type: MediaKind | None = Field(default=None, description="Only images, videos or audio")
     tag: str | None = Field(default=None, pattern=TAG_PATTERN, description="Only media with this tag "
                                                                           "(compared case-folded)")
-    createdAfter: AwareDatetime | None = Field(default=None, description="Created strictly after this time")
-    createdBefore: AwareDatetime | None = Field(default=None, description="Created strictly before this time")
+    createdAfter: IsoDateTime | None = Field(default=None, description="Created strictly after this time")
+    createdBefore: IsoDateTime | None = Field(default=None, description="Created strictly before this time")
 
 
 class MediaListResponse(BaseModel):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from shared.models.common import IsoDateTime
 from shared.models.account import PlatformAlias
 
 SubmissionStatus = Literal["draft", "queued", "orchestrating", "dispatched", "canceled"]
@@ -123,10 +124,10 @@ class ListPostsQuery(BaseModel):
     cursor: str | None = Field(default=None, max_length=512, description="`nextCursor` of the previous page")
     status: SubmissionStatus | None = None
     platform: PlatformAlias | None = None
-    createdAfter: AwareDatetime | None = None
-    createdBefore: AwareDatetime | None = None
+    createdAfter: IsoDateTime | None = None
+    createdBefore: IsoDateTime | None = None
     sort: Literal["createdAt", "scheduledTime"] | None = Field(default=None, description=(
         "`createdAt` (the default): newest first. `scheduledTime`: posts with a scheduled time only, earliest "
         "first (the calendar); the default when scheduledAfter or scheduledBefore is given"))
-    scheduledAfter: AwareDatetime | None = Field(default=None, description="Scheduled strictly after this time")
-    scheduledBefore: AwareDatetime | None = Field(default=None, description="Scheduled strictly before this time")
+    scheduledAfter: IsoDateTime | None = Field(default=None, description="Scheduled strictly after this time")
+    scheduledBefore: IsoDateTime | None = Field(default=None, description="Scheduled strictly before this time")
