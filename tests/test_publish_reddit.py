@@ -293,8 +293,10 @@ def test_the_flairs_endpoint_lists_a_subreddits_flairs_and_keeps_them_a_few_minu
     r = client.get(path, headers=user.key_headers)
     assert r.status_code == 200 and r.json()["subreddit"] == f"u_{subject}" and r.json()["flairs"] == [], r.text
     assert_error(client.get(path, params={"subreddit": "no such"}, headers=user.key_headers), 400, "validation_error")
-    r = client.get(path, params={"subreddit": "doesnotexist"}, headers=user.key_headers)
-    assert r.status_code == 502, r.text
+    # A subreddit Reddit does not have (its 404) is the caller's mistake: 404, naming it.
+    error = assert_error(client.get(path, params={"subreddit": "doesnotexist"}, headers=user.key_headers), 404,
+                         "subreddit_not_found")
+    assert error["details"] == {"subreddit": "doesnotexist"}
 
 
 def test_flairs_of_another_platform_are_refused(client, demo):

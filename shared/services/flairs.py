@@ -59,6 +59,10 @@ def account_flairs(user_id: str, account_id: str, platform: Platform | None = No
     try:
         found = with_account(user_id, platform, account_id, ask)
     except PublishError as error:
+        if error.code == "subreddit_not_found":
+            # Reddit's 404 for the subreddit named: the caller's mistake, not the platform failing.
+            raise SokuError(f"Reddit has no subreddit r/{subreddit}: {error.message}", code="subreddit_not_found",
+                            status=404, details={"subreddit": subreddit}) from None
         raise _refusal(platform, error) from None
     body = {"accountId": account_id, "platform": platform.value} | found
     fetched_at = clock.now()

@@ -233,8 +233,9 @@ ENDPOINT_ERRORS: dict[str, dict[int, list[tuple[str, str]]]] = {
     "GET /v1/accounts/{account_id}/flairs": {
         409: [("ambiguous_account", "Several platforms have an account shared-id; name one with ?platform="),
               ("account_needs_reconnect", "Reddit rejected the account's authorization: Unauthorized")],
+        404: [("subreddit_not_found", "Reddit has no subreddit r/no_such_place: Reddit has no such thing: Not Found")],
         422: [("flairs_unsupported", "x accounts have no post flairs; only Reddit's do")],
-        502: [("platform_refused", "Reddit has no such thing: Not Found")]},
+        502: [("platform_refused", "Reddit refused the request: Forbidden")]},
     "POST /v1/media": {
         409: [("storage_quota_exceeded", "Storage quota exceeded: you store 53687091200 bytes; the premium tier "
                                          "allows 53687091200. Delete media (DELETE /v1/media/{id}) to make room")],

@@ -5967,7 +5967,32 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            404: components["responses"]["NotFound"];
+            /** @description No such resource (or not yours): `subreddit_not_found` */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    "X-RateLimit-Burst-Remaining": components["headers"]["X-RateLimit-Burst-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "subreddit_not_found",
+                     *         "message": "Reddit has no subreddit r/no_such_place: Reddit has no such thing: Not Found",
+                     *         "timestamp": "2026-11-25T00:02:14.654Z",
+                     *         "requestId": "abb6930d-2b57-4d44-9d63-19d5a9c8d077"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Conflicts with the resource's state or an earlier request: `ambiguous_account`, `account_needs_reconnect` */
             409: {
                 headers: {
@@ -6039,7 +6064,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "platform_refused",
-                     *         "message": "Reddit has no such thing: Not Found",
+                     *         "message": "Reddit refused the request: Forbidden",
                      *         "timestamp": "2026-11-25T00:02:14.654Z",
                      *         "requestId": "abb6930d-2b57-4d44-9d63-19d5a9c8d077"
                      *       }
