@@ -244,6 +244,21 @@ def test_the_media_alt_text_is_the_pins_alt_text_cut_to_500_characters(client, u
     assert pin["alt_text"] == long_alt[:500]
 
 
+def test_the_media_alt_text_is_set_on_the_x_media_before_the_tweet(client, demo, sandbox):
+    """X takes an image's alt text through POST /2/media/metadata (held to X's OpenAPI document
+    by the contract check): the tweet's first image carries it, the second has none."""
+    described, plain = _upload(client, demo)["id"], _upload(client, demo, png(), "p.png")["id"]
+    r = client.patch(f"/v1/media/{described}", json={"altText": "A chart of the year's sales"},
+                     headers=demo.key_headers)
+    assert r.status_code == 200, r.text
+    text = f"Alt text on X {uuid.uuid4().hex[:6]}"
+    run = Target("x", "x_main").final(client, demo, submit(client, demo, body(["x"], text,
+                                                                             mediaIds=[described, plain])))
+    assert run["status"] == "succeeded", run
+    [tweet] = [p for p in sandbox.posts("x") if p["id"] == run["result"]["postId"]]
+    assert tweet["altTexts"] == ["A chart of the year's sales", None]
+
+
 def test_an_edit_records_the_post_on_the_media_its_new_content_uses(client, demo):
     first, second = _upload(client, demo)["id"], _upload(client, demo, png(), "p.png")["id"]
     second_alt = client.patch(f"/v1/media/{second}", json={"altText": "A chart"}, headers=demo.key_headers)

@@ -77,6 +77,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "POST /2/media/upload/initialize",
             "POST /2/media/upload/{id}/append multipart/form-data",  # we send the segment as a file part
             "POST /2/media/upload/{id}/finalize", "GET /2/media/upload",
+            "POST /2/media/metadata",  # an image's alt text
         ],
         "uncovered": {
             "POST /2/oauth2/token": "not an operation of the API v2 OpenAPI document: it names this URL only as "

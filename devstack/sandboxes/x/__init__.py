@@ -243,6 +243,27 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
         media["state"] = "succeeded"
         return {"data": {"id": media_id, "size": received}}
 
+    @bp.post("/2/media/metadata")
+    def metadata():
+        """`POST /2/media/metadata` (X's OpenAPI document: CreateMediaMetadataRequest, `id` and
+        `metadata.alt_text.text` of at most 1,000 characters; docs.x.com/x-api/media/media-metadata-create):
+        the caller's own uploaded media only. Answers `{"data": {"id", "associated_metadata"}}`;
+        the tweet that attaches the media carries the alt text (`__sandbox/posts`: `altTexts`)."""
+        _, who, refused = gate("metadata")
+        if refused is not None:
+            return refused
+        body = flask.request.get_json(force=True)
+        media_id = str(body.get("id") or "")
+        media = state.media.get(media_id)
+        if media is None or media["owner"] != who:
+            return _invalid(f"Media {media_id} was not found", parameter="id", value=media_id)
+        alt = ((body.get("metadata") or {}).get("alt_text") or {}).get("text")
+        if alt is not None and len(alt) > 1000:
+            return _invalid("alt_text.text must be at most 1000 characters", parameter="metadata.alt_text.text")
+        if alt is not None:
+            media["altText"] = alt
+        return {"data": {"id": media_id, "associated_metadata": body.get("metadata") or {}}}
+
     @bp.get("/2/media/upload")
     def status():
         _, faulted = gate.fault("status")
@@ -314,7 +335,8 @@ def blueprint(state: SandboxState, web_base: str) -> flask.Blueprint:
             if any(p["platform"] == PLATFORM and p["subject"] == who and p["text"] == text for p in state.posts):
                 return _problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
             post = state.record_post(PLATFORM, who, text=text, rendered=rendered_text(text, bool(media_ids)),
-                                     media=media_ids, url=f"{web_base}/x/web/i/web/status/")
+                                     media=media_ids, url=f"{web_base}/x/web/i/web/status/",
+                                     altTexts=[state.media[m].get("altText") for m in media_ids])
             post["url"] += post["id"]
             # Every post of a thread carries its first post's id as `conversation_id` (X's data
             # dictionary, Post object); a post that answers none starts its own conversation.

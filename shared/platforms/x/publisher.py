@@ -48,6 +48,7 @@ class XLimits:
 LIMITS = XLimits()
 # Pages of 100 tweets read when looking for an interrupted create (X serves the 3,200 newest).
 LOOKUP_PAGES = 10
+MAX_ALT_TEXT = 1000  # CreateMediaMetadataMetadataAltText.text maxLength, X's OpenAPI document
 _DUPLICATE = "duplicate content"
 _NOT_RETRYABLE_MARKERS = ("usage-capped", "user-suspended", "duplicate-rules", "maximum of 4 items")
 
@@ -231,6 +232,13 @@ class XPublisher:
             info = {"state": "pending", "check_after_secs": 0}
         if info:
             self._wait_until_processed(ctx, http, media_id, info)
+        if item.get("altText") and item.get("kind") == "image" and not state.get("altTextSet"):
+            # The media's alt text (PATCH /v1/media/{id}), before the tweet attaches the media:
+            # POST /2/media/metadata (X's OpenAPI document, CreateMediaMetadataRequest: at most 1,000
+            # characters). Setting it twice sets the same text, so a retry may repeat it.
+            http.request("POST", f"{self._api()}/2/media/metadata", json={
+                "id": media_id, "metadata": {"alt_text": {"text": item["altText"][:MAX_ALT_TEXT]}}})
+            state["altTextSet"] = True
         state["ready"] = True
         ctx.save(uploads=uploads)
         return media_id
