@@ -259,6 +259,35 @@ def test_the_media_alt_text_is_set_on_the_x_media_before_the_tweet(client, demo,
     assert tweet["altTexts"] == ["A chart of the year's sales", None]
 
 
+def _described_and_plain(client, user, alt: str) -> tuple[str, str]:
+    """Two JPEG media of the library, the first with `alt` as its alt text."""
+    described, plain = _upload(client, user)["id"], _upload(client, user)["id"]
+    r = client.patch(f"/v1/media/{described}", json={"altText": alt}, headers=user.key_headers)
+    assert r.status_code == 200, r.text
+    return described, plain
+
+
+def test_the_media_alt_text_is_the_alt_text_of_each_instagram_image_container(client, demo, sandbox):
+    """Instagram takes `alt_text` on an image container (the pinned Graph spec lists it on
+    POST /{ig-user-id}/media): a carousel's described item carries it, the other none, and a
+    single image's container carries its own."""
+    described, plain = _described_and_plain(client, demo, "Two cups of coffee on a windowsill")
+    target = Target("instagram", "ig_main")
+    text = f"Alt text on Instagram {uuid.uuid4().hex[:6]}"
+    run = target.final(client, demo, submit(client, demo, body(
+        [{"platform": "instagram", "accountId": "ig_main"}], text, mediaIds=[described, plain])))
+    assert run["status"] == "succeeded", run
+    [carousel] = [p for p in sandbox.posts("instagram") if p["id"] == run["result"]["postId"]]
+    assert carousel["mediaType"] == "CAROUSEL"
+    assert carousel["altTexts"] == ["Two cups of coffee on a windowsill", None]
+
+    run = target.final(client, demo, submit(client, demo, body(
+        [{"platform": "instagram", "accountId": "ig_main"}], text + " alone", mediaIds=[described])))
+    assert run["status"] == "succeeded", run
+    [single] = [p for p in sandbox.posts("instagram") if p["id"] == run["result"]["postId"]]
+    assert single["mediaType"] == "IMAGE" and single["altTexts"] == ["Two cups of coffee on a windowsill"]
+
+
 def test_an_edit_records_the_post_on_the_media_its_new_content_uses(client, demo):
     first, second = _upload(client, demo)["id"], _upload(client, demo, png(), "p.png")["id"]
     second_alt = client.patch(f"/v1/media/{second}", json={"altText": "A chart"}, headers=demo.key_headers)
