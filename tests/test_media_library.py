@@ -288,6 +288,25 @@ def test_the_media_alt_text_is_the_alt_text_of_each_instagram_image_container(cl
     assert single["mediaType"] == "IMAGE" and single["altTexts"] == ["Two cups of coffee on a windowsill"]
 
 
+def test_the_media_alt_text_is_the_alt_text_custom_of_each_facebook_photo(client, demo, sandbox):
+    """A Page photo takes `alt_text_custom` (the pinned Graph spec's Page /photos edge): on each
+    unpublished photo of a multi-photo post, and on a single published photo."""
+    described, plain = _described_and_plain(client, demo, "A red bicycle against a brick wall")
+    target = Target("facebook", "fb_page_main")
+    text = f"Alt text on Facebook {uuid.uuid4().hex[:6]}"
+    run = target.final(client, demo, submit(client, demo, body(
+        [{"platform": "facebook", "accountId": "fb_page_main"}], text, mediaIds=[described, plain])))
+    assert run["status"] == "succeeded", run
+    [post] = [p for p in sandbox.posts("facebook") if p["id"] == run["result"]["postId"]]
+    assert post["kind"] == "photos" and post["altTexts"] == ["A red bicycle against a brick wall", None]
+
+    run = target.final(client, demo, submit(client, demo, body(
+        [{"platform": "facebook", "accountId": "fb_page_main"}], text + " alone", mediaIds=[described])))
+    assert run["status"] == "succeeded", run
+    [single] = [p for p in sandbox.posts("facebook") if p["id"] == run["result"]["postId"]]
+    assert single["kind"] == "photo" and single["altTexts"] == ["A red bicycle against a brick wall"]
+
+
 def test_an_edit_records_the_post_on_the_media_its_new_content_uses(client, demo):
     first, second = _upload(client, demo)["id"], _upload(client, demo, png(), "p.png")["id"]
     second_alt = client.patch(f"/v1/media/{second}", json={"altText": "A chart"}, headers=demo.key_headers)
