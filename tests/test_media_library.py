@@ -259,6 +259,103 @@ def test_the_media_alt_text_is_set_on_the_x_media_before_the_tweet(client, demo,
     assert tweet["altTexts"] == ["A chart of the year's sales", None]
 
 
+def _described_and_plain(client, user, alt: str) -> tuple[str, str]:
+    """Two JPEG media of the library, the first with `alt` as its alt text."""
+    described, plain = _upload(client, user)["id"], _upload(client, user)["id"]
+    r = client.patch(f"/v1/media/{described}", json={"altText": alt}, headers=user.key_headers)
+    assert r.status_code == 200, r.text
+    return described, plain
+
+
+def test_the_media_alt_text_is_the_alt_text_of_each_instagram_image_container(client, demo, sandbox):
+    """Instagram takes `alt_text` on an image container (the pinned Graph spec lists it on
+    POST /{ig-user-id}/media): a carousel's described item carries it, the other none, and a
+    single image's container carries its own."""
+    described, plain = _described_and_plain(client, demo, "Two cups of coffee on a windowsill")
+    target = Target("instagram", "ig_main")
+    text = f"Alt text on Instagram {uuid.uuid4().hex[:6]}"
+    run = target.final(client, demo, submit(client, demo, body(
+        [{"platform": "instagram", "accountId": "ig_main"}], text, mediaIds=[described, plain])))
+    assert run["status"] == "succeeded", run
+    [carousel] = [p for p in sandbox.posts("instagram") if p["id"] == run["result"]["postId"]]
+    assert carousel["mediaType"] == "CAROUSEL"
+    assert carousel["altTexts"] == ["Two cups of coffee on a windowsill", None]
+
+    run = target.final(client, demo, submit(client, demo, body(
+        [{"platform": "instagram", "accountId": "ig_main"}], text + " alone", mediaIds=[described])))
+    assert run["status"] == "succeeded", run
+    [single] = [p for p in sandbox.posts("instagram") if p["id"] == run["result"]["postId"]]
+    assert single["mediaType"] == "IMAGE" and single["altTexts"] == ["Two cups of coffee on a windowsill"]
+
+
+def test_the_media_alt_text_is_the_alt_text_custom_of_each_facebook_photo(client, demo, sandbox):
+    """A Page photo takes `alt_text_custom` (the pinned Graph spec's Page /photos edge): on each
+    unpublished photo of a multi-photo post, and on a single published photo."""
+    described, plain = _described_and_plain(client, demo, "A red bicycle against a brick wall")
+    target = Target("facebook", "fb_page_main")
+    text = f"Alt text on Facebook {uuid.uuid4().hex[:6]}"
+    run = target.final(client, demo, submit(client, demo, body(
+        [{"platform": "facebook", "accountId": "fb_page_main"}], text, mediaIds=[described, plain])))
+    assert run["status"] == "succeeded", run
+    [post] = [p for p in sandbox.posts("facebook") if p["id"] == run["result"]["postId"]]
+    assert post["kind"] == "photos" and post["altTexts"] == ["A red bicycle against a brick wall", None]
+
+    run = target.final(client, demo, submit(client, demo, body(
+        [{"platform": "facebook", "accountId": "fb_page_main"}], text + " alone", mediaIds=[described])))
+    assert run["status"] == "succeeded", run
+    [single] = [p for p in sandbox.posts("facebook") if p["id"] == run["result"]["postId"]]
+    assert single["kind"] == "photo" and single["altTexts"] == ["A red bicycle against a brick wall"]
+
+
+def test_the_media_alt_text_is_the_alt_text_of_each_linkedin_image(client, demo, sandbox):
+    """The Posts API takes an image's altText in the post's content: multiImage.images[].altText
+    for several images, media.altText for one."""
+    described, plain = _described_and_plain(client, demo, "A whiteboard covered in arrows")
+    target = Target("linkedin", "li_member", post_key="urn")
+    text = f"Alt text on LinkedIn {uuid.uuid4().hex[:6]}"
+    run = target.final(client, demo, submit(client, demo, body(
+        [{"platform": "linkedin", "accountId": "li_member"}], text, mediaIds=[described, plain])))
+    assert run["status"] == "succeeded", run
+    [post] = [p for p in sandbox.posts("linkedin") if p["urn"] == run["result"]["postId"]]
+    assert len(post["media"]) == 2 and post["altTexts"] == ["A whiteboard covered in arrows", None]
+
+    run = target.final(client, demo, submit(client, demo, body(
+        [{"platform": "linkedin", "accountId": "li_member"}], text + " alone", mediaIds=[described])))
+    assert run["status"] == "succeeded", run
+    [single] = [p for p in sandbox.posts("linkedin") if p["urn"] == run["result"]["postId"]]
+    assert len(single["media"]) == 1 and single["altTexts"] == ["A whiteboard covered in arrows"]
+
+
+def test_the_instagram_and_linkedin_sandboxes_refuse_an_alt_text_past_the_platforms_limit(stack, db, demo):
+    """Asked directly (Soku's own altText stops at 1,000 characters, and the publishers cut to the
+    platform's limit): an Instagram image container's alt_text past 1,000 characters, or on a reel,
+    and a LinkedIn image's altText past 4,086, are refused as the platforms refuse them."""
+    import httpx
+
+    from devstack.seed import sandbox_tokens
+    from shared.config import get_settings
+    from shared.platforms.instagram.graph_publisher import graph_version
+
+    base = stack.sandboxes.base_url
+    ig_user = Target("instagram", "ig_main").platform_user_id(db, demo)
+    token = sandbox_tokens("instagram", ig_user).access_token
+    for alt, media in (("a" * 1001, {"image_url": f"{base}/nowhere.jpg"}),
+                       ("A reel", {"media_type": "REELS", "video_url": f"{base}/nowhere.mp4"})):
+        r = httpx.post(f"{base}/instagram/{graph_version()}/{ig_user}/media",
+                       data={"access_token": token, "alt_text": alt, **media})
+        assert r.status_code == 400 and r.json()["error"]["code"] == 100, r.text
+        assert "alt" in r.json()["error"]["message"]
+
+    member = Target("linkedin", "li_member").platform_user_id(db, demo)
+    r = httpx.post(f"{base}/linkedin/rest/posts", json={
+        "author": f"urn:li:person:{member}", "commentary": "Too long a description", "visibility": "PUBLIC",
+        "distribution": {"feedDistribution": "MAIN_FEED"}, "lifecycleState": "PUBLISHED",
+        "content": {"media": {"id": "urn:li:image:C4Dnowhere", "altText": "a" * 4087}}},
+        headers={"Authorization": f"Bearer {sandbox_tokens('linkedin', member).access_token}",
+                 "LinkedIn-Version": get_settings().linkedin_version, "X-Restli-Protocol-Version": "2.0.0"})
+    assert r.status_code == 422 and "altText of media 0" in r.json()["message"], r.text
+
+
 def test_an_edit_records_the_post_on_the_media_its_new_content_uses(client, demo):
     first, second = _upload(client, demo)["id"], _upload(client, demo, png(), "p.png")["id"]
     second_alt = client.patch(f"/v1/media/{second}", json={"altText": "A chart"}, headers=demo.key_headers)

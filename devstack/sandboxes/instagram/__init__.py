@@ -278,6 +278,9 @@ def graph_routes(bp: flask.Blueprint, state: SandboxState, gate: Gate, find_post
             post = state.record_post(
                 PLATFORM, who, mediaType=container["mediaType"], caption=container["caption"],
                 media=container["media"], children=container["children"], containerId=creation_id,
+                # Each image's alt text, in order: the container's own, or its carousel items'.
+                altTexts=([(container_of(state, c) or {}).get("altText") for c in container["children"]]
+                          if container["children"] else [container.get("altText")]),
                 shareToFeed=container["shareToFeed"], thumbOffset=container["thumbOffset"], comments=[], url="")
             post["url"] = permalink(post)
             container["status"] = "PUBLISHED"

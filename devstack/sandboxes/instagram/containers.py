@@ -21,6 +21,11 @@ from devstack.sandboxes.media_urls import fetch_media
 PLATFORM = "instagram"
 CONTAINER_TTL_S = 24 * 3600
 MAX_CAPTION = 2200
+# `alt_text` of an image container (feed image or image carousel item; Meta added it in 2025 and
+# the pinned Graph spec, devstack/contracts/facts/instagram.json, lists it on POST /{ig-user}/media):
+# at most 1,000 characters [unverified: the length is Instagram's own alt text box's, as third-party
+# guides report it; Meta's reference names no length we could read]. Not for videos, reels or stories.
+MAX_ALT_TEXT = 1000
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_VIDEO_BYTES = 1024 * 1024 * 1024
 MAX_STORY_VIDEO_BYTES = 100 * 1024 * 1024
@@ -82,8 +87,14 @@ def create_container(state: SandboxState, gate: Gate, ig_user: str):
     if len(caption) > MAX_CAPTION:
         return graph_error(400, 100, f"The caption is too long: at most {MAX_CAPTION} characters",
                            subcode=2207010, user_msg=f"The caption can have at most {MAX_CAPTION} characters.")
+    alt_text = args.get("alt_text")
+    alt_text = str(alt_text) if alt_text not in (None, "") else None
+    if alt_text is not None and media_type != "IMAGE":
+        return graph_error(400, 100, f"(#100) alt_text is only supported for images, not {media_type}")
+    if alt_text is not None and len(alt_text) > MAX_ALT_TEXT:
+        return graph_error(400, 100, f"(#100) The alt text is too long: at most {MAX_ALT_TEXT} characters")
     container: dict[str, Any] = {
-        "platform": PLATFORM, "owner": who, "mediaType": media_type, "caption": caption,
+        "platform": PLATFORM, "owner": who, "mediaType": media_type, "caption": caption, "altText": alt_text,
         "carouselItem": carousel_item, "createdAt": time.time(), "polls": 0, "pollsNeeded": 0,
         "status": "IN_PROGRESS", "error": None, "media": [], "children": [],
         "shareToFeed": truthy(args.get("share_to_feed")), "thumbOffset": None}

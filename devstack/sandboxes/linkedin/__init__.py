@@ -46,6 +46,11 @@ PLATFORM = "linkedin"
 CLIENT_ID = "sbx-linkedin-client-id"
 CLIENT_SECRET = "sbx-linkedin-client-secret"
 MAX_COMMENTARY = 3000
+# An image's altText in a post's content (content.media.altText, content.multiImage.images[].altText):
+# at most 4,086 characters [unverified: the figure of LinkedIn's Posts API reference (learn.microsoft.com/
+# linkedin/marketing/community-management/shares/posts-api, "MediaContent" / "MultiImage"), from
+# memory; the docs search could not show the page].
+MAX_ALT_TEXT = 4086
 
 
 def _error(status: int, message: str, code: str | None = None, service_code: int | None = None,
@@ -247,16 +252,23 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             problems.append(f"commentary is longer than {MAX_COMMENTARY} characters")
         content = body.get("content") or {}
         media_ids: list[str] = []
+        entries: list[dict] = []
         if "media" in content:
-            media_ids = [(content["media"] or {}).get("id")]
+            entries = [content["media"] or {}]
+            media_ids = [entries[0].get("id")]
         elif "multiImage" in content:
-            media_ids = [(image or {}).get("id") for image in (content["multiImage"] or {}).get("images") or []]
+            entries = [image or {} for image in (content["multiImage"] or {}).get("images") or []]
+            media_ids = [image.get("id") for image in entries]
             if not 2 <= len(media_ids) <= 20:
                 problems.append(f"multiImage needs 2 to 20 images; got {len(media_ids)}")
             if any(not (m or "").startswith("urn:li:image:") for m in media_ids):
                 problems.append("multiImage accepts images only")
         elif not commentary:
             problems.append("a post needs commentary or content")
+        alt_texts = [entry.get("altText") for entry in entries]
+        for index, alt in enumerate(alt_texts):
+            if alt is not None and (not isinstance(alt, str) or len(alt) > MAX_ALT_TEXT):
+                problems.append(f"altText of media {index} must be a string of at most {MAX_ALT_TEXT} characters")
         for media_id in media_ids:
             media = state.media.get(media_id or "")
             if media is None or media["owner"] != author:
@@ -271,7 +283,7 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
             if original is not None:
                 return _duplicate(original["urn"])
             post = state.record_post(PLATFORM, who, author=author, commentary=commentary, text=text,
-                                     media=media_ids, visibility=body.get("visibility"))
+                                     media=media_ids, altTexts=alt_texts, visibility=body.get("visibility"))
             post["urn"] = f"urn:li:share:{post['id']}"
             post["url"] = f"{web_base}/feed/update/{post['urn']}"
         hold_if_asked(fault)
@@ -305,10 +317,12 @@ def blueprint(state: SandboxState, base_url: str) -> flask.Blueprint:
                        "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [],
                                         "thirdPartyDistributionChannels": []},
                        "isReshareDisabledByAuthor": False}
-            if len(post["media"]) == 1:
-                element["content"] = {"media": {"id": post["media"][0]}}
-            elif post["media"]:
-                element["content"] = {"multiImage": {"images": [{"id": m} for m in post["media"]]}}
+            alts = post.get("altTexts") or [None] * len(post["media"])
+            images = [{"id": m} | ({"altText": a} if a is not None else {}) for m, a in zip(post["media"], alts)]
+            if len(images) == 1:
+                element["content"] = {"media": images[0]}
+            elif images:
+                element["content"] = {"multiImage": {"images": images}}
             elements.append(element)
         return {"elements": elements, "paging": {"start": start, "count": count, "total": len(mine), "links": []}}
 

@@ -103,6 +103,10 @@ class InstagramLimits:
 
 
 LIMITS = InstagramLimits()
+# An image container's alt_text: 1,000 characters [unverified: Meta's IG User Media reference names
+# the field but no length that we could read; 1,000 is the limit of Instagram's own alt text box,
+# as third-party guides report it]. The sandbox refuses longer (devstack/sandboxes/instagram/containers.py).
+MAX_ALT_TEXT = 1000
 
 # Graph error codes and Instagram subcodes (the `{error: {message, type, code,
 # error_subcode, error_user_msg, fbtrace_id}}` envelope). Subcodes are checked
@@ -351,7 +355,7 @@ class InstagramPublisher:
                 params = self._media_params(item, "CAROUSEL") | {"is_carousel_item": "true"}
                 if item.get("kind") == "video":
                     params["media_type"] = "VIDEO"  # a carousel item's type; VIDEO survives only here
-                return params
+                return params | _alt_text(item)
 
             return {str(i): (lambda item=item: child(item)) for i, item in enumerate(plan.items)}, True
         item = plan.items[0]
@@ -370,7 +374,7 @@ class InstagramPublisher:
                 return params
 
             return {"post": reel}, False
-        return {"post": lambda: self._media_params(item, "IMAGE") | caption}, False
+        return {"post": lambda: self._media_params(item, "IMAGE") | caption | _alt_text(item)}, False
 
     # -- the steps --------------------------------------------------------------------
     def _check_quota(self, http: PlatformHttp, account: Account) -> None:
@@ -503,6 +507,17 @@ class InstagramPublisher:
 
 
 # -- reading Instagram's answers (tests/test_recorded_answers.py feeds recorded real answers through these) --
+def _alt_text(item: dict) -> dict[str, str]:
+    """The media's alt text (PATCH /v1/media/{id}) as an image container's `alt_text`: a feed image
+    or an image carousel item, never a video, reel or story (Meta added `alt_text` to image
+    containers of `POST /{ig-user-id}/media` in 2025; the pinned Graph spec, facts/instagram.json,
+    lists it). Cut to MAX_ALT_TEXT characters."""
+    alt = item.get("altText")
+    if not alt or item.get("kind") != "image":
+        return {}
+    return {"alt_text": str(alt)[:MAX_ALT_TEXT]}
+
+
 def created_id(body: dict[str, Any]) -> str:
     """`POST /{ig-user}/media` (a container) and `POST /{ig-user}/media_publish` (the media) → `{"id"}`."""
     return str(body["id"])

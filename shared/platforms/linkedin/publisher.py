@@ -76,6 +76,11 @@ class LinkedInLimits:
 
 
 LIMITS = LinkedInLimits()
+# An image's altText in a post's content: at most 4,086 characters [unverified: LinkedIn's Posts API
+# reference (learn.microsoft.com/linkedin/marketing/community-management/shares/posts-api, MediaContent
+# and MultiImage's altText), from memory; the docs search could not show the page]. The sandbox refuses
+# longer (devstack/sandboxes/linkedin/__init__.py).
+MAX_ALT_TEXT = 4086
 RESTLI_PROTOCOL = "2.0.0"
 # "little" text: these must be backslash-escaped to be plain text (else LinkedIn may cut the post).
 RESERVED = frozenset("\\|{}@[]()<>#*_~")
@@ -181,6 +186,14 @@ def _refresh_classify(response: httpx.Response) -> PublishError | None:
     return None
 
 
+def _alt_text(item: dict) -> dict[str, str]:
+    """An image's altText in a post's content (images only: a video's is not sent)."""
+    alt = item.get("altText")
+    if not alt or item.get("kind") != "image":
+        return {}
+    return {"altText": str(alt)[:MAX_ALT_TEXT]}
+
+
 def _from_ms(value: Any) -> datetime | None:
     try:
         return datetime.fromtimestamp(int(value) / 1000, tz=timezone.utc) if value else None
@@ -277,10 +290,13 @@ class LinkedInPublisher:
             "lifecycleState": "PUBLISHED",
             "isReshareDisabledByAuthor": False,
         }
-        if len(urns) == 1:
-            payload["content"] = {"media": {"id": urns[0]}}
-        elif urns:
-            payload["content"] = {"multiImage": {"images": [{"id": urn} for urn in urns]}}
+        # The media's alt text (PATCH /v1/media/{id}) is an image's altText in the post's content
+        # (content.media.altText, content.multiImage.images[].altText), cut to MAX_ALT_TEXT.
+        media = [{"id": urn} | _alt_text(item) for urn, item in zip(urns, items)]
+        if len(media) == 1:
+            payload["content"] = {"media": media[0]}
+        elif media:
+            payload["content"] = {"multiImage": {"images": media}}
 
         def create() -> PublishedPost:
             response = http.request("POST", f"{self._api()}/posts", json=payload)
