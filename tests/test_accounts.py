@@ -16,7 +16,11 @@ def test_me_is_the_connection_test(client, demo):
     assert r.status_code == 200, r.text
     me = r.json()
     assert me["userId"] == demo.uid and me["keyId"] == hash_key(demo.api_key)
-    assert me["key"] == {"id": hash_key(demo.api_key), "name": "test key"}
+    # A key created without naming scopes holds them all, as every key made before scopes did.
+    from shared.services.key_scopes import SCOPES
+
+    assert me["key"] == {"id": hash_key(demo.api_key), "name": "test key", "kind": "personal",
+                         "scopes": list(SCOPES)}
     assert me["tier"] == "premium" and me["rateLimit"] == {"tier": "premium", "limit": 100, "burst": 100}
     assert me["subscription"] == {"status": "active"}
     assert me["credits"] == {"balance": 500}
