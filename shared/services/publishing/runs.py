@@ -312,6 +312,28 @@ def await_task(submission_id: str, target_id: str, until: datetime) -> bool:
     return write(firestore_client().transaction(max_attempts=TRANSACTION_ATTEMPTS))
 
 
+def await_tasks(submission_id: str, target_ids: list[str], until: datetime) -> list[bool]:
+    """`await_task` for several runs of one post in one transaction (the orchestrator's: one
+    transaction's three round trips, not three per run). Each run is read and checked in it as
+    `await_task` checks it alone; only those still `queued` are touched."""
+    refs = [run_ref(submission_id, target_id) for target_id in target_ids]
+
+    @firestore.transactional
+    def write(transaction: firestore.Transaction) -> list[bool]:
+        found = {snap.reference.path: snap.to_dict() or {} for snap in transaction.get_all(refs)}
+        touched = []
+        for ref in refs:
+            queued = found.get(ref.path, {}).get("status") == "queued"
+            if queued:
+                transaction.update(ref, {"recoverAt": until, "updatedAt": clock.now()})
+            touched.append(queued)
+        return touched
+
+    if not refs:
+        return []
+    return write(firestore_client().transaction(max_attempts=TRANSACTION_ATTEMPTS))
+
+
 def reschedule_submission(ref: firestore.DocumentReference, update: dict[str, Any] | None = None) -> datetime | None:
     """Set a submission's `recoverAt` to the earliest deadline of its live runs (None when
     every run is terminal), with `update`, in one transaction that reads the runs.
