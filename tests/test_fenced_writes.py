@@ -112,3 +112,25 @@ def test_two_runs_never_claim_one_platform_post(client, demo, sandbox, db):
     owners = [d.to_dict()["run"] for d in db.collection(runs.POST_CLAIMS).where(
         filter=runs.firestore.FieldFilter("postId", "==", published["result"]["postId"])).stream()]
     assert owners == [f"postSubmissions/{other}/runs/x:x_main"]
+
+
+def test_arming_the_runs_stall_deadline_in_one_transaction_touches_only_queued_runs(client, demo, db):
+    """The orchestrator arms every listed run's `recoverAt` in one transaction (runs.await_tasks):
+    a run an earlier delivery's task claimed since it was listed keeps its lease as its deadline."""
+    from datetime import timedelta
+
+    from shared import clock
+
+    sid = submit(client, demo, {**body(["x", "threads"], "armed together, one run already claimed"),
+                                "scheduledTime": LATER})
+    make_due(sid)
+    claimed = runs.claim_run(sid, "x:x_main", "x", 0, task="publish-earlier")
+    until = clock.now() + timedelta(hours=1)
+
+    touched = runs.await_tasks(sid, ["x:x_main", "threads:threads_main"], until)
+
+    assert touched == [False, True]
+    stored = {r.id: r.to_dict() for r in _runs(db, sid).stream()}
+    assert stored["x:x_main"]["recoverAt"] == claimed["leaseUntil"]
+    assert stored["threads:threads_main"]["recoverAt"] == until
+    assert runs.await_tasks(sid, [], until) == []

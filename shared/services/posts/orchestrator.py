@@ -14,7 +14,9 @@ once. An early task hands the post back to the minute sweep (`needsDispatch`,
 
 from __future__ import annotations
 
+import contextvars
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from google.cloud import firestore
@@ -30,6 +32,8 @@ log = logging.getLogger("soku.orchestrator")
 # Clocks differ a little between Cloud Tasks and this instance; a task this close
 # to its time is due.
 EARLY_TOLERANCE = timedelta(seconds=5)
+# Publisher tasks created at once by one orchestration (_enqueue_all).
+MAX_PARALLEL_ENQUEUES = 16
 
 
 def orchestrate(submission_id: str, schedule_version: int) -> str:
@@ -72,16 +76,33 @@ def orchestrate(submission_id: str, schedule_version: int) -> str:
     # the stall); set before the enqueue, so a run whose task is lost is always swept. Only
     # runs still queued: an earlier delivery of this task may have enqueued and claimed some.
     now = clock.now()
-    for run in queued:
-        runs.await_task(submission_id, run.id, now + runs.stall())
-    for run in queued:
-        data = run.to_dict()
-        enqueue_run(submission_id, run.id, data["platform"], int(data.get("retryCount", 0)))
+    runs.await_tasks(submission_id, [run.id for run in queued], now + runs.stall())
+    _enqueue_all(submission_id, queued)
     # The sweep looks at the post after one lease: no run claimed from now on can hold a
     # lease ending earlier, so none stays stuck longer than that plus a sweep.
     ref.update({"status": "dispatched", "dispatchedAt": now,
                 "recoverAt": now + min(runs.lease(), runs.stall()), "updatedAt": now})
     return "dispatched"
+
+
+def _enqueue_all(submission_id: str, queued: list) -> None:
+    """One publisher task per run, sent together: each is a round trip to Cloud Tasks that
+    waits on no other (names are the work's, so order is irrelevant). The first failure is
+    raised once all were tried, as the loop raised it: the delivery fails and is retried, and
+    tasks already created are the same tasks then (409, a no-op)."""
+    def one(run) -> None:
+        data = run.to_dict()
+        enqueue_run(submission_id, run.id, data["platform"], int(data.get("retryCount", 0)))
+
+    if len(queued) <= 1:
+        for run in queued:
+            one(run)
+        return
+    with ThreadPoolExecutor(max_workers=min(len(queued), MAX_PARALLEL_ENQUEUES)) as pool:
+        # Each in a copy of this context: logs keep the delivery's correlation (trace, task).
+        outcomes = [pool.submit(contextvars.copy_context().run, one, run) for run in queued]
+    for outcome in outcomes:
+        outcome.result()
 
 
 def fail_runs(ref: firestore.DocumentReference, queued: list, result: dict) -> None:
