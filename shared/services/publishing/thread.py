@@ -88,9 +88,11 @@ def unfinished_thread(ctx: PublishContext) -> dict[str, Any]:
 
 
 def _record(ctx: PublishContext, posted: list[PublishedPost]) -> None:
-    """Save the chain so far, and show its replies in the run's result (report)."""
-    ctx.save(thread={"posted": [post.saved() for post in posted]})
-    ctx.report(thread=[{"postId": post.post_id, "url": post.url} for post in posted[1:]])
+    """Save the chain so far and show its replies in the run's result (the report), in one
+    fenced checkpoint write: a reply costs one write, not two."""
+    report = (ctx.checkpoint.get("report") or {}) | {
+        "thread": [{"postId": post.post_id, "url": post.url} for post in posted[1:]]}
+    ctx.save(thread={"posted": [post.saved() for post in posted]}, report=report)
 
 
 def _stopped_at(error: PublishError, index: int, replies: int) -> PublishError:
